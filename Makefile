@@ -1,0 +1,55 @@
+# Orderflow Kit. Two commands on a fresh machine: `make demo` and `make test`.
+# Everything runs from a virtual environment in .venv that the first target creates.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# sam build needs an interpreter matching the Lambda runtime; pyenv answers for all three.
+export PYENV_VERSION ?= 3.11.7:3.12.1:3.13.0
+export AWS_DEFAULT_REGION ?= us-east-1
+export MPLBACKEND ?= Agg
+
+KIT_PACKAGES := costcalc
+
+.PHONY: install test lint format typecheck pytest demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+## test: lint, type-check and run the whole test suite (what CI runs)
+test: lint typecheck pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install
+	$(BIN)/mypy $(KIT_PACKAGES)
+
+# pytest exits 5 when it collects no test; make treats that as the failure it is.
+pytest: install
+	$(BIN)/pytest -q
+
+## demo: run everything that exists on an embedded default, in DESIGN.md's order
+demo: install demo-price
+
+demo-price:
+	@echo "== costcalc: what is this CLI? =="
+	$(BIN)/costcalc --help
+
+## bench: speed figures with their baselines (not part of the tests)
+bench: install
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
