@@ -44,8 +44,12 @@ pytest: install
 demo: install demo-price
 
 demo-price:
-	@echo "== costcalc: what is this CLI? =="
-	$(BIN)/costcalc --help
+	@echo "== costcalc price: one service at a time, billed to the cent =="
+	$(BIN)/costcalc price lambda --requests 3e6 --duration-ms 120 --memory-mb 1536 --free-tier
+	$(BIN)/costcalc price lambda --requests 10_000_000 --duration-ms 85 --memory-mb 512 --arch arm64 --cold-start-rate 0.02 --init-duration-ms 400
+	$(BIN)/costcalc price stepfunctions --transitions 1.2e6 --region eu-west-1
+	$(BIN)/costcalc price eventbridge --events 5e6 --event-size-kb 70 --format markdown
+	$(BIN)/costcalc price sns --publishes 2e6 --deliveries sqs=2e6 email=10000 --format json
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install
