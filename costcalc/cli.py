@@ -291,7 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="price one service's monthly usage, line by line",
         description="Price one service's monthly usage as the AWS Pricing Calculator does, "
         "line by line, with on-demand prices from the bundled catalogue.",
-        epilog="Services: " + ", ".join(service.name for service in _services()),
+        epilog="Examples:\n  "
+        + "\n  ".join(service.examples[0] for service in _services())
+        + "\n\nEach service has its own help: costcalc price SERVICE --help",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = _Parser(add_help=False)
     common.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")

@@ -77,7 +77,8 @@ def add_lambda(
     usage.add("lambda", f"duration-{suffix}", (invoke_seconds + init_seconds) * gigabytes)
     if init_seconds > 0:
         usage.notes.append(
-            f"lambda: duration-{suffix} includes {init_seconds * gigabytes:,f} GB-s of INIT "
+            f"lambda: duration-{suffix} includes {(init_seconds * gigabytes).normalize():,f} "
+            "GB-s of INIT "
             f"({rate} of requests are cold starts of {init} ms; INIT is billed since 2025-08-01)"
         )
     if storage > 512:
