@@ -95,6 +95,8 @@ def price_usage(
     usage: Usage, region: str, *, free_tier: bool, catalogue: Catalogue | None = None
 ) -> Bill:
     """Price every (service, item) of ``usage`` in ``region``; raise if a price is missing."""
+    if not usage.quantities:
+        raise UsageError("there is no usage to price")
     catalogue = catalogue or load_catalogue(usage.services())
     if region not in catalogue.regions and region not in (known := load_catalogue().regions):
         raise UsageError(
@@ -124,7 +126,7 @@ def price_usage(
         region=region,
         free_tier=free_tier,
         lines=tuple(lines),
-        prices_as_of=min(entry.seen for entry in entries) if entries else dt.date.today(),
+        prices_as_of=min(entry.seen for entry in entries),
         sources=tuple(dict.fromkeys(entry.source for entry in entries)),
         free_tier_applied=tuple(free_used.values()),
         notes=tuple(usage.notes),

@@ -63,6 +63,7 @@ class PriceEntry:
     service: str
     item: str
     region: str
+    servicecode: str
     description: str
     unit: str
     usagetype: str
@@ -162,6 +163,7 @@ def _read_yaml(path: Path) -> Any:
 def _parse_service(doc: Any, path: Path) -> list[PriceEntry]:
     where = str(path)
     service = _str(doc, "service", where)
+    servicecode = _str(doc, "servicecode", where)
     default_source = _str(doc, "source", where)
     entries = []
     for raw_item in _list(doc, "items", where):
@@ -175,6 +177,7 @@ def _parse_service(doc: Any, path: Path) -> list[PriceEntry]:
                     service=service,
                     item=item,
                     region=str(region),
+                    servicecode=servicecode,
                     description=_str(raw_item, "description", item_where),
                     unit=_str(raw_item, "unit", item_where),
                     usagetype=_str(raw_item, "usagetype", item_where),

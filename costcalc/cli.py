@@ -7,6 +7,7 @@ line on stderr naming the value and what is accepted, with exit code 2 and no tr
 from __future__ import annotations
 
 import argparse
+import inspect
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -150,16 +151,7 @@ def _services() -> list[_Service]:
                 "--arch arm64 --cold-start-rate 0.02 --init-duration-ms 400",
             ),
             lambda_args,
-            lambda a, u: s.add_lambda(
-                u,
-                requests=a.requests,
-                duration_ms=a.duration_ms,
-                memory_mb=a.memory_mb,
-                arch=a.arch,
-                ephemeral_storage_mb=a.ephemeral_storage_mb,
-                cold_start_rate=a.cold_start_rate,
-                init_duration_ms=a.init_duration_ms,
-            ),
+            _forward(s.add_lambda),
         ),
         _Service(
             "stepfunctions",
@@ -177,14 +169,14 @@ def _services() -> list[_Service]:
             "Amazon EventBridge custom events",
             ("costcalc price eventbridge --events 5e6 --event-size-kb 2",),
             sized("--events", "custom events put", "--event-size-kb", "size (64 KB chunks)"),
-            lambda a, u: s.add_eventbridge(u, events=a.events, event_size_kb=a.event_size_kb),
+            _forward(s.add_eventbridge),
         ),
         _Service(
             "scheduler",
             "Amazon EventBridge Scheduler",
             ("costcalc price scheduler --invocations 20e6 --free-tier",),
             one("--invocations", "schedule invocations per month"),
-            lambda a, u: s.add_scheduler(u, invocations=a.invocations),
+            _forward(s.add_scheduler),
         ),
         _Service(
             "sns",
@@ -203,66 +195,72 @@ def _services() -> list[_Service]:
             "Amazon SES",
             ("costcalc price ses --emails 250000",),
             one("--emails", "outbound emails per month"),
-            lambda a, u: s.add_ses(u, emails=a.emails),
+            _forward(s.add_ses),
         ),
         _Service(
             "sqs",
             "Amazon SQS",
             ("costcalc price sqs --requests 3e6",),
             one("--requests", "API requests per month"),
-            lambda a, u: s.add_sqs(u, requests=a.requests),
+            _forward(s.add_sqs),
         ),
         _Service(
             "apigw-http",
             "Amazon API Gateway HTTP API",
             ("costcalc price apigw-http --requests 500e6 --request-size-kb 4",),
             sized("--requests", "API requests", "--request-size-kb", "size (512 KB increments)"),
-            lambda a, u: s.add_apigw_http(
-                u, requests=a.requests, request_size_kb=a.request_size_kb
-            ),
+            _forward(s.add_apigw_http),
         ),
         _Service(
             "apigw-rest",
             "Amazon API Gateway REST API",
             ("costcalc price apigw-rest --requests 350e6",),
             sized("--requests", "API requests", "--request-size-kb", "size (not metered)"),
-            lambda a, u: s.add_apigw_rest(
-                u, requests=a.requests, request_size_kb=a.request_size_kb
-            ),
+            _forward(s.add_apigw_rest),
         ),
         _Service(
             "dynamodb",
             "Amazon DynamoDB on-demand",
             ("costcalc price dynamodb --write-units 4e6 --read-units 12e6",),
             dynamodb_args,
-            lambda a, u: s.add_dynamodb(u, write_units=a.write_units, read_units=a.read_units),
+            _forward(s.add_dynamodb),
         ),
         _Service(
             "logs",
             "Amazon CloudWatch Logs",
             ("costcalc price logs --ingested-gb 120 --vended --stored-gb 400",),
             logs_args,
-            lambda a, u: s.add_logs(
-                u, ingested_gb=a.ingested_gb, vended=a.vended, stored_gb=a.stored_gb
-            ),
+            _forward(s.add_logs),
         ),
         _Service(
             "xray",
             "AWS X-Ray",
             ("costcalc price xray --traces 250000",),
             one("--traces", "traces recorded per month"),
-            lambda a, u: s.add_xray(u, traces=a.traces),
+            _forward(s.add_xray),
         ),
         _Service(
             "cloudwatch",
             "Amazon CloudWatch monitoring",
             ("costcalc price cloudwatch --alarms 12 --metrics 20 --dashboards 2",),
             cloudwatch_args,
-            lambda a, u: s.add_cloudwatch(
-                u, alarms=a.alarms, metrics=a.metrics, dashboards=a.dashboards
-            ),
+            _forward(s.add_cloudwatch),
         ),
     ]
+
+
+def _forward(add: Callable[..., None]) -> Callable[[argparse.Namespace, Usage], None]:
+    """Call ``add(usage, **figures)`` with the parsed flags named like its keyword parameters."""
+    names = [
+        name
+        for name, parameter in inspect.signature(add).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+
+    def call(args: argparse.Namespace, usage: Usage) -> None:
+        add(usage, **{name: getattr(args, name) for name in names if hasattr(args, name)})
+
+    return call
 
 
 def _require(args: argparse.Namespace, what: str, *names: str) -> None:

@@ -72,6 +72,11 @@ def test_a_bill_carries_the_price_date_and_source(usage: Usage) -> None:
     assert bill.sources == ("https://aws.amazon.com/ses/pricing/",)
 
 
+def test_an_empty_usage_is_refused(usage: Usage) -> None:
+    with pytest.raises(UsageError, match="no usage to price"):
+        priced(usage)
+
+
 def test_negative_usage_is_refused(usage: Usage) -> None:
     with pytest.raises(UsageError, match="must be a number >= 0"):
         usage.add("ses", "outbound-emails", D(-1))
@@ -93,6 +98,21 @@ def test_a_cost_is_never_negative_and_never_falls_as_usage_grows(
     smaller = cost(service, item, low, free_tier=free_tier)
     assert smaller >= 0
     assert cost(service, item, low + extra, free_tier=free_tier) >= smaller
+
+
+@pytest.mark.parametrize("key", TIERED, ids=lambda key: f"{key[0]}/{key[1]}")
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), step=st.decimals(min_value=0, max_value=1, places=6))
+def test_a_tiered_cost_never_grows_faster_than_its_dearest_rate(
+    key: tuple[str, str, str], data: st.DataObject, step: Decimal
+) -> None:
+    """Continuity: near any tier boundary, a small step in usage is a small step in cost."""
+    service, item, _ = key
+    tiers = CATALOGUE.entries[key].tiers
+    boundary = data.draw(st.sampled_from([tier.start for tier in tiers[1:]]))
+    low = boundary + data.draw(st.decimals(min_value=-2, max_value=1, places=6))
+    rise = cost(service, item, low + step) - cost(service, item, low)
+    assert D(0) <= rise <= step * max(tier.usd for tier in tiers)
 
 
 @pytest.mark.parametrize("key", TIERED, ids=lambda key: f"{key[0]}/{key[1]}")

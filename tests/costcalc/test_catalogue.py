@@ -56,7 +56,8 @@ def test_the_first_price_directory_with_a_service_file_wins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "ses.yaml").write_text(
-        "service: ses\nsource: https://pricing.us-east-1.amazonaws.com/\nitems:\n"
+        "service: ses\nservicecode: AmazonSES\n"
+        "source: https://pricing.us-east-1.amazonaws.com/\nitems:\n"
         "  - item: outbound-emails\n    description: d\n    unit: message\n"
         "    usagetype: Message\n    regions:\n      us-east-1:\n        seen: '2026-01-02'\n"
         "        published: '2026-01-01'\n        tiers: [{from: '0', to: null, usd: '0.0002'}]\n"
@@ -85,7 +86,8 @@ def test_malformed_tiers_are_refused_with_the_file_and_item(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiers: str, message: str
 ) -> None:
     (tmp_path / "ses.yaml").write_text(
-        "service: ses\nsource: s\nitems:\n  - item: outbound-emails\n    description: d\n"
+        "service: ses\nservicecode: AmazonSES\nsource: s\nitems:\n"
+        "  - item: outbound-emails\n    description: d\n"
         "    unit: message\n    usagetype: Message\n    regions:\n      us-east-1:\n"
         f"        seen: '2026-01-02'\n        tiers: {tiers}\n"
     )
