@@ -91,9 +91,11 @@ def _services() -> list[_Service]:
     def stepfunctions_usage(a: argparse.Namespace, usage: Usage) -> None:
         if a.workflow == "standard":
             _require(a, "--workflow standard", "transitions")
+            _refuse(a, "--workflow standard", "requests", "duration_ms")
             s.add_stepfunctions_standard(usage, transitions=a.transitions)
         else:
             _require(a, "--workflow express", "requests", "duration_ms")
+            _refuse(a, "--workflow express", "transitions")
             s.add_stepfunctions_express(
                 usage, requests=a.requests, duration_ms=a.duration_ms, memory_mb=a.memory_mb
             )
@@ -267,6 +269,12 @@ def _require(args: argparse.Namespace, what: str, *names: str) -> None:
     missing = [f"--{name.replace('_', '-')}" for name in names if getattr(args, name) is None]
     if missing:
         raise CostcalcError(f"{what} needs {' and '.join(missing)}")
+
+
+def _refuse(args: argparse.Namespace, what: str, *names: str) -> None:
+    given = [f"--{name.replace('_', '-')}" for name in names if getattr(args, name) is not None]
+    if given:
+        raise CostcalcError(f"{what} does not take {' or '.join(given)}")
 
 
 def _deliveries(pairs: list[tuple[str, Decimal]]) -> dict[str, Decimal]:

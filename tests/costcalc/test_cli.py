@@ -80,6 +80,12 @@ def test_stepfunctions_express_needs_its_figures() -> None:
     assert result.stderr.strip().endswith("--workflow express needs --duration-ms")
 
 
+def test_stepfunctions_refuses_flags_of_the_other_workflow_type() -> None:
+    result = costcalc("price", "stepfunctions", "--transitions", "10", "--requests", "10")
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("--workflow standard does not take --requests")
+
+
 def test_help_teaches_with_examples() -> None:
     result = costcalc("price", "lambda", "--help")
     assert "costcalc price lambda --requests 3e6" in result.stdout
