@@ -41,7 +41,7 @@ pytest: install
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price
+demo: install demo-price demo-compare
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -50,6 +50,12 @@ demo-price:
 	$(BIN)/costcalc price stepfunctions --transitions 1.2e6 --region eu-west-1
 	$(BIN)/costcalc price eventbridge --events 5e6 --event-size-kb 70 --format markdown
 	$(BIN)/costcalc price sns --publishes 2e6 --deliveries sqs=2e6 email=10000 --format json
+
+demo-compare:
+	@echo "== costcalc compare: both styles per order and per month, and the cost-versus-volume chart =="
+	@mkdir -p build
+	$(BIN)/costcalc compare --orders-per-month 250000 --chart build/compare-cost.png
+	@echo "chart: $(CURDIR)/build/compare-cost.png"
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install

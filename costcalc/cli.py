@@ -325,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
         )
         service.add_arguments(sub)
         sub.set_defaults(add_usage=service.add_usage, title=service.title)
+    from costcalc import compare_cli  # noqa: PLC0415 - it imports this module's `number`
+
+    compare_cli.add_parser(commands, common, number)
     return parser
 
 
@@ -334,6 +337,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "compare":
+        try:
+            return int(args.run(args))
+        except CostcalcError as error:
+            print(f"costcalc compare: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
     if getattr(args, "service", None) is None:
         parser.exit(EXIT_USAGE, "costcalc price: error: name a service (see costcalc price -h)\n")
     try:

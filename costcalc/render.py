@@ -210,3 +210,9 @@ def _dump(value: object, indent: str = "") -> str:
             return "[]"
         return "[\n" + ",\n".join(inner + _dump(item, inner) for item in value) + f"\n{indent}]"
     return json.dumps(value)
+
+
+#: Exact JSON for other renderers (``costcalc compare``): a decimal literal kept as a number,
+#: and the writer that keeps it so.
+JsonNumber = _Number
+dump_json = _dump
