@@ -222,8 +222,7 @@ def check_orders(orders: Decimal) -> Decimal:
 
 
 def check_range(low: Decimal, high: Decimal) -> tuple[Decimal, Decimal]:
-    for value in (low, high):
-        check_orders(value)
+    low, high = check_orders(low), check_orders(high)
     if low >= high:
         raise UsageError(f"--sweep {low}:{high}: the low bound must be below the high bound")
     return low, high

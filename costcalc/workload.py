@@ -86,9 +86,18 @@ class _Meter:
             try:
                 add(usage, **figures)
             except UsageError as error:
+                key = self._culprit(key, str(error))
                 raise ProfileError(f"{self.profile.at(key)}: {key}: {error}") from None
             self.cache[cache_key] = usage.quantities
         return self.cache[cache_key]
+
+    def _culprit(self, key: str, message: str) -> str:
+        """The figure under ``key`` whose flag form (``memory_mb`` -> --memory-mb) is named."""
+        for dotted in self.profile.where:
+            child = dotted.removeprefix(f"{key}.")
+            if child != dotted and f"--{child.replace('_', '-')} " in message:
+                return dotted
+        return key
 
     def path(self, name: str, path: PathUsage, *, count_start_end: bool) -> dict[Key, Decimal]:
         figure = self.profile.figure
