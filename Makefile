@@ -59,7 +59,7 @@ demo-compare:
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache

@@ -35,6 +35,8 @@ from costcalc.workload import Workload, workload
 
 #: Largest monthly order volume accepted: above it a figure is a typo, not a plan.
 MAX_ORDERS = Decimal(10) ** 11
+#: Most volumes in one sweep (the library's curves make 10,000 cheap; a CLI table is long).
+MAX_POINTS = 100_000
 #: The range charted when no sweep is given.
 DEFAULT_SWEEP = (Decimal(1_000), Decimal(100_000_000))
 NOT_PRICED = (
@@ -201,8 +203,8 @@ def scenario(
 def sweep_volumes(low: Decimal, high: Decimal, points: int) -> list[Decimal]:
     """``points`` whole volumes from ``low`` to ``high``, evenly spaced on a log scale."""
     low, high = check_range(low, high)
-    if not 2 <= points <= 1000:
-        raise UsageError(f"sweep points {points}: accepted values are 2 to 1,000")
+    if not 2 <= points <= MAX_POINTS:
+        raise UsageError(f"sweep points {points}: accepted values are 2 to {MAX_POINTS:,}")
     ratio = float(high / low)
     volumes = {low, high}
     for step in range(1, points - 1):

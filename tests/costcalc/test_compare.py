@@ -133,7 +133,7 @@ def test_sweep_volumes_are_whole_log_spaced_and_include_both_bounds() -> None:
     [
         (D(1000), D(10), 5, r"--sweep 1000:10: the low bound must be below the high bound"),
         (D(0), D(10), 5, r"--orders-per-month 0: accepted values"),
-        (D(1), D(10), 1, r"sweep points 1: accepted values are 2 to 1,000"),
+        (D(1), D(10), 1, r"sweep points 1: accepted values are 2 to 100,000"),
     ],
 )
 def test_bad_sweeps_are_refused(low: Decimal, high: Decimal, points: int, message: str) -> None:
