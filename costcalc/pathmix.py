@@ -55,6 +55,10 @@ def path_mix(given: Mapping[str, Decimal | None]) -> PathMix:
     for path, rate in stated.items():
         if not rate.is_finite() or not 0 <= rate <= 1:
             raise UsageError(f"{FLAGS[path]} {rate}: accepted values are 0 to 1")
+    given_sum = sum(stated.values(), Decimal(0))
+    if given_sum > 1:
+        shown = ", ".join(f"{FLAGS[path]} {rate}" for path, rate in stated.items())
+        raise UsageError(f"path rates must sum to 1; {shown} already sum to {given_sum}")
     missing = [path for path in PATHS if path not in stated]
     rates = dict(stated)
     if "accepted" in missing:

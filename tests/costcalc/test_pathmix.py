@@ -60,6 +60,10 @@ def test_shares_that_do_not_divide_evenly_still_sum_to_exactly_one() -> None:
             r"must each be 0 to 1 and sum to 1; got --accept-rate 0.5, --reject-rate 0.1",
         ),
         ({"rejected": D("0.99")}, r"sum to 1; got --accept-rate -0.04"),
+        (
+            {"accepted": D("0.95"), "rejected": D("0.1")},
+            r"must sum to 1; --accept-rate 0.95, --reject-rate 0.1 already sum to 1.05",
+        ),
     ],
 )
 def test_rates_outside_zero_to_one_or_not_summing_to_one_are_refused(
