@@ -288,7 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="costcalc",
         description="Price serverless order workflows on AWS before you build them.",
-        epilog="Example: costcalc price lambda --requests 3e6 --duration-ms 120 --memory-mb 1536",
+        epilog="Examples:\n"
+        "  costcalc price lambda --requests 3e6 --duration-ms 120 --memory-mb 1536\n"
+        "  costcalc compare --orders-per-month 250000 --chart cost.png",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"costcalc {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

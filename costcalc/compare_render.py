@@ -13,12 +13,19 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from costcalc.bill import Line
 from costcalc.compare import BreakEven, Comparison, DesignCost, Scenario
-from costcalc.render import JsonNumber, cents, dump_json, exact, quantity, unit_price
+from costcalc.render import (
+    LINE_HEADERS,
+    JsonNumber,
+    cents,
+    csv_cells,
+    dump_json,
+    exact,
+    line_cells,
+    line_document,
+)
 
 _MICRO = Decimal("0.000001")
-_LINE_HEADERS = ("service", "item", "tier", "quantity", "unit", "unit price", "monthly USD")
 
 
 @dataclass(frozen=True)
@@ -67,18 +74,6 @@ def _columns(rows: Sequence[Sequence[str]], numeric: set[int]) -> list[str]:
 
 def _runnable(design: DesignCost) -> str:
     return "yes" if design.profile.runnable else f"no: {design.profile.why_not}"
-
-
-def _line_cells(line: Line) -> tuple[str, ...]:
-    return (
-        line.service,
-        line.item,
-        line.tier,
-        quantity(line.quantity),
-        line.unit,
-        unit_price(line),
-        cents(line.monthly_usd),
-    )
 
 
 def _headline(report: Report) -> list[str]:
@@ -156,7 +151,7 @@ def _table(report: Report) -> str:
         ]
         out += _columns(rows, {1, 2})
         for design in comparison.designs:
-            lines = [_LINE_HEADERS, *map(_line_cells, design.bill.lines)]
+            lines = [LINE_HEADERS, *map(line_cells, design.bill.lines)]
             total = (
                 "total",
                 "",
@@ -192,8 +187,8 @@ def _markdown(report: Report) -> str:
         ]
         for design in report.comparisons[0].designs:
             out += ["", f"**{design.name}**: {design.profile.title}", ""]
-            out += [row(_LINE_HEADERS), "|---|---|---|--:|---|--:|--:|"]
-            out += [row(_line_cells(line)) for line in design.bill.lines]
+            out += [row(LINE_HEADERS), "|---|---|---|--:|---|--:|--:|"]
+            out += [row(line_cells(line)) for line in design.bill.lines]
             out.append(row(("**total**", "", "", "", "", "", f"**{cents(design.monthly_usd)}**")))
     out += ["", *(f"{line}  " for line in [*_conclusion(report), *_assumption_lines(report)])]
     return "\n".join(out) + "\n"
@@ -219,19 +214,7 @@ def _csv(report: Report) -> str:
         orders = exact(comparison.orders_per_month)
         for design in comparison.designs:
             for line in design.bill.lines:
-                writer.writerow(
-                    [
-                        orders,
-                        design.name,
-                        line.service,
-                        line.item,
-                        line.tier,
-                        exact(line.quantity),
-                        line.unit,
-                        format(line.unit_price_usd, "f"),
-                        exact(line.monthly_usd),
-                    ]
-                )
+                writer.writerow([orders, design.name, *csv_cells(line)])
             writer.writerow(
                 [orders, design.name, "total", "", "", "", "", "", exact(design.monthly_usd)]
             )
@@ -246,19 +229,7 @@ def _design_json(design: DesignCost) -> dict[str, Any]:
         "per_order_usd": JsonNumber(exact(design.per_order_usd)),
         "runnable": design.profile.runnable,
         "why_not": design.profile.why_not or None,
-        "lines": [
-            {
-                "service": line.service,
-                "item": line.item,
-                "quantity": JsonNumber(exact(line.quantity)),
-                "unit": line.unit,
-                "unit_price_usd": JsonNumber(format(line.unit_price_usd, "f")),
-                "monthly_usd": JsonNumber(exact(line.monthly_usd)),
-                "tier": line.tier,
-                "description": line.description,
-            }
-            for line in design.bill.lines
-        ],
+        "lines": [line_document(line) for line in design.bill.lines],
         "free_tier_applied": [
             {"pool": use.pool, "quantity": JsonNumber(exact(use.quantity)), "unit": use.unit}
             for use in design.bill.free_tier_applied

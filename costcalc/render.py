@@ -89,19 +89,21 @@ def _footer(bill: Bill) -> list[str]:
     return lines
 
 
+def line_cells(line: Line) -> tuple[str, ...]:
+    """A line as the table's cells (shared with ``costcalc compare``), in ``_HEADERS`` order."""
+    return (
+        line.service,
+        line.item,
+        line.tier,
+        quantity(line.quantity),
+        line.unit,
+        unit_price(line),
+        cents(line.monthly_usd),
+    )
+
+
 def _rows(bill: Bill) -> list[tuple[str, ...]]:
-    return [
-        (
-            line.service,
-            line.item,
-            line.tier,
-            quantity(line.quantity),
-            line.unit,
-            unit_price(line),
-            cents(line.monthly_usd),
-        )
-        for line in bill.lines
-    ]
+    return [line_cells(line) for line in bill.lines]
 
 
 def _table(bill: Bill, title: str) -> str:
@@ -136,24 +138,26 @@ def _markdown(bill: Bill, title: str) -> str:
     )
 
 
+def csv_cells(line: Line) -> list[str]:
+    """A line as CSV cells with exact decimals (shared with ``costcalc compare``)."""
+    return [
+        line.service,
+        line.item,
+        line.tier,
+        exact(line.quantity),
+        line.unit,
+        format(line.unit_price_usd, "f"),
+        exact(line.monthly_usd),
+    ]
+
+
 def _csv(bill: Bill, title: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         ["service", "item", "tier", "quantity", "unit", "unit_price_usd", "monthly_usd"]
     )
-    for line in bill.lines:
-        writer.writerow(
-            [
-                line.service,
-                line.item,
-                line.tier,
-                exact(line.quantity),
-                line.unit,
-                format(line.unit_price_usd, "f"),
-                exact(line.monthly_usd),
-            ]
-        )
+    writer.writerows(csv_cells(line) for line in bill.lines)
     writer.writerow(["total", "", "", "", "", "", exact(bill.monthly_usd)])
     return out.getvalue()
 
@@ -164,19 +168,7 @@ def _json(bill: Bill, title: str) -> str:
         "free_tier": bill.free_tier,
         "prices_as_of": bill.prices_as_of.isoformat(),
         "monthly_usd": _Number(exact(bill.monthly_usd)),
-        "lines": [
-            {
-                "service": line.service,
-                "item": line.item,
-                "quantity": _Number(exact(line.quantity)),
-                "unit": line.unit,
-                "unit_price_usd": _Number(format(line.unit_price_usd, "f")),
-                "monthly_usd": _Number(exact(line.monthly_usd)),
-                "tier": line.tier,
-                "description": line.description,
-            }
-            for line in bill.lines
-        ],
+        "lines": [line_document(line) for line in bill.lines],
         "free_tier_applied": [
             {
                 "pool": use.pool,
@@ -190,6 +182,20 @@ def _json(bill: Bill, title: str) -> str:
         "notes": list(bill.notes),
     }
     return _dump(document) + "\n"
+
+
+def line_document(line: Line) -> dict[str, object]:
+    """A line as a JSON object with exact decimals (shared with ``costcalc compare``)."""
+    return {
+        "service": line.service,
+        "item": line.item,
+        "quantity": _Number(exact(line.quantity)),
+        "unit": line.unit,
+        "unit_price_usd": _Number(format(line.unit_price_usd, "f")),
+        "monthly_usd": _Number(exact(line.monthly_usd)),
+        "tier": line.tier,
+        "description": line.description,
+    }
 
 
 class _Number(str):
@@ -216,3 +222,5 @@ def _dump(value: object, indent: str = "") -> str:
 #: and the writer that keeps it so.
 JsonNumber = _Number
 dump_json = _dump
+#: The column headings of :func:`line_cells`.
+LINE_HEADERS = _HEADERS

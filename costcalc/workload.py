@@ -100,154 +100,117 @@ class _Meter:
         return key
 
     def path(self, name: str, path: PathUsage, *, count_start_end: bool) -> dict[Key, Decimal]:
+        """Billed quantities of one order taking ``path``."""
         figure = self.profile.figure
         one = Decimal(1)
         counts: list[tuple[Decimal, Mapping[Key, Decimal]]] = []
-        counts.append(
-            (
-                path.api_requests,
-                self.unit(
-                    "api.request_kb",
-                    services.add_apigw_http,
-                    requests=one,
-                    request_size_kb=figure("api.request_kb"),
-                ),
-            )
+
+        def take(count: Decimal, key: str, add: Callable[..., None], **figures: Any) -> None:
+            if count:
+                counts.append((count, self.unit(key, add, **figures)))
+
+        take(
+            path.api_requests,
+            "api.request_kb",
+            services.add_apigw_http,
+            requests=one,
+            request_size_kb=figure("api.request_kb"),
         )
-        vended_kb = Decimal(0)
         for function_name, invocations in path.invocations.items():
             function = self.profile.functions[function_name]
-            vended_kb += invocations * function.log_kb
-            counts.append(
-                (
-                    invocations,
-                    self.unit(
-                        f"functions.{function_name}",
-                        services.add_lambda,
-                        requests=one,
-                        duration_ms=function.duration_ms,
-                        memory_mb=function.memory_mb,
-                        arch=function.arch,
-                        cold_start_rate=function.cold_start_rate,
-                        init_duration_ms=function.init_ms,
-                    ),
-                )
+            take(
+                invocations,
+                f"functions.{function_name}",
+                services.add_lambda,
+                requests=one,
+                duration_ms=function.duration_ms,
+                memory_mb=function.memory_mb,
+                arch=function.arch,
+                cold_start_rate=function.cold_start_rate,
+                init_duration_ms=function.init_ms,
             )
-        counts.append(
-            (
-                path.events,
-                self.unit(
-                    "events.size_kb",
-                    services.add_eventbridge,
-                    events=one,
-                    event_size_kb=figure("events.size_kb"),
-                ),
-            )
+        take(
+            path.events,
+            "events.size_kb",
+            services.add_eventbridge,
+            events=one,
+            event_size_kb=figure("events.size_kb"),
         )
-        counts.append(
-            (path.schedules_fired, self.unit("paths", services.add_scheduler, invocations=one))
+        take(path.schedules_fired, "paths", services.add_scheduler, invocations=one)
+        take(
+            path.notifications,
+            "notifications",
+            services.add_sns,
+            publishes=one,
+            message_size_kb=figure("notifications.message_kb"),
+            deliveries={figure("notifications.protocol"): one},
         )
-        counts.append(
-            (
-                path.notifications,
-                self.unit(
-                    "notifications",
-                    services.add_sns,
-                    publishes=one,
-                    message_size_kb=figure("notifications.message_kb"),
-                    deliveries={figure("notifications.protocol"): one},
-                ),
-            )
-        )
-        counts.append((path.emails, self.unit("paths", services.add_ses, emails=one)))
-        counts.extend(self._table_requests(path))
-        counts.extend(self._state_machine(name, path, count_start_end=count_start_end))
-        machine = self.profile.settings.get("state_machine")
-        if machine is not None:
-            vended_kb += path.transitions * machine["log_kb_per_transition"]
-        standard_kb = path.api_requests * figure("api.access_log_kb")
-        retention = figure("logs.retention_months")
-        for kilobytes, vended in ((vended_kb, True), (standard_kb, False)):
-            counts.append(
-                (
-                    kilobytes / _KB_PER_GB,
-                    self.unit(
-                        "logs",
-                        services.add_logs,
-                        ingested_gb=one,
-                        vended=vended,
-                        stored_gb=retention,
-                    ),
-                )
-            )
-        sampled = path.traces * figure("tracing.sampling_rate")
-        counts.append((sampled, self.unit("tracing", services.add_xray, traces=one)))
-
-        quantities: dict[Key, Decimal] = {}
-        for count, unit in counts:
-            if not count:
-                continue
-            for key, quantity in unit.items():
-                quantities[key] = quantities.get(key, Decimal(0)) + count * quantity
-        return quantities
-
-    def _table_requests(self, path: PathUsage) -> list[tuple[Decimal, Mapping[Key, Decimal]]]:
-        counts = []
+        take(path.emails, "paths", services.add_ses, emails=one)
         for table, writes in path.writes.items():
-            item_kb = self.profile.figure(f"tables.{table}.item_kb")
-            units = _ceil(item_kb) or Decimal(1)
-            counts.append(
-                (
-                    writes,
-                    self.unit(
-                        f"tables.{table}",
-                        services.add_dynamodb,
-                        write_units=units,
-                        read_units=Decimal(0),
-                    ),
-                )
+            units = _ceil(figure(f"tables.{table}.item_kb")) or one
+            take(
+                writes,
+                f"tables.{table}",
+                services.add_dynamodb,
+                write_units=units,
+                read_units=Decimal(0),
             )
         for table, reads in path.reads.items():
-            settings = self.profile.figure(f"tables.{table}")
-            units = _ceil(settings["item_kb"] / 4) or Decimal(1)
-            share = Decimal("0.5") if settings["read"] == "eventual" else Decimal(1)
-            counts.append(
-                (
-                    reads * share,
-                    self.unit(
-                        f"tables.{table}",
-                        services.add_dynamodb,
-                        write_units=Decimal(0),
-                        read_units=units,
-                    ),
-                )
+            settings = figure(f"tables.{table}")
+            units = _ceil(settings["item_kb"] / 4) or one
+            share = Decimal("0.5") if settings["read"] == "eventual" else one
+            take(
+                reads * share,
+                f"tables.{table}",
+                services.add_dynamodb,
+                write_units=Decimal(0),
+                read_units=units,
             )
-        return counts
-
-    def _state_machine(
-        self, name: str, path: PathUsage, *, count_start_end: bool
-    ) -> list[tuple[Decimal, Mapping[Key, Decimal]]]:
         machine = self.profile.settings.get("state_machine")
-        if machine is None:
-            return []
-        if machine["type"] == "standard":
+        vended_kb = sum(
+            (count * self.profile.functions[fn].log_kb for fn, count in path.invocations.items()),
+            Decimal(0),
+        )
+        if machine is not None:
+            vended_kb += path.transitions * machine["log_kb_per_transition"]
+        if machine is not None and machine["type"] == "standard":
             transitions = path.transitions
             if count_start_end:
                 transitions += START_END_TRANSITIONS * path.executions
-            unit = self.unit(
-                "state_machine", services.add_stepfunctions_standard, transitions=Decimal(1)
+            take(
+                transitions,
+                "state_machine",
+                services.add_stepfunctions_standard,
+                transitions=one,
             )
-            return [(transitions, unit)]
-        if not path.executions:
-            return []
-        unit = self.unit(
-            f"paths.{name}.express_duration_ms",
-            services.add_stepfunctions_express,
-            requests=Decimal(1),
-            duration_ms=path.express_duration_ms,
-            memory_mb=machine.get("express_memory_mb", Decimal(64)),
-        )
-        return [(path.executions, unit)]
+        elif machine is not None:
+            take(
+                path.executions,
+                f"paths.{name}.express_duration_ms",
+                services.add_stepfunctions_express,
+                requests=one,
+                duration_ms=path.express_duration_ms,
+                memory_mb=machine.get("express_memory_mb", Decimal(64)),
+            )
+        retention = figure("logs.retention_months")
+        standard_kb = path.api_requests * figure("api.access_log_kb")
+        for kilobytes, vended in ((vended_kb, True), (standard_kb, False)):
+            take(
+                kilobytes / _KB_PER_GB,
+                "logs",
+                services.add_logs,
+                ingested_gb=one,
+                vended=vended,
+                stored_gb=retention,
+            )
+        sampled = path.traces * figure("tracing.sampling_rate")
+        take(sampled, "tracing", services.add_xray, traces=one)
+
+        quantities: dict[Key, Decimal] = {}
+        for count, unit in counts:
+            for key, quantity in unit.items():
+                quantities[key] = quantities.get(key, Decimal(0)) + count * quantity
+        return quantities
 
 
 def _ceil(value: Decimal) -> Decimal:
