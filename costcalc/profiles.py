@@ -219,6 +219,11 @@ def load_profiles(
                     f"design with a profile; accepted: {', '.join(known)}"
                 )
             _check_shape(document, SCHEMA, "", partial=True)
+            if "based_on" in document.value:
+                raise ProfileError(
+                    f"{document.where['based_on']}: based_on: only bundled profiles use it; a "
+                    "usage file changes the design it names"
+                )
             overrides.setdefault(str(name), []).append(document)
     return [_build(_bundled_document(name), overrides.get(name, [])) for name in wanted]
 

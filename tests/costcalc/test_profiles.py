@@ -159,6 +159,10 @@ def test_a_malformed_usage_file_is_refused_naming_file_line_and_key(
             r"usage\.yaml:2: runnable: false needs a why_not",
         ),
         ("design: orchestration\nschema: 2\n", r"usage\.yaml:2: schema: 2 is not 1"),
+        (
+            "design: orchestration\nbased_on: choreography\n",
+            r"usage\.yaml:2: based_on: only bundled profiles use it",
+        ),
     ],
 )
 def test_figures_that_contradict_each_other_are_refused(
