@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NoReturn
 
-from costcalc import __version__
+from costcalc import __version__, prices_cli
 from costcalc import services as s
 from costcalc.bill import Usage, price_usage
 from costcalc.errors import CostcalcError
+from costcalc.price_age import age_warning
 from costcalc.render import FORMATS, render
 
 EXIT_USAGE = 2
@@ -288,7 +289,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="costcalc",
         description="Price serverless order workflows on AWS before you build them.",
-        epilog="Example: costcalc price lambda --requests 3e6 --duration-ms 120 --memory-mb 1536",
+        epilog="Examples:\n"
+        "  costcalc price lambda --requests 3e6 --duration-ms 120 --memory-mb 1536\n"
+        "  costcalc prices show --region eu-west-1\n"
+        "  costcalc prices refresh",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"costcalc {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -325,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         service.add_arguments(sub)
         sub.set_defaults(add_usage=service.add_usage, title=service.title)
+    prices_cli.add_parser(commands, _Parser)
     return parser
 
 
@@ -334,6 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "prices":
+        return prices_cli.run(args)
     if getattr(args, "service", None) is None:
         parser.exit(EXIT_USAGE, "costcalc price: error: name a service (see costcalc price -h)\n")
     try:
@@ -348,4 +356,7 @@ def _price(args: argparse.Namespace) -> int:
     args.add_usage(args, usage)
     bill = price_usage(usage, args.region, free_tier=args.free_tier)
     sys.stdout.write(render(bill, args.format, args.title))
+    warning = age_warning(bill.prices_as_of)
+    if warning and args.format == "csv":  # the other formats carry it in their output
+        print(f"costcalc price {args.service}: warning: {warning}", file=sys.stderr)
     return 0
