@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from mypy_boto3_pricing import PricingClient
 
 BUNDLED_PRICES = BUNDLED_DATA / "prices"
+#: The comment a new cache file starts with; an existing file keeps its own leading comments
+#: (the bundled files' notes survive ``--write-bundled``).
 _CACHE_HEADER = (
     "# Written by `costcalc prices refresh` from the AWS Price List API; it is rewritten whole\n"
     "# on every refresh. Delete this file to price with the bundled catalogue again.\n"
@@ -63,7 +65,7 @@ def refresh(
         existing = target / f"{service}.yaml"
         base = read_yaml(existing) if existing.is_file() else None
         document = merged_document(bundled, base, fetched, today)
-        header = _leading_comments(existing) if target == BUNDLED_PRICES else _CACHE_HEADER
+        header = _leading_comments(existing) or _CACHE_HEADER
         texts[f"{service}.yaml"] = _render(document, header, existing.name)
         newest = max(price.published for price in fetched)
         progress(
