@@ -108,16 +108,21 @@ def _show(args: argparse.Namespace) -> int:
     unknown = sorted(set(args.service or []) - set(known))
     if unknown:
         raise CostcalcError(f"unknown service {unknown[0]!r}; accepted: {', '.join(known)}")
-    catalogue = load_catalogue(args.service or known)
-    if args.region not in catalogue.regions:
+    if args.region not in (regions := load_catalogue().regions):
         raise CostcalcError(
             f"unknown region {args.region!r}; the catalogue has prices for: "
-            f"{', '.join(sorted(load_catalogue().regions))}"
+            f"{', '.join(sorted(regions))}"
         )
+    catalogue = load_catalogue(args.service or known)
     entries = sorted(
         (e for e in catalogue.entries.values() if e.region == args.region),
         key=lambda e: (e.service, e.item),
     )
+    if not entries:
+        raise CostcalcError(
+            f"no sourced price for {', '.join(args.service)} in {args.region}; "
+            f"`costcalc prices refresh --region {args.region}` can fetch current ones"
+        )
     renderers = {"table": _show_table, "json": _show_json, "csv": _show_csv}
     sys.stdout.write(renderers[args.format](args.region, entries))
     return 0

@@ -1,7 +1,10 @@
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
+from botocore.stub import Stubber
+from mypy_boto3_pricing import PricingClient
 
 from costcalc import catalogue
 from costcalc.bill import Usage
@@ -21,3 +24,13 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     catalogue._load.cache_clear()
     yield folder
     catalogue._load.cache_clear()
+
+
+@pytest.fixture
+def stubbed() -> Iterator[tuple[PricingClient, Stubber]]:
+    """A real botocore ``pricing`` client whose answers are queued with botocore's Stubber."""
+    pricing = boto3.client(
+        "pricing", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with Stubber(pricing) as stubber:
+        yield pricing, stubber

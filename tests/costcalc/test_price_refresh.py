@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
 from decimal import Decimal as D
 from pathlib import Path
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 from mypy_boto3_pricing import PricingClient
@@ -28,15 +26,6 @@ SERVICECODES = {
 #: The pricing page rounds Express duration to 0.0600 / 0.0300 / 0.01642 per GB-hour; the API
 #: bills 0.00001667 / 0.00000833 / 0.00000456 per GB-second, i.e. 0.060012 / 0.029988 / 0.016416.
 ROUNDED_ON_THE_PRICING_PAGE = {("stepfunctions", "express-duration")}
-
-
-@pytest.fixture
-def stubbed() -> Iterator[tuple[PricingClient, Stubber]]:
-    pricing = boto3.client(
-        "pricing", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
-    )
-    with Stubber(pricing) as stubber:
-        yield pricing, stubber
 
 
 def refresh_all(pricing: PricingClient, target: Path, messages: list[str]) -> dict[str, str]:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal as D
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 from mypy_boto3_pricing import PricingClient
@@ -26,16 +24,6 @@ LAMBDA_ITEMS = [
     ItemDefinition("lambda", "duration-arm64", "AWSLambda", "Lambda-GB-Second-ARM"),
 ]
 ALLOWANCES = load_catalogue([]).allowances
-
-
-@pytest.fixture
-def client() -> Iterator[tuple[PricingClient, Stubber]]:
-    pricing = boto3.client(
-        "pricing", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
-    )
-    with Stubber(pricing) as stubber:
-        yield pricing, stubber
-        stubber.assert_no_pending_responses()
 
 
 def lambda_offers(region: str = "us-east-1", prefix: str = "USE1") -> list[Offer]:
@@ -70,9 +58,9 @@ def test_usage_types_carry_the_region_prefix_and_us_east_1_also_accepts_none() -
 
 
 def test_fetch_filters_by_service_code_region_and_usage_types_and_reads_every_page(
-    client: tuple[PricingClient, Stubber],
+    stubbed: tuple[PricingClient, Stubber],
 ) -> None:
-    pricing, stubber = client
+    pricing, stubber = stubbed
     offers = lambda_offers("eu-west-1", "EU")
     filters = [
         {"Type": "TERM_MATCH", "Field": "regionCode", "Value": "eu-west-1"},
@@ -91,9 +79,9 @@ def test_fetch_filters_by_service_code_region_and_usage_types_and_reads_every_pa
 
 
 def test_a_missing_price_is_refused_naming_the_item_and_usage_type(
-    client: tuple[PricingClient, Stubber],
+    stubbed: tuple[PricingClient, Stubber],
 ) -> None:
-    pricing, stubber = client
+    pricing, stubber = stubbed
     stubber.add_response("get_products", answer(lambda_offers()[1:]))  # no USE1-Request
     with pytest.raises(PriceListError) as refused:
         fetch_service(pricing, LAMBDA_ITEMS, ["us-east-1"], ALLOWANCES)
@@ -104,9 +92,9 @@ def test_a_missing_price_is_refused_naming_the_item_and_usage_type(
 
 
 def test_a_price_in_another_unit_than_the_rule_expects_is_refused(
-    client: tuple[PricingClient, Stubber],
+    stubbed: tuple[PricingClient, Stubber],
 ) -> None:
-    pricing, stubber = client
+    pricing, stubber = stubbed
     offers = lambda_offers()
     offers[3] = Offer("AWSLambda", "USE1-Lambda-GB-Second-ARM", "GB-Hours", offers[3].bands)
     stubber.add_response("get_products", answer(offers))
@@ -114,8 +102,8 @@ def test_a_price_in_another_unit_than_the_rule_expects_is_refused(
         fetch_service(pricing, LAMBDA_ITEMS, ["us-east-1"], ALLOWANCES)
 
 
-def test_tiers_with_a_gap_are_refused(client: tuple[PricingClient, Stubber]) -> None:
-    pricing, stubber = client
+def test_tiers_with_a_gap_are_refused(stubbed: tuple[PricingClient, Stubber]) -> None:
+    pricing, stubber = stubbed
     offers = lambda_offers()
     gap = [("0", "7500000000", "0.0000133334"), ("8000000000", "Inf", "0.0000120001")]
     offers[3] = Offer("AWSLambda", "USE1-Lambda-GB-Second-ARM", "Lambda-GB-Second", gap)
@@ -125,9 +113,9 @@ def test_tiers_with_a_gap_are_refused(client: tuple[PricingClient, Stubber]) -> 
 
 
 def test_two_products_pricing_one_item_differently_are_refused_as_ambiguous(
-    client: tuple[PricingClient, Stubber],
+    stubbed: tuple[PricingClient, Stubber],
 ) -> None:
-    pricing, stubber = client
+    pricing, stubber = stubbed
     offers = [*lambda_offers(), flat("AWSLambda", "Request", "Requests", "0.0000003")]
     stubber.add_response("get_products", answer(offers))
     with pytest.raises(PriceListError, match=r"requests-x86 in us-east-1: 2 products \(SKU0000"):
@@ -135,9 +123,9 @@ def test_two_products_pricing_one_item_differently_are_refused_as_ambiguous(
 
 
 def test_a_free_first_band_equal_to_the_allowance_is_left_to_free_tier(
-    client: tuple[PricingClient, Stubber],
+    stubbed: tuple[PricingClient, Stubber],
 ) -> None:
-    pricing, stubber = client
+    pricing, stubber = stubbed
     sns = [o for o in US_EAST_1 if o.usagetype == "USE1-Requests-Tier1"]
     stubber.add_response("get_products", answer(sns))
     item = ItemDefinition("sns", "publish-requests", "AmazonSNS", "Requests-Tier1")
@@ -146,9 +134,9 @@ def test_a_free_first_band_equal_to_the_allowance_is_left_to_free_tier(
 
 
 def test_a_free_first_band_unlike_the_allowance_is_refused(
-    client: tuple[PricingClient, Stubber],
+    stubbed: tuple[PricingClient, Stubber],
 ) -> None:
-    pricing, stubber = client
+    pricing, stubber = stubbed
     bands = [("0", "2000000", "0"), ("2000000", "Inf", "0.0000005")]
     stubber.add_response(
         "get_products", answer([Offer("AmazonSNS", "USE1-Requests-Tier1", "Requests", bands)])
@@ -159,9 +147,9 @@ def test_a_free_first_band_unlike_the_allowance_is_refused(
 
 
 def test_express_duration_per_gb_second_becomes_the_catalogues_gb_hour(
-    client: tuple[PricingClient, Stubber],
+    stubbed: tuple[PricingClient, Stubber],
 ) -> None:
-    pricing, stubber = client
+    pricing, stubber = stubbed
     express = [o for o in US_EAST_1 if o.usagetype == "USE1-StepFunctions-GB-Second"]
     stubber.add_response("get_products", answer(express))
     item = ItemDefinition(
@@ -176,9 +164,9 @@ def test_express_duration_per_gb_second_becomes_the_catalogues_gb_hour(
 
 
 def test_a_global_meter_is_asked_once_without_a_region_and_priced_in_every_region(
-    client: tuple[PricingClient, Stubber],
+    stubbed: tuple[PricingClient, Stubber],
 ) -> None:
-    pricing, stubber = client
+    pricing, stubber = stubbed
     dashboards = [o for o in US_EAST_1 if o.usagetype == "DashboardsUsageHour-Basic"]
     global_filter = [{"Type": "ANY_OF", "Field": "usagetype", "Value": "DashboardsUsageHour-Basic"}]
     stubber.add_response(
@@ -196,16 +184,16 @@ def test_a_global_meter_is_asked_once_without_a_region_and_priced_in_every_regio
     ]
 
 
-def test_a_region_without_a_known_prefix_is_refused(client: tuple[PricingClient, Stubber]) -> None:
-    pricing, _ = client
+def test_a_region_without_a_known_prefix_is_refused(stubbed: tuple[PricingClient, Stubber]) -> None:
+    pricing, _ = stubbed
     with pytest.raises(PriceListError, match="region 'mars-1' has no known usage-type prefix"):
         fetch_service(pricing, LAMBDA_ITEMS, ["mars-1"], ALLOWANCES)
 
 
 def test_an_unknown_usage_type_is_refused_before_asking(
-    client: tuple[PricingClient, Stubber],
+    stubbed: tuple[PricingClient, Stubber],
 ) -> None:
-    pricing, _ = client
+    pricing, _ = stubbed
     item = ItemDefinition("lambda", "teleport", "AWSLambda", "Teleport-Seconds")
     with pytest.raises(PriceListError, match="no Price List API meter is known for AWSLambda"):
         fetch_service(pricing, [item], ["us-east-1"], ALLOWANCES)

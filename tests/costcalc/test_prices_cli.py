@@ -7,12 +7,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 from botocore.stub import Stubber
+from mypy_boto3_pricing import PricingClient
 
 from costcalc import pricelist
 from costcalc.cli import main
@@ -40,14 +39,11 @@ def digest(folder: Path) -> str:
 
 
 @pytest.fixture
-def stubber(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
+def stubber(stubbed: tuple[PricingClient, Stubber], monkeypatch: pytest.MonkeyPatch) -> Stubber:
     """`prices refresh` talks to a real botocore client whose answers are stubbed."""
-    client = boto3.client(
-        "pricing", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
-    )
+    client, stub = stubbed
     monkeypatch.setattr(pricelist, "make_client", lambda endpoint_region: client)
-    with Stubber(client) as stub:
-        yield stub
+    return stub
 
 
 def test_show_lists_each_price_with_its_source_and_dates() -> None:
