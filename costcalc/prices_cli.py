@@ -125,6 +125,9 @@ def _show(args: argparse.Namespace) -> int:
         )
     renderers = {"table": _show_table, "json": _show_json, "csv": _show_csv}
     sys.stdout.write(renderers[args.format](args.region, entries))
+    if args.format == "csv":  # the other formats carry their warnings in the output
+        for warning in _warnings(entries):
+            print(f"costcalc prices show: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -235,8 +238,6 @@ def _show_csv(region: str, entries: Sequence[PriceEntry]) -> str:
                     entry.seen.isoformat(),
                 ]
             )
-    for warning in _warnings(entries):
-        print(f"costcalc prices show: warning: {warning}", file=sys.stderr)
     return out.getvalue()
 
 

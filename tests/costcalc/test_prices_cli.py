@@ -13,9 +13,10 @@ import pytest
 from botocore.stub import Stubber
 from mypy_boto3_pricing import PricingClient
 
-from costcalc import pricelist
+from costcalc import price_refresh, pricelist
 from costcalc.cli import main
 from costcalc.price_refresh import BUNDLED_PRICES
+from costcalc.pricelist import fetch_service
 from tests.costcalc.price_list_answers import US_EAST_1, stub_refresh
 
 SQS = ("price", "sqs", "--requests", "3e6")
@@ -184,3 +185,27 @@ def test_every_price_command_warns_about_stale_prices_in_its_output() -> None:
     csv_run = costcalc(*SQS, "--format", "csv", COSTCALC_TODAY="2025-11-01")
     assert "Warning" not in csv_run.stdout
     assert csv_run.stderr.startswith("costcalc price sqs: warning: prices last seen 2025-08-01")
+
+
+def test_an_interrupted_refresh_says_so_and_writes_nothing(
+    stubber: Stubber,
+    cache_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stub_refresh(stubber, {"sqs": "AWSQueueService"}, US_EAST_1, ["us-east-1"])
+    calls: list[str] = []
+
+    def interrupted_on_the_second_service(*args: object, **kwargs: object) -> object:
+        calls.append("fetch")
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return fetch_service(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(price_refresh, "fetch_service", interrupted_on_the_second_service)
+    argv = ["prices", "refresh", "--region", "us-east-1", "--service", "sqs", "--service", "ses"]
+    assert main(argv) == 130
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "costcalc prices refresh: interrupted; nothing was changed"
+    )
+    assert not cache_dir.exists()
