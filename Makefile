@@ -41,7 +41,7 @@ pytest: install
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-compare
+demo: install demo-price demo-prices demo-compare
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -50,6 +50,11 @@ demo-price:
 	$(BIN)/costcalc price stepfunctions --transitions 1.2e6 --region eu-west-1
 	$(BIN)/costcalc price eventbridge --events 5e6 --event-size-kb 70 --format markdown
 	$(BIN)/costcalc price sns --publishes 2e6 --deliveries sqs=2e6 email=10000 --format json
+
+demo-prices:
+	@echo "== costcalc prices: where the prices come from, and how old they are =="
+	$(BIN)/costcalc prices show --service stepfunctions --service eventbridge
+	$(BIN)/costcalc prices show --region eu-west-1 --service lambda --format csv
 
 demo-compare:
 	@echo "== costcalc compare: both styles per order and per month, and the cost-versus-volume chart =="

@@ -23,10 +23,13 @@ Data lives in YAML files, one per service, under ``costcalc/data/prices/`` (plus
 Prices and bounds are strings so they stay exact ``Decimal``. A new service (analytics: Firehose,
 S3, Athena) is a new file; a new region or item is a new entry: nothing in code changes.
 
-Loading goes through :func:`load_catalogue` alone, which reads each service from the first
-directory of :func:`price_directories` that has a file for it. Today that is the bundled data
-only; a cache of refreshed prices (``costcalc prices refresh``) is meant to be put first in that
-list, written in this same schema with ``source`` set to the Price List API and ``published`` set.
+Loading goes through :func:`load_catalogue` alone, which reads each service from every
+directory of :func:`price_directories` that has a file for it: the user's cache of refreshed
+prices (``costcalc prices refresh``, see :mod:`costcalc.price_cache`) first, then the bundled data.
+An entry (service, item, region) is taken from the file that saw it most recently, the cache on
+a tie, so a refresh overrides the bundled prices it covers and leaves the others in place, and a
+newer bundled catalogue is not masked by an older cache. Refreshed entries use this same schema
+with ``source`` set to the AWS Price List API and ``published`` set.
 
 A region or item without a sourced price raises :class:`MissingPriceError`: prices are never
 guessed and never copied from another region.
@@ -43,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from costcalc.errors import CatalogueError, MissingPriceError
+from costcalc.price_cache import prices_dir
 
 BUNDLED_DATA = Path(__file__).parent / "data"
 
@@ -115,8 +119,8 @@ class Catalogue:
 
 
 def price_directories() -> list[Path]:
-    """Where service price files are looked up, first match wins (see the module docstring)."""
-    return [BUNDLED_DATA / "prices"]
+    """Where service price files are looked up, the refreshed cache first (see the docstring)."""
+    return [prices_dir(), BUNDLED_DATA / "prices"]
 
 
 def known_services() -> list[str]:
@@ -134,25 +138,26 @@ def load_catalogue(services: Iterable[str] | None = None) -> Catalogue:
 def _load(services: tuple[str, ...]) -> Catalogue:
     entries: dict[tuple[str, str, str], PriceEntry] = {}
     for service in services:
-        path = _service_file(service)
-        for entry in _parse_service(_read_yaml(path), path):
-            entries[entry.service, entry.item, entry.region] = entry
+        for path in _service_files(service):
+            for entry in parse_service(read_yaml(path), path):
+                key = (entry.service, entry.item, entry.region)
+                if key not in entries or entry.seen > entries[key].seen:
+                    entries[key] = entry
     free_path = BUNDLED_DATA / "free_tier.yaml"
-    return Catalogue(entries, _parse_allowances(_read_yaml(free_path), free_path))
+    return Catalogue(entries, _parse_allowances(read_yaml(free_path), free_path))
 
 
-def _service_file(service: str) -> Path:
-    for folder in price_directories():
-        path = folder / f"{service}.yaml"
-        if path.is_file():
-            return path
+def _service_files(service: str) -> list[Path]:
+    paths = [folder / f"{service}.yaml" for folder in price_directories()]
+    if found := [path for path in paths if path.is_file()]:
+        return found
     raise CatalogueError(
         f"the catalogue has no prices for service {service!r} "
         f"(it has: {', '.join(known_services())})"
     )
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
     import yaml  # noqa: PLC0415 - only commands that read prices pay for importing it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -160,7 +165,8 @@ def _read_yaml(path: Path) -> Any:
         return yaml.load(stream, Loader=loader)
 
 
-def _parse_service(doc: Any, path: Path) -> list[PriceEntry]:
+def parse_service(doc: Any, path: Path) -> list[PriceEntry]:
+    """The entries of one service document; raise :class:`CatalogueError` naming what is wrong."""
     where = str(path)
     service = _str(doc, "service", where)
     servicecode = _str(doc, "servicecode", where)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NoReturn
 
-from costcalc import __version__
+from costcalc import __version__, prices_cli
 from costcalc import services as s
 from costcalc.bill import Usage, price_usage
 from costcalc.errors import CostcalcError
+from costcalc.price_age import age_warning
 from costcalc.render import FORMATS, render
 
 EXIT_USAGE = 2
@@ -290,7 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Price serverless order workflows on AWS before you build them.",
         epilog="Examples:\n"
         "  costcalc price lambda --requests 3e6 --duration-ms 120 --memory-mb 1536\n"
-        "  costcalc compare --orders-per-month 250000 --chart cost.png",
+        "  costcalc compare --orders-per-month 250000 --chart cost.png\n"
+        "  costcalc prices show --region eu-west-1\n"
+        "  costcalc prices refresh",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"costcalc {__version__}")
@@ -331,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     from costcalc import compare_cli  # noqa: PLC0415 - it imports this module's `number`
 
     compare_cli.add_parser(commands, common, number)
+    prices_cli.add_parser(commands, _Parser)
     return parser
 
 
@@ -346,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except CostcalcError as error:
             print(f"costcalc compare: error: {error}", file=sys.stderr)
             return EXIT_USAGE
+    if args.command == "prices":
+        return prices_cli.run(args)
     if getattr(args, "service", None) is None:
         parser.exit(EXIT_USAGE, "costcalc price: error: name a service (see costcalc price -h)\n")
     try:
@@ -360,4 +366,7 @@ def _price(args: argparse.Namespace) -> int:
     args.add_usage(args, usage)
     bill = price_usage(usage, args.region, free_tier=args.free_tier)
     sys.stdout.write(render(bill, args.format, args.title))
+    warning = age_warning(bill.prices_as_of)
+    if warning and args.format == "csv":  # the other formats carry it in their output
+        print(f"costcalc price {args.service}: warning: {warning}", file=sys.stderr)
     return 0

@@ -126,6 +126,9 @@ def run(args: argparse.Namespace) -> int:
         orders = args.orders_per_month if args.orders_per_month is not None else DEFAULT_ORDERS
         report = Report(plan, [plan.price(orders)])
     sys.stdout.write(render_report(report, args.format))
+    if args.format == "csv":  # the other formats carry the warning in their output
+        for warning in report.warnings:
+            print(f"costcalc compare: warning: {warning}", file=sys.stderr)
     if args.chart is not None:
         _chart(args, plan, report)
     return 0

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from costcalc.compare import BreakEven, Comparison, DesignCost, Scenario
+from costcalc.price_age import age_warning, origin
 from costcalc.render import (
     LINE_HEADERS,
     JsonNumber,
@@ -41,6 +42,17 @@ class Report:
     def prices_as_of(self) -> str:
         dates = [d.bill.prices_as_of for c in self.comparisons for d in c.designs]
         return min(dates).isoformat()
+
+    @property
+    def prices_source(self) -> str:
+        return origin(s for c in self.comparisons for d in c.designs for s in d.bill.sources)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The price-age warning, once for the whole report (dates are those of the oldest price)."""
+        dates = [d.bill.prices_as_of for c in self.comparisons for d in c.designs]
+        warning = age_warning(min(dates))
+        return [warning] if warning else []
 
     @property
     def swept(self) -> bool:
@@ -113,7 +125,8 @@ def _assumption_lines(report: Report) -> list[str]:
     )
     derived = ", ".join(facts["path_mix_derived"]) or "none"
     lines = [
-        f"Prices as of {report.prices_as_of} (bundled catalogue); free tier {free}",
+        f"Prices as of {report.prices_as_of} ({report.prices_source}); free tier {free}",
+        *(f"Warning: {warning}" for warning in report.warnings),
         f"Transitions counted: {facts['transitions_counted']}",
         f"Path rates not given, filled in: {derived} ({facts['path_mix_rule']})",
         f"Quantities: {facts['quantities']}",
@@ -254,6 +267,8 @@ def _json(report: Report) -> str:
         "region": plan.region,
         "free_tier": plan.free_tier,
         "prices_as_of": report.prices_as_of,
+        "prices_source": report.prices_source,
+        "warnings": report.warnings,
     }
     if report.swept:
         document = {

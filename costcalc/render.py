@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from costcalc.bill import Bill, Line
+from costcalc.price_age import age_warning, origin
 
 FORMATS = ("table", "json", "csv", "markdown")
 #: Decimal places kept for computed amounts in machine formats (exact for every tier price).
@@ -74,9 +75,11 @@ def _trim(value: Decimal, *, grouped: bool = False) -> str:
 
 def _footer(bill: Bill) -> list[str]:
     lines = [
-        f"Prices as of {bill.prices_as_of.isoformat()} (bundled catalogue), "
+        f"Prices as of {bill.prices_as_of.isoformat()} ({origin(bill.sources)}), "
         f"from {', '.join(bill.sources)}",
     ]
+    if warning := age_warning(bill.prices_as_of):
+        lines.append(f"Warning: {warning}")
     if bill.free_tier:
         applied = "; ".join(
             f"{use.pool}: {quantity(use.quantity)} of {quantity(use.allowance)} {use.unit}"
@@ -167,6 +170,7 @@ def _json(bill: Bill, title: str) -> str:
         "region": bill.region,
         "free_tier": bill.free_tier,
         "prices_as_of": bill.prices_as_of.isoformat(),
+        "prices_source": origin(bill.sources),
         "monthly_usd": _Number(exact(bill.monthly_usd)),
         "lines": [line_document(line) for line in bill.lines],
         "free_tier_applied": [
@@ -180,6 +184,7 @@ def _json(bill: Bill, title: str) -> str:
         ],
         "sources": list(bill.sources),
         "notes": list(bill.notes),
+        "warnings": [warning] if (warning := age_warning(bill.prices_as_of)) else [],
     }
     return _dump(document) + "\n"
 

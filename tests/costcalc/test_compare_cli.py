@@ -153,3 +153,28 @@ def test_a_malformed_usage_file_is_refused_naming_file_line_and_key(tmp_path: Pa
     assert result.stderr == (
         f"costcalc compare: error: {usage}:4: events.sizekb: unknown key (accepted: size_kb)\n"
     )
+
+
+def test_stale_prices_are_named_with_their_source_and_warned_about_in_every_format(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COSTCALC_TODAY", "2026-11-24")
+    table = costcalc()
+    assert "(bundled catalogue)" in table.stdout
+    assert "Warning: prices last seen 2025-08-01 are 480 days old" in table.stdout
+    document = json.loads(costcalc("--format", "json").stdout)
+    assert document["prices_source"] == "bundled catalogue"
+    assert document["warnings"] == [
+        "prices last seen 2025-08-01 are 480 days old (more than 90); "
+        "run `costcalc prices refresh` to fetch current ones"
+    ]
+    csv_run = costcalc("--format", "csv")
+    assert "warning: prices last seen 2025-08-01" in csv_run.stderr
+    assert "warning" not in csv_run.stdout
+
+
+def test_fresh_prices_carry_no_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COSTCALC_TODAY", "2025-09-01")
+    document = json.loads(costcalc("--format", "json").stdout)
+    assert document["warnings"] == []
+    assert "Warning" not in costcalc().stdout
