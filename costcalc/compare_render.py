@@ -49,7 +49,7 @@ class Report:
 
     @property
     def warnings(self) -> list[str]:
-        """The price-age warning, once for the whole report (dates are those of the oldest price)."""
+        """The price-age warning, once for the whole report, aged from the oldest price."""
         dates = [d.bill.prices_as_of for c in self.comparisons for d in c.designs]
         warning = age_warning(min(dates))
         return [warning] if warning else []
