@@ -28,7 +28,17 @@ def test_every_price_names_an_aws_pricing_page_a_seen_date_and_a_usage_type() ->
 def test_every_us_east_1_item_is_priced_and_eu_west_1_only_where_sourced() -> None:
     items = {(service, item) for service, item, _ in BUNDLED.entries}
     assert all((s, i, "us-east-1") in BUNDLED.entries for s, i in items)
-    assert ("dynamodb", "write-request-units", "eu-west-1") not in BUNDLED.entries
+    unpriced = {f"{s}/{i}" for s, i in items if (s, i, "eu-west-1") not in BUNDLED.entries}
+    assert unpriced == {  # no citable source found for these (YAML comments say what was tried)
+        "apigateway/http-requests",
+        "apigateway/rest-requests",
+        "dynamodb/write-request-units",
+        "dynamodb/read-request-units",
+        "cloudwatch/logs-ingestion-vended",
+        "stepfunctions/express-requests",
+        "stepfunctions/express-duration",
+        "lambda/ephemeral-storage",
+    }
 
 
 def test_eu_west_1_logs_ingestion_is_its_own_price_not_a_copy() -> None:
