@@ -12,7 +12,7 @@ export MPLBACKEND ?= Agg
 
 KIT_PACKAGES := costcalc
 
-.PHONY: install test lint format typecheck pytest demo bench clean
+.PHONY: install test lint format typecheck pytest browser demo bench clean
 
 install: $(STAMP)
 
@@ -36,12 +36,22 @@ format: install
 typecheck: install
 	$(BIN)/mypy $(KIT_PACKAGES)
 
+# The report's browser test drives Debian's chromium through Playwright (never a downloaded
+# browser build). Installed only when missing; CI runs as root on a possibly fresh machine.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium (Debian package) for the report's browser test ..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq >/dev/null && \
+		$$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
-pytest: install
+pytest: install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare
+demo: install demo-price demo-prices demo-compare demo-report
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -61,6 +71,15 @@ demo-compare:
 	@mkdir -p build
 	$(BIN)/costcalc compare --orders-per-month 250000 --chart build/compare-cost.png
 	@echo "chart: $(CURDIR)/build/compare-cost.png"
+
+demo-report: browser
+	@echo "== costcalc report: the decision report for the default volume, and how it looks =="
+	@mkdir -p build
+	$(BIN)/costcalc report --orders-per-month 250000 --out build/decision.html
+	$(BIN)/costcalc report --orders-per-month 250000 --out build/decision.md
+	@$(BIN)/python -m tests.costcalc.browser build/decision.html build/decision.png >/dev/null
+	@echo "report: $(CURDIR)/build/decision.html"
+	@echo "screenshot: $(CURDIR)/build/decision.png"
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install

@@ -29,6 +29,8 @@ LAMBDA_MEMORY_MB = (Decimal(128), Decimal(10_240))
 EVENT_SIZES_KB = (Decimal(64), Decimal(200))
 #: The share of retried steps in the high variant of "retries".
 RETRY_SHARE = Decimal("0.10")
+#: Lambda triggers whose invocations AWS retries (rule targets, stream and SNS subscribers).
+_RETRIED = frozenset({"rule", "stream", "sns"})
 
 
 @dataclass(frozen=True)
@@ -54,18 +56,19 @@ class Sensitivity:
     """The base month per design, each factor's variants, and the measure the chart shows.
 
     ``pair`` names (dearer, cheaper) runnable designs at the base when there are two or more:
-    the measure is then their monthly difference; with one runnable design, its monthly cost.
+    the measure is then their monthly difference; otherwise ``subject``'s monthly cost.
     """
 
     orders: Decimal
     base: Mapping[str, Decimal]
     factors: tuple[Factor, ...]
     pair: tuple[str, str] | None
+    subject: str
     measured: str
 
     def measure(self, monthly: Mapping[str, Decimal]) -> Decimal:
         if self.pair is None:
-            return monthly[self.measured]
+            return monthly[self.subject]
         dearer, cheaper = self.pair
         return monthly[dearer] - monthly[cheaper]
 
@@ -86,11 +89,8 @@ def sensitivity(plan: Scenario, orders: Decimal) -> Sensitivity:
         key=lambda name: base[name],
     )
     pair = (runnable[1], runnable[0]) if len(runnable) >= 2 else None
-    measured = (
-        f"{pair[0]} minus {pair[1]}, USD per month"
-        if pair
-        else f"{(runnable or [plan.workloads[0].profile.design])[0]}, USD per month"
-    )
+    subject = (runnable or [plan.workloads[0].profile.design])[0]
+    measured = f"{pair[0]} minus {pair[1]}" if pair else subject
     factors = (
         _scaled_functions(plan, orders, "Lambda duration", "duration_ms", "ms"),
         _scaled_functions(plan, orders, "Lambda memory", "memory_mb", "MB"),
@@ -119,7 +119,8 @@ def sensitivity(plan: Scenario, orders: Decimal) -> Sensitivity:
         base,
         tuple(factor for factor in factors if factor.variants),
         pair,
-        measured,
+        subject,
+        f"{measured}, USD per month",
     )
 
 
@@ -262,9 +263,10 @@ def _with_setting(profile: Profile, keys: tuple[str, str], value: Any) -> Profil
 def _retries(plan: Scenario, orders: Decimal) -> Factor:
     """A share of the retried steps re-run once: what AWS bills again when a step is retried.
 
-    Retried are the event- and schedule-driven Lambda invocations (EventBridge, stream and
-    Scheduler retries; API handlers are not retried by AWS) and the state machine's steps
-    (Standard bills every retry as a transition; Express bills its duration).
+    Retried are the event-driven Lambda invocations (EventBridge rule targets, stream and SNS
+    subscribers) and the state machine's steps (Standard bills every retry as a transition;
+    Express bills its duration). API handlers are not retried by AWS, and a schedule fires its
+    target once (the profile schema ties those invocations to schedules fired).
     """
 
     def retried(profile: Profile) -> Profile:
@@ -272,14 +274,13 @@ def _retries(plan: Scenario, orders: Decimal) -> Factor:
         paths = {}
         for name, path in profile.paths.items():
             invocations = {
-                function: count * (1 if profile.functions[function].trigger == "api" else grow)
+                function: count * (grow if profile.functions[function].trigger in _RETRIED else 1)
                 for function, count in path.invocations.items()
             }
             paths[name] = dataclasses.replace(
                 path,
                 invocations=invocations,
                 rule_matches=path.rule_matches * grow,
-                schedules_fired=path.schedules_fired * grow,
                 transitions=path.transitions * grow,
                 express_duration_ms=path.express_duration_ms * grow,
             )
