@@ -25,7 +25,16 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from costcalc.bill import PRECISION
-from costcalc.compare import BreakEven, Comparison, CostCurve, Scenario, sweep_volumes, verdict
+from costcalc.compare import (
+    BreakEven,
+    Comparison,
+    CostCurve,
+    Scenario,
+    check_orders,
+    check_range,
+    sweep_volumes,
+    verdict,
+)
 from costcalc.compare_render import Report
 from costcalc.errors import UsageError
 from costcalc.price_age import today
@@ -119,12 +128,7 @@ def decision(
 
     ``origins`` defaults to each profile figure's origin as its file says (profile or user).
     """
-    low, high = span
-    if not low <= orders <= high:
-        raise UsageError(
-            f"--orders-per-month {orders:,} lies outside the sweep {low:,}:{high:,}; "
-            "give a volume inside the range or widen --sweep"
-        )
+    orders, (low, high) = check_volume(orders, span)
     answer = plan.price(orders)
     curves = plan.curves(low, high)
     crossings = plan.break_evens(curves)
@@ -148,6 +152,19 @@ def decision(
         warnings=summary.warnings,
         generated=today(),
     )
+
+
+def check_volume(
+    orders: Decimal, span: tuple[Decimal, Decimal]
+) -> tuple[Decimal, tuple[Decimal, Decimal]]:
+    """The volume and the sweep, checked as ``compare`` checks them, the volume inside."""
+    orders, (low, high) = check_orders(orders), check_range(*span)
+    if not low <= orders <= high:
+        raise UsageError(
+            f"--orders-per-month {orders:,} lies outside the sweep {low:,}:{high:,}; "
+            "give a volume inside the range or widen --sweep"
+        )
+    return orders, (low, high)
 
 
 def profile_origins(plan: Scenario) -> list[FigureOrigin]:

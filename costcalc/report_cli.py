@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from costcalc.compare import DEFAULT_SWEEP
+from costcalc.compare import DEFAULT_SWEEP, sweep_volumes
 from costcalc.compare_cli import (
     DEFAULT_ORDERS,
     DEFAULT_POINTS,
@@ -106,16 +106,18 @@ def run(args: argparse.Namespace) -> int:
     fmt = _format(args.out, args.format)
     _check_target(args.out)
     low, high, points = args.sweep or (*DEFAULT_SWEEP, DEFAULT_POINTS)
-    plan = plan_from(args)
-    from costcalc.report import decision  # noqa: PLC0415 - loads matplotlib via the charts
-    from costcalc.report_charts import draw_charts  # noqa: PLC0415
+    from costcalc.report import check_volume, decision  # noqa: PLC0415
+    from costcalc.report_charts import draw_charts  # noqa: PLC0415 - matplotlib
     from costcalc.report_content import document  # noqa: PLC0415
 
+    orders, span = check_volume(args.orders_per_month, (low, high))
+    sweep_volumes(*span, points)  # refuses a bad POINTS before any work
+    plan = plan_from(args)
     _progress(
-        f"pricing {len(plan.workloads)} designs at {args.orders_per_month:,} orders/month, "
+        f"pricing {len(plan.workloads)} designs at {orders:,} orders/month, "
         f"across {points} volumes and each assumption moved ..."
     )
-    facts = decision(plan, args.orders_per_month, (low, high), points)
+    facts = decision(plan, orders, span, points)
     _progress("drawing the charts ...")
     charts = draw_charts(facts)
     content = document(facts)

@@ -24,11 +24,12 @@ def charts_folder(target: Path) -> Path:
 
 def render_markdown(doc: Document, charts_link: str) -> str:
     """Markdown for ``doc``; charts are linked as ``<charts_link>/<name>.svg``."""
-    out = [f"# {doc.title}", "", _inline(" · ".join(doc.facts)), ""]
+    out = [f"# {_inline(doc.title)}", "", _inline(" · ".join(doc.facts)), ""]
     out += [f"> **Warning:** {_inline(warning)}\n" for warning in doc.warnings]
-    out += ["Contents: " + " · ".join(f"[{s.title}](#{s.anchor})" for s in doc.sections), ""]
+    out += ["Contents: " + " · ".join(f"[{_inline(s.title)}](#{s.anchor})" for s in doc.sections)]
+    out.append("")
     for section in doc.sections:
-        out += [f'<a id="{section.anchor}"></a>', "", f"## {section.title}", ""]
+        out += [f'<a id="{section.anchor}"></a>', "", f"## {_inline(section.title)}", ""]
         for block in section.blocks:
             out += [*_block(block, charts_link), ""]
     out.append("*Written by `costcalc report` (Orderflow Kit).*")
