@@ -9,10 +9,9 @@ baseline, measured in the same run, is the same 200-volume sweep priced as
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from decimal import Decimal
+
+from compare_sweep import median_seconds  # the same timing (median of 5 runs)
 
 from costcalc.compare import scenario, sweep_volumes
 from costcalc.report import Decision, decision
@@ -23,7 +22,6 @@ from costcalc.report_html import render_html
 POINTS = 200
 SPAN = (Decimal(1_000), Decimal(10) ** 8)
 ORDERS = Decimal(250_000)
-RUNS = 3
 
 
 def facts() -> Decision:
@@ -39,15 +37,6 @@ def compare_sweep() -> None:
     plan = scenario()
     for volume in sweep_volumes(*SPAN, POINTS):
         plan.price(volume)
-
-
-def median_seconds(work: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 if __name__ == "__main__":

@@ -86,6 +86,10 @@ def test_format_overrides_the_extension(tmp_path: Path) -> None:
             "costcalc report: error: --accept-rate 1.5: accepted values are 0 to 1",
         ),
         (
+            ["--sweep", "1e3:1e8:1"],
+            "costcalc report: error: sweep points 1: accepted values are 2 to 100,000",
+        ),
+        (
             ["--sweep", "1e3"],
             "costcalc report: error: argument --sweep: '1e3' is not LOW:HIGH or LOW:HIGH:POINTS",
         ),
