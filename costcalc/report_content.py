@@ -118,8 +118,9 @@ def _answer(facts: Decision) -> Section:
     orders = facts.answer.orders_per_month
     best = facts.answer.cheapest_runnable
     costs = "; ".join(
-        f"`{d.name}` costs {_usd(d.monthly_usd)} a month ({_usd_order(d.per_order_usd)} per order)"
-        for d in _runnable(facts)
+        f"`{d.name}`{'' if d.profile.runnable else ' (not runnable)'} costs "
+        f"{_usd(d.monthly_usd)} a month ({_usd_order(d.per_order_usd)} per order)"
+        for d in _runnable(facts) or facts.answer.designs
     )
     lead = f"At {_volume(orders)} orders a month in {facts.plan.region}, {costs}."
     differences = [
@@ -131,7 +132,10 @@ def _answer(facts: Decision) -> Section:
     if best is None:
         differences = ["No runnable design is compared: none of these designs can run the flow."]
     elif not differences:
-        differences = [f"Only `{best.name}` is runnable among the designs compared."]
+        differences = [
+            f"Only `{best.name}` is runnable among the designs compared; compare it with "
+            "another design (--design) to see the difference."
+        ]
     rows = []
     for d in facts.answer.designs:
         gap = d.monthly_usd - best.monthly_usd if best is not None else None
@@ -277,10 +281,10 @@ def _sensitivity(facts: Decision) -> Section:
         (
             Text(
                 "Each row moves one assumption and keeps every other at its base value; figures "
-                f"are USD per month at {_volume(result.orders)} orders/month; the difference is "
-                f"{result.measured}. The chart shows the range each assumption spans, widest "
-                "first. Moving one path's rate keeps the other paths in their proportions; "
-                "EventBridge bills events in 64 KB chunks."
+                f"are USD per month at {_volume(result.orders)} orders/month. The chart shows "
+                f"the range of {_measured(result)} each assumption spans, widest first. Moving "
+                "one path's rate keeps the other paths in their proportions; EventBridge bills "
+                "events in 64 KB chunks."
             ),
             Chart("sensitivity", CHARTS["sensitivity"]),
             *([Text(verdict)] if verdict else []),
@@ -490,6 +494,13 @@ def _sweep(facts: Decision) -> Section:
             ),
         ),
     )
+
+
+def _measured(result: Sensitivity) -> str:
+    if result.pair is None:
+        return f"`{result.subject}`'s monthly cost"
+    dearer, cheaper = result.pair
+    return f"the difference, `{dearer}` minus `{cheaper}` per month"
 
 
 def _measure_header(result: Sensitivity) -> str:

@@ -144,3 +144,21 @@ def test_a_flow_mapping_of_figures_shares_one_provenance_row(doc: Document) -> N
     row = next(r for r in choreography.rows if r[0].text == "functions.place_order")
     assert row[1].text.startswith("trigger api, memory_mb 256, arch arm64, duration_ms 80")
     assert row[2].text == "profile"
+
+
+def test_a_single_runnable_design_is_answered_without_a_difference() -> None:
+    doc = document(decision(scenario(designs=["choreography"]), D(250_000), (D(1e3), D(1e8)), 3))
+    said = texts(section(doc, "answer"))
+    assert said[0].endswith("`choreography` costs $39.19 a month ($0.000157 per order).")
+    assert said[1].startswith("Only `choreography` is runnable among the designs compared")
+    assert "the range of `choreography`'s monthly cost" in texts(section(doc, "sensitivity"))[0]
+
+
+def test_designs_none_of_which_can_run_are_priced_and_say_so() -> None:
+    plan = scenario(designs=["orchestration-express"])
+    said = texts(section(document(decision(plan, D(250_000), (D(1e3), D(1e8)), 3)), "answer"))
+    assert said[0] == (
+        "At 250,000 orders a month in us-east-1, `orchestration-express` (not runnable) costs "
+        "$39.66 a month ($0.000159 per order)."
+    )
+    assert said[1] == "No runnable design is compared: none of these designs can run the flow."
