@@ -103,6 +103,10 @@ def cost_figure(
     axes.set_ylabel("monthly cost (USD)")
     axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short(x)))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"${short(y)}"))
+    # Less than about a decade shows at most one major tick: label the minor ones too,
+    # in the same words (matplotlib's default would write 4x10^1).
+    axes.xaxis.set_minor_formatter(FuncFormatter(lambda x, _: _minor(axes.get_xlim(), x, "")))
+    axes.yaxis.set_minor_formatter(FuncFormatter(lambda y, _: _minor(axes.get_ylim(), y, "$")))
     axes.grid(True, which="major", alpha=0.35)
     axes.grid(True, which="minor", alpha=0.12)
     free = "always-free allowances applied" if plan.free_tier else "no free tier (marginal cost)"
@@ -112,12 +116,15 @@ def cost_figure(
         x, y = float(point.orders_per_month), float(point.monthly_usd)
         axes.axvline(x, color="#444444", linestyle=":", linewidth=1)
         axes.plot([x], [y], "o", color="#b2182b", zorder=5)
+        bottom, top = (math.log10(limit) for limit in axes.get_ylim())
+        low_in_axes = (math.log10(y) - bottom) / (top - bottom) < 0.4
         axes.annotate(
             f"break-even\n{short(x, digits=3)} orders/month\n${y:,.2f}/month",
             (x, y),
-            xytext=(12, -42),
+            xytext=(12, 34) if low_in_axes else (12, -42),
             textcoords="offset points",
             fontsize=9,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#bbbbbb"},
             arrowprops={"arrowstyle": "-", "color": "#444444"},
         )
     if marked is not None:
@@ -160,6 +167,11 @@ def _save(figure: Figure, path: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _minor(limits: tuple[float, float], value: float, unit: str) -> str:
+    low, high = limits
+    return f"{unit}{short(value)}" if low > 0 and high / low < 12 else ""
 
 
 def short(value: float, digits: int = 2) -> str:

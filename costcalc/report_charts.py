@@ -122,7 +122,14 @@ def _per_order(facts: Decision) -> Figure:
     return figure
 
 
+def _money(value: float, places: int = 2) -> str:
+    text = f"${abs(value):,.{places}f}"
+    return f"-{text}" if value < 0 and text.strip("$0.") else text
+
+
 def _tornado(facts: Decision) -> Figure:
+    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
+
     result = facts.sensitivity
     rows = spans(result)
     base = float(result.measure(result.base))
@@ -133,15 +140,21 @@ def _tornado(facts: Decision) -> Figure:
     axes.barh(
         names, [h - lo for lo, h in zip(lows, highs, strict=True)], left=lows, color="#92c5de"
     )
+    spread = (max([*highs, base]) - min([*lows, base])) or abs(base) or 1.0
+    places = 2 if spread >= 1 else 4  # cents hide the spread of small differences
+
+    def money(value: float) -> str:
+        return _money(value, places)
+
     for row, (low, high) in enumerate(zip(lows, highs, strict=True)):
-        axes.text(high, row, f"  ${high:,.2f}", va="center", fontsize=8)
-        axes.text(low, row, f"${low:,.2f}  ", va="center", ha="right", fontsize=8)
-    axes.axvline(base, color="#b2182b", linewidth=1.2, label=f"base ${base:,.2f}")
+        axes.text(high, row, f"  {money(high)}", va="center", fontsize=8)
+        axes.text(low, row, f"{money(low)}  ", va="center", ha="right", fontsize=8)
+    axes.axvline(base, color="#b2182b", linewidth=1.2, label=f"base {money(base)}")
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: money(x)))
     if result.pair is not None and min([*lows, base]) <= 0 <= max([*highs, base]):
         axes.axvline(
             0, color="#444444", linestyle=":", linewidth=1, label="the designs cost the same"
         )
-    spread = (max([*highs, base]) - min([*lows, base])) or abs(base) or 1.0
     axes.set_xlim(min([*lows, base]) - 0.25 * spread, max([*highs, base]) + 0.25 * spread)
     axes.invert_yaxis()
     axes.set_xlabel(result.measured)

@@ -67,3 +67,23 @@ def test_a_chart_path_we_cannot_write_is_refused_before_any_work(
 ) -> None:
     with pytest.raises(UsageError, match=message):
         check_target(tmp_path / name)
+
+
+def test_a_range_under_a_decade_labels_its_minor_ticks_in_dollars() -> None:
+    from costcalc.chart import close, cost_figure  # noqa: PLC0415
+
+    plan = scenario()
+    curves = plan.curves(D(100), D(100_000))
+    points = plan.break_evens(curves)
+    figure = cost_figure(plan, curves, points, "", prices_as_of="2025-08-01")
+    try:
+        figure.canvas.draw()
+        axes = figure.axes[0]
+        minor = [label.get_text() for label in axes.get_yticklabels(minor=True)]
+        assert "$20" in minor
+        assert not any("10^" in text or "times" in text for text in minor)
+        assert all(label.get_text() == "" for label in axes.get_xticklabels(minor=True))
+        (note,) = [t for t in axes.texts if t.get_text().startswith("break-even")]
+        assert note.get_position()[1] > 0  # a break-even low on the chart is labelled above it
+    finally:
+        close(figure)
