@@ -72,7 +72,7 @@ demo-compare:
 	$(BIN)/costcalc compare --orders-per-month 250000 --chart build/compare-cost.png
 	@echo "chart: $(CURDIR)/build/compare-cost.png"
 
-demo-report: browser
+demo-report: install browser
 	@echo "== costcalc report: the decision report for the default volume, and how it looks =="
 	@mkdir -p build
 	$(BIN)/costcalc report --orders-per-month 250000 --out build/decision.html

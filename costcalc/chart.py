@@ -37,20 +37,8 @@ def check_target(path: Path) -> Path:
     return path
 
 
-def draw(
-    path: Path,
-    plan: Scenario,
-    curves: Sequence[CostCurve],
-    break_evens: Sequence[BreakEven],
-    verdict: str,
-    *,
-    prices_as_of: str,
-    marked: Decimal | None = None,
-) -> None:
-    """Write the chart to ``path`` (.png or .svg)."""
-    figure = cost_figure(
-        plan, curves, break_evens, verdict, prices_as_of=prices_as_of, marked=marked
-    )
+def save(path: Path, figure: Figure) -> None:
+    """Write ``figure`` to ``path`` (.png or .svg) whole or not at all, then close it."""
     try:
         _save(figure, path)
     finally:

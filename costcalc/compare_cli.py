@@ -159,20 +159,22 @@ def _report(plan: Scenario, volumes: list[Decimal], span: tuple[Decimal, Decimal
 
 
 def _chart(args: argparse.Namespace, plan: Scenario, report: Report) -> None:
-    from costcalc.chart import draw  # noqa: PLC0415 - matplotlib only when a chart is asked for
+    from costcalc.chart import cost_figure, save  # noqa: PLC0415 - matplotlib only when asked
 
     span = (args.sweep[0], args.sweep[1]) if args.sweep is not None else DEFAULT_SWEEP
     marked = None if report.swept else report.comparisons[0].orders_per_month
     print(f"costcalc compare: drawing the chart to {args.chart} ...", file=sys.stderr)
     curves = plan.curves(*span)
     crossings = plan.break_evens(curves)
-    draw(
+    save(
         args.chart,
-        plan,
-        curves,
-        crossings,
-        verdict(curves, crossings),
-        prices_as_of=report.prices_as_of,
-        marked=marked,
+        cost_figure(
+            plan,
+            curves,
+            crossings,
+            verdict(curves, crossings),
+            prices_as_of=report.prices_as_of,
+            marked=marked,
+        ),
     )
     print(f"costcalc compare: chart written to {args.chart}", file=sys.stderr)

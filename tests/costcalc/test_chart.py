@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from costcalc.chart import check_target, draw
+from costcalc.chart import check_target, cost_figure, save
 from costcalc.compare import scenario, verdict
 from costcalc.errors import UsageError
 
@@ -17,7 +17,7 @@ def chart(path: Path, *, free_tier: bool, low: int, high: int) -> str:
     curves = plan.curves(D(low), D(high))
     points = plan.break_evens(curves)
     text = verdict(curves, points)
-    draw(path, plan, curves, points, text, prices_as_of="2025-08-01", marked=D(250))
+    save(path, cost_figure(plan, curves, points, text, prices_as_of="2025-08-01", marked=D(250)))
     return text
 
 
@@ -70,7 +70,7 @@ def test_a_chart_path_we_cannot_write_is_refused_before_any_work(
 
 
 def test_a_range_under_a_decade_labels_its_minor_ticks_in_dollars() -> None:
-    from costcalc.chart import close, cost_figure  # noqa: PLC0415
+    from costcalc.chart import close  # noqa: PLC0415
 
     plan = scenario()
     curves = plan.curves(D(100), D(100_000))
