@@ -10,9 +10,11 @@ export PYENV_VERSION ?= 3.11.7:3.12.1:3.13.0
 export AWS_DEFAULT_REGION ?= us-east-1
 export MPLBACKEND ?= Agg
 
-KIT_PACKAGES := costcalc
+KIT_PACKAGES := costcalc localrun
+# Lambda code: typed and checked, but not an installable package (its modules are top-level).
+FUNCTIONS := functions
 
-.PHONY: install test lint format typecheck pytest demo bench clean
+.PHONY: install test lint format typecheck pytest demo demo-price demo-choreography bench clean
 
 install: $(STAMP)
 
@@ -35,17 +37,22 @@ format: install
 
 typecheck: install
 	$(BIN)/mypy $(KIT_PACKAGES)
+	MYPYPATH=$(FUNCTIONS) $(BIN)/mypy --explicit-package-bases $(FUNCTIONS)
 
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
 pytest: install
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price
+demo: install demo-price demo-choreography
 
 demo-price:
 	@echo "== costcalc: what is this CLI? =="
 	$(BIN)/costcalc --help
+
+demo-choreography:
+	@echo "== one order through the choreography stack on the local runner =="
+	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install
