@@ -14,7 +14,12 @@ KIT_PACKAGES := costcalc localrun
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
 
-.PHONY: install test lint format typecheck pytest demo demo-price demo-choreography bench clean
+.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-choreography bench clean
+
+# checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
+CHECKOV_VERSION := 3.3.30
 
 install: $(STAMP)
 
@@ -22,6 +27,14 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+checkov-install: $(CHECKOV_STAMP)
+
+$(CHECKOV_STAMP):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
 ## test: lint, type-check and run the whole test suite (what CI runs)
@@ -40,7 +53,7 @@ typecheck: install
 	MYPYPATH=$(FUNCTIONS) $(BIN)/mypy --explicit-package-bases $(FUNCTIONS)
 
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
-pytest: install
+pytest: install checkov-install
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
@@ -59,4 +72,4 @@ bench: install
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info .mypy_cache .ruff_cache

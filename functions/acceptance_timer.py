@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
@@ -33,6 +33,17 @@ def schedule_name(order_id: str) -> str:
     return f"order-{order_id}"
 
 
+def due_time(placed_at: datetime) -> datetime:
+    """Placement plus the timeout, rounded up to the second `at()` expressions resolve to.
+
+    Rounding down would let the restaurant's time run out up to a second early.
+    """
+    due = placed_at + timedelta(seconds=TIMEOUT_SECONDS)
+    if due.microsecond:
+        due = due.replace(microsecond=0) + timedelta(seconds=1)
+    return due
+
+
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> None:
@@ -44,7 +55,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
         except _scheduler.exceptions.ResourceNotFoundException:
             logger.info("no pending acceptance schedule", extra={"schedule": name})
         return
-    due = detail.occurred_at + timedelta(seconds=TIMEOUT_SECONDS)
+    due = due_time(detail.occurred_at)
     try:
         _scheduler.create_schedule(
             Name=name,

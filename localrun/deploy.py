@@ -211,6 +211,18 @@ def _function_spec(template: TransformedTemplate, logical_id: str, names: Names)
             f"{logical_id}: no local code folder (only SAM functions with a CodeUri run)"
         )
     environment = props.get("Environment", {}).get("Variables", {})
+    invoke_configs = [
+        _properties(template, config_id, names)
+        for config_id in template.of_type("AWS::Lambda::EventInvokeConfig")
+    ]
+    async_retries = next(
+        (
+            int(c.get("MaximumRetryAttempts", 2))
+            for c in invoke_configs
+            if c["FunctionName"] == names.refs[logical_id]
+        ),
+        2,
+    )
     log_group = props.get("LoggingConfig", {}).get(
         "LogGroup", f"/aws/lambda/{names.physical[logical_id]}"
     )
@@ -224,6 +236,8 @@ def _function_spec(template: TransformedTemplate, logical_id: str, names: Names)
         timeout_seconds=int(props.get("Timeout", 3)),
         memory_mb=int(props.get("MemorySize", 128)),
         log_group=str(log_group),
+        async_retries=async_retries,
+        dead_letter_arn=props.get("DeadLetterConfig", {}).get("TargetArn"),
     )
 
 

@@ -44,6 +44,8 @@ class FunctionSpec:
     timeout_seconds: int
     memory_mb: int
     log_group: str
+    async_retries: int = 2
+    dead_letter_arn: str | None = None
 
 
 @dataclass

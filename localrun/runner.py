@@ -67,12 +67,11 @@ class Email:
     body: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Delivery:
     rule: str
     target: dict[str, Any]
     event: dict[str, Any]
-    attempts: int = 0
 
 
 def _iso(timestamp: Any) -> str:
@@ -256,24 +255,19 @@ class LocalRunner:
         target = delivery.target
         event = {**delivery.event, "time": _iso(delivery.event.get("time"))}
         payload = json.loads(target["Input"]) if "Input" in target else event
-        try:
-            self._send(target["Arn"], payload)
-        except FunctionError:
-            delivery.attempts += 1
-            retries = int(target.get("RetryPolicy", {}).get("MaximumRetryAttempts", 185))
-            if delivery.attempts <= retries:
-                self._deliveries.append(delivery)
-            else:
-                self._dead_letter(target.get("DeadLetterConfig", {}).get("Arn"), payload)
+        if not self._send(target["Arn"], payload):
+            # EventBridge could not deliver at all: its retry policy, then the rule's DLQ.
+            self._dead_letter(target.get("DeadLetterConfig", {}).get("Arn"), payload)
         return True
 
-    def _send(self, arn: str, payload: Any) -> None:
+    def _send(self, arn: str, payload: Any) -> bool:
+        """Deliver `payload` as AWS services do (Lambda asynchronously); False if undeliverable."""
         service = arn.split(":")[2]
         if service == "lambda":
             function = self.deployment.function_by_arn(arn)
             if function is None:
-                raise TemplateError(f"target {arn} is not a function of this stack")
-            self.functions[function].invoke(payload)
+                return False
+            self._invoke_async(self.functions[function], payload)
         elif service == "sns":
             boto3.client("sns", region_name=self.names.region).publish(
                 TopicArn=arn, Message=json.dumps(payload)
@@ -282,6 +276,17 @@ class LocalRunner:
             self._to_queue(arn, payload)
         else:
             raise TemplateError(f"target {arn}: the runner cannot deliver to {service}")
+        return True
+
+    def _invoke_async(self, function: InProcessFunction, payload: Any) -> None:
+        """Lambda's asynchronous invocation: retries on error, then the function's DLQ."""
+        for _ in range(function.spec.async_retries + 1):
+            try:
+                function.invoke(payload)
+                return
+            except FunctionError:
+                continue
+        self._dead_letter(function.spec.dead_letter_arn, payload)
 
     def _to_queue(self, arn: str, payload: Any) -> None:
         sqs = boto3.client("sqs", region_name=self.names.region)
@@ -290,7 +295,7 @@ class LocalRunner:
 
     def _dead_letter(self, arn: str | None, payload: Any) -> None:
         if arn is None:
-            return  # EventBridge drops it, as AWS does without a dead-letter queue.
+            return  # dropped, as AWS does without a dead-letter queue
         self._to_queue(arn, payload)
 
     # ------------------------------------------------------------------ streams
@@ -353,14 +358,8 @@ class LocalRunner:
         return fired
 
     def _fire(self, target: dict[str, Any], payload: Any) -> None:
-        retries = int(target.get("RetryPolicy", {}).get("MaximumRetryAttempts", 185))
-        for _ in range(retries + 1):
-            try:
-                self._send(target["Arn"], payload)
-                return
-            except FunctionError:
-                continue
-        self._dead_letter(target.get("DeadLetterConfig", {}).get("Arn"), payload)
+        if not self._send(target["Arn"], payload):
+            self._dead_letter(target.get("DeadLetterConfig", {}).get("Arn"), payload)
 
     # ------------------------------------------------------------------ what happened
     def notifications(self) -> list[Notification]:

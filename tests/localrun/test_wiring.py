@@ -69,8 +69,8 @@ def test_a_missing_environment_variable_fails_the_function_and_dead_letters_the_
     notifier = runner.functions["CustomerNotifierFunction"]
     assert "KeyError: 'SENDER_EMAIL'" in notifier.invocations[0].error
     assert "user_notified" not in [e.detail_type for e in runner.bus_events]
-    assert len(notifier.invocations) == 9  # the first attempt and the rule's 8 retries
-    [dead_letter] = runner.queue_messages("CustomerNotifierFunctionOrderEventsQueue")
+    assert len(notifier.invocations) == 3  # Lambda's asynchronous invocation: 1 + 2 retries
+    [dead_letter] = runner.queue_messages("FunctionDeadLetterQueue")
     assert dead_letter["detail-type"] == "order_accepted"
 
 
