@@ -178,7 +178,7 @@ def render(result: dict[str, Any]) -> str:
             if k not in {"version", "order_id", "occurred_at", "correlation_id"}
         }
         fields = json.dumps(extra, separators=(",", ":"))
-        lines.append(f"  +{offset:7.3f}s  {event['detail_type']:<20} {fields}")
+        lines.append(f"  +{offset:.3f}s  {event['detail_type']:<20} {fields}")
     lines.append(f"final status: {result['status']}")
     for note in result["notifications"]:
         lines.append(f"SNS to restaurant {note['restaurant_id']}: {note['subject']}")

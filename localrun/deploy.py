@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -283,16 +284,45 @@ def _stream_mapping(
     )
 
 
+def _check_parameter(name: str, value: str, declaration: dict[str, Any]) -> None:
+    """Refuse `value` as CloudFormation would: type, allowed values, pattern, bounds."""
+    why = declaration.get("ConstraintDescription")
+    accepted = f" ({why})" if why else ""
+    if declaration.get("Type") == "Number":
+        try:
+            number = float(value)
+        except ValueError:
+            raise TemplateError(f"parameter {name}: {value!r} is not a number") from None
+        low, high = declaration.get("MinValue"), declaration.get("MaxValue")
+        if (low is not None and number < float(low)) or (high is not None and number > float(high)):
+            raise TemplateError(
+                f"parameter {name}: {value} is outside {low if low is not None else '-inf'}.."
+                f"{high if high is not None else 'inf'}{accepted}"
+            )
+    allowed = declaration.get("AllowedValues")
+    if allowed is not None and value not in {str(a) for a in allowed}:
+        raise TemplateError(
+            f"parameter {name}: {value!r} is not one of {', '.join(str(a) for a in allowed)}"
+        )
+    pattern = declaration.get("AllowedPattern")
+    if pattern is not None and not re.fullmatch(pattern, value):
+        raise TemplateError(
+            f"parameter {name}: {value!r} does not match the pattern {pattern}{accepted}"
+        )
+
+
 def parameter_values(template: TransformedTemplate, given: dict[str, str]) -> dict[str, Any]:
-    """Every declared parameter's value: given, else its default; TemplateError if neither."""
+    """Each declared parameter's checked value: given, else its default; else TemplateError."""
     values: dict[str, Any] = {}
     for name, declaration in template.parameters.items():
         value = given.get(name, declaration.get("Default"))
         if value is None:
             raise TemplateError(f"parameter {name}: required (no default); pass a value for it")
-        if declaration.get("Type") == "CommaDelimitedList" and isinstance(value, str):
-            value = value.split(",")
-        values[name] = value if isinstance(value, list) else str(value)
+        if declaration.get("Type") == "CommaDelimitedList":
+            values[name] = str(value).split(",")
+            continue
+        _check_parameter(name, str(value), declaration)
+        values[name] = str(value)
     return values
 
 
