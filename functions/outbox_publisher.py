@@ -1,12 +1,13 @@
-"""The outbox publisher: puts every event item written to the orders table on the bus.
+"""The outbox publisher: puts every event written to the orders table on the bus.
 
-Fed by the table's stream (new images of inserted `EVENT#` items, filtered by the event source
-mapping). A record that fails to publish is reported as a batch item failure, so Lambda retries
-from it: an event written is an event published, at least once (consumers are idempotent).
+Fed by the table's stream (new and old images of order items; the event source mapping filters
+out removals). A record that fails to publish is reported as a batch item failure, so Lambda
+retries from it: an event written is an event published, at least once (consumers are idempotent).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -26,7 +27,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.events import SOURCE
-from orders.store import EVENT_PREFIX
+from orders.store import new_events
 
 logger = Logger()
 tracer = Tracer()
@@ -43,26 +44,29 @@ class PublishError(Exception):
 
 @tracer.capture_method
 def publish(record: DynamoDBRecord) -> None:
-    image = record.dynamodb.new_image if record.dynamodb else {}
-    if record.event_name is not DynamoDBRecordEventName.INSERT:
+    """Put the events this write added to the order on the bus, in the order they happened."""
+    if record.dynamodb is None or record.event_name is DynamoDBRecordEventName.REMOVE:
         return
-    if not str(image.get("sk", "")).startswith(EVENT_PREFIX):
+    added = new_events(record.dynamodb.old_image or None, record.dynamodb.new_image)
+    if not added:
         return
     response = _events.put_events(
         Entries=[
             {
                 "Source": SOURCE,
-                "DetailType": str(image["detail_type"]),
-                "Detail": str(image["detail"]),
+                "DetailType": event.event_type.value,
+                "Detail": json.dumps(event.detail),
                 "EventBusName": BUS_NAME,
             }
+            for event in added
         ]
     )
     if response["FailedEntryCount"]:
-        failure = response["Entries"][0]
+        # Retrying the record re-sends the entries that did go through: consumers are idempotent.
+        failure = next(e for e in response["Entries"] if e.get("ErrorCode"))
         raise PublishError(f"{failure.get('ErrorCode')}: {failure.get('ErrorMessage')}")
-    metrics.add_metric(name="EventsPublished", unit=MetricUnit.Count, value=1)
-    logger.info("published", extra={"detail_type": image["detail_type"], "order_id": image["pk"]})
+    metrics.add_metric(name="EventsPublished", unit=MetricUnit.Count, value=len(added))
+    logger.info("published", extra={"events": [e.event_type.value for e in added]})
 
 
 @logger.inject_lambda_context

@@ -160,6 +160,7 @@ def run_order(template: Path, parameters: dict[str, str], outcome: str) -> dict[
             ],
             "emails": [{"to": e.to, "subject": e.subject} for e in runner.emails()],
             "wall_seconds": round(elapsed, 3),
+            "clock_advanced_seconds": runner.clock_offset.total_seconds(),
         }
 
 
@@ -179,6 +180,11 @@ def render(result: dict[str, Any]) -> str:
         }
         fields = json.dumps(extra, separators=(",", ":"))
         lines.append(f"  +{offset:.3f}s  {event['detail_type']:<20} {fields}")
+    if result["clock_advanced_seconds"]:
+        lines.append(
+            f"(the runner's clock was advanced {result['clock_advanced_seconds']:g}s to fire the "
+            "time-out; event timestamps are wall time)"
+        )
     lines.append(f"final status: {result['status']}")
     for note in result["notifications"]:
         lines.append(f"SNS to restaurant {note['restaurant_id']}: {note['subject']}")

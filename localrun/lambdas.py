@@ -120,18 +120,22 @@ class InProcessFunction:
     @contextlib.contextmanager
     def _own_modules(self) -> Iterator[None]:
         """Swap this function's modules into sys.modules (and its folder onto sys.path)."""
-        others = {n: m for n, m in sys.modules.items() if self._is_owned(n)}
-        for name in others:
-            del sys.modules[name]
+        # After the first load the names are known; a full scan is needed only when modules
+        # were added (the first import, or a handler importing lazily).
+        names = list(self._modules) or [n for n in sys.modules if self._is_owned(n)]
+        others = {n: sys.modules.pop(n) for n in names if n in sys.modules}
         sys.modules.update(self._modules)
         sys.path.insert(0, str(self.spec.code_dir))
+        count = len(sys.modules)
         try:
             yield
         finally:
             sys.path.remove(str(self.spec.code_dir))
-            self._modules = {n: m for n, m in sys.modules.items() if self._is_owned(n)}
-            for name in self._modules:
-                del sys.modules[name]
+            if self._modules and len(sys.modules) == count:
+                self._modules = {n: sys.modules.pop(n) for n in self._modules}
+            else:
+                owned = [n for n in sys.modules if self._is_owned(n)]
+                self._modules = {n: sys.modules.pop(n) for n in owned}
             sys.modules.update(others)
 
     def _load(self) -> Callable[[Any, Any], Any]:

@@ -240,10 +240,9 @@ class LocalRunner:
     def settle(self) -> None:
         """Deliver stream records, bus events and due schedules until nothing is left to do."""
         for _ in range(_MAX_SETTLE_ROUNDS):
-            worked = self._poll_streams()
-            worked = self._deliver_one() or worked
-            worked = self._fire_due_schedules() or worked
-            if not worked:
+            if self._poll_streams() | self._deliver_one():
+                continue
+            if not self._fire_due_schedules():
                 return
         raise RuntimeError(f"the stack did not settle after {_MAX_SETTLE_ROUNDS} rounds (a loop?)")
 

@@ -1,10 +1,11 @@
 """The orders table, which is also the outbox.
 
-One table holds each order's state item (`sk` = "ORDER") and one item per domain event
-(`sk` = "EVENT#<type>"). Every change writes both in one transaction; the table's stream then
-feeds the outbox publisher, which puts the event on the bus. A function that dies after writing
-therefore cannot lose the event, and the event items double as the order's timeline. Each event
-type happens at most once per order, so the event item's key also makes recording idempotent.
+Each order is one item; its `events` map holds every domain event the order has had, keyed by
+event type (each type happens at most once per order). Every change is one conditional write
+that moves the status *and* adds the event, so state and event cannot disagree. The table's
+stream (new and old images) feeds the outbox publisher, which puts the events that appeared on
+the bus: a function that dies after its write cannot lose the event. The map doubles as the
+order's timeline, and its keys make recording an event idempotent.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from orders.model import LineItem, Order, Status, Transition, TransitionNotAllow
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-ORDER_SK = "ORDER"
-EVENT_PREFIX = "EVENT#"
+KEY = "order_id"
 _ATTEMPTS = 5
 
 _serializer = TypeSerializer()
@@ -58,8 +58,7 @@ def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:
 
 def _order_item(order: Order) -> dict[str, Any]:
     return {
-        "pk": order.order_id,
-        "sk": ORDER_SK,
+        KEY: order.order_id,
         "status": order.status.value,
         "restaurant_id": order.restaurant_id,
         "customer_email": order.customer_email,
@@ -79,7 +78,7 @@ def _order_item(order: Order) -> dict[str, Any]:
 
 def order_from_item(item: dict[str, Any]) -> Order:
     return Order(
-        order_id=item["pk"],
+        order_id=item[KEY],
         status=Status(item["status"]),
         restaurant_id=item["restaurant_id"],
         customer_email=item["customer_email"],
@@ -95,23 +94,29 @@ def order_from_item(item: dict[str, Any]) -> Order:
     )
 
 
-def event_item(
-    order_id: str, seq: int, event_type: EventType, detail: EventDetail
-) -> dict[str, Any]:
-    return {
-        "pk": order_id,
-        "sk": EVENT_PREFIX + event_type.value,
-        "seq": seq,
-        "detail_type": event_type.value,
-        "detail": detail_json(detail),
-    }
+def _event_entry(seq: int, detail: EventDetail) -> dict[str, Any]:
+    return {"seq": seq, "detail": detail_json(detail)}
 
 
-def _cancelled_by_condition(error: ClientError) -> bool:
-    if error.response["Error"]["Code"] != "TransactionCanceledException":
-        return False
-    reasons: list[dict[str, Any]] = error.response.get("CancellationReasons", [])  # type: ignore[assignment]
-    return any(r.get("Code") == "ConditionalCheckFailed" for r in reasons)
+def recorded_events(image: dict[str, Any]) -> list[RecordedEvent]:
+    """The events in an (unmarshalled) order item, in the order they happened."""
+    return sorted(
+        (
+            RecordedEvent(int(entry["seq"]), EventType(name), json.loads(entry["detail"]))
+            for name, entry in (image.get("events") or {}).items()
+        ),
+        key=lambda e: e.seq,
+    )
+
+
+def new_events(old_image: dict[str, Any] | None, new_image: dict[str, Any]) -> list[RecordedEvent]:
+    """The events a write added: in the new image of the item, not in the old one."""
+    before = set((old_image or {}).get("events") or {})
+    return [e for e in recorded_events(new_image) if e.event_type.value not in before]
+
+
+def _condition_failed(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
 
 class OrderStore:
@@ -120,49 +125,36 @@ class OrderStore:
         self._table = table_name
 
     def place(self, order: Order, detail: EventDetail) -> None:
-        """Store a new order and its `order_placed` event atomically."""
+        """Store a new order with its `order_placed` event (OrderExistsError if the id is taken)."""
+        item = _order_item(order)
+        item["events"] = {EventType.ORDER_PLACED.value: _event_entry(order.version, detail)}
         try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": _marshal(_order_item(order)),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": _marshal(
-                                event_item(
-                                    order.order_id, order.version, EventType.ORDER_PLACED, detail
-                                )
-                            ),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ]
+            self._client.put_item(
+                TableName=self._table,
+                Item=_marshal(item),
+                ConditionExpression="attribute_not_exists(order_id)",
             )
         except ClientError as error:
-            if _cancelled_by_condition(error):
+            if _condition_failed(error):
                 raise OrderExistsError(order.order_id) from None
             raise
 
     def find(self, order_id: str) -> Order | None:
-        response = self._client.get_item(
-            TableName=self._table,
-            Key=_marshal({"pk": order_id, "sk": ORDER_SK}),
-            ConsistentRead=True,
-        )
-        item = response.get("Item")
-        return order_from_item(_unmarshal(item)) if item else None
+        item = self._read(order_id)
+        return order_from_item(item) if item else None
 
     def get(self, order_id: str) -> Order:
         order = self.find(order_id)
         if order is None:
             raise OrderNotFoundError(order_id)
         return order
+
+    def _read(self, order_id: str) -> dict[str, Any] | None:
+        response = self._client.get_item(
+            TableName=self._table, Key={KEY: {"S": order_id}}, ConsistentRead=True
+        )
+        item = response.get("Item")
+        return _unmarshal(item) if item else None
 
     def apply(self, order: Order, step: Transition, detail: EventDetail, now: str) -> Order:
         """Move `order` along `step` and store the step's event, unless someone moved it first.
@@ -173,14 +165,12 @@ class OrderStore:
         for _ in range(_ATTEMPTS):
             if order.status is not step.source:
                 raise TransitionNotAllowedError(order.order_id, step.action, order.status)
+            reason = getattr(detail, "reason", order.reason)
             updated = replace(
-                order,
-                status=step.target,
-                updated_at=now,
-                version=order.version + 1,
-                reason=getattr(detail, "reason", order.reason),
+                order, status=step.target, updated_at=now, version=order.version + 1, reason=reason
             )
-            if self._write(order, updated, step.event, detail):
+            changes = {"status": step.target.value, "reason": reason}
+            if self._write(order, updated, step.event, detail, changes):
                 return updated
             order = self.get(order.order_id)
         raise RuntimeError(f"order {order.order_id} kept changing; gave up after {_ATTEMPTS} tries")
@@ -191,39 +181,43 @@ class OrderStore:
             if self.has_event(order.order_id, event_type):
                 return False
             updated = replace(order, updated_at=now, version=order.version + 1)
-            if self._write(order, updated, event_type, detail):
+            if self._write(order, updated, event_type, detail, {}):
                 return True
             order = self.get(order.order_id)
         raise RuntimeError(f"order {order.order_id} kept changing; gave up after {_ATTEMPTS} tries")
 
     def _write(
-        self, before: Order, after: Order, event_type: EventType, detail: EventDetail
+        self,
+        before: Order,
+        after: Order,
+        event_type: EventType,
+        detail: EventDetail,
+        changes: dict[str, Any],
     ) -> bool:
-        """Write `after` and its event if the item is still at `before.version`; False on a race."""
+        """Write `after` and its event if the item is still at `before.version`; False if not."""
+        values = {
+            ":seen": before.version,
+            ":version": after.version,
+            ":updated": after.updated_at,
+            ":event": _event_entry(after.version, detail),
+            **{f":{name}": value for name, value in changes.items()},
+        }
+        sets = ["version = :version", "updated_at = :updated", "events.#type = :event"]
+        sets += [f"#{name} = :{name}" for name in changes]
         try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": _marshal(_order_item(after)),
-                            "ConditionExpression": "version = :seen",
-                            "ExpressionAttributeValues": {":seen": {"N": str(before.version)}},
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": _marshal(
-                                event_item(after.order_id, after.version, event_type, detail)
-                            ),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ]
+            self._client.update_item(
+                TableName=self._table,
+                Key={KEY: {"S": before.order_id}},
+                UpdateExpression="SET " + ", ".join(sets),
+                ConditionExpression="version = :seen AND attribute_not_exists(events.#type)",
+                ExpressionAttributeNames={
+                    "#type": event_type.value,
+                    **{f"#{name}": name for name in changes},
+                },
+                ExpressionAttributeValues=_marshal(values),
             )
         except ClientError as error:
-            if _cancelled_by_condition(error):
+            if _condition_failed(error):
                 return False
             raise
         return True
@@ -231,25 +225,16 @@ class OrderStore:
     def has_event(self, order_id: str, event_type: EventType) -> bool:
         response = self._client.get_item(
             TableName=self._table,
-            Key=_marshal({"pk": order_id, "sk": EVENT_PREFIX + event_type.value}),
+            Key={KEY: {"S": order_id}},
             ConsistentRead=True,
-            ProjectionExpression="pk",
+            ProjectionExpression="events.#type",
+            ExpressionAttributeNames={"#type": event_type.value},
         )
-        return "Item" in response
+        return bool(response.get("Item", {}).get("events"))
 
     def events(self, order_id: str) -> list[RecordedEvent]:
         """The order's timeline: every event stored for it, in the order they happened."""
-        response = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues=_marshal({":pk": order_id, ":prefix": EVENT_PREFIX}),
-            ConsistentRead=True,
-        )
-        events = [_unmarshal(item) for item in response.get("Items", [])]
-        return sorted(
-            (
-                RecordedEvent(int(e["seq"]), EventType(e["detail_type"]), json.loads(e["detail"]))
-                for e in events
-            ),
-            key=lambda e: e.seq,
-        )
+        item = self._read(order_id)
+        if item is None:
+            raise OrderNotFoundError(order_id)
+        return recorded_events(item)
