@@ -25,15 +25,16 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders import identity
-from orders.events import EventType, build_detail, utcnow
+from orders.events import EventType, utcnow
 from orders.model import (
     Action,
     LineItem,
     Order,
     Status,
     TransitionNotAllowedError,
+    describe_items,
+    event_for,
     new_order_id,
-    order_total,
     transition,
 )
 from orders.registry import RestaurantRegistry
@@ -130,16 +131,8 @@ def place_order(command: dict[str, Any]) -> dict[str, Any]:
         updated_at=now.isoformat(),
         version=1,
     )
-    detail = build_detail(
-        EventType.ORDER_PLACED,
-        order_id=order.order_id,
-        occurred_at=now,
-        correlation_id=order.correlation_id,
-        restaurant_id=order.restaurant_id,
-        items=[
-            {"name": i.name, "quantity": i.quantity, "unit_price": str(i.unit_price)} for i in items
-        ],
-        total=str(order_total(list(items))),
+    detail = event_for(
+        order, EventType.ORDER_PLACED, now, items=describe_items(items), total=str(order.total)
     )
     try:
         store.place(order, detail)
@@ -194,10 +187,7 @@ def get_order(order_id: str) -> Response[Any]:
         {
             **_summary(order),
             "restaurant_id": order.restaurant_id,
-            "items": [
-                {"name": i.name, "quantity": i.quantity, "unit_price": str(i.unit_price)}
-                for i in order.items
-            ],
+            "items": describe_items(order.items),
             "total": str(order.total),
             "delivery_note": order.delivery_note,
             "placed_at": order.placed_at,
@@ -215,16 +205,7 @@ def _act(order_id: str, action: Action, **fields: Any) -> Response[Any]:
     _caller()
     order = store.get(order_id)
     step = transition(order_id, order.status, action)
-    now = utcnow()
-    detail = build_detail(
-        step.event,
-        order_id=order_id,
-        occurred_at=now,
-        correlation_id=order.correlation_id,
-        restaurant_id=order.restaurant_id,
-        **fields,
-    )
-    updated = store.apply(order, step, detail, now.isoformat())
+    updated = store.apply(order, step, event_for(order, step.event, utcnow(), **fields))
     metrics.add_metric(
         name=f"Orders{step.target.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1
     )

@@ -10,8 +10,8 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
-from orders.events import EventType, build_detail, utcnow
-from orders.model import Order
+from orders.events import EventType, utcnow
+from orders.model import Order, event_for
 from orders.store import OrderStore
 
 logger = Logger()
@@ -63,13 +63,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
         Destination={"ToAddresses": [order.customer_email]},
         Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}},
     )
-    now = utcnow()
-    notified = build_detail(
-        EventType.USER_NOTIFIED,
-        order_id=order.order_id,
-        occurred_at=now,
-        correlation_id=order.correlation_id,
-        restaurant_id=order.restaurant_id,
-        outcome=outcome,
-    )
-    store.record(order, EventType.USER_NOTIFIED, notified, now.isoformat())
+    store.record(order, event_for(order, EventType.USER_NOTIFIED, utcnow(), outcome=outcome))

@@ -13,8 +13,8 @@ import boto3
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from orders.events import EventType, build_detail, utcnow
-from orders.model import Action, TransitionNotAllowedError, transition
+from orders.events import utcnow
+from orders.model import Action, TransitionNotAllowedError, event_for, transition
 from orders.store import OrderStore
 
 logger = Logger()
@@ -27,18 +27,12 @@ store = OrderStore(boto3.client("dynamodb"), os.environ["ORDERS_TABLE"])
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     order = store.get(str(event["order_id"]))
-    now = utcnow()
     try:
         step = transition(order.order_id, order.status, Action.TIME_OUT)
-        detail = build_detail(
-            EventType.ORDER_TIMED_OUT,
-            order_id=order.order_id,
-            occurred_at=now,
-            correlation_id=order.correlation_id,
-            restaurant_id=order.restaurant_id,
-            timeout_seconds=int(event["timeout_seconds"]),
+        seconds = int(event["timeout_seconds"])
+        order = store.apply(
+            order, step, event_for(order, step.event, utcnow(), timeout_seconds=seconds)
         )
-        order = store.apply(order, step, detail, now.isoformat())
     except TransitionNotAllowedError as error:
         logger.info("order no longer waits; nothing to time out", extra={"reason": str(error)})
     return {"order_id": order.order_id, "status": order.status.value}

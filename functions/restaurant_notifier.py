@@ -16,7 +16,8 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
-from orders.events import EventType, build_detail, utcnow
+from orders.events import EventType, utcnow
+from orders.model import describe_items, event_for
 from orders.store import OrderStore
 
 logger = Logger()
@@ -60,20 +61,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
         "new_order",
         {
             "order_id": order.order_id,
-            "items": [
-                {"name": i.name, "quantity": i.quantity, "unit_price": str(i.unit_price)}
-                for i in order.items
-            ],
+            "items": describe_items(order.items),
             "total": str(order.total),
             "delivery_note": order.delivery_note,
         },
     )
-    now = utcnow()
-    notified = build_detail(
-        EventType.RESTAURANT_NOTIFIED,
-        order_id=order.order_id,
-        occurred_at=now,
-        correlation_id=order.correlation_id,
-        restaurant_id=order.restaurant_id,
-    )
-    store.record(order, EventType.RESTAURANT_NOTIFIED, notified, now.isoformat())
+    store.record(order, event_for(order, EventType.RESTAURANT_NOTIFIED, utcnow()))

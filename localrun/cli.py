@@ -48,6 +48,14 @@ class UsageError(Exception):
     """A bad command line value; reported on one line with exit status 2."""
 
 
+def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=summary, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m localrun",
@@ -56,12 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    order = commands.add_parser(
-        "order",
-        help="place one order on the local runner and print its timeline",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    order = _command(commands, "order", "place one order on the local runner, print its timeline")
     order.add_argument(
         "--template",
         type=Path,
@@ -84,11 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="what happens after the order is placed (default: complete)",
     )
     order.add_argument("--json", action="store_true", help="print the result as JSON")
-    seed = commands.add_parser(
-        "seed-restaurants",
-        help="register restaurants in a deployed stack (needs AWS credentials)",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    seed = _command(
+        commands, "seed-restaurants", "register restaurants in a deployed stack (needs AWS)"
     )
     seed.add_argument(
         "file", type=Path, help="JSON list of {restaurant_id, name, notification_endpoint}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,6 +34,7 @@ class EventType(StrEnum):
 class EventDetail(BaseModel):
     """Fields every event's `detail` carries."""
 
+    event_type: ClassVar[EventType]
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal["1"] = "1"
@@ -52,47 +53,54 @@ class ItemDetail(BaseModel):
 
 
 class OrderPlaced(EventDetail):
+    event_type = EventType.ORDER_PLACED
     items: list[ItemDetail]
     total: str = Field(description="decimal amount as a string")
 
 
 class RestaurantNotified(EventDetail):
-    pass
+    event_type = EventType.RESTAURANT_NOTIFIED
 
 
 class OrderAccepted(EventDetail):
-    pass
+    event_type = EventType.ORDER_ACCEPTED
 
 
 class OrderRejected(EventDetail):
+    event_type = EventType.ORDER_REJECTED
     reason: str
 
 
 class OrderTimedOut(EventDetail):
+    event_type = EventType.ORDER_TIMED_OUT
     timeout_seconds: int
 
 
 class OrderCancelled(EventDetail):
-    pass
+    event_type = EventType.ORDER_CANCELLED
 
 
 class UserNotified(EventDetail):
+    event_type = EventType.USER_NOTIFIED
     outcome: Literal["accepted", "rejected", "timed_out"]
 
 
 class OrderCompleted(EventDetail):
-    pass
+    event_type = EventType.ORDER_COMPLETED
 
 
 DETAIL_MODELS: dict[EventType, type[EventDetail]] = {
-    EventType.ORDER_PLACED: OrderPlaced,
-    EventType.RESTAURANT_NOTIFIED: RestaurantNotified,
-    EventType.ORDER_ACCEPTED: OrderAccepted,
-    EventType.ORDER_REJECTED: OrderRejected,
-    EventType.ORDER_TIMED_OUT: OrderTimedOut,
-    EventType.ORDER_CANCELLED: OrderCancelled,
-    EventType.USER_NOTIFIED: UserNotified,
-    EventType.ORDER_COMPLETED: OrderCompleted,
+    model.event_type: model
+    for model in (
+        OrderPlaced,
+        RestaurantNotified,
+        OrderAccepted,
+        OrderRejected,
+        OrderTimedOut,
+        OrderCancelled,
+        UserNotified,
+        OrderCompleted,
+    )
 }
 
 

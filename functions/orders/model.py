@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from orders.events import EventType
+from orders.events import EventDetail, EventType, build_detail
 
 
 class Status(StrEnum):
@@ -122,3 +124,24 @@ def new_order_id(caller_id: str, idempotency_key: str | None) -> str:
     if idempotency_key:
         return str(uuid.uuid5(_ORDER_NAMESPACE, f"{caller_id}\n{idempotency_key}"))
     return str(uuid.uuid4())
+
+
+def describe_items(items: tuple[LineItem, ...] | list[LineItem]) -> list[dict[str, Any]]:
+    """Line items as events and messages show them: prices as exact decimal strings."""
+    return [
+        {"name": i.name, "quantity": i.quantity, "unit_price": str(i.unit_price)} for i in items
+    ]
+
+
+def event_for(
+    order: Order, event_type: EventType, occurred_at: datetime, **fields: Any
+) -> EventDetail:
+    """The detail of `event_type` for `order`: the contract's common fields come from the order."""
+    return build_detail(
+        event_type,
+        order_id=order.order_id,
+        occurred_at=occurred_at,
+        correlation_id=order.correlation_id,
+        restaurant_id=order.restaurant_id,
+        **fields,
+    )

@@ -156,12 +156,13 @@ class OrderStore:
         item = response.get("Item")
         return _unmarshal(item) if item else None
 
-    def apply(self, order: Order, step: Transition, detail: EventDetail, now: str) -> Order:
+    def apply(self, order: Order, step: Transition, detail: EventDetail) -> Order:
         """Move `order` along `step` and store the step's event, unless someone moved it first.
 
         Raises TransitionNotAllowedError naming the status found if the order is no longer in
         `step.source` (for example accepted after it timed out).
         """
+        now = detail.occurred_at.isoformat()
         for _ in range(_ATTEMPTS):
             if order.status is not step.source:
                 raise TransitionNotAllowedError(order.order_id, step.action, order.status)
@@ -175,8 +176,9 @@ class OrderStore:
             order = self.get(order.order_id)
         raise RuntimeError(f"order {order.order_id} kept changing; gave up after {_ATTEMPTS} tries")
 
-    def record(self, order: Order, event_type: EventType, detail: EventDetail, now: str) -> bool:
+    def record(self, order: Order, detail: EventDetail) -> bool:
         """Store an event that does not change the status; False if it was already recorded."""
+        event_type, now = detail.event_type, detail.occurred_at.isoformat()
         for _ in range(_ATTEMPTS):
             if self.has_event(order.order_id, event_type):
                 return False
