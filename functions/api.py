@@ -180,7 +180,6 @@ def _summary(order: Order) -> dict[str, Any]:
 @app.get("/orders/<order_id>")
 @tracer.capture_method
 def get_order(order_id: str) -> Response[Any]:
-    _caller()
     order = store.get(order_id)
     return _json(
         200,
@@ -202,7 +201,6 @@ def get_order(order_id: str) -> Response[Any]:
 
 
 def _act(order_id: str, action: Action, **fields: Any) -> Response[Any]:
-    _caller()
     order = store.get(order_id)
     step = transition(order_id, order.status, action)
     updated = store.apply(order, step, event_for(order, step.event, utcnow(), **fields))
@@ -238,4 +236,6 @@ def complete_order(order_id: str) -> Response[Any]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency.register_lambda_context(context)
+    caller = identity.caller_from(event.get("requestContext", {}))
+    logger.append_keys(caller=f"{caller.kind}:{caller.principal}")
     return app.resolve(event, context)
