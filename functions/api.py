@@ -53,7 +53,8 @@ _dynamodb = boto3.client("dynamodb")
 store = OrderStore(_dynamodb, os.environ["ORDERS_TABLE"])
 restaurants = RestaurantRegistry(_dynamodb, os.environ["RESTAURANTS_TABLE"])
 idempotency = IdempotencyConfig(
-    event_key_jmespath="key",
+    # Keyed by caller and key, so two callers never share an answer.
+    event_key_jmespath="[caller, key]",
     payload_validation_jmespath="body",
     expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
 )
@@ -161,8 +162,6 @@ def post_order() -> Response[Any]:
     }
     if key is None:
         return _json(201, place_order(command))
-    # The idempotency record is keyed by caller and key: two callers never share an answer.
-    command["key"] = f"{caller.principal}#{key}"
     try:
         return _json(201, _place_order_once(command=command))
     except IdempotencyValidationError:

@@ -22,7 +22,7 @@ from moto.core.config import DefaultConfig
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.events.models import EventPattern, EventsBackend
 from moto.events.models import Rule as MotoRule
-from moto.events.utils import EventMessageType
+from moto.events.utils import EventMessageType, EventTemplateParser
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
@@ -252,8 +252,7 @@ class LocalRunner:
             return False
         delivery = self._deliveries.popleft()
         target = delivery.target
-        event = {**delivery.event, "time": _iso(delivery.event.get("time"))}
-        payload = json.loads(target["Input"]) if "Input" in target else event
+        payload = _target_input(target, delivery.event)
         if not self._send(target["Arn"], payload):
             # EventBridge could not deliver at all: its retry policy, then the rule's DLQ.
             self._dead_letter(target.get("DeadLetterConfig", {}).get("Arn"), payload)
@@ -402,6 +401,22 @@ class LocalRunner:
         url = self.names.refs[logical_id]
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
         return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+
+
+def _target_input(target: dict[str, Any], event: dict[str, Any]) -> Any:
+    """What a rule target receives: its Input, its InputTransformer's output, or the event."""
+    if "Input" in target:
+        return json.loads(target["Input"])
+    if "InputTransformer" in target:
+        transformer = target["InputTransformer"]
+        return EventTemplateParser.parse(
+            input_template=transformer.get("InputTemplate"),
+            input_paths_map=transformer.get("InputPathsMap", {}),
+            event=cast(EventMessageType, event),
+        )
+    delivered = {k: v for k, v in event.items() if k != "ingestion-time"}
+    delivered["time"] = _iso(delivered.get("time"))
+    return delivered
 
 
 def _due_time(schedule: dict[str, Any]) -> datetime | None:
