@@ -197,11 +197,30 @@ def _create_schedule_group(props: dict[str, Any], name: str, names: Names) -> No
     scheduler.create_schedule_group(Name=name, Tags=_tags(props))
 
 
+def _create_state_machine(props: dict[str, Any], name: str, names: Names) -> None:
+    """Create the machine with its DefinitionSubstitutions filled, as CloudFormation does."""
+    if "DefinitionString" in props:
+        definition = str(props["DefinitionString"])
+    elif "Definition" in props:
+        definition = json.dumps(props["Definition"])
+    else:
+        raise TemplateError(f"state machine {name}: only inline definitions run locally")
+    for key, value in props.get("DefinitionSubstitutions", {}).items():
+        definition = definition.replace("${" + key + "}", str(value))
+    _client("stepfunctions", names).create_state_machine(
+        name=name,
+        definition=definition,
+        roleArn=str(props["RoleArn"]),
+        type=props.get("StateMachineType", "STANDARD"),
+    )
+
+
 _CREATORS: dict[str, Callable[[dict[str, Any], str, Names], None]] = {
     "AWS::Events::EventBus": _create_bus,
     "AWS::SNS::Topic": _create_topic,
     "AWS::SQS::Queue": _create_queue,
     "AWS::Scheduler::ScheduleGroup": _create_schedule_group,
+    "AWS::StepFunctions::StateMachine": _create_state_machine,
 }
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any, cast
 
 import samtranslator
+import yaml
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
 _PLACEHOLDER_BUCKET = "localrun-code"
 _SERVERLESS_FUNCTION = "AWS::Serverless::Function"
+_SERVERLESS_STATE_MACHINE = "AWS::Serverless::StateMachine"
 
 
 class TemplateError(Exception):
@@ -65,6 +67,37 @@ def _code_dirs(template: dict[str, Any], base: Path) -> dict[str, Path]:
     return dirs
 
 
+def _inline_definitions(template: dict[str, Any], base: Path) -> None:
+    """Put each state machine's local DefinitionUri file inline, as `sam package` would upload it.
+
+    The definition's `${...}` placeholders stay for DefinitionSubstitutions to fill.
+    """
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource.get("Type") != _SERVERLESS_STATE_MACHINE:
+            continue
+        properties = resource.setdefault("Properties", {})
+        uri = properties.pop("DefinitionUri", None)
+        if uri is None:
+            continue
+        if not isinstance(uri, str) or uri.startswith("s3://"):
+            raise TemplateError(f"{logical_id}: DefinitionUri {uri!r} is not a local file")
+        path = (base / uri).resolve()
+        try:
+            text = path.read_text()
+        except OSError as error:
+            raise TemplateError(
+                f"{logical_id}: DefinitionUri {uri!r} cannot be read ({error.strerror})"
+            ) from None
+        try:
+            properties["Definition"] = (
+                json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+            )
+        except (json.JSONDecodeError, yaml.YAMLError) as error:
+            raise TemplateError(
+                f"{logical_id}: DefinitionUri {uri!r} is not valid: {error}"
+            ) from None
+
+
 def load_template(path: Path, parameters: dict[str, str]) -> TransformedTemplate:
     """Parse and transform the SAM template at `path` with `parameters` (AWS_DEFAULT_REGION set)."""
     try:
@@ -74,6 +107,7 @@ def load_template(path: Path, parameters: dict[str, str]) -> TransformedTemplate
     if not isinstance(raw, dict) or "Resources" not in raw:
         raise TemplateError(f"{path}: not a CloudFormation/SAM template (no Resources)")
     code_dirs = _code_dirs(raw, path.parent)
+    _inline_definitions(raw, path.parent)
     declared = raw.get("Parameters", {})
     unknown = sorted(set(parameters) - set(declared))
     if unknown:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import boto3
+import pytest
 
 from localrun import LocalRunner
+from localrun.template import TemplateError
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -91,3 +94,68 @@ def test_rule_targets_get_their_input_transformer_or_constant_input_or_the_event
         "plain",
         "unmatched",
     ]
+
+
+STATE_MACHINE_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties:
+      Name: !Sub ${AWS::StackName}-bus
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: flow.asl.json
+      DefinitionSubstitutions:
+        BusName: !GetAtt Bus.Name
+      Policies:
+        - EventBridgePutEventsPolicy:
+            EventBusName: !GetAtt Bus.Name
+"""
+DEFINITION = {
+    "StartAt": "Announce",
+    "States": {
+        "Announce": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::events:putEvents",
+            "Parameters": {
+                "Entries": [
+                    {
+                        "Source": "test",
+                        "DetailType": "announced",
+                        "EventBusName": "${BusName}",
+                        "Detail": {"id.$": "$.id"},
+                    }
+                ]
+            },
+            "End": True,
+        }
+    },
+}
+
+
+def test_a_state_machine_runs_its_local_definition_with_substitutions_filled(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "flow.asl.json").write_text(json.dumps(DEFINITION))
+    (tmp_path / "template.yaml").write_text(STATE_MACHINE_TEMPLATE)
+    with LocalRunner.start(tmp_path / "template.yaml", stack_name="shop") as runner:
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        arn = runner.names.refs["Flow"]
+        execution = sfn.start_execution(stateMachineArn=arn, input='{"id": 7}')["executionArn"]
+        deadline = time.monotonic() + 10
+        while sfn.describe_execution(executionArn=execution)["status"] == "RUNNING":
+            assert time.monotonic() < deadline, "the execution did not finish"
+            time.sleep(0.05)
+        assert sfn.describe_execution(executionArn=execution)["status"] == "SUCCEEDED"
+        [event] = runner.bus_events
+    assert (event.bus, event.detail_type, event.detail) == ("shop-bus", "announced", {"id": 7})
+
+
+def test_a_state_machine_definition_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(STATE_MACHINE_TEMPLATE)
+    refused = r"Flow: DefinitionUri 'flow.asl.json' cannot be read"
+    with pytest.raises(TemplateError, match=refused), LocalRunner.start(tmp_path / "template.yaml"):
+        pass
