@@ -60,7 +60,7 @@ def cold_import_us(module: str, cwd: Path, env: dict[str, str], runs: int = 5) -
 
 
 def report_imports(deployment: Deployment) -> None:
-    print("== cold import time per handler (python -X importtime, best of 5, µs) ==")
+    print("== cold import time per handler (python -X importtime, best of 5) ==")
     base_env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1"}
     baseline = cold_import_us("boto3", ROOT, base_env)
     print(f"  baseline: import boto3 alone                {baseline / 1000:8.1f} ms")
