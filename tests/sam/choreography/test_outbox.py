@@ -97,3 +97,31 @@ def test_an_outage_longer_than_the_retries_parks_the_batch_in_the_failure_queue(
     [failure] = choreography.queue_messages("OutboxFailuresQueue")
     assert failure["requestContext"]["condition"] == "RetryAttemptsExhausted"
     assert failure["DDBStreamBatchInfo"]["batchSize"] == 1
+
+
+def test_a_partly_failed_batch_retries_from_the_failed_record_only(
+    choreography: LocalRunner,
+) -> None:
+    real = EventsBackend.put_events
+    calls: list[str] = []
+
+    def second_call_fails_once(
+        backend: EventsBackend, events: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        calls.append(events[0]["DetailType"])
+        if len(calls) == 2:
+            return [{"ErrorCode": "ThrottlingException", "ErrorMessage": "injected"}]
+        return real(backend, events)
+
+    first = choreography.request("POST", "/orders", order_body(), settle=False)
+    second = choreography.request("POST", "/orders", order_body(), settle=False)
+    with mock.patch.object(EventsBackend, "put_events", second_call_fails_once):
+        choreography.settle()
+
+    placed = [
+        e.detail["order_id"] for e in choreography.bus_events if e.detail_type == "order_placed"
+    ]
+    assert placed == [first.json()["order_id"], second.json()["order_id"]]
+    assert calls[:3] == ["order_placed", "order_placed", "order_placed"]
+    publisher = choreography.functions["OutboxPublisherFunction"]
+    assert all(i.ok for i in publisher.invocations)  # reported item failures, not a crash

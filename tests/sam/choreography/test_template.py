@@ -125,6 +125,19 @@ def test_no_inline_policy_grants_a_wildcard_resource(resources: dict[str, dict[s
                 assert "*" not in targets, (logical_id, statement["Action"])
 
 
+def test_managed_policies_are_only_the_basic_execution_and_x_ray_ones(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    allowed = {
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+    }
+    for logical_id, resource in resources.items():
+        if resource["Type"] == "AWS::IAM::Role":
+            managed = set(resource["Properties"].get("ManagedPolicyArns", []))
+            assert managed <= allowed, (logical_id, managed - allowed)
+
+
 def test_the_acceptance_timeout_is_a_parameter_in_seconds_defaulting_to_600() -> None:
     parameters = load_template(CHOREOGRAPHY, {"SenderEmail": "a@b.co"}).parameters
     assert parameters["AcceptanceTimeoutSeconds"]["Default"] == 600
