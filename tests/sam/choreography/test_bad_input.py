@@ -13,8 +13,12 @@ from localrun import LocalRunner
 
 
 def _stored_items(runner: LocalRunner) -> list[dict[str, Any]]:
-    table = runner.names.physical["OrdersTable"]
-    return boto3.client("dynamodb", region_name="us-east-1").scan(TableName=table)["Items"]
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    return [
+        item
+        for table in ("OrdersTable", "IdempotencyTable")
+        for item in dynamodb.scan(TableName=runner.names.physical[table])["Items"]
+    ]
 
 
 def _assert_refused(runner: LocalRunner, response: Any, status: int, named: str) -> None:
@@ -52,6 +56,17 @@ def test_a_bad_field_is_a_400_naming_it_and_nothing_is_written(
     choreography: LocalRunner, body: dict[str, Any], named: str
 ) -> None:
     _assert_refused(choreography, choreography.request("POST", "/orders", body), 400, named)
+
+
+def test_a_bad_body_sent_with_an_idempotency_key_leaves_no_idempotency_record(
+    choreography: LocalRunner,
+) -> None:
+    response = choreography.request(
+        "POST", "/orders", order_body(items=[]), {"Idempotency-Key": "k-bad"}
+    )
+    _assert_refused(choreography, response, 400, "items:")
+    retried = choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k-bad"})
+    assert retried.status == 201
 
 
 def test_an_unknown_restaurant_is_refused_with_422(choreography: LocalRunner) -> None:
