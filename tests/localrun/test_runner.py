@@ -12,7 +12,7 @@ import pytest
 from localrun import LocalRunner
 from localrun.template import TemplateError
 
-TEMPLATE = """\
+A_BUS = """\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -20,6 +20,10 @@ Resources:
     Type: AWS::Events::EventBus
     Properties:
       Name: !Sub ${AWS::StackName}-bus
+"""
+TEMPLATE = (
+    A_BUS
+    + """\
   Echo:
     Type: AWS::Serverless::Function
     Properties:
@@ -47,6 +51,7 @@ Resources:
             EventBusName: !GetAtt Bus.Name
             Pattern: {source: [test], detail-type: [plain], replay-name: [{exists: false}]}
 """
+)
 
 
 def _stack(tmp_path: Path) -> Path:
@@ -96,14 +101,9 @@ def test_rule_targets_get_their_input_transformer_or_constant_input_or_the_event
     ]
 
 
-STATE_MACHINE_TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Bus:
-    Type: AWS::Events::EventBus
-    Properties:
-      Name: !Sub ${AWS::StackName}-bus
+STATE_MACHINE_TEMPLATE = (
+    A_BUS
+    + """\
   Flow:
     Type: AWS::Serverless::StateMachine
     Properties:
@@ -114,6 +114,7 @@ Resources:
         - EventBridgePutEventsPolicy:
             EventBusName: !GetAtt Bus.Name
 """
+)
 DEFINITION = {
     "StartAt": "Announce",
     "States": {
