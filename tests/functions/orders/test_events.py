@@ -1,11 +1,14 @@
 import json
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from orders.events import (
     DETAIL_MODELS,
+    EventDetail,
     EventType,
     build_detail,
     detail_json,
@@ -52,3 +55,18 @@ def test_a_published_detail_reads_back_as_the_same_contract() -> None:
 def test_an_unknown_event_type_is_refused() -> None:
     with pytest.raises(ValueError, match="order_shipped"):
         parse_detail("order_shipped", {})
+
+
+def test_the_readme_documents_every_event_with_exactly_its_extra_fields() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    rows = {
+        row.group(1): row.group(2)
+        for row in re.finditer(r"^\| `(\w+)` \| (.+?) \|$", readme, flags=re.MULTILINE)
+    }
+    common = set(EventDetail.model_fields)
+    assert all(f"`{name}`" in readme for name in common)
+    for event_type, model in DETAIL_MODELS.items():
+        # The cell names each extra field, with any nested fields in parentheses after it.
+        cell = re.sub(r"\([^)]*\)", "", rows[event_type.value])
+        named = set(re.findall(r"`(\w+)`", cell))
+        assert named == set(model.model_fields) - common, event_type
