@@ -12,6 +12,7 @@ import importlib
 import io
 import os
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -20,6 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+# One invocation at a time: functions swap sys.modules and os.environ, and moto runs Step
+# Functions executions (which may invoke functions) in their own threads.
+_INVOCATION = threading.RLock()
 
 
 class FunctionError(Exception):
@@ -175,6 +180,7 @@ class InProcessFunction:
         )
         try:
             with (
+                _INVOCATION,
                 _environment(self._runtime_environment()),
                 self._own_modules(),
                 contextlib.redirect_stdout(self.logs),

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import boto3
 from moto import mock_aws
+from moto.awslambda.models import LambdaBackend
+from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import DefaultConfig
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.events.models import EventPattern, EventsBackend
@@ -175,8 +177,42 @@ class LocalRunner:
                     )
             return entries
 
+        # Lambda's Invoke API (Step Functions tasks call it) runs the stack's functions here;
+        # moto's Docker-less backend would only echo the payload.
+        for backend_class in (LambdaBackend, LambdaSimpleBackend):
+            stack.enter_context(
+                mock.patch.object(backend_class, "invoke", runner._lambda_invoke(backend_class))
+            )
         stack.enter_context(mock.patch.object(MotoRule, "send_to_targets", send_to_targets))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
+
+    def _lambda_invoke(self, backend_class: type[LambdaBackend]) -> Any:
+        original = backend_class.invoke
+
+        def invoke(  # noqa: PLR0917 - the signature moto calls
+            backend: LambdaBackend,
+            function_name: str,
+            qualifier: str | None,
+            body: Any,
+            headers: Any,
+            response_headers: Any,
+        ) -> str | bytes | None:
+            found = self.deployment.function_by_arn(function_name)
+            if found is None:
+                return original(backend, function_name, qualifier, body, headers, response_headers)
+            function = self.functions[found]
+            payload = json.loads(body) if body else {}
+            if headers.get("X-Amz-Invocation-Type") == "Event":
+                self._invoke_async(function, payload)
+                return b""
+            try:
+                return json.dumps(function.invoke(payload)).encode()
+            except FunctionError as failure:
+                response_headers["x-amz-function-error"] = "Unhandled"
+                error_type, _, message = failure.error.partition(": ")
+                return json.dumps({"errorType": error_type, "errorMessage": message}).encode()
+
+        return invoke
 
     @staticmethod
     def _delivers(arn: str) -> bool:

@@ -160,3 +160,56 @@ def test_a_state_machine_definition_that_cannot_be_read_is_refused(tmp_path: Pat
     refused = r"Flow: DefinitionUri 'flow.asl.json' cannot be read"
     with pytest.raises(TemplateError, match=refused), LocalRunner.start(tmp_path / "template.yaml"):
         pass
+
+
+def test_a_state_machine_task_invokes_the_stacks_function_in_process(tmp_path: Path) -> None:
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code/double.py").write_text(
+        "def handler(event, context):\n"
+        "    if event['n'] < 0:\n"
+        "        raise ValueError('negative')\n"
+        "    return {'doubled': event['n'] * 2}\n"
+    )
+    definition = {
+        "StartAt": "Double",
+        "States": {
+            "Double": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "${DoubleArn}", "Payload.$": "$"},
+                "ResultSelector": {"doubled.$": "$.Payload.doubled"},
+                "End": True,
+            }
+        },
+    }
+    (tmp_path / "flow.asl.json").write_text(json.dumps(definition))
+    (tmp_path / "template.yaml").write_text(
+        A_BUS
+        + """\
+  Double:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: code/, Handler: double.handler, Runtime: python3.13}
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: flow.asl.json
+      DefinitionSubstitutions: {DoubleArn: !GetAtt Double.Arn}
+      Policies: [{LambdaInvokePolicy: {FunctionName: !Ref Double}}]
+"""
+    )
+    with LocalRunner.start(tmp_path / "template.yaml", stack_name="shop") as runner:
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        results = []
+        for name, payload in (("ok", '{"n": 21}'), ("bad", '{"n": -1}')):
+            arn = sfn.start_execution(
+                stateMachineArn=runner.names.refs["Flow"], name=name, input=payload
+            )["executionArn"]
+            deadline = time.monotonic() + 10
+            while (execution := sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
+                assert time.monotonic() < deadline, "the execution did not finish"
+                time.sleep(0.05)
+            results.append(execution)
+    succeeded, failed = results
+    assert (succeeded["status"], json.loads(succeeded["output"])) == ("SUCCEEDED", {"doubled": 42})
+    assert failed["status"] == "FAILED"
+    assert [i.ok for i in runner.functions["Double"].invocations] == [True, False]
