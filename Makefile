@@ -10,9 +10,16 @@ export PYENV_VERSION ?= 3.11.7:3.12.1:3.13.0
 export AWS_DEFAULT_REGION ?= us-east-1
 export MPLBACKEND ?= Agg
 
-KIT_PACKAGES := costcalc
+KIT_PACKAGES := costcalc localrun
+# Lambda code: typed and checked, but not an installable package (its modules are top-level).
+FUNCTIONS := functions
 
-.PHONY: install test lint format typecheck pytest browser demo bench clean
+.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-choreography bench clean
+
+# checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
+CHECKOV_VERSION := 3.3.30
 
 install: $(STAMP)
 
@@ -20,6 +27,14 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+checkov-install: $(CHECKOV_STAMP)
+
+$(CHECKOV_STAMP):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
 ## test: lint, type-check and run the whole test suite (what CI runs)
@@ -35,6 +50,7 @@ format: install
 
 typecheck: install
 	$(BIN)/mypy $(KIT_PACKAGES)
+	MYPYPATH=$(FUNCTIONS) $(BIN)/mypy --explicit-package-bases $(FUNCTIONS)
 
 # The report's browser test drives Debian's chromium through Playwright (never a downloaded
 # browser build). Installed only when missing; CI runs as root on a possibly fresh machine.
@@ -47,11 +63,11 @@ browser:
 		$$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
-pytest: install browser
+pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-report
+demo: install demo-price demo-prices demo-compare demo-choreography demo-report
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -72,6 +88,10 @@ demo-compare:
 	$(BIN)/costcalc compare --orders-per-month 250000 --chart build/compare-cost.png
 	@echo "chart: $(CURDIR)/build/compare-cost.png"
 
+demo-choreography:
+	@echo "== one order through the choreography stack on the local runner =="
+	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
+
 demo-report: install browser
 	@echo "== costcalc report: the decision report for the default volume, and how it looks =="
 	@mkdir -p build
@@ -86,4 +106,4 @@ bench: install
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info .mypy_cache .ruff_cache

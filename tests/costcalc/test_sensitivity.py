@@ -158,7 +158,7 @@ def test_a_region_without_every_price_is_reported_not_priced_naming_the_gaps(
     assert region.label == "eu-west-1"
     assert region.monthly is None
     assert set(missing_prices(scenario(), "eu-west-1")) == EU_WEST_1_UNSOURCED
-    assert "apigateway/http-requests" in region.note
+    assert "dynamodb/write-request-units" in region.note
 
 
 def test_a_moved_assumption_that_changes_the_cheaper_design_is_flagged() -> None:

@@ -1,0 +1,240 @@
+"""The orders HTTP API (API Gateway HTTP API, payload format 2.0), shared by both styles.
+
+Every route writes through the outbox store, so publishing the resulting event is the outbox's
+job and never this handler's. `POST /orders` is idempotent per caller and Idempotency-Key.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from orders import identity
+from orders.events import EventType, utcnow
+from orders.model import (
+    Action,
+    LineItem,
+    Order,
+    Status,
+    TransitionNotAllowedError,
+    describe_items,
+    event_for,
+    new_order_id,
+    transition,
+)
+from orders.registry import RestaurantRegistry
+from orders.requests import BadRequestError, parse_place_order, parse_reject_order
+from orders.store import OrderExistsError, OrderNotFoundError, OrderStore
+
+IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
+MAX_KEY_LENGTH = 128
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayHttpResolver()
+
+_dynamodb = boto3.client("dynamodb")
+store = OrderStore(_dynamodb, os.environ["ORDERS_TABLE"])
+restaurants = RestaurantRegistry(_dynamodb, os.environ["RESTAURANTS_TABLE"])
+idempotency = IdempotencyConfig(
+    # Keyed by caller and key, so two callers never share an answer.
+    event_key_jmespath="[caller, key]",
+    payload_validation_jmespath="body",
+    expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
+)
+persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"])
+
+
+def _json(status_code: int, body: dict[str, Any]) -> Response[Any]:
+    return Response(status_code=status_code, content_type="application/json", body=body)
+
+
+def _error(status_code: int, message: str) -> Response[Any]:
+    return _json(status_code, {"message": message})
+
+
+def _bad_request(error: BadRequestError) -> Response[Any]:
+    return _error(error.status_code, str(error))
+
+
+def _not_found(error: OrderNotFoundError) -> Response[Any]:
+    return _error(404, str(error))
+
+
+def _conflict(error: TransitionNotAllowedError) -> Response[Any]:
+    return _json(409, {"message": str(error), "status": error.current.value})
+
+
+app.exception_handler(BadRequestError)(_bad_request)
+app.exception_handler(OrderNotFoundError)(_not_found)
+app.exception_handler(TransitionNotAllowedError)(_conflict)
+
+
+def _caller() -> identity.Caller:
+    return identity.caller_from(app.current_event.raw_event.get("requestContext", {}))
+
+
+def _correlation_id() -> str:
+    supplied = app.current_event.headers.get("x-correlation-id", "")
+    if supplied and len(supplied) <= MAX_KEY_LENGTH and supplied.isprintable():
+        return supplied
+    return str(app.current_event.request_context.request_id)
+
+
+def _idempotency_key() -> str | None:
+    key = app.current_event.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise BadRequestError(
+            f"Idempotency-Key: {key!r} is not accepted; "
+            f"use 1 to {MAX_KEY_LENGTH} printable characters"
+        )
+    return key
+
+
+def place_order(command: dict[str, Any]) -> dict[str, Any]:
+    """Validate and store a new order with its `order_placed` event; the answer's body."""
+    request = parse_place_order(command["body"])
+    if restaurants.find(request.restaurant_id) is None:
+        raise BadRequestError(
+            f"restaurant_id: unknown restaurant '{request.restaurant_id}'; "
+            "the restaurant must be registered first",
+            status_code=422,
+        )
+    now = utcnow()
+    items = tuple(LineItem(i.name, i.quantity, i.unit_price) for i in request.items)
+    order = Order(
+        order_id=new_order_id(command["caller"], command["key"]),
+        status=Status.PLACED,
+        restaurant_id=request.restaurant_id,
+        customer_email=request.customer_email,
+        items=items,
+        delivery_note=request.delivery_note,
+        correlation_id=command["correlation_id"],
+        placed_at=now.isoformat(),
+        updated_at=now.isoformat(),
+        version=1,
+    )
+    detail = event_for(
+        order, EventType.ORDER_PLACED, now, items=describe_items(items), total=str(order.total)
+    )
+    try:
+        store.place(order, detail)
+    except OrderExistsError:
+        existing = store.get(order.order_id)
+        return {"order_id": existing.order_id, "status": existing.status.value}
+    metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1)
+    return {"order_id": order.order_id, "status": order.status.value}
+
+
+_place_order_once = idempotent_function(
+    data_keyword_argument="command", persistence_store=persistence, config=idempotency
+)(place_order)
+
+
+@app.post("/orders")
+@tracer.capture_method
+def post_order() -> Response[Any]:
+    caller = _caller()
+    key = _idempotency_key()
+    command = {
+        "caller": caller.principal,
+        "key": key,
+        "body": app.current_event.decoded_body,
+        "correlation_id": _correlation_id(),
+    }
+    if key is None:
+        return _json(201, place_order(command))
+    try:
+        return _json(201, _place_order_once(command=command))
+    except IdempotencyValidationError:
+        return _error(
+            422, "Idempotency-Key: reused with a different body; send a new key for a new order"
+        )
+    except IdempotencyAlreadyInProgressError:
+        return _error(409, "Idempotency-Key: the first request with this key is still running")
+
+
+def _summary(order: Order) -> dict[str, Any]:
+    return {"order_id": order.order_id, "status": order.status.value}
+
+
+@app.get("/orders/<order_id>")
+@tracer.capture_method
+def get_order(order_id: str) -> Response[Any]:
+    order = store.get(order_id)
+    return _json(
+        200,
+        {
+            **_summary(order),
+            "restaurant_id": order.restaurant_id,
+            "items": describe_items(order.items),
+            "total": str(order.total),
+            "delivery_note": order.delivery_note,
+            "placed_at": order.placed_at,
+            "updated_at": order.updated_at,
+            **({"reason": order.reason} if order.reason else {}),
+            "timeline": [
+                {"event": e.event_type.value, "at": e.detail["occurred_at"], "detail": e.detail}
+                for e in store.events(order_id)
+            ],
+        },
+    )
+
+
+def _act(order_id: str, action: Action, **fields: Any) -> Response[Any]:
+    order = store.get(order_id)
+    step = transition(order_id, order.status, action)
+    updated = store.apply(order, step, event_for(order, step.event, utcnow(), **fields))
+    metrics.add_metric(
+        name=f"Orders{step.target.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1
+    )
+    return _json(200, _summary(updated))
+
+
+@app.post("/orders/<order_id>/cancel")
+def cancel_order(order_id: str) -> Response[Any]:
+    return _act(order_id, Action.CANCEL)
+
+
+@app.post("/orders/<order_id>/accept")
+def accept_order(order_id: str) -> Response[Any]:
+    return _act(order_id, Action.ACCEPT)
+
+
+@app.post("/orders/<order_id>/reject")
+def reject_order(order_id: str) -> Response[Any]:
+    request = parse_reject_order(app.current_event.decoded_body)
+    return _act(order_id, Action.REJECT, reason=request.reason)
+
+
+@app.post("/orders/<order_id>/complete")
+def complete_order(order_id: str) -> Response[Any]:
+    return _act(order_id, Action.COMPLETE)
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency.register_lambda_context(context)
+    caller = identity.caller_from(event.get("requestContext", {}))
+    logger.append_keys(caller=f"{caller.kind}:{caller.principal}")
+    return app.resolve(event, context)

@@ -1,0 +1,242 @@
+"""The orders table, which is also the outbox.
+
+Each order is one item; its `events` map holds every domain event the order has had, keyed by
+event type (each type happens at most once per order). Every change is one conditional write
+that moves the status *and* adds the event, so state and event cannot disagree. The table's
+stream (new and old images) feeds the outbox publisher, which puts the events that appeared on
+the bus: a function that dies after its write cannot lose the event. The map doubles as the
+order's timeline, and its keys make recording an event idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from orders.events import EventDetail, EventType, detail_json
+from orders.model import LineItem, Order, Status, Transition, TransitionNotAllowedError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+KEY = "order_id"
+_ATTEMPTS = 5
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+class OrderExistsError(Exception):
+    """An order with this id is already stored (a repeated Idempotency-Key)."""
+
+
+class OrderNotFoundError(Exception):
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"order {order_id} not found")
+        self.order_id = order_id
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    seq: int
+    event_type: EventType
+    detail: dict[str, Any]
+
+
+def _marshal(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(value) for key, value in item.items()}
+
+
+def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def _order_item(order: Order) -> dict[str, Any]:
+    return {
+        KEY: order.order_id,
+        "status": order.status.value,
+        "restaurant_id": order.restaurant_id,
+        "customer_email": order.customer_email,
+        "items": [
+            {"name": i.name, "quantity": i.quantity, "unit_price": i.unit_price}
+            for i in order.items
+        ],
+        "total": order.total,
+        "delivery_note": order.delivery_note,
+        "correlation_id": order.correlation_id,
+        "placed_at": order.placed_at,
+        "updated_at": order.updated_at,
+        "version": order.version,
+        "reason": order.reason,
+    }
+
+
+def order_from_item(item: dict[str, Any]) -> Order:
+    return Order(
+        order_id=item[KEY],
+        status=Status(item["status"]),
+        restaurant_id=item["restaurant_id"],
+        customer_email=item["customer_email"],
+        items=tuple(
+            LineItem(i["name"], int(i["quantity"]), Decimal(i["unit_price"])) for i in item["items"]
+        ),
+        delivery_note=item.get("delivery_note", ""),
+        correlation_id=item["correlation_id"],
+        placed_at=item["placed_at"],
+        updated_at=item["updated_at"],
+        version=int(item["version"]),
+        reason=item.get("reason", ""),
+    )
+
+
+def _event_entry(seq: int, detail: EventDetail) -> dict[str, Any]:
+    return {"seq": seq, "detail": detail_json(detail)}
+
+
+def recorded_events(image: dict[str, Any]) -> list[RecordedEvent]:
+    """The events in an (unmarshalled) order item, in the order they happened."""
+    return sorted(
+        (
+            RecordedEvent(int(entry["seq"]), EventType(name), json.loads(entry["detail"]))
+            for name, entry in (image.get("events") or {}).items()
+        ),
+        key=lambda e: e.seq,
+    )
+
+
+def new_events(old_image: dict[str, Any] | None, new_image: dict[str, Any]) -> list[RecordedEvent]:
+    """The events a write added: in the new image of the item, not in the old one."""
+    before = set((old_image or {}).get("events") or {})
+    return [e for e in recorded_events(new_image) if e.event_type.value not in before]
+
+
+def _condition_failed(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+
+
+class OrderStore:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def place(self, order: Order, detail: EventDetail) -> None:
+        """Store a new order with its `order_placed` event (OrderExistsError if the id is taken)."""
+        item = _order_item(order)
+        item["events"] = {EventType.ORDER_PLACED.value: _event_entry(order.version, detail)}
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=_marshal(item),
+                ConditionExpression="attribute_not_exists(order_id)",
+            )
+        except ClientError as error:
+            if _condition_failed(error):
+                raise OrderExistsError(order.order_id) from None
+            raise
+
+    def find(self, order_id: str) -> Order | None:
+        item = self._read(order_id)
+        return order_from_item(item) if item else None
+
+    def get(self, order_id: str) -> Order:
+        order = self.find(order_id)
+        if order is None:
+            raise OrderNotFoundError(order_id)
+        return order
+
+    def _read(self, order_id: str) -> dict[str, Any] | None:
+        response = self._client.get_item(
+            TableName=self._table, Key={KEY: {"S": order_id}}, ConsistentRead=True
+        )
+        item = response.get("Item")
+        return _unmarshal(item) if item else None
+
+    def apply(self, order: Order, step: Transition, detail: EventDetail) -> Order:
+        """Move `order` along `step` and store the step's event, unless someone moved it first.
+
+        Raises TransitionNotAllowedError naming the status found if the order is no longer in
+        `step.source` (for example accepted after it timed out).
+        """
+        now = detail.occurred_at.isoformat()
+        for _ in range(_ATTEMPTS):
+            if order.status is not step.source:
+                raise TransitionNotAllowedError(order.order_id, step.action, order.status)
+            reason = getattr(detail, "reason", order.reason)
+            updated = replace(
+                order, status=step.target, updated_at=now, version=order.version + 1, reason=reason
+            )
+            changes = {"status": step.target.value, "reason": reason}
+            if self._write(order, updated, step.event, detail, changes):
+                return updated
+            order = self.get(order.order_id)
+        raise RuntimeError(f"order {order.order_id} kept changing; gave up after {_ATTEMPTS} tries")
+
+    def record(self, order: Order, detail: EventDetail) -> bool:
+        """Store an event that does not change the status; False if it was already recorded."""
+        event_type, now = detail.event_type, detail.occurred_at.isoformat()
+        for _ in range(_ATTEMPTS):
+            if self.has_event(order.order_id, event_type):
+                return False
+            updated = replace(order, updated_at=now, version=order.version + 1)
+            if self._write(order, updated, event_type, detail, {}):
+                return True
+            order = self.get(order.order_id)
+        raise RuntimeError(f"order {order.order_id} kept changing; gave up after {_ATTEMPTS} tries")
+
+    def _write(
+        self,
+        before: Order,
+        after: Order,
+        event_type: EventType,
+        detail: EventDetail,
+        changes: dict[str, Any],
+    ) -> bool:
+        """Write `after` and its event if the item is still at `before.version`; False if not."""
+        values = {
+            ":seen": before.version,
+            ":version": after.version,
+            ":updated": after.updated_at,
+            ":event": _event_entry(after.version, detail),
+            **{f":{name}": value for name, value in changes.items()},
+        }
+        sets = ["version = :version", "updated_at = :updated", "events.#type = :event"]
+        sets += [f"#{name} = :{name}" for name in changes]
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={KEY: {"S": before.order_id}},
+                UpdateExpression="SET " + ", ".join(sets),
+                ConditionExpression="version = :seen AND attribute_not_exists(events.#type)",
+                ExpressionAttributeNames={
+                    "#type": event_type.value,
+                    **{f"#{name}": name for name in changes},
+                },
+                ExpressionAttributeValues=_marshal(values),
+            )
+        except ClientError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
+    def has_event(self, order_id: str, event_type: EventType) -> bool:
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={KEY: {"S": order_id}},
+            ConsistentRead=True,
+            ProjectionExpression="events.#type",
+            ExpressionAttributeNames={"#type": event_type.value},
+        )
+        return bool(response.get("Item", {}).get("events"))
+
+    def events(self, order_id: str) -> list[RecordedEvent]:
+        """The order's timeline: every event stored for it, in the order they happened."""
+        item = self._read(order_id)
+        if item is None:
+            raise OrderNotFoundError(order_id)
+        return recorded_events(item)

@@ -1,0 +1,222 @@
+"""`python -m localrun`: drive an order through a stack on the local runner, or seed restaurants."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from localrun.restaurants import Restaurant, RestaurantFileError, load_restaurants, seed_restaurants
+from localrun.runner import LocalRunner
+from localrun.template import TemplateError
+
+DEFAULT_TEMPLATE = Path("sam/choreography/template.yaml")
+DEMO_RESTAURANT = Restaurant("demo-pizzeria", "Demo Pizzeria", "kitchen@demo-pizzeria.example")
+DEMO_PARAMETERS = {"SenderEmail": "orders@orderflow.example", "AcceptanceTimeoutSeconds": "2"}
+DEMO_ORDER = {
+    "restaurant_id": DEMO_RESTAURANT.restaurant_id,
+    "customer_email": "customer@orderflow.example",
+    "items": [
+        {"name": "margherita", "quantity": 2, "unit_price": 9.5},
+        {"name": "tiramisu", "quantity": 1, "unit_price": 4.5},
+    ],
+    "delivery_note": "ring twice",
+}
+OUTCOMES = ("complete", "reject", "timeout", "cancel")
+
+EPILOG = """\
+examples:
+  python -m localrun order                                  # one order, accepted and completed
+  python -m localrun order --outcome timeout                # the restaurant never answers
+  python -m localrun order --template sam/choreography/template.yaml --json
+  python -m localrun order --param AcceptanceTimeoutSeconds=5 --outcome timeout
+  python -m localrun seed-restaurants --stack-name orders-choreography restaurants.json
+
+`order` deploys the template into moto in this process (no AWS account, no network);
+`seed-restaurants` writes to the deployed stack named by --stack-name (real AWS credentials).
+"""
+
+
+class UsageError(Exception):
+    """A bad command line value; reported on one line with exit status 2."""
+
+
+def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=summary, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m localrun",
+        description="Run the orders system locally on moto, or seed a deployed stack.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    order = _command(commands, "order", "place one order on the local runner, print its timeline")
+    order.add_argument(
+        "--template",
+        type=Path,
+        default=DEFAULT_TEMPLATE,
+        help=f"SAM template (default {DEFAULT_TEMPLATE})",
+    )
+    order.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="template parameter override, repeatable (defaults: "
+        + ", ".join(f"{k}={v}" for k, v in DEMO_PARAMETERS.items())
+        + ")",
+    )
+    order.add_argument(
+        "--outcome",
+        choices=OUTCOMES,
+        default="complete",
+        help="what happens after the order is placed (default: complete)",
+    )
+    order.add_argument("--json", action="store_true", help="print the result as JSON")
+    seed = _command(
+        commands, "seed-restaurants", "register restaurants in a deployed stack (needs AWS)"
+    )
+    seed.add_argument(
+        "file", type=Path, help="JSON list of {restaurant_id, name, notification_endpoint}"
+    )
+    seed.add_argument("--stack-name", required=True, help="the deployed orders stack")
+    seed.add_argument("--region", default=None, help="AWS region (default: your AWS configuration)")
+    return parser
+
+
+def _parameters(pairs: list[str]) -> dict[str, str]:
+    parameters = dict(DEMO_PARAMETERS)
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(
+                f"--param {pair!r}: expected NAME=VALUE, e.g. AcceptanceTimeoutSeconds=5"
+            )
+        parameters[name] = value
+    return parameters
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_order(template: Path, parameters: dict[str, str], outcome: str) -> dict[str, Any]:
+    """Deploy `template` locally, place the demo order, drive it to `outcome`; what happened."""
+    _progress(f"deploying {template} into moto (in-process, no AWS)...")
+    with LocalRunner.start(template, parameters) as runner:
+        runner.verify_email_identity(parameters["SenderEmail"])
+        seed_restaurants(
+            [DEMO_RESTAURANT],
+            table_name=runner.deployment.outputs["RestaurantsTableName"],
+            topic_arn=runner.deployment.outputs["RestaurantTopicArn"],
+            region=runner.names.region,
+        )
+        started = time.perf_counter()
+        _progress("placing the order...")
+        placed = runner.request("POST", "/orders", DEMO_ORDER, {"Idempotency-Key": "demo-order-1"})
+        if placed.status != 201:
+            raise UsageError(f"the stack refused the demo order: {placed.status} {placed.body}")
+        order_id = placed.json()["order_id"]
+        if outcome == "complete":
+            runner.request("POST", f"/orders/{order_id}/accept")
+            runner.request("POST", f"/orders/{order_id}/complete")
+        elif outcome == "reject":
+            runner.request("POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"})
+        elif outcome == "cancel":
+            runner.request("POST", f"/orders/{order_id}/cancel")
+        else:
+            seconds = int(runner.names.parameters["AcceptanceTimeoutSeconds"]) + 1
+            _progress(f"advancing the runner's clock {seconds}s past the acceptance timeout...")
+            runner.advance(seconds)
+        elapsed = time.perf_counter() - started
+        order = runner.request("GET", f"/orders/{order_id}").json()
+        return {
+            "template": str(template),
+            "order_id": order_id,
+            "status": order["status"],
+            "bus_events": [
+                {"detail_type": e.detail_type, "source": e.source, "detail": e.detail}
+                for e in runner.bus_events
+                if e.detail.get("order_id") == order_id
+            ],
+            "timeline": order["timeline"],
+            "notifications": [
+                {"subject": n.subject, "restaurant_id": n.attributes.get("restaurant_id")}
+                for n in runner.notifications()
+            ],
+            "emails": [{"to": e.to, "subject": e.subject} for e in runner.emails()],
+            "wall_seconds": round(elapsed, 3),
+            "clock_advanced_seconds": runner.clock_offset.total_seconds(),
+        }
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = [f"order {result['order_id']} ({result['template']})", "timeline (as the bus saw it):"]
+    events = result["bus_events"]
+    start = events[0]["detail"]["occurred_at"] if events else ""
+    origin = datetime.fromisoformat(start) if start else None
+    for event in events:
+        detail = event["detail"]
+        at = datetime.fromisoformat(detail["occurred_at"])
+        offset = (at - origin).total_seconds() if origin else 0.0
+        extra = {
+            k: v
+            for k, v in detail.items()
+            if k not in {"version", "order_id", "occurred_at", "correlation_id"}
+        }
+        fields = json.dumps(extra, separators=(",", ":"))
+        lines.append(f"  +{offset:.3f}s  {event['detail_type']:<20} {fields}")
+    if result["clock_advanced_seconds"]:
+        lines.append(
+            f"(the runner's clock was advanced {result['clock_advanced_seconds']:g}s to fire the "
+            "time-out; event timestamps are wall time)"
+        )
+    lines.append(f"final status: {result['status']}")
+    for note in result["notifications"]:
+        lines.append(f"SNS to restaurant {note['restaurant_id']}: {note['subject']}")
+    for email in result["emails"]:
+        lines.append(f"email to {', '.join(email['to'])}: {email['subject']}")
+    lines.append(f"driven in {result['wall_seconds']:.3f}s wall time (after deployment)")
+    return "\n".join(lines)
+
+
+def _seed(file: Path, stack_name: str, region: str | None) -> str:
+    restaurants = load_restaurants(file)
+    cloudformation = boto3.client("cloudformation", region_name=region)
+    stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    seed_restaurants(
+        restaurants,
+        table_name=outputs["RestaurantsTableName"],
+        topic_arn=outputs["RestaurantTopicArn"],
+        region=cloudformation.meta.region_name,
+    )
+    return f"registered {len(restaurants)} restaurant(s) in {stack_name}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "seed-restaurants":
+            print(_seed(args.file, args.stack_name, args.region))
+            return 0
+        result = run_order(args.template, _parameters(args.param), args.outcome)
+    except (UsageError, TemplateError, RestaurantFileError) as error:
+        print(f"python -m localrun: error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2) if args.json else render(result))
+    return 0

@@ -1,0 +1,373 @@
+"""Creating a transformed template's resources in moto, and naming them as CloudFormation would."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from localrun.intrinsics import Names, resolve
+from localrun.lambdas import FunctionSpec
+from localrun.template import TemplateError, TransformedTemplate
+
+# Resource types the runner creates or represents; anything else in the template (permissions,
+# stages, log groups, queue policies, IAM roles) is recorded as deployed but needs no emulation.
+_NAME_PROPERTY = {
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::Events::EventBus": "Name",
+    "AWS::SNS::Topic": "TopicName",
+    "AWS::SQS::Queue": "QueueName",
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::IAM::Role": "RoleName",
+    "AWS::Scheduler::ScheduleGroup": "Name",
+    "AWS::Logs::LogGroup": "LogGroupName",
+    "AWS::Events::Rule": "Name",
+    "AWS::StepFunctions::StateMachine": "StateMachineName",
+}
+_MAX_NAME = 64
+
+
+@dataclass(frozen=True)
+class Rule:
+    logical_id: str
+    name: str
+    bus_name: str
+
+
+@dataclass(frozen=True)
+class StreamMapping:
+    """An event source mapping from a DynamoDB stream to a function."""
+
+    logical_id: str
+    function: str
+    stream_arn: str
+    batch_size: int
+    maximum_retry_attempts: int
+    filters: list[dict[str, Any]]
+    report_item_failures: bool
+    on_failure_arn: str | None
+
+
+@dataclass
+class Deployment:
+    names: Names
+    functions: dict[str, FunctionSpec] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    stream_mappings: list[StreamMapping] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    def function_by_arn(self, arn: str) -> str | None:
+        """The logical id of the function `arn` (or an `...:function:name:qualifier`) names."""
+        name = arn.split(":function:", 1)[-1].split(":", 1)[0]
+        return next((k for k, f in self.functions.items() if f.name == name), None)
+
+
+def _physical_name(template: TransformedTemplate, logical_id: str, names: Names) -> str:
+    resource = template.resources[logical_id]
+    prop = _NAME_PROPERTY.get(resource["Type"])
+    given = resource.get("Properties", {}).get(prop) if prop else None
+    if given is not None:
+        return str(resolve(given, names))
+    name = f"{names.stack_name}-{logical_id}"
+    return name[:_MAX_NAME]
+
+
+def _client(service: str, names: Names) -> Any:
+    """A boto3 client for the mocked account; requests are built from template data (Any)."""
+    return boto3.client(service, region_name=names.region)  # type: ignore[call-overload]
+
+
+def _arn(names: Names, service: str, resource: str) -> str:
+    return f"arn:aws:{service}:{names.region}:{names.account_id}:{resource}"
+
+
+def _name_everything(template: TransformedTemplate, names: Names) -> None:
+    """What Ref and GetAtt answer for every resource, before any is created."""
+    # Parameters and names first: names may refer to parameters and pseudo parameters only.
+    for logical_id, resource in template.resources.items():
+        kind = resource["Type"]
+        name = _physical_name(template, logical_id, names)
+        attrs: dict[str, str] = {}
+        ref = name
+        if kind == "AWS::DynamoDB::Table":
+            attrs = {"Arn": _arn(names, "dynamodb", f"table/{name}")}
+        elif kind == "AWS::Events::EventBus":
+            attrs = {"Name": name, "Arn": _arn(names, "events", f"event-bus/{name}")}
+        elif kind == "AWS::SNS::Topic":
+            ref = _arn(names, "sns", name)
+            attrs = {"TopicArn": ref, "TopicName": name}
+        elif kind == "AWS::SQS::Queue":
+            ref = f"https://sqs.{names.region}.amazonaws.com/{names.account_id}/{name}"
+            attrs = {"Arn": _arn(names, "sqs", name), "QueueName": name, "QueueUrl": ref}
+        elif kind == "AWS::Lambda::Function":
+            attrs = {"Arn": _arn(names, "lambda", f"function:{name}")}
+        elif kind == "AWS::IAM::Role":
+            attrs = {"Arn": f"arn:aws:iam::{names.account_id}:role/{name}", "RoleId": name}
+        elif kind == "AWS::Scheduler::ScheduleGroup":
+            attrs = {"Arn": _arn(names, "scheduler", f"schedule-group/{name}")}
+        elif kind == "AWS::Logs::LogGroup":
+            attrs = {"Arn": _arn(names, "logs", f"log-group:{name}:*")}
+        elif kind == "AWS::Events::Rule":
+            attrs = {"Arn": _arn(names, "events", f"rule/{name}")}
+        elif kind == "AWS::StepFunctions::StateMachine":
+            ref = _arn(names, "states", f"stateMachine:{name}")
+            attrs = {"Arn": ref, "Name": name}
+        elif kind == "AWS::ApiGatewayV2::Api":
+            ref = f"local{abs(hash(logical_id)) % 10**6:06d}"
+            attrs = {"ApiEndpoint": f"https://{ref}.execute-api.{names.region}.amazonaws.com"}
+        names.physical[logical_id] = name
+        names.refs[logical_id] = ref
+        names.attributes[logical_id] = attrs
+
+
+def _properties(template: TransformedTemplate, logical_id: str, names: Names) -> dict[str, Any]:
+    return resolve(template.resources[logical_id].get("Properties", {}), names)  # type: ignore[no-any-return]
+
+
+def _tags(properties: dict[str, Any]) -> list[dict[str, str]]:
+    tags = properties.get("Tags", [])
+    return tags if isinstance(tags, list) else [{"Key": k, "Value": v} for k, v in tags.items()]
+
+
+def _create_table(props: dict[str, Any], name: str, logical_id: str, names: Names) -> None:
+    dynamodb = _client("dynamodb", names)
+    request: dict[str, Any] = {
+        "TableName": name,
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "BillingMode": props.get("BillingMode", "PROVISIONED"),
+    }
+    for key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if key in props:
+            request[key] = props[key]
+    if "SSESpecification" in props:  # CloudFormation and the API spell it differently
+        sse = props["SSESpecification"]
+        request["SSESpecification"] = {
+            "Enabled": bool(sse.get("SSEEnabled")),
+            **({"SSEType": sse["SSEType"]} if "SSEType" in sse else {}),
+            **({"KMSMasterKeyId": sse["KMSMasterKeyId"]} if "KMSMasterKeyId" in sse else {}),
+        }
+    if request["BillingMode"] == "PROVISIONED":
+        request["ProvisionedThroughput"] = props["ProvisionedThroughput"]
+    if "StreamSpecification" in props:
+        request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    if props.get("Tags"):
+        request["Tags"] = _tags(props)
+    table = dynamodb.create_table(**request)["TableDescription"]
+    if "LatestStreamArn" in table:
+        names.attributes[logical_id]["StreamArn"] = table["LatestStreamArn"]
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl and ttl.get("Enabled"):
+        dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+    if props.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled"):
+        dynamodb.update_continuous_backups(
+            TableName=name,
+            PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+        )
+
+
+def _create_bus(props: dict[str, Any], name: str, names: Names) -> None:
+    events = _client("events", names)
+    events.create_event_bus(Name=name, Tags=_tags(props))
+
+
+def _create_topic(props: dict[str, Any], name: str, names: Names) -> None:
+    sns = _client("sns", names)
+    attributes = {k: str(props[k]) for k in ("KmsMasterKeyId", "FifoTopic") if k in props}
+    sns.create_topic(Name=name, Attributes=attributes, Tags=_tags(props))
+
+
+def _create_queue(props: dict[str, Any], name: str, names: Names) -> None:
+    sqs = _client("sqs", names)
+    keys = ("MessageRetentionPeriod", "VisibilityTimeout", "FifoQueue", "DelaySeconds")
+    attributes = {
+        k: str(props[k]).lower() if isinstance(props[k], bool) else str(props[k])
+        for k in keys
+        if k in props
+    }
+    sqs.create_queue(QueueName=name, Attributes=attributes)
+
+
+def _create_schedule_group(props: dict[str, Any], name: str, names: Names) -> None:
+    scheduler = _client("scheduler", names)
+    scheduler.create_schedule_group(Name=name, Tags=_tags(props))
+
+
+def _create_state_machine(props: dict[str, Any], name: str, names: Names) -> None:
+    """Create the machine with its DefinitionSubstitutions filled, as CloudFormation does."""
+    if "DefinitionString" in props:
+        definition = str(props["DefinitionString"])
+    elif "Definition" in props:
+        definition = json.dumps(props["Definition"])
+    else:
+        raise TemplateError(f"state machine {name}: only inline definitions run locally")
+    for key, value in props.get("DefinitionSubstitutions", {}).items():
+        definition = definition.replace("${" + key + "}", str(value))
+    _client("stepfunctions", names).create_state_machine(
+        name=name,
+        definition=definition,
+        roleArn=str(props["RoleArn"]),
+        type=props.get("StateMachineType", "STANDARD"),
+    )
+
+
+_CREATORS: dict[str, Callable[[dict[str, Any], str, Names], None]] = {
+    "AWS::Events::EventBus": _create_bus,
+    "AWS::SNS::Topic": _create_topic,
+    "AWS::SQS::Queue": _create_queue,
+    "AWS::Scheduler::ScheduleGroup": _create_schedule_group,
+    "AWS::StepFunctions::StateMachine": _create_state_machine,
+}
+
+
+def _function_spec(template: TransformedTemplate, logical_id: str, names: Names) -> FunctionSpec:
+    props = _properties(template, logical_id, names)
+    if logical_id not in template.code_dirs:
+        raise TemplateError(
+            f"{logical_id}: no local code folder (only SAM functions with a CodeUri run)"
+        )
+    environment = props.get("Environment", {}).get("Variables", {})
+    invoke_configs = [
+        _properties(template, config_id, names)
+        for config_id in template.of_type("AWS::Lambda::EventInvokeConfig")
+    ]
+    async_retries = next(
+        (
+            int(c.get("MaximumRetryAttempts", 2))
+            for c in invoke_configs
+            if c["FunctionName"] == names.refs[logical_id]
+        ),
+        2,
+    )
+    log_group = props.get("LoggingConfig", {}).get(
+        "LogGroup", f"/aws/lambda/{names.physical[logical_id]}"
+    )
+    return FunctionSpec(
+        logical_id=logical_id,
+        name=names.physical[logical_id],
+        arn=names.attributes[logical_id]["Arn"],
+        handler=str(props["Handler"]),
+        code_dir=template.code_dirs[logical_id],
+        environment={k: str(v) for k, v in environment.items()},
+        timeout_seconds=int(props.get("Timeout", 3)),
+        memory_mb=int(props.get("MemorySize", 128)),
+        log_group=str(log_group),
+        async_retries=async_retries,
+        dead_letter_arn=props.get("DeadLetterConfig", {}).get("TargetArn"),
+    )
+
+
+def _create_rule(props: dict[str, Any], logical_id: str, names: Names) -> Rule:
+    events = _client("events", names)
+    name = names.physical[logical_id]
+    bus = str(props.get("EventBusName", "default"))
+    request: dict[str, Any] = {
+        "Name": name,
+        "EventBusName": bus,
+        "State": props.get("State", "ENABLED"),
+    }
+    if "EventPattern" in props:
+        pattern = props["EventPattern"]
+        request["EventPattern"] = pattern if isinstance(pattern, str) else json.dumps(pattern)
+    if "ScheduleExpression" in props:
+        request["ScheduleExpression"] = props["ScheduleExpression"]
+    events.put_rule(**request)
+    if props.get("Targets"):
+        events.put_targets(Rule=name, EventBusName=bus, Targets=props["Targets"])
+    return Rule(logical_id, name, bus)
+
+
+def _stream_mapping(
+    props: dict[str, Any], logical_id: str, deployment: Deployment
+) -> StreamMapping:
+    function = deployment.function_by_arn(str(props["FunctionName"]))
+    if function is None:
+        raise TemplateError(
+            f"{logical_id}: FunctionName {props['FunctionName']!r} is not in the stack"
+        )
+    filters = props.get("FilterCriteria", {}).get("Filters", [])
+    on_failure = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+    return StreamMapping(
+        logical_id=logical_id,
+        function=function,
+        stream_arn=str(props["EventSourceArn"]),
+        batch_size=int(props.get("BatchSize", 100)),
+        maximum_retry_attempts=int(props.get("MaximumRetryAttempts", -1)),
+        filters=[json.loads(f["Pattern"]) for f in filters],
+        report_item_failures="ReportBatchItemFailures" in props.get("FunctionResponseTypes", []),
+        on_failure_arn=on_failure,
+    )
+
+
+def _check_parameter(name: str, value: str, declaration: dict[str, Any]) -> None:
+    """Refuse `value` as CloudFormation would: type, allowed values, pattern, bounds."""
+    why = declaration.get("ConstraintDescription")
+    accepted = f" ({why})" if why else ""
+    if declaration.get("Type") == "Number":
+        try:
+            number = float(value)
+        except ValueError:
+            raise TemplateError(f"parameter {name}: {value!r} is not a number") from None
+        low, high = declaration.get("MinValue"), declaration.get("MaxValue")
+        if (low is not None and number < float(low)) or (high is not None and number > float(high)):
+            raise TemplateError(
+                f"parameter {name}: {value} is outside {low if low is not None else '-inf'}.."
+                f"{high if high is not None else 'inf'}{accepted}"
+            )
+    allowed = declaration.get("AllowedValues")
+    if allowed is not None and value not in {str(a) for a in allowed}:
+        raise TemplateError(
+            f"parameter {name}: {value!r} is not one of {', '.join(str(a) for a in allowed)}"
+        )
+    pattern = declaration.get("AllowedPattern")
+    if pattern is not None and not re.fullmatch(pattern, value):
+        raise TemplateError(
+            f"parameter {name}: {value!r} does not match the pattern {pattern}{accepted}"
+        )
+
+
+def parameter_values(template: TransformedTemplate, given: dict[str, str]) -> dict[str, Any]:
+    """Each declared parameter's checked value: given, else its default; else TemplateError."""
+    values: dict[str, Any] = {}
+    for name, declaration in template.parameters.items():
+        value = given.get(name, declaration.get("Default"))
+        if value is None:
+            raise TemplateError(f"parameter {name}: required (no default); pass a value for it")
+        if declaration.get("Type") == "CommaDelimitedList":
+            values[name] = str(value).split(",")
+            continue
+        _check_parameter(name, str(value), declaration)
+        values[name] = str(value)
+    return values
+
+
+def deploy(template: TransformedTemplate, names: Names) -> Deployment:
+    """Create the template's resources in the active moto mock and describe what runs locally."""
+    _name_everything(template, names)
+    deployment = Deployment(names)
+    # Tables first: their stream ARNs are attributes other resources refer to.
+    for logical_id in template.of_type("AWS::DynamoDB::Table"):
+        props = _properties(template, logical_id, names)
+        _create_table(props, names.physical[logical_id], logical_id, names)
+    for logical_id, resource in template.resources.items():
+        creator = _CREATORS.get(resource["Type"])
+        if creator is not None:
+            creator(_properties(template, logical_id, names), names.physical[logical_id], names)
+    for logical_id in template.of_type("AWS::Lambda::Function"):
+        deployment.functions[logical_id] = _function_spec(template, logical_id, names)
+    for logical_id in template.of_type("AWS::Events::Rule"):
+        deployment.rules.append(
+            _create_rule(_properties(template, logical_id, names), logical_id, names)
+        )
+    for logical_id in template.of_type("AWS::Lambda::EventSourceMapping"):
+        props = _properties(template, logical_id, names)
+        if ":dynamodb:" not in str(props.get("EventSourceArn", "")):
+            raise TemplateError(f"{logical_id}: only DynamoDB stream event sources run locally")
+        deployment.stream_mappings.append(_stream_mapping(props, logical_id, deployment))
+    for output, declaration in template.outputs.items():
+        deployment.outputs[output] = str(resolve(declaration["Value"], names))
+    return deployment

@@ -1,0 +1,153 @@
+"""The HTTP API as API Gateway (HTTP API, payload format 2.0) would present it to Lambda."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from localrun.intrinsics import Names, resolve
+from localrun.template import TemplateError, TransformedTemplate
+
+_INTEGRATION = "x-amazon-apigateway-integration"
+_ANY = "x-amazon-apigateway-any-method"
+_FUNCTION_IN_URI = re.compile(r"functions/(arn:[^/]+)/invocations")
+
+
+@dataclass(frozen=True)
+class Route:
+    api_id: str
+    method: str
+    path: str
+    function_arn: str
+    pattern: re.Pattern[str]
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+def _path_pattern(path: str) -> re.Pattern[str]:
+    regex = ""
+    for part in re.split(r"(\{[^}]+\})", path):
+        if part.startswith("{") and part.endswith("+}"):
+            regex += f"(?P<{part[1:-2]}>.+)"
+        elif part.startswith("{"):
+            regex += f"(?P<{part[1:-1]}>[^/]+)"
+        else:
+            regex += re.escape(part)
+    return re.compile(f"^{regex}$")
+
+
+def routes(template: TransformedTemplate, names: Names) -> list[Route]:
+    """Every route of every HTTP API in the template, with the function it integrates."""
+    found: list[Route] = []
+    for logical_id, resource in template.of_type("AWS::ApiGatewayV2::Api").items():
+        body = resource.get("Properties", {}).get("Body")
+        if body is None:
+            raise TemplateError(
+                f"{logical_id}: only HTTP APIs defined by an OpenAPI Body run locally"
+            )
+        for path, operations in body.get("paths", {}).items():
+            for method, operation in operations.items():
+                integration = operation.get(_INTEGRATION, {})
+                uri = str(resolve(integration.get("uri", ""), names))
+                match = _FUNCTION_IN_URI.search(uri)
+                if not match:
+                    raise TemplateError(
+                        f"{logical_id}: {method.upper()} {path} has no Lambda integration"
+                    )
+                verb = "ANY" if method == _ANY else method.upper()
+                found.append(
+                    Route(names.refs[logical_id], verb, path, match.group(1), _path_pattern(path))
+                )
+    return found
+
+
+def match(all_routes: list[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route API Gateway would choose: the most specific path, then exact method over ANY."""
+    candidates = []
+    for route in all_routes:
+        found = route.pattern.match(path)
+        if found and route.method in (method, "ANY"):
+            literal = len(re.sub(r"\{[^}]+\}", "", route.path))
+            candidates.append((literal, route.method == method, route, found.groupdict()))
+    if not candidates:
+        return None
+    _, _, route, parameters = max(candidates, key=lambda c: (c[0], c[1]))
+    return route, parameters
+
+
+def request_event(
+    *,
+    route: Route,
+    parameters: dict[str, str],
+    method: str,
+    url: str,
+    body: str | None,
+    headers: dict[str, str],
+    names: Names,
+) -> dict[str, Any]:
+    """The payload-2.0 event API Gateway sends the integration for this request."""
+    parts = urlsplit(url)
+    now = datetime.now(UTC)
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route.key,
+        "rawPath": parts.path,
+        "rawQueryString": parts.query,
+        "headers": {
+            "host": f"{route.api_id}.execute-api.{names.region}.amazonaws.com",
+            "user-agent": "localrun",
+            **{k.lower(): v for k, v in headers.items()},
+        },
+        "requestContext": {
+            "accountId": names.account_id,
+            "apiId": route.api_id,
+            "domainName": f"{route.api_id}.execute-api.{names.region}.amazonaws.com",
+            "domainPrefix": route.api_id,
+            "http": {
+                "method": method,
+                "path": parts.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "localrun",
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": route.key,
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(time.time() * 1000),
+        },
+        "isBase64Encoded": False,
+    }
+    if parts.query:
+        event["queryStringParameters"] = dict(parse_qsl(parts.query))
+    if parameters:
+        event["pathParameters"] = parameters
+    if body is not None:
+        event["body"] = body
+    return event
+
+
+def response_from(result: Any) -> HttpResponse:
+    """API Gateway's reading of a payload-2.0 Lambda result."""
+    if isinstance(result, dict) and "statusCode" in result:
+        body = result.get("body") or ""
+        return HttpResponse(int(result["statusCode"]), dict(result.get("headers") or {}), str(body))
+    return HttpResponse(200, {"content-type": "application/json"}, json.dumps(result))

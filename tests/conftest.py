@@ -1,0 +1,34 @@
+"""Fixtures shared by the tests that run a stack on the local runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from stack_helpers import CHOREOGRAPHY, SENDER, TIMEOUT_SECONDS, StartStack, prepare
+
+from localrun import LocalRunner
+
+
+@pytest.fixture
+def start_stack() -> Iterator[StartStack]:
+    """Start a stack from a template (default: choreography) on a fresh moto; stopped after."""
+    with ExitStack() as stacks:
+
+        def start(template: Path = CHOREOGRAPHY, **parameters: str | None) -> LocalRunner:
+            values = {
+                "SenderEmail": SENDER,
+                "AcceptanceTimeoutSeconds": str(TIMEOUT_SECONDS),
+                **parameters,
+            }
+            values = {k: v for k, v in values.items() if v is not None}
+            return prepare(stacks.enter_context(LocalRunner.start(template, values)))
+
+        yield start
+
+
+@pytest.fixture
+def choreography(start_stack: StartStack) -> LocalRunner:
+    return start_stack()

@@ -1,0 +1,81 @@
+from decimal import Decimal
+
+import pytest
+
+from orders.events import EventType
+from orders.model import (
+    TRANSITIONS,
+    Action,
+    LineItem,
+    Status,
+    TransitionNotAllowedError,
+    new_order_id,
+    order_total,
+    transition,
+)
+
+
+@pytest.mark.parametrize(
+    ("action", "target", "event"),
+    [
+        (Action.ACCEPT, Status.ACCEPTED, EventType.ORDER_ACCEPTED),
+        (Action.REJECT, Status.REJECTED, EventType.ORDER_REJECTED),
+        (Action.CANCEL, Status.CANCELLED, EventType.ORDER_CANCELLED),
+        (Action.TIME_OUT, Status.TIMED_OUT, EventType.ORDER_TIMED_OUT),
+    ],
+)
+def test_a_placed_order_can_be_answered_cancelled_or_timed_out(
+    action: Action, target: Status, event: EventType
+) -> None:
+    step = transition("o-1", Status.PLACED, action)
+    assert (step.target, step.event) == (target, event)
+
+
+def test_only_an_accepted_order_can_be_completed() -> None:
+    assert transition("o-1", Status.ACCEPTED, Action.COMPLETE).target is Status.COMPLETED
+    with pytest.raises(TransitionNotAllowedError) as refused:
+        transition("o-1", Status.PLACED, Action.COMPLETE)
+    assert refused.value.current is Status.PLACED
+
+
+@pytest.mark.parametrize(
+    ("current", "action"),
+    [
+        (Status.TIMED_OUT, Action.ACCEPT),
+        (Status.ACCEPTED, Action.CANCEL),
+        (Status.CANCELLED, Action.REJECT),
+        (Status.COMPLETED, Action.TIME_OUT),
+        (Status.REJECTED, Action.COMPLETE),
+    ],
+)
+def test_a_refused_transition_names_the_current_status_and_what_is_allowed(
+    current: Status, action: Action
+) -> None:
+    with pytest.raises(TransitionNotAllowedError) as refused:
+        transition("o-7", current, action)
+    message = str(refused.value)
+    assert "o-7" in message
+    assert f"'{current.value}'" in message
+    assert f"'{TRANSITIONS[action].source.value}'" in message
+
+
+def test_every_action_has_exactly_one_transition() -> None:
+    assert set(TRANSITIONS) == set(Action)
+    assert all(TRANSITIONS[a].action is a for a in Action)
+
+
+def test_the_total_is_the_sum_of_line_amounts_rounded_to_cents() -> None:
+    items = [LineItem("pizza", 2, Decimal("9.50")), LineItem("water", 3, Decimal("1.333"))]
+    assert order_total(items) == Decimal("23.00")
+    assert order_total([]) == Decimal("0.00")
+
+
+def test_an_idempotency_key_names_the_same_order_for_the_same_caller_only() -> None:
+    first = new_order_id("alice", "key-1")
+    assert new_order_id("alice", "key-1") == first
+    assert new_order_id("bob", "key-1") != first
+    assert new_order_id("alice", "key-2") != first
+
+
+def test_without_an_idempotency_key_every_order_id_is_new() -> None:
+    assert new_order_id("alice", None) != new_order_id("alice", None)

@@ -1,0 +1,95 @@
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from orders.requests import (
+    MAX_BODY_BYTES,
+    BadRequestError,
+    parse_place_order,
+    parse_reject_order,
+)
+
+VALID: dict[str, Any] = {
+    "restaurant_id": "pizza-1",
+    "customer_email": "ana@example.com",
+    "items": [{"name": "margherita", "quantity": 2, "unit_price": 9.5}],
+    "delivery_note": "ring twice",
+}
+
+
+def _with(**changes: Any) -> str:
+    return json.dumps({**VALID, **changes})
+
+
+def test_a_valid_order_is_parsed_with_exact_money() -> None:
+    request = parse_place_order(json.dumps(VALID))
+    assert request.restaurant_id == "pizza-1"
+    assert request.items[0].unit_price == Decimal("9.50")
+    assert str(request.items[0].unit_price) == "9.50"
+
+
+def test_prices_keep_their_decimal_digits_exactly() -> None:
+    body = _with(items=[{"name": "x", "quantity": 1, "unit_price": 1}]).replace(
+        '"unit_price": 1', '"unit_price": 0.1'
+    )
+    assert parse_place_order(body).items[0].unit_price == Decimal("0.10")
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        (_with(restaurant_id=None), "restaurant_id"),
+        (json.dumps({k: v for k, v in VALID.items() if k != "customer_email"}), "customer_email"),
+        (_with(customer_email="not-an-email"), "customer_email"),
+        (_with(restaurant_id="Pizza 1!"), "restaurant_id"),
+        (_with(items=[]), "items"),
+        (_with(items="pizza"), "items"),
+        (_with(items=[{"name": "x", "quantity": -1, "unit_price": 1}]), "items[0].quantity"),
+        (_with(items=[{"name": "x", "quantity": 0, "unit_price": 1}]), "items[0].quantity"),
+        (_with(items=[{"name": "x", "quantity": "two", "unit_price": 1}]), "items[0].quantity"),
+        (_with(items=[{"name": "x", "quantity": 1.5, "unit_price": 1}]), "items[0].quantity"),
+        (_with(items=[{"name": "x", "quantity": True, "unit_price": 1}]), "items[0].quantity"),
+        (_with(items=[{"name": "x", "quantity": 1, "unit_price": -2}]), "items[0].unit_price"),
+        (_with(items=[{"name": "x", "quantity": 1, "unit_price": 1.234}]), "items[0].unit_price"),
+        (_with(items=[{"name": "", "quantity": 1, "unit_price": 1}]), "items[0].name"),
+        (_with(items=[{"quantity": 1, "unit_price": 1}]), "items[0].name"),
+        (_with(delivery_note="x" * 501), "delivery_note"),
+        (_with(colour="red"), "colour"),
+    ],
+)
+def test_a_bad_field_is_refused_with_a_message_naming_it(body: str, named: str) -> None:
+    with pytest.raises(BadRequestError) as refused:
+        parse_place_order(body)
+    assert refused.value.status_code == 400
+    assert str(refused.value).startswith(f"{named}:")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (None, "body: a JSON object is required"),
+        ("", "body: a JSON object is required"),
+        ("{not json", "body: invalid JSON"),
+        ("[1, 2]", "body: expected a JSON object, got list"),
+    ],
+)
+def test_a_missing_or_malformed_body_is_refused(body: str | None, expected: str) -> None:
+    with pytest.raises(BadRequestError) as refused:
+        parse_place_order(body)
+    assert str(refused.value).startswith(expected)
+
+
+def test_a_body_over_16_kb_is_refused_with_413_naming_its_size() -> None:
+    body = _with(delivery_note="x" * MAX_BODY_BYTES)
+    with pytest.raises(BadRequestError) as refused:
+        parse_place_order(body)
+    assert refused.value.status_code == 413
+    assert f"{len(body.encode())} bytes" in str(refused.value)
+
+
+def test_a_rejection_needs_a_reason() -> None:
+    assert parse_reject_order('{"reason": " closed early "}').reason == "closed early"
+    with pytest.raises(BadRequestError, match=r"^reason:"):
+        parse_reject_order('{"reason": ""}')

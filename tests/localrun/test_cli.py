@@ -1,0 +1,91 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from stack_helpers import ROOT
+
+from localrun.cli import main
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "localrun", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_help_teaches_with_examples() -> None:
+    result = _run("--help")
+    assert result.returncode == 0
+    assert "examples:" in result.stdout
+    assert "python -m localrun order --outcome timeout" in result.stdout
+
+
+def test_order_prints_the_timeline_of_one_completed_order() -> None:
+    result = _run("order")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    events = [line.split()[1] for line in lines if line.startswith("  +")]
+    assert events == [
+        "order_placed",
+        "restaurant_notified",
+        "order_accepted",
+        "user_notified",
+        "order_completed",
+    ]
+    assert "final status: completed" in result.stdout
+    assert "deploying sam/choreography/template.yaml" in result.stderr
+
+
+def test_order_json_reports_a_timed_out_order(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["order", "--outcome", "timeout", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "timed_out"
+    assert [e["detail_type"] for e in result["bus_events"]][-2:] == [
+        "order_timed_out",
+        "user_notified",
+    ]
+    assert result["emails"][0]["subject"].endswith("timed out")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["order", "--param", "SenderEmail"], "--param 'SenderEmail': expected NAME=VALUE"),
+        (["order", "--param", "Colour=red"], "unknown parameter(s) Colour"),
+        (["order", "--template", "missing.yaml"], "missing.yaml: cannot read the template"),
+        (
+            ["order", "--param", "SenderEmail=not-an-email"],
+            "parameter SenderEmail: 'not-an-email' does not match the pattern",
+        ),
+        (["order", "--param", "AcceptanceTimeoutSeconds=0"], "is outside 1..86400"),
+        (["order", "--param", "LogRetentionDays=2"], "'2' is not one of 1, 3, 5"),
+    ],
+)
+def test_bad_usage_is_one_line_and_exit_status_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("python -m localrun: error: ")
+    assert message in error
+
+
+def test_an_unknown_outcome_is_a_usage_error() -> None:
+    result = _run("order", "--outcome", "shipped")
+    assert result.returncode == 2
+    assert "invalid choice: 'shipped'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_seeding_from_a_bad_file_fails_before_touching_aws(tmp_path: Path) -> None:
+    restaurants = tmp_path / "restaurants.json"
+    restaurants.write_text('[{"restaurant_id": "Bad Id"}]')
+    result = _run("seed-restaurants", "--stack-name", "orders", str(restaurants))
+    assert result.returncode == 2
+    assert "restaurants[0].restaurant_id: 'Bad Id' is not accepted" in result.stderr

@@ -1,0 +1,113 @@
+"""Bad requests reach the stack's API: each is a 4xx naming the field, and changes nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+from stack_helpers import order_body
+
+from localrun import LocalRunner
+
+
+def _stored_items(runner: LocalRunner) -> list[dict[str, Any]]:
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    return [
+        item
+        for table in ("OrdersTable", "IdempotencyTable")
+        for item in dynamodb.scan(TableName=runner.names.physical[table])["Items"]
+    ]
+
+
+def _assert_refused(runner: LocalRunner, response: Any, status: int, named: str) -> None:
+    assert response.status == status, response.body
+    assert response.json()["message"].startswith(named), response.json()
+    assert _stored_items(runner) == []
+    assert runner.bus_events == []
+    assert runner.notifications() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({k: v for k, v in order_body().items() if k != "restaurant_id"}, "restaurant_id:"),
+        (order_body(restaurant_id=42), "restaurant_id:"),
+        (order_body(customer_email="ana"), "customer_email:"),
+        (order_body(items=[]), "items:"),
+        (order_body(items={"name": "x"}), "items:"),
+        (
+            order_body(items=[{"name": "x", "quantity": -1, "unit_price": 1}]),
+            "items[0].quantity:",
+        ),
+        (
+            order_body(items=[{"name": "x", "quantity": "2", "unit_price": 1}]),
+            "items[0].quantity:",
+        ),
+        (
+            order_body(items=[{"name": "x", "quantity": 1, "unit_price": "free"}]),
+            "items[0].unit_price:",
+        ),
+        (order_body(delivery_note=["a"]), "delivery_note:"),
+    ],
+)
+def test_a_bad_field_is_a_400_naming_it_and_nothing_is_written(
+    choreography: LocalRunner, body: dict[str, Any], named: str
+) -> None:
+    _assert_refused(choreography, choreography.request("POST", "/orders", body), 400, named)
+
+
+def test_a_bad_body_sent_with_an_idempotency_key_leaves_no_idempotency_record(
+    choreography: LocalRunner,
+) -> None:
+    response = choreography.request(
+        "POST", "/orders", order_body(items=[]), {"Idempotency-Key": "k-bad"}
+    )
+    _assert_refused(choreography, response, 400, "items:")
+    retried = choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k-bad"})
+    assert retried.status == 201
+
+
+def test_an_unknown_restaurant_is_refused_with_422(choreography: LocalRunner) -> None:
+    response = choreography.request("POST", "/orders", order_body(restaurant_id="ghost-kitchen"))
+    _assert_refused(
+        choreography, response, 422, "restaurant_id: unknown restaurant 'ghost-kitchen'"
+    )
+
+
+def test_invalid_json_is_a_400(choreography: LocalRunner) -> None:
+    response = choreography.request("POST", "/orders", '{"restaurant_id": "pizza-1",')
+    _assert_refused(choreography, response, 400, "body: invalid JSON")
+
+
+def test_an_empty_body_is_a_400(choreography: LocalRunner) -> None:
+    _assert_refused(choreography, choreography.request("POST", "/orders", ""), 400, "body:")
+
+
+def test_a_body_over_16_kb_is_a_413(choreography: LocalRunner) -> None:
+    body = json.dumps(order_body(delivery_note="x" * 17_000))
+    response = choreography.request("POST", "/orders", body)
+    _assert_refused(choreography, response, 413, f"body: {len(body)} bytes is over the limit")
+
+
+def test_a_bad_idempotency_key_is_a_400(choreography: LocalRunner) -> None:
+    response = choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k" * 200})
+    _assert_refused(choreography, response, 400, "Idempotency-Key:")
+
+
+def test_a_rejection_without_a_reason_is_a_400_and_leaves_the_order_waiting(
+    choreography: LocalRunner,
+) -> None:
+    order_id = choreography.request("POST", "/orders", order_body()).json()["order_id"]
+    events = len(choreography.bus_events)
+    response = choreography.request("POST", f"/orders/{order_id}/reject", {})
+    assert response.status == 400
+    assert response.json()["message"].startswith("reason:")
+    assert choreography.request("GET", f"/orders/{order_id}").json()["status"] == "placed"
+    assert len(choreography.bus_events) == events
+
+
+def test_an_unknown_route_is_a_404_from_the_api(choreography: LocalRunner) -> None:
+    assert choreography.request("DELETE", "/orders/x").status == 404
+    assert choreography.request("POST", "/restaurants").status == 404

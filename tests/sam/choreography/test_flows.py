@@ -1,0 +1,228 @@
+"""Every path an order can take, through the choreography stack on the local runner."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+from stack_helpers import CUSTOMER, SENDER, TIMEOUT_SECONDS, order_body
+
+from localrun import LocalRunner
+
+
+def _place(runner: LocalRunner, **headers: str) -> str:
+    response = runner.request("POST", "/orders", order_body(), headers)
+    assert response.status == 201, response.body
+    assert response.json()["status"] == "placed"
+    return str(response.json()["order_id"])
+
+
+def _event_types(runner: LocalRunner) -> list[str]:
+    return [e.detail_type for e in runner.bus_events]
+
+
+def _status(runner: LocalRunner, order_id: str) -> str:
+    return str(runner.request("GET", f"/orders/{order_id}").json()["status"])
+
+
+def _subjects(runner: LocalRunner) -> list[str]:
+    return [n.subject or "" for n in runner.notifications()]
+
+
+def test_an_accepted_order_is_notified_emailed_and_completed(choreography: LocalRunner) -> None:
+    order_id = _place(choreography)
+    assert choreography.request("POST", f"/orders/{order_id}/accept").json()["status"] == "accepted"
+    completed = choreography.request("POST", f"/orders/{order_id}/complete")
+    assert completed.json() == {"order_id": order_id, "status": "completed"}
+
+    assert _event_types(choreography) == [
+        "order_placed",
+        "restaurant_notified",
+        "order_accepted",
+        "user_notified",
+        "order_completed",
+    ]
+    assert _status(choreography, order_id) == "completed"
+    [notification] = choreography.notifications()
+    assert notification.subject == f"New order {order_id}"
+    assert notification.attributes["restaurant_id"] == "pizza-1"
+    assert json.loads(notification.message)["items"][0] == {
+        "name": "margherita",
+        "quantity": 2,
+        "unit_price": "9.50",
+    }
+    [email] = choreography.emails()
+    assert (email.source, email.to) == (SENDER, [CUSTOMER])
+    assert email.subject == f"Your order {order_id} was accepted"
+
+
+def test_every_event_carries_the_contract_fields_and_never_the_email(
+    choreography: LocalRunner,
+) -> None:
+    order_id = _place(choreography, **{"X-Correlation-Id": "checkout-77"})
+    choreography.request("POST", f"/orders/{order_id}/accept")
+    choreography.request("POST", f"/orders/{order_id}/complete")
+    for event in choreography.bus_events:
+        assert event.source == "orderflow.orders"
+        assert event.bus == "orders-orders"
+        assert event.detail["version"] == "1"
+        assert event.detail["order_id"] == order_id
+        assert event.detail["correlation_id"] == "checkout-77"
+        assert event.detail["occurred_at"].endswith("Z")
+        assert CUSTOMER not in json.dumps(event.detail)
+
+
+def test_a_rejected_order_tells_the_customer_why(choreography: LocalRunner) -> None:
+    order_id = _place(choreography)
+    rejected = choreography.request(
+        "POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"}
+    )
+    assert rejected.json()["status"] == "rejected"
+
+    assert _event_types(choreography) == [
+        "order_placed",
+        "restaurant_notified",
+        "order_rejected",
+        "user_notified",
+    ]
+    assert choreography.bus_events[2].detail["reason"] == "out of mozzarella"
+    assert choreography.bus_events[3].detail["outcome"] == "rejected"
+    assert _status(choreography, order_id) == "rejected"
+    assert _subjects(choreography) == [f"New order {order_id}"]
+    [email] = choreography.emails()
+    assert email.subject == f"Your order {order_id} was declined"
+    assert "out of mozzarella" in email.body
+
+
+def test_an_unanswered_order_times_out_once_the_clock_passes_the_timeout(
+    choreography: LocalRunner,
+) -> None:
+    order_id = _place(choreography)
+    choreography.advance(TIMEOUT_SECONDS - 1)
+    assert _status(choreography, order_id) == "placed"
+
+    choreography.advance(2)
+
+    assert _event_types(choreography) == [
+        "order_placed",
+        "restaurant_notified",
+        "order_timed_out",
+        "user_notified",
+    ]
+    assert choreography.bus_events[2].detail["timeout_seconds"] == TIMEOUT_SECONDS
+    assert _status(choreography, order_id) == "timed_out"
+    assert _subjects(choreography) == [f"New order {order_id}", f"Order {order_id} withdrawn"]
+    [email] = choreography.emails()
+    assert email.subject == f"Your order {order_id} timed out"
+
+
+def test_the_timeout_schedule_is_one_time_and_deleted_after_it_fires(
+    choreography: LocalRunner,
+) -> None:
+    scheduler = boto3.client("scheduler", region_name="us-east-1")
+    group = choreography.names.physical["AcceptanceSchedules"]
+    order_id = _place(choreography)
+    [schedule] = scheduler.list_schedules(GroupName=group)["Schedules"]
+    details = scheduler.get_schedule(Name=schedule["Name"], GroupName=group)
+    assert details["ScheduleExpression"].startswith("at(")
+    assert details["ActionAfterCompletion"] == "DELETE"
+    assert json.loads(details["Target"]["Input"])["order_id"] == order_id
+
+    choreography.advance(TIMEOUT_SECONDS + 1)
+    assert scheduler.list_schedules(GroupName=group)["Schedules"] == []
+
+
+def test_a_cancelled_order_stops_its_clock_and_withdraws_it_from_the_restaurant(
+    choreography: LocalRunner,
+) -> None:
+    order_id = _place(choreography)
+    assert (
+        choreography.request("POST", f"/orders/{order_id}/cancel").json()["status"] == "cancelled"
+    )
+    choreography.advance(TIMEOUT_SECONDS + 1)
+
+    assert _event_types(choreography) == ["order_placed", "restaurant_notified", "order_cancelled"]
+    assert _status(choreography, order_id) == "cancelled"
+    assert _subjects(choreography) == [f"New order {order_id}", f"Order {order_id} withdrawn"]
+    assert choreography.emails() == []
+
+
+def test_an_answered_order_never_times_out(choreography: LocalRunner) -> None:
+    order_id = _place(choreography)
+    choreography.request("POST", f"/orders/{order_id}/accept")
+    choreography.advance(TIMEOUT_SECONDS + 1)
+    assert "order_timed_out" not in _event_types(choreography)
+    assert _status(choreography, order_id) == "accepted"
+
+
+def test_accepting_after_the_timeout_is_a_409_naming_the_status(choreography: LocalRunner) -> None:
+    order_id = _place(choreography)
+    choreography.advance(TIMEOUT_SECONDS + 1)
+    events_before = len(choreography.bus_events)
+
+    late = choreography.request("POST", f"/orders/{order_id}/accept")
+
+    assert late.status == 409
+    assert late.json()["status"] == "timed_out"
+    assert "'timed_out'" in late.json()["message"]
+    assert len(choreography.bus_events) == events_before
+
+
+def test_completing_before_accepting_and_cancelling_after_accepting_are_409s(
+    choreography: LocalRunner,
+) -> None:
+    order_id = _place(choreography)
+    early = choreography.request("POST", f"/orders/{order_id}/complete")
+    assert (early.status, early.json()["status"]) == (409, "placed")
+    choreography.request("POST", f"/orders/{order_id}/accept")
+    late = choreography.request("POST", f"/orders/{order_id}/cancel")
+    assert (late.status, late.json()["status"]) == (409, "accepted")
+
+
+def test_an_unknown_order_is_a_404(choreography: LocalRunner) -> None:
+    for method, path in [("GET", "/orders/nope"), ("POST", "/orders/nope/accept")]:
+        response = choreography.request(method, path)
+        assert response.status == 404
+        assert response.json() == {"message": "order nope not found"}
+
+
+def test_a_repeated_place_order_with_one_key_makes_one_order_and_one_flow(
+    choreography: LocalRunner,
+) -> None:
+    first = choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k-1"})
+    again = choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k-1"})
+
+    assert (first.status, again.status) == (201, 201)
+    assert again.json() == first.json()
+    assert _event_types(choreography) == ["order_placed", "restaurant_notified"]
+    assert len(choreography.notifications()) == 1
+
+
+def test_a_key_reused_with_a_different_body_is_refused(choreography: LocalRunner) -> None:
+    choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k-2"})
+    other = choreography.request(
+        "POST", "/orders", order_body(delivery_note="leave at door"), {"Idempotency-Key": "k-2"}
+    )
+    assert other.status == 422
+    assert other.json()["message"].startswith("Idempotency-Key:")
+    assert _event_types(choreography) == ["order_placed", "restaurant_notified"]
+
+
+def test_without_a_key_every_request_is_a_new_order(choreography: LocalRunner) -> None:
+    first, second = _place(choreography), _place(choreography)
+    assert first != second
+    assert _event_types(choreography).count("order_placed") == 2
+
+
+def test_the_order_timeline_lists_its_events_in_order(choreography: LocalRunner) -> None:
+    order_id = _place(choreography)
+    choreography.request("POST", f"/orders/{order_id}/accept")
+    order = choreography.request("GET", f"/orders/{order_id}").json()
+    assert [entry["event"] for entry in order["timeline"]] == [
+        "order_placed",
+        "restaurant_notified",
+        "order_accepted",
+        "user_notified",
+    ]
+    assert order["total"] == "20.25"
+    assert "customer_email" not in order
