@@ -27,8 +27,11 @@ _NAME_PROPERTY = {
     "AWS::Logs::LogGroup": "LogGroupName",
     "AWS::Events::Rule": "Name",
     "AWS::StepFunctions::StateMachine": "StateMachineName",
+    "AWS::Events::Archive": "ArchiveName",
 }
 _MAX_NAME = 64
+_MAX_ARCHIVE_NAME = 48  # EventBridge's limit; CloudFormation's generated names respect it
+_EVENTS_ARN_TYPE = {"AWS::Events::Rule": "rule", "AWS::Events::Archive": "archive"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def _physical_name(template: TransformedTemplate, logical_id: str, names: Names)
     if given is not None:
         return str(resolve(given, names))
     name = f"{names.stack_name}-{logical_id}"
-    return name[:_MAX_NAME]
+    limit = _MAX_ARCHIVE_NAME if resource["Type"] == "AWS::Events::Archive" else _MAX_NAME
+    return name[:limit]
 
 
 def _client(service: str, names: Names) -> Any:
@@ -111,8 +115,8 @@ def _name_everything(template: TransformedTemplate, names: Names) -> None:
             attrs = {"Arn": _arn(names, "scheduler", f"schedule-group/{name}")}
         elif kind == "AWS::Logs::LogGroup":
             attrs = {"Arn": _arn(names, "logs", f"log-group:{name}:*")}
-        elif kind == "AWS::Events::Rule":
-            attrs = {"Arn": _arn(names, "events", f"rule/{name}")}
+        elif kind in _EVENTS_ARN_TYPE:
+            attrs = {"Arn": _arn(names, "events", f"{_EVENTS_ARN_TYPE[kind]}/{name}")}
         elif kind == "AWS::StepFunctions::StateMachine":
             ref = _arn(names, "states", f"stateMachine:{name}")
             attrs = {"Arn": ref, "Name": name}
@@ -212,6 +216,21 @@ def _create_state_machine(props: dict[str, Any], name: str, names: Names) -> Non
         definition=definition,
         roleArn=str(props["RoleArn"]),
         type=props.get("StateMachineType", "STANDARD"),
+    )
+
+
+def _create_archive(props: dict[str, Any], name: str, names: Names) -> None:
+    pattern = props.get("EventPattern")
+    _client("events", names).create_archive(
+        ArchiveName=name,
+        EventSourceArn=str(props["SourceArn"]),
+        Description=str(props.get("Description", "")),
+        **(
+            {"EventPattern": pattern if isinstance(pattern, str) else json.dumps(pattern)}
+            if pattern is not None
+            else {}
+        ),
+        **({"RetentionDays": int(props["RetentionDays"])} if "RetentionDays" in props else {}),
     )
 
 
@@ -357,6 +376,10 @@ def deploy(template: TransformedTemplate, names: Names) -> Deployment:
         creator = _CREATORS.get(resource["Type"])
         if creator is not None:
             creator(_properties(template, logical_id, names), names.physical[logical_id], names)
+    # Archives last: they need their bus, wherever the template declares it.
+    for logical_id in template.of_type("AWS::Events::Archive"):
+        props = _properties(template, logical_id, names)
+        _create_archive(props, names.physical[logical_id], names)
     for logical_id in template.of_type("AWS::Lambda::Function"):
         deployment.functions[logical_id] = _function_spec(template, logical_id, names)
     for logical_id in template.of_type("AWS::Events::Rule"):

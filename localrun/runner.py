@@ -98,6 +98,8 @@ class LocalRunner:
         }
         self.routes = routes
         self.bus_events: list[BusEvent] = []
+        self.neighbours: dict[str, Deployment] = {}
+        self.neighbour_functions: dict[str, dict[str, InProcessFunction]] = {}
         self.clock_offset = timedelta()
         self._deliveries: deque[_Delivery] = deque()
         self._fired_schedules: set[str] = set()
@@ -133,6 +135,48 @@ class LocalRunner:
             runner = cls(deployment, http.routes(transformed, names))
             runner._tap_the_bus(stack)
             yield runner
+
+    def deploy_beside(
+        self, template: Path | str, parameters: dict[str, str], stack_name: str
+    ) -> Deployment:
+        """Deploy another stack (e.g. promo, given this one's bus name) into the same moto.
+
+        Its rules are dispatched like this stack's and its functions run in this process too
+        (as `neighbour_functions[stack_name]`); it may not have stream mappings of its own.
+        """
+        if stack_name == self.names.stack_name or stack_name in self.neighbours:
+            raise TemplateError(f"stack {stack_name!r} is already deployed on this runner")
+        transformed = load_template(Path(template), parameters)
+        if transformed.of_type("AWS::Lambda::EventSourceMapping"):
+            raise TemplateError(
+                f"{template}: a stack deployed beside another cannot have stream mappings locally"
+            )
+        names = Names(
+            stack_name=stack_name,
+            region=self.names.region,
+            account_id=self.names.account_id,
+            parameters=parameter_values(transformed, parameters),
+            mappings=transformed.mappings,
+            conditions=transformed.conditions,
+        )
+        deployment = deploy(transformed, names)
+        self.neighbours[stack_name] = deployment
+        self.neighbour_functions[stack_name] = {
+            k: InProcessFunction(spec, self.names.region, self.logs)
+            for k, spec in deployment.functions.items()
+        }
+        return deployment
+
+    def _function(self, arn: str) -> InProcessFunction | None:
+        """The function `arn` names, in this stack or one deployed beside it."""
+        found = self.deployment.function_by_arn(arn)
+        if found is not None:
+            return self.functions[found]
+        for stack_name, deployment in self.neighbours.items():
+            found = deployment.function_by_arn(arn)
+            if found is not None:
+                return self.neighbour_functions[stack_name][found]
+        return None
 
     def _tap_the_bus(self, stack: ExitStack) -> None:
         """Record every accepted event and take over delivery to targets moto cannot reach."""
@@ -197,10 +241,9 @@ class LocalRunner:
             headers: Any,
             response_headers: Any,
         ) -> str | bytes | None:
-            found = self.deployment.function_by_arn(function_name)
-            if found is None:
+            function = self._function(function_name)
+            if function is None:
                 return original(backend, function_name, qualifier, body, headers, response_headers)
-            function = self.functions[found]
             payload = json.loads(body) if body else {}
             if headers.get("X-Amz-Invocation-Type") == "Event":
                 self._invoke_async(function, payload)
@@ -298,10 +341,10 @@ class LocalRunner:
         """Deliver `payload` as AWS services do (Lambda asynchronously); False if undeliverable."""
         service = arn.split(":")[2]
         if service == "lambda":
-            function = self.deployment.function_by_arn(arn)
+            function = self._function(arn)
             if function is None:
                 return False
-            self._invoke_async(self.functions[function], payload)
+            self._invoke_async(function, payload)
         elif service == "sns":
             boto3.client("sns", region_name=self.names.region).publish(
                 TopicArn=arn, Message=json.dumps(payload)
@@ -395,6 +438,22 @@ class LocalRunner:
         if not self._send(target["Arn"], payload):
             self._dead_letter(target.get("DeadLetterConfig", {}).get("Arn"), payload)
 
+    # ------------------------------------------------------------------ archive and replay
+    def replay(self, archive_logical_id: str, name: str, start: datetime, end: datetime) -> str:
+        """Replay the archive's events from `start` to `end` onto its bus, as the README's
+        runbook does with `aws events start-replay`, and settle; the replay's final state."""
+        events = boto3.client("events", region_name=self.names.region)
+        archive = events.describe_archive(ArchiveName=self.names.refs[archive_logical_id])
+        events.start_replay(
+            ReplayName=name,
+            EventSourceArn=archive["ArchiveArn"],
+            EventStartTime=start,
+            EventEndTime=end,
+            Destination={"Arn": archive["EventSourceArn"]},
+        )
+        self.settle()
+        return str(events.describe_replay(ReplayName=name)["State"])
+
     # ------------------------------------------------------------------ what happened
     def notifications(self) -> list[Notification]:
         """Every SNS message published to the stack's topics, in order."""
@@ -431,10 +490,14 @@ class LocalRunner:
             EmailAddress=address
         )
 
-    def queue_messages(self, logical_id: str) -> list[Any]:
-        """The bodies waiting in one of the stack's queues (dead letters, failed batches)."""
+    def queue_messages(self, logical_id: str, stack: str | None = None) -> list[Any]:
+        """The bodies waiting in one of the stack's queues (dead letters, failed batches).
+
+        `stack` names a stack deployed beside this one; by default this stack's queue.
+        """
         sqs = boto3.client("sqs", region_name=self.names.region)
-        url = self.names.refs[logical_id]
+        names = self.neighbours[stack].names if stack else self.names
+        url = names.refs[logical_id]
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
         return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
 

@@ -11,6 +11,7 @@ from localrun.restaurants import Restaurant, seed_restaurants
 
 ROOT = Path(__file__).resolve().parents[2]
 CHOREOGRAPHY = ROOT / "sam/choreography/template.yaml"
+PROMO = ROOT / "sam/promo/template.yaml"
 SENDER = "orders@orderflow.example"
 CUSTOMER = "ana@example.com"
 TIMEOUT_SECONDS = 2
@@ -45,3 +46,38 @@ def prepare(runner: LocalRunner) -> LocalRunner:
         region=runner.names.region,
     )
     return runner
+
+
+def with_promo(runner: LocalRunner) -> LocalRunner:
+    """Deploy the promo stack beside the orders stack, wired as the README deploys it."""
+    runner.deploy_beside(
+        PROMO,
+        {
+            "OrdersBusName": runner.deployment.outputs["OrdersBusName"],
+            "OrdersTableName": runner.deployment.outputs["OrdersTableName"],
+            "SenderEmail": SENDER,
+        },
+        stack_name="promo",
+    )
+    return runner
+
+
+def place(runner: LocalRunner) -> str:
+    """Place the default order; its id."""
+    response = runner.request("POST", "/orders", order_body())
+    assert response.status == 201, response.body
+    return str(response.json()["order_id"])
+
+
+def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
+    """Take a placed order to `outcome`: completed, rejected, timed_out or cancelled."""
+    if outcome == "completed":
+        runner.request("POST", f"/orders/{order_id}/accept")
+        runner.request("POST", f"/orders/{order_id}/complete")
+    elif outcome == "rejected":
+        runner.request("POST", f"/orders/{order_id}/reject", {"reason": "closed"})
+    elif outcome == "cancelled":
+        runner.request("POST", f"/orders/{order_id}/cancel")
+    else:
+        runner.advance(TIMEOUT_SECONDS + 1)
+    assert runner.request("GET", f"/orders/{order_id}").json()["status"] == outcome

@@ -1,0 +1,77 @@
+"""The promo stack beside the orders stack on the local runner: one code per completed order."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import boto3
+import pytest
+from stack_helpers import CUSTOMER, SENDER, StartStack, drive, place, with_promo
+
+from localrun import LocalRunner
+
+
+@pytest.fixture
+def orders_and_promo(start_stack: StartStack) -> LocalRunner:
+    return with_promo(start_stack())
+
+
+def _codes(runner: LocalRunner) -> dict[str, str]:
+    table = runner.neighbours["promo"].outputs["PromoCodesTableName"]
+    items = boto3.client("dynamodb", region_name=runner.names.region).scan(TableName=table)
+    return {i["order_id"]["S"]: i["code"]["S"] for i in items["Items"]}
+
+
+def _promo_emails(runner: LocalRunner) -> list[str]:
+    return [e.body for e in runner.emails() if e.subject.startswith("Thank you for order")]
+
+
+def test_a_completed_order_gets_exactly_one_code_emailed_to_its_customer(
+    orders_and_promo: LocalRunner,
+) -> None:
+    order_id = place(orders_and_promo)
+    drive(orders_and_promo, order_id, "completed")
+
+    [(coded_order, code)] = _codes(orders_and_promo).items()
+    assert coded_order == order_id
+    assert re.fullmatch(r"THANKS-[0-9A-HJKMNP-TV-Z]{8}", code)
+    [email] = [e for e in orders_and_promo.emails() if code in e.body]
+    assert (email.source, email.to) == (SENDER, [CUSTOMER])
+    assert email.subject == f"Thank you for order {order_id}: a code for your next one"
+
+
+@pytest.mark.parametrize("outcome", ["rejected", "timed_out", "cancelled"])
+def test_an_order_that_never_completes_gets_no_code(
+    orders_and_promo: LocalRunner, outcome: str
+) -> None:
+    drive(orders_and_promo, place(orders_and_promo), outcome)
+
+    assert _codes(orders_and_promo) == {}
+    assert _promo_emails(orders_and_promo) == []
+
+
+def test_a_repeated_order_completed_event_issues_no_second_code_or_email(
+    orders_and_promo: LocalRunner,
+) -> None:
+    order_id = place(orders_and_promo)
+    drive(orders_and_promo, order_id, "completed")
+    [completed] = [e for e in orders_and_promo.bus_events if e.detail_type == "order_completed"]
+    first = _codes(orders_and_promo)
+
+    # The outbox publishes at least once: the same event again, as a retried batch would.
+    for _ in range(3):
+        boto3.client("events", region_name=orders_and_promo.names.region).put_events(
+            Entries=[
+                {
+                    "Source": completed.source,
+                    "DetailType": completed.detail_type,
+                    "Detail": json.dumps(completed.detail),
+                    "EventBusName": completed.bus,
+                }
+            ]
+        )
+    orders_and_promo.settle()
+
+    assert _codes(orders_and_promo) == first
+    assert len(_promo_emails(orders_and_promo)) == 1
