@@ -26,6 +26,7 @@ GROUP = os.environ["SCHEDULE_GROUP"]
 TARGET_ARN = os.environ["TIMEOUT_FUNCTION_ARN"]
 ROLE_ARN = os.environ["SCHEDULER_ROLE_ARN"]
 TIMEOUT_SECONDS = int(os.environ["ACCEPTANCE_TIMEOUT_SECONDS"])
+DEAD_LETTER_ARN = os.environ["SCHEDULE_DEAD_LETTER_ARN"]
 _scheduler = boto3.client("scheduler")
 
 
@@ -71,6 +72,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
                     {"order_id": detail.order_id, "timeout_seconds": TIMEOUT_SECONDS}
                 ),
                 "RetryPolicy": {"MaximumRetryAttempts": 5, "MaximumEventAgeInSeconds": 3600},
+                "DeadLetterConfig": {"Arn": DEAD_LETTER_ARN},
             },
         )
     except _scheduler.exceptions.ConflictException:

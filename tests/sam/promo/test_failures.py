@@ -1,0 +1,62 @@
+"""When the promo issuer fails: the event waits in its dead-letter queue, and a redrive heals it."""
+
+from __future__ import annotations
+
+import boto3
+from stack_helpers import PROMO, StartStack, drive, place
+
+from localrun import LocalRunner
+
+
+UNVERIFIED_SENDER = "promo@not-verified.example"
+
+
+def _promo_with_unverified_sender(runner: LocalRunner) -> LocalRunner:
+    runner.deploy_beside(
+        PROMO,
+        {
+            "OrdersBusName": runner.deployment.outputs["OrdersBusName"],
+            "OrdersTableName": runner.deployment.outputs["OrdersTableName"],
+            "SenderEmail": UNVERIFIED_SENDER,
+        },
+        stack_name="promo",
+    )
+    return runner
+
+
+def test_a_failing_issuer_leaves_the_event_in_its_dead_letter_queue_not_lost(
+    start_stack: StartStack,
+) -> None:
+    runner = _promo_with_unverified_sender(start_stack())
+    order_id = place(runner)
+    drive(runner, order_id, "completed")
+
+    issuer = runner.neighbour_functions["promo"]["PromoIssuerFunction"]
+    assert [i.ok for i in issuer.invocations] == [False, False, False]  # Lambda's 2 retries
+    assert "MessageRejected" in issuer.invocations[-1].error
+    [dead_letter] = runner.queue_messages("PromoDeadLetterQueue", stack="promo")
+    assert dead_letter["detail-type"] == "order_completed"
+    assert dead_letter["detail"]["order_id"] == order_id
+
+
+def test_redriving_the_dead_letter_after_the_fix_emails_the_code_once(
+    start_stack: StartStack,
+) -> None:
+    runner = _promo_with_unverified_sender(start_stack())
+    order_id = place(runner)
+    drive(runner, order_id, "completed")
+    runner.verify_email_identity(UNVERIFIED_SENDER)  # the fix
+
+    # The README runbook: invoke the function with each dead letter, then delete it.
+    sqs = boto3.client("sqs", region_name=runner.names.region)
+    queue = runner.neighbours["promo"].outputs["PromoDeadLetterQueueUrl"]
+    function = runner.neighbours["promo"].functions["PromoIssuerFunction"].name
+    for message in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]:
+        boto3.client("lambda", region_name=runner.names.region).invoke(
+            FunctionName=function, InvocationType="Event", Payload=message["Body"].encode()
+        )
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+
+    [email] = [e for e in runner.emails() if e.source == UNVERIFIED_SENDER]
+    assert email.subject == f"Thank you for order {order_id}: a code for your next one"
+    assert runner.queue_messages("PromoDeadLetterQueue", stack="promo") == []
