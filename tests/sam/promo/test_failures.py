@@ -7,7 +7,6 @@ from stack_helpers import PROMO, StartStack, drive, place
 
 from localrun import LocalRunner
 
-
 UNVERIFIED_SENDER = "promo@not-verified.example"
 
 
