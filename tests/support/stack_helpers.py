@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import boto3
+
 from localrun import LocalRunner
 from localrun.restaurants import Restaurant, seed_restaurants
 
@@ -81,3 +83,10 @@ def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
     else:
         runner.advance(TIMEOUT_SECONDS + 1)
     assert runner.request("GET", f"/orders/{order_id}").json()["status"] == outcome
+
+
+def promo_codes(runner: LocalRunner) -> dict[str, str]:
+    """The promo stack's ledger: order id to code."""
+    table = runner.neighbours["promo"].outputs["PromoCodesTableName"]
+    items = boto3.client("dynamodb", region_name=runner.names.region).scan(TableName=table)
+    return {i["order_id"]["S"]: i["code"]["S"] for i in items["Items"]}

@@ -7,7 +7,7 @@ import re
 
 import boto3
 import pytest
-from stack_helpers import CUSTOMER, SENDER, StartStack, drive, place, with_promo
+from stack_helpers import CUSTOMER, SENDER, StartStack, drive, place, promo_codes, with_promo
 
 from localrun import LocalRunner
 
@@ -15,12 +15,6 @@ from localrun import LocalRunner
 @pytest.fixture
 def orders_and_promo(start_stack: StartStack) -> LocalRunner:
     return with_promo(start_stack())
-
-
-def _codes(runner: LocalRunner) -> dict[str, str]:
-    table = runner.neighbours["promo"].outputs["PromoCodesTableName"]
-    items = boto3.client("dynamodb", region_name=runner.names.region).scan(TableName=table)
-    return {i["order_id"]["S"]: i["code"]["S"] for i in items["Items"]}
 
 
 def _promo_emails(runner: LocalRunner) -> list[str]:
@@ -33,7 +27,7 @@ def test_a_completed_order_gets_exactly_one_code_emailed_to_its_customer(
     order_id = place(orders_and_promo)
     drive(orders_and_promo, order_id, "completed")
 
-    [(coded_order, code)] = _codes(orders_and_promo).items()
+    [(coded_order, code)] = promo_codes(orders_and_promo).items()
     assert coded_order == order_id
     assert re.fullmatch(r"THANKS-[0-9A-HJKMNP-TV-Z]{8}", code)
     [email] = [e for e in orders_and_promo.emails() if code in e.body]
@@ -47,7 +41,7 @@ def test_an_order_that_never_completes_gets_no_code(
 ) -> None:
     drive(orders_and_promo, place(orders_and_promo), outcome)
 
-    assert _codes(orders_and_promo) == {}
+    assert promo_codes(orders_and_promo) == {}
     assert _promo_emails(orders_and_promo) == []
 
 
@@ -57,7 +51,7 @@ def test_a_repeated_order_completed_event_issues_no_second_code_or_email(
     order_id = place(orders_and_promo)
     drive(orders_and_promo, order_id, "completed")
     [completed] = [e for e in orders_and_promo.bus_events if e.detail_type == "order_completed"]
-    first = _codes(orders_and_promo)
+    first = promo_codes(orders_and_promo)
 
     # The outbox publishes at least once: the same event again, as a retried batch would.
     for _ in range(3):
@@ -73,5 +67,5 @@ def test_a_repeated_order_completed_event_issues_no_second_code_or_email(
         )
     orders_and_promo.settle()
 
-    assert _codes(orders_and_promo) == first
+    assert promo_codes(orders_and_promo) == first
     assert len(_promo_emails(orders_and_promo)) == 1
