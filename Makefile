@@ -14,7 +14,7 @@ KIT_PACKAGES := costcalc localrun
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
 
-.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-choreography bench clean
+.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-choreography demo-promo bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -67,7 +67,7 @@ pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography demo-report
+demo: install demo-price demo-prices demo-compare demo-choreography demo-promo demo-report
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -91,6 +91,10 @@ demo-compare:
 demo-choreography:
 	@echo "== one order through the choreography stack on the local runner =="
 	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
+
+demo-promo:
+	@echo "== the promo stack beside the orders stack: the demo order's code, and its timeline via GET /orders/{id} =="
+	$(BIN)/python -m localrun order --template sam/choreography/template.yaml --promo sam/promo/template.yaml
 
 demo-report: install browser
 	@echo "== costcalc report: the decision report for the default volume, and how it looks =="

@@ -37,6 +37,7 @@ examples:
   python -m localrun order --outcome timeout                # the restaurant never answers
   python -m localrun order --template sam/choreography/template.yaml --json
   python -m localrun order --param AcceptanceTimeoutSeconds=5 --outcome timeout
+  python -m localrun order --promo sam/promo/template.yaml   # and the promo stack beside it
   python -m localrun seed-restaurants --stack-name orders-choreography restaurants.json
 
 `order` deploys the template into moto in this process (no AWS account, no network);
@@ -86,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="complete",
         help="what happens after the order is placed (default: complete)",
     )
+    order.add_argument(
+        "--promo",
+        type=Path,
+        default=None,
+        metavar="TEMPLATE",
+        help="also deploy this promo template beside the orders stack and show the code issued",
+    )
     order.add_argument("--json", action="store_true", help="print the result as JSON")
     seed = _command(
         commands, "seed-restaurants", "register restaurants in a deployed stack (needs AWS)"
@@ -114,10 +122,35 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_order(template: Path, parameters: dict[str, str], outcome: str) -> dict[str, Any]:
+def _deploy_promo(runner: LocalRunner, template: Path, sender: str) -> None:
+    _progress(f"deploying {template} beside it, on the orders bus...")
+    runner.deploy_beside(
+        template,
+        {
+            "OrdersBusName": runner.deployment.outputs["OrdersBusName"],
+            "OrdersTableName": runner.deployment.outputs["OrdersTableName"],
+            "SenderEmail": sender,
+        },
+        stack_name="promo",
+    )
+
+
+def _promo_codes(runner: LocalRunner) -> dict[str, str]:
+    if "promo" not in runner.neighbours:
+        return {}
+    table = runner.neighbours["promo"].outputs["PromoCodesTableName"]
+    items = boto3.client("dynamodb", region_name=runner.names.region).scan(TableName=table)
+    return {i["order_id"]["S"]: i["code"]["S"] for i in items["Items"]}
+
+
+def run_order(
+    template: Path, parameters: dict[str, str], outcome: str, promo: Path | None = None
+) -> dict[str, Any]:
     """Deploy `template` locally, place the demo order, drive it to `outcome`; what happened."""
     _progress(f"deploying {template} into moto (in-process, no AWS)...")
     with LocalRunner.start(template, parameters) as runner:
+        if promo is not None:
+            _deploy_promo(runner, promo, parameters["SenderEmail"])
         runner.verify_email_identity(parameters["SenderEmail"])
         seed_restaurants(
             [DEMO_RESTAURANT],
@@ -159,6 +192,7 @@ def run_order(template: Path, parameters: dict[str, str], outcome: str) -> dict[
                 for n in runner.notifications()
             ],
             "emails": [{"to": e.to, "subject": e.subject} for e in runner.emails()],
+            **({"promo_code": _promo_codes(runner).get(order_id)} if promo else {}),
             "wall_seconds": round(elapsed, 3),
             "clock_advanced_seconds": runner.clock_offset.total_seconds(),
         }
@@ -186,10 +220,15 @@ def render(result: dict[str, Any]) -> str:
             "time-out; event timestamps are wall time)"
         )
     lines.append(f"final status: {result['status']}")
+    lines.append("timeline (as GET /orders/{id} returns it):")
+    for entry in result["timeline"]:
+        lines.append(f"  {entry['at']}  {entry['event']}")
     for note in result["notifications"]:
         lines.append(f"SNS to restaurant {note['restaurant_id']}: {note['subject']}")
     for email in result["emails"]:
         lines.append(f"email to {', '.join(email['to'])}: {email['subject']}")
+    if "promo_code" in result:
+        lines.append(f"promo code issued: {result['promo_code'] or 'none'}")
     lines.append(f"driven in {result['wall_seconds']:.3f}s wall time (after deployment)")
     return "\n".join(lines)
 
@@ -214,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "seed-restaurants":
             print(_seed(args.file, args.stack_name, args.region))
             return 0
-        result = run_order(args.template, _parameters(args.param), args.outcome)
+        result = run_order(args.template, _parameters(args.param), args.outcome, args.promo)
     except (UsageError, TemplateError, RestaurantFileError) as error:
         print(f"python -m localrun: error: {error}", file=sys.stderr)
         return 2
