@@ -260,6 +260,7 @@ def derived_profile(
     where: dict[str, str] = {}
     _record(derived, "", source, where)
     _merge(document, _Document(_plain_numbers(derived), where, source))
+    document.source = f"{document.source} + {source}"
     overrides = [d for f in usage_files or [] for d in _usage_documents(f, {base})]
     return _build(document, overrides)
 

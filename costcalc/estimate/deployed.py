@@ -115,7 +115,7 @@ def _number(template: Template, value: Any, default: int, where: str) -> Decimal
 
 def _role_actions(template: Template, role: Any) -> frozenset[str]:
     role_id = _referenced(role)
-    resource = template.resources.get(role_id or "", {})
+    resource = template.resources.get(role_id, {})
     actions: set[str] = set()
     for policy in resource.get("Properties", {}).get("Policies", []) or []:
         for statement in _listed(policy.get("PolicyDocument", {}).get("Statement")):
@@ -130,15 +130,15 @@ def _routes(template: Template, functions: Mapping[str, Function]) -> dict[tuple
         for path, methods in (api.get("Properties", {}).get("Body") or {}).get("paths", {}).items():
             for method, operation in methods.items():
                 uri = str((operation.get("x-amazon-apigateway-integration") or {}).get("uri"))
-                target = _FUNCTION_IN_URI.search(uri)
-                if target and target.group(1) in functions:
-                    routes[(method.upper(), path)] = target.group(1)
+                found = _FUNCTION_IN_URI.search(uri)
+                if found and found.group(1) in functions:
+                    routes[(method.upper(), path)] = found.group(1)
     for route in template.of_type("AWS::ApiGatewayV2::Route").values():
         key = str(route.get("Properties", {}).get("RouteKey", ""))
         method, _, path = key.partition(" ")
-        target = _integration_function(template, route, functions)
-        if target is not None:
-            routes[(method.upper(), path)] = target
+        function = _integration_function(template, route, functions)
+        if function is not None:
+            routes[(method.upper(), path)] = function
     return routes
 
 
@@ -148,9 +148,9 @@ def _integration_function(
     target = str(route.get("Properties", {}).get("Target", ""))
     for logical_id, integration in template.of_type("AWS::ApiGatewayV2::Integration").items():
         if logical_id in target:
-            found = _FUNCTION_IN_URI.search(str(integration.get("Properties", {})))
+            match = _FUNCTION_IN_URI.search(str(integration.get("Properties", {})))
             referenced = _referenced(integration.get("Properties", {}).get("IntegrationUri"))
-            for candidate in (found.group(1) if found else None, referenced):
+            for candidate in (match.group(1) if match else "", referenced):
                 if candidate in functions:
                     return candidate
     return None
@@ -210,8 +210,8 @@ def _scheduled(template: Template, functions: Mapping[str, Function]) -> frozens
     return frozenset(found)
 
 
-def _referenced(value: Any) -> str | None:
-    """The logical id a Ref or Fn::GetAtt names, or None."""
+def _referenced(value: Any) -> str:
+    """The logical id a Ref or Fn::GetAtt names, or "" for anything else."""
     if isinstance(value, dict):
         if "Ref" in value:
             return str(value["Ref"])
@@ -220,7 +220,7 @@ def _referenced(value: Any) -> str | None:
             return str(attribute[0])
         if isinstance(attribute, str):
             return attribute.split(".")[0]
-    return None
+    return ""
 
 
 def _listed(value: Any) -> list[Any]:
@@ -230,5 +230,5 @@ def _listed(value: Any) -> list[Any]:
 
 
 def _covered(action: str, allowed: frozenset[str]) -> bool:
-    service = action.split(":")[0]
+    service = action.split(":", maxsplit=1)[0]
     return "*" in allowed or f"{service}:*" in allowed

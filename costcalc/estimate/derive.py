@@ -175,7 +175,7 @@ class _Choreography:
 
     def _deliveries(self, event: str) -> list[str]:
         sample = {"source": SOURCE, "detail-type": event, "detail": {"order_id": "o-1"}}
-        targets = []
+        targets: list[str] = []
         for rule in self.found.rules:
             if rule.bus not in self.found.buses:
                 continue

@@ -8,7 +8,7 @@ An operator outside it is refused rather than guessed.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from costcalc.errors import UsageError
@@ -43,7 +43,7 @@ def _one(test: Any, value: Any, where: str) -> bool:
         excluded = operand if isinstance(operand, list) else [operand]
         return bool(present) and all(v not in excluded for v in present)
     texts = [v for v in present if isinstance(v, str)]
-    checks = {
+    checks: dict[str, Callable[[str], bool]] = {
         "prefix": lambda v: v.startswith(operand),
         "suffix": lambda v: v.endswith(operand),
         "equals-ignore-case": lambda v: v.lower() == str(operand).lower(),

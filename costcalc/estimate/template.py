@@ -107,7 +107,7 @@ def read_template(
         raise TemplateError(f"{path}: cannot read ({error.strerror or error})") from None
     try:
         raw = yaml_parse(text)
-    except Exception as error:  # noqa: BLE001 - YAML and JSON parsers raise their own kinds
+    except Exception as error:
         raise TemplateError(f"{path}: not valid YAML or JSON ({_first_line(error)})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("Resources"), dict):
         raise TemplateError(
@@ -176,9 +176,7 @@ def _samconfig_overrides(samconfig: Path) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = str(pair).partition("=")
         if not sep:
-            raise TemplateError(
-                f"{samconfig}: parameter_overrides: {pair!r} is not NAME=VALUE"
-            )
+            raise TemplateError(f"{samconfig}: parameter_overrides: {pair!r} is not NAME=VALUE")
         result[name] = value.strip('"')
     return result
 
@@ -274,7 +272,7 @@ def _transform(path: Path, raw: dict[str, Any], values: Mapping[str, str | None]
     known = {name: value for name, value in values.items() if value is not None}
     try:
         transformed = transform(raw, known, _BundledPolicies())
-    except Exception as error:  # noqa: BLE001 - samtranslator raises many kinds
+    except Exception as error:
         raise TemplateError(f"{path}: the SAM transform failed: {_first_line(error)}") from None
     return transformed["Resources"]
 

@@ -126,25 +126,22 @@ class _Machine:
                 targets.append(str(state["Default"]))
         elif kind not in ("Succeed", "Fail") and not state.get("End"):
             if "Next" not in state:
-                raise DefinitionError(
-                    f"{self.where}: state {name!r}: expected Next or End: true"
-                )
+                raise DefinitionError(f"{self.where}: state {name!r}: expected Next or End: true")
             targets = [str(state["Next"])]
-        for catcher in state.get("Catch", []) if isinstance(state.get("Catch"), list) else []:
+        catchers = state.get("Catch")
+        for catcher in catchers if isinstance(catchers, list) else []:
             targets.append(str(catcher.get("Next")))
         for target in targets:
             if target not in self.states:
                 raise DefinitionError(
-                    f"{self.where}: state {name!r}: next state {target!r} is not one of the "
-                    "States"
+                    f"{self.where}: state {name!r}: next state {target!r} is not one of the States"
                 )
         unique = list(dict.fromkeys(targets))
         pinned = self.counting.choices.get(name)
         if pinned is not None and len(unique) > 1:
             if pinned not in unique:
                 raise DefinitionError(
-                    f"{self.where}: choice {name}={pinned}: {name!r} leads to "
-                    f"{', '.join(unique)}"
+                    f"{self.where}: choice {name}={pinned}: {name!r} leads to {', '.join(unique)}"
                 )
             return [pinned]
         return unique

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from costcalc.estimate.deployed import deployed
+from costcalc.estimate.deployed import Deployed, deployed
 from costcalc.estimate.derive import Derivation, derive
 from costcalc.estimate.template import TemplateError, find_samconfig, read_template
 from costcalc.profiles import PATHS, Profile, derived_profile, provenance
@@ -60,6 +60,7 @@ class Estimated:
     """One workflow read from a template: its derivation and the profile priced."""
 
     template: Path
+    found: Deployed
     derivation: Derivation
     profile: Profile
 
@@ -73,9 +74,7 @@ class Estimated:
         for name, function in profile.functions.items():
             for field in FUNCTION_FIGURES:
                 key = f"functions.{name}.{field}"
-                found.append(
-                    Figure(key, {"": getattr(function, field)}, self._source([key]))
-                )
+                found.append(Figure(key, {"": getattr(function, field)}, self._source([key])))
         for field in PATH_FIGURES:
             for sub in _subkeys(profile, field):
                 dotted = f"{field}.{sub}" if sub else field
@@ -94,7 +93,7 @@ def estimate(
     source: Path,
     *,
     parameters: Mapping[str, str] | None = None,
-    samconfig: Path | None | bool = True,
+    samconfig: Path | bool | None = True,
     usage_files: list[Path] | None = None,
 ) -> list[Estimated]:
     """Every workflow the source holds, estimated (``samconfig=True``: find it; False: none)."""
@@ -118,7 +117,7 @@ def estimate(
             label,
             usage_files,
         )  # fmt: skip
-        estimated.append(Estimated(template, derivation, profile))
+        estimated.append(Estimated(template, found, derivation, profile))
     if not estimated:
         raise TemplateError(f"{source}: no stack it holds can be estimated: {refused[0]}")
     return estimated
@@ -127,7 +126,9 @@ def estimate(
 def templates_in(source: Path) -> list[Path]:
     """The templates a source names: a file, a project's template, or its sam/*/ stacks."""
     if not source.exists():
-        raise TemplateError(f"{source}: no such file or folder; expected a SAM template or a project")
+        raise TemplateError(
+            f"{source}: no such file or folder; expected a SAM template or a project"
+        )
     pulumi = source if source.name in ("Pulumi.yaml", "Pulumi.yml") else source / "Pulumi.yaml"
     if pulumi.is_file():
         raise TemplateError(

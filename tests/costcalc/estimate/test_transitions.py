@@ -15,7 +15,8 @@ def _task(next_state: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", **ending, **extra}
 
 
-def _counts(definition: dict[str, Any], counting: Counting = Counting()) -> dict[str, Decimal]:
+def _counts(definition: dict[str, Any], counting: Counting | None = None) -> dict[str, Decimal]:
+    counting = counting or Counting()
     return {path.end: path.transitions for path in execution_paths(definition, counting)}
 
 
@@ -129,9 +130,7 @@ def test_an_inline_map_bills_the_states_of_each_iteration_but_not_the_iteration_
 def test_a_distributed_map_bills_one_transition_per_child_execution() -> None:
     # Express children: Each (1) + 10 children = 11 (their states bill as Express)
     counting = Counting(map_items={"Each": Decimal(10)})
-    assert _counts(_map("DISTRIBUTED", ExecutionType="EXPRESS"), counting) == {
-        "Each": Decimal(11)
-    }
+    assert _counts(_map("DISTRIBUTED", ExecutionType="EXPRESS"), counting) == {"Each": Decimal(11)}
     # Standard children in batches of 4: 3 children; Each (1) + 3 + 3 x (Price, Save) = 10
     batched = _map("DISTRIBUTED", ExecutionType="STANDARD")
     batched["States"]["Each"]["ItemBatcher"] = {"MaxItemsPerBatch": 4}
