@@ -15,7 +15,7 @@ from pathlib import Path
 from costcalc.estimate.deployed import Deployed, deployed
 from costcalc.estimate.derive import Derivation, derive
 from costcalc.estimate.template import TemplateError, find_samconfig, read_template
-from costcalc.profiles import PATHS, Profile, derived_profile, provenance
+from costcalc.profiles import PATHS, Profile, ProfileError, derived_profile, provenance
 
 #: Per-path figures, in the order they are listed.
 PATH_FIGURES = (
@@ -109,18 +109,29 @@ def estimate(
                 raise
             refused.append(str(error))
             continue
-        label = f"{template} (definition)"
-        profile = derived_profile(
-            derivation.design,
-            {"title": f"{template}", "functions": derivation.functions,
-             "paths": derivation.paths},
-            label,
-            usage_files,
-        )  # fmt: skip
+        profile = _profile(template, derivation, usage_files)
         estimated.append(Estimated(template, found, derivation, profile))
     if not estimated:
         raise TemplateError(f"{source}: no stack it holds can be estimated: {refused[0]}")
     return estimated
+
+
+def _profile(template: Path, derivation: Derivation, usage_files: list[Path] | None) -> Profile:
+    derived = {
+        "title": str(template),
+        "functions": derivation.functions,
+        "paths": derivation.paths,
+    }
+    try:
+        return derived_profile(derivation.design, derived, f"{template} (definition)", usage_files)
+    except ProfileError as error:
+        if "functions." not in str(error) or "missing key" not in str(error):
+            raise
+        raise ProfileError(
+            f"{error}: a function the {derivation.design} profile does not know; give its "
+            "duration_ms, cold_start_rate, init_ms and log_kb with --usage FILE "
+            f"(design: {derivation.design}, functions: {{NAME: {{...}}}})"
+        ) from None
 
 
 def templates_in(source: Path) -> list[Path]:
