@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -167,7 +167,7 @@ AUDIT_FUNCTION = """
 
 
 @pytest.fixture
-def modified(tmp_path: Path) -> Iterator[Path]:
+def modified(tmp_path: Path) -> Path:
     """A copy of the choreography template with an audit rule and a larger notifier."""
     code = tmp_path / "audit"
     code.mkdir()
@@ -186,7 +186,7 @@ def modified(tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "stack" / "template.yaml"
     target.parent.mkdir()
     target.write_text(text, encoding="utf-8")
-    yield target
+    return target
 
 
 def _audit_usage(tmp_path: Path) -> Path:
