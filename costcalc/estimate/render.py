@@ -110,9 +110,11 @@ def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:
             for row in rows]  # fmt: skip
 
 
-def _markdown_rows(rows: Sequence[Sequence[str]]) -> list[str]:
+def _markdown_rows(rows: Sequence[Sequence[str]], numeric: int = 0) -> list[str]:
+    """A markdown table; the last ``numeric`` columns are right-aligned."""
     lines = ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return [lines[0], "|" + "---|" * len(rows[0]), *lines[1:]]
+    texts = len(rows[0]) - numeric
+    return [lines[0], "|" + "---|" * texts + "--:|" * numeric, *lines[1:]]
 
 
 # ---------------------------------------------------------------------------- Infracost
@@ -282,7 +284,7 @@ def render_diff(
     headline = f"Cost change at {orders:,} orders/month in {report.plan.region}: {verdict}"
     sources = f"base: {labels[0]}; head: {labels[1]}; prices as of {report.prices_as_of}"
     if fmt == "markdown":
-        body = _markdown_rows(rows) if found else ["No billed item changes."]
+        body = _markdown_rows(rows, numeric=3) if found else ["No billed item changes."]
         return "\n".join([f"**{headline}**", "", *body, "", f"_{sources}_"]) + "\n"
     body = _aligned(rows) if found else ["No billed item changes."]
     return "\n".join([headline, "", *body, "", sources]) + "\n"

@@ -12,6 +12,7 @@ definition counted is the one Step Functions would run. samtranslator is importe
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tomllib
@@ -260,6 +261,8 @@ def _substituted(
 def _transform(path: Path, raw: dict[str, Any], values: Mapping[str, str | None]) -> Any:
     from samtranslator.translator.transform import transform  # noqa: PLC0415
 
+    # samtranslator logs a warning about its own unpublished usage metrics on every transform
+    logging.getLogger("samtranslator").setLevel(logging.ERROR)
     globals_function = (raw.get("Globals") or {}).get("Function") or {}
     if "CodeUri" in globals_function:
         globals_function["CodeUri"] = _PLACEHOLDER_CODE

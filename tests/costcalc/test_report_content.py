@@ -141,8 +141,8 @@ def test_provenance_names_the_prices_the_stale_warning_and_where_figures_come_fr
 def test_a_flow_mapping_of_figures_shares_one_provenance_row(doc: Document) -> None:
     tables = [b for b in section(doc, "provenance").blocks if isinstance(b, Table)]
     choreography = next(t for t in tables if t.caption == "Workload figures of choreography")
-    row = next(r for r in choreography.rows if r[0].text == "functions.place_order")
-    assert row[1].text.startswith("trigger api, memory_mb 256, arch arm64, duration_ms 80")
+    row = next(r for r in choreography.rows if r[0].text == "functions.api")
+    assert row[1].text.startswith("trigger api, memory_mb 256, arch arm64, duration_ms 50")
     assert row[2].text == "profile"
 
 
