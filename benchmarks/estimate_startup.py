@@ -8,10 +8,9 @@ Run: `make bench`.
 
 from __future__ import annotations
 
-import statistics
 from pathlib import Path
 
-from _startup_timing import COSTCALC, run_once
+from _startup_timing import COSTCALC, interleaved_medians
 
 RUNS = 10
 TARGET_SECONDS = 2.0
@@ -24,15 +23,7 @@ if __name__ == "__main__":
             COSTCALC, "estimate", str(TEMPLATE), "--format", "json",
         ],
     }  # fmt: skip
-    timings: dict[str, list[float]] = {label: [] for label in commands}
-    for each in commands.values():
-        run_once(each)  # warm the file cache and byte-code
-    for _ in range(RUNS):
-        for label, each in commands.items():
-            timings[label].append(run_once(each))
-    medians = {label: statistics.median(values) for label, values in timings.items()}
-    for label, median in medians.items():
-        print(f"{label:<45} median {median * 1000:7.1f} ms over {RUNS} runs")
+    medians = interleaved_medians(commands, RUNS)
     baseline, measured = medians.values()
     verdict = "within" if measured < TARGET_SECONDS else "OVER"
     print(

@@ -98,6 +98,16 @@ def _shared(parser: argparse.ArgumentParser, number: Any, formats: tuple[str, ..
         action="store_true",
         help="count Start and End of each execution as transitions (the seed article's reading)",
     )
+    for flag, metavar, text in (
+        ("--loop", "STATE=N", "extra passes through the loop headed by STATE, per execution"),
+        ("--map-items", "STATE=N", "items a Map state iterates over, per execution"),
+        ("--choice", "STATE=NEXT", "pin the outcome of a Choice (or Catch) state"),
+    ):
+        parser.add_argument(flag, action="append", default=[], metavar=metavar, help=text)
+    parser.add_argument(
+        "--retry-rate", type=number, default=Decimal(0), metavar="RATE",
+        help="expected retries per entry of a state with Retry (default 0)",
+    )  # fmt: skip
     parser.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
     parser.add_argument(
         "--free-tier", action=argparse.BooleanOptionalAction, default=False,
@@ -106,25 +116,49 @@ def _shared(parser: argparse.ArgumentParser, number: Any, formats: tuple[str, ..
     parser.add_argument("--format", choices=formats, default=default, help="output format")
 
 
-def _parameters(pairs: list[str]) -> dict[str, str]:
+def _pairs(flag: str, pairs: list[str], example: str) -> dict[str, str]:
     found = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise UsageError(f"--parameter {pair!r}: expected NAME=VALUE, e.g. MemorySize=512")
+        if not sep or not name or not value:
+            raise UsageError(f"{flag} {pair!r}: expected NAME=VALUE, e.g. {example}")
         found[name] = value
     return found
+
+
+def _counts(flag: str, pairs: list[str]) -> dict[str, Decimal]:
+    counts = {}
+    for name, value in _pairs(flag, pairs, "Poll=3").items():
+        if not value.isdigit():
+            raise UsageError(f"{flag} {name}={value}: expected a whole number >= 0")
+        counts[name] = Decimal(value)
+    return counts
+
+
+def _counting(args: argparse.Namespace) -> Any:
+    from costcalc.estimate.transitions import Counting  # noqa: PLC0415
+
+    rate = args.retry_rate
+    if not rate.is_finite() or rate < 0:
+        raise UsageError(f"--retry-rate {rate}: expected a number >= 0")
+    return Counting(
+        loops=_counts("--loop", args.loop),
+        map_items=_counts("--map-items", args.map_items),
+        choices=_pairs("--choice", args.choice, "IsAccepted=SaveAccepted"),
+        retry_rate=rate,
+    )
 
 
 def _estimate(args: argparse.Namespace, source: Path) -> Any:
     from costcalc.estimate.usage import estimate  # noqa: PLC0415 - only this command pays
 
-    _progress(f"reading {source} (local SAM transform)...")
+    _progress(f"reading {source} ...")
     return estimate(
         source,
-        parameters=_parameters(args.parameter),
+        parameters=_pairs("--parameter", args.parameter, "MemorySize=512"),
         samconfig=not args.no_samconfig,
         usage_files=args.usage,
+        counting=_counting(args),
     )
 
 

@@ -27,6 +27,7 @@ from costcalc.estimate.deployed import Deployed, Function, snake
 from costcalc.estimate.flow import FLOW, SOURCE, OrderPath
 from costcalc.estimate.patterns import matches
 from costcalc.estimate.template import TemplateError
+from costcalc.estimate.transitions import Counting, execution_paths
 
 _EMAIL_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail")
 _PARAMETER = re.compile(r"\{[^}]*\}")
@@ -42,14 +43,21 @@ class Derivation:
     notes: tuple[str, ...]
 
 
-def derive(found: Deployed) -> Derivation:
+def derive(found: Deployed, counting: Counting | None = None) -> Derivation:
     """The derivation for the style the template deploys (a refusal when it is neither)."""
     if found.state_machines:
+        template = found.template
+        counted = []
+        for name in found.state_machines:
+            definition = template.definitions.get(name, {})
+            paths = execution_paths(definition, counting or Counting(), f"{template.path}: {name}")
+            counted.append(
+                f"{name}: " + ", ".join(f"{p.end} {p.transitions.normalize():f}" for p in paths)
+            )
         raise TemplateError(
-            f"{found.template.path}: holds state machine(s) "
-            f"{', '.join(found.state_machines)}; the orchestration stack is not on this "
-            "branch yet, so mapping its executions to the order paths is not wired in: count "
-            "its transitions with costcalc.estimate.transitions and pass them with --usage"
+            f"{template.path}: billed transitions per execution path: {'; '.join(counted)}. "
+            "Mapping executions to the order paths arrives with the orchestration stack "
+            "(issue 7), not on this branch yet: give them with --usage (paths.PATH.transitions)"
         )
     return _Choreography(found).derivation()
 

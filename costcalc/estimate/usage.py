@@ -15,6 +15,7 @@ from pathlib import Path
 from costcalc.estimate.deployed import Deployed, deployed
 from costcalc.estimate.derive import Derivation, derive
 from costcalc.estimate.template import TemplateError, find_samconfig, read_template
+from costcalc.estimate.transitions import Counting
 from costcalc.profiles import PATHS, Profile, ProfileError, derived_profile, provenance
 
 #: Per-path figures, in the order they are listed.
@@ -95,6 +96,7 @@ def estimate(
     parameters: Mapping[str, str] | None = None,
     samconfig: Path | bool | None = True,
     usage_files: list[Path] | None = None,
+    counting: Counting | None = None,
 ) -> list[Estimated]:
     """Every workflow the source holds, estimated (``samconfig=True``: find it; False: none)."""
     templates = templates_in(source)
@@ -103,7 +105,7 @@ def estimate(
         config = find_samconfig(template) if samconfig is True else samconfig or None
         try:
             found = deployed(read_template(template, parameters, config))
-            derivation = derive(found)
+            derivation = derive(found, counting)
         except TemplateError as error:
             if len(templates) == 1:
                 raise

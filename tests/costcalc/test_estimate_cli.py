@@ -25,6 +25,24 @@ def costcalc(*args: str | Path, cwd: Path | None = None) -> subprocess.Completed
     )
 
 
+POLLING = (
+    '{"StartAt": "Ask", "States": {'
+    '"Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Ready"},'
+    '"Ready": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": true,'
+    ' "Next": "Done"}], "Default": "Pause"},'
+    '"Pause": {"Type": "Wait", "Seconds": 5, "Next": "Ask"}, "Done": {"Type": "Succeed"}}}'
+)
+
+
+def _machine(definition: str) -> str:
+    """A CloudFormation template with the orders bus and one state machine."""
+    return (
+        "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n"
+        f"    Properties: {{DefinitionString: '{definition}'}}\n"
+        "  Bus: {Type: AWS::Events::EventBus, Properties: {Name: b}}\n"
+    )
+
+
 def _copy(tmp_path: Path, *changes: tuple[str, str]) -> Path:
     """The choreography template in another folder (code path kept), with text replaced."""
     text = CHOREOGRAPHY.read_text(encoding="utf-8")
@@ -167,14 +185,23 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
             "parameter LogRetentionDays=2: accepted values are 1, 3, 5",
         ),
         (
-            {
-                "m.yaml": "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n"
-                '    Properties: {DefinitionString: \'{"StartAt": "A"}\'}\n'
-                "  Bus: {Type: AWS::Events::EventBus, Properties: {Name: b}}\n"
-            },
+            {"m.yaml": _machine('{"StartAt": "A"}')},
             ["m.yaml"],
-            "holds state machine(s) M; the orchestration stack is not on this branch",
+            "m.yaml: M: States: expected a mapping of states",
         ),
+        (
+            {"m.yaml": _machine(POLLING)},
+            ["m.yaml"],
+            "m.yaml: M: state 'Ask' is the head of a loop and the definition cannot say how "
+            "often it repeats: give --loop Ask=N",
+        ),
+        (
+            {"m.yaml": _machine(POLLING)},
+            ["m.yaml", "--loop", "Ask=2"],
+            "m.yaml: billed transitions per execution path: M: Done 9. Mapping executions to "
+            "the order paths arrives with the orchestration stack (issue 7)",
+        ),
+        ({}, [str(CHOREOGRAPHY), "--loop", "Ask=two"], "--loop Ask=two: expected a whole number"),
     ],
 )
 def test_bad_input_is_refused_on_one_line_with_exit_2(
