@@ -13,13 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
 from orders.events import EventType
+from orders.redaction import redacting_logger
 
-logger = Logger()
+logger = redacting_logger()
 tracer = Tracer()
 
 GROUP = os.environ["SCHEDULE_GROUP"]

@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
@@ -37,6 +37,7 @@ from orders.model import (
     new_order_id,
     transition,
 )
+from orders.redaction import redacting_logger
 from orders.registry import RestaurantRegistry
 from orders.requests import BadRequestError, parse_place_order, parse_reject_order
 from orders.store import OrderExistsError, OrderNotFoundError, OrderStore
@@ -44,7 +45,7 @@ from orders.store import OrderExistsError, OrderNotFoundError, OrderStore
 IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
 MAX_KEY_LENGTH = 128
 
-logger = Logger()
+logger = redacting_logger()
 tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayHttpResolver()

@@ -10,14 +10,15 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.events import utcnow
 from orders.model import Action, TransitionNotAllowedError, event_for, transition
+from orders.redaction import redacting_logger
 from orders.store import OrderStore
 
-logger = Logger()
+logger = redacting_logger()
 tracer = Tracer()
 
 store = OrderStore(boto3.client("dynamodb"), os.environ["ORDERS_TABLE"])

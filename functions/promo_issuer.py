@@ -12,15 +12,16 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
 from orders.events import EventType, utcnow
+from orders.redaction import redacting_logger
 from promo.ledger import PromoLedger, new_code
 
-logger = Logger()
+logger = redacting_logger()
 tracer = Tracer()
 metrics = Metrics()
 

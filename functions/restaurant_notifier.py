@@ -12,15 +12,16 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
 from orders.events import EventType, utcnow
 from orders.model import describe_items, event_for
+from orders.redaction import redacting_logger
 from orders.store import OrderStore
 
-logger = Logger()
+logger = redacting_logger()
 tracer = Tracer()
 
 TOPIC_ARN = os.environ["RESTAURANT_TOPIC_ARN"]
