@@ -27,7 +27,7 @@ import boto3
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests/support"))
 
-from stack_helpers import CHOREOGRAPHY, prepare  # noqa: E402
+from stack_helpers import CHOREOGRAPHY, CUSTOMER_CALLER, STAFF, prepare  # noqa: E402
 
 from localrun import LocalRunner  # noqa: E402
 from localrun.deploy import Deployment  # noqa: E402
@@ -98,9 +98,9 @@ def report_packages() -> None:
 
 
 def place_and_complete(runner: LocalRunner) -> None:
-    order_id = runner.request("POST", "/orders", ORDER).json()["order_id"]
-    runner.request("POST", f"/orders/{order_id}/accept")
-    runner.request("POST", f"/orders/{order_id}/complete")
+    order_id = runner.request("POST", "/orders", ORDER, caller=CUSTOMER_CALLER).json()["order_id"]
+    runner.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
+    runner.request("POST", f"/orders/{order_id}/complete", caller=STAFF)
 
 
 def report_runner(orders: int) -> None:

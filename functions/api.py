@@ -82,7 +82,17 @@ def _conflict(error: TransitionNotAllowedError) -> Response[Any]:
     return _json(409, {"message": str(error), "status": error.current.value})
 
 
+def _forbidden(error: identity.ForbiddenError) -> Response[Any]:
+    return _error(403, str(error))
+
+
+def _unauthenticated(error: identity.NotAuthenticatedError) -> Response[Any]:
+    return _error(401, str(error))
+
+
 app.exception_handler(BadRequestError)(_bad_request)
+app.exception_handler(identity.ForbiddenError)(_forbidden)
+app.exception_handler(identity.NotAuthenticatedError)(_unauthenticated)
 app.exception_handler(OrderNotFoundError)(_not_found)
 app.exception_handler(TransitionNotAllowedError)(_conflict)
 
@@ -132,6 +142,7 @@ def place_order(command: dict[str, Any]) -> dict[str, Any]:
         placed_at=now.isoformat(),
         updated_at=now.isoformat(),
         version=1,
+        customer_id=command["caller"],
     )
     detail = event_for(
         order, EventType.ORDER_PLACED, now, items=describe_items(items), total=str(order.total)
@@ -154,6 +165,7 @@ _place_order_once = idempotent_function(
 @tracer.capture_method
 def post_order() -> Response[Any]:
     caller = _caller()
+    identity.require_customer(caller)
     key = _idempotency_key()
     command = {
         "caller": caller.principal,
@@ -181,6 +193,7 @@ def _summary(order: Order) -> dict[str, Any]:
 @tracer.capture_method
 def get_order(order_id: str) -> Response[Any]:
     order = store.get(order_id)
+    identity.require_reader(_caller(), order)
     return _json(
         200,
         {
@@ -201,7 +214,12 @@ def get_order(order_id: str) -> Response[Any]:
 
 
 def _act(order_id: str, action: Action, **fields: Any) -> Response[Any]:
+    """Authorise, then move the order: a refused caller changes nothing."""
     order = store.get(order_id)
+    if action is Action.CANCEL:
+        identity.require_owner(_caller(), order)
+    else:
+        identity.require_restaurant_of(_caller(), order)
     step = transition(order_id, order.status, action)
     updated = store.apply(order, step, event_for(order, step.event, utcnow(), **fields))
     metrics.add_metric(
@@ -222,6 +240,7 @@ def accept_order(order_id: str) -> Response[Any]:
 
 @app.post("/orders/<order_id>/reject")
 def reject_order(order_id: str) -> Response[Any]:
+    identity.require_restaurant_of(_caller(), store.get(order_id))
     request = parse_reject_order(app.current_event.decoded_body)
     return _act(order_id, Action.REJECT, reason=request.reason)
 

@@ -6,6 +6,7 @@ routes) and fills in what moto cannot do without Docker: Lambda code runs in thi
 targets and stream records are delivered by the runner, and due schedules fire from its clock.
 """
 
+from localrun.http import customer, restaurant_staff
 from localrun.runner import LocalRunner
 
-__all__ = ["LocalRunner"]
+__all__ = ["LocalRunner", "customer", "restaurant_staff"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 
+from localrun.http import customer, restaurant_staff
 from localrun.restaurants import Restaurant, RestaurantFileError, load_restaurants, seed_restaurants
 from localrun.runner import LocalRunner
 from localrun.template import TemplateError
@@ -30,6 +31,9 @@ DEMO_ORDER = {
     "delivery_note": "ring twice",
 }
 OUTCOMES = ("complete", "reject", "timeout", "cancel")
+# The signed-in callers the demo acts as (token claims, as the API's JWT authorizer passes them).
+CUSTOMER_CALLER = customer("demo-customer", "customer@orderflow.example")
+STAFF = restaurant_staff("demo-kitchen", DEMO_RESTAURANT.restaurant_id)
 
 EPILOG = """\
 examples:
@@ -160,23 +164,31 @@ def run_order(
         )
         started = time.perf_counter()
         _progress("placing the order...")
-        placed = runner.request("POST", "/orders", DEMO_ORDER, {"Idempotency-Key": "demo-order-1"})
+        placed = runner.request(
+            "POST",
+            "/orders",
+            DEMO_ORDER,
+            {"Idempotency-Key": "demo-order-1"},
+            caller=CUSTOMER_CALLER,
+        )
         if placed.status != 201:
             raise UsageError(f"the stack refused the demo order: {placed.status} {placed.body}")
         order_id = placed.json()["order_id"]
         if outcome == "complete":
-            runner.request("POST", f"/orders/{order_id}/accept")
-            runner.request("POST", f"/orders/{order_id}/complete")
+            runner.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
+            runner.request("POST", f"/orders/{order_id}/complete", caller=STAFF)
         elif outcome == "reject":
-            runner.request("POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"})
+            runner.request(
+                "POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"}, caller=STAFF
+            )
         elif outcome == "cancel":
-            runner.request("POST", f"/orders/{order_id}/cancel")
+            runner.request("POST", f"/orders/{order_id}/cancel", caller=CUSTOMER_CALLER)
         else:
             seconds = int(runner.names.parameters["AcceptanceTimeoutSeconds"]) + 1
             _progress(f"advancing the runner's clock {seconds}s past the acceptance timeout...")
             runner.advance(seconds)
         elapsed = time.perf_counter() - started
-        order = runner.request("GET", f"/orders/{order_id}").json()
+        order = runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()
         return {
             "template": str(template),
             "order_id": order_id,

@@ -26,6 +26,8 @@ class Route:
     path: str
     function_arn: str
     pattern: re.Pattern[str]
+    #: The authorizer type guarding the route ("jwt"), or None for an open route.
+    authorizer: str | None = None
 
     @property
     def key(self) -> str:
@@ -54,6 +56,34 @@ def _path_pattern(path: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$")
 
 
+def _authorizer(body: dict[str, Any], operation: dict[str, Any]) -> str | None:
+    """The type of the authorizer an operation (or the whole API) requires, if any."""
+    schemes = body.get("components", {}).get("securitySchemes", {})
+    for requirement in operation.get("security", body.get("security")) or []:
+        for name in requirement:
+            found = schemes.get(name, {}).get("x-amazon-apigateway-authorizer", {})
+            return str(found.get("type", "jwt")).lower()
+    return None
+
+
+def customer(sub: str, email: str = "") -> dict[str, str]:
+    """The ID-token claims a signed-in customer's requests carry (as the authorizer passes them)."""
+    return {"sub": sub, "token_use": "id", **({"email": email} if email else {})}
+
+
+def restaurant_staff(sub: str, restaurant_id: str) -> dict[str, str]:
+    """The claims of a restaurant account: in the `restaurants` group, naming its restaurant.
+
+    The HTTP API passes list claims as a bracketed string, so the group claim is `[restaurants]`.
+    """
+    return {
+        "sub": sub,
+        "token_use": "id",
+        "cognito:groups": "[restaurants]",
+        "custom:restaurant_id": restaurant_id,
+    }
+
+
 def routes(template: TransformedTemplate, names: Names) -> list[Route]:
     """Every route of every HTTP API in the template, with the function it integrates."""
     found: list[Route] = []
@@ -74,7 +104,14 @@ def routes(template: TransformedTemplate, names: Names) -> list[Route]:
                     )
                 verb = "ANY" if method == _ANY else method.upper()
                 found.append(
-                    Route(names.refs[logical_id], verb, path, match.group(1), _path_pattern(path))
+                    Route(
+                        names.refs[logical_id],
+                        verb,
+                        path,
+                        match.group(1),
+                        _path_pattern(path),
+                        _authorizer(body, operation),
+                    )
                 )
     return found
 
@@ -102,8 +139,12 @@ def request_event(
     body: str | None,
     headers: dict[str, str],
     names: Names,
+    claims: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The payload-2.0 event API Gateway sends the integration for this request."""
+    """The payload-2.0 event API Gateway sends the integration for this request.
+
+    `claims` are the verified token's claims, passed on as the JWT authorizer does.
+    """
     parts = urlsplit(url)
     now = datetime.now(UTC)
     event: dict[str, Any] = {
@@ -136,6 +177,8 @@ def request_event(
         },
         "isBase64Encoded": False,
     }
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
     if parts.query:
         event["queryStringParameters"] = dict(parse_qsl(parts.query))
     if parameters:

@@ -270,11 +270,16 @@ class LocalRunner:
         path: str,
         body: Any = None,
         headers: dict[str, str] | None = None,
+        *,
         settle: bool = True,
+        caller: dict[str, str] | None = None,
     ) -> http.HttpResponse:
         """Send an HTTP request to the stack's API; by default wait until all it caused is done.
 
-        `body` may be a str (sent as is) or anything JSON-serialisable.
+        `body` may be a str (sent as is) or anything JSON-serialisable. `caller` is the signed-in
+        caller's token claims (`localrun.customer(...)`, `localrun.restaurant_staff(...)`): a
+        route behind a JWT authorizer answers 401 without them, as API Gateway does, and never
+        reaches the function.
         """
         raw = body if body is None or isinstance(body, str) else json.dumps(body)
         found = http.match(self.routes, method.upper(), path.split("?", 1)[0])
@@ -283,6 +288,10 @@ class LocalRunner:
                 404, {"content-type": "application/json"}, '{"message":"Not Found"}'
             )
         route, parameters = found
+        if route.authorizer == "jwt" and caller is None:
+            return http.HttpResponse(
+                401, {"content-type": "application/json"}, '{"message":"Unauthorized"}'
+            )
         event = http.request_event(
             route=route,
             parameters=parameters,
@@ -291,6 +300,7 @@ class LocalRunner:
             body=raw,
             headers=headers or {},
             names=self.names,
+            claims=caller,
         )
         function = self.deployment.function_by_arn(route.function_arn)
         if function is None:

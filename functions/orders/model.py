@@ -97,7 +97,10 @@ def order_total(items: list[LineItem]) -> Decimal:
 
 @dataclass(frozen=True)
 class Order:
-    """An order as the orders table holds it (the customer's email stays here, never in events)."""
+    """An order as the orders table holds it (the customer's email stays here, never in events).
+
+    `customer_id` is the placing caller's identity (the token's `sub`): who may read and cancel.
+    """
 
     order_id: str
     status: Status
@@ -110,6 +113,7 @@ class Order:
     updated_at: str
     version: int
     reason: str = ""
+    customer_id: str = ""
 
     @property
     def total(self) -> Decimal:

@@ -73,6 +73,7 @@ def _order_item(order: Order) -> dict[str, Any]:
         "updated_at": order.updated_at,
         "version": order.version,
         "reason": order.reason,
+        "customer_id": order.customer_id,
     }
 
 
@@ -91,6 +92,7 @@ def order_from_item(item: dict[str, Any]) -> Order:
         updated_at=item["updated_at"],
         version=int(item["version"]),
         reason=item.get("reason", ""),
+        customer_id=item.get("customer_id", ""),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from stack_helpers import CHOREOGRAPHY, ROOT, StartStack, order_body
+from stack_helpers import CHOREOGRAPHY, CUSTOMER_CALLER, ROOT, STAFF, StartStack, order_body
 
 from localrun.template import TemplateError
 
@@ -22,8 +22,10 @@ def _modified(tmp_path: Path, old: str, new: str) -> Path:
 
 def _accepted_flow(start_stack: StartStack, template: Path) -> list[str]:
     runner = start_stack(template)
-    order_id = runner.request("POST", "/orders", order_body()).json()["order_id"]
-    runner.request("POST", f"/orders/{order_id}/accept")
+    order_id = runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER).json()[
+        "order_id"
+    ]
+    runner.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
     return [e.detail_type for e in runner.bus_events]
 
 
@@ -51,7 +53,7 @@ def test_a_wrong_handler_path_fails_the_function_as_lambda_would(
     start_stack: StartStack, tmp_path: Path
 ) -> None:
     runner = start_stack(_modified(tmp_path, "Handler: api.handler", "Handler: apii.handler"))
-    response = runner.request("POST", "/orders", order_body())
+    response = runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER)
     assert response.status == 500
     assert "Runtime.ImportModuleError: Unable to import module 'apii'" in (
         runner.functions["ApiFunction"].invocations[0].error
@@ -63,8 +65,10 @@ def test_a_missing_environment_variable_fails_the_function_and_dead_letters_the_
 ) -> None:
     template = _modified(tmp_path, "SENDER_EMAIL: !Ref SenderEmail", "SENDER: !Ref SenderEmail")
     runner = start_stack(template)
-    order_id = runner.request("POST", "/orders", order_body()).json()["order_id"]
-    runner.request("POST", f"/orders/{order_id}/accept")
+    order_id = runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER).json()[
+        "order_id"
+    ]
+    runner.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
 
     notifier = runner.functions["CustomerNotifierFunction"]
     assert "KeyError: 'SENDER_EMAIL'" in notifier.invocations[0].error

@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 
-from localrun import LocalRunner
+from localrun import LocalRunner, customer, restaurant_staff
 from localrun.restaurants import Restaurant, seed_restaurants
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +19,9 @@ CUSTOMER = "ana@example.com"
 TIMEOUT_SECONDS = 2
 
 StartStack = Callable[..., LocalRunner]
+# Signed-in callers, as the API's JWT authorizer passes their token claims on.
+CUSTOMER_CALLER = customer("customer-ana", CUSTOMER)
+STAFF = restaurant_staff("staff-pizza-1", "pizza-1")
 RESTAURANTS = [
     Restaurant("pizza-1", "Pizza One", "kitchen@pizza-one.example"),
     Restaurant("sushi-2", "Sushi Two", "https://sushi-two.example/orders"),
@@ -66,7 +69,7 @@ def with_promo(runner: LocalRunner) -> LocalRunner:
 
 def place(runner: LocalRunner) -> str:
     """Place the default order; its id."""
-    response = runner.request("POST", "/orders", order_body())
+    response = runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER)
     assert response.status == 201, response.body
     return str(response.json()["order_id"])
 
@@ -74,15 +77,18 @@ def place(runner: LocalRunner) -> str:
 def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
     """Take a placed order to `outcome`: completed, rejected, timed_out or cancelled."""
     if outcome == "completed":
-        runner.request("POST", f"/orders/{order_id}/accept")
-        runner.request("POST", f"/orders/{order_id}/complete")
+        runner.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
+        runner.request("POST", f"/orders/{order_id}/complete", caller=STAFF)
     elif outcome == "rejected":
-        runner.request("POST", f"/orders/{order_id}/reject", {"reason": "closed"})
+        runner.request("POST", f"/orders/{order_id}/reject", {"reason": "closed"}, caller=STAFF)
     elif outcome == "cancelled":
-        runner.request("POST", f"/orders/{order_id}/cancel")
+        runner.request("POST", f"/orders/{order_id}/cancel", caller=CUSTOMER_CALLER)
     else:
         runner.advance(TIMEOUT_SECONDS + 1)
-    assert runner.request("GET", f"/orders/{order_id}").json()["status"] == outcome
+    assert (
+        runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()["status"]
+        == outcome
+    )
 
 
 def promo_codes(runner: LocalRunner) -> dict[str, str]:

@@ -19,7 +19,16 @@ from unittest import mock
 import pytest
 from moto.dynamodb.models import DynamoDBBackend
 from moto.scheduler.models import EventBridgeSchedulerBackend
-from stack_helpers import CHOREOGRAPHY, ROOT, SENDER, TIMEOUT_SECONDS, order_body, prepare
+from stack_helpers import (
+    CHOREOGRAPHY,
+    CUSTOMER_CALLER,
+    ROOT,
+    SENDER,
+    STAFF,
+    TIMEOUT_SECONDS,
+    order_body,
+    prepare,
+)
 
 from costcalc.estimate.flow import FLOW, OrderPath
 from costcalc.estimate.usage import Estimated, estimate
@@ -37,6 +46,12 @@ COUNTED = (
     "schedules_created",
     "schedules_fired",
 )
+
+
+def _caller_for(route: str) -> dict[str, str]:
+    """The restaurant answers and completes orders; the customer does the rest."""
+    answers = route.rsplit("/", 1)[-1] in {"accept", "reject", "complete"}
+    return STAFF if answers else CUSTOMER_CALLER
 
 
 class _Calls:
@@ -76,12 +91,16 @@ def _run(template: Path, path: OrderPath) -> dict[str, Any]:
                 url = route.replace("{order_id}", order_id)
                 if route == "/orders":
                     response = runner.request(
-                        method, url, order_body(), {"Idempotency-Key": "reality-1"}
+                        method,
+                        url,
+                        order_body(),
+                        {"Idempotency-Key": "reality-1"},
+                        caller=CUSTOMER_CALLER,
                     )
                     order_id = response.json()["order_id"]
                 else:
                     body = {"reason": "closed"} if url.endswith("/reject") else None
-                    response = runner.request(method, url, body)
+                    response = runner.request(method, url, body, caller=_caller_for(route))
                 assert response.status < 300, (method, url, response.body)
             if path.acceptance_timeout_fires:
                 runner.advance(TIMEOUT_SECONDS + 1)

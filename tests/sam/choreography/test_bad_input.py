@@ -7,7 +7,7 @@ from typing import Any
 
 import boto3
 import pytest
-from stack_helpers import order_body
+from stack_helpers import CUSTOMER_CALLER, STAFF, order_body
 
 from localrun import LocalRunner
 
@@ -55,59 +55,86 @@ def _assert_refused(runner: LocalRunner, response: Any, status: int, named: str)
 def test_a_bad_field_is_a_400_naming_it_and_nothing_is_written(
     choreography: LocalRunner, body: dict[str, Any], named: str
 ) -> None:
-    _assert_refused(choreography, choreography.request("POST", "/orders", body), 400, named)
+    _assert_refused(
+        choreography,
+        choreography.request("POST", "/orders", body, caller=CUSTOMER_CALLER),
+        400,
+        named,
+    )
 
 
 def test_a_bad_body_sent_with_an_idempotency_key_leaves_no_idempotency_record(
     choreography: LocalRunner,
 ) -> None:
     response = choreography.request(
-        "POST", "/orders", order_body(items=[]), {"Idempotency-Key": "k-bad"}
+        "POST",
+        "/orders",
+        order_body(items=[]),
+        {"Idempotency-Key": "k-bad"},
+        caller=CUSTOMER_CALLER,
     )
     _assert_refused(choreography, response, 400, "items:")
-    retried = choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k-bad"})
+    retried = choreography.request(
+        "POST", "/orders", order_body(), {"Idempotency-Key": "k-bad"}, caller=CUSTOMER_CALLER
+    )
     assert retried.status == 201
 
 
 def test_an_unknown_restaurant_is_refused_with_422(choreography: LocalRunner) -> None:
-    response = choreography.request("POST", "/orders", order_body(restaurant_id="ghost-kitchen"))
+    response = choreography.request(
+        "POST", "/orders", order_body(restaurant_id="ghost-kitchen"), caller=CUSTOMER_CALLER
+    )
     _assert_refused(
         choreography, response, 422, "restaurant_id: unknown restaurant 'ghost-kitchen'"
     )
 
 
 def test_invalid_json_is_a_400(choreography: LocalRunner) -> None:
-    response = choreography.request("POST", "/orders", '{"restaurant_id": "pizza-1",')
+    response = choreography.request(
+        "POST", "/orders", '{"restaurant_id": "pizza-1",', caller=CUSTOMER_CALLER
+    )
     _assert_refused(choreography, response, 400, "body: invalid JSON")
 
 
 def test_an_empty_body_is_a_400(choreography: LocalRunner) -> None:
-    _assert_refused(choreography, choreography.request("POST", "/orders", ""), 400, "body:")
+    _assert_refused(
+        choreography,
+        choreography.request("POST", "/orders", "", caller=CUSTOMER_CALLER),
+        400,
+        "body:",
+    )
 
 
 def test_a_body_over_16_kb_is_a_413(choreography: LocalRunner) -> None:
     body = json.dumps(order_body(delivery_note="x" * 17_000))
-    response = choreography.request("POST", "/orders", body)
+    response = choreography.request("POST", "/orders", body, caller=CUSTOMER_CALLER)
     _assert_refused(choreography, response, 413, f"body: {len(body)} bytes is over the limit")
 
 
 def test_a_bad_idempotency_key_is_a_400(choreography: LocalRunner) -> None:
-    response = choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k" * 200})
+    response = choreography.request(
+        "POST", "/orders", order_body(), {"Idempotency-Key": "k" * 200}, caller=CUSTOMER_CALLER
+    )
     _assert_refused(choreography, response, 400, "Idempotency-Key:")
 
 
 def test_a_rejection_without_a_reason_is_a_400_and_leaves_the_order_waiting(
     choreography: LocalRunner,
 ) -> None:
-    order_id = choreography.request("POST", "/orders", order_body()).json()["order_id"]
+    order_id = choreography.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER).json()[
+        "order_id"
+    ]
     events = len(choreography.bus_events)
-    response = choreography.request("POST", f"/orders/{order_id}/reject", {})
+    response = choreography.request("POST", f"/orders/{order_id}/reject", {}, caller=STAFF)
     assert response.status == 400
     assert response.json()["message"].startswith("reason:")
-    assert choreography.request("GET", f"/orders/{order_id}").json()["status"] == "placed"
+    assert (
+        choreography.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()["status"]
+        == "placed"
+    )
     assert len(choreography.bus_events) == events
 
 
 def test_an_unknown_route_is_a_404_from_the_api(choreography: LocalRunner) -> None:
-    assert choreography.request("DELETE", "/orders/x").status == 404
-    assert choreography.request("POST", "/restaurants").status == 404
+    assert choreography.request("DELETE", "/orders/x", caller=CUSTOMER_CALLER).status == 404
+    assert choreography.request("POST", "/restaurants", caller=CUSTOMER_CALLER).status == 404

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import boto3
-from stack_helpers import CUSTOMER, SENDER, TIMEOUT_SECONDS, order_body
+from stack_helpers import CUSTOMER, CUSTOMER_CALLER, SENDER, STAFF, TIMEOUT_SECONDS, order_body
 
 from localrun import LocalRunner
 
 
 def _place(runner: LocalRunner, **headers: str) -> str:
-    response = runner.request("POST", "/orders", order_body(), headers)
+    response = runner.request("POST", "/orders", order_body(), headers, caller=CUSTOMER_CALLER)
     assert response.status == 201, response.body
     assert response.json()["status"] == "placed"
     return str(response.json()["order_id"])
@@ -22,7 +22,9 @@ def _event_types(runner: LocalRunner) -> list[str]:
 
 
 def _status(runner: LocalRunner, order_id: str) -> str:
-    return str(runner.request("GET", f"/orders/{order_id}").json()["status"])
+    return str(
+        runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()["status"]
+    )
 
 
 def _subjects(runner: LocalRunner) -> list[str]:
@@ -31,8 +33,11 @@ def _subjects(runner: LocalRunner) -> list[str]:
 
 def test_an_accepted_order_is_notified_emailed_and_completed(choreography: LocalRunner) -> None:
     order_id = _place(choreography)
-    assert choreography.request("POST", f"/orders/{order_id}/accept").json()["status"] == "accepted"
-    completed = choreography.request("POST", f"/orders/{order_id}/complete")
+    assert (
+        choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF).json()["status"]
+        == "accepted"
+    )
+    completed = choreography.request("POST", f"/orders/{order_id}/complete", caller=STAFF)
     assert completed.json() == {"order_id": order_id, "status": "completed"}
 
     assert _event_types(choreography) == [
@@ -60,8 +65,8 @@ def test_every_event_carries_the_contract_fields_and_never_the_email(
     choreography: LocalRunner,
 ) -> None:
     order_id = _place(choreography, **{"X-Correlation-Id": "checkout-77"})
-    choreography.request("POST", f"/orders/{order_id}/accept")
-    choreography.request("POST", f"/orders/{order_id}/complete")
+    choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
+    choreography.request("POST", f"/orders/{order_id}/complete", caller=STAFF)
     for event in choreography.bus_events:
         assert event.source == "orderflow.orders"
         assert event.bus == "orders-orders"
@@ -75,7 +80,7 @@ def test_every_event_carries_the_contract_fields_and_never_the_email(
 def test_a_rejected_order_tells_the_customer_why(choreography: LocalRunner) -> None:
     order_id = _place(choreography)
     rejected = choreography.request(
-        "POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"}
+        "POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"}, caller=STAFF
     )
     assert rejected.json()["status"] == "rejected"
 
@@ -137,7 +142,10 @@ def test_a_cancelled_order_stops_its_clock_and_withdraws_it_from_the_restaurant(
 ) -> None:
     order_id = _place(choreography)
     assert (
-        choreography.request("POST", f"/orders/{order_id}/cancel").json()["status"] == "cancelled"
+        choreography.request("POST", f"/orders/{order_id}/cancel", caller=CUSTOMER_CALLER).json()[
+            "status"
+        ]
+        == "cancelled"
     )
     choreography.advance(TIMEOUT_SECONDS + 1)
 
@@ -149,7 +157,7 @@ def test_a_cancelled_order_stops_its_clock_and_withdraws_it_from_the_restaurant(
 
 def test_an_answered_order_never_times_out(choreography: LocalRunner) -> None:
     order_id = _place(choreography)
-    choreography.request("POST", f"/orders/{order_id}/accept")
+    choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
     choreography.advance(TIMEOUT_SECONDS + 1)
     assert "order_timed_out" not in _event_types(choreography)
     assert _status(choreography, order_id) == "accepted"
@@ -160,7 +168,7 @@ def test_accepting_after_the_timeout_is_a_409_naming_the_status(choreography: Lo
     choreography.advance(TIMEOUT_SECONDS + 1)
     events_before = len(choreography.bus_events)
 
-    late = choreography.request("POST", f"/orders/{order_id}/accept")
+    late = choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
 
     assert late.status == 409
     assert late.json()["status"] == "timed_out"
@@ -172,16 +180,16 @@ def test_completing_before_accepting_and_cancelling_after_accepting_are_409s(
     choreography: LocalRunner,
 ) -> None:
     order_id = _place(choreography)
-    early = choreography.request("POST", f"/orders/{order_id}/complete")
+    early = choreography.request("POST", f"/orders/{order_id}/complete", caller=STAFF)
     assert (early.status, early.json()["status"]) == (409, "placed")
-    choreography.request("POST", f"/orders/{order_id}/accept")
-    late = choreography.request("POST", f"/orders/{order_id}/cancel")
+    choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
+    late = choreography.request("POST", f"/orders/{order_id}/cancel", caller=CUSTOMER_CALLER)
     assert (late.status, late.json()["status"]) == (409, "accepted")
 
 
 def test_an_unknown_order_is_a_404(choreography: LocalRunner) -> None:
     for method, path in [("GET", "/orders/nope"), ("POST", "/orders/nope/accept")]:
-        response = choreography.request(method, path)
+        response = choreography.request(method, path, caller=CUSTOMER_CALLER)
         assert response.status == 404
         assert response.json() == {"message": "order nope not found"}
 
@@ -189,8 +197,12 @@ def test_an_unknown_order_is_a_404(choreography: LocalRunner) -> None:
 def test_a_repeated_place_order_with_one_key_makes_one_order_and_one_flow(
     choreography: LocalRunner,
 ) -> None:
-    first = choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k-1"})
-    again = choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k-1"})
+    first = choreography.request(
+        "POST", "/orders", order_body(), {"Idempotency-Key": "k-1"}, caller=CUSTOMER_CALLER
+    )
+    again = choreography.request(
+        "POST", "/orders", order_body(), {"Idempotency-Key": "k-1"}, caller=CUSTOMER_CALLER
+    )
 
     assert (first.status, again.status) == (201, 201)
     assert again.json() == first.json()
@@ -199,9 +211,15 @@ def test_a_repeated_place_order_with_one_key_makes_one_order_and_one_flow(
 
 
 def test_a_key_reused_with_a_different_body_is_refused(choreography: LocalRunner) -> None:
-    choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k-2"})
+    choreography.request(
+        "POST", "/orders", order_body(), {"Idempotency-Key": "k-2"}, caller=CUSTOMER_CALLER
+    )
     other = choreography.request(
-        "POST", "/orders", order_body(delivery_note="leave at door"), {"Idempotency-Key": "k-2"}
+        "POST",
+        "/orders",
+        order_body(delivery_note="leave at door"),
+        {"Idempotency-Key": "k-2"},
+        caller=CUSTOMER_CALLER,
     )
     assert other.status == 422
     assert other.json()["message"].startswith("Idempotency-Key:")
@@ -216,8 +234,8 @@ def test_without_a_key_every_request_is_a_new_order(choreography: LocalRunner) -
 
 def test_the_order_timeline_lists_its_events_in_order(choreography: LocalRunner) -> None:
     order_id = _place(choreography)
-    choreography.request("POST", f"/orders/{order_id}/accept")
-    order = choreography.request("GET", f"/orders/{order_id}").json()
+    choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
+    order = choreography.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()
     assert [entry["event"] for entry in order["timeline"]] == [
         "order_placed",
         "restaurant_notified",

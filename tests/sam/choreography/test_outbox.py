@@ -8,7 +8,7 @@ from typing import Any
 from unittest import mock
 
 from moto.events.models import EventsBackend
-from stack_helpers import order_body
+from stack_helpers import CUSTOMER_CALLER, STAFF, order_body
 
 from localrun import LocalRunner
 from localrun.lambdas import FunctionError
@@ -45,20 +45,27 @@ def test_the_api_dying_after_its_write_still_publishes_the_order(choreography: L
         raise FunctionError("ApiFunction", "Task timed out after 10.00 seconds")
 
     with mock.patch.object(api, "invoke", dies_after_writing):
-        response = choreography.request("POST", "/orders", order_body(), {"Idempotency-Key": "k"})
+        response = choreography.request(
+            "POST", "/orders", order_body(), {"Idempotency-Key": "k"}, caller=CUSTOMER_CALLER
+        )
     assert response.status == 500
 
     assert _types(choreography) == ["order_placed", "restaurant_notified"]
     order_id = choreography.bus_events[0].detail["order_id"]
-    assert choreography.request("GET", f"/orders/{order_id}").json()["status"] == "placed"
+    assert (
+        choreography.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()["status"]
+        == "placed"
+    )
 
 
 def test_events_refused_by_eventbridge_are_retried_until_published_once(
     choreography: LocalRunner,
 ) -> None:
     with eventbridge_failing(times=3) as calls:
-        order_id = choreography.request("POST", "/orders", order_body()).json()["order_id"]
-        choreography.request("POST", f"/orders/{order_id}/accept")
+        order_id = choreography.request(
+            "POST", "/orders", order_body(), caller=CUSTOMER_CALLER
+        ).json()["order_id"]
+        choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
 
     assert calls[0] > 3
     assert _types(choreography) == FLOW
@@ -80,8 +87,10 @@ def test_a_publisher_crash_mid_batch_loses_nothing(choreography: LocalRunner) ->
         return real_invoke(event)
 
     with mock.patch.object(publisher, "invoke", crashes_twice):
-        order_id = choreography.request("POST", "/orders", order_body()).json()["order_id"]
-        choreography.request("POST", f"/orders/{order_id}/accept")
+        order_id = choreography.request(
+            "POST", "/orders", order_body(), caller=CUSTOMER_CALLER
+        ).json()["order_id"]
+        choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
 
     assert crashes == [0]
     assert _types(choreography) == FLOW
@@ -91,7 +100,7 @@ def test_an_outage_longer_than_the_retries_parks_the_batch_in_the_failure_queue(
     choreography: LocalRunner,
 ) -> None:
     with eventbridge_failing(times=10_000):
-        response = choreography.request("POST", "/orders", order_body())
+        response = choreography.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER)
     assert response.status == 201
     assert choreography.bus_events == []
     [failure] = choreography.queue_messages("OutboxFailuresQueue")
@@ -113,8 +122,12 @@ def test_a_partly_failed_batch_retries_from_the_failed_record_only(
             return [{"ErrorCode": "ThrottlingException", "ErrorMessage": "injected"}]
         return real(backend, events)
 
-    first = choreography.request("POST", "/orders", order_body(), settle=False)
-    second = choreography.request("POST", "/orders", order_body(), settle=False)
+    first = choreography.request(
+        "POST", "/orders", order_body(), settle=False, caller=CUSTOMER_CALLER
+    )
+    second = choreography.request(
+        "POST", "/orders", order_body(), settle=False, caller=CUSTOMER_CALLER
+    )
     with mock.patch.object(EventsBackend, "put_events", second_call_fails_once):
         choreography.settle()
 

@@ -75,3 +75,33 @@ def test_the_acceptance_timeout_is_a_parameter_in_seconds_defaulting_to_600() ->
     parameters = load_template(CHOREOGRAPHY, {"SenderEmail": "a@b.co"}).parameters
     assert parameters["AcceptanceTimeoutSeconds"]["Default"] == 600
     assert {"SenderEmail", "LogRetentionDays"} <= set(parameters)
+
+
+def test_every_route_needs_an_id_token_of_the_stacks_own_user_pool(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    body = resources["OrdersApi"]["Properties"]["Body"]
+    operations = [op for ops in body["paths"].values() for op in ops.values()]
+    assert len(operations) == 6
+    assert all(op["security"] == [{"OrdersUsers": []}] for op in operations)
+    jwt = body["components"]["securitySchemes"]["OrdersUsers"]["x-amazon-apigateway-authorizer"]
+    assert jwt["type"] == "jwt"
+    assert jwt["identitySource"] == "$request.header.Authorization"
+    assert jwt["jwtConfiguration"]["audience"] == [{"Ref": "UserPoolClient"}]
+    assert "${UserPool}" in jwt["jwtConfiguration"]["issuer"]["Fn::Sub"]
+
+
+def test_only_administrators_can_set_a_users_restaurant(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    client = resources["UserPoolClient"]["Properties"]
+    assert "custom:restaurant_id" in client["ReadAttributes"]
+    assert "custom:restaurant_id" not in client["WriteAttributes"]
+    assert resources["RestaurantsGroup"]["Properties"]["GroupName"] == "restaurants"
+
+
+def test_stage_throttling_limits_are_parameters(resources: dict[str, dict[str, Any]]) -> None:
+    [stage] = [r for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Stage"]
+    settings = stage["Properties"]["DefaultRouteSettings"]
+    assert settings["ThrottlingRateLimit"] == {"Ref": "ApiThrottlingRateLimit"}
+    assert settings["ThrottlingBurstLimit"] == {"Ref": "ApiThrottlingBurstLimit"}
