@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 
 from localrun.http import customer, restaurant_staff
+from localrun.promo import deploy_promo, promo_codes
 from localrun.restaurants import Restaurant, RestaurantFileError, load_restaurants, seed_restaurants
 from localrun.runner import LocalRunner
 from localrun.template import TemplateError
@@ -126,27 +127,6 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _deploy_promo(runner: LocalRunner, template: Path, sender: str) -> None:
-    _progress(f"deploying {template} beside it, on the orders bus...")
-    runner.deploy_beside(
-        template,
-        {
-            "OrdersBusName": runner.deployment.outputs["OrdersBusName"],
-            "OrdersTableName": runner.deployment.outputs["OrdersTableName"],
-            "SenderEmail": sender,
-        },
-        stack_name="promo",
-    )
-
-
-def _promo_codes(runner: LocalRunner) -> dict[str, str]:
-    if "promo" not in runner.neighbours:
-        return {}
-    table = runner.neighbours["promo"].outputs["PromoCodesTableName"]
-    items = boto3.client("dynamodb", region_name=runner.names.region).scan(TableName=table)
-    return {i["order_id"]["S"]: i["code"]["S"] for i in items["Items"]}
-
-
 def run_order(
     template: Path, parameters: dict[str, str], outcome: str, promo: Path | None = None
 ) -> dict[str, Any]:
@@ -154,7 +134,8 @@ def run_order(
     _progress(f"deploying {template} into moto (in-process, no AWS)...")
     with LocalRunner.start(template, parameters) as runner:
         if promo is not None:
-            _deploy_promo(runner, promo, parameters["SenderEmail"])
+            _progress(f"deploying {promo} beside it, on the orders bus...")
+            deploy_promo(runner, promo, parameters["SenderEmail"])
         runner.verify_email_identity(parameters["SenderEmail"])
         seed_restaurants(
             [DEMO_RESTAURANT],
@@ -204,7 +185,7 @@ def run_order(
                 for n in runner.notifications()
             ],
             "emails": [{"to": e.to, "subject": e.subject} for e in runner.emails()],
-            **({"promo_code": _promo_codes(runner).get(order_id)} if promo else {}),
+            **({"promo_code": promo_codes(runner).get(order_id)} if promo else {}),
             "wall_seconds": round(elapsed, 3),
             "clock_advanced_seconds": runner.clock_offset.total_seconds(),
         }

@@ -6,9 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from localrun import LocalRunner, customer, restaurant_staff
+from localrun.promo import deploy_promo
 from localrun.restaurants import Restaurant, seed_restaurants
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,17 +52,9 @@ def prepare(runner: LocalRunner) -> LocalRunner:
     return runner
 
 
-def with_promo(runner: LocalRunner) -> LocalRunner:
+def with_promo(runner: LocalRunner, sender: str = SENDER) -> LocalRunner:
     """Deploy the promo stack beside the orders stack, wired as the README deploys it."""
-    runner.deploy_beside(
-        PROMO,
-        {
-            "OrdersBusName": runner.deployment.outputs["OrdersBusName"],
-            "OrdersTableName": runner.deployment.outputs["OrdersTableName"],
-            "SenderEmail": SENDER,
-        },
-        stack_name="promo",
-    )
+    deploy_promo(runner, PROMO, sender)
     return runner
 
 
@@ -89,10 +80,3 @@ def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
         runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()["status"]
         == outcome
     )
-
-
-def promo_codes(runner: LocalRunner) -> dict[str, str]:
-    """The promo stack's ledger: order id to code."""
-    table = runner.neighbours["promo"].outputs["PromoCodesTableName"]
-    items = boto3.client("dynamodb", region_name=runner.names.region).scan(TableName=table)
-    return {i["order_id"]["S"]: i["code"]["S"] for i in items["Items"]}

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import boto3
-from stack_helpers import PROMO, StartStack, drive, place
-
-from localrun import LocalRunner
+from stack_helpers import StartStack, drive, place, with_promo
 
 UNVERIFIED_SENDER = "promo@not-verified.example"
-
-
-def _promo_with_unverified_sender(runner: LocalRunner) -> LocalRunner:
-    runner.deploy_beside(
-        PROMO,
-        {
-            "OrdersBusName": runner.deployment.outputs["OrdersBusName"],
-            "OrdersTableName": runner.deployment.outputs["OrdersTableName"],
-            "SenderEmail": UNVERIFIED_SENDER,
-        },
-        stack_name="promo",
-    )
-    return runner
 
 
 def test_a_failing_issuer_leaves_the_event_in_its_dead_letter_queue_not_lost(
     start_stack: StartStack,
 ) -> None:
-    runner = _promo_with_unverified_sender(start_stack())
+    runner = with_promo(start_stack(), UNVERIFIED_SENDER)
     order_id = place(runner)
     drive(runner, order_id, "completed")
 
@@ -41,7 +26,7 @@ def test_a_failing_issuer_leaves_the_event_in_its_dead_letter_queue_not_lost(
 def test_redriving_the_dead_letter_after_the_fix_emails_the_code_once(
     start_stack: StartStack,
 ) -> None:
-    runner = _promo_with_unverified_sender(start_stack())
+    runner = with_promo(start_stack(), UNVERIFIED_SENDER)
     order_id = place(runner)
     drive(runner, order_id, "completed")
     runner.verify_email_identity(UNVERIFIED_SENDER)  # the fix

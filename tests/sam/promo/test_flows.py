@@ -7,9 +7,10 @@ import re
 
 import boto3
 import pytest
-from stack_helpers import CUSTOMER, SENDER, StartStack, drive, place, promo_codes, with_promo
+from stack_helpers import CUSTOMER, SENDER, StartStack, drive, place, with_promo
 
 from localrun import LocalRunner
+from localrun.promo import promo_codes
 
 
 @pytest.fixture

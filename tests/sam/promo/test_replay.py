@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from stack_helpers import StartStack, drive, place, promo_codes, with_promo
+from stack_helpers import StartStack, drive, place, with_promo
 
 from localrun import LocalRunner
+from localrun.promo import promo_codes
 
 
 def _replay_everything(runner: LocalRunner, name: str) -> str:
