@@ -35,6 +35,18 @@ def _ref_id(value: Any) -> str | None:
     return None
 
 
+def _referenced(value: Any) -> set[str]:
+    """Every logical id a Ref or GetAtt anywhere inside `value` names."""
+    found = {_ref_id(value)} - {None}
+    if isinstance(value, dict):
+        for item in value.values():
+            found |= _referenced(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _referenced(item)
+    return {str(f) for f in found}
+
+
 def _alarmed(resources: Resources, namespace: str, metric: str) -> set[str]:
     """The resources (logical ids) an alarm watches `namespace`/`metric` of."""
     watched: set[str] = set()
@@ -69,8 +81,12 @@ def test_every_function_invoked_asynchronously_has_a_dead_letter_queue(template:
         for p in _of_type(resources, "AWS::Lambda::Permission").values()
         if p["Principal"] == "apigateway.amazonaws.com"
     }
+    # A state machine's task owns its function's failures: Retry, Catch, then a failed execution.
+    tasks = set().union(
+        *(_referenced(m) for m in _of_type(resources, "AWS::StepFunctions::StateMachine").values())
+    )
     for logical_id, function in _of_type(resources, "AWS::Lambda::Function").items():
-        if logical_id in streamed or logical_id in api_only:
+        if logical_id in streamed or logical_id in api_only or logical_id in tasks:
             continue
         assert "TargetArn" in function.get("DeadLetterConfig", {}), logical_id
 
