@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from stack_helpers import CUSTOMER_CALLER, StartStack, drive, place, with_promo
+from stack_helpers import StartStack, drive, place, with_promo
 
 from localrun import LocalRunner
 from localrun.promo import promo_codes
@@ -22,7 +22,6 @@ def test_replaying_a_completed_order_issues_no_second_code_and_sends_nothing_aga
     order_id = place(runner)
     drive(runner, order_id, "completed")
     emails, notifications = runner.emails(), runner.notifications()
-    order = runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()
     invocations = {k: len(f.invocations) for k, f in runner.functions.items()}
     promo = runner.neighbour_functions["promo"]["PromoIssuerFunction"]
 
@@ -31,12 +30,9 @@ def test_replaying_a_completed_order_issues_no_second_code_and_sends_nothing_aga
     assert list(promo_codes(runner)) == [order_id]
     assert runner.emails() == emails  # no second promo email, no second acceptance email
     assert runner.notifications() == notifications
-    # The orders stack's own steps exclude replays; the timeline projector and the promo issuer
-    # saw the replay and changed nothing, because both had already recorded this order.
-    replayed = {k: len(f.invocations) - invocations[k] for k, f in runner.functions.items()}
-    assert replayed == {k: 5 if k == "TimelineProjectorFunction" else 0 for k in invocations}
-    assert len(order["timeline"]) == 5
-    assert runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json() == order
+    # The orders stack's own steps exclude replays; the promo issuer saw the replay and did
+    # nothing with it, because it had already issued and emailed this order's code.
+    assert {k: len(f.invocations) for k, f in runner.functions.items()} == invocations
     assert len(promo.invocations) == 2
     assert all(i.ok for i in promo.invocations)
 
