@@ -82,18 +82,25 @@ def test_checkov_passes_and_every_skip_says_why() -> None:
         assert check.get("suppress_comment", "").strip(), check["check_id"]
 
 
-def test_functions_run_python_3_13_on_arm64_with_the_public_powertools_layer(
+def test_functions_run_python_3_13_on_the_chosen_architecture_with_the_matching_layer(
     resources: dict[str, dict[str, Any]],
 ) -> None:
     functions = [r for r in resources.values() if r["Type"] == "AWS::Lambda::Function"]
     assert len(functions) == 6
     for function in functions:
         properties = function["Properties"]
-        assert (properties["Runtime"], properties["Architectures"]) == ("python3.13", ["arm64"])
+        assert properties["Runtime"] == "python3.13"
+        assert properties["Architectures"] == [{"Ref": "Architecture"}]
         [layer] = properties["Layers"]
         assert (
-            ":017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:" in layer["Fn::Sub"]
+            ":017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-${Architecture}:"
+            in layer["Fn::Sub"]
         )
+
+
+def test_the_architecture_defaults_to_arm64_and_allows_x86_64() -> None:
+    parameter = load_template(CHOREOGRAPHY, {"SenderEmail": "a@b.co"}).parameters["Architecture"]
+    assert (parameter["Default"], parameter["AllowedValues"]) == ("arm64", ["arm64", "x86_64"])
 
 
 def test_every_taggable_resource_carries_project_and_style_tags(
