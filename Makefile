@@ -13,6 +13,8 @@ export MPLBACKEND ?= Agg
 KIT_PACKAGES := costcalc localrun
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
+# The cookiecutter template's extension: loaded by cookiecutter from the template's folder.
+GENERATOR := templates/order-system
 
 .PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-choreography bench clean
 
@@ -51,6 +53,7 @@ format: install
 typecheck: install
 	$(BIN)/mypy $(KIT_PACKAGES)
 	MYPYPATH=$(FUNCTIONS) $(BIN)/mypy --explicit-package-bases $(FUNCTIONS)
+	MYPYPATH=$(GENERATOR) $(BIN)/mypy $(GENERATOR)/orderflow_generator $(GENERATOR)/local_extensions.py
 
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
 pytest: install checkov-install
