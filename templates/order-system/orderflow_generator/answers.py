@@ -1,7 +1,7 @@
 """The generator's answers, checked against the definitions they end up in.
 
-Every bound comes from where it is enforced: the choices from cookiecutter.json, what is built
-today and the regions from the manifest, the architecture, email pattern and timeout range from
+Every bound comes from where it is enforced: the choices, what is built today and the regions
+from the manifest, the architecture, email pattern and timeout range from
 the style's SAM template parameters. A refusal names the answer and what is accepted.
 """
 
@@ -62,7 +62,7 @@ def _one_of(values: tuple[str, ...] | list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def _choice(answers: Mapping[str, Any], key: str, choices: Mapping[str, list[str]]) -> str:
+def _choice(answers: Mapping[str, Any], key: str, choices: Mapping[str, tuple[str, ...]]) -> str:
     value = str(answers.get(key, ""))
     if value not in choices[key]:
         raise AnswerRefused(f"{key} {value!r}: expected {_one_of(choices[key])}")
@@ -111,13 +111,12 @@ def _timeout_seconds(value: Any, parameter: Mapping[str, Any], where: str) -> in
 
 def check_answers(
     answers: Mapping[str, Any],
-    choices: Mapping[str, list[str]],
     manifest: Manifest,
     parameters: Mapping[str, Mapping[str, Any]],
     template_name: str,
 ) -> Answers:
     """The validated answers; `parameters` are the style's SAM template parameters."""
-    chosen = {key: _choice(answers, key, choices) for key in CHOICES}
+    chosen = {key: _choice(answers, key, manifest.choices) for key in CHOICES}
     _built(chosen, manifest)
     project_name = str(answers.get("project_name", ""))
     slug = _slug(project_name)

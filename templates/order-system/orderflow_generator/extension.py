@@ -18,7 +18,6 @@ No hook is involved anywhere: `sam init` on packaged SAM CLI builds refuses Pyth
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tomllib
@@ -74,15 +73,13 @@ class Generator:
     def checked(self, cookiecutter: Context) -> tuple[Answers, Plan]:
         key = tuple(str(cookiecutter.get(k, "")) for k in sorted(cookiecutter))
         if key not in self._checked:
-            template_dir = self._template_dir(cookiecutter)
             kit_root = self._kit_root(cookiecutter)
             manifest = self._manifest(cookiecutter)
-            choices = json.loads((template_dir / "cookiecutter.json").read_text(encoding="utf-8"))
             style = str(cookiecutter.get("style", ""))
             template_name = manifest.sam_templates.get(style, "")
             template = load_template(kit_root / template_name) if template_name else {}
             answers = check_answers(
-                cookiecutter, choices, manifest, template.get("Parameters", {}), template_name
+                cookiecutter, manifest, template.get("Parameters", {}), template_name
             )
             self._checked[key] = (answers, plan_project(manifest, kit_root, answers.as_choices()))
         return self._checked[key]

@@ -31,6 +31,7 @@ class Part:
 @dataclass(frozen=True)
 class Manifest:
     parts: tuple[Part, ...]
+    choices: Mapping[str, tuple[str, ...]]
     built: Mapping[str, tuple[str, ...]]
     sam_templates: Mapping[str, str]
     event_source: str
@@ -69,6 +70,7 @@ def load_manifest(template_dir: Path) -> Manifest:
     )
     return Manifest(
         parts=parts,
+        choices={str(k): _strings(v) for k, v in raw["choices"].items()},
         built={str(k): _strings(v) for k, v in raw["built"].items()},
         sam_templates={str(k): str(v) for k, v in raw["sam_templates"].items()},
         event_source=str(raw["event_source"]),
