@@ -39,14 +39,16 @@ def combo_id(combo: dict[str, str]) -> str:
 
 def generate(
     output_dir: Path,
-    template: Path = TEMPLATE,
+    template: Path | str = TEMPLATE,
     accept_hooks: bool = False,
+    directory: str | None = None,
     **answers: str,
 ) -> Path:
     """Generate a project in-process, hooks off (as packaged `sam init` runs templates)."""
     return Path(
         cookiecutter(
             str(template),
+            directory=directory,
             no_input=True,
             output_dir=str(output_dir),
             extra_context=answers,
