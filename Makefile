@@ -16,7 +16,7 @@ FUNCTIONS := functions
 # The cookiecutter template's extension: loaded by cookiecutter from the template's folder.
 GENERATOR := templates/order-system
 
-.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-choreography bench clean
+.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-choreography demo-generate bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -60,7 +60,7 @@ pytest: install checkov-install
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography
+demo: install demo-price demo-prices demo-compare demo-choreography demo-generate
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -84,6 +84,18 @@ demo-compare:
 demo-choreography:
 	@echo "== one order through the choreography stack on the local runner =="
 	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
+
+# Each style the generator builds today, with the SAM template its projects deploy from.
+BUILT_STYLES = $(BIN)/python -c 'import yaml; m = yaml.safe_load(open("$(GENERATOR)/manifest.yaml")); [print(s, m["sam_templates"][s]) for s in m["built"]["style"]]'
+
+demo-generate:
+	@echo "== a project generated per style (cookiecutter, hooks off), an order through each on its own runner =="
+	@out=$$(mktemp -d) && $(BUILT_STYLES) | while read -r style template; do \
+	  $(BIN)/cookiecutter --no-input --accept-hooks no $(GENERATOR) -o $$out project_name="demo $$style" style=$$style || exit 1; \
+	  project=$$out/demo-$$style; \
+	  echo "generated $$project: $$(find $$project -type f | wc -l) files"; \
+	  (cd $$project && $(CURDIR)/$(BIN)/python -m localrun order --template $$template) || exit 1; \
+	done && rm -rf $$out
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install

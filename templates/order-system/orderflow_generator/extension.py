@@ -44,6 +44,7 @@ class Generator:
     def __init__(self) -> None:
         self._checked: dict[tuple[str, ...], tuple[Answers, Plan]] = {}
         self._template_dirs: dict[str, Path] = {}
+        self._templates: dict[Path, dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ answers and the plan
     @staticmethod
@@ -77,7 +78,7 @@ class Generator:
             manifest = self._manifest(cookiecutter)
             style = str(cookiecutter.get("style", ""))
             template_name = manifest.sam_templates.get(style, "")
-            template = load_template(kit_root / template_name) if template_name else {}
+            template = self._load(kit_root / template_name) if template_name else {}
             answers = check_answers(
                 cookiecutter, manifest, template.get("Parameters", {}), template_name
             )
@@ -157,7 +158,12 @@ class Generator:
     def _template(self, cookiecutter: Context) -> dict[str, Any]:
         answers = self.answers(cookiecutter)
         name = self._manifest(cookiecutter).sam_templates[answers.style]
-        return load_template(self._kit_root(cookiecutter) / name)
+        return self._load(self._kit_root(cookiecutter) / name)
+
+    def _load(self, path: Path) -> dict[str, Any]:
+        if path not in self._templates:
+            self._templates[path] = load_template(path)
+        return self._templates[path]
 
     def sam_template(self, cookiecutter: Context) -> str:
         return self._manifest(cookiecutter).sam_templates[self.answers(cookiecutter).style]
