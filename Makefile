@@ -16,7 +16,7 @@ FUNCTIONS := functions
 # The cookiecutter template's extension: loaded by cookiecutter from the template's folder.
 GENERATOR := templates/order-system
 
-.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-choreography demo-generate bench clean
+.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-choreography demo-generate demo-report bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -55,12 +55,22 @@ typecheck: install
 	MYPYPATH=$(FUNCTIONS) $(BIN)/mypy --explicit-package-bases $(FUNCTIONS)
 	MYPYPATH=$(GENERATOR) $(BIN)/mypy $(GENERATOR)/orderflow_generator $(GENERATOR)/local_extensions.py
 
+# The report's browser test drives Debian's chromium through Playwright (never a downloaded
+# browser build). Installed only when missing; CI runs as root on a possibly fresh machine.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium (Debian package) for the report's browser test ..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq >/dev/null && \
+		$$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
-pytest: install checkov-install
+pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography demo-generate
+demo: install demo-price demo-prices demo-compare demo-choreography demo-generate demo-report
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -96,6 +106,15 @@ demo-generate:
 	  echo "generated $$project: $$(find $$project -type f | wc -l) files"; \
 	  (cd $$project && $(CURDIR)/$(BIN)/python -m localrun order --template $$template) || exit 1; \
 	done && rm -rf $$out
+
+demo-report: install browser
+	@echo "== costcalc report: the decision report for the default volume, and how it looks =="
+	@mkdir -p build
+	$(BIN)/costcalc report --orders-per-month 250000 --out build/decision.html
+	$(BIN)/costcalc report --orders-per-month 250000 --out build/decision.md
+	@$(BIN)/python -m tests.costcalc.browser build/decision.html build/decision.png >/dev/null
+	@echo "report: $(CURDIR)/build/decision.html"
+	@echo "screenshot: $(CURDIR)/build/decision.png"
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install
