@@ -136,13 +136,15 @@ class Generator:
             raise LookupError(f"pyproject.toml has no table {sorted(missing)}")
         return "\n".join(chunk.rstrip() + "\n" for name, chunk in tables if name in names)
 
-    def make_variable(self, cookiecutter: Context, name: str) -> str:
-        """A `NAME := value` of the kit's Makefile (tool pins the kit and its projects share)."""
-        text = self.kit_text(cookiecutter, "Makefile")
-        found = re.search(rf"^{re.escape(name)} :?= *(.+)$", text, flags=re.MULTILINE)
-        if not found:
-            raise LookupError(f"the kit's Makefile sets no {name}")
-        return found.group(1).strip()
+    def make_lines(self, cookiecutter: Context, first: str, before: str) -> str:
+        """The kit Makefile's lines from the one starting with `first` up to the one starting
+        with `before`, verbatim: the install and checkov rules the kit and its projects share."""
+        lines = self.kit_text(cookiecutter, "Makefile").splitlines(keepends=True)
+        starts = [i for i, line in enumerate(lines) if line.startswith(first)]
+        ends = [i for i, line in enumerate(lines) if line.startswith(before)]
+        if not starts or not ends or ends[-1] <= starts[0]:
+            raise LookupError(f"the kit's Makefile has no lines from {first!r} to {before!r}")
+        return "".join(lines[starts[0] : next(i for i in ends if i > starts[0])])
 
     def requirements(self, cookiecutter: Context, *names: str) -> list[str]:
         """The kit's own requirement strings for `names` (runtime and dev), so pins live once."""
