@@ -29,16 +29,18 @@ SCHEDULE_GROUP = "AWS::Scheduler::ScheduleGroup"
 
 
 def references(value: Any) -> Iterator[str]:
-    """Logical ids `value` refers to through Ref, GetAtt or ${...} in Sub."""
+    """Logical ids `value` refers to through Ref, GetAtt or ${...} in Sub (not pseudo
+    parameters such as AWS::Region)."""
     if isinstance(value, dict):
         for key, inner in value.items():
-            if key == "Ref" and isinstance(inner, str):
+            if key == "Ref" and isinstance(inner, str) and not inner.startswith("AWS::"):
                 yield inner
             elif key == "Fn::GetAtt":
                 yield (inner if isinstance(inner, list) else str(inner).split("."))[0]
             elif key == "Fn::Sub":
                 text = inner[0] if isinstance(inner, list) else inner
-                yield from (m.split(".")[0] for m in re.findall(r"\$\{([^!}]+)\}", str(text)))
+                names = re.findall(r"\$\{([^!}]+)\}", str(text))
+                yield from (n.split(".")[0] for n in names if not n.startswith("AWS::"))
             else:
                 yield from references(inner)
     elif isinstance(value, list):

@@ -29,7 +29,7 @@ from jinja2 import Environment
 from jinja2.ext import Extension
 
 from orderflow_generator import diagram
-from orderflow_generator.answers import Answers, check_answers, slugify
+from orderflow_generator.answers import Answers, check_answers
 from orderflow_generator.cfn_yaml import load_template
 from orderflow_generator.errors import AnswerRefused
 from orderflow_generator.manifest import Manifest, Plan, load_manifest, plan_project
@@ -47,10 +47,6 @@ class Generator:
         self._templates: dict[Path, dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ answers and the plan
-    @staticmethod
-    def slug(project_name: str) -> str:
-        return slugify(str(project_name))
-
     def _template_dir(self, cookiecutter: Context) -> Path:
         """The template's folder; `_repo_dir` may be relative to where cookiecutter started, so
         it is resolved on first use (the folder name's render), before cookiecutter changes
