@@ -119,6 +119,15 @@ def test_the_readme_draws_the_template_s_rules_and_counts_each_path(
         assert heading in readme
 
 
+def test_costcalc_estimates_the_project_as_its_readme_says(
+    combo: dict[str, str], project: Path
+) -> None:
+    assert "costcalc estimate . --orders-per-month 100000\n" in (project / "README.md").read_text()
+    result = run(BIN / "costcalc", "estimate", ".", "--orders-per-month", "100000", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert f"== {combo['style']}: {MANIFEST.sam_templates[combo['style']]}" in result.stdout
+
+
 def test_the_workflow_passes_actionlint(project: Path) -> None:
     result = run(BIN / "actionlint", "-color=false", ".github/workflows/ci.yml", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
