@@ -13,6 +13,10 @@ export MPLBACKEND ?= Agg
 KIT_PACKAGES := costcalc localrun
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
+# Pulumi projects: their shared building blocks, then each program on its own (every program
+# is a `__main__` module, so one mypy run per project; the cache makes the later runs quick).
+PULUMI_BLOCKS := pulumi/orderflow_infra
+PULUMI_PROGRAMS := $(wildcard pulumi/*/__main__.py)
 
 .PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-choreography bench clean
 
@@ -51,6 +55,11 @@ format: install
 typecheck: install
 	$(BIN)/mypy $(KIT_PACKAGES)
 	MYPYPATH=$(FUNCTIONS) $(BIN)/mypy --explicit-package-bases $(FUNCTIONS)
+	MYPYPATH=pulumi $(BIN)/mypy $(PULUMI_BLOCKS)
+	@for program in $(PULUMI_PROGRAMS); do \
+		echo "MYPYPATH=pulumi $(BIN)/mypy $$program"; \
+		MYPYPATH=pulumi $(BIN)/mypy $$program || exit 1; \
+	done
 
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
 pytest: install checkov-install

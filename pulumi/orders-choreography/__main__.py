@@ -1,0 +1,275 @@
+"""The orders bounded context, choreography style: twin of sam/choreography/template.yaml.
+
+Lambda functions react to the domain events on the orders bus; the orders table is the outbox
+feeding that bus. Every resource is named after its SAM counterpart's logical id, in kebab case.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+# The building blocks every stack shares live beside the projects, in pulumi/orderflow_infra.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pulumi
+import pulumi_aws as aws
+
+from orderflow_infra import events, storage
+from orderflow_infra.deployment import Deployment
+from orderflow_infra.functions import (
+    AsyncInvocation,
+    FunctionDefaults,
+    FunctionSpec,
+    lambda_function,
+)
+from orderflow_infra.http_api import Route, Throttling, http_api
+from orderflow_infra.iam import Allow, service_role
+
+ORDER_SOURCE = "orderflow.orders"
+ACCESS_LOG_FORMAT = (
+    '{"requestId":"$context.requestId","routeKey":"$context.routeKey",'
+    '"status":"$context.status","latency":"$context.responseLatency",'
+    '"integrationError":"$context.integrationErrorMessage"}'
+)
+
+
+def order_events(*names: str) -> dict[str, list[str]]:
+    """The pattern matching the orders context's events named `names`."""
+    return {"source": [ORDER_SOURCE], "detail-type": list(names)}
+
+
+deployment = Deployment.current(style="choreography")
+settings = deployment.settings
+
+# ---------------------------------------------------------------- state and outbox
+orders_table = storage.table(
+    deployment, "orders-table", key="order_id", stream_view_type="NEW_AND_OLD_IMAGES"
+)
+restaurants_table = storage.table(deployment, "restaurants-table", key="restaurant_id")
+idempotency_table = storage.table(
+    deployment, "idempotency-table", key="id", ttl_attribute="expiration"
+)
+orders_bus = events.bus(deployment, "orders-bus", "orders")
+outbox_failures = storage.parking_queue(deployment, "outbox-failures-queue")
+function_dlq = storage.parking_queue(deployment, "function-dead-letter-queue")
+
+defaults = FunctionDefaults(
+    environment={
+        "POWERTOOLS_SERVICE_NAME": "orders",
+        "POWERTOOLS_METRICS_NAMESPACE": "Orderflow",
+        "ORDERS_TABLE": orders_table.name,
+    }
+)
+asynchronous = AsyncInvocation(dead_letter_queue=function_dlq)
+
+outbox_publisher = lambda_function(
+    deployment,
+    defaults,
+    FunctionSpec(
+        name="outbox-publisher",
+        handler="outbox_publisher.handler",
+        description="Puts every event written to the orders table (the outbox) on the orders bus.",
+        environment={"EVENT_BUS_NAME": orders_bus.name},
+        statements=[
+            Allow(["events:PutEvents"], [orders_bus.arn]),
+            Allow(
+                ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+                [orders_table.stream_arn],
+                sid="ReadOrdersStream",
+            ),
+            Allow(["sqs:SendMessage"], [outbox_failures.arn], sid="ParkFailedBatches"),
+        ],
+    ),
+)
+aws.lambda_.EventSourceMapping(
+    "outbox-stream-mapping",
+    function_name=outbox_publisher.function.name,
+    event_source_arn=orders_table.stream_arn,
+    starting_position="TRIM_HORIZON",
+    batch_size=10,
+    maximum_retry_attempts=10,
+    bisect_batch_on_function_error=True,
+    function_response_types=["ReportBatchItemFailures"],
+    filter_criteria={"filters": [{"pattern": json.dumps({"eventName": ["INSERT", "MODIFY"]})}]},
+    destination_config={"on_failure": {"destination_arn": outbox_failures.arn}},
+)
+
+# ---------------------------------------------------------------- the HTTP API
+orders_api_logs = storage.log_group(deployment, "orders-api-logs")
+api = lambda_function(
+    deployment,
+    defaults,
+    FunctionSpec(
+        name="api",
+        handler="api.handler",
+        description=(
+            "The orders HTTP API - place, read, cancel, accept, reject and complete orders."
+        ),
+        environment={
+            "RESTAURANTS_TABLE": restaurants_table.name,
+            "IDEMPOTENCY_TABLE": idempotency_table.name,
+        },
+        statements=[
+            Allow(
+                ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+                [orders_table.arn],
+                sid="OrdersOutbox",
+            ),
+            Allow(["dynamodb:GetItem"], [restaurants_table.arn], sid="RestaurantRegistry"),
+            Allow(
+                [
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                ],
+                [idempotency_table.arn],
+                sid="IdempotencyRecords",
+            ),
+        ],
+    ),
+)
+orders_api = http_api(
+    deployment,
+    "orders-api",
+    handler=api,
+    routes=[
+        Route("PlaceOrder", "POST", "/orders"),
+        Route("GetOrder", "GET", "/orders/{order_id}"),
+        Route("CancelOrder", "POST", "/orders/{order_id}/cancel"),
+        Route("AcceptOrder", "POST", "/orders/{order_id}/accept"),
+        Route("RejectOrder", "POST", "/orders/{order_id}/reject"),
+        Route("CompleteOrder", "POST", "/orders/{order_id}/complete"),
+    ],
+    access_log_group=orders_api_logs,
+    access_log_format=ACCESS_LOG_FORMAT,
+    throttling=Throttling(burst_limit=100, rate_limit=50),
+)
+
+# ---------------------------------------------------------------- the choreography
+restaurant_topic = storage.topic(deployment, "restaurant-topic")
+orders_outbox = Allow(
+    ["dynamodb:GetItem", "dynamodb:UpdateItem"], [orders_table.arn], sid="OrdersOutbox"
+)
+
+restaurant_notifier = lambda_function(
+    deployment,
+    defaults,
+    FunctionSpec(
+        name="restaurant-notifier",
+        handler="restaurant_notifier.handler",
+        description=(
+            "Tells the restaurant (SNS) about new orders and orders it no longer has to cook."
+        ),
+        environment={"RESTAURANT_TOPIC_ARN": restaurant_topic.arn},
+        statements=[Allow(["sns:Publish"], [restaurant_topic.arn]), orders_outbox],
+        asynchronous=asynchronous,
+    ),
+)
+events.subscribe(
+    deployment,
+    restaurant_notifier,
+    bus_name=orders_bus.name,
+    pattern=order_events("order_placed", "order_cancelled", "order_timed_out"),
+)
+
+acceptance_schedules = aws.scheduler.ScheduleGroup(
+    "acceptance-schedules", name=f"{deployment.prefix}-acceptance", tags=deployment.tags
+)
+order_timeout = lambda_function(
+    deployment,
+    defaults,
+    FunctionSpec(
+        name="order-timeout",
+        handler="order_timeout.handler",
+        description="Times out an order its restaurant has not answered (invoked by its schedule).",
+        statements=[orders_outbox],
+        asynchronous=asynchronous,
+    ),
+)
+scheduler_invoke_role = service_role(
+    deployment,
+    "scheduler-invoke-role",
+    service="scheduler.amazonaws.com",
+    trust_condition={"StringEquals": {"aws:SourceAccount": deployment.account_id}},
+    statements=[Allow(["lambda:InvokeFunction"], [order_timeout.function.arn])],
+    description=(
+        "Lets the acceptance schedules invoke the order time-out function, and nothing else."
+    ),
+)
+acceptance_timer = lambda_function(
+    deployment,
+    defaults,
+    FunctionSpec(
+        name="acceptance-timer",
+        handler="acceptance_timer.handler",
+        description=(
+            "Starts the acceptance clock on order_placed and stops it once the order is answered."
+        ),
+        environment={
+            "SCHEDULE_GROUP": acceptance_schedules.name,
+            "TIMEOUT_FUNCTION_ARN": order_timeout.function.arn,
+            "SCHEDULER_ROLE_ARN": scheduler_invoke_role.arn,
+            "ACCEPTANCE_TIMEOUT_SECONDS": str(settings.acceptance_timeout_seconds),
+        },
+        statements=[
+            Allow(
+                ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"],
+                [
+                    acceptance_schedules.name.apply(
+                        lambda group: deployment.arn("scheduler", f"schedule/{group}/*")
+                    )
+                ],
+                sid="AcceptanceSchedules",
+            ),
+            Allow(
+                ["iam:PassRole"],
+                [scheduler_invoke_role.arn],
+                sid="PassSchedulerRole",
+                condition={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+            ),
+        ],
+        asynchronous=asynchronous,
+    ),
+)
+events.subscribe(
+    deployment,
+    acceptance_timer,
+    bus_name=orders_bus.name,
+    pattern=order_events("order_placed", "order_accepted", "order_rejected", "order_cancelled"),
+)
+
+customer_notifier = lambda_function(
+    deployment,
+    defaults,
+    FunctionSpec(
+        name="customer-notifier",
+        handler="customer_notifier.handler",
+        description=(
+            "Emails the customer (SES) whether the order was accepted, rejected or timed out."
+        ),
+        environment={"SENDER_EMAIL": settings.sender_email},
+        statements=[
+            Allow(
+                ["ses:SendEmail"],
+                [deployment.arn("ses", f"identity/{settings.sender_email}")],
+                sid="SendFromSender",
+            ),
+            orders_outbox,
+        ],
+        asynchronous=asynchronous,
+    ),
+)
+events.subscribe(
+    deployment,
+    customer_notifier,
+    bus_name=orders_bus.name,
+    pattern=order_events("order_accepted", "order_rejected", "order_timed_out"),
+)
+
+# Named as the SAM template's outputs, so scripts read either stack the same way.
+pulumi.export("ApiUrl", orders_api.api_endpoint)
+pulumi.export("OrdersBusName", orders_bus.name)
+pulumi.export("RestaurantsTableName", restaurants_table.name)
+pulumi.export("RestaurantTopicArn", restaurant_topic.arn)
+pulumi.export("OrdersTableName", orders_table.name)
