@@ -623,6 +623,29 @@ def from_pulumi(run: ProgramRun) -> Model:
     return _finish(model)
 
 
+def _leaves(value: Any, path: str) -> Iterable[str]:
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _leaves(item, f"{path}.{key}")
+    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        for index, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{index}]")
+    elif isinstance(value, list) and value:
+        for item in value:
+            yield f"{path}[] = {json.dumps(item)}"
+    else:
+        yield f"{path} = {json.dumps(value)}"
+
+
+def explain(sam: Model, pulumi: Model, section: str) -> str:
+    """What differs in `section`, one leaf per line: `SAM only` / `Pulumi only`."""
+    sam_leaves = set(_leaves(sam[section], section))
+    pulumi_leaves = set(_leaves(pulumi[section], section))
+    lines = [f"  SAM only:    {leaf}" for leaf in sorted(sam_leaves - pulumi_leaves)]
+    lines += [f"  Pulumi only: {leaf}" for leaf in sorted(pulumi_leaves - sam_leaves)]
+    return "\n".join(lines) or "  the same entries, in a different order"
+
+
 def differences(sam: Model, pulumi: Model) -> Iterable[str]:
     """Each entry of a section that differs, as `section: key` (for messages)."""
     for section in SECTIONS:

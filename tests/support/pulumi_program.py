@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import runpy
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,10 +115,13 @@ def _config_strings(config: Mapping[str, Any]) -> dict[str, str]:
 
 
 def run_program(
-    project: str, stack: str = "dev", overrides: Mapping[str, Any] | None = None
+    project: str,
+    stack: str = "dev",
+    overrides: Mapping[str, Any] | None = None,
+    pulumi_dir: Path = PULUMI_DIR,
 ) -> ProgramRun:
-    """Run `pulumi/<project>/__main__.py` with its `<stack>` config (plus `overrides`)."""
-    project_dir = PULUMI_DIR / project
+    """Run `<pulumi_dir>/<project>/__main__.py` with its `<stack>` config (plus `overrides`)."""
+    project_dir = pulumi_dir / project
     config = {**stack_config(project_dir, stack), **(overrides or {})}
     mocks = FakeAws(Account(region=str(config.get("aws:region", "us-east-1"))))
     settings.ROOT.set(None)  # a fresh root stack resource, so no outputs carry over
@@ -127,7 +131,11 @@ def run_program(
 
     @pulumi.runtime.test  # type: ignore[misc]
     def program() -> pulumi.Output[None]:
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        search_path = list(sys.path)  # the program puts its building blocks' folder first
+        try:
+            runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        finally:
+            sys.path[:] = search_path
         root = settings.get_root_resource()
         exported: dict[str, Any] = getattr(root, "outputs", {})
         return pulumi.Output.from_input(exported).apply(stack_outputs.update)
