@@ -120,9 +120,13 @@ def run_program(
     overrides: Mapping[str, Any] | None = None,
     pulumi_dir: Path = PULUMI_DIR,
 ) -> ProgramRun:
-    """Run `<pulumi_dir>/<project>/__main__.py` with its `<stack>` config (plus `overrides`)."""
+    """Run `<pulumi_dir>/<project>/__main__.py` with its `<stack>` config and `overrides`.
+
+    An override of None unsets the key. Whatever the program raises propagates.
+    """
     project_dir = pulumi_dir / project
     config = {**stack_config(project_dir, stack), **(overrides or {})}
+    config = {key: value for key, value in config.items() if value is not None}
     mocks = FakeAws(Account(region=str(config.get("aws:region", "us-east-1"))))
     settings.ROOT.set(None)  # a fresh root stack resource, so no outputs carry over
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
