@@ -54,7 +54,9 @@ from pathlib import Path
 
 import pytest
 from fake_aws import Account
-from parity_model import SECTIONS, Model, differences, explain, from_pulumi, from_sam
+from parity_model import SECTIONS, Model, differences, explain
+from parity_pulumi import from_pulumi
+from parity_sam import from_sam
 from pulumi_program import PULUMI_DIR, ROOT, run_program, stack_config
 from samtranslator.yaml_helper import yaml_parse
 
