@@ -18,7 +18,7 @@ FUNCTIONS := functions
 PULUMI_BLOCKS := pulumi/orderflow_infra
 PULUMI_PROGRAMS := $(wildcard pulumi/*/__main__.py)
 
-.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-choreography bench clean
+.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-choreography bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -61,12 +61,22 @@ typecheck: install
 		MYPYPATH=pulumi $(BIN)/mypy $$program || exit 1; \
 	done
 
+# The report's browser test drives Debian's chromium through Playwright (never a downloaded
+# browser build). Installed only when missing; CI runs as root on a possibly fresh machine.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium (Debian package) for the report's browser test ..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq >/dev/null && \
+		$$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
-pytest: install checkov-install
+pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography
+demo: install demo-price demo-prices demo-compare demo-choreography demo-report
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -90,6 +100,15 @@ demo-compare:
 demo-choreography:
 	@echo "== one order through the choreography stack on the local runner =="
 	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
+
+demo-report: install browser
+	@echo "== costcalc report: the decision report for the default volume, and how it looks =="
+	@mkdir -p build
+	$(BIN)/costcalc report --orders-per-month 250000 --out build/decision.html
+	$(BIN)/costcalc report --orders-per-month 250000 --out build/decision.md
+	@$(BIN)/python -m tests.costcalc.browser build/decision.html build/decision.png >/dev/null
+	@echo "report: $(CURDIR)/build/decision.html"
+	@echo "screenshot: $(CURDIR)/build/decision.png"
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install
