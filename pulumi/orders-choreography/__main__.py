@@ -6,6 +6,8 @@ feeding that bus. Every resource is named after its SAM counterpart's logical id
 
 import json
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 # The building blocks every stack shares live beside the projects, in pulumi/orderflow_infra.
@@ -20,6 +22,7 @@ from orderflow_infra.functions import (
     AsyncInvocation,
     FunctionDefaults,
     FunctionSpec,
+    StackFunction,
     lambda_function,
 )
 from orderflow_infra.http_api import Route, Throttling, http_api
@@ -61,6 +64,16 @@ defaults = FunctionDefaults(
     }
 )
 asynchronous = AsyncInvocation(dead_letter_queue=function_dlq)
+
+
+def reacting_function(spec: FunctionSpec, reacts_to: Sequence[str]) -> StackFunction:
+    """A function the orders bus invokes for the events `reacts_to`: retried, then parked."""
+    function = lambda_function(deployment, defaults, replace(spec, asynchronous=asynchronous))
+    events.subscribe(
+        deployment, function, bus_name=orders_bus.name, pattern=order_events(*reacts_to)
+    )
+    return function
+
 
 outbox_publisher = lambda_function(
     deployment,
@@ -152,9 +165,7 @@ orders_outbox = Allow(
     ["dynamodb:GetItem", "dynamodb:UpdateItem"], [orders_table.arn], sid="OrdersOutbox"
 )
 
-restaurant_notifier = lambda_function(
-    deployment,
-    defaults,
+reacting_function(
     FunctionSpec(
         name="restaurant-notifier",
         handler="restaurant_notifier.handler",
@@ -163,14 +174,8 @@ restaurant_notifier = lambda_function(
         ),
         environment={"RESTAURANT_TOPIC_ARN": restaurant_topic.arn},
         statements=[Allow(["sns:Publish"], [restaurant_topic.arn]), orders_outbox],
-        asynchronous=asynchronous,
     ),
-)
-events.subscribe(
-    deployment,
-    restaurant_notifier,
-    bus_name=orders_bus.name,
-    pattern=order_events("order_placed", "order_cancelled", "order_timed_out"),
+    reacts_to=("order_placed", "order_cancelled", "order_timed_out"),
 )
 
 acceptance_schedules = aws.scheduler.ScheduleGroup(
@@ -197,9 +202,7 @@ scheduler_invoke_role = service_role(
         "Lets the acceptance schedules invoke the order time-out function, and nothing else."
     ),
 )
-acceptance_timer = lambda_function(
-    deployment,
-    defaults,
+reacting_function(
     FunctionSpec(
         name="acceptance-timer",
         handler="acceptance_timer.handler",
@@ -229,19 +232,11 @@ acceptance_timer = lambda_function(
                 condition={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
             ),
         ],
-        asynchronous=asynchronous,
     ),
-)
-events.subscribe(
-    deployment,
-    acceptance_timer,
-    bus_name=orders_bus.name,
-    pattern=order_events("order_placed", "order_accepted", "order_rejected", "order_cancelled"),
+    reacts_to=("order_placed", "order_accepted", "order_rejected", "order_cancelled"),
 )
 
-customer_notifier = lambda_function(
-    deployment,
-    defaults,
+reacting_function(
     FunctionSpec(
         name="customer-notifier",
         handler="customer_notifier.handler",
@@ -257,14 +252,8 @@ customer_notifier = lambda_function(
             ),
             orders_outbox,
         ],
-        asynchronous=asynchronous,
     ),
-)
-events.subscribe(
-    deployment,
-    customer_notifier,
-    bus_name=orders_bus.name,
-    pattern=order_events("order_accepted", "order_rejected", "order_timed_out"),
+    reacts_to=("order_accepted", "order_rejected", "order_timed_out"),
 )
 
 # Named as the SAM template's outputs, so scripts read either stack the same way.

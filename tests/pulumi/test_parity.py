@@ -163,8 +163,8 @@ def test_a_rule_pattern_changed_in_the_pulumi_program_only_fails_the_parity_test
 ) -> None:
     copy = drifted_pulumi_project(
         tmp_path,
-        'order_events("order_placed", "order_cancelled", "order_timed_out")',
-        'order_events("order_placed", "order_cancelled")',
+        'reacts_to=("order_placed", "order_cancelled", "order_timed_out")',
+        'reacts_to=("order_placed", "order_cancelled")',
     )
     sam, _ = models("choreography")
     pulumi = from_pulumi(run_program(CHOREOGRAPHY.project, pulumi_dir=copy))
