@@ -56,7 +56,7 @@ def main() -> None:
     print(f"  import pulumi + pulumi_aws (best of 3)   {baseline:6.2f} s")
     print("== per stack, in process (best of 5) ==")
     for stack, pair in sorted(STACKS.items()):
-        parameters = sam_parameters(pair.template, pair.project)
+        parameters = sam_parameters(pair)
         run_time = best_of(5, lambda p=pair: run_program(p.project))
         run = run_program(pair.project)
         sam_time = best_of(

@@ -35,10 +35,8 @@ def _int(config: pulumi.Config, key: str, default: int, low: int, high: int) -> 
 
 @dataclass(frozen=True)
 class Settings:
-    """The stack config every orders stack reads (keys spelt as the SAM parameters are)."""
+    """The stack config every stack with functions reads (keys spelt as the SAM parameters)."""
 
-    acceptance_timeout_seconds: int
-    sender_email: str
     log_retention_days: int
     powertools_layer_version: int
     memory_mb: int
@@ -46,11 +44,6 @@ class Settings:
 
     @classmethod
     def load(cls, config: pulumi.Config) -> Settings:
-        sender = config.require("SenderEmail")
-        if not _EMAIL.fullmatch(sender):
-            raise ConfigError(
-                f"config SenderEmail: {sender!r} is not an email address (verify it in SES first)"
-            )
         retention = _int(config, "LogRetentionDays", 30, 1, 3653)
         if retention not in LOG_RETENTION_DAYS:
             raise ConfigError(
@@ -68,8 +61,6 @@ class Settings:
                 )
             checked[str(function)] = size
         return cls(
-            acceptance_timeout_seconds=_int(config, "AcceptanceTimeoutSeconds", 600, 1, 86400),
-            sender_email=sender,
             log_retention_days=retention,
             powertools_layer_version=_int(config, "PowertoolsLayerVersion", 27, 1, 10_000),
             memory_mb=checked.pop("default", 256),
@@ -79,6 +70,26 @@ class Settings:
     def memory_for(self, function: str) -> int:
         """MB for `function` (its kebab name without `-function`): its override, else default."""
         return self.memory_overrides_mb.get(function, self.memory_mb)
+
+
+@dataclass(frozen=True)
+class OrderSettings:
+    """What the orders stacks (either style) read besides `Settings`."""
+
+    acceptance_timeout_seconds: int
+    sender_email: str
+
+    @classmethod
+    def load(cls, config: pulumi.Config) -> OrderSettings:
+        sender = config.require("SenderEmail")
+        if not _EMAIL.fullmatch(sender):
+            raise ConfigError(
+                f"config SenderEmail: {sender!r} is not an email address (verify it in SES first)"
+            )
+        return cls(
+            acceptance_timeout_seconds=_int(config, "AcceptanceTimeoutSeconds", 600, 1, 86400),
+            sender_email=sender,
+        )
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from orderflow_infra import events, storage
-from orderflow_infra.deployment import Deployment
+from orderflow_infra.deployment import Deployment, OrderSettings
 from orderflow_infra.functions import (
     AsyncInvocation,
     FunctionDefaults,
@@ -42,7 +42,7 @@ def order_events(*names: str) -> dict[str, list[str]]:
 
 
 deployment = Deployment.current(style="choreography")
-settings = deployment.settings
+settings = OrderSettings.load(pulumi.Config())
 
 # ---------------------------------------------------------------- state and outbox
 orders_table = storage.table(

@@ -63,22 +63,31 @@ from samtranslator.yaml_helper import yaml_parse
 
 @dataclass(frozen=True)
 class StackPair:
-    """A stack's SAM template and its Pulumi project."""
+    """A stack's SAM template and its Pulumi project (`<pulumi_dir>/<project>`)."""
 
     template: Path
     project: str
+    pulumi_dir: Path = PULUMI_DIR
 
 
 STACKS = {
     "choreography": StackPair(ROOT / "sam/choreography/template.yaml", "orders-choreography"),
 }
+# Small stacks that exercise parts of the model no deployed stack uses yet (a state machine).
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = {
+    "fixture-state-machine": StackPair(
+        FIXTURES_DIR / "sam/timer/template.yaml", "timer", FIXTURES_DIR / "pulumi"
+    ),
+}
+PAIRS = STACKS | FIXTURES
 
 
-def sam_parameters(template: Path, project: str, stack: str = "dev") -> dict[str, str]:
+def sam_parameters(pair: StackPair, stack: str = "dev") -> dict[str, str]:
     """The dev stack config as SAM parameter values (same keys; structured values skipped)."""
-    declared = yaml_parse(template.read_text()).get("Parameters", {})
-    prefix = f"{project}:"
-    config = stack_config(PULUMI_DIR / project, stack)
+    declared = yaml_parse(pair.template.read_text()).get("Parameters", {})
+    prefix = f"{pair.project}:"
+    config = stack_config(pair.pulumi_dir / pair.project, stack)
     return {
         key.removeprefix(prefix): str(value)
         for key, value in config.items()
@@ -89,20 +98,15 @@ def sam_parameters(template: Path, project: str, stack: str = "dev") -> dict[str
 @cache
 def models(stack: str) -> tuple[Model, Model]:
     """(SAM model, Pulumi model) of `stack`, both deployed as `<project>-dev` with dev config."""
-    pair = STACKS[stack]
-    config = stack_config(PULUMI_DIR / pair.project)
+    pair = PAIRS[stack]
+    config = stack_config(pair.pulumi_dir / pair.project)
     account = Account(region=str(config["aws:region"]))
-    sam = from_sam(
-        pair.template,
-        sam_parameters(pair.template, pair.project),
-        account,
-        stack_name=f"{pair.project}-dev",
-    )
-    return sam, from_pulumi(run_program(pair.project))
+    sam = from_sam(pair.template, sam_parameters(pair), account, stack_name=f"{pair.project}-dev")
+    return sam, from_pulumi(run_program(pair.project, pulumi_dir=pair.pulumi_dir))
 
 
 @pytest.mark.parametrize("section", SECTIONS)
-@pytest.mark.parametrize("stack", sorted(STACKS))
+@pytest.mark.parametrize("stack", sorted(PAIRS))
 def test_the_pulumi_variant_describes_the_same_stack_as_the_sam_template(
     stack: str, section: str
 ) -> None:
@@ -112,7 +116,7 @@ def test_the_pulumi_variant_describes_the_same_stack_as_the_sam_template(
     )
 
 
-@pytest.mark.parametrize("stack", sorted(STACKS))
+@pytest.mark.parametrize("stack", sorted(PAIRS))
 def test_the_model_of_each_stack_is_not_empty(stack: str) -> None:
     sam, _ = models(stack)
     assert sam["inventory"]
@@ -198,9 +202,26 @@ def test_an_iam_action_dropped_from_the_sam_template_only_fails_the_parity_test(
     _, pulumi = models("choreography")
     sam = from_sam(
         template,
-        sam_parameters(template, CHOREOGRAPHY.project),
+        sam_parameters(CHOREOGRAPHY),
         Account(),
         stack_name=f"{CHOREOGRAPHY.project}-dev",
     )
 
     assert list(differences(sam, pulumi)) == ["iam: function api-function"]
+
+
+def test_a_substitution_changed_in_the_pulumi_program_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(FIXTURES_DIR, tmp_path / "fixtures")  # the program reads ../statemachine
+    copy = tmp_path / "fixtures/pulumi"
+    program = copy / "timer/__main__.py"
+    program.write_text(
+        program.read_text().replace('{"EventBusName": bus.name}', '{"EventBusName": bus.arn}')
+    )
+    sam, _ = models("fixture-state-machine")
+    pulumi = from_pulumi(run_program("timer", pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == ["state_machines: timer-state-machine"]
+    entries = pulumi["state_machines"]["timer-state-machine"]["definition"]["States"]["Publish"]
+    assert entries["Parameters"]["Entries"][0]["EventBusName"].startswith("arn:aws:events:")

@@ -35,7 +35,7 @@ SECTIONS = (
     "outputs",
 )
 # Tags a tool adds to mark its own work (SAM's `lambda:createdBy`, `httpapi:createdBy`).
-_TOOL_TAG = re.compile(r"^[a-z]+:createdBy$")
+_TOOL_TAG = re.compile(r"^[A-Za-z]+:createdBy$")
 _SUBSTITUTION = re.compile(r"\$\{([^}]+)\}")
 
 
