@@ -18,7 +18,7 @@ FUNCTIONS := functions
 PULUMI_BLOCKS := pulumi/orderflow_infra
 PULUMI_PROGRAMS := $(wildcard pulumi/*/__main__.py)
 
-.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-choreography bench clean
+.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-choreography demo-estimate bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -76,7 +76,7 @@ pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography demo-report
+demo: install demo-price demo-prices demo-compare demo-choreography demo-report demo-estimate
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -109,6 +109,17 @@ demo-report: install browser
 	@$(BIN)/python -m tests.costcalc.browser build/decision.html build/decision.png >/dev/null
 	@echo "report: $(CURDIR)/build/decision.html"
 	@echo "screenshot: $(CURDIR)/build/decision.png"
+
+# The orchestration stack (sam/orchestration) joins this step when it lands on main.
+demo-estimate: install
+	@echo "== costcalc estimate: the price of what the choreography template deploys, figure by figure =="
+	@mkdir -p build
+	$(BIN)/costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6
+	$(BIN)/costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6 --format infracost-usage > build/infracost-usage.yml
+	@echo "infracost usage file: $(CURDIR)/build/infracost-usage.yml"
+	@echo "== costcalc diff: a pull request that raises every function to 1024 MB =="
+	sed 's/^    MemorySize: 256$$/    MemorySize: 1024/' sam/choreography/template.yaml > build/choreography-1024mb.yaml
+	$(BIN)/costcalc diff sam/choreography/template.yaml build/choreography-1024mb.yaml --orders-per-month 1e6 --fail-above 100
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install

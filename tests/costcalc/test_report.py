@@ -65,7 +65,7 @@ def test_every_profile_figure_is_from_a_bundled_profile_by_default(facts: Decisi
     memory = next(
         f
         for f in facts.origins
-        if f.design == "choreography" and f.key == "functions.place_order.memory_mb"
+        if f.design == "choreography" and f.key == "functions.api.memory_mb"
     )
     assert memory.value == "256"
     assert memory.where.startswith("costcalc/data/profiles/choreography.yaml:")

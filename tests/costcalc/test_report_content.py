@@ -42,11 +42,11 @@ def test_the_answer_comes_first_with_both_styles_and_the_difference(doc: Documen
     ]
     lead, difference = texts(section(doc, "answer"))
     assert lead == (
-        "At 250,000 orders a month in us-east-1, `choreography` costs $39.19 a month "
-        "($0.000157 per order); `orchestration` costs $116.47 a month ($0.000466 per order)."
+        "At 250,000 orders a month in us-east-1, `choreography` costs $39.70 a month "
+        "($0.000159 per order); `orchestration` costs $116.47 a month ($0.000466 per order)."
     )
     assert difference == (
-        "`orchestration` costs $77.29 more a month than `choreography`: $927.47 more a year."
+        "`orchestration` costs $76.78 more a month than `choreography`: $921.32 more a year."
     )
 
 
@@ -59,7 +59,7 @@ def test_the_answer_table_carries_the_exact_figures_behind_the_rounded_ones(
     assert cells["orchestration.monthly_usd"].text == "$116.47"
     assert D(cells["orchestration.monthly_usd"].exact) == monthly.quantize(D("1e-10"))
     assert cells["choreography.more_per_month"].text == "cheapest"
-    assert cells["orchestration.more_per_year"].text == "$927.47"
+    assert cells["orchestration.more_per_year"].text == "$921.32"
     assert [row[1].text for row in table.rows] == ["yes", "yes", "no (see constraints)"]
 
 
@@ -85,7 +85,7 @@ def test_the_breakdown_table_totals_each_designs_cost_per_order(doc: Document) -
     (table,) = [b for b in section(doc, "breakdown").blocks if isinstance(b, Table)]
     assert table.headers == ("service", "choreography", "orchestration", "orchestration-express")
     total = table.rows[-1]
-    assert [c.text for c in total] == ["total", "$0.000157", "$0.000466", "$0.000159"]
+    assert [c.text for c in total] == ["total", "$0.000159", "$0.000466", "$0.000159"]
     stepfunctions = next(row for row in table.rows if row[0].text == "stepfunctions")
     assert stepfunctions[2].text == "$0.000315"
 
@@ -117,7 +117,7 @@ def test_constraints_rule_out_express_and_the_recommendation_prices_the_premium(
         "Recommendation: orchestrate inside a bounded context, choreograph between bounded "
         "contexts."
     )
-    assert "cost $77.29 a month at 250,000 orders/month ($927.47 a year" in recommendation
+    assert "cost $76.78 a month at 250,000 orders/month ($921.32 a year" in recommendation
 
 
 def test_provenance_names_the_prices_the_stale_warning_and_where_figures_come_from(
@@ -141,15 +141,15 @@ def test_provenance_names_the_prices_the_stale_warning_and_where_figures_come_fr
 def test_a_flow_mapping_of_figures_shares_one_provenance_row(doc: Document) -> None:
     tables = [b for b in section(doc, "provenance").blocks if isinstance(b, Table)]
     choreography = next(t for t in tables if t.caption == "Workload figures of choreography")
-    row = next(r for r in choreography.rows if r[0].text == "functions.place_order")
-    assert row[1].text.startswith("trigger api, memory_mb 256, arch arm64, duration_ms 80")
+    row = next(r for r in choreography.rows if r[0].text == "functions.api")
+    assert row[1].text.startswith("trigger api, memory_mb 256, arch arm64, duration_ms 50")
     assert row[2].text == "profile"
 
 
 def test_a_single_runnable_design_is_answered_without_a_difference() -> None:
     doc = document(decision(scenario(designs=["choreography"]), D(250_000), (D(1e3), D(1e8)), 3))
     said = texts(section(doc, "answer"))
-    assert said[0].endswith("`choreography` costs $39.19 a month ($0.000157 per order).")
+    assert said[0].endswith("`choreography` costs $39.70 a month ($0.000159 per order).")
     assert said[1].startswith("Only `choreography` is runnable among the designs compared")
     assert "the range of `choreography`'s monthly cost" in texts(section(doc, "sensitivity"))[0]
 
