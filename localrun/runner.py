@@ -28,7 +28,7 @@ from moto.events.utils import EventMessageType, EventTemplateParser
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
-from localrun import http
+from localrun import executions, http
 from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
 from localrun.intrinsics import Names
 from localrun.lambdas import FunctionError, InProcessFunction
@@ -40,6 +40,7 @@ MOTO_CONFIG = {
 }
 _AT_EXPRESSION = re.compile(r"^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$")
 _MAX_SETTLE_ROUNDS = 10_000
+_EXECUTION_QUIET_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,15 @@ class LocalRunner:
             self.settle()
         return response
 
+    def wait_for_executions(self, timeout: float = 30.0) -> None:
+        """Wait until every Step Functions execution has ended (a time-out fires in real time)."""
+        executions.wait_until_ended(self.names.region, timeout)
+        self.settle()
+
+    def execution_history(self, name: str) -> list[executions.HistoryEvent]:
+        """The history of the stack's execution called `name` (for the orders flow: an order id)."""
+        return executions.history(self.names.region, name)
+
     def now(self) -> datetime:
         """The runner's clock: wall time plus however far tests advanced it."""
         return datetime.now(UTC) + self.clock_offset
@@ -274,9 +284,15 @@ class LocalRunner:
         self.settle()
 
     def settle(self) -> None:
-        """Deliver stream records, bus events and due schedules until nothing is left to do."""
+        """Deliver stream records, bus events and due schedules until nothing is left to do.
+
+        Step Functions executions run in moto's threads: settling also waits until each one
+        waits for a callback or has ended.
+        """
         for _ in range(_MAX_SETTLE_ROUNDS):
             if self._poll_streams() | self._deliver_one():
+                continue
+            if executions.wait_until_quiet(self.names.region, _EXECUTION_QUIET_SECONDS):
                 continue
             if not self._fire_due_schedules():
                 return

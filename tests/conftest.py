@@ -7,7 +7,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from stack_helpers import CHOREOGRAPHY, SENDER, TIMEOUT_SECONDS, StartStack, prepare
+from stack_helpers import CHOREOGRAPHY, ORCHESTRATION, SENDER, TIMEOUT_SECONDS, StartStack, prepare
 
 from localrun import LocalRunner
 
@@ -32,3 +32,8 @@ def start_stack() -> Iterator[StartStack]:
 @pytest.fixture
 def choreography(start_stack: StartStack) -> LocalRunner:
     return start_stack()
+
+
+@pytest.fixture
+def orchestration(start_stack: StartStack) -> LocalRunner:
+    return start_stack(ORCHESTRATION)

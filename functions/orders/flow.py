@@ -116,8 +116,9 @@ class StateMachineFlow:
         except ClientError as error:
             if error.response["Error"]["Code"] in _CLOSED_TASK_ERRORS:
                 raise FlowNotWaitingError(
-                    order, step.action, "the order no longer waits for this (it timed out or was "
-                    "answered already)"
+                    order,
+                    step.action,
+                    "the order no longer waits for this (it timed out or was answered already)",
                 ) from None
             raise
         return replace(order, status=step.target)

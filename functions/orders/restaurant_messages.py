@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 SUBJECTS = {"new_order": "New order {order_id}", "order_withdrawn": "Order {order_id} withdrawn"}
 
 
-def send(sns: SNSClient, topic_arn: str, restaurant_id: str, kind: str, message: dict[str, Any]) -> None:
+def send(
+    sns: SNSClient, topic_arn: str, restaurant_id: str, kind: str, message: dict[str, Any]
+) -> None:
     sns.publish(
         TopicArn=topic_arn,
         Subject=SUBJECTS[kind].format(order_id=message["order_id"]),

@@ -11,6 +11,7 @@ from localrun.restaurants import Restaurant, seed_restaurants
 
 ROOT = Path(__file__).resolve().parents[2]
 CHOREOGRAPHY = ROOT / "sam/choreography/template.yaml"
+ORCHESTRATION = ROOT / "sam/orchestration/template.yaml"
 SENDER = "orders@orderflow.example"
 CUSTOMER = "ana@example.com"
 TIMEOUT_SECONDS = 2
@@ -33,6 +34,19 @@ def order_body(**changes: Any) -> dict[str, Any]:
         "delivery_note": "ring twice",
     }
     return {**body, **changes}
+
+
+def modified_template(tmp_path: Path, old: str, new: str, template: Path = CHOREOGRAPHY) -> Path:
+    """A copy of a stack's template with one edit; its code and definition found where they are."""
+    text = template.read_text()
+    assert old in text, f"the template no longer contains {old!r}"
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        text.replace(old, new)
+        .replace("CodeUri: ../../functions/", f"CodeUri: {ROOT / 'functions'}/")
+        .replace("DefinitionUri: ../../statemachine/", f"DefinitionUri: {ROOT / 'statemachine'}/")
+    )
+    return path
 
 
 def prepare(runner: LocalRunner) -> LocalRunner:
