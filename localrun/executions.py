@@ -86,7 +86,8 @@ def history(region: str, name: str) -> list[HistoryEvent]:
         entered = event.get("stateEnteredEventDetails")
         exited = event.get("stateExitedEventDetails")
         named = (entered or exited or {}).get("name")
-        state = named or by_id.get(event.get("previousEventId", 0), "")
+        inherited = by_id.get(event.get("previousEventId", 0), "")
+        state = named or ("" if event["type"].startswith("Execution") else inherited)
         by_id[event["id"]] = state
         found.append(HistoryEvent(event["type"], state, event["timestamp"].isoformat()))
     return found

@@ -40,7 +40,9 @@ def test_a_rule_pattern_that_stops_matching_stops_the_reaction(
 def test_a_wrong_handler_path_fails_the_function_as_lambda_would(
     start_stack: StartStack, tmp_path: Path
 ) -> None:
-    runner = start_stack(modified_template(tmp_path, "Handler: api.handler", "Handler: apii.handler"))
+    runner = start_stack(
+        modified_template(tmp_path, "Handler: api.handler", "Handler: apii.handler")
+    )
     response = runner.request("POST", "/orders", order_body())
     assert response.status == 500
     assert "Runtime.ImportModuleError: Unable to import module 'apii'" in (
@@ -51,7 +53,9 @@ def test_a_wrong_handler_path_fails_the_function_as_lambda_would(
 def test_a_missing_environment_variable_fails_the_function_and_dead_letters_the_event(
     start_stack: StartStack, tmp_path: Path
 ) -> None:
-    template = modified_template(tmp_path, "SENDER_EMAIL: !Ref SenderEmail", "SENDER: !Ref SenderEmail")
+    template = modified_template(
+        tmp_path, "SENDER_EMAIL: !Ref SenderEmail", "SENDER: !Ref SenderEmail"
+    )
     runner = start_stack(template)
     order_id = runner.request("POST", "/orders", order_body()).json()["order_id"]
     runner.request("POST", f"/orders/{order_id}/accept")

@@ -145,9 +145,7 @@ def test_every_taggable_resource_carries_project_and_style_tags(
             tags = {
                 t["name"]: t["x-amazon-apigateway-tag-value"] for t in properties["Body"]["tags"]
             }
-        elif resource["Type"] == "AWS::StepFunctions::StateMachine":
-            tags = {t["Key"]: t["Value"] for t in tags}
-        elif isinstance(tags, list):
+        elif resource["Type"] == "AWS::StepFunctions::StateMachine" or isinstance(tags, list):
             tags = {t["Key"]: t["Value"] for t in tags}
         assert tags.get("project") == "orderflow-kit", logical_id
         assert tags.get("style") == stack.style, logical_id

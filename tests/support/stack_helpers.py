@@ -59,3 +59,19 @@ def prepare(runner: LocalRunner) -> LocalRunner:
         region=runner.names.region,
     )
     return runner
+
+
+def place(runner: LocalRunner, **headers: str) -> str:
+    """Place the standard order; its id (asserting the 201)."""
+    response = runner.request("POST", "/orders", order_body(), headers)
+    assert response.status == 201, response.body
+    assert response.json()["status"] == "placed"
+    return str(response.json()["order_id"])
+
+
+def event_types(runner: LocalRunner) -> list[str]:
+    return [e.detail_type for e in runner.bus_events]
+
+
+def status(runner: LocalRunner, order_id: str) -> str:
+    return str(runner.request("GET", f"/orders/{order_id}").json()["status"])
