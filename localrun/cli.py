@@ -178,6 +178,7 @@ def run_transitions(template: Path, parameters: dict[str, str]) -> dict[str, Any
             {
                 "path": r.path,
                 "transitions": len(r.states_entered),
+                "execution_status": r.execution_status,
                 "states_entered": r.states_entered,
                 "events": r.events,
             }
@@ -191,6 +192,7 @@ def render_transitions(result: dict[str, Any]) -> str:
     for path in result["paths"]:
         lines.append(
             f"  {path['path']:<10} {path['transitions']:>2} transitions  "
+            f"({path['execution_status'].lower()})  "
             f"{len(path['events'])} events: {', '.join(path['events'])}"
         )
         lines.append(f"  {'':<10} states: {' > '.join(path['states_entered'])}")

@@ -21,12 +21,14 @@ from moto import mock_aws
 from moto.awslambda.models import LambdaBackend
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import DefaultConfig
+from moto.core.responses import ActionResult, EmptyResult
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.events.models import EventPattern, EventsBackend
 from moto.events.models import Rule as MotoRule
 from moto.events.utils import EventMessageType, EventTemplateParser
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
+from moto.stepfunctions.responses import StepFunctionResponse
 
 from localrun import executions, http
 from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
@@ -184,6 +186,9 @@ class LocalRunner:
             stack.enter_context(
                 mock.patch.object(backend_class, "invoke", runner._lambda_invoke(backend_class))
             )
+        stack.enter_context(
+            mock.patch.object(StepFunctionResponse, "send_task_failure", _send_task_failure)
+        )
         stack.enter_context(mock.patch.object(MotoRule, "send_to_targets", send_to_targets))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
 
@@ -453,6 +458,18 @@ class LocalRunner:
         url = self.names.refs[logical_id]
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
         return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+
+
+def _send_task_failure(response: StepFunctionResponse) -> ActionResult:
+    """SendTaskFailure with its `cause`, which moto 5.2.5's handler drops (a Catch reads it)."""
+    # With execute_state_machine the backend is moto's ASL parser backend, which takes a cause.
+    backend: Any = response.stepfunction_backend
+    backend.send_task_failure(
+        response._get_param("taskToken"),
+        error=response._get_param("error"),
+        cause=response._get_param("cause"),
+    )
+    return EmptyResult()
 
 
 def _target_input(target: dict[str, Any], event: dict[str, Any]) -> Any:

@@ -86,6 +86,7 @@ class PathRun:
     path: str
     states_entered: list[str]
     events: list[str]
+    execution_status: str
 
 
 def run_paths(template: Path, parameters: dict[str, str]) -> list[PathRun]:
