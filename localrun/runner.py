@@ -21,8 +21,8 @@ from moto import mock_aws
 from moto.awslambda.models import LambdaBackend
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import DefaultConfig
-from moto.core.responses import ActionResult, EmptyResult
 from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.core.responses import ActionResult, EmptyResult
 from moto.events.models import EventPattern, EventsBackend
 from moto.events.models import Rule as MotoRule
 from moto.events.utils import EventMessageType, EventTemplateParser

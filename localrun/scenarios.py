@@ -98,9 +98,9 @@ def run_paths(template: Path, parameters: dict[str, str]) -> list[PathRun]:
             drive(runner, order_id, outcome)
             try:
                 entered = executions.states_entered(runner.execution_history(order_id))
+                status = executions.status(runner.names.region, order_id)
             except KeyError:
-                entered = []  # a stack without a state machine
-            runs.append(
-                PathRun(PATHS[outcome], entered, [e.detail_type for e in runner.bus_events])
-            )
+                entered, status = [], "none"  # a stack without a state machine
+            events = [e.detail_type for e in runner.bus_events]
+            runs.append(PathRun(PATHS[outcome], entered, events, status))
     return runs
