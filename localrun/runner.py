@@ -186,9 +186,11 @@ class LocalRunner:
             stack.enter_context(
                 mock.patch.object(backend_class, "invoke", runner._lambda_invoke(backend_class))
             )
-        stack.enter_context(
-            mock.patch.object(StepFunctionResponse, "send_task_failure", _send_task_failure)
-        )
+        for name, handler in [
+            ("send_task_success", _send_task_success),
+            ("send_task_failure", _send_task_failure),
+        ]:
+            stack.enter_context(mock.patch.object(StepFunctionResponse, name, handler))
         stack.enter_context(mock.patch.object(MotoRule, "send_to_targets", send_to_targets))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
 
@@ -460,16 +462,45 @@ class LocalRunner:
         return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
 
 
+def _send_task_success(response: StepFunctionResponse) -> ActionResult:
+    """SendTaskSuccess that returns once the execution has taken the answer (see `_answered`)."""
+    backend: Any = response.stepfunction_backend
+    token = response._get_param("taskToken")
+    with _answered(backend, token):
+        backend.send_task_success(token, response._get_param("output"))
+    return EmptyResult()
+
+
 def _send_task_failure(response: StepFunctionResponse) -> ActionResult:
     """SendTaskFailure with its `cause`, which moto 5.2.5's handler drops (a Catch reads it)."""
     # With execute_state_machine the backend is moto's ASL parser backend, which takes a cause.
     backend: Any = response.stepfunction_backend
-    backend.send_task_failure(
-        response._get_param("taskToken"),
-        error=response._get_param("error"),
-        cause=response._get_param("cause"),
-    )
+    token = response._get_param("taskToken")
+    with _answered(backend, token):
+        backend.send_task_failure(
+            token, error=response._get_param("error"), cause=response._get_param("cause")
+        )
     return EmptyResult()
+
+
+@contextmanager
+def _answered(backend: Any, token: str) -> Iterator[None]:
+    """Wait after a callback until the execution it answers has moved on.
+
+    moto hands the answer to the execution's thread; until that thread records it, the history
+    still ends in `TaskSubmitted`, which `settle()` would take for "waiting, nothing to do".
+    """
+    owner = next(
+        (
+            e.exec_arn
+            for e in backend._get_executions()
+            if e.exec_worker is not None and e.exec_worker.env.callback_pool_manager.get(token)
+        ),
+        None,
+    )
+    yield
+    if owner is not None:
+        executions.wait_until_answered(owner, _EXECUTION_QUIET_SECONDS)
 
 
 def _target_input(target: dict[str, Any], event: dict[str, Any]) -> Any:
