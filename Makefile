@@ -14,7 +14,7 @@ KIT_PACKAGES := costcalc localrun
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
 
-.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-prices demo-compare demo-choreography bench clean
+.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-prices demo-compare demo-choreography demo-orchestration bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -57,7 +57,7 @@ pytest: install checkov-install
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography
+demo: install demo-price demo-prices demo-compare demo-choreography demo-orchestration
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -81,6 +81,12 @@ demo-compare:
 demo-choreography:
 	@echo "== one order through the choreography stack on the local runner =="
 	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
+
+demo-orchestration:
+	@echo "== one order through the orchestration stack on the local runner, with its execution history =="
+	$(BIN)/python -m localrun order --template sam/orchestration/template.yaml --param AcceptanceTimeoutSeconds=600
+	@echo "== the transitions each orchestration path bills (a time-out of 2 s, waited in real time) =="
+	$(BIN)/python -m localrun transitions --template sam/orchestration/template.yaml
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install
