@@ -10,6 +10,7 @@ import pytest
 from stack_helpers import CHOREOGRAPHY, ORCHESTRATION, SENDER, TIMEOUT_SECONDS, StartStack, prepare
 
 from localrun import LocalRunner
+from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 
 @pytest.fixture
@@ -36,4 +37,11 @@ def choreography(start_stack: StartStack) -> LocalRunner:
 
 @pytest.fixture
 def orchestration(start_stack: StartStack) -> LocalRunner:
+    """The orchestration stack with a timeout no slow machine reaches: answers are never late."""
+    return start_stack(ORCHESTRATION, AcceptanceTimeoutSeconds=ANSWERED_TIMEOUT_SECONDS)
+
+
+@pytest.fixture
+def orchestration_timing_out(start_stack: StartStack) -> LocalRunner:
+    """The orchestration stack with the 2-second acceptance timeout, which fires in real time."""
     return start_stack(ORCHESTRATION)

@@ -7,6 +7,7 @@ substitutions; the acceptance time-out is 2 seconds and fires in real time.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import boto3
 from stack_helpers import (
@@ -117,31 +118,39 @@ def test_a_rejected_order_tells_the_customer_why(orchestration: LocalRunner) -> 
 
 
 def test_an_unanswered_order_times_out_after_the_timeout_from_the_input(
-    orchestration: LocalRunner,
+    orchestration_timing_out: LocalRunner,
 ) -> None:
-    order_id = place(orchestration)
-    assert status(orchestration, order_id) == "placed"
+    order_id = place(orchestration_timing_out)
+    orchestration_timing_out.wait_for_executions(TIMEOUT_SECONDS + 30)
 
-    orchestration.wait_for_executions(TIMEOUT_SECONDS + 30)
-
-    assert event_types(orchestration) == [
+    assert event_types(orchestration_timing_out) == [
         "order_placed",
         "restaurant_notified",
         "order_timed_out",
         "user_notified",
     ]
-    assert orchestration.bus_events[2].detail["timeout_seconds"] == TIMEOUT_SECONDS
-    assert status(orchestration, order_id) == "timed_out"
-    assert _subjects(orchestration) == [f"New order {order_id}", f"Order {order_id} withdrawn"]
-    assert json.loads(orchestration.notifications()[1].message) == {
+    assert orchestration_timing_out.bus_events[2].detail["timeout_seconds"] == TIMEOUT_SECONDS
+    assert status(orchestration_timing_out, order_id) == "timed_out"
+    assert _subjects(orchestration_timing_out) == [
+        f"New order {order_id}",
+        f"Order {order_id} withdrawn",
+    ]
+    assert json.loads(orchestration_timing_out.notifications()[1].message) == {
         "kind": "order_withdrawn",
         "order_id": order_id,
         "reason": "order_timed_out",
     }
-    [email] = orchestration.emails()
+    [email] = orchestration_timing_out.emails()
     assert email.subject == f"Your order {order_id} timed out"
-    history = orchestration.execution_history(order_id)
-    assert "TaskTimedOut" in [e.type for e in history]
+    history = orchestration_timing_out.execution_history(order_id)
+    started, timed_out = (
+        datetime.fromisoformat(
+            next(e.time for e in history if (e.state, e.type) == ("AwaitRestaurant", kind))
+        )
+        for kind in ("TaskStarted", "TaskTimedOut")
+    )
+    # the timeout from the input: never earlier than 2 s after the wait began
+    assert (timed_out - started).total_seconds() >= TIMEOUT_SECONDS
 
 
 def test_a_cancelled_order_is_withdrawn_from_the_restaurant_and_never_times_out(
@@ -159,40 +168,40 @@ def test_a_cancelled_order_is_withdrawn_from_the_restaurant_and_never_times_out(
 
 
 def test_callbacks_after_the_timeout_are_409s_and_change_nothing(
-    orchestration: LocalRunner,
+    orchestration_timing_out: LocalRunner,
 ) -> None:
-    order_id = place(orchestration)
-    orchestration.wait_for_executions(TIMEOUT_SECONDS + 30)
-    events_before = len(orchestration.bus_events)
+    order_id = place(orchestration_timing_out)
+    orchestration_timing_out.wait_for_executions(TIMEOUT_SECONDS + 30)
+    events_before = len(orchestration_timing_out.bus_events)
 
     for action, body in [("accept", None), ("reject", {"reason": "late"}), ("cancel", None)]:
-        late = orchestration.request("POST", f"/orders/{order_id}/{action}", body)
+        late = orchestration_timing_out.request("POST", f"/orders/{order_id}/{action}", body)
         assert late.status == 409, late.body
         assert late.json()["status"] == "timed_out"
         assert "'timed_out'" in late.json()["message"]
-    complete = orchestration.request("POST", f"/orders/{order_id}/complete")
+    complete = orchestration_timing_out.request("POST", f"/orders/{order_id}/complete")
     assert (complete.status, complete.json()["status"]) == (409, "timed_out")
-    assert len(orchestration.bus_events) == events_before
-    assert _execution_status(orchestration, order_id) == "SUCCEEDED"
+    assert len(orchestration_timing_out.bus_events) == events_before
+    assert _execution_status(orchestration_timing_out, order_id) == "SUCCEEDED"
 
 
 def test_a_callback_that_reaches_a_closed_task_is_a_409_not_a_crash(
-    orchestration: LocalRunner,
+    orchestration_timing_out: LocalRunner,
 ) -> None:
     """The moment between the time-out firing and the machine recording it, made to last."""
-    order_id = place(orchestration)
-    token = _item(orchestration, order_id)["acceptance_token"]["S"]
-    orchestration.wait_for_executions(TIMEOUT_SECONDS + 30)
+    order_id = place(orchestration_timing_out)
+    token = _item(orchestration_timing_out, order_id)["acceptance_token"]["S"]
+    orchestration_timing_out.wait_for_executions(TIMEOUT_SECONDS + 30)
     dynamodb = boto3.client("dynamodb", region_name="us-east-1")
     dynamodb.update_item(
-        TableName=orchestration.deployment.outputs["OrdersTableName"],
+        TableName=orchestration_timing_out.deployment.outputs["OrdersTableName"],
         Key={"order_id": {"S": order_id}},
         UpdateExpression="SET #s = :placed, acceptance_token = :token",
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":placed": {"S": "placed"}, ":token": {"S": token}},
     )
 
-    late = orchestration.request("POST", f"/orders/{order_id}/accept")
+    late = orchestration_timing_out.request("POST", f"/orders/{order_id}/accept")
 
     assert late.status == 409, late.body
     assert late.json() == {

@@ -13,7 +13,9 @@ def test_the_unmodified_copy_reaches_the_restaurant(
     start_stack: StartStack, tmp_path: Path
 ) -> None:
     same = "OrdersTable: !Ref OrdersTable"
-    runner = start_stack(modified_template(tmp_path, same, same, ORCHESTRATION))
+    runner = start_stack(
+        modified_template(tmp_path, same, same, ORCHESTRATION), AcceptanceTimeoutSeconds="600"
+    )
     order_id = runner.request("POST", "/orders", order_body()).json()["order_id"]
     assert event_types(runner) == ["order_placed", "restaurant_notified"]
     assert runner.request("GET", f"/orders/{order_id}").status == 200
@@ -28,7 +30,7 @@ def test_a_substitution_naming_the_wrong_table_fails_the_execution(
         "OrdersTable: !Ref RestaurantsTable",
         ORCHESTRATION,
     )
-    runner = start_stack(template)
+    runner = start_stack(template, AcceptanceTimeoutSeconds="600")
     order_id = runner.request("POST", "/orders", order_body()).json()["order_id"]
 
     history = runner.execution_history(order_id)
@@ -49,7 +51,7 @@ def test_a_substitution_naming_the_wrong_function_fails_the_execution(
         "AwaitRestaurantFunctionArn: !GetAtt ApiFunction.Arn",
         ORCHESTRATION,
     )
-    runner = start_stack(template)
+    runner = start_stack(template, AcceptanceTimeoutSeconds="600")
     order_id = runner.request("POST", "/orders", order_body()).json()["order_id"]
 
     history = runner.execution_history(order_id)
