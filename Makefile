@@ -18,7 +18,7 @@ FUNCTIONS := functions
 PULUMI_BLOCKS := pulumi/orderflow_infra
 PULUMI_PROGRAMS := $(wildcard pulumi/*/__main__.py)
 
-.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-choreography demo-estimate bench clean
+.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-report demo-estimate bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -76,7 +76,7 @@ pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography demo-report demo-estimate
+demo: install demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-report demo-estimate
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -100,6 +100,12 @@ demo-compare:
 demo-choreography:
 	@echo "== one order through the choreography stack on the local runner =="
 	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
+
+demo-orchestration:
+	@echo "== one order through the orchestration stack on the local runner, with its execution history =="
+	$(BIN)/python -m localrun order --template sam/orchestration/template.yaml --param AcceptanceTimeoutSeconds=600
+	@echo "== the transitions each orchestration path bills (a time-out of 2 s, waited in real time) =="
+	$(BIN)/python -m localrun transitions --template sam/orchestration/template.yaml
 
 demo-report: install browser
 	@echo "== costcalc report: the decision report for the default volume, and how it looks =="
