@@ -16,24 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pulumi
 import pulumi_aws as aws
 
-from orderflow_infra import events, storage
+from orderflow_infra import events, orders, storage
 from orderflow_infra.deployment import Deployment, OrderSettings
-from orderflow_infra.functions import (
-    AsyncInvocation,
-    FunctionDefaults,
-    FunctionSpec,
-    StackFunction,
-    lambda_function,
-)
-from orderflow_infra.http_api import Route, Throttling, http_api
+from orderflow_infra.functions import AsyncInvocation, FunctionSpec, StackFunction, lambda_function
 from orderflow_infra.iam import Allow, service_role
 
 ORDER_SOURCE = "orderflow.orders"
-ACCESS_LOG_FORMAT = (
-    '{"requestId":"$context.requestId","routeKey":"$context.routeKey",'
-    '"status":"$context.status","latency":"$context.responseLatency",'
-    '"integrationError":"$context.integrationErrorMessage"}'
-)
 
 
 def order_events(*names: str) -> dict[str, list[str]]:
@@ -45,24 +33,12 @@ deployment = Deployment.current(style="choreography")
 settings = OrderSettings.load(pulumi.Config())
 
 # ---------------------------------------------------------------- state and outbox
-orders_table = storage.table(
-    deployment, "orders-table", key="order_id", stream_view_type="NEW_AND_OLD_IMAGES"
-)
-restaurants_table = storage.table(deployment, "restaurants-table", key="restaurant_id")
-idempotency_table = storage.table(
-    deployment, "idempotency-table", key="id", ttl_attribute="expiration"
-)
-orders_bus = events.bus(deployment, "orders-bus", "orders")
+state = orders.order_state(deployment, orders_stream="NEW_AND_OLD_IMAGES")
+orders_table, orders_bus = state.orders_table, state.bus
 outbox_failures = storage.parking_queue(deployment, "outbox-failures-queue")
 function_dlq = storage.parking_queue(deployment, "function-dead-letter-queue")
 
-defaults = FunctionDefaults(
-    environment={
-        "POWERTOOLS_SERVICE_NAME": "orders",
-        "POWERTOOLS_METRICS_NAMESPACE": "Orderflow",
-        "ORDERS_TABLE": orders_table.name,
-    }
-)
+defaults = state.function_defaults
 asynchronous = AsyncInvocation(dead_letter_queue=function_dlq)
 
 
@@ -108,55 +84,17 @@ aws.lambda_.EventSourceMapping(
 )
 
 # ---------------------------------------------------------------- the HTTP API
-orders_api_logs = storage.log_group(deployment, "orders-api-logs")
-api = lambda_function(
+orders_api = orders.orders_api(
     deployment,
-    defaults,
-    FunctionSpec(
-        name="api",
-        handler="api.handler",
-        description=(
-            "The orders HTTP API - place, read, cancel, accept, reject and complete orders."
-        ),
-        environment={
-            "RESTAURANTS_TABLE": restaurants_table.name,
-            "IDEMPOTENCY_TABLE": idempotency_table.name,
-        },
-        statements=[
-            Allow(
-                ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-                [orders_table.arn],
-                sid="OrdersOutbox",
-            ),
-            Allow(["dynamodb:GetItem"], [restaurants_table.arn], sid="RestaurantRegistry"),
-            Allow(
-                [
-                    "dynamodb:GetItem",
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:DeleteItem",
-                ],
-                [idempotency_table.arn],
-                sid="IdempotencyRecords",
-            ),
-        ],
-    ),
-)
-orders_api = http_api(
-    deployment,
-    "orders-api",
-    handler=api,
-    routes=[
-        Route("PlaceOrder", "POST", "/orders"),
-        Route("GetOrder", "GET", "/orders/{order_id}"),
-        Route("CancelOrder", "POST", "/orders/{order_id}/cancel"),
-        Route("AcceptOrder", "POST", "/orders/{order_id}/accept"),
-        Route("RejectOrder", "POST", "/orders/{order_id}/reject"),
-        Route("CompleteOrder", "POST", "/orders/{order_id}/complete"),
+    state,
+    environment={},
+    statements=[
+        Allow(
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            [orders_table.arn],
+            sid="OrdersOutbox",
+        )
     ],
-    access_log_group=orders_api_logs,
-    access_log_format=ACCESS_LOG_FORMAT,
-    throttling=Throttling(burst_limit=100, rate_limit=50),
 )
 
 # ---------------------------------------------------------------- the choreography
@@ -257,8 +195,4 @@ reacting_function(
 )
 
 # Named as the SAM template's outputs, so scripts read either stack the same way.
-pulumi.export("ApiUrl", orders_api.api_endpoint)
-pulumi.export("OrdersBusName", orders_bus.name)
-pulumi.export("RestaurantsTableName", restaurants_table.name)
-pulumi.export("RestaurantTopicArn", restaurant_topic.arn)
-pulumi.export("OrdersTableName", orders_table.name)
+orders.export_outputs(state, orders_api, restaurant_topic)
