@@ -72,6 +72,7 @@ class StackPair:
 
 STACKS = {
     "choreography": StackPair(ROOT / "sam/choreography/template.yaml", "orders-choreography"),
+    "orchestration": StackPair(ROOT / "sam/orchestration/template.yaml", "orders-orchestration"),
 }
 # Small stacks that exercise parts of the model no deployed stack uses yet (a state machine).
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
