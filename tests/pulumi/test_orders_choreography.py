@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
 
-import pytest
 from pulumi_program import ProgramRun, run_program
 
 PROJECT = "orders-choreography"
@@ -19,17 +17,11 @@ FUNCTION_NAMES = {
     "order-timeout-function",
     "customer-notifier-function",
 }
-TAGS = {"project": "orderflow-kit", "style": "choreography"}
 
 
 @cache
 def dev() -> ProgramRun:
     return run_program(PROJECT)
-
-
-def statements(run: ProgramRun, role: str) -> list[dict[str, Any]]:
-    policy = run.named(f"{role}-policy").inputs["policy"]
-    return list(json.loads(policy)["Statement"])
 
 
 def test_the_stack_exports_the_sam_stack_outputs_under_the_same_names() -> None:
@@ -83,7 +75,7 @@ def test_a_memory_size_override_changes_that_function_only() -> None:
 
 def test_every_function_statement_names_its_resources_rather_than_allowing_all() -> None:
     for function in FUNCTION_NAMES:
-        for statement in statements(dev(), f"{function}-role"):
+        for statement in dev().statements(f"{function}-role"):
             resources = statement["Resource"]
             for resource in resources if isinstance(resources, list) else [resources]:
                 assert resource.startswith("arn:aws:"), (function, statement)
@@ -93,7 +85,7 @@ def test_only_the_timer_may_pass_the_scheduler_role_and_only_to_the_scheduler() 
     passing = [
         (function, s)
         for function in FUNCTION_NAMES
-        for s in statements(dev(), f"{function}-role")
+        for s in dev().statements(f"{function}-role")
         if "iam:PassRole" in s["Action"]
     ]
 
@@ -121,54 +113,3 @@ def test_each_rule_dead_letter_queue_accepts_messages_from_its_own_rule_only() -
             "maximumRetryAttempts": 8,
             "maximumEventAgeInSeconds": 3600,
         }
-
-
-def test_each_api_route_may_invoke_the_api_function_through_its_own_method_and_path() -> None:
-    routes = {r.inputs["routeKey"] for r in dev().of_type("aws:apigatewayv2/route:Route")}
-    sources = {
-        p.inputs["sourceArn"]
-        for p in dev().of_type("aws:lambda/permission:Permission")
-        if p.inputs["principal"] == "apigateway.amazonaws.com"
-    }
-
-    assert routes == {
-        "POST /orders",
-        "GET /orders/{order_id}",
-        "POST /orders/{order_id}/cancel",
-        "POST /orders/{order_id}/accept",
-        "POST /orders/{order_id}/reject",
-        "POST /orders/{order_id}/complete",
-    }
-    prefix = "arn:aws:execute-api:us-east-1:123456789012:orders-api-id/*/"
-    assert sources == {
-        prefix + path
-        for path in (
-            "POST/orders",
-            "GET/orders/*",
-            "POST/orders/*/cancel",
-            "POST/orders/*/accept",
-            "POST/orders/*/reject",
-            "POST/orders/*/complete",
-        )
-    }
-
-
-@pytest.mark.parametrize(
-    "token",
-    [
-        "aws:dynamodb/table:Table",
-        "aws:sqs/queue:Queue",
-        "aws:sns/topic:Topic",
-        FUNCTION,
-        "aws:iam/role:Role",
-        "aws:cloudwatch/eventBus:EventBus",
-        "aws:scheduler/scheduleGroup:ScheduleGroup",
-        "aws:apigatewayv2/api:Api",
-        "aws:apigatewayv2/stage:Stage",
-    ],
-)
-def test_every_resource_of_a_tagged_kind_carries_the_project_and_style_tags(token: str) -> None:
-    resources = dev().of_type(token)
-
-    assert resources
-    assert {r.name: r.inputs.get("tags") for r in resources} == {r.name: TAGS for r in resources}

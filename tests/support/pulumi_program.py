@@ -52,6 +52,10 @@ class ProgramRun:
         assert len(matches) == 1, f"{len(matches)} resources named {name!r}"
         return matches[0]
 
+    def statements(self, role: str) -> list[dict[str, Any]]:
+        """The statements of the inline policy of the role named `role`."""
+        return list(json.loads(self.named(f"{role}-policy").inputs["policy"])["Statement"])
+
 
 class FakeAws(pulumi.runtime.Mocks):
     """Answers registrations and the provider's account/region look-ups like one AWS account."""
