@@ -139,25 +139,32 @@ def test_every_sam_stack_has_a_pulumi_twin_under_test() -> None:
 
 # ---------------------------------------------------------------- drift in one variant fails
 CHOREOGRAPHY = STACKS["choreography"]
+ORCHESTRATION = STACKS["orchestration"]
 
 
-def drifted_pulumi_project(tmp_path: Path, old: str, new: str) -> Path:
-    """A copy of pulumi/ whose choreography program has `old` replaced by `new`."""
+def drifted_pulumi_project(
+    tmp_path: Path, old: str, new: str, pair: StackPair = CHOREOGRAPHY
+) -> Path:
+    """A copy of pulumi/ whose `pair` program has `old` replaced by `new`."""
     copy = tmp_path / "pulumi"
     shutil.copytree(PULUMI_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "venv"))
-    program = copy / CHOREOGRAPHY.project / "__main__.py"
+    (tmp_path / "statemachine").symlink_to(ROOT / "statemachine")  # the definitions it reads
+    program = copy / pair.project / "__main__.py"
     text = program.read_text()
     assert old in text, f"{old!r} is not in the program any more; update the drift test"
     program.write_text(text.replace(old, new))
     return copy
 
 
-def drifted_sam_template(tmp_path: Path, old: str, new: str) -> Path:
-    """A copy of the choreography template (beside a link to functions/) with `old` -> `new`."""
-    (tmp_path / "functions").symlink_to(ROOT / "functions")
-    copy = tmp_path / "sam/choreography/template.yaml"
+def drifted_sam_template(
+    tmp_path: Path, old: str, new: str, pair: StackPair = CHOREOGRAPHY
+) -> Path:
+    """A copy of `pair`'s template (beside links to functions/, statemachine/), `old` -> `new`."""
+    for shared in ("functions", "statemachine"):
+        (tmp_path / shared).symlink_to(ROOT / shared)
+    copy = tmp_path / "sam" / pair.template.parent.name / "template.yaml"
     copy.parent.mkdir(parents=True)
-    text = CHOREOGRAPHY.template.read_text()
+    text = pair.template.read_text()
     assert old in text, f"{old!r} is not in the template any more; update the drift test"
     copy.write_text(text.replace(old, new))
     return copy
@@ -226,3 +233,53 @@ def test_a_substitution_changed_in_the_pulumi_program_only_fails_the_parity_test
     assert list(differences(sam, pulumi)) == ["state_machines: timer-state-machine"]
     entries = pulumi["state_machines"]["timer-state-machine"]["definition"]["States"]["Publish"]
     assert entries["Parameters"]["Entries"][0]["EventBusName"].startswith("arn:aws:events:")
+
+
+def test_an_action_dropped_from_the_state_machine_role_in_the_pulumi_program_only_fails(
+    tmp_path: Path,
+) -> None:
+    copy = drifted_pulumi_project(
+        tmp_path,
+        '["dynamodb:PutItem", "dynamodb:UpdateItem"],',
+        '["dynamodb:PutItem"],',
+        ORCHESTRATION,
+    )
+    sam, _ = models("orchestration")
+    pulumi = from_pulumi(run_program(ORCHESTRATION.project, pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == ["iam: state machine orders-state-machine"]
+
+
+def test_a_substitution_changed_in_the_orchestration_program_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    copy = drifted_pulumi_project(
+        tmp_path,
+        '"EventBusName": orders_bus.name,',
+        '"EventBusName": orders_bus.arn,',
+        ORCHESTRATION,
+    )
+    sam, _ = models("orchestration")
+    pulumi = from_pulumi(run_program(ORCHESTRATION.project, pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == ["state_machines: orders-state-machine"]
+
+
+def test_a_substitution_changed_in_the_orchestration_template_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    template = drifted_sam_template(
+        tmp_path,
+        "OrdersTable: !Ref OrdersTable",
+        "OrdersTable: !Ref RestaurantsTable",
+        ORCHESTRATION,
+    )
+    _, pulumi = models("orchestration")
+    sam = from_sam(
+        template,
+        sam_parameters(ORCHESTRATION),
+        Account(),
+        stack_name=f"{ORCHESTRATION.project}-dev",
+    )
+
+    assert list(differences(sam, pulumi)) == ["state_machines: orders-state-machine"]
