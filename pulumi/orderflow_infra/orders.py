@@ -81,8 +81,8 @@ def orders_api(
     deployment: Deployment,
     state: OrderState,
     *,
-    environment: Mapping[str, pulumi.Input[str]],
     statements: Sequence[Allow],
+    environment: Mapping[str, pulumi.Input[str]] | None = None,
 ) -> OrdersApi:
     """The API function (style's `environment` and `statements` first) behind the HTTP API."""
     handler = lambda_function(
@@ -97,7 +97,7 @@ def orders_api(
             environment={
                 "RESTAURANTS_TABLE": state.restaurants_table.name,
                 "IDEMPOTENCY_TABLE": state.idempotency_table.name,
-                **environment,
+                **(environment or {}),
             },
             statements=[
                 *statements,

@@ -87,7 +87,6 @@ aws.lambda_.EventSourceMapping(
 orders_api = orders.orders_api(
     deployment,
     state,
-    environment={},
     statements=[
         Allow(
             ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],

@@ -235,34 +235,31 @@ def test_a_substitution_changed_in_the_pulumi_program_only_fails_the_parity_test
     assert entries["Parameters"]["Entries"][0]["EventBusName"].startswith("arn:aws:events:")
 
 
-def test_an_action_dropped_from_the_state_machine_role_in_the_pulumi_program_only_fails(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("old", "new", "differing"),
+    [
+        pytest.param(
+            '["dynamodb:PutItem", "dynamodb:UpdateItem"],',
+            '["dynamodb:PutItem"],',
+            "iam: state machine orders-state-machine",
+            id="an-action-dropped-from-the-state-machine-role",
+        ),
+        pytest.param(
+            '"EventBusName": orders_bus.name,',
+            '"EventBusName": orders_bus.arn,',
+            "state_machines: orders-state-machine",
+            id="the-bus-arn-substituted-for-its-name",
+        ),
+    ],
+)
+def test_a_state_machine_drift_in_the_orchestration_program_only_fails_the_parity_test(
+    tmp_path: Path, old: str, new: str, differing: str
 ) -> None:
-    copy = drifted_pulumi_project(
-        tmp_path,
-        '["dynamodb:PutItem", "dynamodb:UpdateItem"],',
-        '["dynamodb:PutItem"],',
-        ORCHESTRATION,
-    )
+    copy = drifted_pulumi_project(tmp_path, old, new, ORCHESTRATION)
     sam, _ = models("orchestration")
     pulumi = from_pulumi(run_program(ORCHESTRATION.project, pulumi_dir=copy))
 
-    assert list(differences(sam, pulumi)) == ["iam: state machine orders-state-machine"]
-
-
-def test_a_substitution_changed_in_the_orchestration_program_only_fails_the_parity_test(
-    tmp_path: Path,
-) -> None:
-    copy = drifted_pulumi_project(
-        tmp_path,
-        '"EventBusName": orders_bus.name,',
-        '"EventBusName": orders_bus.arn,',
-        ORCHESTRATION,
-    )
-    sam, _ = models("orchestration")
-    pulumi = from_pulumi(run_program(ORCHESTRATION.project, pulumi_dir=copy))
-
-    assert list(differences(sam, pulumi)) == ["state_machines: orders-state-machine"]
+    assert list(differences(sam, pulumi)) == [differing]
 
 
 def test_a_substitution_changed_in_the_orchestration_template_only_fails_the_parity_test(
