@@ -15,8 +15,12 @@ KIT_PACKAGES := costcalc localrun
 FUNCTIONS := functions
 # The cookiecutter template's extension: loaded by cookiecutter from the template's folder.
 GENERATOR := templates/order-system
+# Pulumi projects: their shared building blocks, then each program on its own (every program
+# is a `__main__` module, so one mypy run per project; the cache makes the later runs quick).
+PULUMI_BLOCKS := pulumi/orderflow_infra
+PULUMI_PROGRAMS := $(wildcard pulumi/*/__main__.py)
 
-.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-choreography demo-generate demo-report demo-estimate bench clean
+.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-generate demo-report demo-estimate bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -54,6 +58,11 @@ typecheck: install
 	$(BIN)/mypy $(KIT_PACKAGES)
 	MYPYPATH=$(FUNCTIONS) $(BIN)/mypy --explicit-package-bases $(FUNCTIONS)
 	MYPYPATH=$(GENERATOR) $(BIN)/mypy $(GENERATOR)/orderflow_generator $(GENERATOR)/local_extensions.py
+	MYPYPATH=pulumi $(BIN)/mypy $(PULUMI_BLOCKS)
+	@for program in $(PULUMI_PROGRAMS); do \
+		echo "MYPYPATH=pulumi $(BIN)/mypy $$program"; \
+		MYPYPATH=pulumi $(BIN)/mypy $$program || exit 1; \
+	done
 
 # The report's browser test drives Debian's chromium through Playwright (never a downloaded
 # browser build). Installed only when missing; CI runs as root on a possibly fresh machine.
@@ -70,7 +79,7 @@ pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography demo-generate demo-report demo-estimate
+demo: install demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-generate demo-estimate demo-report
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -94,6 +103,12 @@ demo-compare:
 demo-choreography:
 	@echo "== one order through the choreography stack on the local runner =="
 	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
+
+demo-orchestration:
+	@echo "== one order through the orchestration stack on the local runner, with its execution history =="
+	$(BIN)/python -m localrun order --template sam/orchestration/template.yaml --param AcceptanceTimeoutSeconds=600
+	@echo "== the transitions each orchestration path bills (a time-out of 2 s, waited in real time) =="
+	$(BIN)/python -m localrun transitions --template sam/orchestration/template.yaml
 
 # Each style the generator builds today, with the SAM template its projects deploy from.
 BUILT_STYLES = $(BIN)/python -c 'import yaml; m = yaml.safe_load(open("$(GENERATOR)/manifest.yaml")); [print(s, m["sam_templates"][s]) for s in m["built"]["style"]]'
