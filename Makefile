@@ -13,8 +13,14 @@ export MPLBACKEND ?= Agg
 KIT_PACKAGES := costcalc localrun
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
+# The cookiecutter template's extension: loaded by cookiecutter from the template's folder.
+GENERATOR := templates/order-system
+# Pulumi projects: their shared building blocks, then each program on its own (every program
+# is a `__main__` module, so one mypy run per project; the cache makes the later runs quick).
+PULUMI_BLOCKS := pulumi/orderflow_infra
+PULUMI_PROGRAMS := $(wildcard pulumi/*/__main__.py)
 
-.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-choreography demo-promo demo-estimate bench clean
+.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-generate demo-report demo-estimate bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -51,6 +57,12 @@ format: install
 typecheck: install
 	$(BIN)/mypy $(KIT_PACKAGES)
 	MYPYPATH=$(FUNCTIONS) $(BIN)/mypy --explicit-package-bases $(FUNCTIONS)
+	MYPYPATH=$(GENERATOR) $(BIN)/mypy $(GENERATOR)/orderflow_generator $(GENERATOR)/local_extensions.py
+	MYPYPATH=pulumi $(BIN)/mypy $(PULUMI_BLOCKS)
+	@for program in $(PULUMI_PROGRAMS); do \
+		echo "MYPYPATH=pulumi $(BIN)/mypy $$program"; \
+		MYPYPATH=pulumi $(BIN)/mypy $$program || exit 1; \
+	done
 
 # The report's browser test drives Debian's chromium through Playwright (never a downloaded
 # browser build). Installed only when missing; CI runs as root on a possibly fresh machine.
@@ -67,7 +79,7 @@ pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography demo-promo demo-report demo-estimate
+demo: install demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-generate demo-estimate demo-report
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -92,9 +104,27 @@ demo-choreography:
 	@echo "== one order through the choreography stack on the local runner =="
 	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
 
+demo-orchestration:
+	@echo "== one order through the orchestration stack on the local runner, with its execution history =="
+	$(BIN)/python -m localrun order --template sam/orchestration/template.yaml --param AcceptanceTimeoutSeconds=600
+	@echo "== the transitions each orchestration path bills (a time-out of 2 s, waited in real time) =="
+	$(BIN)/python -m localrun transitions --template sam/orchestration/template.yaml
+
 demo-promo:
 	@echo "== the promo stack beside the orders stack: the demo order's code, and its timeline via GET /orders/{id} =="
 	$(BIN)/python -m localrun order --template sam/choreography/template.yaml --promo sam/promo/template.yaml
+
+# Each style the generator builds today, with the SAM template its projects deploy from.
+BUILT_STYLES = $(BIN)/python -c 'import yaml; m = yaml.safe_load(open("$(GENERATOR)/manifest.yaml")); [print(s, m["sam_templates"][s]) for s in m["built"]["style"]]'
+
+demo-generate:
+	@echo "== a project generated per style (cookiecutter, hooks off), an order through each on its own runner =="
+	@out=$$(mktemp -d) && $(BUILT_STYLES) | while read -r style template; do \
+	  $(BIN)/cookiecutter --no-input --accept-hooks no $(GENERATOR) -o $$out project_name="demo $$style" style=$$style || exit 1; \
+	  project=$$out/demo-$$style; \
+	  echo "generated $$project: $$(find $$project -type f | wc -l) files"; \
+	  (cd $$project && $(CURDIR)/$(BIN)/python -m localrun order --template $$template) || exit 1; \
+	done && rm -rf $$out
 
 demo-report: install browser
 	@echo "== costcalc report: the decision report for the default volume, and how it looks =="

@@ -68,7 +68,8 @@ from costcalc.errors import UsageError
 PROFILE_DIR = Path(__file__).parent / "data" / "profiles"
 SCHEMA_VERSION = 1
 PATHS = ("accepted", "rejected", "timed_out", "cancelled")
-TRIGGERS = ("api", "rule", "stream", "schedule", "sns")
+# `task`: invoked by a Step Functions task (lambda:invoke), billed like any invocation.
+TRIGGERS = ("api", "rule", "stream", "schedule", "sns", "task")
 READ_MODES = ("eventual", "strong")
 MACHINE_TYPES = ("standard", "express")
 

@@ -1,7 +1,8 @@
 """The orders HTTP API (API Gateway HTTP API, payload format 2.0), shared by both styles.
 
-Every route writes through the outbox store, so publishing the resulting event is the outbox's
-job and never this handler's. `POST /orders` is idempotent per caller and Idempotency-Key.
+Every change goes through the deployment's order flow (`orders.flow`): the outbox table in the
+choreography style, the order's Step Functions execution in the orchestration style. Publishing
+events is never this handler's job. `POST /orders` is idempotent per caller and Idempotency-Key.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders import identity
 from orders.events import EventType, utcnow
+from orders.flow import FlowNotWaitingError, flow_from_environment
 from orders.model import (
     Action,
     LineItem,
@@ -52,6 +54,7 @@ app = APIGatewayHttpResolver()
 
 _dynamodb = boto3.client("dynamodb")
 store = OrderStore(_dynamodb, os.environ["ORDERS_TABLE"])
+flow = flow_from_environment(store)
 restaurants = RestaurantRegistry(_dynamodb, os.environ["RESTAURANTS_TABLE"])
 idempotency = IdempotencyConfig(
     # Keyed by caller and key, so two callers never share an answer.
@@ -90,9 +93,14 @@ def _unauthenticated(error: identity.NotAuthenticatedError) -> Response[Any]:
     return _error(401, str(error))
 
 
+def _not_waiting(error: FlowNotWaitingError) -> Response[Any]:
+    return _json(409, {"message": str(error), "status": error.current.value})
+
+
 app.exception_handler(BadRequestError)(_bad_request)
 app.exception_handler(identity.ForbiddenError)(_forbidden)
 app.exception_handler(identity.NotAuthenticatedError)(_unauthenticated)
+app.exception_handler(FlowNotWaitingError)(_not_waiting)
 app.exception_handler(OrderNotFoundError)(_not_found)
 app.exception_handler(TransitionNotAllowedError)(_conflict)
 
@@ -148,9 +156,10 @@ def place_order(command: dict[str, Any]) -> dict[str, Any]:
         order, EventType.ORDER_PLACED, now, items=describe_items(items), total=str(order.total)
     )
     try:
-        store.place(order, detail)
+        flow.place(order, detail)
     except OrderExistsError:
-        existing = store.get(order.order_id)
+        # Placed before: in orchestration its execution may not have stored it yet.
+        existing = store.find(order.order_id) or order
         return {"order_id": existing.order_id, "status": existing.status.value}
     metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1)
     return {"order_id": order.order_id, "status": order.status.value}
@@ -221,7 +230,7 @@ def _act(order_id: str, action: Action, **fields: Any) -> Response[Any]:
     else:
         identity.require_restaurant_of(_caller(), order)
     step = transition(order_id, order.status, action)
-    updated = store.apply(order, step, event_for(order, step.event, utcnow(), **fields))
+    updated = flow.act(order, step, event_for(order, step.event, utcnow(), **fields))
     metrics.add_metric(
         name=f"Orders{step.target.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1
     )

@@ -7,7 +7,6 @@ the `restaurant_id` message attribute, so each restaurant receives only its own 
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -17,8 +16,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
 from orders.events import EventType, utcnow
-from orders.model import describe_items, event_for
+from orders.model import event_for
 from orders.redaction import redacting_logger
+from orders.restaurant_messages import send, send_new_order
 from orders.store import OrderStore
 
 logger = redacting_logger()
@@ -27,19 +27,6 @@ tracer = Tracer()
 TOPIC_ARN = os.environ["RESTAURANT_TOPIC_ARN"]
 store = OrderStore(boto3.client("dynamodb"), os.environ["ORDERS_TABLE"])
 _sns = boto3.client("sns")
-SUBJECTS = {"new_order": "New order {order_id}", "order_withdrawn": "Order {order_id} withdrawn"}
-
-
-def _send(restaurant_id: str, kind: str, message: dict[str, Any]) -> None:
-    _sns.publish(
-        TopicArn=TOPIC_ARN,
-        Subject=SUBJECTS[kind].format(order_id=message["order_id"]),
-        Message=json.dumps({"kind": kind, **message}),
-        MessageAttributes={
-            "restaurant_id": {"DataType": "String", "StringValue": restaurant_id},
-            "kind": {"DataType": "String", "StringValue": kind},
-        },
-    )
 
 
 @logger.inject_lambda_context
@@ -48,7 +35,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
     event_type, detail = read_event(event)
     order = store.get(detail.order_id)
     if event_type is not EventType.ORDER_PLACED:
-        _send(
+        send(
+            _sns,
+            TOPIC_ARN,
             order.restaurant_id,
             "order_withdrawn",
             {"order_id": order.order_id, "reason": event_type.value},
@@ -57,14 +46,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
     if store.has_event(order.order_id, EventType.RESTAURANT_NOTIFIED):
         logger.info("restaurant already notified; duplicate delivery ignored")
         return
-    _send(
-        order.restaurant_id,
-        "new_order",
-        {
-            "order_id": order.order_id,
-            "items": describe_items(order.items),
-            "total": str(order.total),
-            "delivery_note": order.delivery_note,
-        },
-    )
+    send_new_order(_sns, TOPIC_ARN, order)
     store.record(order, event_for(order, EventType.RESTAURANT_NOTIFIED, utcnow()))

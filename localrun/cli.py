@@ -13,28 +13,24 @@ from typing import Any
 
 import boto3
 
-from localrun.http import customer, restaurant_staff
-from localrun.promo import deploy_promo, promo_codes
-from localrun.restaurants import Restaurant, RestaurantFileError, load_restaurants, seed_restaurants
-from localrun.runner import LocalRunner
+from localrun import executions
+from localrun.promo import promo_codes
+from localrun.restaurants import RestaurantFileError, load_restaurants, seed_restaurants
+from localrun.scenarios import (
+    ANSWERED_TIMEOUT_SECONDS,
+    CUSTOMER_CALLER,
+    OUTCOMES,
+    ScenarioError,
+    demo_stack,
+    drive,
+    parameters_for,
+    place_demo_order,
+    run_paths,
+)
 from localrun.template import TemplateError
 
 DEFAULT_TEMPLATE = Path("sam/choreography/template.yaml")
-DEMO_RESTAURANT = Restaurant("demo-pizzeria", "Demo Pizzeria", "kitchen@demo-pizzeria.example")
 DEMO_PARAMETERS = {"SenderEmail": "orders@orderflow.example", "AcceptanceTimeoutSeconds": "2"}
-DEMO_ORDER = {
-    "restaurant_id": DEMO_RESTAURANT.restaurant_id,
-    "customer_email": "customer@orderflow.example",
-    "items": [
-        {"name": "margherita", "quantity": 2, "unit_price": 9.5},
-        {"name": "tiramisu", "quantity": 1, "unit_price": 4.5},
-    ],
-    "delivery_note": "ring twice",
-}
-OUTCOMES = ("complete", "reject", "timeout", "cancel")
-# The signed-in callers the demo acts as (token claims, as the API's JWT authorizer passes them).
-CUSTOMER_CALLER = customer("demo-customer", "customer@orderflow.example")
-STAFF = restaurant_staff("demo-kitchen", DEMO_RESTAURANT.restaurant_id)
 
 EPILOG = """\
 examples:
@@ -43,6 +39,8 @@ examples:
   python -m localrun order --template sam/choreography/template.yaml --json
   python -m localrun order --param AcceptanceTimeoutSeconds=5 --outcome timeout
   python -m localrun order --promo sam/promo/template.yaml   # and the promo stack beside it
+  python -m localrun order --template sam/orchestration/template.yaml   # with its execution history
+  python -m localrun transitions                            # billed transitions of every path
   python -m localrun seed-restaurants --stack-name orders-choreography restaurants.json
 
 `order` deploys the template into moto in this process (no AWS account, no network);
@@ -84,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="template parameter override, repeatable (defaults: "
         + ", ".join(f"{k}={v}" for k, v in DEMO_PARAMETERS.items())
-        + ")",
+        + "; the 2 s timeout only for --outcome timeout, other outcomes get "
+        + f"{ANSWERED_TIMEOUT_SECONDS} s unless you set it)",
     )
     order.add_argument(
         "--outcome",
@@ -100,6 +99,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="also deploy this promo template beside the orders stack and show the code issued",
     )
     order.add_argument("--json", action="store_true", help="print the result as JSON")
+    paths = _command(
+        commands, "transitions", "run every path once, count the transitions each one bills"
+    )
+    paths.add_argument(
+        "--template",
+        type=Path,
+        default=Path("sam/orchestration/template.yaml"),
+        help="SAM template (default sam/orchestration/template.yaml)",
+    )
+    paths.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="template parameter override, repeatable",
+    )
+    paths.add_argument("--json", action="store_true", help="print the result as JSON")
     seed = _command(
         commands, "seed-restaurants", "register restaurants in a deployed stack (needs AWS)"
     )
@@ -132,44 +148,21 @@ def run_order(
 ) -> dict[str, Any]:
     """Deploy `template` locally, place the demo order, drive it to `outcome`; what happened."""
     _progress(f"deploying {template} into moto (in-process, no AWS)...")
-    with LocalRunner.start(template, parameters) as runner:
-        if promo is not None:
-            _progress(f"deploying {promo} beside it, on the orders bus...")
-            deploy_promo(runner, promo, parameters["SenderEmail"])
-        runner.verify_email_identity(parameters["SenderEmail"])
-        seed_restaurants(
-            [DEMO_RESTAURANT],
-            table_name=runner.deployment.outputs["RestaurantsTableName"],
-            topic_arn=runner.deployment.outputs["RestaurantTopicArn"],
-            region=runner.names.region,
-        )
+    if promo is not None:
+        _progress(f"deploying {promo} beside it, on the orders bus...")
+    with demo_stack(template, parameters, promo) as runner:
         started = time.perf_counter()
         _progress("placing the order...")
-        placed = runner.request(
-            "POST",
-            "/orders",
-            DEMO_ORDER,
-            {"Idempotency-Key": "demo-order-1"},
-            caller=CUSTOMER_CALLER,
-        )
-        if placed.status != 201:
-            raise UsageError(f"the stack refused the demo order: {placed.status} {placed.body}")
-        order_id = placed.json()["order_id"]
-        if outcome == "complete":
-            runner.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
-            runner.request("POST", f"/orders/{order_id}/complete", caller=STAFF)
-        elif outcome == "reject":
-            runner.request(
-                "POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"}, caller=STAFF
-            )
-        elif outcome == "cancel":
-            runner.request("POST", f"/orders/{order_id}/cancel", caller=CUSTOMER_CALLER)
-        else:
-            seconds = int(runner.names.parameters["AcceptanceTimeoutSeconds"]) + 1
-            _progress(f"advancing the runner's clock {seconds}s past the acceptance timeout...")
-            runner.advance(seconds)
+        order_id = place_demo_order(runner)
+        if outcome == "timeout":
+            _progress("waiting past the acceptance timeout...")
+        drive(runner, order_id, outcome)
         elapsed = time.perf_counter() - started
         order = runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()
+        try:
+            history = [vars(e) for e in runner.execution_history(order_id)]
+        except KeyError:
+            history = []  # choreography: no execution
         return {
             "template": str(template),
             "order_id": order_id,
@@ -180,6 +173,7 @@ def run_order(
                 if e.detail.get("order_id") == order_id
             ],
             "timeline": order["timeline"],
+            "execution_history": history,
             "notifications": [
                 {"subject": n.subject, "restaurant_id": n.attributes.get("restaurant_id")}
                 for n in runner.notifications()
@@ -189,6 +183,53 @@ def run_order(
             "wall_seconds": round(elapsed, 3),
             "clock_advanced_seconds": runner.clock_offset.total_seconds(),
         }
+
+
+def run_transitions(template: Path, parameters: dict[str, str]) -> dict[str, Any]:
+    """Every path on a fresh stack each: the states its execution entered and its events."""
+    _progress(f"running each path through {template} (a time-out waits in real time)...")
+    runs = run_paths(template, parameters)
+    return {
+        "template": str(template),
+        "rule": "one billed transition per state entered (retries included)",
+        "paths": [
+            {
+                "path": r.path,
+                "transitions": len(r.states_entered),
+                "execution_status": r.execution_status,
+                "states_entered": r.states_entered,
+                "events": r.events,
+            }
+            for r in runs
+        ],
+    }
+
+
+def render_transitions(result: dict[str, Any]) -> str:
+    lines = [f"transitions per path ({result['rule']}), {result['template']}:"]
+    for path in result["paths"]:
+        lines.append(
+            f"  {path['path']:<10} {path['transitions']:>2} transitions  "
+            f"({path['execution_status'].lower()})  "
+            f"{len(path['events'])} events: {', '.join(path['events'])}"
+        )
+        lines.append(f"  {'':<10} states: {' > '.join(path['states_entered'])}")
+    return "\n".join(lines)
+
+
+def _render_history(history: list[dict[str, Any]]) -> list[str]:
+    if not history:
+        return []
+    lines = ["execution history (state, event type, time):"]
+    origin = datetime.fromisoformat(history[0]["time"])
+    for event in history:
+        offset = (datetime.fromisoformat(event["time"]) - origin).total_seconds()
+        lines.append(f"  +{offset:.3f}s  {event['state'] or '-':<20} {event['type']}")
+    entered = executions.states_entered(
+        [executions.HistoryEvent(e["type"], e["state"], e["time"]) for e in history]
+    )
+    lines.append(f"states entered (billed transitions): {len(entered)}")
+    return lines
 
 
 def render(result: dict[str, Any]) -> str:
@@ -212,6 +253,7 @@ def render(result: dict[str, Any]) -> str:
             f"(the runner's clock was advanced {result['clock_advanced_seconds']:g}s to fire the "
             "time-out; event timestamps are wall time)"
         )
+    lines += _render_history(result["execution_history"])
     lines.append(f"final status: {result['status']}")
     lines.append("timeline (as GET /orders/{id} returns it):")
     for entry in result["timeline"]:
@@ -246,9 +288,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "seed-restaurants":
             print(_seed(args.file, args.stack_name, args.region))
             return 0
-        result = run_order(args.template, _parameters(args.param), args.outcome, args.promo)
-    except (UsageError, TemplateError, RestaurantFileError) as error:
+        if args.command == "transitions":
+            result = run_transitions(args.template, _parameters(args.param))
+            text = render_transitions(result)
+        else:
+            parameters = _parameters(args.param)
+            if not any(p.partition("=")[0] == "AcceptanceTimeoutSeconds" for p in args.param):
+                # a slow machine must not turn the demo's answered order into a time-out
+                parameters = parameters_for(args.outcome, parameters)
+            result = run_order(args.template, parameters, args.outcome, args.promo)
+            text = render(result)
+    except (UsageError, ScenarioError, TemplateError, RestaurantFileError) as error:
         print(f"python -m localrun: error: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(result, indent=2) if args.json else render(result))
+    print(json.dumps(result, indent=2) if args.json else text)
     return 0

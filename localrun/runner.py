@@ -22,13 +22,15 @@ from moto.awslambda.models import LambdaBackend
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import DefaultConfig
 from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.core.responses import ActionResult, EmptyResult
 from moto.events.models import EventPattern, EventsBackend
 from moto.events.models import Rule as MotoRule
 from moto.events.utils import EventMessageType, EventTemplateParser
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
+from moto.stepfunctions.responses import StepFunctionResponse
 
-from localrun import http
+from localrun import executions, http
 from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
 from localrun.intrinsics import Names
 from localrun.lambdas import FunctionError, InProcessFunction
@@ -40,6 +42,7 @@ MOTO_CONFIG = {
 }
 _AT_EXPRESSION = re.compile(r"^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$")
 _MAX_SETTLE_ROUNDS = 10_000
+_EXECUTION_QUIET_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,11 @@ class LocalRunner:
             stack.enter_context(
                 mock.patch.object(backend_class, "invoke", runner._lambda_invoke(backend_class))
             )
+        for name, handler in [
+            ("send_task_success", _send_task_success),
+            ("send_task_failure", _send_task_failure),
+        ]:
+            stack.enter_context(mock.patch.object(StepFunctionResponse, name, handler))
         stack.enter_context(mock.patch.object(MotoRule, "send_to_targets", send_to_targets))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
 
@@ -319,6 +327,15 @@ class LocalRunner:
             self.settle()
         return response
 
+    def wait_for_executions(self, timeout: float = 30.0) -> None:
+        """Wait until every Step Functions execution has ended (a time-out fires in real time)."""
+        executions.wait_until_ended(self.names.region, timeout)
+        self.settle()
+
+    def execution_history(self, name: str) -> list[executions.HistoryEvent]:
+        """The history of the stack's execution called `name` (for the orders flow: an order id)."""
+        return executions.history(self.names.region, name)
+
     def now(self) -> datetime:
         """The runner's clock: wall time plus however far tests advanced it."""
         return datetime.now(UTC) + self.clock_offset
@@ -329,9 +346,15 @@ class LocalRunner:
         self.settle()
 
     def settle(self) -> None:
-        """Deliver stream records, bus events and due schedules until nothing is left to do."""
+        """Deliver stream records, bus events and due schedules until nothing is left to do.
+
+        Step Functions executions run in moto's threads: settling also waits until each one
+        waits for a callback or has ended.
+        """
         for _ in range(_MAX_SETTLE_ROUNDS):
             if self._poll_streams() | self._deliver_one():
+                continue
+            if executions.wait_until_quiet(self.names.region, _EXECUTION_QUIET_SECONDS):
                 continue
             if not self._fire_due_schedules():
                 return
@@ -513,6 +536,47 @@ class LocalRunner:
         url = names.refs[logical_id]
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
         return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+
+
+def _send_task_success(response: StepFunctionResponse) -> ActionResult:
+    """SendTaskSuccess that returns once the execution has taken the answer (see `_answered`)."""
+    backend: Any = response.stepfunction_backend
+    token = response._get_param("taskToken")
+    with _answered(backend, token):
+        backend.send_task_success(token, response._get_param("output"))
+    return EmptyResult()
+
+
+def _send_task_failure(response: StepFunctionResponse) -> ActionResult:
+    """SendTaskFailure with its `cause`, which moto 5.2.5's handler drops (a Catch reads it)."""
+    # With execute_state_machine the backend is moto's ASL parser backend, which takes a cause.
+    backend: Any = response.stepfunction_backend
+    token = response._get_param("taskToken")
+    with _answered(backend, token):
+        backend.send_task_failure(
+            token, error=response._get_param("error"), cause=response._get_param("cause")
+        )
+    return EmptyResult()
+
+
+@contextmanager
+def _answered(backend: Any, token: str) -> Iterator[None]:
+    """Wait after a callback until the execution it answers has moved on.
+
+    moto hands the answer to the execution's thread; until that thread records it, the history
+    still ends in `TaskSubmitted`, which `settle()` would take for "waiting, nothing to do".
+    """
+    owner = next(
+        (
+            e.exec_arn
+            for e in backend._get_executions()
+            if e.exec_worker is not None and e.exec_worker.env.callback_pool_manager.get(token)
+        ),
+        None,
+    )
+    yield
+    if owner is not None:
+        executions.wait_until_answered(owner, _EXECUTION_QUIET_SECONDS)
 
 
 def _target_input(target: dict[str, Any], event: dict[str, Any]) -> Any:

@@ -7,9 +7,10 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from stack_helpers import CHOREOGRAPHY, SENDER, TIMEOUT_SECONDS, StartStack, prepare
+from stack_helpers import CHOREOGRAPHY, ORCHESTRATION, SENDER, TIMEOUT_SECONDS, StartStack, prepare
 
 from localrun import LocalRunner
+from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 
 @pytest.fixture
@@ -32,3 +33,15 @@ def start_stack() -> Iterator[StartStack]:
 @pytest.fixture
 def choreography(start_stack: StartStack) -> LocalRunner:
     return start_stack()
+
+
+@pytest.fixture
+def orchestration(start_stack: StartStack) -> LocalRunner:
+    """The orchestration stack with a timeout no slow machine reaches: answers are never late."""
+    return start_stack(ORCHESTRATION, AcceptanceTimeoutSeconds=ANSWERED_TIMEOUT_SECONDS)
+
+
+@pytest.fixture
+def orchestration_timing_out(start_stack: StartStack) -> LocalRunner:
+    """The orchestration stack with the 2-second acceptance timeout, which fires in real time."""
+    return start_stack(ORCHESTRATION)

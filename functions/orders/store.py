@@ -117,6 +117,13 @@ def new_events(old_image: dict[str, Any] | None, new_image: dict[str, Any]) -> l
     return [e for e in recorded_events(new_image) if e.event_type.value not in before]
 
 
+def placed_item(order: Order, detail: EventDetail) -> dict[str, Any]:
+    """The DynamoDB item of a newly placed order with its `order_placed` event (wire format)."""
+    item = _order_item(order)
+    item["events"] = {EventType.ORDER_PLACED.value: _event_entry(order.version, detail)}
+    return _marshal(item)
+
+
 def _condition_failed(error: ClientError) -> bool:
     return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
@@ -128,12 +135,10 @@ class OrderStore:
 
     def place(self, order: Order, detail: EventDetail) -> None:
         """Store a new order with its `order_placed` event (OrderExistsError if the id is taken)."""
-        item = _order_item(order)
-        item["events"] = {EventType.ORDER_PLACED.value: _event_entry(order.version, detail)}
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item=_marshal(item),
+                Item=placed_item(order, detail),
                 ConditionExpression="attribute_not_exists(order_id)",
             )
         except ClientError as error:
@@ -225,6 +230,38 @@ class OrderStore:
                 return False
             raise
         return True
+
+    def hold_token(self, order_id: str, attribute: str, token: str) -> bool:
+        """Keep a Step Functions task token with the order while it is placed; False if not."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={KEY: {"S": order_id}},
+                UpdateExpression="SET #token = :token",
+                ConditionExpression="#status = :placed",
+                ExpressionAttributeNames={"#token": attribute, "#status": "status"},
+                ExpressionAttributeValues={
+                    ":token": {"S": token},
+                    ":placed": {"S": Status.PLACED.value},
+                },
+            )
+        except ClientError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
+    def token(self, order_id: str, attribute: str) -> str | None:
+        """The task token kept with the order under `attribute`, if there is one."""
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={KEY: {"S": order_id}},
+            ConsistentRead=True,
+            ProjectionExpression="#token",
+            ExpressionAttributeNames={"#token": attribute},
+        )
+        value = response.get("Item", {}).get(attribute, {}).get("S")
+        return str(value) if value else None
 
     def has_event(self, order_id: str, event_type: EventType) -> bool:
         response = self._client.get_item(

@@ -58,7 +58,7 @@ def test_a_sweep_writes_the_chart_and_says_where(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cost.png").read_bytes().startswith(b"\x89PNG")
     assert "chart written to cost.png" in result.stderr
-    assert "cost the same at 634 orders/month" in result.stdout
+    assert "cost the same at 1,024 orders/month" in result.stdout
 
 
 def test_json_output_without_a_chart_never_imports_matplotlib() -> None:
@@ -77,7 +77,7 @@ def test_json_output_without_a_chart_never_imports_matplotlib() -> None:
 
 def test_a_usage_file_changes_the_price(tmp_path: Path) -> None:
     usage = tmp_path / "mine.yaml"
-    usage.write_text("design: orchestration\npaths:\n  accepted: {transitions: 23}\n")
+    usage.write_text("design: orchestration\npaths:\n  accepted: {transitions: 18}\n")
     base = costcalc("--design", "orchestration", "--accept-rate", "1", "--format", "json")
     mine = costcalc(
         "--design",

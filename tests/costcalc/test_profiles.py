@@ -42,7 +42,7 @@ def test_express_inherits_orchestrations_figures_and_overrides_its_own() -> None
     orchestration, express = load_profiles(["orchestration", "orchestration-express"])
     assert express.paths["accepted"].transitions == orchestration.paths["accepted"].transitions
     assert express.figure("state_machine.type") == "express"
-    assert express.paths["accepted"].express_duration_ms == Decimal(910)
+    assert express.paths["accepted"].express_duration_ms == Decimal(560)
     assert express.sources[0].endswith(
         "orchestration.yaml + costcalc/data/profiles/orchestration-express.yaml"
     )

@@ -35,9 +35,13 @@ def test_the_sweep_reads_the_exact_curves_at_each_volume_to_the_cent(facts: Deci
         assert {name: to_cent(value) for name, value in monthly.items()} == direct
 
 
-def test_no_break_even_across_the_default_range_is_said_in_the_verdict(facts: Decision) -> None:
-    assert facts.break_evens == []
-    assert facts.verdict.startswith("choreography is cheaper than orchestration throughout")
+def test_the_break_even_near_the_low_end_of_the_default_range_is_the_verdict(
+    facts: Decision,
+) -> None:
+    (crossing,) = facts.break_evens
+    assert crossing.designs == ("choreography", "orchestration")
+    assert round(crossing.orders_per_month) == 1074
+    assert facts.verdict == "choreography and orchestration cost the same at 1,074 orders/month"
 
 
 def test_per_order_by_service_adds_up_to_each_designs_cost_per_order(facts: Decision) -> None:

@@ -19,13 +19,13 @@ def per_order(design: str, *, count_start_end: bool = False) -> dict[tuple[str, 
 
 
 def test_transitions_are_the_states_entered_weighted_by_the_path_mix() -> None:
-    # 0.90 x 13 + 0.05 x 10 + 0.03 x 9 + 0.02 x 7 states entered
-    assert per_order("orchestration")["stepfunctions", "state-transitions"] == D("12.61")
+    # 0.90 x 8 + 0.05 x 6 + 0.03 x 7 + 0.02 x 6 states entered
+    assert per_order("orchestration")["stepfunctions", "state-transitions"] == D("7.83")
 
 
 def test_counting_start_and_end_adds_two_transitions_per_execution() -> None:
     quantities = per_order("orchestration", count_start_end=True)
-    assert quantities["stepfunctions", "state-transitions"] == D("14.61")
+    assert quantities["stepfunctions", "state-transitions"] == D("9.83")
 
 
 def test_choreography_bills_no_state_transitions_and_orchestration_no_schedules() -> None:
@@ -39,8 +39,8 @@ def test_express_bills_requests_and_duration_instead_of_transitions() -> None:
     quantities = per_order("orchestration-express")
     assert ("stepfunctions", "state-transitions") not in quantities
     assert quantities["stepfunctions", "express-requests"] == 1
-    # 0.9 x 1,000 ms + 0.05 x 700 + 0.03 x 700 + 0.02 x 500 (100 ms steps), 64 MB, in GB-hours
-    billed_ms = D("0.9") * 1000 + D("0.05") * 700 + D("0.03") * 700 + D("0.02") * 500
+    # 0.9 x 600 ms + 0.05 x 500 + 0.03 x 500 + 0.02 x 500 (100 ms steps), 64 MB, in GB-hours
+    billed_ms = D("0.9") * 600 + D("0.05") * 500 + D("0.03") * 500 + D("0.02") * 500
     expected = billed_ms / 1000 * D(64) / 1024 / 3600
     assert quantities["stepfunctions", "express-duration"] == pytest.approx(
         expected, rel=Decimal("1e-20")
@@ -50,18 +50,18 @@ def test_express_bills_requests_and_duration_instead_of_transitions() -> None:
 def test_lambda_duration_includes_the_billed_init_of_cold_starts() -> None:
     profile = load_profiles(["orchestration"])[0]
     quantities = workload(profile, ONLY_ACCEPTED).per_order
-    # (80 + 50 + 50 + 2 x 20 + 2 x 30 ms) + 7 invocations x 2% x 500 ms INIT, at 0.25 GB
-    assert quantities["lambda", "duration-arm64"] == (D(280) + 7 * D("0.02") * 500) / 1000 / 4
-    assert quantities["lambda", "requests-arm64"] == 7
+    # (80 + 50 + 50 + 2 x 20 + 60 ms) + 6 invocations x 2% x 500 ms INIT, at 0.25 GB
+    assert quantities["lambda", "duration-arm64"] == (D(280) + 6 * D("0.02") * 500) / 1000 / 4
+    assert quantities["lambda", "requests-arm64"] == 6
 
 
 def test_dynamodb_units_follow_item_sizes_and_read_consistency() -> None:
     profile = load_profiles(["orchestration"])[0]
     quantities = workload(profile, ONLY_ACCEPTED).per_order
-    # 5 order writes x 2 units (1.5 KB) + 2 idempotency writes x 1 unit (0.5 KB)
-    assert quantities["dynamodb", "write-request-units"] == 12
-    # 4 eventually consistent reads of 1.5 KB: half a unit each
-    assert quantities["dynamodb", "read-request-units"] == 2
+    # 4 order writes x 2 units (1.5 KB) + 2 idempotency writes x 1 unit (0.5 KB)
+    assert quantities["dynamodb", "write-request-units"] == 10
+    # 7 strongly consistent reads of 1.5 KB: one unit each
+    assert quantities["dynamodb", "read-request-units"] == 7
 
 
 def test_fixed_monthly_items_do_not_scale_with_orders() -> None:

@@ -5,19 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from stack_helpers import CHOREOGRAPHY, CUSTOMER_CALLER, ROOT, STAFF, StartStack, order_body
+from stack_helpers import (
+    CHOREOGRAPHY,
+    CUSTOMER_CALLER,
+    STAFF,
+    StartStack,
+    modified_template,
+    order_body,
+)
 
 from localrun.template import TemplateError
-
-
-def _modified(tmp_path: Path, old: str, new: str) -> Path:
-    """A copy of the choreography template with one edit, its code found where it always is."""
-    text = CHOREOGRAPHY.read_text()
-    assert old in text, f"the template no longer contains {old!r}"
-    code = f"CodeUri: {ROOT / 'functions'}/"
-    path = tmp_path / "template.yaml"
-    path.write_text(text.replace(old, new).replace("CodeUri: ../../functions/", code))
-    return path
 
 
 def _accepted_flow(start_stack: StartStack, template: Path) -> list[str]:
@@ -30,14 +27,14 @@ def _accepted_flow(start_stack: StartStack, template: Path) -> list[str]:
 
 
 def test_the_unmodified_copy_runs_the_whole_flow(start_stack: StartStack, tmp_path: Path) -> None:
-    template = _modified(tmp_path, "Handler: api.handler", "Handler: api.handler")
+    template = modified_template(tmp_path, "Handler: api.handler", "Handler: api.handler")
     assert _accepted_flow(start_stack, template)[-1] == "user_notified"
 
 
 def test_a_rule_pattern_that_stops_matching_stops_the_reaction(
     start_stack: StartStack, tmp_path: Path
 ) -> None:
-    template = _modified(
+    template = modified_template(
         tmp_path,
         "detail-type: [order_accepted, order_rejected, order_timed_out]",
         "detail-type: [order_acepted, order_rejected, order_timed_out]",
@@ -52,7 +49,9 @@ def test_a_rule_pattern_that_stops_matching_stops_the_reaction(
 def test_a_wrong_handler_path_fails_the_function_as_lambda_would(
     start_stack: StartStack, tmp_path: Path
 ) -> None:
-    runner = start_stack(_modified(tmp_path, "Handler: api.handler", "Handler: apii.handler"))
+    runner = start_stack(
+        modified_template(tmp_path, "Handler: api.handler", "Handler: apii.handler")
+    )
     response = runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER)
     assert response.status == 500
     assert "Runtime.ImportModuleError: Unable to import module 'apii'" in (
@@ -63,7 +62,9 @@ def test_a_wrong_handler_path_fails_the_function_as_lambda_would(
 def test_a_missing_environment_variable_fails_the_function_and_dead_letters_the_event(
     start_stack: StartStack, tmp_path: Path
 ) -> None:
-    template = _modified(tmp_path, "SENDER_EMAIL: !Ref SenderEmail", "SENDER: !Ref SenderEmail")
+    template = modified_template(
+        tmp_path, "SENDER_EMAIL: !Ref SenderEmail", "SENDER: !Ref SenderEmail"
+    )
     runner = start_stack(template)
     order_id = runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER).json()[
         "order_id"

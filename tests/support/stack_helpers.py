@@ -12,6 +12,7 @@ from localrun.restaurants import Restaurant, seed_restaurants
 
 ROOT = Path(__file__).resolve().parents[2]
 CHOREOGRAPHY = ROOT / "sam/choreography/template.yaml"
+ORCHESTRATION = ROOT / "sam/orchestration/template.yaml"
 PROMO = ROOT / "sam/promo/template.yaml"
 SENDER = "orders@orderflow.example"
 CUSTOMER = "ana@example.com"
@@ -40,6 +41,19 @@ def order_body(**changes: Any) -> dict[str, Any]:
     return {**body, **changes}
 
 
+def modified_template(tmp_path: Path, old: str, new: str, template: Path = CHOREOGRAPHY) -> Path:
+    """A copy of a stack's template with one edit; its code and definition found where they are."""
+    text = template.read_text()
+    assert old in text, f"the template no longer contains {old!r}"
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        text.replace(old, new)
+        .replace("CodeUri: ../../functions/", f"CodeUri: {ROOT / 'functions'}/")
+        .replace("DefinitionUri: ../../statemachine/", f"DefinitionUri: {ROOT / 'statemachine'}/")
+    )
+    return path
+
+
 def prepare(runner: LocalRunner) -> LocalRunner:
     """What a deployer does after `sam deploy`: verify the sender, register restaurants."""
     runner.verify_email_identity(SENDER)
@@ -58,11 +72,22 @@ def with_promo(runner: LocalRunner, sender: str = SENDER) -> LocalRunner:
     return runner
 
 
-def place(runner: LocalRunner) -> str:
-    """Place the default order; its id."""
-    response = runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER)
+def place(runner: LocalRunner, **headers: str) -> str:
+    """Place the standard order as the signed-in customer; its id (asserting the 201)."""
+    response = runner.request("POST", "/orders", order_body(), headers, caller=CUSTOMER_CALLER)
     assert response.status == 201, response.body
+    assert response.json()["status"] == "placed"
     return str(response.json()["order_id"])
+
+
+def event_types(runner: LocalRunner) -> list[str]:
+    return [e.detail_type for e in runner.bus_events]
+
+
+def status(runner: LocalRunner, order_id: str) -> str:
+    return str(
+        runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()["status"]
+    )
 
 
 def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
@@ -76,7 +101,5 @@ def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
         runner.request("POST", f"/orders/{order_id}/cancel", caller=CUSTOMER_CALLER)
     else:
         runner.advance(TIMEOUT_SECONDS + 1)
-    assert (
-        runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()["status"]
-        == outcome
-    )
+        runner.wait_for_executions(TIMEOUT_SECONDS + 30)
+    assert status(runner, order_id) == outcome

@@ -26,12 +26,32 @@ TAGGED_TYPES = {
     "AWS::IAM::Role",
     "AWS::Scheduler::ScheduleGroup",
     "AWS::ApiGatewayV2::Api",
+    "AWS::StepFunctions::StateMachine",
     "AWS::S3::Bucket",
     "AWS::KinesisFirehose::DeliveryStream",
     "AWS::Athena::WorkGroup",
     "AWS::KMS::Key",
     "AWS::EventSchemas::Registry",
     "AWS::EventSchemas::Schema",
+}
+# Actions that accept no resource narrower than "*" (DESIGN.md, "AWS facts"): the only ones a
+# policy may grant on a wildcard.
+STAR_ONLY_ACTIONS = {
+    "states:SendTaskSuccess",
+    "states:SendTaskFailure",
+    "states:SendTaskHeartbeat",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
 }
 # Values for the parameters a template requires (no default), to transform it for analysis.
 SAMPLE_PARAMETERS = {

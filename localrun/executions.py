@@ -1,0 +1,119 @@
+"""The stack's Step Functions executions, as the runner waits for and reports them.
+
+moto runs each execution in a thread of its own; the runner's `settle()` waits until every
+running execution waits for a callback (its last history event is `TaskSubmitted`) or ended.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+_POLL_SECONDS = 0.01
+WAITING_FOR_CALLBACK = "TaskSubmitted"
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One event of an execution's history: its type, the state it belongs to, when."""
+
+    type: str
+    state: str
+    time: str
+
+
+def _sfn(region: str) -> Any:
+    return boto3.client("stepfunctions", region_name=region)
+
+
+def _executions(region: str, status: str | None = None) -> list[dict[str, Any]]:
+    sfn = _sfn(region)
+    found: list[dict[str, Any]] = []
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        filters = {"statusFilter": status} if status else {}
+        found += sfn.list_executions(stateMachineArn=machine["stateMachineArn"], **filters)[
+            "executions"
+        ]
+    return found
+
+
+def _busy(region: str) -> bool:
+    """Whether some running execution is doing something (not waiting for a callback)."""
+    sfn = _sfn(region)
+    for execution in _executions(region, "RUNNING"):
+        events = sfn.get_execution_history(executionArn=execution["executionArn"])["events"]
+        if not events or events[-1]["type"] != WAITING_FOR_CALLBACK:
+            return True
+    return False
+
+
+def wait_until_quiet(region: str, timeout: float) -> bool:
+    """Block until no execution is busy; True if there was anything to wait for."""
+    deadline = time.monotonic() + timeout
+    waited = False
+    while _busy(region):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"a Step Functions execution was still busy after {timeout:g} s")
+        waited = True
+        time.sleep(_POLL_SECONDS)
+    return waited
+
+
+def wait_until_ended(region: str, timeout: float) -> None:
+    """Block until no execution is running (for example until a time-out has fired)."""
+    deadline = time.monotonic() + timeout
+    while _executions(region, "RUNNING"):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"a Step Functions execution was still running after {timeout:g} s")
+        time.sleep(_POLL_SECONDS)
+
+
+def wait_until_answered(execution_arn: str, timeout: float) -> None:
+    """Block until the execution no longer waits for the callback it was just sent."""
+    region = execution_arn.split(":")[3]
+    sfn = _sfn(region)
+    deadline = time.monotonic() + timeout
+    while sfn.describe_execution(executionArn=execution_arn)["status"] == "RUNNING":
+        events = sfn.get_execution_history(executionArn=execution_arn)["events"]
+        if events and events[-1]["type"] != WAITING_FOR_CALLBACK:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{execution_arn} did not take its callback within {timeout:g} s")
+        time.sleep(_POLL_SECONDS)
+
+
+def status(region: str, name: str) -> str:
+    """The status of the execution called `name` (RUNNING, SUCCEEDED, ...)."""
+    return str(_find(region, name)["status"])
+
+
+def history(region: str, name: str) -> list[HistoryEvent]:
+    """The history of the execution called `name`, each event with the state it belongs to."""
+    sfn = _sfn(region)
+    events = sfn.get_execution_history(executionArn=_find(region, name)["executionArn"])["events"]
+    by_id: dict[int, str] = {}
+    found: list[HistoryEvent] = []
+    for event in events:
+        entered = event.get("stateEnteredEventDetails")
+        exited = event.get("stateExitedEventDetails")
+        named = (entered or exited or {}).get("name")
+        inherited = by_id.get(event.get("previousEventId", 0), "")
+        state = named or ("" if event["type"].startswith("Execution") else inherited)
+        by_id[event["id"]] = state
+        found.append(HistoryEvent(event["type"], state, event["timestamp"].isoformat()))
+    return found
+
+
+def states_entered(events: list[HistoryEvent]) -> list[str]:
+    """The states an execution entered, in order: what a Standard workflow bills."""
+    return [e.state for e in events if e.type.endswith("StateEntered")]
+
+
+def _find(region: str, name: str) -> dict[str, Any]:
+    for execution in _executions(region):
+        if execution["name"] == name:
+            return execution
+    raise KeyError(f"no execution named {name!r}")

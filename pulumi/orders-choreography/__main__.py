@@ -1,0 +1,197 @@
+"""The orders bounded context, choreography style: twin of sam/choreography/template.yaml.
+
+Lambda functions react to the domain events on the orders bus; the orders table is the outbox
+feeding that bus. Every resource is named after its SAM counterpart's logical id, in kebab case.
+"""
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+# The building blocks every stack shares live beside the projects, in pulumi/orderflow_infra.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pulumi
+import pulumi_aws as aws
+
+from orderflow_infra import events, orders, storage
+from orderflow_infra.deployment import Deployment, OrderSettings
+from orderflow_infra.functions import AsyncInvocation, FunctionSpec, StackFunction, lambda_function
+from orderflow_infra.iam import Allow, service_role
+
+ORDER_SOURCE = "orderflow.orders"
+
+
+def order_events(*names: str) -> dict[str, list[str]]:
+    """The pattern matching the orders context's events named `names`."""
+    return {"source": [ORDER_SOURCE], "detail-type": list(names)}
+
+
+deployment = Deployment.current(style="choreography")
+settings = OrderSettings.load(pulumi.Config())
+
+# ---------------------------------------------------------------- state and outbox
+state = orders.order_state(deployment, orders_stream="NEW_AND_OLD_IMAGES")
+orders_table, orders_bus = state.orders_table, state.bus
+outbox_failures = storage.parking_queue(deployment, "outbox-failures-queue")
+function_dlq = storage.parking_queue(deployment, "function-dead-letter-queue")
+
+defaults = state.function_defaults
+asynchronous = AsyncInvocation(dead_letter_queue=function_dlq)
+
+
+def reacting_function(spec: FunctionSpec, reacts_to: Sequence[str]) -> StackFunction:
+    """A function the orders bus invokes for the events `reacts_to`: retried, then parked."""
+    function = lambda_function(deployment, defaults, replace(spec, asynchronous=asynchronous))
+    events.subscribe(
+        deployment, function, bus_name=orders_bus.name, pattern=order_events(*reacts_to)
+    )
+    return function
+
+
+outbox_publisher = lambda_function(
+    deployment,
+    defaults,
+    FunctionSpec(
+        name="outbox-publisher",
+        handler="outbox_publisher.handler",
+        description="Puts every event written to the orders table (the outbox) on the orders bus.",
+        environment={"EVENT_BUS_NAME": orders_bus.name},
+        statements=[
+            Allow(["events:PutEvents"], [orders_bus.arn]),
+            Allow(
+                ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+                [orders_table.stream_arn],
+                sid="ReadOrdersStream",
+            ),
+            Allow(["sqs:SendMessage"], [outbox_failures.arn], sid="ParkFailedBatches"),
+        ],
+    ),
+)
+aws.lambda_.EventSourceMapping(
+    "outbox-stream-mapping",
+    function_name=outbox_publisher.function.name,
+    event_source_arn=orders_table.stream_arn,
+    starting_position="TRIM_HORIZON",
+    batch_size=10,
+    maximum_retry_attempts=10,
+    bisect_batch_on_function_error=True,
+    function_response_types=["ReportBatchItemFailures"],
+    filter_criteria={"filters": [{"pattern": json.dumps({"eventName": ["INSERT", "MODIFY"]})}]},
+    destination_config={"on_failure": {"destination_arn": outbox_failures.arn}},
+)
+
+# ---------------------------------------------------------------- the HTTP API
+orders_api = orders.orders_api(
+    deployment,
+    state,
+    statements=[
+        Allow(
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            [orders_table.arn],
+            sid="OrdersOutbox",
+        )
+    ],
+)
+
+# ---------------------------------------------------------------- the choreography
+restaurant_topic = storage.topic(deployment, "restaurant-topic")
+orders_outbox = Allow(
+    ["dynamodb:GetItem", "dynamodb:UpdateItem"], [orders_table.arn], sid="OrdersOutbox"
+)
+
+reacting_function(
+    FunctionSpec(
+        name="restaurant-notifier",
+        handler="restaurant_notifier.handler",
+        description=(
+            "Tells the restaurant (SNS) about new orders and orders it no longer has to cook."
+        ),
+        environment={"RESTAURANT_TOPIC_ARN": restaurant_topic.arn},
+        statements=[Allow(["sns:Publish"], [restaurant_topic.arn]), orders_outbox],
+    ),
+    reacts_to=("order_placed", "order_cancelled", "order_timed_out"),
+)
+
+acceptance_schedules = aws.scheduler.ScheduleGroup(
+    "acceptance-schedules", name=f"{deployment.prefix}-acceptance", tags=deployment.tags
+)
+order_timeout = lambda_function(
+    deployment,
+    defaults,
+    FunctionSpec(
+        name="order-timeout",
+        handler="order_timeout.handler",
+        description="Times out an order its restaurant has not answered (invoked by its schedule).",
+        statements=[orders_outbox],
+        asynchronous=asynchronous,
+    ),
+)
+scheduler_invoke_role = service_role(
+    deployment,
+    "scheduler-invoke-role",
+    service="scheduler.amazonaws.com",
+    trust_condition={"StringEquals": {"aws:SourceAccount": deployment.account_id}},
+    statements=[Allow(["lambda:InvokeFunction"], [order_timeout.function.arn])],
+    description=(
+        "Lets the acceptance schedules invoke the order time-out function, and nothing else."
+    ),
+)
+reacting_function(
+    FunctionSpec(
+        name="acceptance-timer",
+        handler="acceptance_timer.handler",
+        description=(
+            "Starts the acceptance clock on order_placed and stops it once the order is answered."
+        ),
+        environment={
+            "SCHEDULE_GROUP": acceptance_schedules.name,
+            "TIMEOUT_FUNCTION_ARN": order_timeout.function.arn,
+            "SCHEDULER_ROLE_ARN": scheduler_invoke_role.arn,
+            "ACCEPTANCE_TIMEOUT_SECONDS": str(settings.acceptance_timeout_seconds),
+        },
+        statements=[
+            Allow(
+                ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"],
+                [
+                    acceptance_schedules.name.apply(
+                        lambda group: deployment.arn("scheduler", f"schedule/{group}/*")
+                    )
+                ],
+                sid="AcceptanceSchedules",
+            ),
+            Allow(
+                ["iam:PassRole"],
+                [scheduler_invoke_role.arn],
+                sid="PassSchedulerRole",
+                condition={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+            ),
+        ],
+    ),
+    reacts_to=("order_placed", "order_accepted", "order_rejected", "order_cancelled"),
+)
+
+reacting_function(
+    FunctionSpec(
+        name="customer-notifier",
+        handler="customer_notifier.handler",
+        description=(
+            "Emails the customer (SES) whether the order was accepted, rejected or timed out."
+        ),
+        environment={"SENDER_EMAIL": settings.sender_email},
+        statements=[
+            Allow(
+                ["ses:SendEmail"],
+                [deployment.arn("ses", f"identity/{settings.sender_email}")],
+                sid="SendFromSender",
+            ),
+            orders_outbox,
+        ],
+    ),
+    reacts_to=("order_accepted", "order_rejected", "order_timed_out"),
+)
+
+# Named as the SAM template's outputs, so scripts read either stack the same way.
+orders.export_outputs(state, orders_api, restaurant_topic)

@@ -1,0 +1,133 @@
+"""The orders bounded context, orchestration style: twin of sam/orchestration/template.yaml.
+
+One Standard Step Functions execution per order owns the flow (statemachine/orders.asl.json,
+the file SAM deploys, with the same substitutions) and still publishes the domain events on the
+orders bus. Every resource is named after its SAM counterpart's logical id, in kebab case.
+"""
+
+import sys
+from pathlib import Path
+
+# The building blocks every stack shares live beside the projects, in pulumi/orderflow_infra.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pulumi
+
+from orderflow_infra import orders, storage
+from orderflow_infra.deployment import Deployment, OrderSettings
+from orderflow_infra.functions import FunctionSpec, lambda_function
+from orderflow_infra.iam import Allow
+from orderflow_infra.state_machines import Logging, standard_state_machine
+
+# The definition SAM deploys (DefinitionUri), from the repository's statemachine/.
+DEFINITION = Path(__file__).resolve().parents[2] / "statemachine/orders.asl.json"
+# Log delivery and X-Ray actions accept no resource narrower than * (AWS documentation).
+LOG_DELIVERY_AND_TRACING = (
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+)
+
+deployment = Deployment.current(style="orchestration")
+settings = OrderSettings.load(pulumi.Config())
+
+# ---------------------------------------------------------------- state and bus
+state = orders.order_state(deployment)
+orders_table, orders_bus = state.orders_table, state.bus
+
+# ---------------------------------------------------------------- the orchestration
+restaurant_topic = storage.topic(deployment, "restaurant-topic")
+await_restaurant = lambda_function(
+    deployment,
+    state.function_defaults,
+    FunctionSpec(
+        name="await-restaurant",
+        handler="await_restaurant.handler",
+        description=(
+            "Keeps the acceptance task token with the order, tells the restaurant (SNS), "
+            "publishes restaurant_notified."
+        ),
+        environment={
+            "RESTAURANT_TOPIC_ARN": restaurant_topic.arn,
+            "EVENT_BUS_NAME": orders_bus.name,
+        },
+        statements=[
+            Allow(["sns:Publish"], [restaurant_topic.arn]),
+            Allow(["events:PutEvents"], [orders_bus.arn]),
+            Allow(
+                ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+                [orders_table.arn],
+                sid="KeepTheTaskToken",
+            ),
+        ],
+    ),
+)
+
+sender_identity = deployment.arn("ses", f"identity/{settings.sender_email}")
+orders_state_machine = standard_state_machine(
+    deployment,
+    "orders-state-machine",
+    definition_file=DEFINITION,
+    substitutions={
+        "OrdersTable": orders_table.name,
+        "EventBusName": orders_bus.name,
+        "AwaitRestaurantFunctionArn": await_restaurant.function.arn,
+        "RestaurantTopicArn": restaurant_topic.arn,
+        "SenderEmail": settings.sender_email,
+    },
+    statements=[
+        Allow(
+            ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+            [orders_table.arn],
+            sid="WriteOrdersAndTheCompletionToken",
+        ),
+        Allow(["events:PutEvents"], [orders_bus.arn], sid="PublishDomainEvents"),
+        Allow(["lambda:InvokeFunction"], [await_restaurant.function.arn], sid="AwaitTheRestaurant"),
+        Allow(["sns:Publish"], [restaurant_topic.arn], sid="WithdrawFromTheRestaurant"),
+        Allow(["ses:SendEmail"], [sender_identity], sid="EmailTheCustomer"),
+        Allow(LOG_DELIVERY_AND_TRACING, ["*"], sid="DeliverLogsAndTraces"),
+    ],
+    # The execution data holds the customer's email: Logging's defaults keep it out of the logs.
+    logging=Logging(
+        log_group=storage.log_group(
+            deployment,
+            "state-machine-logs",
+            log_group_name=f"/aws/vendedlogs/states/{deployment.prefix}-orders",
+        )
+    ),
+)
+
+# ---------------------------------------------------------------- the HTTP API
+orders_api = orders.orders_api(
+    deployment,
+    state,
+    environment={
+        "ORDER_FLOW": "state_machine",
+        "STATE_MACHINE_ARN": orders_state_machine.arn,
+        "ACCEPTANCE_TIMEOUT_SECONDS": str(settings.acceptance_timeout_seconds),
+    },
+    statements=[
+        Allow(["dynamodb:GetItem"], [orders_table.arn], sid="ReadOrdersAndTheirTokens"),
+        Allow(["states:StartExecution"], [orders_state_machine.arn], sid="StartTheOrdersFlow"),
+        # Task-token actions accept no resource narrower than * (AWS service authorization
+        # reference).
+        Allow(
+            ["states:SendTaskSuccess", "states:SendTaskFailure"],
+            ["*"],
+            sid="CallBackTheWaitingTask",
+        ),
+    ],
+)
+
+# Named as the SAM template's outputs, so scripts read either stack the same way.
+orders.export_outputs(state, orders_api, restaurant_topic)
+pulumi.export("OrdersStateMachineArn", orders_state_machine.arn)

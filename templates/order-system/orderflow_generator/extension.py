@@ -1,0 +1,183 @@
+"""The Jinja extension cookiecutter loads: the `orderflow` global the template's names call.
+
+- `orderflow.project_dir(cookiecutter)` renders the project folder's name. Cookiecutter renders it
+  before it writes anything, so this is where every answer is checked: a refusal leaves nothing.
+- `orderflow.own(cookiecutter, name)` renders a per-project template file's name: the name when
+  the manifest gives the file to these answers, else "" (cookiecutter skips a file named "").
+- `orderflow.copy_kit_files(cookiecutter)` renders the name of one more template file: it copies
+  the kit files the manifest gives these answers into the project, verbatim, and renders "" so
+  cookiecutter writes nothing of its own for it. Cookiecutter writes one output per template
+  file; copying here is what keeps the manifest the only list of the kit's files.
+- The rest hand the template's README and pyproject the kit's own text and derived figures.
+
+`pyproject.toml` is named through `own` too, so that tools reading the kit (ruff) do not take the
+template's Jinja for the kit's configuration.
+
+No hook is involved anywhere: `sam init` on packaged SAM CLI builds refuses Python hooks.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+from orderflow_generator import diagram
+from orderflow_generator.answers import Answers, check_answers
+from orderflow_generator.cfn_yaml import load_template
+from orderflow_generator.errors import AnswerRefused
+from orderflow_generator.manifest import Manifest, Plan, load_manifest, plan_project
+
+Context = Mapping[str, Any]
+TABLE_HEADER = re.compile(r"\[\[?([^\]]+)\]\]?")
+
+
+class Generator:
+    """What the template's names and files call; one per Jinja environment (one generation)."""
+
+    def __init__(self) -> None:
+        self._checked: dict[tuple[str, ...], tuple[Answers, Plan]] = {}
+        self._template_dirs: dict[str, Path] = {}
+        self._templates: dict[Path, dict[str, Any]] = {}
+
+    # ------------------------------------------------------------------ answers and the plan
+    def _template_dir(self, cookiecutter: Context) -> Path:
+        """The template's folder; `_repo_dir` may be relative to where cookiecutter started, so
+        it is resolved on first use (the folder name's render), before cookiecutter changes
+        into the template folder to render the files."""
+        given = str(cookiecutter["_repo_dir"])
+        return self._template_dirs.setdefault(given, Path(given).resolve())
+
+    def _kit_root(self, cookiecutter: Context) -> Path:
+        template_dir = self._template_dir(cookiecutter)
+        root = template_dir.parents[1]
+        if not (root / "functions").is_dir():
+            raise AnswerRefused(
+                f"{template_dir} must be used from inside an Orderflow Kit checkout "
+                "(templates/order-system), where it reads the kit's files"
+            )
+        return root
+
+    def _manifest(self, cookiecutter: Context) -> Manifest:
+        return load_manifest(self._template_dir(cookiecutter))
+
+    def checked(self, cookiecutter: Context) -> tuple[Answers, Plan]:
+        key = tuple(str(cookiecutter.get(k, "")) for k in sorted(cookiecutter))
+        if key not in self._checked:
+            kit_root = self._kit_root(cookiecutter)
+            manifest = self._manifest(cookiecutter)
+            style = str(cookiecutter.get("style", ""))
+            template_name = manifest.sam_templates.get(style, "")
+            template = self._load(kit_root / template_name) if template_name else {}
+            answers = check_answers(
+                cookiecutter, manifest, template.get("Parameters", {}), template_name
+            )
+            self._checked[key] = (answers, plan_project(manifest, kit_root, answers.as_choices()))
+        return self._checked[key]
+
+    def answers(self, cookiecutter: Context) -> Answers:
+        return self.checked(cookiecutter)[0]
+
+    def project_dir(self, cookiecutter: Context) -> str:
+        """Check every answer, then name the project folder after the slug."""
+        return self.answers(cookiecutter).slug
+
+    def own(self, cookiecutter: Context, name: str) -> str:
+        manifest = self._manifest(cookiecutter)
+        if name not in manifest.own_files():
+            return name  # every project gets it
+        return name if name in self.checked(cookiecutter)[1].own_files else ""
+
+    def copy_kit_files(self, cookiecutter: Context) -> str:
+        answers, plan = self.checked(cookiecutter)
+        project = Path(str(cookiecutter["_output_dir"])) / answers.slug
+        for relative in plan.kit_files:
+            target = project / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(plan.kit_root / relative, target)
+            shutil.copymode(plan.kit_root / relative, target)
+        return ""
+
+    # ------------------------------------------------------------------ the kit's own text
+    def kit_text(self, cookiecutter: Context, relative: str) -> str:
+        return (self._kit_root(cookiecutter) / relative).read_text(encoding="utf-8")
+
+    def readme_section(self, cookiecutter: Context, heading: str) -> str:
+        """A section of the kit's README, verbatim: from `heading` to the next heading as high."""
+        text = self.kit_text(cookiecutter, "README.md")
+        level = len(heading) - len(heading.lstrip("#"))
+        start = text.index(heading + "\n") if heading + "\n" in text else -1
+        if start < 0:
+            raise LookupError(f"README.md has no heading {heading!r}")
+        after = text[start + len(heading) :]
+        end = re.search(rf"^#{{1,{level}}} ", after, flags=re.MULTILINE)
+        return (heading + (after[: end.start()] if end else after)).rstrip() + "\n"
+
+    def pyproject_tables(self, cookiecutter: Context, *names: str) -> str:
+        """The kit pyproject's `[name]` / `[[name]]` tables, verbatim, in the kit's order."""
+        text = self.kit_text(cookiecutter, "pyproject.toml")
+        tables = [
+            (header.group(1), chunk)
+            for chunk in re.split(r"(?m)^(?=\[)", text)
+            if (header := TABLE_HEADER.match(chunk))
+        ]
+        missing = set(names) - {name for name, _ in tables}
+        if missing:
+            raise LookupError(f"pyproject.toml has no table {sorted(missing)}")
+        return "\n".join(chunk.rstrip() + "\n" for name, chunk in tables if name in names)
+
+    def make_lines(self, cookiecutter: Context, first: str, before: str) -> str:
+        """The kit Makefile's lines from the one starting with `first` up to the one starting
+        with `before`, verbatim: the install and checkov rules the kit and its projects share."""
+        lines = self.kit_text(cookiecutter, "Makefile").splitlines(keepends=True)
+        starts = [i for i, line in enumerate(lines) if line.startswith(first)]
+        ends = [i for i, line in enumerate(lines) if line.startswith(before)]
+        if not starts or not ends or ends[-1] <= starts[0]:
+            raise LookupError(f"the kit's Makefile has no lines from {first!r} to {before!r}")
+        return "".join(lines[starts[0] : next(i for i in ends if i > starts[0])])
+
+    def requirements(self, cookiecutter: Context, *names: str) -> list[str]:
+        """The kit's own requirement strings for `names` (runtime and dev), so pins live once."""
+        project = tomllib.loads(self.kit_text(cookiecutter, "pyproject.toml"))["project"]
+        every = list(project["dependencies"]) + list(project["optional-dependencies"]["dev"])
+        by_name = {re.split(r"[\[<>=!~ ]", r, maxsplit=1)[0].lower(): r for r in every}
+        missing = [n for n in names if n.lower() not in by_name]
+        if missing:
+            raise LookupError(f"the kit's pyproject.toml does not require {missing}")
+        return [by_name[n.lower()] for n in names]
+
+    # ------------------------------------------------------------------ derived from definitions
+    def _template(self, cookiecutter: Context) -> dict[str, Any]:
+        answers = self.answers(cookiecutter)
+        name = self._manifest(cookiecutter).sam_templates[answers.style]
+        return self._load(self._kit_root(cookiecutter) / name)
+
+    def _load(self, path: Path) -> dict[str, Any]:
+        if path not in self._templates:
+            self._templates[path] = load_template(path)
+        return self._templates[path]
+
+    def sam_template(self, cookiecutter: Context) -> str:
+        return self._manifest(cookiecutter).sam_templates[self.answers(cookiecutter).style]
+
+    def diagram(self, cookiecutter: Context) -> str:
+        return diagram.mermaid(self._template(cookiecutter))
+
+    def path_rows(self, cookiecutter: Context) -> list[tuple[str, int, int, str]]:
+        manifest = self._manifest(cookiecutter)
+        paths = manifest.paths[self.answers(cookiecutter).style]
+        return diagram.path_rows(self._template(cookiecutter), paths, manifest.event_source)
+
+
+class OrderflowExtension(Extension):
+    """Adds the `orderflow` global (a Generator) to cookiecutter's Jinja environment."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.globals["orderflow"] = Generator()

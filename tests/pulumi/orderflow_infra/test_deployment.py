@@ -1,0 +1,73 @@
+"""Stack config is checked as the SAM template's parameters are: clear refusals, sane defaults."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+from pulumi_program import run_program
+
+from orderflow_infra.deployment import ConfigError
+
+PROJECT = "orders-choreography"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        (
+            "SenderEmail",
+            "not-an-address",
+            "config SenderEmail: 'not-an-address' is not an email address (verify it in SES first)",
+        ),
+        ("AcceptanceTimeoutSeconds", 0, "config AcceptanceTimeoutSeconds: 0 is outside 1..86400"),
+        (
+            "AcceptanceTimeoutSeconds",
+            "ten",
+            "config AcceptanceTimeoutSeconds: 'ten' is not a whole number",
+        ),
+        ("LogRetentionDays", 31, "config LogRetentionDays: 31 is not one of 1, 3, 5, 7, 14, 30,"),
+        (
+            "MemorySizes",
+            {"api": 64},
+            "config MemorySizes.api: 64 is not a size in MB (128..10240)",
+        ),
+        (
+            "MemorySizes",
+            [256],
+            "config MemorySizes: [256] is not a map of function to MB",
+        ),
+    ],
+)
+def test_a_bad_config_value_is_refused_naming_the_key_value_and_what_is_accepted(
+    key: str, value: object, message: str
+) -> None:
+    with pytest.raises(ConfigError) as refused:
+        run_program(PROJECT, overrides={f"{PROJECT}:{key}": value})
+
+    assert str(refused.value).startswith(message)
+
+
+def test_the_sender_email_is_required() -> None:
+    with pytest.raises(pulumi.ConfigMissingError, match="SenderEmail"):
+        run_program(PROJECT, overrides={f"{PROJECT}:SenderEmail": None})
+
+
+def test_unset_values_take_the_sam_template_defaults() -> None:
+    run = run_program(
+        PROJECT,
+        overrides={
+            f"{PROJECT}:{key}": None
+            for key in (
+                "AcceptanceTimeoutSeconds",
+                "LogRetentionDays",
+                "PowertoolsLayerVersion",
+                "MemorySizes",
+            )
+        },
+    )
+    timer = run.named("acceptance-timer-function").inputs
+
+    assert timer["environment"]["variables"]["ACCEPTANCE_TIMEOUT_SECONDS"] == "600"
+    assert timer["memorySize"] == 256
+    assert timer["layers"][0].endswith(":27")
+    assert run.named("api-logs").inputs["retentionInDays"] == 30

@@ -1,0 +1,115 @@
+"""The choreography stack's Pulumi program, run under mocks: resources, key inputs, outputs."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from pulumi_program import ProgramRun, run_program
+
+PROJECT = "orders-choreography"
+FUNCTION = "aws:lambda/function:Function"
+FUNCTION_NAMES = {
+    "outbox-publisher-function",
+    "api-function",
+    "restaurant-notifier-function",
+    "acceptance-timer-function",
+    "order-timeout-function",
+    "customer-notifier-function",
+}
+
+
+@cache
+def dev() -> ProgramRun:
+    return run_program(PROJECT)
+
+
+def test_the_stack_exports_the_sam_stack_outputs_under_the_same_names() -> None:
+    assert dev().stack_outputs == {
+        "ApiUrl": "https://orders-api-id.execute-api.us-east-1.amazonaws.com",
+        "OrdersBusName": "orders-choreography-dev-orders",
+        "OrdersTableName": "orders-table",
+        "RestaurantsTableName": "restaurants-table",
+        "RestaurantTopicArn": "arn:aws:sns:us-east-1:123456789012:restaurant-topic",
+    }
+
+
+def test_the_bus_and_the_schedule_group_are_named_after_the_project_and_stack() -> None:
+    assert dev().named("orders-bus").inputs["name"] == "orders-choreography-dev-orders"
+    assert (
+        dev().named("acceptance-schedules").inputs["name"] == "orders-choreography-dev-acceptance"
+    )
+
+
+def test_every_function_runs_python313_on_arm64_with_the_powertools_layer_and_traces() -> None:
+    functions = dev().of_type(FUNCTION)
+
+    assert {f.name for f in functions} == FUNCTION_NAMES
+    for function in functions:
+        inputs = function.inputs
+        assert inputs["runtime"] == "python3.13"
+        assert inputs["architectures"] == ["arm64"]
+        assert inputs["layers"] == [
+            "arn:aws:lambda:us-east-1:017000801446:layer:"
+            "AWSLambdaPowertoolsPythonV3-python313-arm64:27"
+        ]
+        assert inputs["tracingConfig"] == {"mode": "Active"}
+        assert inputs["loggingConfig"]["logFormat"] == "JSON"
+        assert inputs["environment"]["variables"]["ORDERS_TABLE"] == "orders-table"
+
+
+def test_the_acceptance_timeout_reaches_the_timer_function_in_seconds() -> None:
+    run = run_program(PROJECT, overrides={f"{PROJECT}:AcceptanceTimeoutSeconds": 2})
+    variables = run.named("acceptance-timer-function").inputs["environment"]["variables"]
+
+    assert variables["ACCEPTANCE_TIMEOUT_SECONDS"] == "2"
+
+
+def test_a_memory_size_override_changes_that_function_only() -> None:
+    run = run_program(PROJECT, overrides={f"{PROJECT}:MemorySizes": {"default": 192, "api": 512}})
+    sizes = {f.name: f.inputs["memorySize"] for f in run.of_type(FUNCTION)}
+
+    assert sizes.pop("api-function") == 512
+    assert set(sizes.values()) == {192}
+
+
+def test_every_function_statement_names_its_resources_rather_than_allowing_all() -> None:
+    for function in FUNCTION_NAMES:
+        for statement in dev().statements(f"{function}-role"):
+            resources = statement["Resource"]
+            for resource in resources if isinstance(resources, list) else [resources]:
+                assert resource.startswith("arn:aws:"), (function, statement)
+
+
+def test_only_the_timer_may_pass_the_scheduler_role_and_only_to_the_scheduler() -> None:
+    passing = [
+        (function, s)
+        for function in FUNCTION_NAMES
+        for s in dev().statements(f"{function}-role")
+        if "iam:PassRole" in s["Action"]
+    ]
+
+    assert [(f, s["Resource"], s["Condition"]) for f, s in passing] == [
+        (
+            "acceptance-timer-function",
+            "arn:aws:iam::123456789012:role/scheduler-invoke-role",
+            {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+        )
+    ]
+
+
+def test_each_rule_dead_letter_queue_accepts_messages_from_its_own_rule_only() -> None:
+    rules = dev().of_type("aws:cloudwatch/eventRule:EventRule")
+
+    assert len(rules) == 3
+    for rule in rules:
+        policy = json.loads(dev().named(f"{rule.name}-queue-policy").inputs["policy"])
+        (statement,) = policy["Statement"]
+        assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+        assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": rule.outputs["arn"]}}
+        target = dev().named(f"{rule.name}-lambda-target").inputs
+        assert target["deadLetterConfig"]["arn"] == dev().named(f"{rule.name}-queue").outputs["arn"]
+        assert target["retryPolicy"] == {
+            "maximumRetryAttempts": 8,
+            "maximumEventAgeInSeconds": 3600,
+        }

@@ -1,0 +1,282 @@
+"""Each stack's Pulumi program deploys what its SAM template deploys: the parity test.
+
+Both variants are reduced to one model (tests/support/parity_model.py), resolved against one
+fake account (tests/support/fake_aws.py) so a reference is the same string on both sides only
+if it points at the same resource: the SAM template transformed by samtranslator, offline, with
+its intrinsics resolved; the Pulumi program run under `pulumi.runtime.set_mocks`, with the same
+configuration (the project's dev stack config; keys spelt as the SAM parameters). Resources
+are named after the SAM logical ids in kebab case (`OrdersTable` -> `orders-table`).
+
+The model, one section per kind; every section maps a key to a comparable value:
+
+    inventory              "<kind> <name>" -> True, for every resource (parts of a resource,
+                           such as a role's inline policy or a rule's target, are compared
+                           through their owner)
+    functions              <function name> -> handler, runtime, architectures, memory_mb,
+                           timeout_seconds, layers, environment (name -> value), tracing, role,
+                           dead_letter, logging (log group, format), description,
+                           asynchronous (qualifier, retries, maximum event age, destinations),
+                           invoked_by ("<action> by <principal> from <source ARN>")
+    event_source_mappings  <mapping> -> function, source, starting position, batch size,
+                           retries, bisect on error, response types, filters, on failure
+    rules                  <rule> -> bus, pattern, schedule, state, targets (ARN, dead_letter,
+                           retry: maximum attempts and event age, input/path/transformer, role)
+    state_machines         <state machine> -> type, definition (after DefinitionSubstitutions),
+                           role, logging (level, execution data, destination), tracing
+    iam                    "function <name>" | "state machine <name>" | "role <name>" ->
+                           trust (policy lines), managed_policies, allows (one line per
+                           effect, action, resource and condition), description
+    resource_policies      <queue URL> -> policy lines (principal, action, resource, condition)
+    tables                 <table> -> keys (HASH/RANGE: "attribute (type)"), billing_mode, ttl,
+                           stream (view type), point_in_time_recovery, encrypted, indexes
+    queues                 <queue> -> retention, visibility timeout, SSE-SQS, KMS key, FIFO,
+                           redrive policy
+    topics                 <topic> -> KMS key
+    buses                  <bus> -> name
+    log_groups             <log group> -> retention_days
+    schedule_groups        <schedule group> -> name
+    apis                   <API id> -> protocol, stages (name -> auto deploy, access log
+                           destination and format, throttling)
+    routes                 "<api> <METHOD> <path>" -> api, authorization ("NONE" or the
+                           authorizer), integration URI, integration type, payload format
+    alarms                 <alarm> -> namespace, metric, statistic, period, evaluation periods,
+                           datapoints, threshold, comparison, dimensions, missing data, actions
+    tags                   "<kind> <name>" -> tags (without SAM's own `*:createdBy` markers)
+    outputs                <output name> -> value (Pulumi exports carry the SAM output names)
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+from fake_aws import Account
+from parity_model import SECTIONS, Model, differences, explain
+from parity_pulumi import from_pulumi
+from parity_sam import from_sam
+from pulumi_program import PULUMI_DIR, ROOT, run_program, stack_config
+from samtranslator.yaml_helper import yaml_parse
+
+
+@dataclass(frozen=True)
+class StackPair:
+    """A stack's SAM template and its Pulumi project (`<pulumi_dir>/<project>`)."""
+
+    template: Path
+    project: str
+    pulumi_dir: Path = PULUMI_DIR
+
+
+STACKS = {
+    "choreography": StackPair(ROOT / "sam/choreography/template.yaml", "orders-choreography"),
+    "orchestration": StackPair(ROOT / "sam/orchestration/template.yaml", "orders-orchestration"),
+}
+# Small stacks that exercise parts of the model no deployed stack uses yet (a state machine).
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = {
+    "fixture-state-machine": StackPair(
+        FIXTURES_DIR / "sam/timer/template.yaml", "timer", FIXTURES_DIR / "pulumi"
+    ),
+}
+PAIRS = STACKS | FIXTURES
+
+
+def sam_parameters(pair: StackPair, stack: str = "dev") -> dict[str, str]:
+    """The dev stack config as SAM parameter values (same keys; structured values skipped)."""
+    declared = yaml_parse(pair.template.read_text()).get("Parameters", {})
+    prefix = f"{pair.project}:"
+    config = stack_config(pair.pulumi_dir / pair.project, stack)
+    return {
+        key.removeprefix(prefix): str(value)
+        for key, value in config.items()
+        if key.startswith(prefix) and key.removeprefix(prefix) in declared
+    }
+
+
+@cache
+def models(stack: str) -> tuple[Model, Model]:
+    """(SAM model, Pulumi model) of `stack`, both deployed as `<project>-dev` with dev config."""
+    pair = PAIRS[stack]
+    config = stack_config(pair.pulumi_dir / pair.project)
+    account = Account(region=str(config["aws:region"]))
+    sam = from_sam(pair.template, sam_parameters(pair), account, stack_name=f"{pair.project}-dev")
+    return sam, from_pulumi(run_program(pair.project, pulumi_dir=pair.pulumi_dir))
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+@pytest.mark.parametrize("stack", sorted(PAIRS))
+def test_the_pulumi_variant_describes_the_same_stack_as_the_sam_template(
+    stack: str, section: str
+) -> None:
+    sam, pulumi = models(stack)
+    assert pulumi[section] == sam[section], (
+        f"{stack}: the Pulumi program and the SAM template differ:\n{explain(sam, pulumi, section)}"
+    )
+
+
+@pytest.mark.parametrize("stack", sorted(PAIRS))
+def test_the_model_of_each_stack_is_not_empty(stack: str) -> None:
+    sam, _ = models(stack)
+    assert sam["inventory"]
+    assert sam["functions"] or sam["state_machines"]
+    assert sam["iam"]
+    assert sam["tags"]
+
+
+def test_every_sam_stack_has_a_pulumi_twin_under_test() -> None:
+    templates = {p.parent.name for p in (ROOT / "sam").glob("*/template.yaml")}
+    missing = sorted(templates - set(STACKS))
+    assert not missing, (
+        f"sam/{missing[0]}/template.yaml has no Pulumi project in the parity test; "
+        "add pulumi/<project>/ and an entry in STACKS"
+    )
+    for pair in STACKS.values():
+        assert (PULUMI_DIR / pair.project / "__main__.py").is_file()
+
+
+# ---------------------------------------------------------------- drift in one variant fails
+CHOREOGRAPHY = STACKS["choreography"]
+ORCHESTRATION = STACKS["orchestration"]
+
+
+def drifted_pulumi_project(
+    tmp_path: Path, old: str, new: str, pair: StackPair = CHOREOGRAPHY
+) -> Path:
+    """A copy of pulumi/ whose `pair` program has `old` replaced by `new`."""
+    copy = tmp_path / "pulumi"
+    shutil.copytree(PULUMI_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "venv"))
+    (tmp_path / "statemachine").symlink_to(ROOT / "statemachine")  # the definitions it reads
+    program = copy / pair.project / "__main__.py"
+    text = program.read_text()
+    assert old in text, f"{old!r} is not in the program any more; update the drift test"
+    program.write_text(text.replace(old, new))
+    return copy
+
+
+def drifted_sam_template(
+    tmp_path: Path, old: str, new: str, pair: StackPair = CHOREOGRAPHY
+) -> Path:
+    """A copy of `pair`'s template (beside links to functions/, statemachine/), `old` -> `new`."""
+    for shared in ("functions", "statemachine"):
+        (tmp_path / shared).symlink_to(ROOT / shared)
+    copy = tmp_path / "sam" / pair.template.parent.name / "template.yaml"
+    copy.parent.mkdir(parents=True)
+    text = pair.template.read_text()
+    assert old in text, f"{old!r} is not in the template any more; update the drift test"
+    copy.write_text(text.replace(old, new))
+    return copy
+
+
+def test_a_rule_pattern_changed_in_the_pulumi_program_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    copy = drifted_pulumi_project(
+        tmp_path,
+        'reacts_to=("order_placed", "order_cancelled", "order_timed_out")',
+        'reacts_to=("order_placed", "order_cancelled")',
+    )
+    sam, _ = models("choreography")
+    pulumi = from_pulumi(run_program(CHOREOGRAPHY.project, pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == ["rules: restaurant-notifier-function-order-events"]
+
+
+def test_a_memory_size_changed_in_the_pulumi_stack_config_only_fails_the_parity_test() -> None:
+    sam, _ = models("choreography")
+    pulumi = from_pulumi(
+        run_program(
+            CHOREOGRAPHY.project,
+            overrides={
+                "orders-choreography:MemorySizes": {"default": 256, "restaurant-notifier": 512}
+            },
+        )
+    )
+
+    assert list(differences(sam, pulumi)) == ["functions: restaurant-notifier-function"]
+    assert pulumi["functions"]["restaurant-notifier-function"]["memory_mb"] == 512
+
+
+def test_an_iam_action_dropped_from_the_sam_template_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    template = drifted_sam_template(
+        tmp_path,
+        "Action: [dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem]",
+        "Action: [dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem]",
+    )
+    _, pulumi = models("choreography")
+    sam = from_sam(
+        template,
+        sam_parameters(CHOREOGRAPHY),
+        Account(),
+        stack_name=f"{CHOREOGRAPHY.project}-dev",
+    )
+
+    assert list(differences(sam, pulumi)) == ["iam: function api-function"]
+
+
+def test_a_substitution_changed_in_the_pulumi_program_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(FIXTURES_DIR, tmp_path / "fixtures")  # the program reads ../statemachine
+    copy = tmp_path / "fixtures/pulumi"
+    program = copy / "timer/__main__.py"
+    program.write_text(
+        program.read_text().replace('{"EventBusName": bus.name}', '{"EventBusName": bus.arn}')
+    )
+    sam, _ = models("fixture-state-machine")
+    pulumi = from_pulumi(run_program("timer", pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == ["state_machines: timer-state-machine"]
+    entries = pulumi["state_machines"]["timer-state-machine"]["definition"]["States"]["Publish"]
+    assert entries["Parameters"]["Entries"][0]["EventBusName"].startswith("arn:aws:events:")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "differing"),
+    [
+        pytest.param(
+            '["dynamodb:PutItem", "dynamodb:UpdateItem"],',
+            '["dynamodb:PutItem"],',
+            "iam: state machine orders-state-machine",
+            id="an-action-dropped-from-the-state-machine-role",
+        ),
+        pytest.param(
+            '"EventBusName": orders_bus.name,',
+            '"EventBusName": orders_bus.arn,',
+            "state_machines: orders-state-machine",
+            id="the-bus-arn-substituted-for-its-name",
+        ),
+    ],
+)
+def test_a_state_machine_drift_in_the_orchestration_program_only_fails_the_parity_test(
+    tmp_path: Path, old: str, new: str, differing: str
+) -> None:
+    copy = drifted_pulumi_project(tmp_path, old, new, ORCHESTRATION)
+    sam, _ = models("orchestration")
+    pulumi = from_pulumi(run_program(ORCHESTRATION.project, pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == [differing]
+
+
+def test_a_substitution_changed_in_the_orchestration_template_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    template = drifted_sam_template(
+        tmp_path,
+        "OrdersTable: !Ref OrdersTable",
+        "OrdersTable: !Ref RestaurantsTable",
+        ORCHESTRATION,
+    )
+    _, pulumi = models("orchestration")
+    sam = from_sam(
+        template,
+        sam_parameters(ORCHESTRATION),
+        Account(),
+        stack_name=f"{ORCHESTRATION.project}-dev",
+    )
+
+    assert list(differences(sam, pulumi)) == ["state_machines: orders-state-machine"]

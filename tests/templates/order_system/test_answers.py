@@ -1,0 +1,74 @@
+"""Bad answers stop generation before anything is written, with or without hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from orderflow_generator.answers import SLUG_MAX, slugify
+from orderflow_generator.errors import AnswerRefused
+from template_helpers import BIN, BUILT, NOT_BUILT, TEMPLATE, answers_for, combo_id, generate, run
+
+CHOREOGRAPHY = BUILT[0]
+BAD_ANSWERS = [
+    ({"project_name": "!!!"}, r"project_name '!!!': its slug is empty"),
+    ({"project_name": "42 orders"}, r"project_name '42 orders': its slug '42-orders' must start"),
+    ({"project_name": "o" * (SLUG_MAX + 1)}, rf"at most {SLUG_MAX} characters"),
+    ({"aws_region": "us-east-7"}, r"aws_region 'us-east-7': expected a region .*eu-west-1"),
+    ({"architecture": "sparc"}, r"architecture 'sparc': expected arm64 or x86_64"),
+    ({"sender_email": "orders.example.com"}, r"sender_email 'orders.example.com': expected an"),
+    ({"acceptance_timeout_minutes": "0"}, r"'0': expected whole minutes from 1 to 1440"),
+    ({"acceptance_timeout_minutes": "1441"}, r"'1441': expected whole minutes from 1 to 1440"),
+    ({"acceptance_timeout_minutes": "2.5"}, r"'2.5': expected whole minutes"),
+    ({"style": "saga"}, r"style 'saga': expected choreography or orchestration"),
+    ({"iac": "terraform"}, r"iac 'terraform': expected sam, pulumi or both"),
+    ({"include_promo": "maybe"}, r"include_promo 'maybe': expected no or yes"),
+]
+
+
+@pytest.mark.parametrize(("name", "slug"), [
+    ("My Orders", "my-orders"), ("  Café -- Orders!! ", "cafe-orders"), ("orders_v2", "orders-v2"),
+])  # fmt: skip
+def test_the_slug_keeps_ascii_letters_and_digits_joined_by_single_hyphens(
+    name: str, slug: str
+) -> None:
+    assert slugify(name) == slug
+
+
+@pytest.mark.parametrize("accept_hooks", [False, True], ids=["hooks-off", "hooks-on"])
+@pytest.mark.parametrize(("answer", "message"), BAD_ANSWERS, ids=lambda v: str(v)[:30])
+def test_a_bad_answer_is_refused_by_name_and_leaves_nothing_written(
+    tmp_path: Path, answer: dict[str, str], message: str, accept_hooks: bool
+) -> None:
+    output = tmp_path / "out"
+    output.mkdir()
+    with pytest.raises(AnswerRefused, match=message):
+        generate(output, accept_hooks=accept_hooks, **answers_for(CHOREOGRAPHY, **answer))
+    assert list(output.iterdir()) == []
+
+
+@pytest.mark.parametrize("combo", NOT_BUILT, ids=combo_id)
+def test_a_combination_not_built_yet_is_refused_naming_what_exists_today(
+    tmp_path: Path, combo: dict[str, str]
+) -> None:
+    with pytest.raises(AnswerRefused, match="is not built in this kit yet") as refused:
+        generate(tmp_path, **answers_for(combo))
+    assert "it generates style choreography, iac sam, include_promo no today" in str(refused.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_minutes_are_written_as_seconds(tmp_path: Path) -> None:
+    project = generate(tmp_path, **answers_for(CHOREOGRAPHY, acceptance_timeout_minutes=7))
+    assert "AcceptanceTimeoutSeconds=420 " in (project / "samconfig.toml").read_text()
+
+
+def test_the_cookiecutter_cli_reports_a_refusal_on_one_line(tmp_path: Path) -> None:
+    result = run(
+        BIN / "cookiecutter", "--no-input", TEMPLATE, "-o", tmp_path, "aws_region=mars-1",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1
+    [line] = result.stdout.strip().splitlines()
+    assert line.startswith("aws_region 'mars-1': expected a region")
+    assert "Traceback" not in result.stdout + result.stderr
+    assert list(tmp_path.iterdir()) == []

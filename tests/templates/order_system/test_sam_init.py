@@ -1,0 +1,47 @@
+"""`sam init --location` (the SAM CLI from PyPI, offline) generates the same project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from template_helpers import BIN, BUILT, TEMPLATE, answers_for, files_under, generate, run
+
+
+def _sam_init(output: Path, *extra: str) -> tuple[int, str]:
+    result = run(
+        BIN / "sam", "init", "--no-input", "--location", TEMPLATE, "--name", "my-orders",
+        "--output-dir", output, *extra, cwd=output,
+    )  # fmt: skip
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_sam_init_writes_the_same_files_as_cookiecutter(tmp_path: Path) -> None:
+    (tmp_path / "sam").mkdir()
+    status, output = _sam_init(tmp_path / "sam")
+    assert status == 0, output
+    by_sam = tmp_path / "sam/my-orders"
+    by_cookiecutter = generate(tmp_path / "cc", **answers_for(BUILT[0], project_name="my-orders"))
+    assert files_under(by_sam) == files_under(by_cookiecutter)
+    for relative in files_under(by_sam):
+        assert (by_sam / relative).read_bytes() == (by_cookiecutter / relative).read_bytes()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ({"sender_email": "nobody"}, "sender_email 'nobody': expected an email address"),
+        ({"style": "orchestration"}, "style 'orchestration' is not built in this kit yet"),
+    ],
+)
+def test_sam_init_refuses_a_bad_answer_and_writes_nothing(
+    tmp_path: Path, answer: dict[str, str], message: str
+) -> None:
+    status, output = _sam_init(tmp_path, "--extra-context", json.dumps(answer))
+    assert status == 1
+    assert message in output
+    assert "Traceback" not in output
+    assert list(tmp_path.iterdir()) == []
