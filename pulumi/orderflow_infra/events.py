@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from orderflow_infra import iam
+from orderflow_infra import iam, storage
 from orderflow_infra.deployment import Deployment
 from orderflow_infra.functions import StackFunction
 
@@ -28,36 +28,45 @@ def bus(deployment: Deployment, name: str, suffix: str) -> aws.cloudwatch.EventB
     return aws.cloudwatch.EventBus(name, name=f"{deployment.prefix}-{suffix}", tags=deployment.tags)
 
 
+def rule_dead_letter_queue(deployment: Deployment, bus: aws.cloudwatch.EventBus) -> aws.sqs.Queue:
+    """The one encrypted queue every rule on `bus` dead-letters into (SAM: RuleDeadLetterQueue);
+    it accepts messages from that bus's rules only."""
+    queue = storage.parking_queue(deployment, "rule-dead-letter-queue")
+    aws.sqs.QueuePolicy(
+        "rule-dead-letter-queue-policy",
+        queue_url=queue.url,
+        policy=_queue_policy(deployment, queue, bus),
+    )
+    return queue
+
+
 def subscribe(
-    deployment: Deployment,
     target: StackFunction,
     *,
     bus_name: pulumi.Input[str],
     pattern: Mapping[str, Any],
+    dead_letter_queue: aws.sqs.Queue,
     event: str = "order-events",
     retry: RetryPolicy = RetryPolicy(),
 ) -> aws.cloudwatch.EventRule:
-    """A rule on `bus_name` delivering `pattern`'s events to `target`, with its own DLQ.
+    """A rule on `bus_name` delivering `pattern`'s events to `target`, never a replay's.
 
-    As SAM's EventBridgeRule event with `DeadLetterConfig: {Type: SQS}`: the queue accepts
-    messages from this rule only, and the function accepts invocations from it only.
+    A step of the flow must not run again when the bus's archive is replayed, so the rule
+    excludes replayed events; what it cannot deliver goes to `dead_letter_queue`. The function
+    accepts invocations from this rule only.
     """
     name = f"{target.name}-{event}"
     rule = aws.cloudwatch.EventRule(
-        name, event_bus_name=bus_name, event_pattern=json.dumps(pattern)
-    )
-    queue = aws.sqs.Queue(f"{name}-queue", tags=deployment.tags)
-    aws.sqs.QueuePolicy(
-        f"{name}-queue-policy",
-        queue_url=queue.url,
-        policy=_queue_policy(queue, rule),
+        name,
+        event_bus_name=bus_name,
+        event_pattern=json.dumps({**pattern, "replay-name": [{"exists": False}]}),
     )
     aws.cloudwatch.EventTarget(
         f"{name}-lambda-target",
         rule=rule.name,
         event_bus_name=bus_name,
         arn=target.function.arn,
-        dead_letter_config={"arn": queue.arn},
+        dead_letter_config={"arn": dead_letter_queue.arn},
         retry_policy={
             "maximum_retry_attempts": retry.maximum_retry_attempts,
             "maximum_event_age_in_seconds": retry.maximum_event_age_seconds,
@@ -73,9 +82,11 @@ def subscribe(
     return rule
 
 
-def _queue_policy(queue: aws.sqs.Queue, rule: aws.cloudwatch.EventRule) -> pulumi.Output[str]:
-    return pulumi.Output.all(queue.arn, rule.arn).apply(
-        lambda arns: json.dumps(
+def _queue_policy(
+    deployment: Deployment, queue: aws.sqs.Queue, bus: aws.cloudwatch.EventBus
+) -> pulumi.Output[str]:
+    return pulumi.Output.all(queue.arn, bus.name).apply(
+        lambda values: json.dumps(
             {
                 "Version": iam.POLICY_VERSION,
                 "Statement": [
@@ -83,8 +94,12 @@ def _queue_policy(queue: aws.sqs.Queue, rule: aws.cloudwatch.EventRule) -> pulum
                         "Effect": "Allow",
                         "Principal": {"Service": "events.amazonaws.com"},
                         "Action": "sqs:SendMessage",
-                        "Resource": arns[0],
-                        "Condition": {"ArnEquals": {"aws:SourceArn": arns[1]}},
+                        "Resource": values[0],
+                        "Condition": {
+                            "ArnLike": {
+                                "aws:SourceArn": deployment.arn("events", f"rule/{values[1]}/*")
+                            }
+                        },
                     }
                 ],
             }

@@ -37,6 +37,7 @@ state = orders.order_state(deployment, orders_stream="NEW_AND_OLD_IMAGES")
 orders_table, orders_bus = state.orders_table, state.bus
 outbox_failures = storage.parking_queue(deployment, "outbox-failures-queue")
 function_dlq = storage.parking_queue(deployment, "function-dead-letter-queue")
+rule_dlq = events.rule_dead_letter_queue(deployment, orders_bus)
 
 defaults = state.function_defaults
 asynchronous = AsyncInvocation(dead_letter_queue=function_dlq)
@@ -46,7 +47,10 @@ def reacting_function(spec: FunctionSpec, reacts_to: Sequence[str]) -> StackFunc
     """A function the orders bus invokes for the events `reacts_to`: retried, then parked."""
     function = lambda_function(deployment, defaults, replace(spec, asynchronous=asynchronous))
     events.subscribe(
-        deployment, function, bus_name=orders_bus.name, pattern=order_events(*reacts_to)
+        function,
+        bus_name=orders_bus.name,
+        pattern=order_events(*reacts_to),
+        dead_letter_queue=rule_dlq,
     )
     return function
 
@@ -134,9 +138,13 @@ scheduler_invoke_role = service_role(
     "scheduler-invoke-role",
     service="scheduler.amazonaws.com",
     trust_condition={"StringEquals": {"aws:SourceAccount": deployment.account_id}},
-    statements=[Allow(["lambda:InvokeFunction"], [order_timeout.function.arn])],
+    statements=[
+        Allow(["lambda:InvokeFunction"], [order_timeout.function.arn]),
+        Allow(["sqs:SendMessage"], [function_dlq.arn]),
+    ],
     description=(
-        "Lets the acceptance schedules invoke the order time-out function, and nothing else."
+        "Lets the acceptance schedules invoke the order time-out function and dead-letter "
+        "what they cannot deliver."
     ),
 )
 reacting_function(
@@ -150,6 +158,7 @@ reacting_function(
             "SCHEDULE_GROUP": acceptance_schedules.name,
             "TIMEOUT_FUNCTION_ARN": order_timeout.function.arn,
             "SCHEDULER_ROLE_ARN": scheduler_invoke_role.arn,
+            "SCHEDULE_DEAD_LETTER_ARN": function_dlq.arn,
             "ACCEPTANCE_TIMEOUT_SECONDS": str(settings.acceptance_timeout_seconds),
         },
         statements=[

@@ -98,17 +98,22 @@ def test_only_the_timer_may_pass_the_scheduler_role_and_only_to_the_scheduler() 
     ]
 
 
-def test_each_rule_dead_letter_queue_accepts_messages_from_its_own_rule_only() -> None:
+def test_every_rule_excludes_replays_and_dead_letters_to_the_bus_rules_queue() -> None:
     rules = dev().of_type("aws:cloudwatch/eventRule:EventRule")
+    policy = json.loads(dev().named("rule-dead-letter-queue-policy").inputs["policy"])
+    (statement,) = policy["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    rules_of_the_bus = "arn:aws:events:us-east-1:123456789012:rule/orders-choreography-dev-orders/*"
+    assert statement["Condition"] == {"ArnLike": {"aws:SourceArn": rules_of_the_bus}}
+    queue = dev().named("rule-dead-letter-queue")
+    assert queue.inputs["sqsManagedSseEnabled"] is True
 
     assert len(rules) == 3
     for rule in rules:
-        policy = json.loads(dev().named(f"{rule.name}-queue-policy").inputs["policy"])
-        (statement,) = policy["Statement"]
-        assert statement["Principal"] == {"Service": "events.amazonaws.com"}
-        assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": rule.outputs["arn"]}}
+        pattern = json.loads(rule.inputs["eventPattern"])
+        assert pattern["replay-name"] == [{"exists": False}]
         target = dev().named(f"{rule.name}-lambda-target").inputs
-        assert target["deadLetterConfig"]["arn"] == dev().named(f"{rule.name}-queue").outputs["arn"]
+        assert target["deadLetterConfig"]["arn"] == queue.outputs["arn"]
         assert target["retryPolicy"] == {
             "maximumRetryAttempts": 8,
             "maximumEventAgeInSeconds": 3600,

@@ -43,6 +43,12 @@ The model, one section per kind; every section maps a key to a comparable value:
                            datapoints, threshold, comparison, dimensions, missing data, actions
     tags                   "<kind> <name>" -> tags (without SAM's own `*:createdBy` markers)
     outputs                <output name> -> value (Pulumi exports carry the SAM output names)
+
+Pending (issue 9): issue 8's production hardening (authorisation, archive, contracts, alarms,
+dashboards, dead-letter queues) landed in the SAM templates first; the Pulumi programs catch up
+in issue 9. Until then the test leaves out exactly what PENDING_KINDS, PENDING_ENTRIES and
+PENDING_TWINS name, each with its reason, and fails as soon as an item is done (a kind gains a
+reducer, an entry matches, a twin appears), so the lists can only shrink.
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from fake_aws import Account
+from fake_aws import BY_CFN_TYPE, Account
 from parity_model import SECTIONS, Model, differences, explain
 from parity_pulumi import from_pulumi
 from parity_sam import from_sam
@@ -83,6 +89,83 @@ FIXTURES = {
 }
 PAIRS = STACKS | FIXTURES
 
+# ---------------------------------------------------------------- pending: issue 9
+_ISSUE_9 = "issue 9 (Pulumi catches up with issue 8)"
+# CloudFormation types the parity model has no reducer for yet; left out of the SAM side.
+PENDING_KINDS = {
+    "AWS::Cognito::UserPool": f"{_ISSUE_9}: the user pool behind the API's JWT authorizer",
+    "AWS::Cognito::UserPoolClient": f"{_ISSUE_9}: the API's app client",
+    "AWS::Cognito::UserPoolGroup": f"{_ISSUE_9}: the restaurants group",
+    "AWS::Events::Archive": f"{_ISSUE_9}: the orders bus's archive for replays",
+    "AWS::EventSchemas::Registry": f"{_ISSUE_9}: the event schema registry",
+    "AWS::EventSchemas::Schema": f"{_ISSUE_9}: one registered schema per event version",
+    "AWS::KMS::Key": f"{_ISSUE_9}: the alarm topic's key",
+    "AWS::SNS::TopicPolicy": f"{_ISSUE_9}: CloudWatch's right to publish on the alarm topic",
+    "AWS::SNS::Subscription": f"{_ISSUE_9}: the optional alarm e-mail subscription",
+    "AWS::CloudWatch::Dashboard": f"{_ISSUE_9}: the stack's dashboard",
+}
+_ALARMS = f"{_ISSUE_9}: alarms on the stack's alarm topic"
+_AUTH = f"{_ISSUE_9}: the route's JWT authorizer (Cognito)"
+_ROUTES = {
+    f"routes: orders-api {route}": _AUTH
+    for route in (
+        "GET /orders/{order_id}",
+        "POST /orders",
+        "POST /orders/{order_id}/accept",
+        "POST /orders/{order_id}/cancel",
+        "POST /orders/{order_id}/complete",
+        "POST /orders/{order_id}/reject",
+    )
+}
+_ALARM_PLUMBING = {
+    "inventory: topic alarm-topic": _ALARMS,
+    "topics: alarm-topic": _ALARMS,
+    "tags: topic alarm-topic": _ALARMS,
+    "outputs: AlarmTopicArn": _ALARMS,
+    "outputs: OrdersArchiveName": PENDING_KINDS["AWS::Events::Archive"],
+    "outputs: UserPoolId": PENDING_KINDS["AWS::Cognito::UserPool"],
+    "outputs: UserPoolClientId": PENDING_KINDS["AWS::Cognito::UserPoolClient"],
+}
+
+
+def _alarms(*names: str) -> dict[str, str]:
+    return {f"inventory: alarm {n}": _ALARMS for n in names} | {
+        f"alarms: {n}": _ALARMS for n in names
+    }
+
+
+_FUNCTION_ALARMS = ("api5xx-alarm", "function-errors-alarm", "function-throttles-alarm")
+# "<section>: <key>" entries of each stack's model that differ until issue 9; left out of both.
+PENDING_ENTRIES: dict[str, dict[str, str]] = {
+    "choreography": _ROUTES | _ALARM_PLUMBING | _alarms(*_FUNCTION_ALARMS, "dead-letters-alarm"),
+    "orchestration": _ROUTES
+    | _ALARM_PLUMBING
+    | _alarms(
+        *_FUNCTION_ALARMS,
+        "executions-aborted-alarm",
+        "executions-failed-alarm",
+        "executions-timed-out-alarm",
+    ),
+}
+# SAM stacks whose Pulumi twin does not exist yet.
+PENDING_TWINS = {"promo": f"{_ISSUE_9}: the promo stack's Pulumi project"}
+
+
+def _pending(stack: str, section: str) -> set[str]:
+    prefix = f"{section}: "
+    return {e.removeprefix(prefix) for e in PENDING_ENTRIES.get(stack, {}) if e.startswith(prefix)}
+
+
+def drifts(sam: Model, pulumi: Model, stack: str) -> list[str]:
+    """The differing entries of `stack`'s models that are not pending."""
+    return [d for d in differences(sam, pulumi) if d not in PENDING_ENTRIES.get(stack, {})]
+
+
+def without_pending(model: Model, stack: str, section: str) -> dict[str, object]:
+    """`model[section]` without the entries pending for `stack`."""
+    pending = _pending(stack, section)
+    return {key: value for key, value in model[section].items() if key not in pending}
+
 
 def sam_parameters(pair: StackPair, stack: str = "dev") -> dict[str, str]:
     """The dev stack config as SAM parameter values (same keys; structured values skipped)."""
@@ -102,7 +185,13 @@ def models(stack: str) -> tuple[Model, Model]:
     pair = PAIRS[stack]
     config = stack_config(pair.pulumi_dir / pair.project)
     account = Account(region=str(config["aws:region"]))
-    sam = from_sam(pair.template, sam_parameters(pair), account, stack_name=f"{pair.project}-dev")
+    sam = from_sam(
+        pair.template,
+        sam_parameters(pair),
+        account,
+        stack_name=f"{pair.project}-dev",
+        leave_out=PENDING_KINDS,
+    )
     return sam, from_pulumi(run_program(pair.project, pulumi_dir=pair.pulumi_dir))
 
 
@@ -112,9 +201,27 @@ def test_the_pulumi_variant_describes_the_same_stack_as_the_sam_template(
     stack: str, section: str
 ) -> None:
     sam, pulumi = models(stack)
-    assert pulumi[section] == sam[section], (
+    assert without_pending(pulumi, stack, section) == without_pending(sam, stack, section), (
         f"{stack}: the Pulumi program and the SAM template differ:\n{explain(sam, pulumi, section)}"
     )
+
+
+@pytest.mark.parametrize("stack", sorted(PENDING_ENTRIES))
+def test_every_pending_entry_still_differs_so_the_list_only_shrinks(stack: str) -> None:
+    sam, pulumi = models(stack)
+    done = sorted(set(PENDING_ENTRIES[stack]) - set(differences(sam, pulumi)))
+    assert not done, f"{stack}: now the same in both variants; remove from PENDING_ENTRIES: {done}"
+
+
+def test_no_pending_kind_has_a_reducer_yet_and_each_is_in_a_template() -> None:
+    reduced = sorted(set(PENDING_KINDS) & set(BY_CFN_TYPE))
+    assert not reduced, f"the parity model reduces {reduced} now; remove from PENDING_KINDS"
+    used = {
+        resource["Type"]
+        for pair in STACKS.values()
+        for resource in yaml_parse(pair.template.read_text())["Resources"].values()
+    }
+    assert set(PENDING_KINDS) <= used, sorted(set(PENDING_KINDS) - used)
 
 
 @pytest.mark.parametrize("stack", sorted(PAIRS))
@@ -128,13 +235,16 @@ def test_the_model_of_each_stack_is_not_empty(stack: str) -> None:
 
 def test_every_sam_stack_has_a_pulumi_twin_under_test() -> None:
     templates = {p.parent.name for p in (ROOT / "sam").glob("*/template.yaml")}
-    missing = sorted(templates - set(STACKS))
+    missing = sorted(templates - set(STACKS) - set(PENDING_TWINS))
     assert not missing, (
         f"sam/{missing[0]}/template.yaml has no Pulumi project in the parity test; "
         "add pulumi/<project>/ and an entry in STACKS"
     )
     for pair in STACKS.values():
         assert (PULUMI_DIR / pair.project / "__main__.py").is_file()
+    twinned = sorted(set(PENDING_TWINS) & set(STACKS))
+    assert not twinned, f"{twinned} have a Pulumi twin under test now; remove from PENDING_TWINS"
+    assert set(PENDING_TWINS) <= templates, sorted(set(PENDING_TWINS) - templates)
 
 
 # ---------------------------------------------------------------- drift in one variant fails
@@ -181,7 +291,9 @@ def test_a_rule_pattern_changed_in_the_pulumi_program_only_fails_the_parity_test
     sam, _ = models("choreography")
     pulumi = from_pulumi(run_program(CHOREOGRAPHY.project, pulumi_dir=copy))
 
-    assert list(differences(sam, pulumi)) == ["rules: restaurant-notifier-function-order-events"]
+    assert drifts(sam, pulumi, "choreography") == [
+        "rules: restaurant-notifier-function-order-events"
+    ]
 
 
 def test_a_memory_size_changed_in_the_pulumi_stack_config_only_fails_the_parity_test() -> None:
@@ -195,7 +307,7 @@ def test_a_memory_size_changed_in_the_pulumi_stack_config_only_fails_the_parity_
         )
     )
 
-    assert list(differences(sam, pulumi)) == ["functions: restaurant-notifier-function"]
+    assert drifts(sam, pulumi, "choreography") == ["functions: restaurant-notifier-function"]
     assert pulumi["functions"]["restaurant-notifier-function"]["memory_mb"] == 512
 
 
@@ -213,9 +325,10 @@ def test_an_iam_action_dropped_from_the_sam_template_only_fails_the_parity_test(
         sam_parameters(CHOREOGRAPHY),
         Account(),
         stack_name=f"{CHOREOGRAPHY.project}-dev",
+        leave_out=PENDING_KINDS,
     )
 
-    assert list(differences(sam, pulumi)) == ["iam: function api-function"]
+    assert drifts(sam, pulumi, "choreography") == ["iam: function api-function"]
 
 
 def test_a_substitution_changed_in_the_pulumi_program_only_fails_the_parity_test(
@@ -230,7 +343,7 @@ def test_a_substitution_changed_in_the_pulumi_program_only_fails_the_parity_test
     sam, _ = models("fixture-state-machine")
     pulumi = from_pulumi(run_program("timer", pulumi_dir=copy))
 
-    assert list(differences(sam, pulumi)) == ["state_machines: timer-state-machine"]
+    assert drifts(sam, pulumi, "fixture-state-machine") == ["state_machines: timer-state-machine"]
     entries = pulumi["state_machines"]["timer-state-machine"]["definition"]["States"]["Publish"]
     assert entries["Parameters"]["Entries"][0]["EventBusName"].startswith("arn:aws:events:")
 
@@ -259,7 +372,7 @@ def test_a_state_machine_drift_in_the_orchestration_program_only_fails_the_parit
     sam, _ = models("orchestration")
     pulumi = from_pulumi(run_program(ORCHESTRATION.project, pulumi_dir=copy))
 
-    assert list(differences(sam, pulumi)) == [differing]
+    assert drifts(sam, pulumi, "orchestration") == [differing]
 
 
 def test_a_substitution_changed_in_the_orchestration_template_only_fails_the_parity_test(
@@ -277,6 +390,7 @@ def test_a_substitution_changed_in_the_orchestration_template_only_fails_the_par
         sam_parameters(ORCHESTRATION),
         Account(),
         stack_name=f"{ORCHESTRATION.project}-dev",
+        leave_out=PENDING_KINDS,
     )
 
-    assert list(differences(sam, pulumi)) == ["state_machines: orders-state-machine"]
+    assert drifts(sam, pulumi, "orchestration") == ["state_machines: orders-state-machine"]
