@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import pytest
 from orderflow_generator.manifest import plan_project
-from stack_helpers import TIMEOUT_SECONDS, StartStack, order_body
+from stack_helpers import CUSTOMER_CALLER, STAFF, TIMEOUT_SECONDS, StartStack, order_body
 from template_helpers import BUILT, MANIFEST, ROOT
 
 from localrun import LocalRunner
 
 DRIVE = {
     "accepted and completed": lambda r, o: [
-        r.request("POST", f"/orders/{o}/{s}") for s in ("accept", "complete")
+        r.request("POST", f"/orders/{o}/{s}", caller=STAFF) for s in ("accept", "complete")
     ],
-    "rejected": lambda r, o: r.request("POST", f"/orders/{o}/reject", {"reason": "closed"}),
+    "rejected": lambda r, o: r.request(
+        "POST", f"/orders/{o}/reject", {"reason": "closed"}, caller=STAFF
+    ),
     "timed out": lambda r, o: r.advance(TIMEOUT_SECONDS + 1),
-    "cancelled by the customer": lambda r, o: r.request("POST", f"/orders/{o}/cancel"),
+    "cancelled by the customer": lambda r, o: r.request(
+        "POST", f"/orders/{o}/cancel", caller=CUSTOMER_CALLER
+    ),
 }
 
 
@@ -24,7 +28,9 @@ def test_each_choreography_path_puts_the_manifest_s_events_on_the_bus(
     start_stack: StartStack, path: str
 ) -> None:
     runner: LocalRunner = start_stack(ROOT / MANIFEST.sam_templates["choreography"])
-    order_id = runner.request("POST", "/orders", order_body()).json()["order_id"]
+    order_id = runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER).json()[
+        "order_id"
+    ]
     DRIVE[path](runner, order_id)
     runner.settle()
     seen = [e for e in runner.bus_events if e.detail.get("order_id") == order_id]
