@@ -1,4 +1,5 @@
-"""The promo stack beside the orders stack on the local runner: one code per completed order."""
+"""The promo stack beside either style's orders stack on the local runner: one code per
+completed order, none for any other outcome."""
 
 from __future__ import annotations
 
@@ -7,15 +8,41 @@ import re
 
 import boto3
 import pytest
-from stack_helpers import CUSTOMER, SENDER, StartStack, drive, place, with_promo
+from stack_helpers import (
+    CHOREOGRAPHY,
+    CUSTOMER,
+    ORCHESTRATION,
+    SENDER,
+    TIMEOUT_SECONDS,
+    StartStack,
+    drive,
+    place,
+    with_promo,
+)
 
 from localrun import LocalRunner
 from localrun.promo import promo_codes
+from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
+
+STYLES = {"choreography": CHOREOGRAPHY, "orchestration": ORCHESTRATION}
+
+
+@pytest.fixture(params=sorted(STYLES))
+def style(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _orders_and_promo(start_stack: StartStack, style: str, *, times_out: bool) -> LocalRunner:
+    """The style's stack with promo beside it. The acceptance timeout runs on wall time (plus
+    the runner's clock): only a run that should time out gets the short one, so a slow
+    machine cannot turn an answered order into a time-out."""
+    timeout = str(TIMEOUT_SECONDS) if times_out else ANSWERED_TIMEOUT_SECONDS
+    return with_promo(start_stack(STYLES[style], AcceptanceTimeoutSeconds=timeout))
 
 
 @pytest.fixture
-def orders_and_promo(start_stack: StartStack) -> LocalRunner:
-    return with_promo(start_stack())
+def orders_and_promo(start_stack: StartStack, style: str) -> LocalRunner:
+    return _orders_and_promo(start_stack, style, times_out=False)
 
 
 def _promo_emails(runner: LocalRunner) -> list[str]:
@@ -38,8 +65,9 @@ def test_a_completed_order_gets_exactly_one_code_emailed_to_its_customer(
 
 @pytest.mark.parametrize("outcome", ["rejected", "timed_out", "cancelled"])
 def test_an_order_that_never_completes_gets_no_code(
-    orders_and_promo: LocalRunner, outcome: str
+    start_stack: StartStack, style: str, outcome: str
 ) -> None:
+    orders_and_promo = _orders_and_promo(start_stack, style, times_out=outcome == "timed_out")
     drive(orders_and_promo, place(orders_and_promo), outcome)
 
     assert promo_codes(orders_and_promo) == {}
