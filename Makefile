@@ -14,7 +14,7 @@ KIT_PACKAGES := costcalc localrun
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
 
-.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-prices demo-compare demo-choreography demo-orchestration bench clean
+.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-estimate demo-report bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -52,12 +52,22 @@ typecheck: install
 	$(BIN)/mypy $(KIT_PACKAGES)
 	MYPYPATH=$(FUNCTIONS) $(BIN)/mypy --explicit-package-bases $(FUNCTIONS)
 
+# The report's browser test drives Debian's chromium through Playwright (never a downloaded
+# browser build). Installed only when missing; CI runs as root on a possibly fresh machine.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium (Debian package) for the report's browser test ..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq >/dev/null && \
+		$$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
-pytest: install checkov-install
+pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography demo-orchestration
+demo: install demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-estimate demo-report
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -87,6 +97,26 @@ demo-orchestration:
 	$(BIN)/python -m localrun order --template sam/orchestration/template.yaml --param AcceptanceTimeoutSeconds=600
 	@echo "== the transitions each orchestration path bills (a time-out of 2 s, waited in real time) =="
 	$(BIN)/python -m localrun transitions --template sam/orchestration/template.yaml
+
+demo-report: install browser
+	@echo "== costcalc report: the decision report for the default volume, and how it looks =="
+	@mkdir -p build
+	$(BIN)/costcalc report --orders-per-month 250000 --out build/decision.html
+	$(BIN)/costcalc report --orders-per-month 250000 --out build/decision.md
+	@$(BIN)/python -m tests.costcalc.browser build/decision.html build/decision.png >/dev/null
+	@echo "report: $(CURDIR)/build/decision.html"
+	@echo "screenshot: $(CURDIR)/build/decision.png"
+
+# The orchestration stack (sam/orchestration) joins this step when it lands on main.
+demo-estimate: install
+	@echo "== costcalc estimate: the price of what the choreography template deploys, figure by figure =="
+	@mkdir -p build
+	$(BIN)/costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6
+	$(BIN)/costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6 --format infracost-usage > build/infracost-usage.yml
+	@echo "infracost usage file: $(CURDIR)/build/infracost-usage.yml"
+	@echo "== costcalc diff: a pull request that raises every function to 1024 MB =="
+	sed 's/^    MemorySize: 256$$/    MemorySize: 1024/' sam/choreography/template.yaml > build/choreography-1024mb.yaml
+	$(BIN)/costcalc diff sam/choreography/template.yaml build/choreography-1024mb.yaml --orders-per-month 1e6 --fail-above 100
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install

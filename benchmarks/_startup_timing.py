@@ -22,17 +22,23 @@ def run_once(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def against_bare_python(name: str, command: list[str], goal: float = 10.0) -> None:
-    """Print the medians of ``command`` and of a bare interpreter, and their ratio."""
-    commands = {"python -c pass": [sys.executable, "-c", "pass"], name: command}
+def interleaved_medians(commands: dict[str, list[str]], runs: int = RUNS) -> dict[str, float]:
+    """Each command's median seconds over ``runs`` interleaved runs, printed as they stand."""
     timings: dict[str, list[float]] = {label: [] for label in commands}
     for each in commands.values():
         run_once(each)  # warm the file cache and byte-code
-    for _ in range(RUNS):
+    for _ in range(runs):
         for label, each in commands.items():
             timings[label].append(run_once(each))
     medians = {label: statistics.median(values) for label, values in timings.items()}
+    width = max(40, *(len(label) + 1 for label in medians))
     for label, median in medians.items():
-        print(f"{label:<40} median {median * 1000:7.1f} ms over {RUNS} runs")
+        print(f"{label:<{width}} median {median * 1000:7.1f} ms over {runs} runs")
+    return medians
+
+
+def against_bare_python(name: str, command: list[str], goal: float = 10.0) -> None:
+    """Print the medians of ``command`` and of a bare interpreter, and their ratio."""
+    medians = interleaved_medians({"python -c pass": [sys.executable, "-c", "pass"], name: command})
     baseline, measured = medians.values()
     print(f"ratio {measured / baseline:.1f}x the bare interpreter (goal: within {goal:g}x)")

@@ -13,12 +13,16 @@ import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from costcalc.compare import BreakEven, CostCurve, Scenario
 from costcalc.errors import UsageError
 
 FORMATS = (".png", ".svg")
 POINTS = 240
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def check_target(path: Path) -> Path:
@@ -33,8 +37,21 @@ def check_target(path: Path) -> Path:
     return path
 
 
-def draw(
-    path: Path,
+def save(path: Path, figure: Figure) -> None:
+    """Write ``figure`` to ``path`` (.png or .svg) whole or not at all, then close it."""
+    try:
+        _save(figure, path)
+    finally:
+        close(figure)
+
+
+def close(figure: Figure) -> None:
+    from matplotlib import pyplot as plt  # noqa: PLC0415
+
+    plt.close(figure)
+
+
+def cost_figure(
     plan: Scenario,
     curves: Sequence[CostCurve],
     break_evens: Sequence[BreakEven],
@@ -42,8 +59,8 @@ def draw(
     *,
     prices_as_of: str,
     marked: Decimal | None = None,
-) -> None:
-    """Write the chart to ``path`` (.png or .svg)."""
+) -> Figure:
+    """The cost-versus-volume chart as a matplotlib figure (the caller closes it)."""
     import matplotlib  # noqa: PLC0415 - imported only when a chart is asked for
 
     matplotlib.use("Agg")
@@ -72,8 +89,12 @@ def draw(
     axes.set_xlim(low, high)
     axes.set_xlabel("orders per month")
     axes.set_ylabel("monthly cost (USD)")
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _short(x)))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"${_short(y)}"))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short(x)))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"${short(y)}"))
+    # Less than about a decade shows at most one major tick: label the minor ones too,
+    # in the same words (matplotlib's default would write 4x10^1).
+    axes.xaxis.set_minor_formatter(FuncFormatter(lambda x, _: _minor(axes.get_xlim(), x, "")))
+    axes.yaxis.set_minor_formatter(FuncFormatter(lambda y, _: _minor(axes.get_ylim(), y, "$")))
     axes.grid(True, which="major", alpha=0.35)
     axes.grid(True, which="minor", alpha=0.12)
     free = "always-free allowances applied" if plan.free_tier else "no free tier (marginal cost)"
@@ -83,18 +104,21 @@ def draw(
         x, y = float(point.orders_per_month), float(point.monthly_usd)
         axes.axvline(x, color="#444444", linestyle=":", linewidth=1)
         axes.plot([x], [y], "o", color="#b2182b", zorder=5)
+        bottom, top = (math.log10(limit) for limit in axes.get_ylim())
+        low_in_axes = (math.log10(y) - bottom) / (top - bottom) < 0.4
         axes.annotate(
-            f"break-even\n{_short(x, digits=3)} orders/month\n${y:,.2f}/month",
+            f"break-even\n{short(x, digits=3)} orders/month\n${y:,.2f}/month",
             (x, y),
-            xytext=(12, -42),
+            xytext=(12, 34) if low_in_axes else (12, -42),
             textcoords="offset points",
             fontsize=9,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#bbbbbb"},
             arrowprops={"arrowstyle": "-", "color": "#444444"},
         )
     if marked is not None:
         axes.axvline(float(marked), color="#762a83", linestyle="--", linewidth=1)
         axes.annotate(
-            f"{_short(float(marked))} orders/month",
+            f"{short(float(marked))} orders/month",
             (float(marked), 0.02),
             xycoords=("data", "axes fraction"),
             xytext=(4, 0),
@@ -114,11 +138,10 @@ def draw(
         )
     axes.legend(loc="lower right")
     figure.tight_layout()
-    _save(figure, path)
-    plt.close(figure)
+    return figure
 
 
-def _save(figure: object, path: Path) -> None:
+def _save(figure: Figure, path: Path) -> None:
     handle, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent if str(path.parent) else "."
     )
@@ -127,14 +150,19 @@ def _save(figure: object, path: Path) -> None:
     os.umask(umask)
     os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 is for the draft, not the chart
     try:
-        figure.savefig(temporary, format=path.suffix.lower()[1:])  # type: ignore[attr-defined]
+        figure.savefig(temporary, format=path.suffix.lower()[1:])
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _short(value: float, digits: int = 2) -> str:
+def _minor(limits: tuple[float, float], value: float, unit: str) -> str:
+    low, high = limits
+    return f"{unit}{short(value)}" if low > 0 and high / low < 12 else ""
+
+
+def short(value: float, digits: int = 2) -> str:
     """1000 -> 1K, 2500000 -> 2.5M, 0.5 -> 0.5: tick and label text."""
     if value <= 0:
         return "0"

@@ -292,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Examples:\n"
         "  costcalc price lambda --requests 3e6 --duration-ms 120 --memory-mb 1536\n"
         "  costcalc compare --orders-per-month 250000 --chart cost.png\n"
+        "  costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6\n"
+        "  costcalc report --orders-per-month 250000 --out decision.html\n"
         "  costcalc prices show --region eu-west-1\n"
         "  costcalc prices refresh",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -331,9 +333,11 @@ def build_parser() -> argparse.ArgumentParser:
         )
         service.add_arguments(sub)
         sub.set_defaults(add_usage=service.add_usage, title=service.title)
-    from costcalc import compare_cli  # noqa: PLC0415 - it imports this module's `number`
+    from costcalc import compare_cli, estimate_cli, report_cli  # noqa: PLC0415 - they import `number`
 
     compare_cli.add_parser(commands, common, number)
+    report_cli.add_parser(commands, common, number)
+    estimate_cli.add_parsers(commands, number)
     prices_cli.add_parser(commands, _Parser)
     return parser
 
@@ -344,11 +348,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    if args.command == "compare":
+    if args.command in ("compare", "report", "estimate", "diff"):
         try:
             return int(args.run(args))
         except CostcalcError as error:
-            print(f"costcalc compare: error: {error}", file=sys.stderr)
+            print(f"costcalc {args.command}: error: {error}", file=sys.stderr)
             return EXIT_USAGE
     if args.command == "prices":
         return prices_cli.run(args)

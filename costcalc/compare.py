@@ -190,10 +190,14 @@ def scenario(
     rates: Mapping[str, Decimal | None] | None = None,
     usage_files: list[Path] | None = None,
     count_start_end: bool = False,
+    profiles: Sequence[Profile] | None = None,
 ) -> Scenario:
-    """Load the designs' profiles and check that the region prices all they use."""
+    """Load the designs' profiles (or take ``profiles`` as given, as ``costcalc estimate``
+    does with profiles derived from definitions) and check that the region prices all they use.
+    """
     mix = path_mix(rates or {})
-    profiles = load_profiles(designs, usage_files)
+    if profiles is None:
+        profiles = load_profiles(designs, usage_files)
     loads = tuple(workload(p, mix, count_start_end=count_start_end) for p in profiles)
     catalogue = load_catalogue({service for load in loads for service, _ in _keys(load)})
     _check_region(loads, catalogue, region)

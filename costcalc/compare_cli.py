@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,8 @@ The schema is in the README (Workload profiles) and in costcalc/profiles.py.
 """
 
 
-def add_parser(
-    commands: Any, common: argparse.ArgumentParser, number: Any
-) -> argparse.ArgumentParser:
-    """Add the ``compare`` subcommand; ``number`` parses volumes as ``costcalc price`` does."""
+def sweep_type(number: Any) -> Callable[[str], tuple[Decimal, Decimal, int]]:
+    """The ``--sweep LOW:HIGH[:POINTS]`` parser; ``number`` parses each figure."""
 
     def sweep(text: str) -> tuple[Decimal, Decimal, int]:
         parts = text.split(":")
@@ -50,28 +49,11 @@ def add_parser(
             raise argparse.ArgumentTypeError(f"{text!r}: POINTS must be a whole number")
         return number(parts[0]), number(parts[1]), int(points)
 
-    parser: argparse.ArgumentParser = commands.add_parser(
-        "compare",
-        parents=[common],
-        help="price choreography and orchestration side by side, per order and per month",
-        description="Price every design of the order flow (choreography, orchestration and, "
-        "flagged as not runnable, orchestration on Express) per order and per month, line by "
-        "line, from the bundled workload profiles.",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    volume = parser.add_mutually_exclusive_group()
-    volume.add_argument(
-        "--orders-per-month",
-        type=number,
-        help=f"order volume (default {DEFAULT_ORDERS:,}); 3e6 and 3_000_000 work too",
-    )
-    volume.add_argument(
-        "--sweep",
-        type=sweep,
-        metavar="LOW:HIGH[:POINTS]",
-        help=f"price volumes from LOW to HIGH, log-spaced ({DEFAULT_POINTS} points by default)",
-    )
+    return sweep
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser, number: Any) -> None:
+    """The flags that shape a scenario: designs, path rates, usage files, transition rule."""
     parser.add_argument(
         "--design",
         action="append",
@@ -94,6 +76,47 @@ def add_parser(
         action="store_true",
         help="count Start and End of each execution as transitions (the seed article's reading)",
     )
+
+
+def plan_from(args: argparse.Namespace) -> Scenario:
+    """The scenario the parsed flags of ``add_scenario_arguments`` (and the common ones) ask for."""
+    return scenario(
+        region=args.region,
+        free_tier=args.free_tier,
+        designs=args.design,
+        rates={path: getattr(args, f"rate_{path}") for path in FLAGS},
+        usage_files=args.usage,
+        count_start_end=args.count_start_end,
+    )
+
+
+def add_parser(
+    commands: Any, common: argparse.ArgumentParser, number: Any
+) -> argparse.ArgumentParser:
+    """Add the ``compare`` subcommand; ``number`` parses volumes as ``costcalc price`` does."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "compare",
+        parents=[common],
+        help="price choreography and orchestration side by side, per order and per month",
+        description="Price every design of the order flow (choreography, orchestration and, "
+        "flagged as not runnable, orchestration on Express) per order and per month, line by "
+        "line, from the bundled workload profiles.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    volume = parser.add_mutually_exclusive_group()
+    volume.add_argument(
+        "--orders-per-month",
+        type=number,
+        help=f"order volume (default {DEFAULT_ORDERS:,}); 3e6 and 3_000_000 work too",
+    )
+    volume.add_argument(
+        "--sweep",
+        type=sweep_type(number),
+        metavar="LOW:HIGH[:POINTS]",
+        help=f"price volumes from LOW to HIGH, log-spaced ({DEFAULT_POINTS} points by default)",
+    )
+    add_scenario_arguments(parser, number)
     parser.add_argument(
         "--chart",
         type=Path,
@@ -110,14 +133,7 @@ def run(args: argparse.Namespace) -> int:
         from costcalc.chart import check_target  # noqa: PLC0415 - matplotlib only when asked
 
         check_target(args.chart)
-    plan = scenario(
-        region=args.region,
-        free_tier=args.free_tier,
-        designs=args.design,
-        rates={path: getattr(args, f"rate_{path}") for path in FLAGS},
-        usage_files=args.usage,
-        count_start_end=args.count_start_end,
-    )
+    plan = plan_from(args)
     if args.sweep is not None:
         low, high, points = args.sweep
         volumes = sweep_volumes(low, high, points)
@@ -143,20 +159,22 @@ def _report(plan: Scenario, volumes: list[Decimal], span: tuple[Decimal, Decimal
 
 
 def _chart(args: argparse.Namespace, plan: Scenario, report: Report) -> None:
-    from costcalc.chart import draw  # noqa: PLC0415 - matplotlib only when a chart is asked for
+    from costcalc.chart import cost_figure, save  # noqa: PLC0415 - matplotlib only when asked
 
     span = (args.sweep[0], args.sweep[1]) if args.sweep is not None else DEFAULT_SWEEP
     marked = None if report.swept else report.comparisons[0].orders_per_month
     print(f"costcalc compare: drawing the chart to {args.chart} ...", file=sys.stderr)
     curves = plan.curves(*span)
     crossings = plan.break_evens(curves)
-    draw(
+    save(
         args.chart,
-        plan,
-        curves,
-        crossings,
-        verdict(curves, crossings),
-        prices_as_of=report.prices_as_of,
-        marked=marked,
+        cost_figure(
+            plan,
+            curves,
+            crossings,
+            verdict(curves, crossings),
+            prices_as_of=report.prices_as_of,
+            marked=marked,
+        ),
     )
     print(f"costcalc compare: chart written to {args.chart}", file=sys.stderr)

@@ -37,6 +37,7 @@ class Report:
     comparisons: Sequence[Comparison]
     break_evens: Sequence[BreakEven] = ()
     verdict: str = ""
+    title: str = ""  # the headline; compare's own when empty
 
     @property
     def prices_as_of(self) -> str:
@@ -96,7 +97,8 @@ def _headline(report: Report) -> list[str]:
         span = f"{volumes[0]:,} to {volumes[-1]:,} orders/month ({len(volumes)} volumes)"
     else:
         span = f"{report.comparisons[0].orders_per_month:,} orders/month"
-    return [f"Orchestration vs choreography in {plan.region}: {span}", f"Path mix: {mix}"]
+    title = report.title or "Orchestration vs choreography"
+    return [f"{title} in {plan.region}: {span}", f"Path mix: {mix}"]
 
 
 def _conclusion(report: Report) -> list[str]:

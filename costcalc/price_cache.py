@@ -38,6 +38,8 @@ def prices_dir() -> Path:
 def write_files(folder: Path, texts: Mapping[str, str]) -> list[Path]:
     """Write each ``{file name: text}`` into ``folder`` atomically; return the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
+    umask = os.umask(0)
+    os.umask(umask)
     written = []
     for name, text in texts.items():
         target = folder / name
@@ -47,6 +49,7 @@ def write_files(folder: Path, texts: Mapping[str, str]) -> list[Path]:
                 stream.write(text)
                 stream.flush()
                 os.fsync(stream.fileno())
+            os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 is for the draft only
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

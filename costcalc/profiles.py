@@ -22,7 +22,8 @@ Schema (version 1). Sizes are KB, durations ms; every per-path figure is a per-o
       orders: {item_kb: 1.5, read: eventual}         # read: eventual (half a unit) or strong
     functions:                                       # Lambda functions, one per handler
       place_order: {trigger: api, memory_mb: 512, arch: arm64, duration_ms: 80,
-                    cold_start_rate: 0.02, init_ms: 450, log_kb: 1.2}
+                    cold_start_rate: 0.02, init_ms: 450, log_kb: 1.2,
+                    ephemeral_storage_mb: 512}   # optional; 512 MB is free
     state_machine:                                   # optional (orchestration designs)
       type: standard                                 # standard or express
       log_kb_per_transition: 0                       # execution logs (vended) per state entered
@@ -111,6 +112,7 @@ SCHEMA: dict[str, Any] = {
             "cold_start_rate": _NUMBER,
             "init_ms": _NUMBER,
             "log_kb": _NUMBER,
+            "ephemeral_storage_mb": _COUNT,
         }
     },
     "state_machine": {
@@ -123,7 +125,16 @@ SCHEMA: dict[str, Any] = {
     "monthly": {"alarms": _COUNT, "metrics": _COUNT, "dashboards": _COUNT},
     "paths": dict.fromkeys(PATHS, _PATH_SPEC),
 }
-OPTIONAL = frozenset({"why_not", "based_on", "state_machine", "express_memory_mb", *_PATH_SPEC})
+OPTIONAL = frozenset(
+    {
+        "why_not",
+        "based_on",
+        "state_machine",
+        "express_memory_mb",
+        "ephemeral_storage_mb",
+        *_PATH_SPEC,
+    }
+)
 
 
 class ProfileError(UsageError):
@@ -140,6 +151,7 @@ class Function:
     cold_start_rate: Decimal
     init_ms: Decimal
     log_kb: Decimal
+    ephemeral_storage_mb: Decimal = Decimal(512)
 
 
 @dataclass(frozen=True)
@@ -212,21 +224,94 @@ def load_profiles(
         raise UsageError(f"unknown design {unknown[0]!r}; accepted: {', '.join(known)}")
     overrides: dict[str, list[_Document]] = {}
     for path in usage_files or []:
-        for document in _read_documents(path):
-            name = document.value.get("design")
-            if name not in known:
-                raise ProfileError(
-                    f"{document.where.get('design', str(path))}: design {name!r} is not a "
-                    f"design with a profile; accepted: {', '.join(known)}"
-                )
-            _check_shape(document, SCHEMA, "", partial=True)
-            if "based_on" in document.value:
-                raise ProfileError(
-                    f"{document.where['based_on']}: based_on: only bundled profiles use it; a "
-                    "usage file changes the design it names"
-                )
-            overrides.setdefault(str(name), []).append(document)
+        for document in _usage_documents(path, known):
+            overrides.setdefault(str(document.value["design"]), []).append(document)
     return [_build(_bundled_document(name), overrides.get(name, [])) for name in wanted]
+
+
+def derived_profile(
+    base: str,
+    derived: Mapping[str, Any],
+    source: str,
+    usage_files: list[Path] | None = None,
+) -> Profile:
+    """The bundled profile ``base`` with figures read from a definition, then the user's.
+
+    ``derived`` holds profile-schema keys. A definition names its own functions: the profile
+    keeps only those (their durations, cold starts and logs, which no definition states), and
+    each derived path's ``invocations`` replace the path's. Every
+    derived key is recorded as coming from ``source``, so :func:`provenance` can tell
+    definition, profile and user figures apart.
+    """
+    document = _bundled_document(base)
+    kept = derived.get("functions", {})
+    gone = [name for name in document.value["functions"] if name not in kept]
+    for name in gone:
+        del document.value["functions"][name]
+    for name, path in derived.get("paths", {}).items():
+        if "invocations" in path:
+            document.value["paths"].get(name, {}).pop("invocations", None)
+    stale = (
+        *(f"functions.{name}" for name in gone),
+        *(f"paths.{p}.invocations" for p in derived.get("paths", {})),
+    )
+    document.where = {
+        k: v for k, v in document.where.items() if not any(_within(k, s) for s in stale)
+    }
+    where: dict[str, str] = {}
+    _record(derived, "", source, where)
+    _merge(document, _Document(_plain_numbers(derived), where, source))
+    document.source = f"{document.source} + {source}"
+    overrides = [d for f in usage_files or [] for d in _usage_documents(f, {base})]
+    return _build(document, overrides)
+
+
+def provenance(profile: Profile, dotted: str, definition_source: str) -> str:
+    """Where a figure came from: ``definition``, ``profile`` or ``user``."""
+    place = profile.at(dotted)
+    if place.startswith(definition_source):
+        return "definition"
+    if place.startswith("costcalc/data/profiles/"):
+        return "profile"
+    return "user"
+
+
+def _within(key: str, prefix: str) -> bool:
+    return key == prefix or key.startswith(f"{prefix}.")
+
+
+def _record(value: Any, key: str, source: str, where: dict[str, str]) -> None:
+    if key:
+        where[key] = source
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            _record(item, _join(key, name), source, where)
+
+
+def _plain_numbers(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {name: _plain_numbers(item) for name, item in value.items()}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return value
+
+
+def _usage_documents(path: Path, known: Any) -> Iterator[_Document]:
+    """A usage file's documents, each checked against the schema and ``known`` designs."""
+    for document in _read_documents(path):
+        name = document.value.get("design")
+        if name not in known:
+            raise ProfileError(
+                f"{document.where.get('design', str(path))}: design {name!r} is not a "
+                f"design with a profile; accepted: {', '.join(known)}"
+            )
+        _check_shape(document, SCHEMA, "", partial=True)
+        if "based_on" in document.value:
+            raise ProfileError(
+                f"{document.where['based_on']}: based_on: only bundled profiles use it; a "
+                "usage file changes the design it names"
+            )
+        yield document
 
 
 @dataclass

@@ -126,6 +126,7 @@ class _Meter:
                 duration_ms=function.duration_ms,
                 memory_mb=function.memory_mb,
                 arch=function.arch,
+                ephemeral_storage_mb=function.ephemeral_storage_mb,
                 cold_start_rate=function.cold_start_rate,
                 init_duration_ms=function.init_ms,
             )

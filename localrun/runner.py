@@ -101,6 +101,8 @@ class LocalRunner:
         }
         self.routes = routes
         self.bus_events: list[BusEvent] = []
+        #: Every rule delivery made, as (rule name, target ARN): what cost checks count.
+        self.deliveries: list[tuple[str, str]] = []
         self.clock_offset = timedelta()
         self._deliveries: deque[_Delivery] = deque()
         self._fired_schedules: set[str] = set()
@@ -311,6 +313,7 @@ class LocalRunner:
             return False
         delivery = self._deliveries.popleft()
         target = delivery.target
+        self.deliveries.append((delivery.rule, target["Arn"]))
         payload = _target_input(target, delivery.event)
         if not self._send(target["Arn"], payload):
             # EventBridge could not deliver at all: its retry policy, then the rule's DLQ.

@@ -17,9 +17,10 @@ def test_the_bundled_catalogue_covers_us_east_1_and_eu_west_1() -> None:
     assert {"us-east-1", "eu-west-1"} <= BUNDLED.regions
 
 
-def test_every_price_names_an_aws_pricing_page_a_seen_date_and_a_usage_type() -> None:
+def test_every_price_names_an_aws_source_a_seen_date_and_a_usage_type() -> None:
+    aws_sources = ("https://aws.amazon.com/", "https://pricing.us-east-1.amazonaws.com/offers/")
     for entry in BUNDLED.entries.values():
-        assert entry.source.startswith("https://aws.amazon.com/"), entry
+        assert entry.source.startswith(aws_sources), entry
         assert dt.date(2024, 11, 1) <= entry.seen <= dt.date.today(), entry
         assert entry.usagetype, entry
         assert entry.unit, entry
@@ -30,8 +31,6 @@ def test_every_us_east_1_item_is_priced_and_eu_west_1_only_where_sourced() -> No
     assert all((s, i, "us-east-1") in BUNDLED.entries for s, i in items)
     unpriced = {f"{s}/{i}" for s, i in items if (s, i, "eu-west-1") not in BUNDLED.entries}
     assert unpriced == {  # no citable source found for these (YAML comments say what was tried)
-        "apigateway/http-requests",
-        "apigateway/rest-requests",
         "dynamodb/write-request-units",
         "dynamodb/read-request-units",
         "cloudwatch/logs-ingestion-vended",

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from costcalc.chart import check_target, draw
+from costcalc.chart import check_target, cost_figure, save
 from costcalc.compare import scenario, verdict
 from costcalc.errors import UsageError
 
@@ -17,7 +17,7 @@ def chart(path: Path, *, free_tier: bool, low: int, high: int) -> str:
     curves = plan.curves(D(low), D(high))
     points = plan.break_evens(curves)
     text = verdict(curves, points)
-    draw(path, plan, curves, points, text, prices_as_of="2025-08-01", marked=D(250))
+    save(path, cost_figure(plan, curves, points, text, prices_as_of="2025-08-01", marked=D(250)))
     return text
 
 
@@ -67,3 +67,23 @@ def test_a_chart_path_we_cannot_write_is_refused_before_any_work(
 ) -> None:
     with pytest.raises(UsageError, match=message):
         check_target(tmp_path / name)
+
+
+def test_a_range_under_a_decade_labels_its_minor_ticks_in_dollars() -> None:
+    from costcalc.chart import close  # noqa: PLC0415
+
+    plan = scenario()
+    curves = plan.curves(D(100), D(100_000))
+    points = plan.break_evens(curves)
+    figure = cost_figure(plan, curves, points, "", prices_as_of="2025-08-01")
+    try:
+        figure.canvas.draw()
+        axes = figure.axes[0]
+        minor = [label.get_text() for label in axes.get_yticklabels(minor=True)]
+        assert "$20" in minor
+        assert not any("10^" in text or "times" in text for text in minor)
+        assert all(label.get_text() == "" for label in axes.get_xticklabels(minor=True))
+        (note,) = [t for t in axes.texts if t.get_text().startswith("break-even")]
+        assert note.get_position()[1] > 0  # a break-even low on the chart is labelled above it
+    finally:
+        close(figure)

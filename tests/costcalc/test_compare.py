@@ -153,7 +153,6 @@ def test_volumes_that_are_not_whole_positive_and_plausible_are_refused(orders: D
 #: What the bundled designs need in eu-west-1 that no citable source priced (see the YAML
 #: comments in costcalc/data/prices/); a newly sourced price must shrink this set on purpose.
 EU_WEST_1_UNSOURCED = {
-    "apigateway/http-requests",
     "dynamodb/write-request-units",
     "dynamodb/read-request-units",
     "cloudwatch/logs-ingestion-vended",

@@ -127,7 +127,7 @@ def test_help_teaches_with_examples() -> None:
         ),
         (("--design", "saga"), "unknown design 'saga'; accepted: choreography"),
         (("--region", "mars-1"), "unknown region 'mars-1'"),
-        (("--region", "eu-west-1"), "no sourced price there for apigateway/http-requests"),
+        (("--region", "eu-west-1"), "no sourced price there for dynamodb/write-request-units"),
         (("--chart", "cost.gif"), "must end in .png or .svg"),
         (("--orders-per-month", "10", "--sweep", "1:10"), "not allowed with argument"),
         (("--format", "yaml"), "invalid choice: 'yaml'"),

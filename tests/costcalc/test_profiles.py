@@ -136,7 +136,7 @@ def test_a_malformed_usage_file_is_refused_naming_file_line_and_key(
         (
             "design: choreography\npaths:\n  accepted:\n    rule_matches: 3\n",
             r"usage\.yaml:4: paths\.accepted\.rule_matches is 3 but the `trigger: rule` "
-            r"functions are invoked 2 times",
+            r"functions are invoked 4 times",
         ),
         (
             "design: choreography\npaths:\n  accepted:\n    invocations: {nobody: 1}\n",

@@ -76,9 +76,9 @@ def test_fixed_monthly_items_do_not_scale_with_orders() -> None:
 
 def test_a_figure_the_billing_rules_refuse_is_reported_at_its_profile_line(tmp_path: Path) -> None:
     usage = tmp_path / "usage.yaml"
-    usage.write_text("design: choreography\nfunctions:\n  get_order: {memory_mb: 20000}\n")
+    usage.write_text("design: choreography\nfunctions:\n  api: {memory_mb: 20000}\n")
     profile = load_profiles(["choreography"], [usage])[0]
     with pytest.raises(
-        ProfileError, match=r"usage\.yaml:3: functions\.get_order\.memory_mb: --memory-mb 20000"
+        ProfileError, match=r"usage\.yaml:3: functions\.api\.memory_mb: --memory-mb 20000"
     ):
         workload(profile, path_mix({}))

@@ -1,0 +1,32 @@
+"""How long `costcalc estimate` on the choreography SAM template takes, process start to exit.
+
+Includes parsing and transforming the template locally (samtranslator), deriving the usage and
+pricing it. The baseline, measured interleaved in the same run, is `costcalc compare --format
+json` (the same pricing from a bundled profile, no template). Target: median under 2 s.
+Run: `make bench`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from _startup_timing import COSTCALC, interleaved_medians
+
+RUNS = 10
+TARGET_SECONDS = 2.0
+TEMPLATE = Path(__file__).resolve().parents[1] / "sam/choreography/template.yaml"
+
+if __name__ == "__main__":
+    commands = {
+        "costcalc compare --format json": [COSTCALC, "compare", "--format", "json"],
+        "costcalc estimate <template> --format json": [
+            COSTCALC, "estimate", str(TEMPLATE), "--format", "json",
+        ],
+    }  # fmt: skip
+    medians = interleaved_medians(commands, RUNS)
+    baseline, measured = medians.values()
+    verdict = "within" if measured < TARGET_SECONDS else "OVER"
+    print(
+        f"estimate: {measured:.2f} s ({verdict} the {TARGET_SECONDS:g} s target), "
+        f"{measured - baseline:+.2f} s over compare for reading and transforming the template"
+    )

@@ -1,0 +1,172 @@
+"""`costcalc report`: the decision report as HTML or Markdown, a thin layer over the library.
+
+``costcalc.report`` gathers the facts, ``costcalc.report_content`` words them once,
+``costcalc.report_charts`` draws the charts and ``report_html``/``report_markdown`` lay them out.
+Every file is written whole or not at all (a temporary file renamed into place).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from costcalc.compare import DEFAULT_SWEEP, sweep_volumes
+from costcalc.compare_cli import (
+    DEFAULT_ORDERS,
+    DEFAULT_POINTS,
+    add_scenario_arguments,
+    plan_from,
+    sweep_type,
+)
+from costcalc.errors import CostcalcError, UsageError
+from costcalc.price_cache import write_files
+
+FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+EXAMPLES = f"""\
+Examples:
+  costcalc report --out decision.html
+  costcalc report --orders-per-month 2e6 --accept-rate 0.85 --out decision.html
+  costcalc report --sweep 2e4:5e7:200 --usage my-figures.yaml --out decision.md
+  costcalc report --orders-per-month 1e6 --free-tier --format html --out report.txt
+
+The page answers first (each design per month and per order at the volume, the difference per
+month and per year), then charts the cost across the sweep with its break-evens, splits the cost
+per order by service, shows how the answer moves with each assumption, states the constraints,
+trade-offs and the kit's recommendation, and says where every figure and price came from.
+
+HTML is one self-contained file (charts embedded as SVG, nothing fetched, printable). Markdown
+links its charts as SVG files in a folder beside it (NAME-charts/), because code hosts strip
+inline data images. The format follows --out's extension (.html, .htm, .md, .markdown) unless
+--format says otherwise.
+
+Without --sweep the chart spans {DEFAULT_SWEEP[0]:,} to {DEFAULT_SWEEP[1]:,} orders/month
+({DEFAULT_POINTS} volumes in the appendix); the volume (default {DEFAULT_ORDERS:,}) must lie
+inside the sweep. PATH (a SAM/Pulumi template or a generated project) is accepted once
+`costcalc estimate` reads definitions; today figures come from the bundled workload profiles
+and --usage files, and the report says so.
+"""
+
+
+def add_parser(
+    commands: Any, common: argparse.ArgumentParser, number: Any
+) -> argparse.ArgumentParser:
+    """Add the ``report`` subcommand; ``number`` parses volumes as ``costcalc price`` does."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "report",
+        parents=[common],
+        conflict_handler="resolve",  # --format here is html or markdown, not common's choices
+        help="write a decision report (HTML or Markdown) with charts, sensitivity and sources",
+        description="Write the decision report a tech lead, an architect or a budget holder "
+        "reads: the cost of each style at your volume, across a volume range, per service, how "
+        "it moves with the assumptions, the constraints and trade-offs, and the provenance of "
+        "every figure.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="a template or generated project (not yet: arrives with `costcalc estimate`)",
+    )
+    parser.add_argument(
+        "--orders-per-month",
+        type=number,
+        default=DEFAULT_ORDERS,
+        help=f"the volume the answer is for (default {DEFAULT_ORDERS:,})",
+    )
+    parser.add_argument(
+        "--sweep",
+        type=sweep_type(number),
+        metavar="LOW:HIGH[:POINTS]",
+        help=f"the volume range charted and tabled (default {DEFAULT_SWEEP[0]:,}:"
+        f"{DEFAULT_SWEEP[1]:,}, {DEFAULT_POINTS} log-spaced points)",
+    )
+    add_scenario_arguments(parser, number)
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the report to write"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("html", "markdown"),
+        help="html or markdown (default: from --out's extension)",
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.path is not None:
+        raise UsageError(
+            f"PATH {args.path}: reading definitions arrives with `costcalc estimate`; today the "
+            "report prices the bundled workload profiles (override figures with --usage FILE)"
+        )
+    fmt = _format(args.out, args.format)
+    _check_target(args.out)
+    low, high, points = args.sweep or (*DEFAULT_SWEEP, DEFAULT_POINTS)
+    from costcalc.report import check_volume, decision  # noqa: PLC0415
+    from costcalc.report_charts import draw_charts  # noqa: PLC0415 - matplotlib
+    from costcalc.report_content import document  # noqa: PLC0415
+
+    orders, span = check_volume(args.orders_per_month, (low, high))
+    sweep_volumes(*span, points)  # refuses a bad POINTS before any work
+    plan = plan_from(args)
+    _progress(
+        f"pricing {len(plan.workloads)} designs at {orders:,} orders/month, "
+        f"across {points} volumes and each assumption moved ..."
+    )
+    facts = decision(plan, orders, span, points)
+    _progress("drawing the charts ...")
+    charts = draw_charts(facts)
+    content = document(facts)
+    written = _write(args.out, fmt, content, charts)
+    for warning in facts.warnings:
+        _progress(f"warning: {warning}")
+    for path in written:
+        print(path)
+    return 0
+
+
+def _format(out: Path, asked: str | None) -> str:
+    if asked is not None:
+        return asked
+    found = FORMATS.get(out.suffix.lower())
+    if found is None:
+        raise UsageError(
+            f"--out {out}: cannot tell the format from {out.suffix or 'no extension'!r}; use "
+            f"{', '.join(FORMATS)} or give --format html|markdown"
+        )
+    return found
+
+
+def _check_target(out: Path) -> None:
+    """Refuse a report path we could not write, before any work is done."""
+    folder = out.parent if str(out.parent) else Path()
+    if not folder.is_dir():
+        raise UsageError(f"--out {out}: folder {folder} does not exist")
+    if out.is_dir():
+        raise UsageError(f"--out {out}: is a folder")
+
+
+def _write(out: Path, fmt: str, content: Any, charts: dict[str, bytes]) -> list[Path]:
+    """Write the report (and, for Markdown, its charts first); every file atomically."""
+    folder = out.parent if str(out.parent) else Path()
+    try:
+        if fmt == "html":
+            from costcalc.report_html import render_html  # noqa: PLC0415
+
+            return write_files(folder, {out.name: render_html(content, charts)})
+        from costcalc.report_markdown import charts_folder, render_markdown  # noqa: PLC0415
+
+        images = charts_folder(out)
+        drawn = write_files(images, {f"{name}.svg": svg.decode() for name, svg in charts.items()})
+        text = render_markdown(content, images.name)
+        return [*write_files(folder, {out.name: text}), *drawn]
+    except OSError as error:
+        raise CostcalcError(f"--out {out}: cannot write ({error.strerror or error})") from None
+
+
+def _progress(message: str) -> None:
+    print(f"costcalc report: {message}", file=sys.stderr)

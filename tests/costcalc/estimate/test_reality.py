@@ -1,0 +1,224 @@
+"""What `costcalc estimate` derives from the choreography template equals what the stack does.
+
+Each path of the order flow runs on the local runner (the real template, the real handlers,
+moto); what AWS would bill is counted there and compared, figure by figure, with the
+derivation and with the shipped choreography profile. Modified copies of the template (a new
+rule and its function, a larger memory size) change the estimate and stay equal to the run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from moto.dynamodb.models import DynamoDBBackend
+from moto.scheduler.models import EventBridgeSchedulerBackend
+from stack_helpers import CHOREOGRAPHY, ROOT, SENDER, order_body, prepare
+
+from costcalc.estimate.flow import FLOW, OrderPath
+from costcalc.estimate.usage import Estimated, estimate
+from costcalc.profiles import PATHS, ProfileError, load_profiles
+from localrun import LocalRunner
+
+# The production default: the runner's clock is advanced past it on the timed-out path, so no
+# answered path can time out on a machine slowed by other work.
+TIMEOUT_SECONDS = 600
+PARAMETERS = {"SenderEmail": SENDER, "AcceptanceTimeoutSeconds": str(TIMEOUT_SECONDS)}
+#: Figures the run counts; the profile's idempotency writes are counted too (not derived).
+COUNTED = (
+    "api_requests",
+    "events",
+    "rule_matches",
+    "notifications",
+    "emails",
+    "schedules_created",
+    "schedules_fired",
+)
+
+
+class _Calls:
+    """Counts calls to moto backend methods by their first argument (a table, a group)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, str]] = Counter()
+
+    def wrap(self, cls: type, method: str, key: Callable[..., str]) -> Any:
+        original = getattr(cls, method)
+
+        def counted(backend: Any, *args: Any, **kwargs: Any) -> Any:
+            self.counts[(method, key(*args, **kwargs))] += 1
+            return original(backend, *args, **kwargs)
+
+        return mock.patch.object(cls, method, counted)
+
+
+def _run(template: Path, path: OrderPath) -> dict[str, Any]:
+    """Drive one order down ``path`` on the runner; what AWS would bill for it."""
+    calls = _Calls()
+    with LocalRunner.start(template, PARAMETERS) as runner:
+        prepare(runner)
+        tables = {name: logical for logical, name in runner.names.refs.items()}
+        runner.deliveries.clear()
+        runner.bus_events.clear()
+        for function in runner.functions.values():
+            function.invocations.clear()
+        with (
+            calls.wrap(DynamoDBBackend, "put_item", lambda table, *a, **k: table),
+            calls.wrap(DynamoDBBackend, "update_item", lambda table, *a, **k: table),
+            calls.wrap(DynamoDBBackend, "delete_item", lambda table, *a, **k: table),
+            calls.wrap(EventBridgeSchedulerBackend, "create_schedule", lambda *a, **k: "any"),
+        ):
+            order_id = ""
+            for method, route in path.requests:
+                url = route.replace("{order_id}", order_id)
+                if route == "/orders":
+                    response = runner.request(
+                        method, url, order_body(), {"Idempotency-Key": "reality-1"}
+                    )
+                    order_id = response.json()["order_id"]
+                else:
+                    body = {"reason": "closed"} if url.endswith("/reject") else None
+                    response = runner.request(method, url, body)
+                assert response.status < 300, (method, url, response.body)
+            if path.acceptance_timeout_fires:
+                runner.advance(TIMEOUT_SECONDS + 1)
+        writes: Counter[str] = Counter()
+        for (method, table), count in calls.counts.items():
+            if method != "create_schedule":
+                writes[tables[table]] += count
+        timeout = [f for f in runner.functions if f == "OrderTimeoutFunction"]
+        return {
+            "api_requests": len(path.requests),
+            "events": len(runner.bus_events),
+            "rule_matches": len(runner.deliveries),
+            "invocations": {
+                logical: len(function.invocations)
+                for logical, function in runner.functions.items()
+                if function.invocations
+            },
+            "memory_mb": {
+                logical: function.spec.memory_mb for logical, function in runner.functions.items()
+            },
+            "writes": dict(writes),
+            "notifications": len(runner.notifications()),
+            "emails": len(runner.emails()),
+            "schedules_created": calls.counts[("create_schedule", "any")],
+            "schedules_fired": sum(len(runner.functions[f].invocations) for f in timeout),
+        }
+
+
+def _derived(estimated: Estimated, path: str) -> dict[str, Any]:
+    usage = estimated.profile.paths[path]
+    names = {function.name: logical for logical, function in estimated.found.functions.items()}
+    tables = {"orders": "OrdersTable", "idempotency": "IdempotencyTable"}
+    return {
+        **{figure: int(getattr(usage, figure)) for figure in COUNTED},
+        "invocations": {names[f]: int(n) for f, n in usage.invocations.items() if n},
+        "memory_mb": {
+            names[f]: int(function.memory_mb) for f, function in estimated.profile.functions.items()
+        },
+        "writes": {tables[t]: int(n) for t, n in usage.writes.items() if n},
+    }
+
+
+@pytest.fixture(scope="module")
+def choreography() -> Estimated:
+    return estimate(CHOREOGRAPHY, parameters=PARAMETERS)[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", PATHS)
+def test_each_path_bills_what_the_definition_says_and_the_profile_agrees(
+    choreography: Estimated, path: str
+) -> None:
+    ran = _run(CHOREOGRAPHY, FLOW[path])
+    assert _derived(choreography, path) == ran
+    shipped = load_profiles(["choreography"])[0].paths[path]
+    for figure in COUNTED:
+        assert getattr(shipped, figure) == ran[figure], figure
+    assert {f: int(n) for f, n in shipped.invocations.items() if n} == {
+        choreography.found.functions[logical].name: n for logical, n in ran["invocations"].items()
+    }
+    assert shipped.writes == {
+        "orders": Decimal(ran["writes"]["OrdersTable"]),
+        "idempotency": Decimal(ran["writes"]["IdempotencyTable"]),
+    }
+
+
+AUDIT_FUNCTION = """
+  AuditFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: {code}
+      Handler: audit.handler
+      MemorySize: 1024
+      Events:
+        EveryOrderEvent:
+          Type: EventBridgeRule
+          Properties:
+            EventBusName: !GetAtt OrdersBus.Name
+            Pattern:
+              source: [orderflow.orders]
+              detail-type: [{{prefix: order_}}]
+"""
+
+
+@pytest.fixture
+def modified(tmp_path: Path) -> Path:
+    """A copy of the choreography template with an audit rule and a larger notifier."""
+    code = tmp_path / "audit"
+    code.mkdir()
+    (code / "audit.py").write_text("def handler(event, context):\n    return None\n")
+    text = CHOREOGRAPHY.read_text(encoding="utf-8")
+    text = text.replace("CodeUri: ../../functions/", f"CodeUri: {ROOT / 'functions'}/")
+    text = re.sub(
+        r"(  CustomerNotifierFunction:\n    Type: AWS::Serverless::Function\n)",
+        AUDIT_FUNCTION.format(code=code).lstrip("\n") + "\n" + r"\1",
+        text,
+    )
+    text = text.replace(
+        "      Description: Emails the customer",
+        "      MemorySize: 512\n      Description: Emails the customer",
+    )
+    target = tmp_path / "stack" / "template.yaml"
+    target.parent.mkdir()
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _audit_usage(tmp_path: Path) -> Path:
+    """What no template says about the new function: its duration, cold starts and logs."""
+    usage = tmp_path / "audit-usage.yaml"
+    usage.write_text(
+        "design: choreography\nfunctions:\n  audit: {duration_ms: 5, cold_start_rate: 0.01, "
+        "init_ms: 200, log_kb: 0.5}\n"
+    )
+    return usage
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["accepted", "cancelled"])
+def test_a_new_rule_and_a_larger_memory_size_change_the_estimate_and_match_the_run(
+    modified: Path, choreography: Estimated, path: str, tmp_path: Path
+) -> None:
+    changed = estimate(modified, parameters=PARAMETERS, usage_files=[_audit_usage(tmp_path)])[0]
+    before, after = choreography.profile, changed.profile
+    # the audit rule matches the order_* events, not restaurant_notified or user_notified
+    audited = sum(event.startswith("order_") for event in FLOW[path].events)
+    assert after.paths[path].rule_matches == before.paths[path].rule_matches + audited
+    assert after.paths[path].invocations["audit"] == audited
+    assert after.functions["audit"].memory_mb == 1024
+    assert after.functions["customer_notifier"].memory_mb == 512
+    assert _derived(changed, path) == _run(modified, FLOW[path])
+    assert changed.figures()[0].source  # every figure still says where it came from
+
+
+def test_a_function_no_profile_knows_needs_its_figures_from_the_user(modified: Path) -> None:
+    with pytest.raises(ProfileError, match=r"functions\.audit: missing key .*--usage FILE"):
+        estimate(modified, parameters=PARAMETERS)

@@ -1,0 +1,144 @@
+"""Reading templates as deployed: parameters, samconfig.toml, definitions and substitutions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from costcalc.estimate.deployed import deployed
+from costcalc.estimate.template import TemplateError, read_template
+
+FUNCTION_TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Memory: {{Type: Number, Default: 256}}
+  Storage: {{Type: Number}}
+Resources:
+  WorkerFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: worker.handler
+      CodeUri: ./src
+      MemorySize: !Ref Memory
+      {storage}
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "template.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _memory(path: Path, **kwargs: object) -> int:
+    found = deployed(read_template(path, **kwargs))  # type: ignore[arg-type]
+    return int(found.functions["WorkerFunction"].memory_mb)
+
+
+def test_parameters_come_from_defaults_then_samconfig_then_the_command_line(
+    tmp_path: Path,
+) -> None:
+    template = _write(tmp_path, FUNCTION_TEMPLATE.format(storage=""))
+    assert _memory(template) == 256
+    samconfig = _write(
+        tmp_path,
+        'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = "Memory=512"\n',
+        "samconfig.toml",
+    )
+    assert _memory(template, samconfig=samconfig) == 512
+    assert _memory(template, overrides={"Memory": "1024"}, samconfig=samconfig) == 1024
+
+
+def test_a_parameter_a_priced_figure_needs_without_a_value_is_refused_naming_it(
+    tmp_path: Path,
+) -> None:
+    template = _write(
+        tmp_path,
+        FUNCTION_TEMPLATE.format(storage="EphemeralStorage: {Size: !Ref Storage}"),
+    )
+    with pytest.raises(
+        TemplateError,
+        match=r"WorkerFunction\.Properties\.EphemeralStorage: parameter 'Storage' has no "
+        r"default and no value; give --parameter Storage=VALUE",
+    ):
+        deployed(read_template(template))
+    found = deployed(read_template(template, {"Storage": "2048"}))
+    assert found.functions["WorkerFunction"].ephemeral_storage_mb == 2048
+
+
+def test_an_undeclared_parameter_is_refused_with_the_declared_ones(tmp_path: Path) -> None:
+    template = _write(tmp_path, FUNCTION_TEMPLATE.format(storage=""))
+    with pytest.raises(TemplateError, match=r"parameter 'Memry' is not declared.*Memory, Storage"):
+        read_template(template, {"Memry": "512"})
+
+
+MACHINE_TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Topic: {{Type: String, Default: orders}}
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: {uri}
+      DefinitionSubstitutions:
+        TopicName: !Ref Topic
+        Bus: !Sub "${{AWS::StackName}}-bus"
+"""
+DEFINITION = """{
+  "StartAt": "Tell",
+  "States": {
+    "Tell": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+             "Parameters": {"TopicArn": "${TopicName}", "Message": "${Bus}"}, "End": true}
+  }
+}"""
+
+
+def test_a_local_definition_is_read_with_its_substitutions_filled(tmp_path: Path) -> None:
+    _write(tmp_path, DEFINITION, "flow.asl.json")
+    template = read_template(_write(tmp_path, MACHINE_TEMPLATE.format(uri="flow.asl.json")))
+    parameters = template.definitions["Flow"]["States"]["Tell"]["Parameters"]
+    assert parameters == {"TopicArn": "orders", "Message": "estimate-bus"}
+    assert "Flow" in template.of_type("AWS::StepFunctions::StateMachine")
+
+
+@pytest.mark.parametrize(
+    ("files", "uri", "message"),
+    [
+        ({}, "missing.asl.json", r"Flow: DefinitionUri 'missing.asl.json' cannot be read"),
+        ({"bad.asl.json": "{not json"}, "bad.asl.json", r"Flow: the definition is not valid JSON"),
+        (
+            {"flow.asl.json": DEFINITION.replace("${Bus}", "${Region}")},
+            "flow.asl.json",
+            r"the definition uses \$\{Region\} but DefinitionSubstitutions has no 'Region' "
+            r"\(has: TopicName, Bus\)",
+        ),
+        ({}, "s3://bucket/flow.json", r"DefinitionUri 's3://bucket/flow.json' is not a local"),
+    ],
+)
+def test_a_definition_that_cannot_be_read_or_resolved_is_refused_naming_it(
+    tmp_path: Path, files: dict[str, str], uri: str, message: str
+) -> None:
+    for name, text in files.items():
+        _write(tmp_path, text, name)
+    with pytest.raises(TemplateError, match=message):
+        read_template(_write(tmp_path, MACHINE_TEMPLATE.format(uri=uri)))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("just: text\n", r"not a CloudFormation or SAM template \(expected a mapping with"),
+        ("[1, 2\n", r"not valid YAML or JSON"),
+        (
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n"
+            "    Type: AWS::Serverless::Function\n    Properties: {Runtime: 3}\n",
+            r"the SAM transform failed",
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_template_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(TemplateError, match=message):
+        read_template(_write(tmp_path, text))
