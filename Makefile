@@ -14,7 +14,7 @@ KIT_PACKAGES := costcalc localrun
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
 
-.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-choreography bench clean
+.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-prices demo-compare demo-choreography bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -57,11 +57,26 @@ pytest: install checkov-install
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-choreography
+demo: install demo-price demo-prices demo-compare demo-choreography
 
 demo-price:
-	@echo "== costcalc: what is this CLI? =="
-	$(BIN)/costcalc --help
+	@echo "== costcalc price: one service at a time, billed to the cent =="
+	$(BIN)/costcalc price lambda --requests 3e6 --duration-ms 120 --memory-mb 1536 --free-tier
+	$(BIN)/costcalc price lambda --requests 10_000_000 --duration-ms 85 --memory-mb 512 --arch arm64 --cold-start-rate 0.02 --init-duration-ms 400
+	$(BIN)/costcalc price stepfunctions --transitions 1.2e6 --region eu-west-1
+	$(BIN)/costcalc price eventbridge --events 5e6 --event-size-kb 70 --format markdown
+	$(BIN)/costcalc price sns --publishes 2e6 --deliveries sqs=2e6 email=10000 --format json
+
+demo-prices:
+	@echo "== costcalc prices: where the prices come from, and how old they are =="
+	$(BIN)/costcalc prices show --service stepfunctions --service eventbridge
+	$(BIN)/costcalc prices show --region eu-west-1 --service lambda --format csv
+
+demo-compare:
+	@echo "== costcalc compare: both styles per order and per month, and the cost-versus-volume chart =="
+	@mkdir -p build
+	$(BIN)/costcalc compare --orders-per-month 250000 --chart build/compare-cost.png
+	@echo "chart: $(CURDIR)/build/compare-cost.png"
 
 demo-choreography:
 	@echo "== one order through the choreography stack on the local runner =="
@@ -69,7 +84,7 @@ demo-choreography:
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info .mypy_cache .ruff_cache
