@@ -25,11 +25,13 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.events.models import EventPattern, EventsBackend
 from moto.events.models import Rule as MotoRule
 from moto.events.utils import EventMessageType, EventTemplateParser
+from moto.firehose.models import FirehoseBackend
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
 from localrun import http
 from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
+from localrun.firehose import s3_delivery
 from localrun.intrinsics import Names
 from localrun.lambdas import FunctionError, InProcessFunction
 from localrun.template import TemplateError, load_template
@@ -98,6 +100,7 @@ class LocalRunner:
         }
         self.routes = routes
         self.bus_events: list[BusEvent] = []
+        self.neighbours: dict[str, Deployment] = {}
         self.clock_offset = timedelta()
         self._deliveries: deque[_Delivery] = deque()
         self._fired_schedules: set[str] = set()
@@ -133,6 +136,30 @@ class LocalRunner:
             runner = cls(deployment, http.routes(transformed, names))
             runner._tap_the_bus(stack)
             yield runner
+
+    def deploy_beside(
+        self, template: Path | str, parameters: dict[str, str], stack_name: str
+    ) -> Deployment:
+        """Deploy another stack (e.g. analytics, given this one's bus name) into the same moto.
+
+        Its rules are dispatched like this stack's; it may not have functions of its own.
+        """
+        transformed = load_template(Path(template), parameters)
+        if transformed.of_type("AWS::Lambda::Function"):
+            raise TemplateError(
+                f"{template}: a stack deployed beside another cannot have functions locally"
+            )
+        names = Names(
+            stack_name=stack_name,
+            region=self.names.region,
+            account_id=self.names.account_id,
+            parameters=parameter_values(transformed, parameters),
+            mappings=transformed.mappings,
+            conditions=transformed.conditions,
+        )
+        deployment = deploy(transformed, names)
+        self.neighbours[stack_name] = deployment
+        return deployment
 
     def _tap_the_bus(self, stack: ExitStack) -> None:
         """Record every accepted event and take over delivery to targets moto cannot reach."""
@@ -183,6 +210,10 @@ class LocalRunner:
             stack.enter_context(
                 mock.patch.object(backend_class, "invoke", runner._lambda_invoke(backend_class))
             )
+        # Firehose writes to S3 as AWS does (prefix expressions, delimiter, compression).
+        stack.enter_context(
+            mock.patch.object(FirehoseBackend, "put_s3_records", s3_delivery(runner.now))
+        )
         stack.enter_context(mock.patch.object(MotoRule, "send_to_targets", send_to_targets))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
 
@@ -216,7 +247,7 @@ class LocalRunner:
 
     @staticmethod
     def _delivers(arn: str) -> bool:
-        return arn.split(":")[2] in {"lambda", "sns"}
+        return arn.split(":")[2] in {"lambda", "sns", "firehose"}
 
     # ------------------------------------------------------------------ driving it
     def request(
@@ -308,6 +339,11 @@ class LocalRunner:
             )
         elif service == "sqs":
             self._to_queue(arn, payload)
+        elif service == "firehose":
+            boto3.client("firehose", region_name=self.names.region).put_record(
+                DeliveryStreamName=arn.rsplit("/", 1)[-1],
+                Record={"Data": json.dumps(payload, separators=(",", ":")).encode()},
+            )
         else:
             raise TemplateError(f"target {arn}: the runner cannot deliver to {service}")
         return True
