@@ -13,9 +13,13 @@ from typing import Any
 
 import boto3
 
+from localrun.bi_report import DEFAULT_ANALYTICS_TEMPLATE, run_report
+from localrun.bi_report import render as render_report
+from localrun.lake import QueryTranslationError
 from localrun.restaurants import Restaurant, RestaurantFileError, load_restaurants, seed_restaurants
 from localrun.runner import LocalRunner
 from localrun.template import TemplateError
+from localrun.traffic import TrafficError
 
 DEFAULT_TEMPLATE = Path("sam/choreography/template.yaml")
 DEMO_RESTAURANT = Restaurant("demo-pizzeria", "Demo Pizzeria", "kitchen@demo-pizzeria.example")
@@ -37,9 +41,11 @@ examples:
   python -m localrun order --outcome timeout                # the restaurant never answers
   python -m localrun order --template sam/choreography/template.yaml --json
   python -m localrun order --param AcceptanceTimeoutSeconds=5 --outcome timeout
+  python -m localrun analytics                              # the BI report for a mix of orders
+  python -m localrun analytics --json                       # ... as JSON, with each query's SQL
   python -m localrun seed-restaurants --stack-name orders-choreography restaurants.json
 
-`order` deploys the template into moto in this process (no AWS account, no network);
+`order` and `analytics` deploy the templates into moto in this process (no AWS, no network);
 `seed-restaurants` writes to the deployed stack named by --stack-name (real AWS credentials).
 """
 
@@ -56,30 +62,34 @@ def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _template_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--template",
+        type=Path,
+        default=DEFAULT_TEMPLATE,
+        help=f"the orders stack's SAM template (default {DEFAULT_TEMPLATE})",
+    )
+    command.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="orders template parameter override, repeatable (defaults: "
+        + ", ".join(f"{k}={v}" for k, v in DEMO_PARAMETERS.items())
+        + ")",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m localrun",
-        description="Run the orders system locally on moto, or seed a deployed stack.",
+        description="Run the orders system and its analytics locally on moto, or seed a stack.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
     order = _command(commands, "order", "place one order on the local runner, print its timeline")
-    order.add_argument(
-        "--template",
-        type=Path,
-        default=DEFAULT_TEMPLATE,
-        help=f"SAM template (default {DEFAULT_TEMPLATE})",
-    )
-    order.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="template parameter override, repeatable (defaults: "
-        + ", ".join(f"{k}={v}" for k, v in DEMO_PARAMETERS.items())
-        + ")",
-    )
+    _template_options(order)
     order.add_argument(
         "--outcome",
         choices=OUTCOMES,
@@ -87,6 +97,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="what happens after the order is placed (default: complete)",
     )
     order.add_argument("--json", action="store_true", help="print the result as JSON")
+    analytics = _command(
+        commands,
+        "analytics",
+        "drive a mix of orders on every path, land their events in the local data lake, "
+        "print the BI report from the analytics stack's named queries",
+    )
+    _template_options(analytics)
+    analytics.add_argument(
+        "--analytics-template",
+        type=Path,
+        default=DEFAULT_ANALYTICS_TEMPLATE,
+        help=f"the analytics SAM template (default {DEFAULT_ANALYTICS_TEMPLATE})",
+    )
+    analytics.add_argument(
+        "--show-sql", action="store_true", help="print each query as translated for DuckDB"
+    )
+    analytics.add_argument("--json", action="store_true", help="print the report as JSON")
     seed = _command(
         commands, "seed-restaurants", "register restaurants in a deployed stack (needs AWS)"
     )
@@ -214,8 +241,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "seed-restaurants":
             print(_seed(args.file, args.stack_name, args.region))
             return 0
+        if args.command == "analytics":
+            report = run_report(args.template, _parameters(args.param), args.analytics_template)
+            print(
+                json.dumps(report, indent=2) if args.json else render_report(report, args.show_sql)
+            )
+            return 0
         result = run_order(args.template, _parameters(args.param), args.outcome)
-    except (UsageError, TemplateError, RestaurantFileError) as error:
+    except (
+        UsageError,
+        TemplateError,
+        RestaurantFileError,
+        QueryTranslationError,
+        TrafficError,
+    ) as error:
         print(f"python -m localrun: error: {error}", file=sys.stderr)
         return 2
     print(json.dumps(result, indent=2) if args.json else render(result))

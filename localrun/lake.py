@@ -75,7 +75,7 @@ def to_duckdb(query: NamedQuery) -> str:
     """The query in DuckDB's dialect; QueryTranslationError if sqlglot cannot translate it."""
     try:
         statements = sqlglot.transpile(
-            query.sql, read=_ATHENA, write=_DUCKDB, unsupported_level=ErrorLevel.RAISE
+            query.sql, read=_ATHENA, write=_DUCKDB, unsupported_level=ErrorLevel.RAISE, pretty=True
         )
     except SqlglotError as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
