@@ -22,7 +22,7 @@ DEFAULT_ANALYTICS_TEMPLATE = Path("sam/analytics/template.yaml")
 ANALYTICS_STACK = "analytics"
 DEMO_RESTAURANTS = [
     Restaurant("demo-pizzeria", "Demo Pizzeria", "kitchen@demo-pizzeria.example"),
-    Restaurant("demo-sushi", "Demo Sushi", "https://demo-sushi.example/orders"),
+    Restaurant("demo-sushi", "Demo Sushi", "kitchen@demo-sushi.example"),
 ]
 _PIZZA = (("margherita", 2, "9.50"), ("tiramisu", 1, "4.50"))
 _SUSHI = (("maki set", 3, "6.00"),)

@@ -24,6 +24,8 @@ from localrun.traffic import TrafficError
 DEFAULT_TEMPLATE = Path("sam/choreography/template.yaml")
 DEMO_RESTAURANT = Restaurant("demo-pizzeria", "Demo Pizzeria", "kitchen@demo-pizzeria.example")
 DEMO_PARAMETERS = {"SenderEmail": "orders@orderflow.example", "AcceptanceTimeoutSeconds": "2"}
+# The report's mix takes a few seconds to place; time-outs are scheduled by wall time.
+REPORT_PARAMETERS = {**DEMO_PARAMETERS, "AcceptanceTimeoutSeconds": "60"}
 DEMO_ORDER = {
     "restaurant_id": DEMO_RESTAURANT.restaurant_id,
     "customer_email": "customer@orderflow.example",
@@ -62,7 +64,7 @@ def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _template_options(command: argparse.ArgumentParser) -> None:
+def _template_options(command: argparse.ArgumentParser, defaults: dict[str, str]) -> None:
     command.add_argument(
         "--template",
         type=Path,
@@ -75,7 +77,7 @@ def _template_options(command: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="orders template parameter override, repeatable (defaults: "
-        + ", ".join(f"{k}={v}" for k, v in DEMO_PARAMETERS.items())
+        + ", ".join(f"{k}={v}" for k, v in defaults.items())
         + ")",
     )
 
@@ -89,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     order = _command(commands, "order", "place one order on the local runner, print its timeline")
-    _template_options(order)
+    _template_options(order, DEMO_PARAMETERS)
     order.add_argument(
         "--outcome",
         choices=OUTCOMES,
@@ -103,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         "drive a mix of orders on every path, land their events in the local data lake, "
         "print the BI report from the analytics stack's named queries",
     )
-    _template_options(analytics)
+    _template_options(analytics, REPORT_PARAMETERS)
     analytics.add_argument(
         "--analytics-template",
         type=Path,
@@ -125,8 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _parameters(pairs: list[str]) -> dict[str, str]:
-    parameters = dict(DEMO_PARAMETERS)
+def _parameters(pairs: list[str], defaults: dict[str, str] = DEMO_PARAMETERS) -> dict[str, str]:
+    parameters = dict(defaults)
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
@@ -242,7 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_seed(args.file, args.stack_name, args.region))
             return 0
         if args.command == "analytics":
-            report = run_report(args.template, _parameters(args.param), args.analytics_template)
+            parameters = _parameters(args.param, REPORT_PARAMETERS)
+            report = run_report(args.template, parameters, args.analytics_template)
             print(
                 json.dumps(report, indent=2) if args.json else render_report(report, args.show_sql)
             )

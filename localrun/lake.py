@@ -157,42 +157,69 @@ def _download(location: str, into: Path, region: str) -> list[Path]:
 
 
 @contextmanager
-def local_athena(database: str, region: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A DuckDB connection (UTC, like Athena) with a view per table of the Glue `database`.
+def connect(tables: list[tuple[dict[str, Any], list[Path]]]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection in UTC (as Athena runs) with a view per Glue table over its files."""
+    connection = duckdb.connect()
+    try:
+        connection.execute("SET TimeZone = 'UTC'")
+        for table, files in tables:
+            connection.execute(view_sql(table, files))
+        yield connection
+    finally:
+        connection.close()
 
-    The tables' objects are copied from (moto's) S3 into a temporary folder for the connection's
-    lifetime. A table with no objects yet raises TemplateError naming its location.
+
+@contextmanager
+def local_athena(database: str, region: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`connect` over every table of the Glue `database`, its objects copied from (moto's) S3.
+
+    The copies live in a temporary folder for the connection's lifetime. A table with no objects
+    yet raises TemplateError naming its location.
     """
     glue = boto3.client("glue", region_name=region)
-    tables = glue.get_tables(DatabaseName=database)["TableList"]
     with tempfile.TemporaryDirectory(prefix="localrun-lake-") as folder:
-        connection = duckdb.connect()
-        try:
-            connection.execute("SET TimeZone = 'UTC'")
-            for table in tables:
-                location = table["StorageDescriptor"]["Location"]
-                files = _download(location, Path(folder), region)
-                if not files:
-                    raise TemplateError(
-                        f"table {database}.{table['Name']}: no objects under {location} yet"
-                    )
-                connection.execute(view_sql(dict(table), files))
+        tables = []
+        for table in glue.get_tables(DatabaseName=database)["TableList"]:
+            location = table["StorageDescriptor"]["Location"]
+            files = _download(location, Path(folder), region)
+            if not files:
+                raise TemplateError(
+                    f"table {database}.{table['Name']}: no objects under {location} yet"
+                )
+            tables.append((dict(table), files))
+        with connect(tables) as connection:
             yield connection
-        finally:
-            connection.close()
+
+
+def run_query(connection: duckdb.DuckDBPyConnection, query: NamedQuery) -> QueryResult:
+    """Translate `query` and run it; QueryTranslationError, naming it, if either step fails.
+
+    sqlglot passes some Trino-only syntax through unchanged (MATCH_RECOGNIZE, for one), so a
+    query is only known to work locally once DuckDB has run its translation.
+    """
+    sql = to_duckdb(query)
+    try:
+        cursor = connection.execute(sql)
+        columns = [d[0] for d in cursor.description or []]
+        return QueryResult(query, columns, cursor.fetchall())
+    except duckdb.Error as error:
+        first_line = str(error).splitlines()[0]
+        raise QueryTranslationError(
+            f"query {query.name}: DuckDB cannot run its translation: {first_line}"
+        ) from None
 
 
 def run_named_queries(template: TransformedTemplate, deployment: Deployment) -> list[QueryResult]:
     """Run every named query of the deployed analytics stack on DuckDB, in template order."""
-    translated = [(query, to_duckdb(query)) for query in named_queries(template)]
-    databases = {str(resolve(query.database, deployment.names)) for query, _ in translated}
+    queries = named_queries(template)
+    for query in queries:
+        to_duckdb(query)  # refuse an untranslatable query before copying any data
+    by_database: dict[str, list[NamedQuery]] = {}
+    for query in queries:
+        by_database.setdefault(str(resolve(query.database, deployment.names)), []).append(query)
     results: dict[str, QueryResult] = {}
-    for database in sorted(databases):
+    for database, members in sorted(by_database.items()):
         with local_athena(database, deployment.names.region) as connection:
-            for query, sql in translated:
-                if str(resolve(query.database, deployment.names)) != database:
-                    continue
-                cursor = connection.execute(sql)
-                columns = [d[0] for d in cursor.description or []]
-                results[query.name] = QueryResult(query, columns, cursor.fetchall())
-    return [results[query.name] for query, _ in translated]
+            for query in members:
+                results[query.name] = run_query(connection, query)
+    return [results[query.name] for query in queries]

@@ -17,6 +17,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import boto3
+from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.awslambda.models import LambdaBackend
 from moto.awslambda_simple.models import LambdaSimpleBackend
@@ -340,10 +341,13 @@ class LocalRunner:
         elif service == "sqs":
             self._to_queue(arn, payload)
         elif service == "firehose":
-            boto3.client("firehose", region_name=self.names.region).put_record(
-                DeliveryStreamName=arn.rsplit("/", 1)[-1],
-                Record={"Data": json.dumps(payload, separators=(",", ":")).encode()},
-            )
+            try:
+                boto3.client("firehose", region_name=self.names.region).put_record(
+                    DeliveryStreamName=arn.rsplit("/", 1)[-1],
+                    Record={"Data": json.dumps(payload, separators=(",", ":")).encode()},
+                )
+            except ClientError:  # e.g. the stream is gone: EventBridge gives up and dead-letters
+                return False
         else:
             raise TemplateError(f"target {arn}: the runner cannot deliver to {service}")
         return True

@@ -47,7 +47,8 @@ def drive(runner: LocalRunner, plans: list[OrderPlan], customer_email: str) -> l
     """Place every planned order, then take each to its outcome; the order ids, in plan order.
 
     Orders planned to time out are left waiting until the end, when the runner's clock moves
-    past the acceptance timeout (which only they are still subject to).
+    past the acceptance timeout (which only they are still subject to). Handlers schedule the
+    time-out by wall time, so the stack's AcceptanceTimeoutSeconds must outlast placing the mix.
     """
     if unknown := sorted({p.outcome for p in plans} - set(OUTCOMES)):
         raise TrafficError(f"unknown outcome(s) {', '.join(unknown)}; use {', '.join(OUTCOMES)}")
