@@ -212,6 +212,8 @@ def load_profiles(
     overrides: dict[str, list[_Document]] = {}
     for path in usage_files or []:
         for document in _read_documents(path):
+            if "context" in document.value and "design" not in document.value:
+                continue  # a context's figures (costcalc.contexts reads them)
             name = document.value.get("design")
             if name not in known:
                 raise ProfileError(
@@ -226,6 +228,21 @@ def load_profiles(
                 )
             overrides.setdefault(str(name), []).append(document)
     return [_build(_bundled_document(name), overrides.get(name, [])) for name in wanted]
+
+
+def read_documents(path: Path) -> list[_Document]:
+    """Every YAML document of ``path``, numbers as Decimal, each key with its ``file:line``."""
+    return list(_read_documents(path))
+
+
+def check_document(document: _Document, spec: dict[str, Any], *, partial: bool) -> None:
+    """Check ``document`` against a schema ``spec``; ``partial`` allows missing keys."""
+    _check_shape(document, spec, "", partial=partial)
+
+
+def merge_documents(base: _Document, override: _Document) -> None:
+    """Merge ``override`` into ``base``: mappings key by key, any other value replaces."""
+    _merge(base, override)
 
 
 @dataclass
@@ -284,9 +301,9 @@ def _read_documents(path: Path) -> Iterator[_Document]:
 
 
 def _label(path: Path) -> str:
-    """How a file is named in messages: bundled profiles by their place in the package."""
-    if path.parent == PROFILE_DIR:
-        return f"costcalc/data/profiles/{path.name}"
+    """How a file is named in messages: bundled data files by their place in the package."""
+    if path.parent.parent == PROFILE_DIR.parent:  # bundled profiles and contexts
+        return f"costcalc/data/{path.parent.name}/{path.name}"
     return str(path)
 
 
