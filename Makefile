@@ -14,7 +14,7 @@ KIT_PACKAGES := costcalc localrun
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
 
-.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-prices demo-compare demo-choreography bench clean
+.PHONY: install checkov-install test lint format typecheck pytest demo demo-price demo-prices demo-compare demo-choreography demo-analytics bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -57,7 +57,7 @@ pytest: install checkov-install
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography
+demo: install demo-price demo-prices demo-compare demo-choreography demo-analytics
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -81,6 +81,12 @@ demo-compare:
 demo-choreography:
 	@echo "== one order through the choreography stack on the local runner =="
 	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
+
+demo-analytics:
+	@echo "== the BI report: a mix of orders through the choreography stack, landed by the analytics stack, queried on DuckDB =="
+	$(BIN)/python -m localrun analytics --template sam/choreography/template.yaml
+	@echo "== what the analytics context adds to each design's bill =="
+	$(BIN)/costcalc compare --orders-per-month 250000 --with analytics --design choreography
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install

@@ -7,8 +7,8 @@ analytics`` instead of a ``design`` override its figures, key by key. Schema (ve
     schema: 1
     context: analytics
     title: Analytics: ...
-    firehose: {record_kb: 1.2, buffer_seconds: 300, buffer_mb: 64}
-    lake: {compression: 0.2, retention_months: 24}
+    firehose: {record_kb: 0.45, buffer_seconds: 300, buffer_mb: 64}
+    lake: {compression: 0.13, retention_months: 24}
     queries: {per_month: 150, months_scanned: 1}
 
 How the analytics context meters, per month at ``orders`` orders (``events`` is the design's

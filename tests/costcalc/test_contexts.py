@@ -31,7 +31,7 @@ def _quantities(**kw: object) -> dict[tuple[str, str], Decimal]:
 
 def test_the_bundled_context_reads_its_figures() -> None:
     context = load_context("analytics")
-    assert context.figure("firehose.record_kb") == D("1.2")
+    assert context.figure("firehose.record_kb") == D("0.45")
     assert context.figure("queries.per_month") == 150
     assert context.sources == ("costcalc/data/contexts/analytics.yaml",)
 
@@ -46,8 +46,8 @@ def test_analytics_adds_its_lines_and_leaves_the_designs_own_unchanged() -> None
 def test_analytics_quantities_match_the_hand_computation_at_a_million_orders() -> None:
     got = _quantities(contexts=["analytics"])
     records = EVENTS * MILLION
-    raw_kb = records * D("1.2")
-    stored_gb = raw_kb * D("0.2") / KB_PER_GB
+    raw_kb = records * D("0.45")
+    stored_gb = raw_kb * D("0.13") / KB_PER_GB
     interval_objects = D(730) * 3600 / 300
     size_objects = raw_kb / (64 * 1024)
     assert got["firehose", "ingestion-direct-put"] == records * 5 / KB_PER_GB
