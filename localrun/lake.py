@@ -2,8 +2,8 @@
 
 The SQL is read from the template's `AWS::Athena::NamedQuery` resources (written once, in
 Athena's Trino dialect) and translated by sqlglot; a query it cannot translate is refused by
-name. Each table of the query's Glue database becomes a DuckDB view over a local copy of the
-table's S3 objects, typed from the Glue columns and honouring the JSON SerDe's column mappings
+name. Each table of the query's Glue database becomes a DuckDB table loaded from a local copy of
+the table's S3 objects, typed from the Glue columns and honouring the JSON SerDe's column mappings
 (`mapping.detail_type: detail-type`) and the Hive-style partition folders (`dt=2026-11-24/`).
 """
 
@@ -109,8 +109,11 @@ def _split_s3(location: str) -> tuple[str, str]:
     return bucket, prefix
 
 
-def view_sql(table: dict[str, Any], files: list[Path]) -> str:
-    """A DuckDB view reading `files` (JSON lines, any compression) as the Glue `table` reads."""
+def table_sql(table: dict[str, Any], files: list[Path]) -> str:
+    """DuckDB SQL loading `files` (JSON lines, any compression) as the Glue `table` reads them.
+
+    Loaded once into a table rather than a view, so the queries do not each parse the JSON again.
+    """
     storage = table["StorageDescriptor"]
     serde = storage.get("SerdeInfo", {})
     if "JsonSerDe" not in serde.get("SerializationLibrary", ""):
@@ -138,7 +141,7 @@ def view_sql(table: dict[str, Any], files: list[Path]) -> str:
         f", hive_partitioning = true, hive_types = {{{hive_types}}}" if partitions else ""
     )
     return (
-        f"CREATE VIEW {_quoted(table['Name'])} AS SELECT {selected} FROM read_json([{file_list}], "
+        f"CREATE TABLE {_quoted(table['Name'])} AS SELECT {selected} FROM read_json([{file_list}], "
         f"format = 'newline_delimited', columns = {{{json_columns}}}{partitioning})"
     )
 
@@ -158,12 +161,12 @@ def _download(location: str, into: Path, region: str) -> list[Path]:
 
 @contextmanager
 def connect(tables: list[tuple[dict[str, Any], list[Path]]]) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A DuckDB connection in UTC (as Athena runs) with a view per Glue table over its files."""
+    """A DuckDB connection in UTC (as Athena runs) with each Glue table loaded from its files."""
     connection = duckdb.connect()
     try:
         connection.execute("SET TimeZone = 'UTC'")
         for table, files in tables:
-            connection.execute(view_sql(table, files))
+            connection.execute(table_sql(table, files))
         yield connection
     finally:
         connection.close()

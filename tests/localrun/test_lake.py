@@ -1,4 +1,4 @@
-"""Named queries on DuckDB: translated by sqlglot, over views shaped by the Glue table."""
+"""Named queries on DuckDB: translated by sqlglot, over tables shaped by the Glue table."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from localrun.lake import (
     connect,
     named_queries,
     run_query,
+    table_sql,
     to_duckdb,
-    view_sql,
 )
 from localrun.template import TemplateError, load_template
 
@@ -92,7 +92,7 @@ def test_every_named_query_translates_and_runs_on_duckdb(
     assert result.rows, f"{query.name} returned nothing over a day with one completed order"
 
 
-def test_the_view_reads_json_keys_through_the_serde_mapping_and_types_the_detail(
+def test_the_table_reads_json_keys_through_the_serde_mapping_and_types_the_detail(
     lake: list[Path],
 ) -> None:
     by_name = {q.name: q for q in QUERIES}
@@ -139,4 +139,4 @@ def test_only_json_serde_tables_are_read() -> None:
         },
     }
     with pytest.raises(TemplateError, match="only JSON SerDe tables run locally"):
-        view_sql(parquet, [])
+        table_sql(parquet, [])
