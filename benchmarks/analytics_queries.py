@@ -12,12 +12,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from _median import median_seconds
 
 from localrun.lake import connect, named_queries, run_query
 from localrun.template import load_template
@@ -71,15 +70,6 @@ def _write(lines: list[bytes], folder: Path) -> list[Path]:
     return files
 
 
-def median_seconds(work: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
-
-
 def main() -> None:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     template = load_template(Path("sam/analytics/template.yaml"), {"OrdersBusName": "bench"})
@@ -101,7 +91,7 @@ def main() -> None:
                     for query in queries:
                         run_query(connection, query)
 
-            base, ours = median_seconds(baseline), median_seconds(report)
+            base, ours = median_seconds(baseline, RUNS), median_seconds(report, RUNS)
             print(
                 f"{orders:>7,} orders, {orders * len(STEPS):,} events, {size / 1e6:.1f} MB gzipped"
             )
