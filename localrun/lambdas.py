@@ -27,6 +27,20 @@ from typing import Any
 _INVOCATION = threading.RLock()
 
 
+def holding_the_environment(create: Callable[..., Any]) -> Callable[..., Any]:
+    """``create`` run while no function's environment is being swapped in or out.
+
+    moto's Step Functions threads build boto3 clients (which read os.environ) while an API
+    handler may be running on the main thread with its own environment set.
+    """
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _INVOCATION:
+            return create(*args, **kwargs)
+
+    return locked
+
+
 class FunctionError(Exception):
     """A function raised (or could not start); the message names the function and the error."""
 

@@ -1,11 +1,14 @@
 import json
 import subprocess
 import sys
+from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from stack_helpers import ROOT
 
+from localrun.bi_report import DEMO_MIX
 from localrun.cli import main
 
 
@@ -65,6 +68,11 @@ def test_order_json_reports_a_timed_out_order(capsys: pytest.CaptureFixture[str]
         ),
         (["order", "--param", "AcceptanceTimeoutSeconds=0"], "is outside 1..86400"),
         (["order", "--param", "LogRetentionDays=2"], "'2' is not one of 1, 3, 5"),
+        (
+            ["analytics", "--analytics-template", "missing.yaml"],
+            "missing.yaml: cannot read the template",
+        ),
+        (["analytics", "--param", "Colour=red"], "unknown parameter(s) Colour"),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_status_2(
@@ -89,3 +97,40 @@ def test_seeding_from_a_bad_file_fails_before_touching_aws(tmp_path: Path) -> No
     result = _run("seed-restaurants", "--stack-name", "orders", str(restaurants))
     assert result.returncode == 2
     assert "restaurants[0].restaurant_id: 'Bad Id' is not accepted" in result.stderr
+
+
+def test_analytics_reports_the_demo_mix_as_its_plan_implies(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["analytics", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    queries = {q["name"]: q for q in report["queries"]}
+    outcomes = Counter(p.outcome for p in DEMO_MIX)
+    [rates] = queries["outcome-rates"]["rows"]
+    assert rates["orders_placed"] == report["orders"] == len(DEMO_MIX)
+    assert rates["completed"] == outcomes["complete"]
+    assert rates["timed_out_pct"] == round(100 * outcomes["timeout"] / len(DEMO_MIX), 2)
+    revenue: dict[str, Decimal] = {}
+    for plan in DEMO_MIX:
+        if plan.outcome == "complete":
+            revenue[plan.restaurant_id] = revenue.get(plan.restaurant_id, Decimal(0)) + plan.total
+    assert {
+        r["restaurant_id"]: Decimal(r["revenue"]) for r in queries["revenue-per-restaurant"]["rows"]
+    } == revenue
+    assert report["lake_objects"] == report["events_on_bus"]
+    assert "from_iso8601_timestamp" in queries["orders-per-hour"]["athena_sql"]
+    assert "from_iso8601_timestamp" not in queries["orders-per-hour"]["duckdb_sql"].lower()
+
+
+def test_analytics_prints_a_table_per_report() -> None:
+    result = _run("analytics")
+    assert result.returncode == 0, result.stderr
+    titles = [line.split(":")[0] for line in result.stdout.splitlines() if line.startswith("== ")]
+    assert titles == [
+        "== orders-per-hour",
+        "== outcome-rates",
+        "== time-to-accept",
+        "== time-to-complete",
+        "== revenue-per-restaurant",
+    ]
+    assert "running 5 named queries on DuckDB" in result.stderr

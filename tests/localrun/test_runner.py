@@ -213,3 +213,26 @@ def test_a_state_machine_task_invokes_the_stacks_function_in_process(tmp_path: P
     assert (succeeded["status"], json.loads(succeeded["output"])) == ("SUCCEEDED", {"doubled": 42})
     assert failed["status"] == "FAILED"
     assert [i.ok for i in runner.functions["Double"].invocations] == [True, False]
+
+
+def test_a_stack_with_functions_cannot_be_deployed_beside_another(
+    choreography: LocalRunner,
+) -> None:
+    with pytest.raises(TemplateError, match="cannot have functions locally"):
+        choreography.deploy_beside(
+            "sam/choreography/template.yaml", {"SenderEmail": "a@b.co"}, "second"
+        )
+
+
+def test_a_stack_beside_another_gets_its_own_names_and_the_given_parameters(
+    choreography: LocalRunner,
+) -> None:
+    bus = choreography.deployment.outputs["OrdersBusName"]
+    beside = choreography.deploy_beside(
+        "sam/analytics/template.yaml", {"OrdersBusName": bus}, "reports"
+    )
+    assert beside.names.stack_name == "reports"
+    assert beside.outputs["WorkGroupName"] == "reports-reports"
+    rules = boto3.client("events").list_rules(EventBusName=bus)["Rules"]
+    assert "reports-OrderEventsRule" in {r["Name"] for r in rules}
+    assert choreography.neighbours == {"reports": beside}
