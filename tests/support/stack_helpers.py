@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -75,3 +77,14 @@ def event_types(runner: LocalRunner) -> list[str]:
 
 def status(runner: LocalRunner, order_id: str) -> str:
     return str(runner.request("GET", f"/orders/{order_id}").json()["status"])
+
+
+def run_localrun(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m localrun ARGS` from the repository root, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "localrun", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
