@@ -20,7 +20,7 @@ GENERATOR := templates/order-system
 PULUMI_BLOCKS := pulumi/orderflow_infra
 PULUMI_PROGRAMS := $(wildcard pulumi/*/__main__.py)
 
-.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-generate demo-report demo-estimate bench clean
+.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-analytics demo-generate demo-estimate demo-report bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -79,7 +79,7 @@ pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
 ## demo: run everything that exists on an embedded default, in DESIGN.md's order
-demo: install demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-generate demo-estimate demo-report
+demo: install demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-analytics demo-generate demo-estimate demo-report
 
 demo-price:
 	@echo "== costcalc price: one service at a time, billed to the cent =="
@@ -145,6 +145,11 @@ demo-estimate: install
 	@echo "== costcalc diff: a pull request that raises every function to 1024 MB =="
 	sed 's/^    MemorySize: 256$$/    MemorySize: 1024/' sam/choreography/template.yaml > build/choreography-1024mb.yaml
 	$(BIN)/costcalc diff sam/choreography/template.yaml build/choreography-1024mb.yaml --orders-per-month 1e6 --fail-above 100
+demo-analytics:
+	@echo "== the BI report: a mix of orders through the choreography stack, landed by the analytics stack, queried on DuckDB =="
+	$(BIN)/python -m localrun analytics --template sam/choreography/template.yaml
+	@echo "== what the analytics context adds to each design's bill =="
+	$(BIN)/costcalc compare --orders-per-month 250000 --with analytics --design choreography
 
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install

@@ -7,10 +7,9 @@ to pricing one volume the direct way (three full bills) as a baseline. Run: `mak
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from decimal import Decimal
+
+from _median import median_seconds
 
 from costcalc.compare import scenario, sweep_volumes
 
@@ -31,19 +30,10 @@ def one_volume() -> None:
     scenario().price(Decimal(250_000))
 
 
-def median_seconds(work: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
-
-
 if __name__ == "__main__":
     sweep()  # warm the caches
-    direct = median_seconds(one_volume)
-    swept = median_seconds(sweep)
+    direct = median_seconds(one_volume, RUNS)
+    swept = median_seconds(sweep, RUNS)
     print(f"one volume, 3 designs priced directly  median {direct * 1000:7.1f} ms")
     print(
         f"{VOLUMES:,} volumes x 3 designs (sweep)    median {swept * 1000:7.1f} ms over {RUNS} runs"

@@ -28,6 +28,13 @@ from typing import Any
 
 from costcalc.bill import PRECISION, Bill, price_usage
 from costcalc.catalogue import Catalogue, load_catalogue
+from costcalc.contexts import (
+    ANALYTICS_METERING,
+    CONTEXTS,
+    Context,
+    load_context,
+    with_analytics,
+)
 from costcalc.errors import MissingPriceError, UsageError
 from costcalc.pathmix import RULE, PathMix, path_mix
 from costcalc.profiles import Profile, load_profiles
@@ -42,7 +49,7 @@ DEFAULT_SWEEP = (Decimal(1_000), Decimal(100_000_000))
 NOT_PRICED = (
     "EventBridge archive storage and replay (no sourced price in the bundled catalogue)",
     "DynamoDB storage, backups and streams reads (stream reads by Lambda triggers are free)",
-    "data transfer out, KMS requests and the other bounded contexts (promo, analytics)",
+    "data transfer out, KMS requests and the promo bounded context",
     "creating and deleting Scheduler schedules (free API calls; only invocations are billed)",
     "EventBridge rule deliveries (EventBridge bills events put, not deliveries)",
 )
@@ -130,6 +137,7 @@ class Scenario:
     mix: PathMix
     count_start_end: bool
     catalogue: Catalogue
+    contexts: tuple[Context, ...] = ()
 
     def bill(self, load: Workload, orders: Decimal) -> Bill:
         return price_usage(
@@ -175,7 +183,15 @@ class Scenario:
             "quantities are orders x average, not rounded to whole requests",
             "logs": "1 GB = 1,048,576 KB; stored GB-months = ingested GB x retention months "
             "(steady state, before CloudWatch's compression)",
-            "not_priced": list(NOT_PRICED),
+            "not_priced": [*NOT_PRICED, *_unpriced_contexts(self.contexts)],
+            "contexts": {
+                context.name: {
+                    "title": context.title,
+                    "sources": list(context.sources),
+                    "metering": ANALYTICS_METERING,
+                }
+                for context in self.contexts
+            },
             "profiles": {
                 load.profile.design: list(load.profile.sources) for load in self.workloads
             },
@@ -191,17 +207,35 @@ def scenario(
     usage_files: list[Path] | None = None,
     count_start_end: bool = False,
     profiles: Sequence[Profile] | None = None,
+    contexts: Sequence[str] = (),
 ) -> Scenario:
     """Load the designs' profiles (or take ``profiles`` as given, as ``costcalc estimate``
-    does with profiles derived from definitions) and check that the region prices all they use.
+    does with profiles derived from definitions), plus the ``contexts``, and check that the
+    region prices all they use.
     """
     mix = path_mix(rates or {})
     if profiles is None:
         profiles = load_profiles(designs, usage_files)
+    loaded = tuple(load_context(name, usage_files) for name in dict.fromkeys(contexts))
     loads = tuple(workload(p, mix, count_start_end=count_start_end) for p in profiles)
+    for context in loaded:  # analytics is the only context so far
+        loads = tuple(with_analytics(load, context, mix) for load in loads)
     catalogue = load_catalogue({service for load in loads for service, _ in _keys(load)})
     _check_region(loads, catalogue, region)
-    return Scenario(loads, region, free_tier, mix, count_start_end, catalogue)
+    return Scenario(loads, region, free_tier, mix, count_start_end, catalogue, loaded)
+
+
+def _unpriced_contexts(included: Sequence[Context]) -> list[str]:
+    names = {context.name for context in included}
+    return [
+        f"the {name} bounded context (add it with --with {name})"
+        for name in CONTEXTS
+        if name not in names
+    ] + [
+        "Glue Data Catalog requests and Athena's query-result objects (the analytics stack's; "
+        "within Glue's free million a month, results expire after 30 days)"
+        for _ in names & {"analytics"}
+    ]
 
 
 def sweep_volumes(low: Decimal, high: Decimal, points: int) -> list[Decimal]:

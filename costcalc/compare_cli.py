@@ -11,6 +11,7 @@ from typing import Any
 
 from costcalc.compare import DEFAULT_SWEEP, Scenario, scenario, sweep_volumes, verdict
 from costcalc.compare_render import Report, render_report
+from costcalc.contexts import CONTEXTS
 from costcalc.pathmix import FLAGS
 
 DEFAULT_ORDERS = Decimal(250_000)
@@ -22,6 +23,7 @@ Examples:
   costcalc compare --sweep 1e3:1e8 --chart cost.png
   costcalc compare --orders-per-month 1e6 --design orchestration --count-start-end
   costcalc compare --orders-per-month 1e6 --usage my-figures.yaml
+  costcalc compare --orders-per-month 250000 --with analytics
 
 Path rates must sum to 1. Left out, the accept rate absorbs the remainder; when it is given,
 the left-out unhappy paths share the remainder in proportion to their defaults
@@ -31,7 +33,10 @@ the left-out unhappy paths share the remainder in proportion to their defaults
 design and holding only the keys it changes, for example:
   design: orchestration
   paths: {accepted: {transitions: 15}}
-The schema is in the README (Workload profiles) and in costcalc/profiles.py.
+The schema is in the README (Workload profiles) and in costcalc/profiles.py. A document with
+`context: analytics` instead of a design changes the analytics figures (costcalc/contexts.py):
+  context: analytics
+  queries: {per_month: 600}
 """
 
 
@@ -72,6 +77,14 @@ def add_scenario_arguments(parser: argparse.ArgumentParser, number: Any) -> None
         help="YAML overriding profile figures (repeatable)",
     )
     parser.add_argument(
+        "--with",
+        dest="contexts",
+        action="append",
+        choices=CONTEXTS,
+        default=[],
+        help="add a bounded context's costs to every design (analytics: Firehose, S3, Athena)",
+    )
+    parser.add_argument(
         "--count-start-end",
         action="store_true",
         help="count Start and End of each execution as transitions (the seed article's reading)",
@@ -87,6 +100,7 @@ def plan_from(args: argparse.Namespace) -> Scenario:
         rates={path: getattr(args, f"rate_{path}") for path in FLAGS},
         usage_files=args.usage,
         count_start_end=args.count_start_end,
+        contexts=args.contexts,
     )
 
 

@@ -135,6 +135,10 @@ def _assumption_lines(report: Report) -> list[str]:
         f"Logs: {facts['logs']}",
         *(f"Not priced: {item}" for item in facts["not_priced"]),
         *(f"Profile {name}: {' + '.join(paths)}" for name, paths in facts["profiles"].items()),
+        *(
+            f"Context {name}: {' + '.join(context['sources'])}; {context['metering']}"
+            for name, context in facts["contexts"].items()
+        ),
     ]
     return lines
 

@@ -121,6 +121,15 @@ METERS: Mapping[tuple[str, str], Meter] = {
         "Dashboards", _CLIENTS, global_meter=True
     ),
     ("AWSXRay", "XRay-TracesStored"): Meter("traces", _CLIENTS),
+    # The analytics context (sam/analytics). Unconfirmed usage types and units: a refresh is the
+    # test (see each service file's notes).
+    ("AmazonKinesisFirehose", "BilledBytes"): Meter(
+        "GB", attributes={"group": "Event-by-Event Processing"}
+    ),
+    ("AmazonS3", "TimedStorage-ByteHrs"): Meter("GB-Mo"),
+    ("AmazonS3", "Requests-Tier1"): Meter("Requests"),
+    ("AmazonS3", "Requests-Tier2"): Meter("Requests"),
+    ("AmazonAthena", "DataScannedInTB"): Meter("Terabytes"),
 }
 
 

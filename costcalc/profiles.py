@@ -299,6 +299,8 @@ def _plain_numbers(value: Any) -> Any:
 def _usage_documents(path: Path, known: Any) -> Iterator[_Document]:
     """A usage file's documents, each checked against the schema and ``known`` designs."""
     for document in _read_documents(path):
+        if "context" in document.value and "design" not in document.value:
+            continue  # a context's figures (costcalc.contexts reads them)
         name = document.value.get("design")
         if name not in known:
             raise ProfileError(
@@ -312,6 +314,21 @@ def _usage_documents(path: Path, known: Any) -> Iterator[_Document]:
                 "usage file changes the design it names"
             )
         yield document
+
+
+def read_documents(path: Path) -> list[_Document]:
+    """Every YAML document of ``path``, numbers as Decimal, each key with its ``file:line``."""
+    return list(_read_documents(path))
+
+
+def check_document(document: _Document, spec: dict[str, Any], *, partial: bool) -> None:
+    """Check ``document`` against a schema ``spec``; ``partial`` allows missing keys."""
+    _check_shape(document, spec, "", partial=partial)
+
+
+def merge_documents(base: _Document, override: _Document) -> None:
+    """Merge ``override`` into ``base``: mappings key by key, any other value replaces."""
+    _merge(base, override)
 
 
 @dataclass
@@ -370,9 +387,9 @@ def _read_documents(path: Path) -> Iterator[_Document]:
 
 
 def _label(path: Path) -> str:
-    """How a file is named in messages: bundled profiles by their place in the package."""
-    if path.parent == PROFILE_DIR:
-        return f"costcalc/data/profiles/{path.name}"
+    """How a file is named in messages: bundled data files by their place in the package."""
+    if path.parent.parent == PROFILE_DIR.parent:  # bundled profiles and contexts
+        return f"costcalc/data/{path.parent.name}/{path.name}"
     return str(path)
 
 

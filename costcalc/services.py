@@ -34,6 +34,8 @@ SNS_PROTOCOLS = {
     "sqs": "deliveries-sqs",
     "lambda": "deliveries-lambda",
 }
+FIREHOSE_MAX_RECORD_KB = 1000  # Firehose's largest record (1,000 KiB)
+ATHENA_MINIMUM_MB = Decimal(10)  # Athena bills at least 10 MB per query
 _THOUSAND = Decimal(1000)
 _KB_PER_GB = Decimal(1024)
 
@@ -202,6 +204,34 @@ def add_cloudwatch(
     usage.add("cloudwatch", "alarms", _count("--alarms", alarms))
     usage.add("cloudwatch", "metrics", _count("--metrics", metrics))
     usage.add("cloudwatch", "dashboards", _count("--dashboards", dashboards))
+
+
+def add_firehose(usage: Usage, *, records: Decimal, record_size_kb: Decimal = Decimal(1)) -> None:
+    """Firehose Direct PUT ingestion: each record rounded up to 5 KB, billed per GB."""
+    increments = _chunks("--record-size-kb", record_size_kb, 5, FIREHOSE_MAX_RECORD_KB)
+    gigabytes = _count("--records", records) * increments * 5 / _KB_PER_GB / _KB_PER_GB
+    usage.add("firehose", "ingestion-direct-put", gigabytes)
+
+
+def add_s3(
+    usage: Usage,
+    *,
+    stored_gb_months: Decimal = Decimal(0),
+    puts: Decimal = Decimal(0),
+    gets: Decimal = Decimal(0),
+) -> None:
+    """S3 Standard: storage in GB-months, PUT/COPY/POST/LIST and GET/SELECT requests."""
+    usage.add("s3", "standard-storage", _amount("--stored-gb-months", stored_gb_months))
+    usage.add("s3", "put-requests", _count("--puts", puts))
+    usage.add("s3", "get-requests", _count("--gets", gets))
+
+
+def add_athena(usage: Usage, *, queries: Decimal, scanned_mb_per_query: Decimal) -> None:
+    """Athena SQL queries: each query's scan rounded up to 1 MB with a 10 MB minimum, per TB."""
+    scanned = _amount("--scanned-mb-per-query", scanned_mb_per_query)
+    billed_mb = max(_ceil(scanned), ATHENA_MINIMUM_MB)
+    terabytes = _count("--queries", queries) * billed_mb / _KB_PER_GB / _KB_PER_GB
+    usage.add("athena", "data-scanned", terabytes)
 
 
 def _amount(flag: str, value: Decimal) -> Decimal:

@@ -14,6 +14,9 @@ from typing import Any
 import boto3
 
 from localrun import executions
+from localrun.bi_report import DEFAULT_ANALYTICS_TEMPLATE, run_report
+from localrun.bi_report import render as render_report
+from localrun.lake import QueryTranslationError
 from localrun.promo import promo_codes
 from localrun.restaurants import RestaurantFileError, load_restaurants, seed_restaurants
 from localrun.scenarios import (
@@ -28,9 +31,12 @@ from localrun.scenarios import (
     run_paths,
 )
 from localrun.template import TemplateError
+from localrun.traffic import TrafficError
 
 DEFAULT_TEMPLATE = Path("sam/choreography/template.yaml")
 DEMO_PARAMETERS = {"SenderEmail": "orders@orderflow.example", "AcceptanceTimeoutSeconds": "2"}
+# The report's mix takes a few seconds to place; time-outs are scheduled by wall time.
+REPORT_PARAMETERS = {**DEMO_PARAMETERS, "AcceptanceTimeoutSeconds": "60"}
 
 EPILOG = """\
 examples:
@@ -41,9 +47,11 @@ examples:
   python -m localrun order --promo sam/promo/template.yaml   # and the promo stack beside it
   python -m localrun order --template sam/orchestration/template.yaml   # with its execution history
   python -m localrun transitions                            # billed transitions of every path
+  python -m localrun analytics                              # the BI report for a mix of orders
+  python -m localrun analytics --json                       # ... as JSON, with each query's SQL
   python -m localrun seed-restaurants --stack-name orders-choreography restaurants.json
 
-`order` deploys the template into moto in this process (no AWS account, no network);
+`order` and `analytics` deploy the templates into moto in this process (no AWS, no network);
 `seed-restaurants` writes to the deployed stack named by --stack-name (real AWS credentials).
 """
 
@@ -60,30 +68,41 @@ def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _template_options(
+    command: argparse.ArgumentParser, defaults: dict[str, str], note: str = ""
+) -> None:
+    command.add_argument(
+        "--template",
+        type=Path,
+        default=DEFAULT_TEMPLATE,
+        help=f"the orders stack's SAM template (default {DEFAULT_TEMPLATE})",
+    )
+    command.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="orders template parameter override, repeatable (defaults: "
+        + ", ".join(f"{k}={v}" for k, v in defaults.items())
+        + note
+        + ")",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m localrun",
-        description="Run the orders system locally on moto, or seed a deployed stack.",
+        description="Run the orders system and its analytics locally on moto, or seed a stack.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
     order = _command(commands, "order", "place one order on the local runner, print its timeline")
-    order.add_argument(
-        "--template",
-        type=Path,
-        default=DEFAULT_TEMPLATE,
-        help=f"SAM template (default {DEFAULT_TEMPLATE})",
-    )
-    order.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="template parameter override, repeatable (defaults: "
-        + ", ".join(f"{k}={v}" for k, v in DEMO_PARAMETERS.items())
-        + "; the 2 s timeout only for --outcome timeout, other outcomes get "
-        + f"{ANSWERED_TIMEOUT_SECONDS} s unless you set it)",
+    _template_options(
+        order,
+        DEMO_PARAMETERS,
+        note="; the 2 s timeout only for --outcome timeout, other outcomes get "
+        f"{ANSWERED_TIMEOUT_SECONDS} s unless you set it",
     )
     order.add_argument(
         "--outcome",
@@ -116,6 +135,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="template parameter override, repeatable",
     )
     paths.add_argument("--json", action="store_true", help="print the result as JSON")
+    analytics = _command(
+        commands,
+        "analytics",
+        "drive a mix of orders on every path, land their events in the local data lake, "
+        "print the BI report from the analytics stack's named queries",
+    )
+    _template_options(analytics, REPORT_PARAMETERS)
+    analytics.add_argument(
+        "--analytics-template",
+        type=Path,
+        default=DEFAULT_ANALYTICS_TEMPLATE,
+        help=f"the analytics SAM template (default {DEFAULT_ANALYTICS_TEMPLATE})",
+    )
+    analytics.add_argument(
+        "--show-sql", action="store_true", help="print each query as translated for DuckDB"
+    )
+    analytics.add_argument("--json", action="store_true", help="print the report as JSON")
     seed = _command(
         commands, "seed-restaurants", "register restaurants in a deployed stack (needs AWS)"
     )
@@ -127,8 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _parameters(pairs: list[str]) -> dict[str, str]:
-    parameters = dict(DEMO_PARAMETERS)
+def _parameters(pairs: list[str], defaults: dict[str, str] = DEMO_PARAMETERS) -> dict[str, str]:
+    parameters = dict(defaults)
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
@@ -288,6 +324,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "seed-restaurants":
             print(_seed(args.file, args.stack_name, args.region))
             return 0
+        if args.command == "analytics":
+            parameters = _parameters(args.param, REPORT_PARAMETERS)
+            report = run_report(args.template, parameters, args.analytics_template)
+            print(
+                json.dumps(report, indent=2) if args.json else render_report(report, args.show_sql)
+            )
+            return 0
         if args.command == "transitions":
             result = run_transitions(args.template, _parameters(args.param))
             text = render_transitions(result)
@@ -298,7 +341,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parameters = parameters_for(args.outcome, parameters)
             result = run_order(args.template, parameters, args.outcome, args.promo)
             text = render(result)
-    except (UsageError, ScenarioError, TemplateError, RestaurantFileError) as error:
+    except (
+        UsageError,
+        ScenarioError,
+        TemplateError,
+        RestaurantFileError,
+        QueryTranslationError,
+        TrafficError,
+    ) as error:
         print(f"python -m localrun: error: {error}", file=sys.stderr)
         return 2
     print(json.dumps(result, indent=2) if args.json else text)

@@ -6,10 +6,12 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 
+from localrun.firehose import FirehoseConfigError, object_body, render_prefix
 from localrun.intrinsics import Names, resolve
 from localrun.lambdas import FunctionSpec
 from localrun.template import TemplateError, TransformedTemplate
@@ -28,10 +30,17 @@ _NAME_PROPERTY = {
     "AWS::Events::Rule": "Name",
     "AWS::StepFunctions::StateMachine": "StateMachineName",
     "AWS::Events::Archive": "ArchiveName",
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::KinesisFirehose::DeliveryStream": "DeliveryStreamName",
+    "AWS::Athena::WorkGroup": "Name",
+    "AWS::Logs::LogStream": "LogStreamName",
 }
+# Names that live inside an input structure rather than in a top-level property.
+_NESTED_NAME = {"AWS::Glue::Database": "DatabaseInput", "AWS::Glue::Table": "TableInput"}
 _MAX_NAME = 64
 _MAX_ARCHIVE_NAME = 48  # EventBridge's limit; CloudFormation's generated names respect it
 _EVENTS_ARN_TYPE = {"AWS::Events::Rule": "rule", "AWS::Events::Archive": "archive"}
+_MAX_BUCKET_NAME = 63
 
 
 @dataclass(frozen=True)
@@ -71,11 +80,16 @@ class Deployment:
 
 def _physical_name(template: TransformedTemplate, logical_id: str, names: Names) -> str:
     resource = template.resources[logical_id]
+    properties = resource.get("Properties", {})
     prop = _NAME_PROPERTY.get(resource["Type"])
-    given = resource.get("Properties", {}).get(prop) if prop else None
+    given = properties.get(prop) if prop else None
+    if resource["Type"] in _NESTED_NAME:
+        given = properties.get(_NESTED_NAME[resource["Type"]], {}).get("Name")
     if given is not None:
         return str(resolve(given, names))
     name = f"{names.stack_name}-{logical_id}"
+    if resource["Type"] == "AWS::S3::Bucket":  # bucket names are lower case
+        return name.lower()[:_MAX_BUCKET_NAME]
     limit = _MAX_ARCHIVE_NAME if resource["Type"] == "AWS::Events::Archive" else _MAX_NAME
     return name[:limit]
 
@@ -89,13 +103,22 @@ def _arn(names: Names, service: str, resource: str) -> str:
     return f"arn:aws:{service}:{names.region}:{names.account_id}:{resource}"
 
 
+def _lake_attributes(kind: str, name: str, names: Names) -> dict[str, str]:
+    """GetAtt answers for the data-lake resources (the analytics stack's)."""
+    if kind == "AWS::S3::Bucket":
+        return {"Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
+    if kind == "AWS::KinesisFirehose::DeliveryStream":
+        return {"Arn": _arn(names, "firehose", f"deliverystream/{name}")}
+    return {}
+
+
 def _name_everything(template: TransformedTemplate, names: Names) -> None:
     """What Ref and GetAtt answer for every resource, before any is created."""
     # Parameters and names first: names may refer to parameters and pseudo parameters only.
     for logical_id, resource in template.resources.items():
         kind = resource["Type"]
         name = _physical_name(template, logical_id, names)
-        attrs: dict[str, str] = {}
+        attrs = _lake_attributes(kind, name, names)
         ref = name
         if kind == "AWS::DynamoDB::Table":
             attrs = {"Arn": _arn(names, "dynamodb", f"table/{name}")}
@@ -234,7 +257,72 @@ def _create_archive(props: dict[str, Any], name: str, names: Names) -> None:
     )
 
 
+def _create_bucket(props: dict[str, Any], name: str, names: Names) -> None:
+    s3 = _client("s3", names)
+    s3.create_bucket(Bucket=name)
+    if props.get("Tags"):
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": _tags(props)})
+
+
+def _create_delivery_stream(props: dict[str, Any], name: str, names: Names) -> None:
+    """Create the stream; refuse what the runner's S3 delivery (localrun.firehose) cannot do."""
+    destination = props.get("ExtendedS3DestinationConfiguration")
+    if destination is None:
+        raise TemplateError(f"delivery stream {name}: only S3 destinations run locally")
+    try:
+        object_body(destination, [])
+        render_prefix(str(destination.get("Prefix", "")), datetime.now(UTC))
+    except FirehoseConfigError as error:
+        raise TemplateError(f"delivery stream {name}: {error}") from None
+    _client("firehose", names).create_delivery_stream(
+        DeliveryStreamName=name,
+        DeliveryStreamType=props.get("DeliveryStreamType", "DirectPut"),
+        ExtendedS3DestinationConfiguration=destination,
+        Tags=_tags(props),
+    )
+
+
+def _create_glue_database(props: dict[str, Any], name: str, names: Names) -> None:
+    _client("glue", names).create_database(DatabaseInput=props["DatabaseInput"])
+
+
+def _create_glue_table(props: dict[str, Any], name: str, names: Names) -> None:
+    _client("glue", names).create_table(
+        DatabaseName=props["DatabaseName"], TableInput=props["TableInput"]
+    )
+
+
+def _create_work_group(props: dict[str, Any], name: str, names: Names) -> None:
+    configuration = dict(props.get("WorkGroupConfiguration", {}))
+    if "BytesScannedCutoffPerQuery" in configuration:  # often a Number parameter (a string)
+        configuration["BytesScannedCutoffPerQuery"] = int(
+            configuration["BytesScannedCutoffPerQuery"]
+        )
+    _client("athena", names).create_work_group(
+        Name=name,
+        Description=props.get("Description", ""),
+        Configuration=configuration,
+        Tags=_tags(props),
+    )
+
+
+def _create_named_query(props: dict[str, Any], name: str, names: Names) -> None:
+    request = {
+        k: props.get(k) for k in ("Name", "Description", "Database", "QueryString", "WorkGroup")
+    }
+    _client("athena", names).create_named_query(
+        **{k: v for k, v in request.items() if v is not None}
+    )
+
+
+# Creation order: a Glue table needs its database; the rest do not depend on each other.
 _CREATORS: dict[str, Callable[[dict[str, Any], str, Names], None]] = {
+    "AWS::S3::Bucket": _create_bucket,
+    "AWS::KinesisFirehose::DeliveryStream": _create_delivery_stream,
+    "AWS::Glue::Database": _create_glue_database,
+    "AWS::Glue::Table": _create_glue_table,
+    "AWS::Athena::WorkGroup": _create_work_group,
+    "AWS::Athena::NamedQuery": _create_named_query,
     "AWS::Events::EventBus": _create_bus,
     "AWS::SNS::Topic": _create_topic,
     "AWS::SQS::Queue": _create_queue,
@@ -372,9 +460,8 @@ def deploy(template: TransformedTemplate, names: Names) -> Deployment:
     for logical_id in template.of_type("AWS::DynamoDB::Table"):
         props = _properties(template, logical_id, names)
         _create_table(props, names.physical[logical_id], logical_id, names)
-    for logical_id, resource in template.resources.items():
-        creator = _CREATORS.get(resource["Type"])
-        if creator is not None:
+    for kind, creator in _CREATORS.items():
+        for logical_id in template.of_type(kind):
             creator(_properties(template, logical_id, names), names.physical[logical_id], names)
     # Archives last: they need their bus, wherever the template declares it.
     for logical_id in template.of_type("AWS::Events::Archive"):

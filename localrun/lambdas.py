@@ -27,6 +27,20 @@ from typing import Any
 _INVOCATION = threading.RLock()
 
 
+def holding_the_environment(create: Callable[..., Any]) -> Callable[..., Any]:
+    """``create`` run while no function's environment is being swapped in or out.
+
+    moto's Step Functions threads build boto3 clients (which read os.environ) while an API
+    handler may be running on the main thread with its own environment set.
+    """
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _INVOCATION:
+            return create(*args, **kwargs)
+
+    return locked
+
+
 class FunctionError(Exception):
     """A function raised (or could not start); the message names the function and the error."""
 
@@ -80,13 +94,22 @@ class Invocation:
 
 @contextlib.contextmanager
 def _environment(variables: dict[str, str]) -> Iterator[None]:
+    """Set ``variables`` for one invocation, then put back exactly what was there before.
+
+    Only the keys that changed are touched: moto's Step Functions threads read os.environ
+    (botocore builds clients from it) without the invocation lock, and clearing the whole
+    environment under them made an aws-sdk task fail with KeyError now and then.
+    """
     saved = dict(os.environ)
     os.environ.update(variables)
     try:
         yield
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        for name in [name for name in os.environ if name not in saved]:
+            os.environ.pop(name, None)
+        for name, value in saved.items():
+            if os.environ.get(name) != value:
+                os.environ[name] = value
 
 
 def _top_level_names(code_dir: Path) -> set[str]:

@@ -17,6 +17,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import boto3
+from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.awslambda.models import LambdaBackend
 from moto.awslambda_simple.models import LambdaSimpleBackend
@@ -26,14 +27,25 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.events.models import EventPattern, EventsBackend
 from moto.events.models import Rule as MotoRule
 from moto.events.utils import EventMessageType, EventTemplateParser
+from moto.firehose.models import FirehoseBackend
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_aws_sdk,
+    state_task_service_dynamodb,
+    state_task_service_events,
+    state_task_service_sfn,
+    state_task_service_sns,
+    state_task_service_sqs,
+)
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from localrun import executions, http
 from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
+from localrun.firehose import s3_delivery
 from localrun.intrinsics import Names
-from localrun.lambdas import FunctionError, InProcessFunction
+from localrun.lambdas import FunctionError, InProcessFunction, holding_the_environment
 from localrun.template import TemplateError, load_template
 
 MOTO_CONFIG = {
@@ -43,6 +55,16 @@ MOTO_CONFIG = {
 _AT_EXPRESSION = re.compile(r"^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$")
 _MAX_SETTLE_ROUNDS = 10_000
 _EXECUTION_QUIET_SECONDS = 30.0
+# Where moto's Step Functions tasks build their boto3 clients (see holding_the_environment).
+_SFN_CLIENT_MODULES = (
+    lambda_eval_utils,
+    state_task_service_aws_sdk,
+    state_task_service_dynamodb,
+    state_task_service_events,
+    state_task_service_sfn,
+    state_task_service_sns,
+    state_task_service_sqs,
+)
 
 
 @dataclass(frozen=True)
@@ -237,8 +259,18 @@ class LocalRunner:
             ("send_task_failure", _send_task_failure),
         ]:
             stack.enter_context(mock.patch.object(StepFunctionResponse, name, handler))
+        # Firehose writes to S3 as AWS does (prefix expressions, delimiter, compression).
+        stack.enter_context(
+            mock.patch.object(FirehoseBackend, "put_s3_records", s3_delivery(runner.now))
+        )
         stack.enter_context(mock.patch.object(MotoRule, "send_to_targets", send_to_targets))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
+        for module in _SFN_CLIENT_MODULES:
+            stack.enter_context(
+                mock.patch.object(
+                    module, "boto_client_for", holding_the_environment(module.boto_client_for)
+                )
+            )
 
     def _lambda_invoke(self, backend_class: type[LambdaBackend]) -> Any:
         original = backend_class.invoke
@@ -269,7 +301,7 @@ class LocalRunner:
 
     @staticmethod
     def _delivers(arn: str) -> bool:
-        return arn.split(":")[2] in {"lambda", "sns"}
+        return arn.split(":")[2] in {"lambda", "sns", "firehose"}
 
     # ------------------------------------------------------------------ driving it
     def request(
@@ -387,6 +419,14 @@ class LocalRunner:
             )
         elif service == "sqs":
             self._to_queue(arn, payload)
+        elif service == "firehose":
+            try:
+                boto3.client("firehose", region_name=self.names.region).put_record(
+                    DeliveryStreamName=arn.rsplit("/", 1)[-1],
+                    Record={"Data": json.dumps(payload, separators=(",", ":")).encode()},
+                )
+            except ClientError:  # e.g. the stream is gone: EventBridge gives up and dead-letters
+                return False
         else:
             raise TemplateError(f"target {arn}: the runner cannot deliver to {service}")
         return True

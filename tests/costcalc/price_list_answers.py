@@ -171,6 +171,23 @@ US_EAST_1 = [
     ),
     flat("AmazonCloudWatch", "DashboardsUsageHour-Basic", "Dashboards", "3.0000000000", region=""),
     flat("AWSXRay", "USE1-XRay-TracesStored", "traces", "0.0000050000"),
+    # The analytics context. S3's us-east-1 usage types carry no region prefix.
+    Offer(
+        "AmazonKinesisFirehose",
+        "USE1-BilledBytes",
+        "GB",
+        [("0", "512000", "0.029"), ("512000", "2048000", "0.025"), ("2048000", "Inf", "0.020")],
+        attributes={"group": "Event-by-Event Processing"},
+    ),
+    Offer(
+        "AmazonS3",
+        "TimedStorage-ByteHrs",
+        "GB-Mo",
+        [("0", "51200", "0.023"), ("51200", "512000", "0.022"), ("512000", "Inf", "0.021")],
+    ),
+    flat("AmazonS3", "Requests-Tier1", "Requests", "0.000005"),
+    flat("AmazonS3", "Requests-Tier2", "Requests", "0.0000004"),
+    flat("AmazonAthena", "USE1-DataScannedInTB", "Terabytes", "5.00"),
 ]
 
 

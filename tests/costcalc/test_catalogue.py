@@ -37,6 +37,12 @@ def test_every_us_east_1_item_is_priced_and_eu_west_1_only_where_sourced() -> No
         "stepfunctions/express-requests",
         "stepfunctions/express-duration",
         "lambda/ephemeral-storage",
+        # the analytics context: us-east-1 only (see each service file's notes)
+        "firehose/ingestion-direct-put",
+        "s3/standard-storage",
+        "s3/put-requests",
+        "s3/get-requests",
+        "athena/data-scanned",
     }
 
 

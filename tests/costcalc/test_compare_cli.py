@@ -178,3 +178,19 @@ def test_fresh_prices_carry_no_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     document = json.loads(costcalc("--format", "json").stdout)
     assert document["warnings"] == []
     assert "Warning" not in costcalc().stdout
+
+
+def test_with_analytics_adds_the_lake_to_every_design() -> None:
+    plain = json.loads(costcalc("--format", "json").stdout, parse_float=Decimal)
+    result = costcalc("--with", "analytics", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout, parse_float=Decimal)
+    assert "analytics" in document["assumptions"]["contexts"]
+    for before, after in zip(plain["designs"], document["designs"], strict=True):
+        assert after["monthly_usd"] > before["monthly_usd"]
+
+
+def test_an_unknown_context_is_a_usage_error() -> None:
+    result = costcalc("--with", "promo")
+    assert result.returncode == 2
+    assert "invalid choice: 'promo'" in result.stderr

@@ -162,8 +162,8 @@ def test_a_region_without_every_price_is_reported_not_priced_naming_the_gaps(
 
 
 def test_a_moved_assumption_that_changes_the_cheaper_design_is_flagged() -> None:
-    # At 1,000 orders/month, just below the break-even, orchestration is the cheaper design by
-    # about a cent (fewer alarms); retried transitions or Start/End counting tip it over.
+    # At 1,000 orders/month orchestration is the cheaper design by about a cent (two alarms
+    # fewer; the curves cross near 1,074); retried transitions or Start/End counting tip it over.
     moved = sensitivity(scenario(), D(1_000))
     assert moved.pair == ("choreography", "orchestration")
     flipped = [f.name for f in moved.factors for v in f.variants if moved.flips(v)]

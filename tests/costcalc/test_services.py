@@ -221,3 +221,33 @@ def test_lambda_refuses_figures_outside_what_aws_accepts(
     }
     with pytest.raises(UsageError, match=message.replace("+", r"\+")):
         services.add_lambda(usage, **arguments)  # type: ignore[arg-type]
+
+
+def test_firehose_bills_each_record_in_5_kb_increments(usage: Usage) -> None:
+    """The Firehose pricing page: a 3 KB record is billed as 5 KB, a 12 KB record as 15 KB."""
+    services.add_firehose(usage, records=D(1024 * 1024), record_size_kb=D(3))
+    services.add_firehose(usage, records=D(1024 * 1024), record_size_kb=D(12))
+    assert usage.quantities[("firehose", "ingestion-direct-put")] == 5 + 15  # GB
+    assert to_cent(priced(usage).monthly_usd) == D("0.58")  # 20 GB x 0.029
+
+
+def test_firehose_refuses_a_record_over_its_1000_kb_limit(usage: Usage) -> None:
+    with pytest.raises(UsageError, match="--record-size-kb 1001: accepted values are 0 to 1,000"):
+        services.add_firehose(usage, records=D(1), record_size_kb=D(1001))
+
+
+def test_athena_bills_at_least_10_mb_per_query_and_rounds_up_to_the_megabyte(
+    usage: Usage,
+) -> None:
+    services.add_athena(usage, queries=D(1024), scanned_mb_per_query=D("0.5"))
+    assert usage.quantities[("athena", "data-scanned")] == D(10 * 1024) / 1024**2
+    usage = Usage()
+    services.add_athena(usage, queries=D(1024 * 1024), scanned_mb_per_query=D("10.2"))
+    assert usage.quantities[("athena", "data-scanned")] == 11  # TB, 55.00 USD
+    assert to_cent(priced(usage).monthly_usd) == D("55.00")
+
+
+def test_s3_prices_storage_puts_and_gets(usage: Usage) -> None:
+    services.add_s3(usage, stored_gb_months=D(100), puts=D(10_000), gets=D(1_000_000))
+    # 100 x 0.023 + 10 x 0.005 + 1,000 x 0.0004
+    assert to_cent(priced(usage).monthly_usd) == D("2.75")

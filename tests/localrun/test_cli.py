@@ -1,33 +1,21 @@
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from stack_helpers import ROOT
+from stack_helpers import run_localrun
 
 from localrun.cli import main
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "localrun", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-
-
 def test_help_teaches_with_examples() -> None:
-    result = _run("--help")
+    result = run_localrun("--help")
     assert result.returncode == 0
     assert "examples:" in result.stdout
     assert "python -m localrun order --outcome timeout" in result.stdout
 
 
 def test_order_prints_the_timeline_of_one_completed_order() -> None:
-    result = _run("order")
+    result = run_localrun("order")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     events = [line.split()[1] for line in lines if line.startswith("  +")]
@@ -77,7 +65,7 @@ def test_bad_usage_is_one_line_and_exit_status_2(
 
 
 def test_an_unknown_outcome_is_a_usage_error() -> None:
-    result = _run("order", "--outcome", "shipped")
+    result = run_localrun("order", "--outcome", "shipped")
     assert result.returncode == 2
     assert "invalid choice: 'shipped'" in result.stderr
     assert "Traceback" not in result.stderr
@@ -86,6 +74,6 @@ def test_an_unknown_outcome_is_a_usage_error() -> None:
 def test_seeding_from_a_bad_file_fails_before_touching_aws(tmp_path: Path) -> None:
     restaurants = tmp_path / "restaurants.json"
     restaurants.write_text('[{"restaurant_id": "Bad Id"}]')
-    result = _run("seed-restaurants", "--stack-name", "orders", str(restaurants))
+    result = run_localrun("seed-restaurants", "--stack-name", "orders", str(restaurants))
     assert result.returncode == 2
     assert "restaurants[0].restaurant_id: 'Bad Id' is not accepted" in result.stderr

@@ -213,3 +213,12 @@ def test_a_state_machine_task_invokes_the_stacks_function_in_process(tmp_path: P
     assert (succeeded["status"], json.loads(succeeded["output"])) == ("SUCCEEDED", {"doubled": 42})
     assert failed["status"] == "FAILED"
     assert [i.ok for i in runner.functions["Double"].invocations] == [True, False]
+
+
+def test_a_stack_with_functions_cannot_be_deployed_beside_another(
+    choreography: LocalRunner,
+) -> None:
+    with pytest.raises(TemplateError, match="cannot have functions locally"):
+        choreography.deploy_beside(
+            "sam/choreography/template.yaml", {"SenderEmail": "a@b.co"}, "second"
+        )

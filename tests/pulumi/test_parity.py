@@ -148,7 +148,10 @@ PENDING_ENTRIES: dict[str, dict[str, str]] = {
     ),
 }
 # SAM stacks whose Pulumi twin does not exist yet.
-PENDING_TWINS = {"promo": f"{_ISSUE_9}: the promo stack's Pulumi project"}
+PENDING_TWINS = {
+    "promo": f"{_ISSUE_9}: the promo stack's Pulumi project",
+    "analytics": "the analytics stack's Pulumi project (not built yet)",
+}
 
 
 def _pending(stack: str, section: str) -> set[str]:
@@ -231,6 +234,11 @@ def test_the_model_of_each_stack_is_not_empty(stack: str) -> None:
     assert sam["functions"] or sam["state_machines"]
     assert sam["iam"]
     assert sam["tags"]
+
+
+#: SAM stacks whose Pulumi twin is not written yet (issue 9 stays open until this is empty).
+#: Listed by name so a new stack cannot slip in without a twin, and a twin cannot be added
+#: without taking its stack off this list.
 
 
 def test_every_sam_stack_has_a_pulumi_twin_under_test() -> None:

@@ -31,7 +31,9 @@ def _resources(template: Path) -> dict[str, dict[str, Any]]:
 
 
 def test_the_stacks_are_found() -> None:
-    assert {"choreography", "orchestration", "promo"} <= {stack_of(t) for t in TEMPLATES}
+    assert {"choreography", "orchestration", "promo", "analytics"} <= {
+        stack_of(t) for t in TEMPLATES
+    }
 
 
 @every_template

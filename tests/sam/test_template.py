@@ -1,5 +1,5 @@
-"""Both orders styles' templates: what the two share beyond every stack's checks
-(tests/sam/test_every_template.py runs the linters, checkov and the IAM and tag rules on them)."""
+"""The orders stacks of both styles: what their templates hold beyond the checks every stack in
+sam/ passes (tests/sam/test_every_template.py): the build, runtime, style tag, policies, timeout."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def test_the_architecture_defaults_to_arm64_and_allows_x86_64(stack: Stack) -> N
     assert (parameter["Default"], parameter["AllowedValues"]) == ("arm64", ["arm64", "x86_64"])
 
 
-def test_every_taggable_resource_carries_project_and_style_tags(
+def test_every_taggable_resource_carries_the_style_tag(
     stack: Stack, resources: dict[str, dict[str, Any]]
 ) -> None:
     for logical_id, resource in resources.items():

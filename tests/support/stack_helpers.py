@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -103,3 +105,14 @@ def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
         runner.advance(TIMEOUT_SECONDS + 1)
         runner.wait_for_executions(TIMEOUT_SECONDS + 30)
     assert status(runner, order_id) == outcome
+
+
+def run_localrun(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m localrun ARGS` from the repository root, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "localrun", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
