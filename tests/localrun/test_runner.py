@@ -215,10 +215,11 @@ def test_a_state_machine_task_invokes_the_stacks_function_in_process(tmp_path: P
     assert [i.ok for i in runner.functions["Double"].invocations] == [True, False]
 
 
-def test_a_stack_with_functions_cannot_be_deployed_beside_another(
+def test_a_stack_with_stream_mappings_cannot_be_deployed_beside_another(
     choreography: LocalRunner,
 ) -> None:
-    with pytest.raises(TemplateError, match="cannot have functions locally"):
+    # A neighbour's functions run (promo's issuer); only stream mappings stay the first stack's.
+    with pytest.raises(TemplateError, match="cannot have stream mappings locally"):
         choreography.deploy_beside(
             "sam/choreography/template.yaml", {"SenderEmail": "a@b.co"}, "second"
         )
