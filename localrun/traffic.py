@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from localrun import executions
+from localrun.http import customer, restaurant_staff
 from localrun.runner import LocalRunner
 
 # What happens after an order is placed. "accept" leaves it accepted (being prepared).
@@ -59,15 +60,18 @@ def drive(runner: LocalRunner, plans: list[OrderPlan], customer_email: str) -> l
     if unknown := sorted({p.outcome for p in plans} - set(OUTCOMES)):
         raise TrafficError(f"unknown outcome(s) {', '.join(unknown)}; use {', '.join(OUTCOMES)}")
     order_ids = []
+    # Signed in as the API's JWT authorizer passes callers on: one customer, each kitchen's staff.
+    caller = customer("traffic-customer", customer_email)
     for number, plan in enumerate(plans, 1):
         placed = _expect(
-            runner.request("POST", "/orders", plan.body(customer_email)),
+            runner.request("POST", "/orders", plan.body(customer_email), caller=caller),
             201,
             f"order {number} ({plan.restaurant_id})",
         )
         order_id = str(placed["order_id"])
         order_ids.append(order_id)
-        _answer(runner, order_id, plan.outcome)
+        staff = restaurant_staff(f"staff-{plan.restaurant_id}", plan.restaurant_id)
+        _answer(runner, order_id, plan.outcome, staff, caller)
     waiting = [i for p, i in zip(plans, order_ids, strict=True) if p.outcome == "timeout"]
     if waiting:
         timeout = int(runner.names.parameters["AcceptanceTimeoutSeconds"])
@@ -76,20 +80,32 @@ def drive(runner: LocalRunner, plans: list[OrderPlan], customer_email: str) -> l
     return order_ids
 
 
-def _answer(runner: LocalRunner, order_id: str, outcome: str) -> None:
+def _answer(
+    runner: LocalRunner,
+    order_id: str,
+    outcome: str,
+    staff: dict[str, str],
+    caller: dict[str, str],
+) -> None:
     path = f"/orders/{order_id}"
     if outcome in {"complete", "accept"}:
-        _expect(runner.request("POST", f"{path}/accept"), 200, f"accepting {order_id}")
+        _expect(
+            runner.request("POST", f"{path}/accept", caller=staff), 200, f"accepting {order_id}"
+        )
     if outcome == "complete":
-        _expect(runner.request("POST", f"{path}/complete"), 200, f"completing {order_id}")
+        _expect(
+            runner.request("POST", f"{path}/complete", caller=staff), 200, f"completing {order_id}"
+        )
     elif outcome == "reject":
         _expect(
-            runner.request("POST", f"{path}/reject", {"reason": "kitchen closed"}),
+            runner.request("POST", f"{path}/reject", {"reason": "kitchen closed"}, caller=staff),
             200,
             f"rejecting {order_id}",
         )
     elif outcome == "cancel":
-        _expect(runner.request("POST", f"{path}/cancel"), 200, f"cancelling {order_id}")
+        _expect(
+            runner.request("POST", f"{path}/cancel", caller=caller), 200, f"cancelling {order_id}"
+        )
 
 
 def _wait_for_time_outs(runner: LocalRunner, order_ids: list[str], seconds: float) -> None:

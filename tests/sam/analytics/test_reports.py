@@ -15,7 +15,7 @@ import pytest
 from stack_helpers import CUSTOMER, StartStack
 from template_checks import TEMPLATES, stack_of
 
-from localrun import LocalRunner
+from localrun import LocalRunner, customer
 from localrun.deploy import Deployment
 from localrun.lake import QueryResult, run_named_queries
 from localrun.restaurants import Restaurant, seed_restaurants
@@ -134,7 +134,9 @@ def test_an_order_still_waiting_counts_as_waiting_not_as_an_outcome(
     runner, deployment = stacks
     decided = [p for p in seeded_mix(seed=1, count=len(OUTCOMES)) if p.outcome != "timeout"]
     drive(runner, decided, CUSTOMER)  # nothing times out: the clock does not move
-    waiting = runner.request("POST", "/orders", decided[0].body(CUSTOMER))
+    waiting = runner.request(
+        "POST", "/orders", decided[0].body(CUSTOMER), caller=customer("waiting", CUSTOMER)
+    )
     assert waiting.status == 201
     [rates] = _report(runner, deployment)["outcome-rates"].as_dicts()
     assert rates["orders_placed"] == len(decided) + 1
