@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
-from stack_helpers import run_localrun
+from stack_helpers import ROOT, run_localrun
 
 from localrun.cli import main
 
@@ -53,6 +53,18 @@ def test_order_json_reports_a_timed_out_order(capsys: pytest.CaptureFixture[str]
         ),
         (["order", "--param", "AcceptanceTimeoutSeconds=0"], "is outside 1..86400"),
         (["order", "--param", "LogRetentionDays=2"], "'2' is not one of 1, 3, 5"),
+        (
+            ["analytics", "--analytics-template", "missing.yaml"],
+            "missing.yaml: cannot read the template",
+        ),
+        pytest.param(
+            ["analytics", "--param", "Colour=red"],
+            "unknown parameter(s) Colour",
+            marks=pytest.mark.skipif(
+                not (ROOT / "sam/analytics/template.yaml").is_file(),
+                reason="a project without the analytics stack",
+            ),
+        ),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_status_2(

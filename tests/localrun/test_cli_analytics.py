@@ -11,25 +11,6 @@ from localrun.bi_report import DEMO_MIX
 from localrun.cli import main
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (
-            ["analytics", "--analytics-template", "missing.yaml"],
-            "missing.yaml: cannot read the template",
-        ),
-        (["analytics", "--param", "Colour=red"], "unknown parameter(s) Colour"),
-    ],
-)
-def test_bad_analytics_usage_is_one_line_and_exit_status_2(
-    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(args) == 2
-    error = capsys.readouterr().err.strip().splitlines()[-1]
-    assert error.startswith("python -m localrun: error: ")
-    assert message in error
-
-
 def test_analytics_reports_the_demo_mix_as_its_plan_implies(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
