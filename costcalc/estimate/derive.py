@@ -4,7 +4,9 @@ Choreography, from the template: each request of a path runs the function its ro
 integrates; each domain event is one conditional write to the table whose stream feeds the
 outbox publisher (one stream invocation per write: at order-flow volumes a batch holds one
 record), one event put on the bus, and one delivery per rule on that bus whose pattern matches
-it, to each of its function targets. A function allowed ``sns:Publish`` publishes one
+it, to each of its function targets; a rule's target that may write a table other than the
+outbox (a projection, such as the order timeline) writes one item there per delivery. A
+function allowed ``sns:Publish`` publishes one
 notification per invocation, one allowed ``ses:SendEmail`` sends one email; on the timed-out
 path the acceptance schedule fires once and invokes the function Scheduler may invoke. Trace
 roots are the invocations nothing upstream traced (API requests, stream batches, schedules)
@@ -131,6 +133,7 @@ class _Choreography:
             traces += found.functions[function].traced
         rule_matches = 0
         placed_deliveries: Counter[str] = Counter()
+        writes: Counter[str] = Counter({self.outbox: len(flow.events)})
         for event in flow.events:
             for function in found.streams[self.outbox]:
                 invocations[function] += 1
@@ -138,6 +141,7 @@ class _Choreography:
             for function in self._deliveries(event):
                 invocations[function] += 1
                 rule_matches += 1
+                writes.update(found.functions[function].writes - {self.outbox})
                 if event == "order_placed":
                     placed_deliveries[function] += 1
         fired = 0
@@ -154,7 +158,7 @@ class _Choreography:
             "invocations": {
                 functions[f].name: Decimal(count) for f, count in sorted(invocations.items())
             },
-            "writes": {_table_name(self.outbox): Decimal(len(flow.events))},
+            "writes": {_table_name(t): Decimal(n) for t, n in sorted(writes.items())},
             "notifications": self._count(invocations, functions, ("sns:Publish",)),
             "emails": self._count(invocations, functions, _EMAIL_ACTIONS),
             "schedules_created": self._count(

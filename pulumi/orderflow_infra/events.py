@@ -48,18 +48,21 @@ def subscribe(
     dead_letter_queue: aws.sqs.Queue,
     event: str = "order-events",
     retry: RetryPolicy = RetryPolicy(),
+    takes_replays: bool = False,
 ) -> aws.cloudwatch.EventRule:
-    """A rule on `bus_name` delivering `pattern`'s events to `target`, never a replay's.
+    """A rule on `bus_name` delivering `pattern`'s events to `target`, by default never a replay's.
 
     A step of the flow must not run again when the bus's archive is replayed, so the rule
-    excludes replayed events; what it cannot deliver goes to `dead_letter_queue`. The function
-    accepts invocations from this rule only.
+    excludes replayed events unless `takes_replays` (an idempotent projection that a replay may
+    fill in); what it cannot deliver goes to `dead_letter_queue`. The function accepts
+    invocations from this rule only.
     """
     name = f"{target.name}-{event}"
+    replays = {} if takes_replays else {"replay-name": [{"exists": False}]}
     rule = aws.cloudwatch.EventRule(
         name,
         event_bus_name=bus_name,
-        event_pattern=json.dumps({**pattern, "replay-name": [{"exists": False}]}),
+        event_pattern=json.dumps({**pattern, **replays}),
     )
     aws.cloudwatch.EventTarget(
         f"{name}-lambda-target",

@@ -15,7 +15,13 @@ import pulumi_aws as aws
 
 from orderflow_infra import events, storage
 from orderflow_infra.deployment import Deployment
-from orderflow_infra.functions import FunctionDefaults, FunctionSpec, StackFunction, lambda_function
+from orderflow_infra.functions import (
+    AsyncInvocation,
+    FunctionDefaults,
+    FunctionSpec,
+    StackFunction,
+    lambda_function,
+)
 from orderflow_infra.http_api import Route, Throttling, http_api
 from orderflow_infra.iam import Allow
 
@@ -33,6 +39,7 @@ ROUTES = (
     Route("CompleteOrder", "POST", "/orders/{order_id}/complete"),
 )
 THROTTLING = Throttling(burst_limit=100, rate_limit=50)
+ORDER_SOURCE = "orderflow.orders"
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class OrderState:
     orders_table: aws.dynamodb.Table
     restaurants_table: aws.dynamodb.Table
     idempotency_table: aws.dynamodb.Table
+    timeline_table: aws.dynamodb.Table
     bus: aws.cloudwatch.EventBus
 
     @property
@@ -64,6 +72,9 @@ def order_state(deployment: Deployment, *, orders_stream: str | None = None) -> 
         restaurants_table=storage.table(deployment, "restaurants-table", key="restaurant_id"),
         idempotency_table=storage.table(
             deployment, "idempotency-table", key="id", ttl_attribute="expiration"
+        ),
+        timeline_table=storage.table(
+            deployment, "timeline-table", key="order_id", sort_key="event"
         ),
         bus=events.bus(deployment, "orders-bus", "orders"),
     )
@@ -97,6 +108,7 @@ def orders_api(
             environment={
                 "RESTAURANTS_TABLE": state.restaurants_table.name,
                 "IDEMPOTENCY_TABLE": state.idempotency_table.name,
+                "TIMELINE_TABLE": state.timeline_table.name,
                 **(environment or {}),
             },
             statements=[
@@ -104,6 +116,7 @@ def orders_api(
                 Allow(
                     ["dynamodb:GetItem"], [state.restaurants_table.arn], sid="RestaurantRegistry"
                 ),
+                Allow(["dynamodb:Query"], [state.timeline_table.arn], sid="ReadTheTimeline"),
                 Allow(
                     [
                         "dynamodb:GetItem",
@@ -127,6 +140,42 @@ def orders_api(
         throttling=THROTTLING,
     )
     return OrdersApi(handler, api)
+
+
+def timeline_writer(
+    deployment: Deployment,
+    state: OrderState,
+    *,
+    function_dead_letters: aws.sqs.Queue,
+    rule_dead_letters: aws.sqs.Queue,
+) -> StackFunction:
+    """The order timeline: a projection of every order event on the bus, read by GET.
+
+    Its rule takes archive replays on purpose: the write is idempotent (one entry per order
+    and event type), so a replay fills in what the timeline missed and adds nothing else.
+    """
+    writer = lambda_function(
+        deployment,
+        state.function_defaults,
+        FunctionSpec(
+            name="timeline-writer",
+            handler="timeline_writer.handler",
+            description="Writes every order event on the orders bus to the order's timeline, once.",
+            environment={"TIMELINE_TABLE": state.timeline_table.name},
+            statements=[
+                Allow(["dynamodb:PutItem"], [state.timeline_table.arn], sid="WriteTheTimeline")
+            ],
+            asynchronous=AsyncInvocation(dead_letter_queue=function_dead_letters),
+        ),
+    )
+    events.subscribe(
+        writer,
+        bus_name=state.bus.name,
+        pattern={"source": [ORDER_SOURCE]},
+        dead_letter_queue=rule_dead_letters,
+        takes_replays=True,
+    )
+    return writer
 
 
 def export_outputs(state: OrderState, api: OrdersApi, restaurant_topic: aws.sns.Topic) -> None:

@@ -21,12 +21,10 @@ from orderflow_infra.deployment import Deployment, OrderSettings
 from orderflow_infra.functions import AsyncInvocation, FunctionSpec, StackFunction, lambda_function
 from orderflow_infra.iam import Allow, service_role
 
-ORDER_SOURCE = "orderflow.orders"
-
 
 def order_events(*names: str) -> dict[str, list[str]]:
     """The pattern matching the orders context's events named `names`."""
-    return {"source": [ORDER_SOURCE], "detail-type": list(names)}
+    return {"source": [orders.ORDER_SOURCE], "detail-type": list(names)}
 
 
 deployment = Deployment.current(style="choreography")
@@ -200,6 +198,11 @@ reacting_function(
         ],
     ),
     reacts_to=("order_accepted", "order_rejected", "order_timed_out"),
+)
+
+# ---------------------------------------------------------------- the order timeline
+orders.timeline_writer(
+    deployment, state, function_dead_letters=function_dlq, rule_dead_letters=rule_dlq
 )
 
 # Named as the SAM template's outputs, so scripts read either stack the same way.

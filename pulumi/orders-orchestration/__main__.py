@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pulumi
 
-from orderflow_infra import orders, storage
+from orderflow_infra import events, orders, storage
 from orderflow_infra.deployment import Deployment, OrderSettings
 from orderflow_infra.functions import FunctionSpec, lambda_function
 from orderflow_infra.iam import Allow
@@ -43,6 +43,8 @@ settings = OrderSettings.load(pulumi.Config())
 # ---------------------------------------------------------------- state and bus
 state = orders.order_state(deployment)
 orders_table, orders_bus = state.orders_table, state.bus
+rule_dlq = events.rule_dead_letter_queue(deployment, orders_bus)
+function_dlq = storage.parking_queue(deployment, "function-dead-letter-queue")
 
 # ---------------------------------------------------------------- the orchestration
 restaurant_topic = storage.topic(deployment, "restaurant-topic")
@@ -126,6 +128,11 @@ orders_api = orders.orders_api(
             sid="CallBackTheWaitingTask",
         ),
     ],
+)
+
+# ---------------------------------------------------------------- the order timeline
+orders.timeline_writer(
+    deployment, state, function_dead_letters=function_dlq, rule_dead_letters=rule_dlq
 )
 
 # Named as the SAM template's outputs, so scripts read either stack the same way.

@@ -16,6 +16,7 @@ FUNCTION_NAMES = {
     "acceptance-timer-function",
     "order-timeout-function",
     "customer-notifier-function",
+    "timeline-writer-function",
 }
 
 
@@ -98,7 +99,7 @@ def test_only_the_timer_may_pass_the_scheduler_role_and_only_to_the_scheduler() 
     ]
 
 
-def test_every_rule_excludes_replays_and_dead_letters_to_the_bus_rules_queue() -> None:
+def test_every_flow_rule_excludes_replays_and_every_rule_dead_letters_to_the_bus_queue() -> None:
     rules = dev().of_type("aws:cloudwatch/eventRule:EventRule")
     policy = json.loads(dev().named("rule-dead-letter-queue-policy").inputs["policy"])
     (statement,) = policy["Statement"]
@@ -108,10 +109,13 @@ def test_every_rule_excludes_replays_and_dead_letters_to_the_bus_rules_queue() -
     queue = dev().named("rule-dead-letter-queue")
     assert queue.inputs["sqsManagedSseEnabled"] is True
 
-    assert len(rules) == 3
+    assert len(rules) == 4
     for rule in rules:
         pattern = json.loads(rule.inputs["eventPattern"])
-        assert pattern["replay-name"] == [{"exists": False}]
+        # The timeline takes replays: its write is idempotent, so a replay back-fills it.
+        takes_replays = rule.name == "timeline-writer-function-order-events"
+        assert ("replay-name" not in pattern) is takes_replays
+        assert pattern.get("replay-name", [{"exists": False}]) == [{"exists": False}]
         target = dev().named(f"{rule.name}-lambda-target").inputs
         assert target["deadLetterConfig"]["arn"] == queue.outputs["arn"]
         assert target["retryPolicy"] == {

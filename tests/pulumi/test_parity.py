@@ -142,6 +142,7 @@ PENDING_ENTRIES: dict[str, dict[str, str]] = {
     | _ALARM_PLUMBING
     | _alarms(
         *_FUNCTION_ALARMS,
+        "dead-letters-alarm",
         "executions-aborted-alarm",
         "executions-failed-alarm",
         "executions-timed-out-alarm",

@@ -134,7 +134,11 @@ def _run(template: Path, path: OrderPath) -> dict[str, Any]:
 def _derived(estimated: Estimated, path: str) -> dict[str, Any]:
     usage = estimated.profile.paths[path]
     names = {function.name: logical for logical, function in estimated.found.functions.items()}
-    tables = {"orders": "OrdersTable", "idempotency": "IdempotencyTable"}
+    tables = {
+        "orders": "OrdersTable",
+        "idempotency": "IdempotencyTable",
+        "timeline": "TimelineTable",
+    }
     return {
         **{figure: int(getattr(usage, figure)) for figure in COUNTED},
         "invocations": {names[f]: int(n) for f, n in usage.invocations.items() if n},
@@ -166,6 +170,7 @@ def test_each_path_bills_what_the_definition_says_and_the_profile_agrees(
     assert shipped.writes == {
         "orders": Decimal(ran["writes"]["OrdersTable"]),
         "idempotency": Decimal(ran["writes"]["IdempotencyTable"]),
+        "timeline": Decimal(ran["writes"]["TimelineTable"]),
     }
 
 
