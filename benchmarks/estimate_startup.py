@@ -1,4 +1,4 @@
-"""How long `costcalc estimate` on the choreography SAM template takes, process start to exit.
+"""How long `costcalc estimate` on each reference SAM template takes, process start to exit.
 
 Includes parsing and transforming the template locally (samtranslator), deriving the usage and
 pricing it. The baseline, measured interleaved in the same run, is `costcalc compare --format
@@ -14,19 +14,23 @@ from _startup_timing import COSTCALC, interleaved_medians
 
 RUNS = 10
 TARGET_SECONDS = 2.0
-TEMPLATE = Path(__file__).resolve().parents[1] / "sam/choreography/template.yaml"
+SAM = Path(__file__).resolve().parents[1] / "sam"
 
 if __name__ == "__main__":
     commands = {
         "costcalc compare --format json": [COSTCALC, "compare", "--format", "json"],
-        "costcalc estimate <template> --format json": [
-            COSTCALC, "estimate", str(TEMPLATE), "--format", "json",
-        ],
+        **{
+            f"costcalc estimate sam/{stack}/template.yaml --format json": [
+                COSTCALC, "estimate", str(SAM / stack / "template.yaml"), "--format", "json",
+            ]
+            for stack in ("choreography", "orchestration")
+        },
     }  # fmt: skip
     medians = interleaved_medians(commands, RUNS)
-    baseline, measured = medians.values()
-    verdict = "within" if measured < TARGET_SECONDS else "OVER"
-    print(
-        f"estimate: {measured:.2f} s ({verdict} the {TARGET_SECONDS:g} s target), "
-        f"{measured - baseline:+.2f} s over compare for reading and transforming the template"
-    )
+    baseline, *measured = medians.values()
+    for stack, seconds in zip(("choreography", "orchestration"), measured, strict=True):
+        verdict = "within" if seconds < TARGET_SECONDS else "OVER"
+        print(
+            f"estimate {stack}: {seconds:.2f} s ({verdict} the {TARGET_SECONDS:g} s target), "
+            f"{seconds - baseline:+.2f} s over compare for reading and transforming the template"
+        )

@@ -241,8 +241,14 @@ def _substituted(
 ) -> Mapping[str, Any]:
     """The definition with every ``${key}`` of DefinitionSubstitutions filled in."""
     given = resource.get("Properties", {}).get("DefinitionSubstitutions") or {}
-    values = {key: template.resolve(value, f"{name}.DefinitionSubstitutions.{key}")
-              for key, value in given.items()}  # fmt: skip
+    values: dict[str, Any] = {}
+    for key, value in given.items():
+        try:
+            values[key] = template.resolve(value, f"{name}.DefinitionSubstitutions.{key}")
+        except TemplateError as unresolved:
+            # Only what is priced must resolve (the e-mail sender is not): a state that prices
+            # this value is refused later, with this message in it.
+            values[key] = f"<{unresolved}>"
     text = json.dumps(definition)
 
     def fill(found: re.Match[str]) -> str:
@@ -253,6 +259,10 @@ def _substituted(
                 f"DefinitionSubstitutions has no {key!r} (has: {', '.join(values) or 'none'})"
             )
         value = values[key]
+        if isinstance(value, dict) and ({"Ref"} == set(value) or {"Fn::GetAtt"} == set(value)):
+            # A resource (a table, a function's ARN): the definition names it by logical id.
+            target = value.get("Ref") or value["Fn::GetAtt"]
+            return str(target[0] if isinstance(target, list) else str(target).split(".")[0])
         return value if isinstance(value, str) else json.dumps(value).strip('"')
 
     return cast(dict[str, Any], json.loads(_SUB.sub(fill, text)))
