@@ -1,4 +1,4 @@
-"""Every event the orders stack publishes matches its versioned JSON Schema, and a break fails.
+"""Every event either orders stack publishes matches its versioned JSON Schema, and a break fails.
 
 The schemas are read from where they are registered: the contracts stack's template.
 """
@@ -25,7 +25,16 @@ from event_contracts import (
     schema_name,
     violations,
 )
-from stack_helpers import CHOREOGRAPHY, ROOT, SENDER, TIMEOUT_SECONDS, drive, place, prepare
+from stack_helpers import (
+    CHOREOGRAPHY,
+    ORCHESTRATION,
+    ROOT,
+    SENDER,
+    TIMEOUT_SECONDS,
+    drive,
+    place,
+    prepare,
+)
 
 from localrun import LocalRunner
 from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
@@ -41,9 +50,10 @@ def _published_events(runner: LocalRunner) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def every_published_event() -> list[dict[str, Any]]:
-    """The events of one order on every path, through the choreography stack."""
+@pytest.fixture(scope="module", params=[CHOREOGRAPHY, ORCHESTRATION], ids=lambda t: t.parent.name)
+def every_published_event(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    """The events of one order on every path, through one style's stack."""
+    template: Path = request.param
     events: list[dict[str, Any]] = []
     for outcome in OUTCOMES:
         with ExitStack() as stacks:
@@ -51,7 +61,7 @@ def every_published_event() -> list[dict[str, Any]]:
             # answered order into a time-out.
             timeout = str(TIMEOUT_SECONDS) if outcome == "timed_out" else ANSWERED_TIMEOUT_SECONDS
             parameters = {"SenderEmail": SENDER, "AcceptanceTimeoutSeconds": timeout}
-            runner = prepare(stacks.enter_context(LocalRunner.start(CHOREOGRAPHY, parameters)))
+            runner = prepare(stacks.enter_context(LocalRunner.start(template, parameters)))
             drive(runner, place(runner), outcome)
             events += _published_events(runner)
     return events
