@@ -20,7 +20,8 @@ class ConfigError(ValueError):
     """A refused stack config value; the message names the key, the value and what is accepted."""
 
 
-def _int(config: pulumi.Config, key: str, default: int, low: int, high: int) -> int:
+def whole_number(config: pulumi.Config, key: str, default: int, low: int, high: int) -> int:
+    """The whole number under `key` in `low..high` (the SAM MinValue and MaxValue)."""
     raw = config.get(key)
     if raw is None:
         return default
@@ -30,6 +31,25 @@ def _int(config: pulumi.Config, key: str, default: int, low: int, high: int) -> 
         raise ConfigError(f"config {key}: {raw!r} is not a whole number") from None
     if not low <= value <= high:
         raise ConfigError(f"config {key}: {value} is outside {low}..{high}")
+    return value
+
+
+def email(config: pulumi.Config, key: str, *, required: bool = True) -> str:
+    """The address under `key` (an optional one may be empty: then nothing is subscribed)."""
+    address = config.require(key) if required else config.get(key) or ""
+    if (required or address) and not _EMAIL.fullmatch(address):
+        raise ConfigError(f"config {key}: {address!r} is not an email address")
+    return address
+
+
+def name(
+    config: pulumi.Config, key: str, pattern: str, accepted: str, default: str | None = None
+) -> str:
+    """The name under `key` (required unless it has a `default`), matching `pattern` (the SAM
+    parameter's AllowedPattern); `accepted` says in words what matches."""
+    value = config.require(key) if default is None else config.get(key) or default
+    if not re.fullmatch(pattern, value):
+        raise ConfigError(f"config {key}: {value!r} is not {accepted}")
     return value
 
 
@@ -44,7 +64,7 @@ class Settings:
 
     @classmethod
     def load(cls, config: pulumi.Config) -> Settings:
-        retention = _int(config, "LogRetentionDays", 30, 1, 3653)
+        retention = whole_number(config, "LogRetentionDays", 30, 1, 3653)
         if retention not in LOG_RETENTION_DAYS:
             raise ConfigError(
                 f"config LogRetentionDays: {retention} is not one of "
@@ -62,7 +82,7 @@ class Settings:
             checked[str(function)] = size
         return cls(
             log_retention_days=retention,
-            powertools_layer_version=_int(config, "PowertoolsLayerVersion", 27, 1, 10_000),
+            powertools_layer_version=whole_number(config, "PowertoolsLayerVersion", 27, 1, 10_000),
             memory_mb=checked.pop("default", 256),
             memory_overrides_mb=checked,
         )
@@ -81,13 +101,14 @@ class OrderSettings:
 
     @classmethod
     def load(cls, config: pulumi.Config) -> OrderSettings:
-        sender = config.require("SenderEmail")
-        if not _EMAIL.fullmatch(sender):
-            raise ConfigError(
-                f"config SenderEmail: {sender!r} is not an email address (verify it in SES first)"
-            )
+        try:
+            sender = email(config, "SenderEmail")
+        except ConfigError as refused:
+            raise ConfigError(f"{refused} (verify it in SES first)") from None
         return cls(
-            acceptance_timeout_seconds=_int(config, "AcceptanceTimeoutSeconds", 600, 1, 86400),
+            acceptance_timeout_seconds=whole_number(
+                config, "AcceptanceTimeoutSeconds", 600, 1, 86400
+            ),
             sender_email=sender,
         )
 
@@ -97,7 +118,7 @@ class Deployment:
     """The account, region and naming of the stack being deployed."""
 
     prefix: str
-    style: str
+    scope: tuple[str, str]
     region: str
     partition: str
     account_id: str
@@ -105,13 +126,20 @@ class Deployment:
     settings: Settings
 
     @classmethod
-    def current(cls, style: str) -> Deployment:
-        """The running stack: `<project>-<stack>` plays the part of SAM's AWS::StackName."""
+    def current(cls, style: str | None = None, *, context: str | None = None) -> Deployment:
+        """The running stack: `<project>-<stack>` plays the part of SAM's AWS::StackName.
+
+        An orders stack names its `style`; a neighbouring bounded context (promo, analytics),
+        which works beside either style, names its `context` instead: one of the two tags it.
+        """
+        if (style is None) == (context is None):
+            raise ValueError("name either the orders style or the bounded context, not both")
+        scope = ("style", style) if style is not None else ("context", str(context))
         region = aws.get_region()
         partition = aws.get_partition()
         return cls(
             prefix=f"{pulumi.get_project()}-{pulumi.get_stack()}",
-            style=style,
+            scope=scope,
             region=region.region,
             partition=partition.partition,
             account_id=aws.get_caller_identity().account_id,
@@ -121,8 +149,9 @@ class Deployment:
 
     @property
     def tags(self) -> dict[str, str]:
-        """Every taggable resource carries these, so real bills compare per style."""
-        return {"project": "orderflow-kit", "style": self.style}
+        """Every taggable resource carries these, so real bills compare per style or context."""
+        key, value = self.scope
+        return {"project": "orderflow-kit", key: value}
 
     def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional else ""

@@ -19,14 +19,16 @@ The model, one section per kind; every section maps a key to a comparable value:
                            invoked_by ("<action> by <principal> from <source ARN>")
     event_source_mappings  <mapping> -> function, source, starting position, batch size,
                            retries, bisect on error, response types, filters, on failure
-    rules                  <rule> -> bus, pattern, schedule, state, targets (ARN, dead_letter,
-                           retry: maximum attempts and event age, input/path/transformer, role)
+    rules                  <rule> -> bus, description, pattern, schedule, state, targets (ARN,
+                           dead_letter, retry: maximum attempts and event age,
+                           input/path/transformer, role)
     state_machines         <state machine> -> type, definition (after DefinitionSubstitutions),
                            role, logging (level, execution data, destination), tracing
     iam                    "function <name>" | "state machine <name>" | "role <name>" ->
                            trust (policy lines), managed_policies, allows (one line per
                            effect, action, resource and condition), description
-    resource_policies      <queue URL> -> policy lines (principal, action, resource, condition)
+    resource_policies      <queue URL> | <bucket> -> policy lines (principal, action, resource,
+                           condition)
     tables                 <table> -> keys (HASH/RANGE: "attribute (type)"), billing_mode, ttl,
                            stream (view type), point_in_time_recovery, encrypted, indexes
     queues                 <queue> -> retention, visibility timeout, SSE-SQS, KMS key, FIFO,
@@ -34,6 +36,7 @@ The model, one section per kind; every section maps a key to a comparable value:
     topics                 <topic> -> KMS key
     buses                  <bus> -> name
     log_groups             <log group> -> retention_days
+    log_streams            <log stream> -> log group, name
     schedule_groups        <schedule group> -> name
     apis                   <API id> -> protocol, stages (name -> auto deploy, access log
                            destination and format, throttling)
@@ -41,14 +44,28 @@ The model, one section per kind; every section maps a key to a comparable value:
                            authorizer), integration URI, integration type, payload format
     alarms                 <alarm> -> namespace, metric, statistic, period, evaluation periods,
                            datapoints, threshold, comparison, dimensions, missing data, actions
+    buckets                <bucket> -> encryption (algorithm, KMS key, bucket key), public access
+                           block, ownership, versioning, lifecycle rules (id, status, prefix,
+                           expiration, noncurrent expiration, abort multipart upload)
+    delivery_streams       <stream> -> type, encryption, S3 bucket, role, prefix, error prefix,
+                           buffer seconds and MB, compression, processors, logging
+    glue                   "database <name>" -> catalog, name, description;
+                           "table <name>" -> catalog, database, name, description, type,
+                           parameters (partition projection), partition keys, location, formats,
+                           SerDe and its parameters, columns ("name type -- comment")
+    workgroups             <workgroup> -> name, description, state, recursive delete, enforced
+                           configuration, metrics, bytes scanned cutoff, engine, output
+                           location, result encryption
+    named_queries          <query> -> name, description, database, workgroup, SQL
     tags                   "<kind> <name>" -> tags (without SAM's own `*:createdBy` markers)
     outputs                <output name> -> value (Pulumi exports carry the SAM output names)
 
 Pending (issue 9): issue 8's production hardening (authorisation, archive, contracts, alarms,
 dashboards, dead-letter queues) landed in the SAM templates first; the Pulumi programs catch up
-in issue 9. Until then the test leaves out exactly what PENDING_KINDS, PENDING_ENTRIES and
-PENDING_TWINS name, each with its reason, and fails as soon as an item is done (a kind gains a
-reducer, an entry matches, a twin appears), so the lists can only shrink.
+in issue 9. Until then the test leaves out exactly what PENDING_KINDS (PENDING_PULUMI_TYPES on
+the Pulumi side) and PENDING_ENTRIES name, each with its reason, and fails as soon as an item
+is done (a kind gains a reducer, an entry matches), so the lists can only shrink. Every SAM
+stack has its Pulumi twin in STACKS.
 """
 
 from __future__ import annotations
@@ -79,6 +96,8 @@ class StackPair:
 STACKS = {
     "choreography": StackPair(ROOT / "sam/choreography/template.yaml", "orders-choreography"),
     "orchestration": StackPair(ROOT / "sam/orchestration/template.yaml", "orders-orchestration"),
+    "promo": StackPair(ROOT / "sam/promo/template.yaml", "promo"),
+    "analytics": StackPair(ROOT / "sam/analytics/template.yaml", "analytics"),
 }
 # Small stacks that exercise parts of the model no deployed stack uses yet (a state machine).
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
@@ -103,6 +122,14 @@ PENDING_KINDS = {
     "AWS::SNS::TopicPolicy": f"{_ISSUE_9}: CloudWatch's right to publish on the alarm topic",
     "AWS::SNS::Subscription": f"{_ISSUE_9}: the optional alarm e-mail subscription",
     "AWS::CloudWatch::Dashboard": f"{_ISSUE_9}: the stack's dashboard",
+}
+# The same kinds as the Pulumi programs that already deploy them (promo, analytics) register
+# them; left out of the Pulumi side while the model has no reducer for them.
+PENDING_PULUMI_TYPES = {
+    "AWS::KMS::Key": "aws:kms/key:Key",
+    "AWS::SNS::TopicPolicy": "aws:sns/topicPolicy:TopicPolicy",
+    "AWS::SNS::Subscription": "aws:sns/topicSubscription:TopicSubscription",
+    "AWS::CloudWatch::Dashboard": "aws:cloudwatch/dashboard:Dashboard",
 }
 _ALARMS = f"{_ISSUE_9}: alarms on the stack's alarm topic"
 _AUTH = f"{_ISSUE_9}: the route's JWT authorizer (Cognito)"
@@ -135,8 +162,12 @@ def _alarms(*names: str) -> dict[str, str]:
 
 
 _FUNCTION_ALARMS = ("api5xx-alarm", "function-errors-alarm", "function-throttles-alarm")
+# The alarm topic's key is modelled on neither side yet, so its reference differs.
+_ALARM_KEY = {"topics: alarm-topic": PENDING_KINDS["AWS::KMS::Key"]}
 # "<section>: <key>" entries of each stack's model that differ until issue 9; left out of both.
 PENDING_ENTRIES: dict[str, dict[str, str]] = {
+    "promo": _ALARM_KEY,
+    "analytics": _ALARM_KEY,
     "choreography": _ROUTES | _ALARM_PLUMBING | _alarms(*_FUNCTION_ALARMS, "dead-letters-alarm"),
     "orchestration": _ROUTES
     | _ALARM_PLUMBING
@@ -146,11 +177,6 @@ PENDING_ENTRIES: dict[str, dict[str, str]] = {
         "executions-failed-alarm",
         "executions-timed-out-alarm",
     ),
-}
-# SAM stacks whose Pulumi twin does not exist yet.
-PENDING_TWINS = {
-    "promo": f"{_ISSUE_9}: the promo stack's Pulumi project",
-    "analytics": "the analytics stack's Pulumi project (not built yet)",
 }
 
 
@@ -195,7 +221,15 @@ def models(stack: str) -> tuple[Model, Model]:
         stack_name=f"{pair.project}-dev",
         leave_out=PENDING_KINDS,
     )
-    return sam, from_pulumi(run_program(pair.project, pulumi_dir=pair.pulumi_dir))
+    pulumi = from_pulumi(
+        run_program(pair.project, pulumi_dir=pair.pulumi_dir), leave_out=pending_pulumi_types()
+    )
+    return sam, pulumi
+
+
+def pending_pulumi_types() -> set[str]:
+    """The Pulumi types of the pending kinds, left out of the Pulumi side."""
+    return {PENDING_PULUMI_TYPES[kind] for kind in PENDING_KINDS if kind in PENDING_PULUMI_TYPES}
 
 
 @pytest.mark.parametrize("section", SECTIONS)
@@ -225,34 +259,28 @@ def test_no_pending_kind_has_a_reducer_yet_and_each_is_in_a_template() -> None:
         for resource in yaml_parse(pair.template.read_text())["Resources"].values()
     }
     assert set(PENDING_KINDS) <= used, sorted(set(PENDING_KINDS) - used)
+    stale = sorted(set(PENDING_PULUMI_TYPES) - set(PENDING_KINDS))
+    assert not stale, f"{stale} are not pending; remove from PENDING_PULUMI_TYPES"
 
 
 @pytest.mark.parametrize("stack", sorted(PAIRS))
 def test_the_model_of_each_stack_is_not_empty(stack: str) -> None:
     sam, _ = models(stack)
     assert sam["inventory"]
-    assert sam["functions"] or sam["state_machines"]
+    assert sam["functions"] or sam["state_machines"] or sam["delivery_streams"]
     assert sam["iam"]
     assert sam["tags"]
 
 
-#: SAM stacks whose Pulumi twin is not written yet (issue 9 stays open until this is empty).
-#: Listed by name so a new stack cannot slip in without a twin, and a twin cannot be added
-#: without taking its stack off this list.
-
-
 def test_every_sam_stack_has_a_pulumi_twin_under_test() -> None:
     templates = {p.parent.name for p in (ROOT / "sam").glob("*/template.yaml")}
-    missing = sorted(templates - set(STACKS) - set(PENDING_TWINS))
+    missing = sorted(templates - set(STACKS))
     assert not missing, (
         f"sam/{missing[0]}/template.yaml has no Pulumi project in the parity test; "
         "add pulumi/<project>/ and an entry in STACKS"
     )
     for pair in STACKS.values():
         assert (PULUMI_DIR / pair.project / "__main__.py").is_file()
-    twinned = sorted(set(PENDING_TWINS) & set(STACKS))
-    assert not twinned, f"{twinned} have a Pulumi twin under test now; remove from PENDING_TWINS"
-    assert set(PENDING_TWINS) <= templates, sorted(set(PENDING_TWINS) - templates)
 
 
 # ---------------------------------------------------------------- drift in one variant fails
