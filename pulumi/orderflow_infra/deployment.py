@@ -20,8 +20,7 @@ class ConfigError(ValueError):
     """A refused stack config value; the message names the key, the value and what is accepted."""
 
 
-def whole_number(config: pulumi.Config, key: str, default: int, low: int, high: int) -> int:
-    """The whole number under `key` in `low..high` (the SAM MinValue and MaxValue)."""
+def _int(config: pulumi.Config, key: str, default: int, low: int, high: int) -> int:
     raw = config.get(key)
     if raw is None:
         return default
@@ -31,25 +30,6 @@ def whole_number(config: pulumi.Config, key: str, default: int, low: int, high: 
         raise ConfigError(f"config {key}: {raw!r} is not a whole number") from None
     if not low <= value <= high:
         raise ConfigError(f"config {key}: {value} is outside {low}..{high}")
-    return value
-
-
-def email(config: pulumi.Config, key: str, *, required: bool = True) -> str:
-    """The address under `key` (an optional one may be empty: then nothing is subscribed)."""
-    address = config.require(key) if required else config.get(key) or ""
-    if (required or address) and not _EMAIL.fullmatch(address):
-        raise ConfigError(f"config {key}: {address!r} is not an email address")
-    return address
-
-
-def name(
-    config: pulumi.Config, key: str, pattern: str, accepted: str, default: str | None = None
-) -> str:
-    """The name under `key` (required unless it has a `default`), matching `pattern` (the SAM
-    parameter's AllowedPattern); `accepted` says in words what matches."""
-    value = config.require(key) if default is None else config.get(key) or default
-    if not re.fullmatch(pattern, value):
-        raise ConfigError(f"config {key}: {value!r} is not {accepted}")
     return value
 
 
@@ -64,7 +44,7 @@ class Settings:
 
     @classmethod
     def load(cls, config: pulumi.Config) -> Settings:
-        retention = whole_number(config, "LogRetentionDays", 30, 1, 3653)
+        retention = _int(config, "LogRetentionDays", 30, 1, 3653)
         if retention not in LOG_RETENTION_DAYS:
             raise ConfigError(
                 f"config LogRetentionDays: {retention} is not one of "
@@ -82,7 +62,7 @@ class Settings:
             checked[str(function)] = size
         return cls(
             log_retention_days=retention,
-            powertools_layer_version=whole_number(config, "PowertoolsLayerVersion", 27, 1, 10_000),
+            powertools_layer_version=_int(config, "PowertoolsLayerVersion", 27, 1, 10_000),
             memory_mb=checked.pop("default", 256),
             memory_overrides_mb=checked,
         )
@@ -101,14 +81,13 @@ class OrderSettings:
 
     @classmethod
     def load(cls, config: pulumi.Config) -> OrderSettings:
-        try:
-            sender = email(config, "SenderEmail")
-        except ConfigError as refused:
-            raise ConfigError(f"{refused} (verify it in SES first)") from None
+        sender = config.require("SenderEmail")
+        if not _EMAIL.fullmatch(sender):
+            raise ConfigError(
+                f"config SenderEmail: {sender!r} is not an email address (verify it in SES first)"
+            )
         return cls(
-            acceptance_timeout_seconds=whole_number(
-                config, "AcceptanceTimeoutSeconds", 600, 1, 86400
-            ),
+            acceptance_timeout_seconds=_int(config, "AcceptanceTimeoutSeconds", 600, 1, 86400),
             sender_email=sender,
         )
 
@@ -156,3 +135,32 @@ class Deployment:
     def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional else ""
         return f"arn:{self.partition}:{service}:{region}:{self.account_id}:{resource}"
+
+
+# ---------------------------------------------------------------- single values, checked
+# What the promo and analytics programs read besides `Settings`, checked as CloudFormation
+# checks their SAM parameters (AllowedPattern, MinValue/MaxValue).
+
+
+def whole_number(config: pulumi.Config, key: str, default: int, low: int, high: int) -> int:
+    """The whole number under `key` in `low..high`, else `default`."""
+    return _int(config, key, default, low, high)
+
+
+def email(config: pulumi.Config, key: str, *, required: bool = True) -> str:
+    """The address under `key`; an optional one may be empty (then nothing is subscribed)."""
+    address = config.require(key) if required else config.get(key) or ""
+    if (required or address) and not _EMAIL.fullmatch(address):
+        raise ConfigError(f"config {key}: {address!r} is not an email address")
+    return address
+
+
+def name(
+    config: pulumi.Config, key: str, pattern: str, accepted: str, default: str | None = None
+) -> str:
+    """The name under `key` (required unless it has a `default`), matching `pattern` (the SAM
+    parameter's AllowedPattern); `accepted` says in words what matches."""
+    value = config.require(key) if default is None else config.get(key) or default
+    if not re.fullmatch(pattern, value):
+        raise ConfigError(f"config {key}: {value!r} is not {accepted}")
+    return value

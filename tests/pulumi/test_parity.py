@@ -294,7 +294,8 @@ def drifted_pulumi_project(
     """A copy of pulumi/ whose `pair` program has `old` replaced by `new`."""
     copy = tmp_path / "pulumi"
     shutil.copytree(PULUMI_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "venv"))
-    (tmp_path / "statemachine").symlink_to(ROOT / "statemachine")  # the definitions it reads
+    for shared in ("statemachine", "sam"):  # the definitions and the reports' SQL it reads
+        (tmp_path / shared).symlink_to(ROOT / shared)
     program = copy / pair.project / "__main__.py"
     text = program.read_text()
     assert old in text, f"{old!r} is not in the program any more; update the drift test"
@@ -430,3 +431,34 @@ def test_a_substitution_changed_in_the_orchestration_template_only_fails_the_par
     )
 
     assert drifts(sam, pulumi, "orchestration") == ["state_machines: orders-state-machine"]
+
+
+@pytest.mark.parametrize(
+    ("stack", "old", "new", "differing"),
+    [
+        pytest.param(
+            "promo",
+            "    replays=True,\n",
+            "",
+            "rules: promo-issuer-function-order-completed",
+            id="the-promo-rule-excluding-replays",
+        ),
+        pytest.param(
+            "analytics",
+            '"buffering_size": 64,',
+            '"buffering_size": 128,',
+            "delivery_streams: order-events-delivery-stream",
+            id="the-firehose-buffer-doubled",
+        ),
+    ],
+)
+def test_a_drift_in_a_neighbouring_context_program_only_fails_the_parity_test(
+    tmp_path: Path, stack: str, old: str, new: str, differing: str
+) -> None:
+    copy = drifted_pulumi_project(tmp_path, old, new, STACKS[stack])
+    sam, _ = models(stack)
+    pulumi = from_pulumi(
+        run_program(STACKS[stack].project, pulumi_dir=copy), leave_out=pending_pulumi_types()
+    )
+
+    assert drifts(sam, pulumi, stack) == [differing]
