@@ -109,7 +109,8 @@ def test_three_alarms_notify_the_encrypted_alarm_topic_and_the_dashboard_shows_t
     assert dev().named("alarm-topic").inputs["kmsMasterKeyId"] == "alarm-key-id"
     assert dashboard["dashboardName"] == "promo-dev-promo"
     assert body["widgets"][2]["properties"]["alarms"] == [
-        f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{name}" for name in alarms
+        f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:promo-{name}-alarm"
+        for name in ("issuer-errors", "issuer-throttles", "dead-letters")
     ]
 
 
