@@ -84,6 +84,7 @@ aws.lambda_.EventSourceMapping(
     function_response_types=["ReportBatchItemFailures"],
     filter_criteria={"filters": [{"pattern": json.dumps({"eventName": ["INSERT", "MODIFY"]})}]},
     destination_config={"on_failure": {"destination_arn": outbox_failures.arn}},
+    tags=deployment.tags,
 )
 
 # ---------------------------------------------------------------- the HTTP API

@@ -67,6 +67,9 @@ as soon as the twin appears, so the list can only shrink.
 from __future__ import annotations
 
 import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -78,6 +81,8 @@ from parity_pulumi import from_pulumi
 from parity_sam import from_sam
 from pulumi_program import PULUMI_DIR, ROOT, run_program, stack_config
 from samtranslator.yaml_helper import yaml_parse
+
+from orderflow_infra.orders import ROUTES
 
 
 @dataclass(frozen=True)
@@ -182,17 +187,35 @@ ORCHESTRATION = STACKS["orchestration"]
 
 
 def drifted_pulumi_project(
-    tmp_path: Path, old: str, new: str, pair: StackPair = CHOREOGRAPHY
+    tmp_path: Path, old: str, new: str, pair: StackPair = CHOREOGRAPHY, file: str | None = None
 ) -> Path:
-    """A copy of pulumi/ whose `pair` program has `old` replaced by `new`."""
+    """A copy of pulumi/ whose `file` (default: `pair`'s program) has `old` replaced by `new`."""
     copy = tmp_path / "pulumi"
     shutil.copytree(PULUMI_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "venv"))
-    (tmp_path / "statemachine").symlink_to(ROOT / "statemachine")  # the definitions it reads
-    program = copy / pair.project / "__main__.py"
-    text = program.read_text()
-    assert old in text, f"{old!r} is not in the program any more; update the drift test"
-    program.write_text(text.replace(old, new))
+    for shared in ("statemachine", "schemas"):  # the definitions and contracts it reads
+        (tmp_path / shared).symlink_to(ROOT / shared)
+    source = copy / (file or f"{pair.project}/__main__.py")
+    text = source.read_text()
+    assert old in text, f"{old!r} is not in {source.name} any more; update the drift test"
+    source.write_text(text.replace(old, new))
     return copy
+
+
+@contextmanager
+def building_blocks_from(pulumi_dir: Path) -> Iterator[None]:
+    """Import `orderflow_infra` afresh from `pulumi_dir` (a drifted copy), then put back the
+    modules the other tests hold (their exception classes, for one)."""
+    saved = {n: m for n, m in sys.modules.items() if n.split(".")[0] == "orderflow_infra"}
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, str(pulumi_dir))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(pulumi_dir))
+        for name in [n for n in sys.modules if n.split(".")[0] == "orderflow_infra"]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 def drifted_sam_template(
@@ -319,3 +342,53 @@ def test_a_substitution_changed_in_the_orchestration_template_only_fails_the_par
     )
 
     assert list(differences(sam, pulumi)) == ["state_machines: orders-state-machine"]
+
+
+def test_a_jwt_audience_changed_in_the_pulumi_building_blocks_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    copy = drifted_pulumi_project(
+        tmp_path,
+        "audience=[users.client.id]",
+        "audience=[users.pool.id]",
+        file="orderflow_infra/orders.py",
+    )
+    sam, _ = models("choreography")
+    with building_blocks_from(copy):
+        pulumi = from_pulumi(run_program(CHOREOGRAPHY.project, pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == [
+        f"routes: orders-api {route.key}" for route in sorted(ROUTES, key=lambda r: r.key)
+    ]
+    (authorizer,) = pulumi["routes"]["orders-api POST /orders"]["authorization"]
+    assert authorizer["audience"] == ["us-east-1_user-pool"]
+
+
+def test_the_alarm_threshold_changed_in_the_pulumi_building_blocks_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    copy = drifted_pulumi_project(
+        tmp_path, "THRESHOLD = 0", "THRESHOLD = 5", ORCHESTRATION, file="orderflow_infra/alarms.py"
+    )
+    sam, _ = models("orchestration")
+    with building_blocks_from(copy):
+        pulumi = from_pulumi(run_program(ORCHESTRATION.project, pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == [f"alarms: {name}" for name in sorted(sam["alarms"])]
+    assert {alarm["threshold"] for alarm in pulumi["alarms"].values()} == {5.0}
+
+
+@pytest.mark.parametrize("stack", sorted(STACKS))
+def test_an_alarm_email_subscribes_it_to_the_alarm_topic_in_both_variants(stack: str) -> None:
+    pair = STACKS[stack]
+    email = "on-call@orderflow.example"
+    sam = from_sam(
+        pair.template,
+        sam_parameters(pair) | {"AlarmEmail": email},
+        Account(),
+        stack_name=f"{pair.project}-dev",
+    )
+    pulumi = from_pulumi(run_program(pair.project, overrides={f"{pair.project}:AlarmEmail": email}))
+
+    assert pulumi["topics"]["alarm-topic"]["subscriptions"] == [f"email {email}"]
+    assert list(differences(sam, pulumi)) == []
