@@ -27,12 +27,7 @@ from fake_aws import Account  # noqa: E402
 from parity_pulumi import from_pulumi  # noqa: E402
 from parity_sam import from_sam  # noqa: E402
 from pulumi_program import run_program  # noqa: E402
-from test_parity import (  # noqa: E402
-    PENDING_KINDS,
-    STACKS,
-    pending_pulumi_types,
-    sam_parameters,
-)
+from test_parity import STACKS, sam_parameters  # noqa: E402
 
 
 def best_of(runs: int, action: Callable[[], object]) -> float:
@@ -67,14 +62,10 @@ def main() -> None:
         sam_time = best_of(
             5,
             lambda p=pair, values=parameters: from_sam(
-                p.template,
-                values,
-                Account(),
-                stack_name=f"{p.project}-dev",
-                leave_out=PENDING_KINDS,
+                p.template, values, Account(), stack_name=f"{p.project}-dev"
             ),
         )
-        model_time = best_of(5, lambda r=run: from_pulumi(r, leave_out=pending_pulumi_types()))
+        model_time = best_of(5, lambda r=run: from_pulumi(r))
         print(
             f"  {stack:<14} program under mocks {run_time * 1000:6.0f} ms "
             f"({len(run.resources)} resources); SAM transform + model {sam_time * 1000:6.0f} ms; "

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pulumi
 import pulumi_aws as aws
 
+from orderflow_infra import alarms, events, iam
 from orderflow_infra import deployment as config_values
-from orderflow_infra import events, iam, monitoring
 from orderflow_infra.deployment import Deployment
 from orderflow_infra.events import RetryPolicy
 from orderflow_infra.lake import Expiry, private_bucket
@@ -65,7 +65,6 @@ query_result_retention_days = config_values.whole_number(
 bytes_scanned_cutoff = config_values.whole_number(
     config, "BytesScannedCutoffPerQuery", 1_073_741_824, 10_000_000, 2**63 - 1
 )
-alarm_email = config_values.email(config, "AlarmEmail", required=False)
 
 # ---------------------------------------------------------------- the lake
 events_bucket = private_bucket(
@@ -256,20 +255,19 @@ for query in named_queries(SAM_TEMPLATE):
     )
 
 # ---------------------------------------------------------------- when parts fail
-alarm_topic = monitoring.alarm_topic(
-    deployment,
-    key_description=(
-        "Encrypts the analytics stack's alarm topic (CloudWatch cannot publish to a topic under "
-        "the AWS managed SNS key)."
-    ),
-    email=alarm_email,
+alarm_topic = alarms.alarm_topic(
+    deployment, context="analytics", email=deployment.settings.alarm_email
 )
-monitoring.dead_letters_alarm(
+alarms.alarm(
     "dead-letters-alarm",
-    rule_dlq,
-    "Order events the rule could not deliver to Firehose wait in RuleDeadLetterQueue; "
-    "redrive them (README runbook).",
-    alarm_topic,
+    metric=alarms.Metric(
+        "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": rule_dlq.name}, "Maximum"
+    ),
+    topic=alarm_topic,
+    description=(
+        "Order events the rule could not deliver to Firehose wait in RuleDeadLetterQueue; "
+        "redrive them (README runbook)."
+    ),
 )
 
 # Named as the SAM template's outputs, so scripts read either stack the same way.

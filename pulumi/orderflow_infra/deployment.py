@@ -33,6 +33,12 @@ def _int(config: pulumi.Config, key: str, default: int, low: int, high: int) -> 
     return value
 
 
+def _email(key: str, raw: str, hint: str) -> str:
+    if not _EMAIL.fullmatch(raw):
+        raise ConfigError(f"config {key}: {raw!r} is not an email address ({hint})")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """The stack config every stack with functions reads (keys spelt as the SAM parameters)."""
@@ -41,6 +47,7 @@ class Settings:
     powertools_layer_version: int
     memory_mb: int
     memory_overrides_mb: dict[str, int]
+    alarm_email: str | None
 
     @classmethod
     def load(cls, config: pulumi.Config) -> Settings:
@@ -60,11 +67,15 @@ class Settings:
                     f"config MemorySizes.{function}: {size!r} is not a size in MB (128..10240)"
                 )
             checked[str(function)] = size
+        alarm_email = config.get("AlarmEmail")  # empty or unset: nobody is subscribed
         return cls(
             log_retention_days=retention,
             powertools_layer_version=_int(config, "PowertoolsLayerVersion", 27, 1, 10_000),
             memory_mb=checked.pop("default", 256),
             memory_overrides_mb=checked,
+            alarm_email=_email("AlarmEmail", alarm_email, "or empty, for no alarm e-mails")
+            if alarm_email
+            else None,
         )
 
     def memory_for(self, function: str) -> int:
@@ -78,17 +89,21 @@ class OrderSettings:
 
     acceptance_timeout_seconds: int
     sender_email: str
+    archive_retention_days: int
+    api_rate_limit: int
+    api_burst_limit: int
 
     @classmethod
     def load(cls, config: pulumi.Config) -> OrderSettings:
-        sender = config.require("SenderEmail")
-        if not _EMAIL.fullmatch(sender):
-            raise ConfigError(
-                f"config SenderEmail: {sender!r} is not an email address (verify it in SES first)"
-            )
         return cls(
             acceptance_timeout_seconds=_int(config, "AcceptanceTimeoutSeconds", 600, 1, 86400),
-            sender_email=sender,
+            sender_email=_email(
+                "SenderEmail", config.require("SenderEmail"), "verify it in SES first"
+            ),
+            # 0 keeps events indefinitely (EventBridge's own meaning of 0).
+            archive_retention_days=_int(config, "ArchiveRetentionDays", 365, 0, 2_147_483_647),
+            api_rate_limit=_int(config, "ApiThrottlingRateLimit", 50, 1, 2_147_483_647),
+            api_burst_limit=_int(config, "ApiThrottlingBurstLimit", 100, 1, 2_147_483_647),
         )
 
 
@@ -147,12 +162,9 @@ def whole_number(config: pulumi.Config, key: str, default: int, low: int, high: 
     return _int(config, key, default, low, high)
 
 
-def email(config: pulumi.Config, key: str, *, required: bool = True) -> str:
-    """The address under `key`; an optional one may be empty (then nothing is subscribed)."""
-    address = config.require(key) if required else config.get(key) or ""
-    if (required or address) and not _EMAIL.fullmatch(address):
-        raise ConfigError(f"config {key}: {address!r} is not an email address")
-    return address
+def email(config: pulumi.Config, key: str) -> str:
+    """The required address under `key`, one that sends mail (verify it in SES first)."""
+    return _email(key, config.require(key), "verify it in SES first")
 
 
 def name(

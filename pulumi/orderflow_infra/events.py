@@ -35,6 +35,28 @@ def bus(deployment: Deployment, name: str, suffix: str) -> aws.cloudwatch.EventB
     return aws.cloudwatch.EventBus(name, name=f"{deployment.prefix}-{suffix}", tags=deployment.tags)
 
 
+def archive(
+    name: str,
+    *,
+    bus: aws.cloudwatch.EventBus,
+    pattern: Mapping[str, Any],
+    retention_days: int,
+    description: str,
+) -> aws.cloudwatch.EventArchive:
+    """An archive of `bus`'s events matching `pattern`, kept `retention_days` (0: forever).
+
+    Its name is generated (as CloudFormation generates SAM's): archive names are limited to 48
+    characters, fewer than a stack prefix may take. A replay re-delivers to every matching rule.
+    """
+    return aws.cloudwatch.EventArchive(
+        name,
+        event_source_arn=bus.arn,
+        event_pattern=json.dumps(pattern),
+        retention_days=retention_days,
+        description=description,
+    )
+
+
 def rule_dead_letter_queue(deployment: Deployment, bus: aws.cloudwatch.EventBus) -> aws.sqs.Queue:
     """The one encrypted queue every rule on `bus` dead-letters into (SAM: RuleDeadLetterQueue);
     it accepts messages from that bus's rules only."""

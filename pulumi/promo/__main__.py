@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pulumi
 
+from orderflow_infra import alarms, dashboards, events, storage
 from orderflow_infra import deployment as config_values
-from orderflow_infra import events, monitoring, storage
 from orderflow_infra.deployment import Deployment
 from orderflow_infra.functions import (
     AsyncInvocation,
@@ -37,7 +37,6 @@ orders_table_name = config_values.name(
     config, "OrdersTableName", TABLE_NAME, "the orders stack's OrdersTableName output"
 )
 sender_email = config_values.email(config, "SenderEmail")
-alarm_email = config_values.email(config, "AlarmEmail", required=False)
 
 # ---------------------------------------------------------------- the ledger and its failures
 promo_codes_table = storage.table(deployment, "promo-codes-table", key="order_id")
@@ -107,71 +106,64 @@ events.subscribe(
 )
 
 # ---------------------------------------------------------------- when it fails
-alarm_topic = monitoring.alarm_topic(
-    deployment,
-    key_description=(
-        "Encrypts the promo stack's alarm topic (CloudWatch cannot publish to a topic under "
-        "the AWS managed SNS key)."
+alarm_topic = alarms.alarm_topic(deployment, context="promo", email=deployment.settings.alarm_email)
+issuer_metrics = {"FunctionName": promo_issuer.function.name}
+dead_letters = alarms.Metric(
+    "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": promo_dlq.name}, "Maximum"
+)
+stack_alarms = [
+    alarms.alarm(
+        "promo-issuer-errors-alarm",
+        metric=alarms.Metric("AWS/Lambda", "Errors", issuer_metrics),
+        topic=alarm_topic,
+        description=(
+            "The promo issuer failed; failed events are retried, then land in PromoDeadLetterQueue."
+        ),
     ),
-    email=alarm_email,
-)
-errors_alarm = monitoring.function_alarm(
-    "promo-issuer-errors-alarm",
-    promo_issuer.function,
-    "Errors",
-    "The promo issuer failed; failed events are retried, then land in PromoDeadLetterQueue.",
-    alarm_topic,
-)
-throttles_alarm = monitoring.function_alarm(
-    "promo-issuer-throttles-alarm",
-    promo_issuer.function,
-    "Throttles",
-    "The promo issuer was throttled (account concurrency exhausted).",
-    alarm_topic,
-)
-dead_letters_alarm = monitoring.dead_letters_alarm(
-    "promo-dead-letters-alarm",
-    promo_dlq,
-    "order_completed events wait in PromoDeadLetterQueue; redrive them (README runbook).",
-    alarm_topic,
-)
-monitoring.dashboard(
+    alarms.alarm(
+        "promo-issuer-throttles-alarm",
+        metric=alarms.Metric("AWS/Lambda", "Throttles", issuer_metrics),
+        topic=alarm_topic,
+        description="The promo issuer was throttled (account concurrency exhausted).",
+    ),
+    alarms.alarm(
+        "promo-dead-letters-alarm",
+        metric=dead_letters,
+        topic=alarm_topic,
+        description=(
+            "order_completed events wait in PromoDeadLetterQueue; redrive them (README runbook)."
+        ),
+    ),
+]
+dashboards.dashboard(
     deployment,
-    "promo",
-    [
-        {
-            "type": "metric", "x": 0, "y": 0, "width": 12, "height": 6,
-            "properties": {
-                "title": "Promo issuer", "region": deployment.region, "stat": "Sum",
-                "period": monitoring.PERIOD_SECONDS,
-                "metrics": [
-                    ["AWS/Lambda", "Invocations", "FunctionName", promo_issuer.function.name],
-                    [".", "Errors", ".", "."],
-                    [".", "Throttles", ".", "."],
+    "dashboard",
+    suffix="promo",
+    widgets=[
+        dashboards.MetricWidget(
+            "Promo issuer",
+            [
+                ["AWS/Lambda", metric, "FunctionName", promo_issuer.function.name]
+                for metric in ("Invocations", "Errors", "Throttles")
+            ],
+        ),
+        dashboards.MetricWidget(
+            "Codes issued and dead letters",
+            [
+                ["Orderflow", "PromoCodesIssued", "service", "promo", {"stat": "Sum"}],
+                [
+                    "AWS/SQS",
+                    "ApproximateNumberOfMessagesVisible",
+                    "QueueName",
+                    promo_dlq.name,
+                    {"stat": "Maximum"},
                 ],
-            },
-        },
-        {
-            "type": "metric", "x": 12, "y": 0, "width": 12, "height": 6,
-            "properties": {
-                "title": "Codes issued and dead letters", "region": deployment.region,
-                "period": monitoring.PERIOD_SECONDS,
-                "metrics": [
-                    ["Orderflow", "PromoCodesIssued", "service", "promo", {"stat": "Sum"}],
-                    ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", promo_dlq.name,
-                     {"stat": "Maximum"}],
-                ],
-            },
-        },
-        {
-            "type": "alarm", "x": 0, "y": 6, "width": 24, "height": 3,
-            "properties": {
-                "title": "Alarms",
-                "alarms": [errors_alarm.arn, throttles_alarm.arn, dead_letters_alarm.arn],
-            },
-        },
+            ],
+            stat=None,
+        ),
+        dashboards.AlarmWidget("Alarms", stack_alarms, width=24, height=3),
     ],
-)  # fmt: skip
+)
 
 # Named as the SAM template's outputs, so scripts read either stack the same way.
 pulumi.export("PromoCodesTableName", promo_codes_table.name)

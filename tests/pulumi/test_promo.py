@@ -106,7 +106,7 @@ def test_three_alarms_notify_the_encrypted_alarm_topic_and_the_dashboard_shows_t
         "promo-dead-letters-alarm": ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
     }
     assert all(a["alarmActions"] == a["okActions"] == [TOPIC_ARN] for a in alarms.values())
-    assert dev().named("alarm-topic").inputs["kmsMasterKeyId"] == "alarm-key-id"
+    assert dev().named("alarm-topic").inputs["kmsMasterKeyId"] == "alarm-key"
     assert dashboard["dashboardName"] == "promo-dev-promo"
     assert body["widgets"][2]["properties"]["alarms"] == [
         f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:promo-{name}-alarm"

@@ -104,6 +104,26 @@ def _part(_account: Account, resource: str, _name: str) -> dict[str, str]:
     return {"id": f"{resource}-id"}
 
 
+def _user_pool(account: Account, resource: str, name: str) -> dict[str, str]:
+    pool_id = f"{account.region}_{resource}"
+    provider = f"cognito-idp.{account.region}.{account.url_suffix}/{pool_id}"
+    return {
+        "id": pool_id,
+        "name": name,
+        "arn": account.arn("cognito-idp", f"userpool/{pool_id}"),
+        "endpoint": provider,
+        "providerUrl": f"https://{provider}",
+    }
+
+
+def _only_named(_account: Account, _resource: str, name: str) -> dict[str, str]:
+    return {"id": name, "name": name}
+
+
+def _key(account: Account, _resource: str, name: str) -> dict[str, str]:
+    return {"id": name, "keyId": name, "arn": account.arn("kms", f"key/{name}")}
+
+
 KINDS = (
     Kind("table", "AWS::DynamoDB::Table", "aws:dynamodb/table:Table", _table, "name",
          {"Arn": "arn", "StreamArn": "streamArn"}, "TableName"),
@@ -135,6 +155,30 @@ KINDS = (
     Kind("alarm", "AWS::CloudWatch::Alarm", "aws:cloudwatch/metricAlarm:MetricAlarm",
          _named(lambda a, n: a.arn("cloudwatch", f"alarm:{n}")), "name", {"Arn": "arn"},
          "AlarmName"),
+    Kind("dashboard", "AWS::CloudWatch::Dashboard", "aws:cloudwatch/dashboard:Dashboard",
+         _named(lambda a, n: a.arn("cloudwatch", f"dashboard/{n}", regional=False)), "name",
+         cfn_name_property="DashboardName"),
+    Kind("archive", "AWS::Events::Archive", "aws:cloudwatch/eventArchive:EventArchive",
+         _named(lambda a, n: a.arn("events", f"archive/{n}")), "name", {"Arn": "arn"},
+         "ArchiveName"),
+    Kind("schema-registry", "AWS::EventSchemas::Registry", "aws:schemas/registry:Registry",
+         _named(lambda a, n: a.arn("schemas", f"registry/{n}")), "arn",
+         {"RegistryArn": "arn", "RegistryName": "name"}, "RegistryName"),
+    Kind("schema", "AWS::EventSchemas::Schema", "aws:schemas/schema:Schema",
+         _named(lambda a, n: a.arn("schemas", f"schema/{n}")), "arn",
+         {"SchemaArn": "arn", "SchemaName": "name"}, "SchemaName"),
+    Kind("kms-key", "AWS::KMS::Key", "aws:kms/key:Key", _key, "id",
+         {"Arn": "arn", "KeyId": "keyId"}),
+    Kind("user-pool", "AWS::Cognito::UserPool", "aws:cognito/userPool:UserPool", _user_pool,
+         "id", {"Arn": "arn", "ProviderName": "endpoint", "ProviderURL": "providerUrl"},
+         "UserPoolName"),
+    Kind("user-pool-client", "AWS::Cognito::UserPoolClient",
+         "aws:cognito/userPoolClient:UserPoolClient", _part),
+    Kind("user-pool-group", "AWS::Cognito::UserPoolGroup", "aws:cognito/userGroup:UserGroup",
+         _only_named, "name", cfn_name_property="GroupName"),
+    Kind("topic-policy", "AWS::SNS::TopicPolicy", "aws:sns/topicPolicy:TopicPolicy", _part),
+    Kind("subscription", "AWS::SNS::Subscription", "aws:sns/topicSubscription:TopicSubscription",
+         _part),
     Kind("http-api", "AWS::ApiGatewayV2::Api", "aws:apigatewayv2/api:Api", _http_api,
          attributes={"ApiEndpoint": "apiEndpoint"}),
     Kind("log-stream", "AWS::Logs::LogStream", "aws:cloudwatch/logStream:LogStream",
@@ -178,6 +222,7 @@ KINDS = (
     ),
     Kind("integration", None, "aws:apigatewayv2/integration:Integration", _part, part=True),
     Kind("route", None, "aws:apigatewayv2/route:Route", _part, part=True),
+    Kind("authorizer", None, "aws:apigatewayv2/authorizer:Authorizer", _part, part=True),
 )  # fmt: skip
 BY_CFN_TYPE = {k.cfn_type: k for k in KINDS if k.cfn_type}
 BY_PULUMI_TYPE = {k.pulumi_type: k for k in KINDS}
