@@ -63,6 +63,7 @@ def rule_dead_letter_queue(deployment: Deployment, bus: aws.cloudwatch.EventBus)
 
 
 def subscribe(
+    deployment: Deployment,
     target: StackFunction,
     *,
     bus_name: pulumi.Input[str],
@@ -82,6 +83,7 @@ def subscribe(
         name,
         event_bus_name=bus_name,
         event_pattern=json.dumps({**pattern, "replay-name": [{"exists": False}]}),
+        tags=deployment.tags,
     )
     aws.cloudwatch.EventTarget(
         f"{name}-lambda-target",
