@@ -112,6 +112,9 @@ PAIRS = STACKS | FIXTURES
 PENDING_TWINS = {
     "promo": "issue 9: the promo stack's Pulumi project",
     "analytics": "the analytics stack's Pulumi project (not built yet)",
+    # The schema registry left the orders stacks for its own stack (one copy of each schema);
+    # its twin needs reducers for AWS::EventSchemas::Registry/Schema in the parity model.
+    "contracts": "issue 9: the contracts stack's Pulumi project (the schema registry)",
 }
 
 
@@ -192,8 +195,7 @@ def drifted_pulumi_project(
     """A copy of pulumi/ whose `file` (default: `pair`'s program) has `old` replaced by `new`."""
     copy = tmp_path / "pulumi"
     shutil.copytree(PULUMI_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "venv"))
-    for shared in ("statemachine", "schemas"):  # the definitions and contracts it reads
-        (tmp_path / shared).symlink_to(ROOT / shared)
+    (tmp_path / "statemachine").symlink_to(ROOT / "statemachine")  # the definitions it reads
     source = copy / (file or f"{pair.project}/__main__.py")
     text = source.read_text()
     assert old in text, f"{old!r} is not in {source.name} any more; update the drift test"
