@@ -123,7 +123,7 @@ class Deployment:
     """The account, region and naming of the stack being deployed."""
 
     prefix: str
-    style: str
+    scope: tuple[str, str]
     region: str
     partition: str
     account_id: str
@@ -131,13 +131,20 @@ class Deployment:
     settings: Settings
 
     @classmethod
-    def current(cls, style: str) -> Deployment:
-        """The running stack: `<project>-<stack>` plays the part of SAM's AWS::StackName."""
+    def current(cls, style: str | None = None, *, context: str | None = None) -> Deployment:
+        """The running stack: `<project>-<stack>` plays the part of SAM's AWS::StackName.
+
+        An orders stack names its `style`; a neighbouring bounded context (promo, analytics),
+        which works beside either style, names its `context` instead: one of the two tags it.
+        """
+        if (style is None) == (context is None):
+            raise ValueError("name either the orders style or the bounded context, not both")
+        scope = ("style", style) if style is not None else ("context", str(context))
         region = aws.get_region()
         partition = aws.get_partition()
         return cls(
             prefix=f"{pulumi.get_project()}-{pulumi.get_stack()}",
-            style=style,
+            scope=scope,
             region=region.region,
             partition=partition.partition,
             account_id=aws.get_caller_identity().account_id,
@@ -147,9 +154,36 @@ class Deployment:
 
     @property
     def tags(self) -> dict[str, str]:
-        """Every taggable resource carries these, so real bills compare per style."""
-        return {"project": "orderflow-kit", "style": self.style}
+        """Every taggable resource carries these, so real bills compare per style or context."""
+        key, value = self.scope
+        return {"project": "orderflow-kit", key: value}
 
     def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional else ""
         return f"arn:{self.partition}:{service}:{region}:{self.account_id}:{resource}"
+
+
+# ---------------------------------------------------------------- single values, checked
+# What the promo and analytics programs read besides `Settings`, checked as CloudFormation
+# checks their SAM parameters (AllowedPattern, MinValue/MaxValue).
+
+
+def whole_number(config: pulumi.Config, key: str, default: int, low: int, high: int) -> int:
+    """The whole number under `key` in `low..high`, else `default`."""
+    return _int(config, key, default, low, high)
+
+
+def email(config: pulumi.Config, key: str) -> str:
+    """The required address under `key`, one that sends mail (verify it in SES first)."""
+    return _email(key, config.require(key), "verify it in SES first")
+
+
+def name(
+    config: pulumi.Config, key: str, pattern: str, accepted: str, default: str | None = None
+) -> str:
+    """The name under `key` (required unless it has a `default`), matching `pattern` (the SAM
+    parameter's AllowedPattern); `accepted` says in words what matches."""
+    value = config.require(key) if default is None else config.get(key) or default
+    if not re.fullmatch(pattern, value):
+        raise ConfigError(f"config {key}: {value!r} is not {accepted}")
+    return value

@@ -43,8 +43,10 @@ class Kind:
 
     `outputs(account, resource_name, physical_name)` gives the Pulumi output properties
     (`id` included); `ref` and `attributes` say which of them CloudFormation's `Ref` and
-    `Fn::GetAtt <attribute>` return. `part` kinds only add to another resource (a role's
-    policy, a rule's target) and are compared through it, not listed on their own.
+    `Fn::GetAtt <attribute>` return; `cfn_name_property` is the property holding an explicit
+    name (dotted where it is nested: `DatabaseInput.Name`). `part` kinds only add to another
+    resource (a role's policy, a rule's target, a bucket's versioning) and are compared
+    through it, not listed on their own.
     """
 
     name: str
@@ -92,6 +94,10 @@ def _http_api(account: Account, resource: str, name: str) -> dict[str, str]:
         "apiEndpoint": f"https://{api_id}.execute-api.{account.region}.{account.url_suffix}",
         "executionArn": account.arn("execute-api", api_id),
     }
+
+
+def _bucket(account: Account, _resource: str, name: str) -> dict[str, str]:
+    return {"id": name, "bucket": name, "arn": f"arn:{account.partition}:s3:::{name}"}
 
 
 def _part(_account: Account, resource: str, _name: str) -> dict[str, str]:
@@ -175,6 +181,23 @@ KINDS = (
          _part),
     Kind("http-api", "AWS::ApiGatewayV2::Api", "aws:apigatewayv2/api:Api", _http_api,
          attributes={"ApiEndpoint": "apiEndpoint"}),
+    Kind("log-stream", "AWS::Logs::LogStream", "aws:cloudwatch/logStream:LogStream",
+         _named(lambda a, n: a.arn("logs", f"log-stream:{n}")), "name", {}, "LogStreamName"),
+    Kind("bucket", "AWS::S3::Bucket", "aws:s3/bucket:Bucket", _bucket, "bucket",
+         {"Arn": "arn"}, "BucketName"),
+    Kind("bucket-policy", "AWS::S3::BucketPolicy", "aws:s3/bucketPolicy:BucketPolicy", _part),
+    Kind("delivery-stream", "AWS::KinesisFirehose::DeliveryStream",
+         "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+         _named(lambda a, n: a.arn("firehose", f"deliverystream/{n}"), id_="arn"), "name",
+         {"Arn": "arn"}, "DeliveryStreamName"),
+    Kind("glue-database", "AWS::Glue::Database", "aws:glue/catalogDatabase:CatalogDatabase",
+         _named(lambda a, n: a.arn("glue", f"database/{n}")), "name", {},
+         "DatabaseInput.Name"),
+    Kind("glue-table", "AWS::Glue::Table", "aws:glue/catalogTable:CatalogTable",
+         _named(lambda a, n: a.arn("glue", f"table/{n}")), "name", {}, "TableInput.Name"),
+    Kind("workgroup", "AWS::Athena::WorkGroup", "aws:athena/workgroup:Workgroup",
+         _named(lambda a, n: a.arn("athena", f"workgroup/{n}")), "name", {}, "Name"),
+    Kind("named-query", "AWS::Athena::NamedQuery", "aws:athena/namedQuery:NamedQuery", _part),
     Kind("stage", "AWS::ApiGatewayV2::Stage", "aws:apigatewayv2/stage:Stage", _part),
     Kind("permission", "AWS::Lambda::Permission", "aws:lambda/permission:Permission", _part),
     Kind("event-invoke-config", "AWS::Lambda::EventInvokeConfig",
@@ -186,6 +209,17 @@ KINDS = (
     Kind("role-policy-attachment", None, "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
          _part, part=True),
     Kind("event-target", None, "aws:cloudwatch/eventTarget:EventTarget", _part, part=True),
+    # A bucket's configuration: CloudFormation holds it in the bucket's properties.
+    *(
+        Kind(f"bucket-{part}", None, f"aws:s3/bucket{token}:Bucket{token}", _part, part=True)
+        for part, token in (
+            ("encryption", "ServerSideEncryptionConfiguration"),
+            ("public-access-block", "PublicAccessBlock"),
+            ("ownership", "OwnershipControls"),
+            ("versioning", "Versioning"),
+            ("lifecycle", "LifecycleConfiguration"),
+        )
+    ),
     Kind("integration", None, "aws:apigatewayv2/integration:Integration", _part, part=True),
     Kind("route", None, "aws:apigatewayv2/route:Route", _part, part=True),
     Kind("authorizer", None, "aws:apigatewayv2/authorizer:Authorizer", _part, part=True),

@@ -31,11 +31,17 @@ SECTIONS = (
     "schema_registries",
     "schemas",
     "log_groups",
+    "log_streams",
     "schedule_groups",
     "user_pools",
     "apis",
     "routes",
     "alarms",
+    "buckets",
+    "delivery_streams",
+    "glue",
+    "workgroups",
+    "named_queries",
     "dashboards",
     "tags",
     "outputs",
@@ -176,6 +182,7 @@ def _event_source_mapping(
 def _rule(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
     model["rules"][name] = {
         "bus": p.get("EventBusName", "default"),
+        "description": p.get("Description"),
         "pattern": _json(p.get("EventPattern")),
         "schedule": p.get("ScheduleExpression"),
         "state": p.get("State", "ENABLED"),
@@ -205,9 +212,11 @@ def _rule(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any
 
 
 def _role(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
-    allows = [
+    # A set: IAM grants the union of a role's policies, so a grant stated twice (SAM adds its
+    # own statement for a function's DeadLetterQueue) grants no more than once.
+    allows = {
         line for policy in p.get("Policies", []) for line in policy_lines(policy["PolicyDocument"])
-    ]
+    }
     model["iam"][(name, answered["arn"])] = {
         "trust": policy_lines(p["AssumeRolePolicyDocument"]),
         "managed_policies": sorted(p.get("ManagedPolicyArns", [])),
@@ -427,6 +436,150 @@ def _alarm(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, An
     }
 
 
+def _log_stream(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    model["log_streams"][name] = {
+        "log_group": p.get("LogGroupName"),
+        "name": p.get("LogStreamName"),
+    }
+
+
+def _bucket(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    encryption = p.get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration", [])
+    model["buckets"][name] = {
+        "encryption": [
+            {
+                "algorithm": e.get("ServerSideEncryptionByDefault", {}).get("SSEAlgorithm"),
+                "kms_key": e.get("ServerSideEncryptionByDefault", {}).get("KMSMasterKeyID"),
+                "bucket_key": _bool(e.get("BucketKeyEnabled")),
+            }
+            for e in encryption
+        ],
+        "public_access_block": {
+            k: _bool(v) for k, v in sorted(p.get("PublicAccessBlockConfiguration", {}).items())
+        },
+        "ownership": [
+            r.get("ObjectOwnership") for r in p.get("OwnershipControls", {}).get("Rules", [])
+        ],
+        "versioning": p.get("VersioningConfiguration", {}).get("Status"),
+        "lifecycle": [
+            {
+                "id": r.get("Id"),
+                "status": r.get("Status"),
+                "prefix": r.get("Prefix"),
+                "expiration_days": _int(r.get("ExpirationInDays")),
+                "noncurrent_days": _int(
+                    r.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
+                ),
+                "abort_multipart_days": _int(
+                    r.get("AbortIncompleteMultipartUpload", {}).get("DaysAfterInitiation")
+                ),
+            }
+            for r in p.get("LifecycleConfiguration", {}).get("Rules", [])
+        ],
+    }
+
+
+def _bucket_policy(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    model["resource_policies"][p["Bucket"]] = policy_lines(p["PolicyDocument"])
+
+
+def _delivery_stream(
+    model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]
+) -> None:
+    s3 = p.get("ExtendedS3DestinationConfiguration", {})
+    logging = s3.get("CloudWatchLoggingOptions", {})
+    model["delivery_streams"][name] = {
+        "type": p.get("DeliveryStreamType"),
+        "encryption": p.get("DeliveryStreamEncryptionConfigurationInput", {}).get("KeyType"),
+        "bucket": s3.get("BucketARN"),
+        "role": s3.get("RoleARN"),
+        "prefix": s3.get("Prefix"),
+        "error_prefix": s3.get("ErrorOutputPrefix"),
+        "buffer_seconds": _int(s3.get("BufferingHints", {}).get("IntervalInSeconds")),
+        "buffer_mb": _int(s3.get("BufferingHints", {}).get("SizeInMBs")),
+        "compression": s3.get("CompressionFormat", "UNCOMPRESSED"),
+        "processing": _bool(s3.get("ProcessingConfiguration", {}).get("Enabled")),
+        "processors": [
+            {
+                "type": processor["Type"],
+                "parameters": {
+                    q["ParameterName"]: q["ParameterValue"] for q in processor.get("Parameters", [])
+                },
+            }
+            for processor in s3.get("ProcessingConfiguration", {}).get("Processors", [])
+        ],
+        "logging": {
+            "enabled": _bool(logging.get("Enabled")),
+            "log_group": logging.get("LogGroupName"),
+            "log_stream": logging.get("LogStreamName"),
+        },
+    }
+
+
+def _glue_database(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    database = p.get("DatabaseInput", {})
+    model["glue"][f"database {name}"] = {
+        "catalog": p.get("CatalogId"),
+        "name": database.get("Name"),
+        "description": database.get("Description"),
+    }
+
+
+def _columns(columns: Iterable[Mapping[str, Any]]) -> list[str]:
+    return [
+        f"{c['Name']} {c['Type']}" + (f" -- {c['Comment']}" if c.get("Comment") else "")
+        for c in columns
+    ]
+
+
+def _glue_table(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    table = p.get("TableInput", {})
+    storage = table.get("StorageDescriptor", {})
+    serde = storage.get("SerdeInfo", {})
+    model["glue"][f"table {name}"] = {
+        "catalog": p.get("CatalogId"),
+        "database": p.get("DatabaseName"),
+        "name": table.get("Name"),
+        "description": table.get("Description"),
+        "type": table.get("TableType"),
+        "parameters": dict(sorted(table.get("Parameters", {}).items())),
+        "partition_keys": _columns(table.get("PartitionKeys", [])),
+        "location": storage.get("Location"),
+        "input_format": storage.get("InputFormat"),
+        "output_format": storage.get("OutputFormat"),
+        "serde": serde.get("SerializationLibrary"),
+        "serde_parameters": dict(sorted(serde.get("Parameters", {}).items())),
+        "columns": _columns(storage.get("Columns", [])),
+    }
+
+
+def _workgroup(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    configuration = p.get("WorkGroupConfiguration", {})
+    results = configuration.get("ResultConfiguration", {})
+    model["workgroups"][name] = {
+        "name": p.get("Name"),
+        "description": p.get("Description"),
+        "state": p.get("State", "ENABLED"),
+        "recursive_delete": _bool(p.get("RecursiveDeleteOption")),
+        "enforce_configuration": _bool(configuration.get("EnforceWorkGroupConfiguration")),
+        "publish_metrics": _bool(configuration.get("PublishCloudWatchMetricsEnabled")),
+        "bytes_scanned_cutoff": _int(configuration.get("BytesScannedCutoffPerQuery")),
+        "engine": configuration.get("EngineVersion", {}).get("SelectedEngineVersion"),
+        "output_location": results.get("OutputLocation"),
+        "encryption": results.get("EncryptionConfiguration", {}).get("EncryptionOption"),
+    }
+
+
+def _named_query(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    model["named_queries"][name] = {
+        "name": p.get("Name"),
+        "description": p.get("Description"),
+        "database": p.get("Database"),
+        "workgroup": p.get("WorkGroup"),
+        "sql": p.get("QueryString"),
+    }
+
+
 def _metric_query(q: Mapping[str, Any]) -> dict[str, Any]:
     """One query of a metric-math alarm: an expression, or a metric with its statistic."""
     stat = q.get("MetricStat", {})
@@ -502,6 +655,14 @@ _REDUCERS: dict[str, Callable[[Model, str, dict[str, Any], Mapping[str, Any]], N
     "stage": _stage,
     "state-machine": _state_machine,
     "alarm": _alarm,
+    "log-stream": _log_stream,
+    "bucket": _bucket,
+    "bucket-policy": _bucket_policy,
+    "delivery-stream": _delivery_stream,
+    "glue-database": _glue_database,
+    "glue-table": _glue_table,
+    "workgroup": _workgroup,
+    "named-query": _named_query,
 }
 
 

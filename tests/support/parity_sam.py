@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from fake_aws import BY_CFN_TYPE, Account, kebab
 from parity_model import Model, ModelError, empty_model, finish, reduce_resource
@@ -12,6 +13,14 @@ from parity_model import Model, ModelError, empty_model, finish, reduce_resource
 from localrun.deploy import parameter_values
 from localrun.intrinsics import Names, resolve
 from localrun.template import load_template
+
+
+def _named_by(properties: Mapping[str, Any], name_property: str | None) -> Any:
+    """The explicit name at `name_property` (dotted where nested), or None."""
+    value: Any = properties
+    for key in (name_property or "").split(".") if name_property else []:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return None if value is properties else value
 
 
 def from_sam(
@@ -47,7 +56,7 @@ def from_sam(
                 "add it to tests/support/fake_aws.py KINDS and reduce it in parity_model.py"
             )
         physical = kebab(logical_id)
-        explicit = resource.get("Properties", {}).get(kind.cfn_name_property or "")
+        explicit = _named_by(resource.get("Properties", {}), kind.cfn_name_property)
         if explicit is not None:
             physical = str(resolve(explicit, names))
         answers[logical_id] = answered = kind.outputs(account, kebab(logical_id), physical)
