@@ -16,6 +16,10 @@ LOG_RETENTION_DAYS = (
 )  # fmt: skip
 
 
+# Instruction sets Lambda runs; the Powertools layer is picked to match.
+ARCHITECTURES = ("arm64", "x86_64")
+
+
 class ConfigError(ValueError):
     """A refused stack config value; the message names the key, the value and what is accepted."""
 
@@ -48,6 +52,7 @@ class Settings:
     memory_mb: int
     memory_overrides_mb: dict[str, int]
     alarm_email: str | None
+    architecture: str
 
     @classmethod
     def load(cls, config: pulumi.Config) -> Settings:
@@ -68,6 +73,11 @@ class Settings:
                 )
             checked[str(function)] = size
         alarm_email = config.get("AlarmEmail")  # empty or unset: nobody is subscribed
+        architecture = config.get("Architecture") or "arm64"
+        if architecture not in ARCHITECTURES:
+            raise ConfigError(
+                f"config Architecture: {architecture!r} is not one of {', '.join(ARCHITECTURES)}"
+            )
         return cls(
             log_retention_days=retention,
             powertools_layer_version=_int(config, "PowertoolsLayerVersion", 27, 1, 10_000),
@@ -76,6 +86,7 @@ class Settings:
             alarm_email=_email("AlarmEmail", alarm_email, "or empty, for no alarm e-mails")
             if alarm_email
             else None,
+            architecture=architecture,
         )
 
     def memory_for(self, function: str) -> int:
@@ -165,6 +176,17 @@ def whole_number(config: pulumi.Config, key: str, default: int, low: int, high: 
 def email(config: pulumi.Config, key: str) -> str:
     """The required address under `key`, one that sends mail (verify it in SES first)."""
     return _email(key, config.require(key), "verify it in SES first")
+
+
+def orders_bus_name(config: pulumi.Config) -> str:
+    """`OrdersBusName`: the bus a neighbouring context's rules listen on (the orders stack's
+    OrdersBusName output), by name, as EventBridge names buses."""
+    return name(
+        config,
+        "OrdersBusName",
+        r"[A-Za-z0-9._\-]{1,256}",
+        "the name (not the ARN) of the orders stack's event bus",
+    )
 
 
 def name(

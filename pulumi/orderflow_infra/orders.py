@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from orderflow_infra import contracts, events, storage
+from orderflow_infra import events, storage
 from orderflow_infra.alarms import Metric, alarm, alarm_on_total
 from orderflow_infra.dashboards import MetricWidget
 from orderflow_infra.deployment import Deployment, OrderSettings
@@ -49,7 +49,6 @@ class OrderState:
     idempotency_table: aws.dynamodb.Table
     bus: aws.cloudwatch.EventBus
     archive: aws.cloudwatch.EventArchive
-    schema_registry: aws.schemas.Registry
 
     @property
     def function_defaults(self) -> FunctionDefaults:
@@ -65,8 +64,8 @@ class OrderState:
 def order_state(
     deployment: Deployment, settings: OrderSettings, *, orders_stream: str | None = None
 ) -> OrderState:
-    """The tables, the bus with its archive of every order event and its contract (schema
-    registry); `orders_stream` is the orders table's stream view type, if any."""
+    """The tables, the bus and its archive of every order event; `orders_stream` is the orders
+    table's stream view type, if any."""
     bus = events.bus(deployment, "orders-bus", "orders")
     return OrderState(
         orders_table=storage.table(
@@ -86,7 +85,6 @@ def order_state(
                 'Every order event, kept for replay (README runbook "Replay a time window").'
             ),
         ),
-        schema_registry=contracts.schema_registry(deployment, source=ORDER_SOURCE),
     )
 
 

@@ -46,6 +46,7 @@ def reacting_function(spec: FunctionSpec, reacts_to: Sequence[str]) -> StackFunc
     """A function the orders bus invokes for the events `reacts_to`: retried, then parked."""
     function = lambda_function(deployment, defaults, replace(spec, asynchronous=asynchronous))
     events.subscribe(
+        deployment,
         function,
         bus_name=orders_bus.name,
         pattern=order_events(*reacts_to),

@@ -62,6 +62,16 @@ def test_every_function_runs_python313_on_arm64_with_the_powertools_layer_and_tr
         assert inputs["environment"]["variables"]["ORDERS_TABLE"] == "orders-table"
 
 
+def test_x86_64_runs_every_function_on_x86_64_with_the_matching_powertools_layer() -> None:
+    run = run_program(PROJECT, overrides={f"{PROJECT}:Architecture": "x86_64"})
+
+    for function in run.of_type(FUNCTION):
+        assert function.inputs["architectures"] == ["x86_64"]
+        assert function.inputs["layers"][0].endswith(
+            ":AWSLambdaPowertoolsPythonV3-python313-x86_64:27"
+        )
+
+
 def test_the_acceptance_timeout_reaches_the_timer_function_in_seconds() -> None:
     run = run_program(PROJECT, overrides={f"{PROJECT}:AcceptanceTimeoutSeconds": 2})
     variables = run.named("acceptance-timer-function").inputs["environment"]["variables"]

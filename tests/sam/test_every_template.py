@@ -31,7 +31,7 @@ def _resources(template: Path) -> dict[str, dict[str, Any]]:
 
 
 def test_the_stacks_are_found() -> None:
-    assert {"choreography", "orchestration", "promo", "analytics"} <= {
+    assert {"choreography", "orchestration", "promo", "analytics", "contracts"} <= {
         stack_of(t) for t in TEMPLATES
     }
 
