@@ -27,11 +27,15 @@ def dev() -> ProgramRun:
 
 def test_the_stack_exports_the_sam_stack_outputs_under_the_same_names() -> None:
     assert dev().stack_outputs == {
+        "AlarmTopicArn": "arn:aws:sns:us-east-1:123456789012:alarm-topic",
         "ApiUrl": "https://orders-api-id.execute-api.us-east-1.amazonaws.com",
+        "OrdersArchiveName": "orders-archive",
         "OrdersBusName": "orders-choreography-dev-orders",
         "OrdersTableName": "orders-table",
         "RestaurantsTableName": "restaurants-table",
         "RestaurantTopicArn": "arn:aws:sns:us-east-1:123456789012:restaurant-topic",
+        "UserPoolClientId": "user-pool-client-id",
+        "UserPoolId": "us-east-1_user-pool",
     }
 
 
@@ -57,6 +61,16 @@ def test_every_function_runs_python313_on_arm64_with_the_powertools_layer_and_tr
         assert inputs["tracingConfig"] == {"mode": "Active"}
         assert inputs["loggingConfig"]["logFormat"] == "JSON"
         assert inputs["environment"]["variables"]["ORDERS_TABLE"] == "orders-table"
+
+
+def test_x86_64_runs_every_function_on_x86_64_with_the_matching_powertools_layer() -> None:
+    run = run_program(PROJECT, overrides={f"{PROJECT}:Architecture": "x86_64"})
+
+    for function in run.of_type(FUNCTION):
+        assert function.inputs["architectures"] == ["x86_64"]
+        assert function.inputs["layers"][0].endswith(
+            ":AWSLambdaPowertoolsPythonV3-python313-x86_64:27"
+        )
 
 
 def test_the_acceptance_timeout_reaches_the_timer_function_in_seconds() -> None:
