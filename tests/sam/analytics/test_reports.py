@@ -6,7 +6,9 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 from collections import Counter
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -148,13 +150,21 @@ def test_the_lake_holds_every_bus_event_once_as_gzipped_json_lines_in_day_folder
     stacks: tuple[LocalRunner, Deployment],
 ) -> None:
     runner, deployment = stacks
+    started = datetime.now(UTC)
     drive(runner, seeded_mix(seed=7, count=6), CUSTOMER)
+    # Firehose names the day folder after the records' arrival (UTC wall time), which may cross
+    # midnight during the run: each object's folder is the day its own name stamps.
+    days = {started.strftime("%Y-%m-%d"), datetime.now(UTC).strftime("%Y-%m-%d")}
     s3 = boto3.client("s3", region_name=runner.names.region)
     bucket = deployment.outputs["EventsBucketName"]
     landed = []
     for item in s3.list_objects_v2(Bucket=bucket)["Contents"]:
-        day = runner.now().strftime("%Y-%m-%d")
-        assert item["Key"].startswith(f"events/dt={day}/")
+        folder = re.fullmatch(
+            r"events/dt=([0-9-]{10})/.+-(\d{4})-(\d\d)-(\d\d)-\d\d-\d\d-\d\d-.+", item["Key"]
+        )
+        assert folder is not None, item["Key"]
+        assert folder[1] in days
+        assert folder[1] == "-".join(folder.groups()[1:])
         assert item["Key"].endswith(".gz")
         body = gzip.decompress(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read())
         assert body.endswith(b"\n")
