@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -186,8 +187,9 @@ def estimates_for(args: argparse.Namespace, source: Path) -> Any:
     )
 
 
-def plan_for(args: argparse.Namespace, estimates: list[Any]) -> Any:
-    """The scenario pricing the estimated workflows as the flags ask (``report``: --with too)."""
+def plan_for(args: argparse.Namespace, estimates: list[Any], others: Sequence[Any] = ()) -> Any:
+    """The scenario pricing the estimated workflows (then ``others``, profiles) as the flags
+    ask (``report`` adds --with's contexts)."""
     from costcalc.compare import scenario  # noqa: PLC0415
 
     return scenario(
@@ -195,7 +197,7 @@ def plan_for(args: argparse.Namespace, estimates: list[Any]) -> Any:
         free_tier=args.free_tier,
         rates={path: getattr(args, f"rate_{path}") for path in FLAGS},
         count_start_end=args.count_start_end,
-        profiles=[estimated.profile for estimated in estimates],
+        profiles=[*(estimated.profile for estimated in estimates), *others],
         contexts=getattr(args, "contexts", ()),
     )
 

@@ -49,8 +49,9 @@ Without --sweep the chart spans {DEFAULT_SWEEP[0]:,} to {DEFAULT_SWEEP[1]:,} ord
 inside the sweep. Without PATH the designs are the bundled workload profiles (with --usage
 files). With PATH (a SAM template, a Pulumi project or a generated project) they are the
 workflows it holds, with the figures `costcalc estimate` derives from them for the same flags
-(--parameter, --stack, --loop, ...); the report says which figure came from the definition,
-the profile or you.
+(--parameter, --stack, --loop, ...), plus any bundled profile named with --design (the other
+style, to compare with); the report says which figure came from the definition, the profile or
+you.
 """
 
 
@@ -115,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
     sweep_volumes(*span, points)  # refuses a bad POINTS before any work
     plan, definitions = _plan(args)
     _progress(
-        f"pricing {len(plan.workloads)} designs at {orders:,} orders/month, "
+        f"pricing {len(plan.workloads)} design{'s' * (len(plan.workloads) != 1)} at "
+        f"{orders:,} orders/month, "
         f"across {points} volumes and each assumption moved ..."
     )
     facts = decision(plan, orders, span, points, origins=profile_origins(plan, definitions))
@@ -131,17 +133,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> tuple[Any, dict[str, str]]:
-    """The scenario, and where each design's definition figures are recorded (with PATH)."""
+    """The scenario, and where each design's definition figures are recorded (with PATH).
+
+    With PATH the designs are the workflows it holds; ``--design`` adds bundled profiles beside
+    them (the other style, to compare with), never one PATH derives.
+    """
     if args.path is None:
         return plan_from(args), {}
-    if args.design:
-        raise UsageError(
-            f"--design {args.design[0]}: picks a bundled profile; with PATH {args.path} the "
-            "designs are the workflows it holds"
-        )
     estimates = estimates_for(args, Path(args.path))
-    plan = plan_for(args, estimates)
-    return plan, {estimated.profile.design: estimated.label for estimated in estimates}
+    derived = {estimated.profile.design: estimated.label for estimated in estimates}
+    for name in args.design or []:
+        if name in derived:
+            raise UsageError(
+                f"--design {name}: PATH {args.path} holds it already (derived from its "
+                "definition); --design adds a bundled profile beside the workflows PATH holds"
+            )
+    from costcalc.profiles import load_profiles  # noqa: PLC0415
+
+    bundled = load_profiles(args.design, args.usage) if args.design else []
+    return plan_for(args, estimates, bundled), derived
 
 
 def _format(out: Path, asked: str | None) -> str:
