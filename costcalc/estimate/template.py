@@ -129,9 +129,11 @@ def read_template(
     return Template(path, resources, values, resolved)
 
 
-def find_samconfig(template: Path) -> Path | None:
-    """The ``samconfig.toml`` SAM would use: beside the template, else in the working folder."""
-    for folder in (template.parent, Path.cwd()):
+def find_samconfig(template: Path, project: Path | None = None) -> Path | None:
+    """The ``samconfig.toml`` SAM would use: beside the template, else at the root of the
+    ``project`` it was found in (where a generated project keeps it), else in the working folder.
+    """
+    for folder in (template.parent, *([project] if project else []), Path.cwd()):
         candidate = folder / "samconfig.toml"
         if candidate.is_file():
             return candidate

@@ -65,6 +65,7 @@ class Source:
 
     path: Path
     pulumi: bool = False
+    project: Path | None = None  # the project folder it was found in (its samconfig.toml)
 
     def read(
         self,
@@ -76,7 +77,7 @@ class Source:
             from costcalc.estimate.pulumi_template import read_pulumi  # noqa: PLC0415
 
             return read_pulumi(self.path, stack)
-        config = find_samconfig(self.path) if samconfig is True else samconfig or None
+        config = find_samconfig(self.path, self.project) if samconfig is True else samconfig or None
         return read_template(self.path, parameters, config)
 
 
@@ -212,7 +213,7 @@ def sources_in(source: Path) -> list[Source]:
         if (source / name).is_file():
             return [Source(source / name)]
     found = [
-        *(Source(file) for file in sorted(source.glob("sam/*/template.yaml"))),
+        *(Source(file, project=source) for file in sorted(source.glob("sam/*/template.yaml"))),
         *(
             Source(file.parent, pulumi=True)
             for name in _PULUMI_NAMES

@@ -15,23 +15,40 @@ ROOT = Path(__file__).resolve().parents[3]
 GENERATOR = ROOT / "templates/order-system"
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project the real generator writes: choreography on SAM, the combination built today."""
-    sys.path.insert(0, str(GENERATOR))  # cookiecutter imports the generator's package from there
+def _generate(output: Path, **answers: str) -> Path:
+    """A project the real generator writes (cookiecutter's API, hooks off), as a user gets it."""
+    if str(GENERATOR) not in sys.path:
+        sys.path.insert(0, str(GENERATOR))  # cookiecutter imports the generator's package there
     from template_helpers import generate  # noqa: PLC0415 - needs the path above
 
+    return generate(output, **{"project_name": "Test Orders", **answers})
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Choreography on SAM: the combination the generator builds today."""
     output = tmp_path_factory.mktemp("generated") / "out"
-    return generate(output, project_name="Test Orders", style="choreography", iac="sam",
-                    include_promo="no")  # fmt: skip
+    return _generate(output, style="choreography", iac="sam", include_promo="no")
 
 
 def test_a_generated_project_is_estimated_from_the_template_it_holds(generated: Path) -> None:
-    assert sources_in(generated) == [Source(generated / "sam/choreography/template.yaml")]
+    template = generated / "sam/choreography/template.yaml"
+    assert sources_in(generated) == [Source(template, project=generated)]
     [found] = estimate(generated)
     [kit] = estimate(ROOT / "sam/choreography/template.yaml", samconfig=False)
-    assert found.template == generated / "sam/choreography/template.yaml"
+    assert found.template == template
     assert found.derivation == kit.derivation
+
+
+def test_a_generated_project_s_samconfig_answers_for_its_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _generate(tmp_path / "out", architecture="x86_64")
+    monkeypatch.chdir(tmp_path)  # not the project: its samconfig.toml is found at its root
+    [found] = estimate(project)
+    assert {f["arch"] for f in found.derivation.functions.values()} == {"x86_64"}
+    [ignored] = estimate(project, samconfig=False)
+    assert {f["arch"] for f in ignored.derivation.functions.values()} == {"arm64"}
 
 
 def test_a_project_with_a_pulumi_twin_prices_the_workflow_once(
@@ -43,7 +60,7 @@ def test_a_project_with_a_pulumi_twin_prices_the_workflow_once(
         shutil.copytree(ROOT / "pulumi" / part, project / "pulumi" / part,
                         ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
     assert sources_in(project) == [
-        Source(project / "sam/choreography/template.yaml"),
+        Source(project / "sam/choreography/template.yaml", project=project),
         Source(project / "pulumi/orders-choreography", pulumi=True),
     ]
     [found] = estimate(project)
@@ -63,8 +80,8 @@ def test_a_pulumi_project_is_found_by_its_folder_or_its_project_file() -> None:
 def test_the_kit_s_own_layout_is_read_as_a_project() -> None:
     found = sources_in(ROOT)
     assert {
-        Source(ROOT / "sam/choreography/template.yaml"),
-        Source(ROOT / "sam/orchestration/template.yaml"),
+        Source(ROOT / "sam/choreography/template.yaml", project=ROOT),
+        Source(ROOT / "sam/orchestration/template.yaml", project=ROOT),
         Source(ROOT / "pulumi/orders-choreography", pulumi=True),
         Source(ROOT / "pulumi/orders-orchestration", pulumi=True),
     } <= set(found)
