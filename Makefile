@@ -134,6 +134,8 @@ demo-report: install browser
 	@$(BIN)/python -m tests.costcalc.browser build/decision.html build/decision.png >/dev/null
 	@echo "report: $(CURDIR)/build/decision.html"
 	@echo "screenshot: $(CURDIR)/build/decision.png"
+	@echo "== costcalc report PATH: the same report with the figures read from a definition (the Pulumi choreography program) =="
+	$(BIN)/costcalc report pulumi/orders-choreography --design orchestration --sweep 2e4:5e7 --out build/decision-from-definitions.md
 
 # The orchestration stack (sam/orchestration) joins this step when it lands on main.
 demo-estimate: install
