@@ -255,6 +255,10 @@ def _substituted(
                 f"DefinitionSubstitutions has no {key!r} (has: {', '.join(values) or 'none'})"
             )
         value = values[key]
+        if isinstance(value, dict) and ({"Ref"} == set(value) or {"Fn::GetAtt"} == set(value)):
+            # A resource (a table, a function's ARN): the definition names it by logical id.
+            target = value.get("Ref") or value["Fn::GetAtt"]
+            return str(target[0] if isinstance(target, list) else str(target).split(".")[0])
         return value if isinstance(value, str) else json.dumps(value).strip('"')
 
     return cast(dict[str, Any], json.loads(_SUB.sub(fill, text)))

@@ -12,7 +12,10 @@ import pytest
 import yaml
 
 from costcalc.compare import scenario
+from costcalc.estimate.deployed import Deployed, deployed
+from costcalc.estimate.derive import Derivation, derive
 from costcalc.estimate.pulumi_template import camel, read_pulumi
+from costcalc.estimate.template import TemplateError, read_template
 from costcalc.estimate.usage import Estimated, estimate
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -66,6 +69,28 @@ def test_what_it_deploys_is_named_as_the_sam_template_names_it(
         (r.logical_id, r.bus, json.dumps(r.pattern, sort_keys=True), r.targets)
         for r in sam.found.rules
     }  # fmt: skip
+
+
+def _derived(found: Deployed) -> Derivation | str:
+    """The derivation, or the refusal without the file it names (the sources differ)."""
+    try:
+        return derive(found)
+    except TemplateError as refused:
+        return str(refused).split(": ", 1)[1]
+
+
+@pytest.mark.parametrize("style", ["choreography", "orchestration"])
+def test_each_style_s_pulumi_program_deploys_what_its_sam_template_deploys(style: str) -> None:
+    # The dev stack's config, as the SAM template's parameters (the parity test's values).
+    sam = deployed(read_template(ROOT / f"sam/{style}/template.yaml",
+                                 {"SenderEmail": "orders@orderflow.example"}))  # fmt: skip
+    pulumi = deployed(read_pulumi(PULUMI / f"orders-{style}"))
+    for part in ("functions", "routes", "streams", "scheduled"):
+        assert getattr(pulumi, part) == getattr(sam, part), part
+    for listed in ("tables", "buses", "state_machines"):  # in registration/template order
+        assert set(getattr(pulumi, listed)) == set(getattr(sam, listed)), listed
+    assert pulumi.template.definitions == sam.template.definitions
+    assert _derived(pulumi) == _derived(sam)
 
 
 def test_the_orchestration_definition_is_the_file_sam_deploys_with_resources_by_logical_id() -> (
