@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from costcalc.estimate.fake_aws import BY_PULUMI_TYPE
-from costcalc.estimate.template import Template, TemplateError
+from costcalc.estimate.template import Template, TemplateError, first_line
 
 if TYPE_CHECKING:
-    from costcalc.estimate.pulumi_program import ProgramRun
+    from costcalc.estimate.fake_aws import Kind
+    from costcalc.estimate.pulumi_program import ProgramRun, Registered
 
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
 _ARN_LIKE = ("arn:", "https://")
@@ -54,7 +55,7 @@ def read_pulumi(project: Path, stack: str | None = None) -> Template:
     except Exception as error:  # the program's own failure, whatever it is
         raise TemplateError(
             f"{main}: the Pulumi program (stack {stack}) raised "
-            f"{type(error).__name__}: {_first_line(error)}; expected a program that runs "
+            f"{type(error).__name__}: {first_line(error)}; expected a program that runs "
             f"with the config of Pulumi.{stack}.yaml"
         ) from None
     return as_template(project, run)
@@ -94,7 +95,7 @@ def _project(project: Path) -> tuple[str, Path]:
     try:
         document = yaml.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
-        raise TemplateError(f"{file}: cannot read it as YAML ({_first_line(error)})") from None
+        raise TemplateError(f"{file}: cannot read it as YAML ({first_line(error)})") from None
     if not isinstance(document, dict) or not isinstance(document.get("name"), str):
         raise TemplateError(f"{file}: expected a Pulumi project file with a `name`")
     runtime = document.get("runtime")
@@ -130,7 +131,7 @@ def _stack(project: Path, asked: str | None) -> str:
     )
 
 
-def _symbols(known: list[tuple[Any, Any]]) -> dict[str, dict[str, Any]]:
+def _symbols(known: list[tuple[Registered, Kind]]) -> dict[str, dict[str, Any]]:
     """What each resource's outputs stand for in a template: ``Ref`` or ``Fn::GetAtt``."""
     symbols: dict[str, dict[str, Any]] = {}
     for registered, kind in known:
@@ -203,7 +204,3 @@ def _decoded(value: Any) -> Any:
         except json.JSONDecodeError:
             return value
     return value
-
-
-def _first_line(error: BaseException) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

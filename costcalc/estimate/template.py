@@ -109,7 +109,7 @@ def read_template(
     try:
         raw = yaml_parse(text)
     except Exception as error:
-        raise TemplateError(f"{path}: not valid YAML or JSON ({_first_line(error)})") from None
+        raise TemplateError(f"{path}: not valid YAML or JSON ({first_line(error)})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("Resources"), dict):
         raise TemplateError(
             f"{path}: not a CloudFormation or SAM template (expected a mapping with Resources)"
@@ -231,7 +231,7 @@ def _parse_definition(path: Path, name: str, text: str, kind: str) -> Any:
         parsed = json.loads(text) if kind == "json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         raise TemplateError(
-            f"{path}: {name}: the definition is not valid {kind.upper()} ({_first_line(error)})"
+            f"{path}: {name}: the definition is not valid {kind.upper()} ({first_line(error)})"
         ) from None
     if not isinstance(parsed, dict):
         raise TemplateError(f"{path}: {name}: the definition is not a mapping of StartAt/States")
@@ -282,7 +282,7 @@ def _transform(path: Path, raw: dict[str, Any], values: Mapping[str, str | None]
     try:
         transformed = transform(raw, known, _BundledPolicies())
     except Exception as error:
-        raise TemplateError(f"{path}: the SAM transform failed: {_first_line(error)}") from None
+        raise TemplateError(f"{path}: the SAM transform failed: {first_line(error)}") from None
     return transformed["Resources"]
 
 
@@ -300,5 +300,5 @@ def _text(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
