@@ -97,8 +97,6 @@ PENDING_KINDS = {
     "AWS::Cognito::UserPoolClient": f"{_ISSUE_9}: the API's app client",
     "AWS::Cognito::UserPoolGroup": f"{_ISSUE_9}: the restaurants group",
     "AWS::Events::Archive": f"{_ISSUE_9}: the orders bus's archive for replays",
-    "AWS::EventSchemas::Registry": f"{_ISSUE_9}: the event schema registry",
-    "AWS::EventSchemas::Schema": f"{_ISSUE_9}: one registered schema per event version",
     "AWS::KMS::Key": f"{_ISSUE_9}: the alarm topic's key",
     "AWS::SNS::TopicPolicy": f"{_ISSUE_9}: CloudWatch's right to publish on the alarm topic",
     "AWS::SNS::Subscription": f"{_ISSUE_9}: the optional alarm e-mail subscription",
@@ -151,6 +149,9 @@ PENDING_ENTRIES: dict[str, dict[str, str]] = {
 PENDING_TWINS = {
     "promo": f"{_ISSUE_9}: the promo stack's Pulumi project",
     "analytics": "the analytics stack's Pulumi project (not built yet)",
+    # The schema registry left the orders stacks for its own stack (one copy of each schema);
+    # its twin needs reducers for AWS::EventSchemas::Registry/Schema in the parity model.
+    "contracts": f"{_ISSUE_9}: the contracts stack's Pulumi project (the schema registry)",
 }
 
 
