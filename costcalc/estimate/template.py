@@ -243,8 +243,14 @@ def _substituted(
 ) -> Mapping[str, Any]:
     """The definition with every ``${key}`` of DefinitionSubstitutions filled in."""
     given = resource.get("Properties", {}).get("DefinitionSubstitutions") or {}
-    values = {key: template.resolve(value, f"{name}.DefinitionSubstitutions.{key}")
-              for key, value in given.items()}  # fmt: skip
+    values: dict[str, Any] = {}
+    for key, value in given.items():
+        try:
+            values[key] = template.resolve(value, f"{name}.DefinitionSubstitutions.{key}")
+        except TemplateError as unresolved:
+            # Only what is priced must resolve (the e-mail sender is not): a state that prices
+            # this value is refused later, with this message in it.
+            values[key] = f"<{unresolved}>"
     text = json.dumps(definition)
 
     def fill(found: re.Match[str]) -> str:

@@ -15,15 +15,18 @@ def table(
     name: str,
     *,
     key: str,
+    sort_key: str | None = None,
     stream_view_type: str | None = None,
     ttl_attribute: str | None = None,
 ) -> aws.dynamodb.Table:
-    """An on-demand table keyed by the string `key`, encrypted, with point-in-time recovery."""
+    """An on-demand table keyed by the string `key` (and `sort_key`), encrypted, with
+    point-in-time recovery."""
     return aws.dynamodb.Table(
         name,
         billing_mode="PAY_PER_REQUEST",
         hash_key=key,
-        attributes=[{"name": key, "type": "S"}],
+        range_key=sort_key,
+        attributes=[{"name": k, "type": "S"} for k in (key, sort_key) if k],
         stream_enabled=stream_view_type is not None,
         stream_view_type=stream_view_type,
         ttl={"attribute_name": ttl_attribute, "enabled": True} if ttl_attribute else None,
@@ -46,12 +49,15 @@ def parking_queue(deployment: Deployment, name: str) -> aws.sqs.Queue:
 def log_group(
     deployment: Deployment, name: str, *, log_group_name: str | None = None
 ) -> aws.cloudwatch.LogGroup:
-    """A log group kept `LogRetentionDays` days (untagged, as in the SAM templates).
+    """A log group kept `LogRetentionDays` days.
 
     `log_group_name` fixes its name where AWS requires one (state machines' vended logs).
     """
     return aws.cloudwatch.LogGroup(
-        name, name=log_group_name, retention_in_days=deployment.settings.log_retention_days
+        name,
+        name=log_group_name,
+        retention_in_days=deployment.settings.log_retention_days,
+        tags=deployment.tags,
     )
 
 

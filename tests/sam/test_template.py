@@ -26,7 +26,7 @@ class Stack:
         return self.template.relative_to(ROOT)
 
 
-STACKS = [Stack("choreography", CHOREOGRAPHY, 6), Stack("orchestration", ORCHESTRATION, 2)]
+STACKS = [Stack("choreography", CHOREOGRAPHY, 7), Stack("orchestration", ORCHESTRATION, 3)]
 
 
 @pytest.fixture(params=STACKS, ids=[s.style for s in STACKS], scope="module")

@@ -21,6 +21,14 @@ PROJECT = "orders-choreography"
         ),
         ("AcceptanceTimeoutSeconds", 0, "config AcceptanceTimeoutSeconds: 0 is outside 1..86400"),
         (
+            "AlarmEmail",
+            "on-call",
+            "config AlarmEmail: 'on-call' is not an email address (or empty, for no alarm e-mails)",
+        ),
+        ("Architecture", "arm", "config Architecture: 'arm' is not one of arm64, x86_64"),
+        ("ArchiveRetentionDays", -1, "config ArchiveRetentionDays: -1 is outside 0..2147483647"),
+        ("ApiThrottlingRateLimit", 0, "config ApiThrottlingRateLimit: 0 is outside 1..2147483647"),
+        (
             "AcceptanceTimeoutSeconds",
             "ten",
             "config AcceptanceTimeoutSeconds: 'ten' is not a whole number",
@@ -62,6 +70,11 @@ def test_unset_values_take_the_sam_template_defaults() -> None:
                 "LogRetentionDays",
                 "PowertoolsLayerVersion",
                 "MemorySizes",
+                "ArchiveRetentionDays",
+                "ApiThrottlingRateLimit",
+                "ApiThrottlingBurstLimit",
+                "AlarmEmail",
+                "Architecture",
             )
         },
     )
@@ -71,3 +84,7 @@ def test_unset_values_take_the_sam_template_defaults() -> None:
     assert timer["memorySize"] == 256
     assert timer["layers"][0].endswith(":27")
     assert run.named("api-logs").inputs["retentionInDays"] == 30
+    assert run.named("orders-archive").inputs["retentionDays"] == 365
+    stage = run.named("orders-api-api-gateway-default-stage").inputs["defaultRouteSettings"]
+    assert stage == {"throttlingBurstLimit": 100, "throttlingRateLimit": 50}
+    assert not run.of_type("aws:sns/topicSubscription:TopicSubscription")
