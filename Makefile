@@ -134,6 +134,8 @@ demo-report: install browser
 	@$(BIN)/python -m tests.costcalc.browser build/decision.html build/decision.png >/dev/null
 	@echo "report: $(CURDIR)/build/decision.html"
 	@echo "screenshot: $(CURDIR)/build/decision.png"
+	@echo "== costcalc report PATH: the same report with the figures read from a definition (the Pulumi choreography program) =="
+	$(BIN)/costcalc report pulumi/orders-choreography --design orchestration --sweep 2e4:5e7 --out build/decision-from-definitions.md
 
 # Both reference stacks, priced from their templates (orchestration: from its state machine's
 # definition, each execution path mapped to its order path), and the difference between them.

@@ -25,11 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests/support"), str(ROOT / "pulumi"), str(ROOT / "tests/pulumi")]
 
-from fake_aws import Account  # noqa: E402
-from parity_pulumi import from_pulumi  # noqa: E402
+from parity_model import from_pulumi  # noqa: E402
 from parity_sam import from_sam  # noqa: E402
 from pulumi_program import run_program  # noqa: E402
 from test_parity import STACKS, sam_parameters  # noqa: E402
+
+from costcalc.estimate.fake_aws import Account  # noqa: E402
 
 
 def best_of(runs: int, action: Callable[[], object]) -> float:

@@ -131,7 +131,7 @@ def test_provenance_names_the_prices_the_stale_warning_and_where_figures_come_fr
     said = texts(section(doc, "provenance"))
     assert said[0].startswith("Prices: bundled catalogue, us-east-1, as of 2025-08-01")
     assert any("from deployment definitions (`definition`)" in t for t in said)
-    assert any("arrives with `costcalc estimate`" in t for t in said)
+    assert any("No figure was read from a definition: `costcalc report PATH`" in t for t in said)
     monkeypatch.setenv("COSTCALC_TODAY", "2025-09-01")
     fresh = document(decision(scenario(), D(250_000), (D(1_000), D(10) ** 8), 3))
     assert fresh.warnings == ()

@@ -1,7 +1,7 @@
 """Each stack's Pulumi program deploys what its SAM template deploys: the parity test.
 
 Both variants are reduced to one model (tests/support/parity_model.py), resolved against one
-fake account (tests/support/fake_aws.py) so a reference is the same string on both sides only
+fake account (costcalc/estimate/fake_aws.py) so a reference is the same string on both sides only
 if it points at the same resource: the SAM template transformed by samtranslator, offline, with
 its intrinsics resolved; the Pulumi program run under `pulumi.runtime.set_mocks`, with the same
 configuration (the project's dev stack config; keys spelt as the SAM parameters). Resources
@@ -90,13 +90,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from fake_aws import Account
-from parity_model import SECTIONS, Model, differences, explain
-from parity_pulumi import from_pulumi
+from parity_model import SECTIONS, Model, differences, explain, from_pulumi
 from parity_sam import from_sam
 from pulumi_program import PULUMI_DIR, ROOT, run_program, stack_config
 from samtranslator.yaml_helper import yaml_parse
 
+from costcalc.estimate.fake_aws import Account
 from orderflow_infra.orders import ROUTES
 
 
