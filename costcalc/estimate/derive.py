@@ -32,6 +32,7 @@ from costcalc.estimate.reach import (
     Derivation,
     allowed_count,
     deliveries,
+    invoked_functions,
     route_function,
     table_name,
 )
@@ -74,17 +75,7 @@ class _Choreography:
     def derivation(self) -> Derivation:
         paths = {name: self._path(name, flow) for name, flow in FLOW.items()}
         triggers = self._triggers()
-        functions = {
-            function.name: {
-                "trigger": triggers[logical_id],
-                "memory_mb": function.memory_mb,
-                "arch": function.arch,
-                "ephemeral_storage_mb": function.ephemeral_storage_mb,
-            }
-            for logical_id, function in self.found.functions.items()
-            if logical_id in triggers
-        }
-        idle = sorted(set(self.found.functions) - set(triggers))
+        functions, idle = invoked_functions(self.found, triggers)
         notes = [
             f"outbox: each domain event is one write to {self.outbox}, whose stream invokes "
             f"{', '.join(self.found.streams[self.outbox])} once per write (batches of one)",

@@ -31,6 +31,7 @@ from costcalc.estimate.reach import (
     Derivation,
     allowed_count,
     deliveries,
+    invoked_functions,
     route_function,
     table_name,
 )
@@ -86,16 +87,7 @@ class Orchestration:
         matched = {name: self._execution_for(name) for name in FLOW}
         per_path = {name: self._path(name, FLOW[name], matched[name]) for name in FLOW}
         triggers = self._triggers(matched.values())
-        functions = {
-            function.name: {
-                "trigger": triggers[logical_id],
-                "memory_mb": function.memory_mb,
-                "arch": function.arch,
-                "ephemeral_storage_mb": function.ephemeral_storage_mb,
-            }
-            for logical_id, function in self.found.functions.items()
-            if logical_id in triggers
-        }
+        functions, idle = invoked_functions(self.found, triggers)
         notes = [
             f"{self.machine}: order path <- execution path (states entered, billed): "
             + "; ".join(
@@ -109,7 +101,6 @@ class Orchestration:
                 "execution paths no order path takes (not priced): "
                 + "; ".join(" > ".join(p.states) for p in unused)
             )
-        idle = sorted(set(self.found.functions) - set(triggers))
         if idle:
             notes.append(f"not invoked by the order flow: {', '.join(idle)}")
         return Derivation("orchestration", functions, per_path, tuple(notes))

@@ -32,6 +32,23 @@ class Derivation:
     notes: tuple[str, ...]
 
 
+def invoked_functions(
+    found: Deployed, triggers: Mapping[str, str]
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The profile's `functions` entry of each function the flow invokes, and the idle ones."""
+    functions = {
+        function.name: {
+            "trigger": triggers[logical_id],
+            "memory_mb": function.memory_mb,
+            "arch": function.arch,
+            "ephemeral_storage_mb": function.ephemeral_storage_mb,
+        }
+        for logical_id, function in found.functions.items()
+        if logical_id in triggers
+    }
+    return functions, sorted(set(found.functions) - set(triggers))
+
+
 def route_function(found: Deployed, path_name: str, method: str, route: str) -> str:
     """The function (logical id) the route serving ``method route`` integrates."""
     shape = _PARAMETER.sub("{}", route)
