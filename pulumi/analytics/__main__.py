@@ -257,9 +257,7 @@ alarm_topic = alarms.alarm_topic(
 )
 alarms.alarm(
     "dead-letters-alarm",
-    metric=alarms.Metric(
-        "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": rule_dlq.name}, "Maximum"
-    ),
+    metric=alarms.queue_depth(rule_dlq),
     topic=alarm_topic,
     description=(
         "Order events the rule could not deliver to Firehose wait in RuleDeadLetterQueue; "

@@ -105,6 +105,13 @@ class Metric:
     statistic: str = "Sum"
 
 
+def queue_depth(queue: aws.sqs.Queue) -> Metric:
+    """The messages waiting in `queue` (a dead-letter queue's depth), its deepest in a period."""
+    return Metric(
+        "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": queue.name}, "Maximum"
+    )
+
+
 def alarm(
     name: str, *, metric: Metric, topic: aws.sns.Topic, description: str
 ) -> aws.cloudwatch.MetricAlarm:

@@ -233,12 +233,7 @@ function_alarms = orders.function_alarms(
 )
 dead_letters_alarm = alarms.alarm_on_total(
     "dead-letters-alarm",
-    metrics=[
-        alarms.Metric(
-            "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": q.name}, "Maximum"
-        )
-        for q in dead_letter_queues
-    ],
+    metrics=[alarms.queue_depth(q) for q in dead_letter_queues],
     combine="MAX",
     label="messages in the deepest dead-letter queue",
     topic=alarm_topic,

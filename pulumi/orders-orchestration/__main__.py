@@ -152,12 +152,7 @@ function_alarms = orders.function_alarms(
 )
 dead_letters_alarm = alarms.alarm_on_total(
     "dead-letters-alarm",
-    metrics=[
-        alarms.Metric(
-            "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": q.name}, "Maximum"
-        )
-        for q in (rule_dlq, function_dlq)
-    ],
+    metrics=[alarms.queue_depth(q) for q in (rule_dlq, function_dlq)],
     combine="MAX",
     label="messages in the deeper dead-letter queue",
     topic=alarm_topic,

@@ -106,9 +106,7 @@ events.subscribe(
 # ---------------------------------------------------------------- when it fails
 alarm_topic = alarms.alarm_topic(deployment, context="promo", email=deployment.settings.alarm_email)
 issuer_metrics = {"FunctionName": promo_issuer.function.name}
-dead_letters = alarms.Metric(
-    "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": promo_dlq.name}, "Maximum"
-)
+dead_letters = alarms.queue_depth(promo_dlq)
 stack_alarms = [
     alarms.alarm(
         "promo-issuer-errors-alarm",
