@@ -1,6 +1,6 @@
 """The generator's answers, checked against the definitions they end up in.
 
-Every bound comes from where it is enforced: the choices, what is built today and the regions
+Every bound comes from where it is enforced: the choices, what is not built yet and the regions
 from the manifest, the architecture, email pattern and timeout range from
 the style's SAM template parameters. A refusal names the answer and what is accepted.
 """
@@ -70,12 +70,10 @@ def _choice(answers: Mapping[str, Any], key: str, choices: Mapping[str, tuple[st
 
 
 def _built(chosen: Mapping[str, str], manifest: Manifest) -> None:
-    for key, value in chosen.items():
-        if value not in manifest.built[key]:
-            today = ", ".join(f"{k} {_one_of(v)}" for k, v in manifest.built.items())
-            raise AnswerRefused(
-                f"{key} {value!r} is not built in this kit yet; it generates {today} today"
-            )
+    for refusal in manifest.not_built:
+        if refusal.applies(chosen):
+            answers = ", ".join(f"{key} {chosen[key]}" for key in refusal.when)
+            raise AnswerRefused(f"{answers} is not built in this kit yet: {refusal.why}")
 
 
 def _slug(project_name: str) -> str:

@@ -7,7 +7,17 @@ from pathlib import Path
 import pytest
 from orderflow_generator.answers import SLUG_MAX, slugify
 from orderflow_generator.errors import AnswerRefused
-from template_helpers import BIN, BUILT, NOT_BUILT, TEMPLATE, answers_for, combo_id, generate, run
+from template_helpers import (
+    BIN,
+    BUILT,
+    MANIFEST,
+    NOT_BUILT,
+    TEMPLATE,
+    answers_for,
+    combo_id,
+    generate,
+    run,
+)
 
 CHOREOGRAPHY = BUILT[0]
 BAD_ANSWERS = [
@@ -48,12 +58,14 @@ def test_a_bad_answer_is_refused_by_name_and_leaves_nothing_written(
 
 
 @pytest.mark.parametrize("combo", NOT_BUILT, ids=combo_id)
-def test_a_combination_not_built_yet_is_refused_naming_what_exists_today(
+def test_a_combination_not_built_yet_is_refused_saying_why(
     tmp_path: Path, combo: dict[str, str]
 ) -> None:
+    [refusal] = [n for n in MANIFEST.not_built if n.applies(combo)]
     with pytest.raises(AnswerRefused, match="is not built in this kit yet") as refused:
         generate(tmp_path, **answers_for(combo))
-    assert "it generates style choreography, iac sam, include_promo no today" in str(refused.value)
+    named = ", ".join(f"{key} {combo[key]}" for key in refusal.when)
+    assert str(refused.value) == f"{named} is not built in this kit yet: {refusal.why}"
     assert list(tmp_path.iterdir()) == []
 
 
