@@ -25,7 +25,6 @@ class FunctionDefaults:
 
     environment: Mapping[str, pulumi.Input[str]]
     runtime: str = "python3.13"
-    architecture: str = "arm64"
     timeout_seconds: int = 10
     code_dir: Path = FUNCTIONS_DIR
 
@@ -34,7 +33,7 @@ class FunctionDefaults:
         runtime = self.runtime.replace(".", "")
         return deployment.arn(
             "lambda",
-            f"layer:AWSLambdaPowertoolsPythonV3-{runtime}-{self.architecture}:"
+            f"layer:AWSLambdaPowertoolsPythonV3-{runtime}-{deployment.settings.architecture}:"
             f"{deployment.settings.powertools_layer_version}",
         ).replace(f":{deployment.account_id}:", f":{POWERTOOLS_LAYER_ACCOUNT}:")
 
@@ -92,7 +91,7 @@ def lambda_function(
         role=role.arn,
         handler=spec.handler,
         runtime=defaults.runtime,
-        architectures=[defaults.architecture],
+        architectures=[deployment.settings.architecture],
         memory_size=deployment.settings.memory_for(spec.name),
         timeout=defaults.timeout_seconds,
         code=pulumi.FileArchive(str(defaults.code_dir)),

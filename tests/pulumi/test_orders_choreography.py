@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from pulumi_program import ProgramRun, run_program
+from pulumi_program import ProgramRun, project_name, run_program
 
 PROJECT = "orders-choreography"
+# The name in its Pulumi.yaml: it prefixes config keys and names the stack's resources.
+NAME = project_name(PROJECT)
 FUNCTION = "aws:lambda/function:Function"
 FUNCTION_NAMES = {
     "outbox-publisher-function",
@@ -27,7 +29,7 @@ def dev() -> ProgramRun:
 def test_the_stack_exports_the_sam_stack_outputs_under_the_same_names() -> None:
     assert dev().stack_outputs == {
         "ApiUrl": "https://orders-api-id.execute-api.us-east-1.amazonaws.com",
-        "OrdersBusName": "orders-choreography-dev-orders",
+        "OrdersBusName": f"{NAME}-dev-orders",
         "OrdersTableName": "orders-table",
         "RestaurantsTableName": "restaurants-table",
         "RestaurantTopicArn": "arn:aws:sns:us-east-1:123456789012:restaurant-topic",
@@ -35,10 +37,8 @@ def test_the_stack_exports_the_sam_stack_outputs_under_the_same_names() -> None:
 
 
 def test_the_bus_and_the_schedule_group_are_named_after_the_project_and_stack() -> None:
-    assert dev().named("orders-bus").inputs["name"] == "orders-choreography-dev-orders"
-    assert (
-        dev().named("acceptance-schedules").inputs["name"] == "orders-choreography-dev-acceptance"
-    )
+    assert dev().named("orders-bus").inputs["name"] == f"{NAME}-dev-orders"
+    assert dev().named("acceptance-schedules").inputs["name"] == f"{NAME}-dev-acceptance"
 
 
 def test_every_function_runs_python313_on_arm64_with_the_powertools_layer_and_traces() -> None:
@@ -59,14 +59,14 @@ def test_every_function_runs_python313_on_arm64_with_the_powertools_layer_and_tr
 
 
 def test_the_acceptance_timeout_reaches_the_timer_function_in_seconds() -> None:
-    run = run_program(PROJECT, overrides={f"{PROJECT}:AcceptanceTimeoutSeconds": 2})
+    run = run_program(PROJECT, overrides={f"{NAME}:AcceptanceTimeoutSeconds": 2})
     variables = run.named("acceptance-timer-function").inputs["environment"]["variables"]
 
     assert variables["ACCEPTANCE_TIMEOUT_SECONDS"] == "2"
 
 
 def test_a_memory_size_override_changes_that_function_only() -> None:
-    run = run_program(PROJECT, overrides={f"{PROJECT}:MemorySizes": {"default": 192, "api": 512}})
+    run = run_program(PROJECT, overrides={f"{NAME}:MemorySizes": {"default": 192, "api": 512}})
     sizes = {f.name: f.inputs["memorySize"] for f in run.of_type(FUNCTION)}
 
     assert sizes.pop("api-function") == 512
@@ -103,7 +103,7 @@ def test_every_rule_excludes_replays_and_dead_letters_to_the_bus_rules_queue() -
     policy = json.loads(dev().named("rule-dead-letter-queue-policy").inputs["policy"])
     (statement,) = policy["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
-    rules_of_the_bus = "arn:aws:events:us-east-1:123456789012:rule/orders-choreography-dev-orders/*"
+    rules_of_the_bus = f"arn:aws:events:us-east-1:123456789012:rule/{NAME}-dev-orders/*"
     assert statement["Condition"] == {"ArnLike": {"aws:SourceArn": rules_of_the_bus}}
     queue = dev().named("rule-dead-letter-queue")
     assert queue.inputs["sqsManagedSseEnabled"] is True

@@ -49,6 +49,9 @@ dashboards, dead-letter queues) landed in the SAM templates first; the Pulumi pr
 in issue 9. Until then the test leaves out exactly what PENDING_KINDS, PENDING_ENTRIES and
 PENDING_TWINS name, each with its reason, and fails as soon as an item is done (a kind gains a
 reducer, an entry matches, a twin appears), so the lists can only shrink.
+
+A generated project holds one style's stack and runs this file too: what needs a stack it does
+not hold, or the kit's own bookkeeping, is skipped there with the reason.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ from fake_aws import BY_CFN_TYPE, Account
 from parity_model import SECTIONS, Model, differences, explain
 from parity_pulumi import from_pulumi
 from parity_sam import from_sam
-from pulumi_program import PULUMI_DIR, ROOT, run_program, stack_config
+from pulumi_program import PULUMI_DIR, ROOT, project_name, run_program, stack_config
 from samtranslator.yaml_helper import yaml_parse
 
 
@@ -75,10 +78,21 @@ class StackPair:
     project: str
     pulumi_dir: Path = PULUMI_DIR
 
+    @property
+    def name(self) -> str:
+        """The Pulumi project's name: its config keys' prefix, its stack name's first part."""
+        return project_name(self.project, self.pulumi_dir)
+
 
 STACKS = {
-    "choreography": StackPair(ROOT / "sam/choreography/template.yaml", "orders-choreography"),
-    "orchestration": StackPair(ROOT / "sam/orchestration/template.yaml", "orders-orchestration"),
+    style: pair
+    for style, pair in {
+        "choreography": StackPair(ROOT / "sam/choreography/template.yaml", "orders-choreography"),
+        "orchestration": StackPair(
+            ROOT / "sam/orchestration/template.yaml", "orders-orchestration"
+        ),
+    }.items()
+    if pair.template.is_file()  # a generated project holds one style
 }
 # Small stacks that exercise parts of the model no deployed stack uses yet (a state machine).
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
@@ -173,7 +187,7 @@ def without_pending(model: Model, stack: str, section: str) -> dict[str, object]
 def sam_parameters(pair: StackPair, stack: str = "dev") -> dict[str, str]:
     """The dev stack config as SAM parameter values (same keys; structured values skipped)."""
     declared = yaml_parse(pair.template.read_text()).get("Parameters", {})
-    prefix = f"{pair.project}:"
+    prefix = f"{pair.name}:"
     config = stack_config(pair.pulumi_dir / pair.project, stack)
     return {
         key.removeprefix(prefix): str(value)
@@ -192,7 +206,7 @@ def models(stack: str) -> tuple[Model, Model]:
         pair.template,
         sam_parameters(pair),
         account,
-        stack_name=f"{pair.project}-dev",
+        stack_name=f"{pair.name}-dev",
         leave_out=PENDING_KINDS,
     )
     return sam, from_pulumi(run_program(pair.project, pulumi_dir=pair.pulumi_dir))
@@ -209,7 +223,7 @@ def test_the_pulumi_variant_describes_the_same_stack_as_the_sam_template(
     )
 
 
-@pytest.mark.parametrize("stack", sorted(PENDING_ENTRIES))
+@pytest.mark.parametrize("stack", sorted(set(PENDING_ENTRIES) & set(STACKS)))
 def test_every_pending_entry_still_differs_so_the_list_only_shrinks(stack: str) -> None:
     sam, pulumi = models(stack)
     done = sorted(set(PENDING_ENTRIES[stack]) - set(differences(sam, pulumi)))
@@ -241,6 +255,9 @@ def test_the_model_of_each_stack_is_not_empty(stack: str) -> None:
 #: without taking its stack off this list.
 
 
+@pytest.mark.skipif(
+    not (ROOT / "templates").is_dir(), reason="the kit's bookkeeping of its Pulumi twins"
+)
 def test_every_sam_stack_has_a_pulumi_twin_under_test() -> None:
     templates = {p.parent.name for p in (ROOT / "sam").glob("*/template.yaml")}
     missing = sorted(templates - set(STACKS) - set(PENDING_TWINS))
@@ -256,8 +273,10 @@ def test_every_sam_stack_has_a_pulumi_twin_under_test() -> None:
 
 
 # ---------------------------------------------------------------- drift in one variant fails
-CHOREOGRAPHY = STACKS["choreography"]
-ORCHESTRATION = STACKS["orchestration"]
+CHOREOGRAPHY = STACKS.get("choreography", StackPair(ROOT / "sam/choreography", "none"))
+ORCHESTRATION = STACKS.get("orchestration", StackPair(ROOT / "sam/orchestration", "none"))
+on_choreography = pytest.mark.skipif("choreography" not in STACKS, reason="no such stack here")
+on_orchestration = pytest.mark.skipif("orchestration" not in STACKS, reason="no such stack here")
 
 
 def drifted_pulumi_project(
@@ -288,6 +307,7 @@ def drifted_sam_template(
     return copy
 
 
+@on_choreography
 def test_a_rule_pattern_changed_in_the_pulumi_program_only_fails_the_parity_test(
     tmp_path: Path,
 ) -> None:
@@ -304,13 +324,14 @@ def test_a_rule_pattern_changed_in_the_pulumi_program_only_fails_the_parity_test
     ]
 
 
+@on_choreography
 def test_a_memory_size_changed_in_the_pulumi_stack_config_only_fails_the_parity_test() -> None:
     sam, _ = models("choreography")
     pulumi = from_pulumi(
         run_program(
             CHOREOGRAPHY.project,
             overrides={
-                "orders-choreography:MemorySizes": {"default": 256, "restaurant-notifier": 512}
+                f"{CHOREOGRAPHY.name}:MemorySizes": {"default": 256, "restaurant-notifier": 512}
             },
         )
     )
@@ -319,6 +340,7 @@ def test_a_memory_size_changed_in_the_pulumi_stack_config_only_fails_the_parity_
     assert pulumi["functions"]["restaurant-notifier-function"]["memory_mb"] == 512
 
 
+@on_choreography
 def test_an_iam_action_dropped_from_the_sam_template_only_fails_the_parity_test(
     tmp_path: Path,
 ) -> None:
@@ -332,7 +354,7 @@ def test_an_iam_action_dropped_from_the_sam_template_only_fails_the_parity_test(
         template,
         sam_parameters(CHOREOGRAPHY),
         Account(),
-        stack_name=f"{CHOREOGRAPHY.project}-dev",
+        stack_name=f"{CHOREOGRAPHY.name}-dev",
         leave_out=PENDING_KINDS,
     )
 
@@ -356,6 +378,7 @@ def test_a_substitution_changed_in_the_pulumi_program_only_fails_the_parity_test
     assert entries["Parameters"]["Entries"][0]["EventBusName"].startswith("arn:aws:events:")
 
 
+@on_orchestration
 @pytest.mark.parametrize(
     ("old", "new", "differing"),
     [
@@ -383,6 +406,7 @@ def test_a_state_machine_drift_in_the_orchestration_program_only_fails_the_parit
     assert drifts(sam, pulumi, "orchestration") == [differing]
 
 
+@on_orchestration
 def test_a_substitution_changed_in_the_orchestration_template_only_fails_the_parity_test(
     tmp_path: Path,
 ) -> None:
@@ -397,7 +421,7 @@ def test_a_substitution_changed_in_the_orchestration_template_only_fails_the_par
         template,
         sam_parameters(ORCHESTRATION),
         Account(),
-        stack_name=f"{ORCHESTRATION.project}-dev",
+        stack_name=f"{ORCHESTRATION.name}-dev",
         leave_out=PENDING_KINDS,
     )
 

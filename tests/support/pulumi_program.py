@@ -118,13 +118,21 @@ def _config_strings(config: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def project_name(project: str, pulumi_dir: Path = PULUMI_DIR) -> str:
+    """The Pulumi project's name (its Pulumi.yaml `name`), which prefixes its config keys and
+    names its stack's resources; a generated project's differs from its folder's name."""
+    document = yaml.safe_load((pulumi_dir / project / "Pulumi.yaml").read_text())
+    return str(document["name"])
+
+
 def run_program(
     project: str,
     stack: str = "dev",
     overrides: Mapping[str, Any] | None = None,
     pulumi_dir: Path = PULUMI_DIR,
 ) -> ProgramRun:
-    """Run `<pulumi_dir>/<project>/__main__.py` with its `<stack>` config and `overrides`.
+    """Run `<pulumi_dir>/<project>/__main__.py` with its `<stack>` config and `overrides`
+    (keys spelt `<project name>:<key>`, as in the config file).
 
     An override of None unsets the key. Whatever the program raises propagates.
     """
@@ -133,7 +141,8 @@ def run_program(
     config = {key: value for key, value in config.items() if value is not None}
     mocks = FakeAws(Account(region=str(config.get("aws:region", "us-east-1"))))
     settings.ROOT.set(None)  # a fresh root stack resource, so no outputs carry over
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
+    name = project_name(project, pulumi_dir)
+    pulumi.runtime.set_mocks(mocks, project=name, stack=stack, preview=False)
     pulumi.runtime.set_all_config(_config_strings(config))
     stack_outputs: dict[str, Any] = {}
 
@@ -149,4 +158,4 @@ def run_program(
         return pulumi.Output.from_input(exported).apply(stack_outputs.update)
 
     program()
-    return ProgramRun(project, stack, list(mocks.registered), stack_outputs)
+    return ProgramRun(name, stack, list(mocks.registered), stack_outputs)

@@ -113,7 +113,9 @@ def expand(kit_root: Path, part: Part) -> list[str]:
     """The kit files `part` names, relative to `kit_root`; a glob matching none is an error."""
     files: list[str] = []
     for pattern in part.kit:
-        matches = sorted(p for p in kit_root.glob(pattern) if p.is_file())
+        matches = sorted(
+            p for p in kit_root.glob(pattern) if p.is_file() and "__pycache__" not in p.parts
+        )
         if not matches:
             raise ManifestError(
                 f"{MANIFEST}: part {part.name!r} names {pattern!r}, which matches no file "

@@ -12,7 +12,15 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from expensive_checks import CHECKS, SUITE, Check, groups, reads
+from expensive_checks import (
+    CHECKS,
+    NOT_READ_BY_TESTS,
+    PULUMI_SUITE,
+    SUITE,
+    Check,
+    groups,
+    reads,
+)
 from orderflow_generator.manifest import plan_project
 from template_helpers import (
     BIN,
@@ -190,7 +198,7 @@ def test_the_suite_reads_none_of_the_files_its_grouping_leaves_out(
     for project in projects.values():
         code = {r: (project / r).read_text() for r in files_under(project) if r.endswith(".py")}
         for relative, text in code.items():
-            for left_out in SUITE.ignores:
+            for left_out in NOT_READ_BY_TESTS:
                 assert Path(left_out).name not in text, (relative, left_out)
         readers = {r for r, text in code.items() if '"README.md"' in text}
         assert readers <= {
@@ -226,11 +234,21 @@ def _representative(check: Check, key: tuple[str, ...], projects: dict[str, Path
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("key", list(groups(SUITE)), ids="-".join)
-def test_its_own_test_suite_passes(key: tuple[str, ...], projects: dict[str, Path]) -> None:
-    project = _representative(SUITE, key, projects)
-    (project / ".venv-checkov").symlink_to(ROOT / ".venv-checkov")
-    result = run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
+@pytest.mark.parametrize(
+    ("check", "key"),
+    [(check, key) for check in (SUITE, PULUMI_SUITE) for key in groups(check)],
+    ids=lambda v: v.name if isinstance(v, Check) else "-".join(v),
+)
+def test_its_own_test_suite_passes(
+    check: Check, key: tuple[str, ...], projects: dict[str, Path]
+) -> None:
+    project = _representative(check, key, projects)
+    if not (project / ".venv-checkov").exists():
+        (project / ".venv-checkov").symlink_to(ROOT / ".venv-checkov")
+    result = run(
+        BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *check.pytest_args,
+        cwd=project,
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert re.search(r"\d+ passed", result.stdout), result.stdout[-500:]
 
