@@ -18,7 +18,6 @@ from localrun.runner import LocalRunner
 from localrun.template import load_template
 from localrun.traffic import OrderPlan, drive
 
-DEFAULT_ANALYTICS_TEMPLATE = Path("sam/analytics/template.yaml")
 ANALYTICS_STACK = "analytics"
 DEMO_RESTAURANTS = [
     Restaurant("demo-pizzeria", "Demo Pizzeria", "kitchen@demo-pizzeria.example"),
@@ -55,7 +54,7 @@ def _plain(value: Any) -> Any:
 def run_report(
     orders_template: Path,
     parameters: dict[str, str],
-    analytics_template: Path = DEFAULT_ANALYTICS_TEMPLATE,
+    analytics_template: Path,
     plans: list[OrderPlan] | None = None,
 ) -> dict[str, Any]:
     """Deploy both stacks locally, drive `plans` (default: the demo mix), run the queries."""

@@ -35,6 +35,12 @@ def _int(config: pulumi.Config, key: str, default: int, low: int, high: int) -> 
     return value
 
 
+def _email(key: str, raw: str, hint: str) -> str:
+    if not _EMAIL.fullmatch(raw):
+        raise ConfigError(f"config {key}: {raw!r} is not an email address ({hint})")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """The stack config every stack with functions reads (keys spelt as the SAM parameters)."""
@@ -44,6 +50,7 @@ class Settings:
     memory_mb: int
     memory_overrides_mb: dict[str, int]
     architecture: str
+    alarm_email: str | None
 
     @classmethod
     def load(cls, config: pulumi.Config) -> Settings:
@@ -68,12 +75,16 @@ class Settings:
             raise ConfigError(
                 f"config Architecture: {architecture!r} is not one of {', '.join(ARCHITECTURES)}"
             )
+        alarm_email = config.get("AlarmEmail")  # empty or unset: nobody is subscribed
         return cls(
             log_retention_days=retention,
             powertools_layer_version=_int(config, "PowertoolsLayerVersion", 27, 1, 10_000),
             memory_mb=checked.pop("default", 256),
             memory_overrides_mb=checked,
             architecture=architecture,
+            alarm_email=_email("AlarmEmail", alarm_email, "or empty, for no alarm e-mails")
+            if alarm_email
+            else None,
         )
 
     def memory_for(self, function: str) -> int:
@@ -87,17 +98,21 @@ class OrderSettings:
 
     acceptance_timeout_seconds: int
     sender_email: str
+    archive_retention_days: int
+    api_rate_limit: int
+    api_burst_limit: int
 
     @classmethod
     def load(cls, config: pulumi.Config) -> OrderSettings:
-        sender = config.require("SenderEmail")
-        if not _EMAIL.fullmatch(sender):
-            raise ConfigError(
-                f"config SenderEmail: {sender!r} is not an email address (verify it in SES first)"
-            )
         return cls(
             acceptance_timeout_seconds=_int(config, "AcceptanceTimeoutSeconds", 600, 1, 86400),
-            sender_email=sender,
+            sender_email=_email(
+                "SenderEmail", config.require("SenderEmail"), "verify it in SES first"
+            ),
+            # 0 keeps events indefinitely (EventBridge's own meaning of 0).
+            archive_retention_days=_int(config, "ArchiveRetentionDays", 365, 0, 2_147_483_647),
+            api_rate_limit=_int(config, "ApiThrottlingRateLimit", 50, 1, 2_147_483_647),
+            api_burst_limit=_int(config, "ApiThrottlingBurstLimit", 100, 1, 2_147_483_647),
         )
 
 
@@ -106,7 +121,7 @@ class Deployment:
     """The account, region and naming of the stack being deployed."""
 
     prefix: str
-    style: str
+    scope: tuple[str, str]
     region: str
     partition: str
     account_id: str
@@ -114,13 +129,20 @@ class Deployment:
     settings: Settings
 
     @classmethod
-    def current(cls, style: str) -> Deployment:
-        """The running stack: `<project>-<stack>` plays the part of SAM's AWS::StackName."""
+    def current(cls, style: str | None = None, *, context: str | None = None) -> Deployment:
+        """The running stack: `<project>-<stack>` plays the part of SAM's AWS::StackName.
+
+        An orders stack names its `style`; a neighbouring bounded context (promo, analytics),
+        which works beside either style, names its `context` instead: one of the two tags it.
+        """
+        if (style is None) == (context is None):
+            raise ValueError("name either the orders style or the bounded context, not both")
+        scope = ("style", style) if style is not None else ("context", str(context))
         region = aws.get_region()
         partition = aws.get_partition()
         return cls(
             prefix=f"{pulumi.get_project()}-{pulumi.get_stack()}",
-            style=style,
+            scope=scope,
             region=region.region,
             partition=partition.partition,
             account_id=aws.get_caller_identity().account_id,
@@ -130,9 +152,36 @@ class Deployment:
 
     @property
     def tags(self) -> dict[str, str]:
-        """Every taggable resource carries these, so real bills compare per style."""
-        return {"project": "orderflow-kit", "style": self.style}
+        """Every taggable resource carries these, so real bills compare per style or context."""
+        key, value = self.scope
+        return {"project": "orderflow-kit", key: value}
 
     def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional else ""
         return f"arn:{self.partition}:{service}:{region}:{self.account_id}:{resource}"
+
+
+# ---------------------------------------------------------------- single values, checked
+# What the promo and analytics programs read besides `Settings`, checked as CloudFormation
+# checks their SAM parameters (AllowedPattern, MinValue/MaxValue).
+
+
+def whole_number(config: pulumi.Config, key: str, default: int, low: int, high: int) -> int:
+    """The whole number under `key` in `low..high`, else `default`."""
+    return _int(config, key, default, low, high)
+
+
+def email(config: pulumi.Config, key: str) -> str:
+    """The required address under `key`, one that sends mail (verify it in SES first)."""
+    return _email(key, config.require(key), "verify it in SES first")
+
+
+def name(
+    config: pulumi.Config, key: str, pattern: str, accepted: str, default: str | None = None
+) -> str:
+    """The name under `key` (required unless it has a `default`), matching `pattern` (the SAM
+    parameter's AllowedPattern); `accepted` says in words what matches."""
+    value = config.require(key) if default is None else config.get(key) or default
+    if not re.fullmatch(pattern, value):
+        raise ConfigError(f"config {key}: {value!r} is not {accepted}")
+    return value

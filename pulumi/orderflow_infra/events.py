@@ -22,20 +22,84 @@ class RetryPolicy:
     maximum_retry_attempts: int = 8
     maximum_event_age_seconds: int = 3600
 
+    def as_target_input(self) -> aws.cloudwatch.EventTargetRetryPolicyArgsDict:
+        """The `retry_policy` of an EventTarget."""
+        return {
+            "maximum_retry_attempts": self.maximum_retry_attempts,
+            "maximum_event_age_in_seconds": self.maximum_event_age_seconds,
+        }
+
 
 def bus(deployment: Deployment, name: str, suffix: str) -> aws.cloudwatch.EventBus:
     """A custom bus named `<prefix>-<suffix>` (SAM: `${AWS::StackName}-<suffix>`)."""
     return aws.cloudwatch.EventBus(name, name=f"{deployment.prefix}-{suffix}", tags=deployment.tags)
 
 
+def archive(
+    name: str,
+    *,
+    bus: aws.cloudwatch.EventBus,
+    pattern: Mapping[str, Any],
+    retention_days: int,
+    description: str,
+) -> aws.cloudwatch.EventArchive:
+    """An archive of `bus`'s events matching `pattern`, kept `retention_days` (0: forever).
+
+    Its name is generated (as CloudFormation generates SAM's): archive names are limited to 48
+    characters, fewer than a stack prefix may take. A replay re-delivers to every matching rule.
+    """
+    return aws.cloudwatch.EventArchive(
+        name,
+        event_source_arn=bus.arn,
+        event_pattern=json.dumps(pattern),
+        retention_days=retention_days,
+        description=description,
+    )
+
+
 def rule_dead_letter_queue(deployment: Deployment, bus: aws.cloudwatch.EventBus) -> aws.sqs.Queue:
     """The one encrypted queue every rule on `bus` dead-letters into (SAM: RuleDeadLetterQueue);
     it accepts messages from that bus's rules only."""
-    queue = storage.parking_queue(deployment, "rule-dead-letter-queue")
+    return dead_letter_queue(
+        deployment,
+        "rule-dead-letter-queue",
+        rules=bus.name.apply(lambda name: deployment.arn("events", f"rule/{name}/*")),
+        operator="ArnLike",
+    )
+
+
+def dead_letter_queue(
+    deployment: Deployment,
+    name: str,
+    *,
+    rules: pulumi.Input[str],
+    operator: str = "ArnEquals",
+    sid: str | None = None,
+) -> aws.sqs.Queue:
+    """An encrypted parking queue that EventBridge rules matching `rules` (an ARN, or a pattern
+    with `*`) may dead-letter into, and nothing else may; its policy is `<name>-policy`."""
+    queue = storage.parking_queue(deployment, name)
+    statement: dict[str, Any] = {"Sid": sid} if sid else {}
     aws.sqs.QueuePolicy(
-        "rule-dead-letter-queue-policy",
+        f"{name}-policy",
         queue_url=queue.url,
-        policy=_queue_policy(deployment, queue, bus),
+        policy=pulumi.Output.all(queue.arn, rules).apply(
+            lambda values: json.dumps(
+                {
+                    "Version": iam.POLICY_VERSION,
+                    "Statement": [
+                        statement
+                        | {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "events.amazonaws.com"},
+                            "Action": "sqs:SendMessage",
+                            "Resource": values[0],
+                            "Condition": {operator: {"aws:SourceArn": values[1]}},
+                        }
+                    ],
+                }
+            )
+        ),
     )
     return queue
 
@@ -48,18 +112,22 @@ def subscribe(
     dead_letter_queue: aws.sqs.Queue,
     event: str = "order-events",
     retry: RetryPolicy = RetryPolicy(),
+    replays: bool = False,
 ) -> aws.cloudwatch.EventRule:
-    """A rule on `bus_name` delivering `pattern`'s events to `target`, never a replay's.
+    """A rule on `bus_name` delivering `pattern`'s events to `target`, a replay's only if asked.
 
     A step of the flow must not run again when the bus's archive is replayed, so the rule
-    excludes replayed events; what it cannot deliver goes to `dead_letter_queue`. The function
-    accepts invocations from this rule only.
+    excludes replayed events unless the target is idempotent and wants them (`replays`: the
+    promo ledger back-fills from a replay); what it cannot deliver goes to
+    `dead_letter_queue`. The function accepts invocations from this rule only.
     """
     name = f"{target.name}-{event}"
     rule = aws.cloudwatch.EventRule(
         name,
         event_bus_name=bus_name,
-        event_pattern=json.dumps({**pattern, "replay-name": [{"exists": False}]}),
+        event_pattern=json.dumps(
+            dict(pattern) if replays else {**pattern, "replay-name": [{"exists": False}]}
+        ),
     )
     aws.cloudwatch.EventTarget(
         f"{name}-lambda-target",
@@ -67,10 +135,7 @@ def subscribe(
         event_bus_name=bus_name,
         arn=target.function.arn,
         dead_letter_config={"arn": dead_letter_queue.arn},
-        retry_policy={
-            "maximum_retry_attempts": retry.maximum_retry_attempts,
-            "maximum_event_age_in_seconds": retry.maximum_event_age_seconds,
-        },
+        retry_policy=retry.as_target_input(),
     )
     aws.lambda_.Permission(
         f"{name}-permission",
@@ -80,28 +145,3 @@ def subscribe(
         source_arn=rule.arn,
     )
     return rule
-
-
-def _queue_policy(
-    deployment: Deployment, queue: aws.sqs.Queue, bus: aws.cloudwatch.EventBus
-) -> pulumi.Output[str]:
-    return pulumi.Output.all(queue.arn, bus.name).apply(
-        lambda values: json.dumps(
-            {
-                "Version": iam.POLICY_VERSION,
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "events.amazonaws.com"},
-                        "Action": "sqs:SendMessage",
-                        "Resource": values[0],
-                        "Condition": {
-                            "ArnLike": {
-                                "aws:SourceArn": deployment.arn("events", f"rule/{values[1]}/*")
-                            }
-                        },
-                    }
-                ],
-            }
-        )
-    )

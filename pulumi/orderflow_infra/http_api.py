@@ -44,6 +44,17 @@ class Throttling:
     rate_limit: float
 
 
+@dataclass(frozen=True)
+class JwtAuthorizer:
+    """Every route accepts only a JWT from `issuer` for one of `audience` (SAM: the HttpApi's
+    DefaultAuthorizer); `name` is the authorizer's name in SAM's Auth.Authorizers."""
+
+    name: str
+    issuer: pulumi.Input[str]
+    audience: Sequence[pulumi.Input[str]]
+    identity_source: str = "$request.header.Authorization"
+
+
 def http_api(
     deployment: Deployment,
     name: str,
@@ -53,8 +64,10 @@ def http_api(
     access_log_group: aws.cloudwatch.LogGroup,
     access_log_format: str,
     throttling: Throttling,
+    authorizer: JwtAuthorizer,
 ) -> aws.apigatewayv2.Api:
-    """The API, its auto-deployed `$default` stage with access logs, and one route per `routes`.
+    """The API, its auto-deployed `$default` stage with access logs, and one route per `routes`,
+    each behind `authorizer`.
 
     Each route may invoke `handler` only through its own method and path (one permission per
     route, as SAM grants), not through any route of the API.
@@ -85,13 +98,22 @@ def http_api(
         integration_uri=handler.function.invoke_arn,
         payload_format_version="2.0",
     )
+    jwt = aws.apigatewayv2.Authorizer(
+        f"{name}-{_WORD.sub('-', authorizer.name).lower()}-authorizer",
+        api_id=api.id,
+        name=authorizer.name,
+        authorizer_type="JWT",
+        identity_sources=[authorizer.identity_source],
+        jwt_configuration={"issuer": authorizer.issuer, "audiences": list(authorizer.audience)},
+    )
     for route in routes:
         aws.apigatewayv2.Route(
             f"{name}-{route.kebab_event}-route",
             api_id=api.id,
             route_key=route.key,
             target=integration.id.apply(lambda i: f"integrations/{i}"),
-            authorization_type="NONE",
+            authorization_type="JWT",
+            authorizer_id=jwt.id,
         )
         aws.lambda_.Permission(
             f"{handler.name}-{route.kebab_event}-permission",

@@ -22,7 +22,7 @@ class Allow:
     actions: Sequence[str]
     resources: Sequence[pulumi.Input[str]]
     sid: str | None = None
-    condition: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    condition: Mapping[str, Mapping[str, str | Sequence[str]]] = field(default_factory=dict)
 
     def render(self, resources: Sequence[str]) -> dict[str, Any]:
         statement: dict[str, Any] = {"Effect": "Allow"}
@@ -31,7 +31,10 @@ class Allow:
         statement["Action"] = list(self.actions)
         statement["Resource"] = resources[0] if len(resources) == 1 else list(resources)
         if self.condition:
-            statement["Condition"] = {k: dict(v) for k, v in self.condition.items()}
+            statement["Condition"] = {
+                test: {key: v if isinstance(v, str) else list(v) for key, v in values.items()}
+                for test, values in self.condition.items()
+            }
         return statement
 
 

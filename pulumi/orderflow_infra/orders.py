@@ -1,4 +1,5 @@
-"""What the orders bounded context deploys in either style: tables, bus, the HTTP API.
+"""What the orders bounded context deploys in either style: tables, bus and its archive, the
+HTTP API behind its users' JWTs, the alarms every orders stack has and the dashboard's API graph.
 
 Both SAM templates (sam/choreography, sam/orchestration) declare these alike; only the flow's
 owner differs. A style adds its own environment and statements to the API function (where the
@@ -13,11 +14,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from orderflow_infra import events, storage
-from orderflow_infra.deployment import Deployment
+from orderflow_infra import contracts, events, storage
+from orderflow_infra.alarms import Metric, alarm, alarm_on_total
+from orderflow_infra.dashboards import MetricWidget
+from orderflow_infra.deployment import Deployment, OrderSettings
 from orderflow_infra.functions import FunctionDefaults, FunctionSpec, StackFunction, lambda_function
-from orderflow_infra.http_api import Route, Throttling, http_api
+from orderflow_infra.http_api import JwtAuthorizer, Route, Throttling, http_api
 from orderflow_infra.iam import Allow
+from orderflow_infra.users import UserDirectory, user_directory
 
 ACCESS_LOG_FORMAT = (
     '{"requestId":"$context.requestId","routeKey":"$context.routeKey",'
@@ -32,7 +36,8 @@ ROUTES = (
     Route("RejectOrder", "POST", "/orders/{order_id}/reject"),
     Route("CompleteOrder", "POST", "/orders/{order_id}/complete"),
 )
-THROTTLING = Throttling(burst_limit=100, rate_limit=50)
+ORDER_SOURCE = "orderflow.orders"
+API_STAGE = "$default"
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,8 @@ class OrderState:
     restaurants_table: aws.dynamodb.Table
     idempotency_table: aws.dynamodb.Table
     bus: aws.cloudwatch.EventBus
+    archive: aws.cloudwatch.EventArchive
+    schema_registry: aws.schemas.Registry
 
     @property
     def function_defaults(self) -> FunctionDefaults:
@@ -55,8 +62,12 @@ class OrderState:
         )
 
 
-def order_state(deployment: Deployment, *, orders_stream: str | None = None) -> OrderState:
-    """The tables and the bus; `orders_stream` is the orders table's stream view type, if any."""
+def order_state(
+    deployment: Deployment, settings: OrderSettings, *, orders_stream: str | None = None
+) -> OrderState:
+    """The tables, the bus with its archive of every order event and its contract (schema
+    registry); `orders_stream` is the orders table's stream view type, if any."""
+    bus = events.bus(deployment, "orders-bus", "orders")
     return OrderState(
         orders_table=storage.table(
             deployment, "orders-table", key="order_id", stream_view_type=orders_stream
@@ -65,26 +76,43 @@ def order_state(deployment: Deployment, *, orders_stream: str | None = None) -> 
         idempotency_table=storage.table(
             deployment, "idempotency-table", key="id", ttl_attribute="expiration"
         ),
-        bus=events.bus(deployment, "orders-bus", "orders"),
+        bus=bus,
+        archive=events.archive(
+            "orders-archive",
+            bus=bus,
+            pattern={"source": [ORDER_SOURCE]},
+            retention_days=settings.archive_retention_days,
+            description=(
+                'Every order event, kept for replay (README runbook "Replay a time window").'
+            ),
+        ),
+        schema_registry=contracts.schema_registry(deployment, source=ORDER_SOURCE),
     )
 
 
 @dataclass(frozen=True)
 class OrdersApi:
-    """The API function and the HTTP API routing every order route to it."""
+    """The API function, the HTTP API routing every order route to it and the API's users."""
 
     handler: StackFunction
     api: aws.apigatewayv2.Api
+    users: UserDirectory
 
 
 def orders_api(
     deployment: Deployment,
     state: OrderState,
+    settings: OrderSettings,
     *,
     statements: Sequence[Allow],
     environment: Mapping[str, pulumi.Input[str]] | None = None,
 ) -> OrdersApi:
-    """The API function (style's `environment` and `statements` first) behind the HTTP API."""
+    """The API function (style's `environment` and `statements` first) behind the HTTP API,
+    which accepts ID tokens of the stack's users only.
+
+    Customers and restaurant staff sign in to one user pool; restaurant accounts are in the
+    `restaurants` group and carry `custom:restaurant_id`, which only administrators can set.
+    """
     handler = lambda_function(
         deployment,
         state.function_defaults,
@@ -117,6 +145,16 @@ def orders_api(
             ],
         ),
     )
+    users = user_directory(
+        deployment,
+        custom_attributes=["restaurant_id"],
+        groups={
+            "restaurants": (
+                "Restaurant staff and systems; each user's custom:restaurant_id names its "
+                "restaurant."
+            )
+        },
+    )
     api = http_api(
         deployment,
         "orders-api",
@@ -124,15 +162,75 @@ def orders_api(
         routes=ROUTES,
         access_log_group=storage.log_group(deployment, "orders-api-logs"),
         access_log_format=ACCESS_LOG_FORMAT,
-        throttling=THROTTLING,
+        throttling=Throttling(
+            burst_limit=settings.api_burst_limit, rate_limit=settings.api_rate_limit
+        ),
+        authorizer=JwtAuthorizer("OrdersUsers", issuer=users.issuer, audience=[users.client.id]),
     )
-    return OrdersApi(handler, api)
+    return OrdersApi(handler, api, users)
 
 
-def export_outputs(state: OrderState, api: OrdersApi, restaurant_topic: aws.sns.Topic) -> None:
+def function_alarms(
+    functions: Sequence[StackFunction], *, topic: aws.sns.Topic, errors_description: str
+) -> list[aws.cloudwatch.MetricAlarm]:
+    """One alarm on the errors and one on the throttles of all `functions` together."""
+    return [
+        alarm_on_total(
+            "function-errors-alarm",
+            metrics=[_function_metric("Errors", f) for f in functions],
+            combine="SUM",
+            label="errors, all functions",
+            topic=topic,
+            description=errors_description,
+        ),
+        alarm_on_total(
+            "function-throttles-alarm",
+            metrics=[_function_metric("Throttles", f) for f in functions],
+            combine="SUM",
+            label="throttles, all functions",
+            topic=topic,
+            description=(
+                "A function of the orders stack was throttled (account concurrency exhausted)."
+            ),
+        ),
+    ]
+
+
+def _function_metric(name: str, function: StackFunction) -> Metric:
+    return Metric("AWS/Lambda", name, {"FunctionName": function.function.name})
+
+
+def api_5xx_alarm(api: OrdersApi, *, topic: aws.sns.Topic) -> aws.cloudwatch.MetricAlarm:
+    """The API answered 5xx: a function failed or timed out behind it."""
+    return alarm(
+        "api5xx-alarm",
+        metric=Metric("AWS/ApiGateway", "5xx", {"ApiId": api.api.id, "Stage": API_STAGE}),
+        topic=topic,
+        description="The orders API answered 5xx (a function failed or timed out).",
+    )
+
+
+def api_widget(api: OrdersApi) -> MetricWidget:
+    """The dashboard's graph of the API's requests, 4xx and 5xx answers."""
+    return MetricWidget(
+        "Orders API",
+        [
+            ["AWS/ApiGateway", metric, "ApiId", api.api.id, "Stage", API_STAGE]
+            for metric in ("Count", "4xx", "5xx")
+        ],
+    )
+
+
+def export_outputs(
+    state: OrderState, api: OrdersApi, restaurant_topic: aws.sns.Topic, alarm_topic: aws.sns.Topic
+) -> None:
     """The outputs both SAM templates declare, under their names, so scripts read either."""
     pulumi.export("ApiUrl", api.api.api_endpoint)
     pulumi.export("OrdersBusName", state.bus.name)
     pulumi.export("RestaurantsTableName", state.restaurants_table.name)
     pulumi.export("RestaurantTopicArn", restaurant_topic.arn)
     pulumi.export("OrdersTableName", state.orders_table.name)
+    pulumi.export("OrdersArchiveName", state.archive.name)
+    pulumi.export("AlarmTopicArn", alarm_topic.arn)
+    pulumi.export("UserPoolId", api.users.pool.id)
+    pulumi.export("UserPoolClientId", api.users.client.id)

@@ -46,12 +46,15 @@ def parking_queue(deployment: Deployment, name: str) -> aws.sqs.Queue:
 def log_group(
     deployment: Deployment, name: str, *, log_group_name: str | None = None
 ) -> aws.cloudwatch.LogGroup:
-    """A log group kept `LogRetentionDays` days (untagged, as in the SAM templates).
+    """A log group kept `LogRetentionDays` days.
 
     `log_group_name` fixes its name where AWS requires one (state machines' vended logs).
     """
     return aws.cloudwatch.LogGroup(
-        name, name=log_group_name, retention_in_days=deployment.settings.log_retention_days
+        name,
+        name=log_group_name,
+        retention_in_days=deployment.settings.log_retention_days,
+        tags=deployment.tags,
     )
 
 

@@ -16,24 +16,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pulumi
 import pulumi_aws as aws
 
-from orderflow_infra import events, orders, storage
+from orderflow_infra import alarms, events, orders, storage
+from orderflow_infra.dashboards import AlarmWidget, MetricWidget, dashboard
 from orderflow_infra.deployment import Deployment, OrderSettings
 from orderflow_infra.functions import AsyncInvocation, FunctionSpec, StackFunction, lambda_function
 from orderflow_infra.iam import Allow, service_role
 
-ORDER_SOURCE = "orderflow.orders"
-
 
 def order_events(*names: str) -> dict[str, list[str]]:
     """The pattern matching the orders context's events named `names`."""
-    return {"source": [ORDER_SOURCE], "detail-type": list(names)}
+    return {"source": [orders.ORDER_SOURCE], "detail-type": list(names)}
 
 
 deployment = Deployment.current(style="choreography")
 settings = OrderSettings.load(pulumi.Config())
 
 # ---------------------------------------------------------------- state and outbox
-state = orders.order_state(deployment, orders_stream="NEW_AND_OLD_IMAGES")
+state = orders.order_state(deployment, settings, orders_stream="NEW_AND_OLD_IMAGES")
 orders_table, orders_bus = state.orders_table, state.bus
 outbox_failures = storage.parking_queue(deployment, "outbox-failures-queue")
 function_dlq = storage.parking_queue(deployment, "function-dead-letter-queue")
@@ -85,12 +84,14 @@ aws.lambda_.EventSourceMapping(
     function_response_types=["ReportBatchItemFailures"],
     filter_criteria={"filters": [{"pattern": json.dumps({"eventName": ["INSERT", "MODIFY"]})}]},
     destination_config={"on_failure": {"destination_arn": outbox_failures.arn}},
+    tags=deployment.tags,
 )
 
 # ---------------------------------------------------------------- the HTTP API
 orders_api = orders.orders_api(
     deployment,
     state,
+    settings,
     statements=[
         Allow(
             ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
@@ -106,7 +107,7 @@ orders_outbox = Allow(
     ["dynamodb:GetItem", "dynamodb:UpdateItem"], [orders_table.arn], sid="OrdersOutbox"
 )
 
-reacting_function(
+restaurant_notifier = reacting_function(
     FunctionSpec(
         name="restaurant-notifier",
         handler="restaurant_notifier.handler",
@@ -147,7 +148,7 @@ scheduler_invoke_role = service_role(
         "what they cannot deliver."
     ),
 )
-reacting_function(
+acceptance_timer = reacting_function(
     FunctionSpec(
         name="acceptance-timer",
         handler="acceptance_timer.handler",
@@ -182,7 +183,7 @@ reacting_function(
     reacts_to=("order_placed", "order_accepted", "order_rejected", "order_cancelled"),
 )
 
-reacting_function(
+customer_notifier = reacting_function(
     FunctionSpec(
         name="customer-notifier",
         handler="customer_notifier.handler",
@@ -202,5 +203,73 @@ reacting_function(
     reacts_to=("order_accepted", "order_rejected", "order_timed_out"),
 )
 
+# ---------------------------------------------------------------- when parts fail
+alarm_topic = alarms.alarm_topic(
+    deployment, context="orders", email=deployment.settings.alarm_email
+)
+functions = [
+    orders_api.handler,
+    outbox_publisher,
+    restaurant_notifier,
+    acceptance_timer,
+    order_timeout,
+    customer_notifier,
+]
+dead_letter_queues = [outbox_failures, function_dlq, rule_dlq]
+function_alarms = orders.function_alarms(
+    functions,
+    topic=alarm_topic,
+    errors_description=(
+        "A function of the orders stack failed (async events are retried, then dead-lettered; "
+        "API errors are 5xx)."
+    ),
+)
+dead_letters_alarm = alarms.alarm_on_total(
+    "dead-letters-alarm",
+    metrics=[
+        alarms.Metric(
+            "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": q.name}, "Maximum"
+        )
+        for q in dead_letter_queues
+    ],
+    combine="MAX",
+    label="messages in the deepest dead-letter queue",
+    topic=alarm_topic,
+    description=(
+        "Events or stream batches wait in a dead-letter queue; redrive them (README runbook)."
+    ),
+)
+api_5xx_alarm = orders.api_5xx_alarm(orders_api, topic=alarm_topic)
+dashboard(
+    deployment,
+    "dashboard",
+    suffix="orders",
+    widgets=[
+        orders.api_widget(orders_api),
+        MetricWidget(
+            "Orders and events",
+            [
+                ["Orderflow", metric, "service", "orders"]
+                for metric in ("OrdersPlaced", "OrdersCompleted", "EventsPublished")
+            ],
+        ),
+        MetricWidget(
+            "Function errors",
+            [["AWS/Lambda", "Errors", "FunctionName", f.function.name] for f in functions],
+        ),
+        MetricWidget(
+            "Dead letters",
+            [
+                ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q.name]
+                for q in dead_letter_queues
+            ],
+            stat="Maximum",
+        ),
+        AlarmWidget(
+            "Alarms", [*function_alarms, dead_letters_alarm, api_5xx_alarm], width=24, height=3
+        ),
+    ],
+)
+
 # Named as the SAM template's outputs, so scripts read either stack the same way.
-orders.export_outputs(state, orders_api, restaurant_topic)
+orders.export_outputs(state, orders_api, restaurant_topic, alarm_topic)

@@ -13,7 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pulumi
 
-from orderflow_infra import orders, storage
+from orderflow_infra import alarms, orders, storage
+from orderflow_infra.dashboards import AlarmWidget, MetricWidget, dashboard
 from orderflow_infra.deployment import Deployment, OrderSettings
 from orderflow_infra.functions import FunctionSpec, lambda_function
 from orderflow_infra.iam import Allow
@@ -41,7 +42,7 @@ deployment = Deployment.current(style="orchestration")
 settings = OrderSettings.load(pulumi.Config())
 
 # ---------------------------------------------------------------- state and bus
-state = orders.order_state(deployment)
+state = orders.order_state(deployment, settings)
 orders_table, orders_bus = state.orders_table, state.bus
 
 # ---------------------------------------------------------------- the orchestration
@@ -110,6 +111,7 @@ orders_state_machine = standard_state_machine(
 orders_api = orders.orders_api(
     deployment,
     state,
+    settings,
     environment={
         "ORDER_FLOW": "state_machine",
         "STATE_MACHINE_ARN": orders_state_machine.arn,
@@ -128,6 +130,63 @@ orders_api = orders.orders_api(
     ],
 )
 
+# ---------------------------------------------------------------- when parts fail
+alarm_topic = alarms.alarm_topic(
+    deployment, context="orders", email=deployment.settings.alarm_email
+)
+functions = [orders_api.handler, await_restaurant]
+function_alarms = orders.function_alarms(
+    functions,
+    topic=alarm_topic,
+    errors_description=(
+        "A function of the orders stack failed (the state machine retries and catches; "
+        "API errors are 5xx)."
+    ),
+)
+# executions-<outcome>-alarm -> (metric, description)
+EXECUTION_ALARMS = {
+    "failed": ("ExecutionsFailed", "An order's execution failed; redrive it (README runbook)."),
+    "timed-out": ("ExecutionsTimedOut", "An order's execution timed out as a whole."),
+    "aborted": (
+        "ExecutionsAborted",
+        "An order's execution was aborted (by hand or a redeploy).",
+    ),
+}
+execution_alarms = [
+    alarms.alarm(
+        f"executions-{outcome}-alarm",
+        metric=alarms.Metric("AWS/States", metric, {"StateMachineArn": orders_state_machine.arn}),
+        topic=alarm_topic,
+        description=description,
+    )
+    for outcome, (metric, description) in EXECUTION_ALARMS.items()
+]
+api_5xx_alarm = orders.api_5xx_alarm(orders_api, topic=alarm_topic)
+dashboard(
+    deployment,
+    "dashboard",
+    suffix="orders",
+    widgets=[
+        orders.api_widget(orders_api),
+        MetricWidget(
+            "Order executions",
+            [
+                ["AWS/States", f"Executions{outcome}", "StateMachineArn", orders_state_machine.arn]
+                for outcome in ("Started", "Succeeded", "Failed", "TimedOut", "Aborted")
+            ],
+        ),
+        MetricWidget(
+            "Function errors and throttles",
+            [
+                ["AWS/Lambda", metric, "FunctionName", f.function.name]
+                for metric in ("Errors", "Throttles")
+                for f in functions
+            ],
+        ),
+        AlarmWidget("Alarms", [*function_alarms, *execution_alarms, api_5xx_alarm]),
+    ],
+)
+
 # Named as the SAM template's outputs, so scripts read either stack the same way.
-orders.export_outputs(state, orders_api, restaurant_topic)
+orders.export_outputs(state, orders_api, restaurant_topic, alarm_topic)
 pulumi.export("OrdersStateMachineArn", orders_state_machine.arn)

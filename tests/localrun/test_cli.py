@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,11 @@ def test_seeding_from_a_bad_file_fails_before_touching_aws(tmp_path: Path) -> No
     result = run_localrun("seed-restaurants", "--stack-name", "orders", str(restaurants))
     assert result.returncode == 2
     assert "restaurants[0].restaurant_id: 'Bad Id' is not accepted" in result.stderr
+
+
+def test_the_cli_loads_the_lake_engines_only_for_the_analytics_command() -> None:
+    probe = "import sys, localrun.cli; print(sorted({'duckdb', 'sqlglot'} & set(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"

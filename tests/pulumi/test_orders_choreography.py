@@ -28,11 +28,15 @@ def dev() -> ProgramRun:
 
 def test_the_stack_exports_the_sam_stack_outputs_under_the_same_names() -> None:
     assert dev().stack_outputs == {
+        "AlarmTopicArn": "arn:aws:sns:us-east-1:123456789012:alarm-topic",
         "ApiUrl": "https://orders-api-id.execute-api.us-east-1.amazonaws.com",
+        "OrdersArchiveName": "orders-archive",
         "OrdersBusName": f"{NAME}-dev-orders",
         "OrdersTableName": "orders-table",
         "RestaurantsTableName": "restaurants-table",
         "RestaurantTopicArn": "arn:aws:sns:us-east-1:123456789012:restaurant-topic",
+        "UserPoolClientId": "user-pool-client-id",
+        "UserPoolId": "us-east-1_user-pool",
     }
 
 

@@ -19,55 +19,88 @@ The model, one section per kind; every section maps a key to a comparable value:
                            invoked_by ("<action> by <principal> from <source ARN>")
     event_source_mappings  <mapping> -> function, source, starting position, batch size,
                            retries, bisect on error, response types, filters, on failure
-    rules                  <rule> -> bus, pattern, schedule, state, targets (ARN, dead_letter,
-                           retry: maximum attempts and event age, input/path/transformer, role)
+    rules                  <rule> -> bus, description, pattern, schedule, state, targets (ARN,
+                           dead_letter, retry: maximum attempts and event age,
+                           input/path/transformer, role)
     state_machines         <state machine> -> type, definition (after DefinitionSubstitutions),
                            role, logging (level, execution data, destination), tracing
     iam                    "function <name>" | "state machine <name>" | "role <name>" ->
                            trust (policy lines), managed_policies, allows (one line per
                            effect, action, resource and condition), description
-    resource_policies      <queue URL> -> policy lines (principal, action, resource, condition)
+    resource_policies      <queue URL> | <topic ARN> | <bucket> -> policy lines (principal,
+                           action, resource, condition)
     tables                 <table> -> keys (HASH/RANGE: "attribute (type)"), billing_mode, ttl,
                            stream (view type), point_in_time_recovery, encrypted, indexes
     queues                 <queue> -> retention, visibility timeout, SSE-SQS, KMS key, FIFO,
                            redrive policy
-    topics                 <topic> -> KMS key
+    topics                 <topic> -> KMS key, subscriptions ("<protocol> <endpoint>")
+    keys                   <KMS key> -> description, rotation, key policy lines
     buses                  <bus> -> name
+    archives               <archive> -> name (None: generated), source bus ARN, pattern,
+                           retention days (0: forever), description
+    schema_registries      <registry> -> name, description
+    schemas                <schema> -> registry, name, type, description, content (parsed)
     log_groups             <log group> -> retention_days
+    log_streams            <log stream> -> log group, name
     schedule_groups        <schedule group> -> name
+    user_pools             <user pool> -> name, username and auto-verified attributes,
+                           deletion protection, password policy, custom attributes, clients
+                           (<client> -> secret, auth flows, existence errors, read/write
+                           attributes; the client's generated name is not compared), groups
+                           (<name> -> description)
     apis                   <API id> -> protocol, stages (name -> auto deploy, access log
                            destination and format, throttling)
-    routes                 "<api> <METHOD> <path>" -> api, authorization ("NONE" or the
-                           authorizer), integration URI, integration type, payload format
-    alarms                 <alarm> -> namespace, metric, statistic, period, evaluation periods,
-                           datapoints, threshold, comparison, dimensions, missing data, actions
+    routes                 "<api> <METHOD> <path>" -> api, authorization ("NONE", or each
+                           authorizer: name, type, identity source, JWT issuer and audience),
+                           integration URI, integration type, payload format
+    alarms                 <alarm> -> description, namespace, metric, statistic, period,
+                           evaluation periods, datapoints, threshold, comparison, dimensions,
+                           metric-math queries (id, label, expression, returned, metric with
+                           its dimensions, period and statistic), missing data, actions
+    dashboards             <dashboard name> -> widgets (type, position, size, properties; the
+                           metric rows' `.`/`...` shorthand written out)
+    buckets                <bucket> -> encryption (algorithm, KMS key, bucket key), public access
+                           block, ownership, versioning, lifecycle rules (id, status, prefix,
+                           expiration, noncurrent expiration, abort multipart upload)
+    delivery_streams       <stream> -> type, encryption, S3 bucket, role, prefix, error prefix,
+                           buffer seconds and MB, compression, processors, logging
+    glue                   "database <name>" -> catalog, name, description;
+                           "table <name>" -> catalog, database, name, description, type,
+                           parameters (partition projection), partition keys, location, formats,
+                           SerDe and its parameters, columns ("name type -- comment")
+    workgroups             <workgroup> -> name, description, state, recursive delete, enforced
+                           configuration, metrics, bytes scanned cutoff, engine, output
+                           location, result encryption
+    named_queries          <query> -> name, description, database, workgroup, SQL
     tags                   "<kind> <name>" -> tags (without SAM's own `*:createdBy` markers)
     outputs                <output name> -> value (Pulumi exports carry the SAM output names)
 
-Pending (issue 9): issue 8's production hardening (authorisation, archive, contracts, alarms,
-dashboards, dead-letter queues) landed in the SAM templates first; the Pulumi programs catch up
-in issue 9. Until then the test leaves out exactly what PENDING_KINDS, PENDING_ENTRIES and
-PENDING_TWINS name, each with its reason, and fails as soon as an item is done (a kind gains a
-reducer, an entry matches, a twin appears), so the lists can only shrink.
+Every SAM stack has its Pulumi twin in STACKS: a new stack's template fails the test until its
+twin is there.
 
-A generated project holds one style's stack and runs this file too: what needs a stack it does
-not hold, or the kit's own bookkeeping, is skipped there with the reason.
+A generated project holds one orders style (and promo, or not) and runs this file too: what
+needs a stack it does not hold, or the kit's own bookkeeping, is skipped there with the reason.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pytest
-from fake_aws import BY_CFN_TYPE, Account
+from fake_aws import Account
 from parity_model import SECTIONS, Model, differences, explain
 from parity_pulumi import from_pulumi
 from parity_sam import from_sam
 from pulumi_program import PULUMI_DIR, ROOT, project_name, run_program, stack_config
 from samtranslator.yaml_helper import yaml_parse
+
+from orderflow_infra.orders import ROUTES
 
 
 @dataclass(frozen=True)
@@ -85,14 +118,16 @@ class StackPair:
 
 
 STACKS = {
-    style: pair
-    for style, pair in {
+    stack: pair
+    for stack, pair in {
         "choreography": StackPair(ROOT / "sam/choreography/template.yaml", "orders-choreography"),
         "orchestration": StackPair(
             ROOT / "sam/orchestration/template.yaml", "orders-orchestration"
         ),
+        "promo": StackPair(ROOT / "sam/promo/template.yaml", "promo"),
+        "analytics": StackPair(ROOT / "sam/analytics/template.yaml", "analytics"),
     }.items()
-    if pair.template.is_file()  # a generated project holds one style
+    if pair.template.is_file()  # a generated project holds some of them
 }
 # Small stacks that exercise parts of the model no deployed stack uses yet (a state machine).
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
@@ -102,86 +137,6 @@ FIXTURES = {
     ),
 }
 PAIRS = STACKS | FIXTURES
-
-# ---------------------------------------------------------------- pending: issue 9
-_ISSUE_9 = "issue 9 (Pulumi catches up with issue 8)"
-# CloudFormation types the parity model has no reducer for yet; left out of the SAM side.
-PENDING_KINDS = {
-    "AWS::Cognito::UserPool": f"{_ISSUE_9}: the user pool behind the API's JWT authorizer",
-    "AWS::Cognito::UserPoolClient": f"{_ISSUE_9}: the API's app client",
-    "AWS::Cognito::UserPoolGroup": f"{_ISSUE_9}: the restaurants group",
-    "AWS::Events::Archive": f"{_ISSUE_9}: the orders bus's archive for replays",
-    "AWS::EventSchemas::Registry": f"{_ISSUE_9}: the event schema registry",
-    "AWS::EventSchemas::Schema": f"{_ISSUE_9}: one registered schema per event version",
-    "AWS::KMS::Key": f"{_ISSUE_9}: the alarm topic's key",
-    "AWS::SNS::TopicPolicy": f"{_ISSUE_9}: CloudWatch's right to publish on the alarm topic",
-    "AWS::SNS::Subscription": f"{_ISSUE_9}: the optional alarm e-mail subscription",
-    "AWS::CloudWatch::Dashboard": f"{_ISSUE_9}: the stack's dashboard",
-}
-_ALARMS = f"{_ISSUE_9}: alarms on the stack's alarm topic"
-_AUTH = f"{_ISSUE_9}: the route's JWT authorizer (Cognito)"
-_ROUTES = {
-    f"routes: orders-api {route}": _AUTH
-    for route in (
-        "GET /orders/{order_id}",
-        "POST /orders",
-        "POST /orders/{order_id}/accept",
-        "POST /orders/{order_id}/cancel",
-        "POST /orders/{order_id}/complete",
-        "POST /orders/{order_id}/reject",
-    )
-}
-_ALARM_PLUMBING = {
-    "inventory: topic alarm-topic": _ALARMS,
-    "topics: alarm-topic": _ALARMS,
-    "tags: topic alarm-topic": _ALARMS,
-    "outputs: AlarmTopicArn": _ALARMS,
-    "outputs: OrdersArchiveName": PENDING_KINDS["AWS::Events::Archive"],
-    "outputs: UserPoolId": PENDING_KINDS["AWS::Cognito::UserPool"],
-    "outputs: UserPoolClientId": PENDING_KINDS["AWS::Cognito::UserPoolClient"],
-}
-
-
-def _alarms(*names: str) -> dict[str, str]:
-    return {f"inventory: alarm {n}": _ALARMS for n in names} | {
-        f"alarms: {n}": _ALARMS for n in names
-    }
-
-
-_FUNCTION_ALARMS = ("api5xx-alarm", "function-errors-alarm", "function-throttles-alarm")
-# "<section>: <key>" entries of each stack's model that differ until issue 9; left out of both.
-PENDING_ENTRIES: dict[str, dict[str, str]] = {
-    "choreography": _ROUTES | _ALARM_PLUMBING | _alarms(*_FUNCTION_ALARMS, "dead-letters-alarm"),
-    "orchestration": _ROUTES
-    | _ALARM_PLUMBING
-    | _alarms(
-        *_FUNCTION_ALARMS,
-        "executions-aborted-alarm",
-        "executions-failed-alarm",
-        "executions-timed-out-alarm",
-    ),
-}
-# SAM stacks whose Pulumi twin does not exist yet.
-PENDING_TWINS = {
-    "promo": f"{_ISSUE_9}: the promo stack's Pulumi project",
-    "analytics": "the analytics stack's Pulumi project (not built yet)",
-}
-
-
-def _pending(stack: str, section: str) -> set[str]:
-    prefix = f"{section}: "
-    return {e.removeprefix(prefix) for e in PENDING_ENTRIES.get(stack, {}) if e.startswith(prefix)}
-
-
-def drifts(sam: Model, pulumi: Model, stack: str) -> list[str]:
-    """The differing entries of `stack`'s models that are not pending."""
-    return [d for d in differences(sam, pulumi) if d not in PENDING_ENTRIES.get(stack, {})]
-
-
-def without_pending(model: Model, stack: str, section: str) -> dict[str, object]:
-    """`model[section]` without the entries pending for `stack`."""
-    pending = _pending(stack, section)
-    return {key: value for key, value in model[section].items() if key not in pending}
 
 
 def sam_parameters(pair: StackPair, stack: str = "dev") -> dict[str, str]:
@@ -207,7 +162,6 @@ def models(stack: str) -> tuple[Model, Model]:
         sam_parameters(pair),
         account,
         stack_name=f"{pair.name}-dev",
-        leave_out=PENDING_KINDS,
     )
     return sam, from_pulumi(run_program(pair.project, pulumi_dir=pair.pulumi_dir))
 
@@ -218,41 +172,18 @@ def test_the_pulumi_variant_describes_the_same_stack_as_the_sam_template(
     stack: str, section: str
 ) -> None:
     sam, pulumi = models(stack)
-    assert without_pending(pulumi, stack, section) == without_pending(sam, stack, section), (
+    assert pulumi[section] == sam[section], (
         f"{stack}: the Pulumi program and the SAM template differ:\n{explain(sam, pulumi, section)}"
     )
-
-
-@pytest.mark.parametrize("stack", sorted(set(PENDING_ENTRIES) & set(STACKS)))
-def test_every_pending_entry_still_differs_so_the_list_only_shrinks(stack: str) -> None:
-    sam, pulumi = models(stack)
-    done = sorted(set(PENDING_ENTRIES[stack]) - set(differences(sam, pulumi)))
-    assert not done, f"{stack}: now the same in both variants; remove from PENDING_ENTRIES: {done}"
-
-
-def test_no_pending_kind_has_a_reducer_yet_and_each_is_in_a_template() -> None:
-    reduced = sorted(set(PENDING_KINDS) & set(BY_CFN_TYPE))
-    assert not reduced, f"the parity model reduces {reduced} now; remove from PENDING_KINDS"
-    used = {
-        resource["Type"]
-        for pair in STACKS.values()
-        for resource in yaml_parse(pair.template.read_text())["Resources"].values()
-    }
-    assert set(PENDING_KINDS) <= used, sorted(set(PENDING_KINDS) - used)
 
 
 @pytest.mark.parametrize("stack", sorted(PAIRS))
 def test_the_model_of_each_stack_is_not_empty(stack: str) -> None:
     sam, _ = models(stack)
     assert sam["inventory"]
-    assert sam["functions"] or sam["state_machines"]
+    assert sam["functions"] or sam["state_machines"] or sam["delivery_streams"]
     assert sam["iam"]
     assert sam["tags"]
-
-
-#: SAM stacks whose Pulumi twin is not written yet (issue 9 stays open until this is empty).
-#: Listed by name so a new stack cannot slip in without a twin, and a twin cannot be added
-#: without taking its stack off this list.
 
 
 @pytest.mark.skipif(
@@ -260,16 +191,13 @@ def test_the_model_of_each_stack_is_not_empty(stack: str) -> None:
 )
 def test_every_sam_stack_has_a_pulumi_twin_under_test() -> None:
     templates = {p.parent.name for p in (ROOT / "sam").glob("*/template.yaml")}
-    missing = sorted(templates - set(STACKS) - set(PENDING_TWINS))
+    missing = sorted(templates - set(STACKS))
     assert not missing, (
         f"sam/{missing[0]}/template.yaml has no Pulumi project in the parity test; "
         "add pulumi/<project>/ and an entry in STACKS"
     )
     for pair in STACKS.values():
         assert (PULUMI_DIR / pair.project / "__main__.py").is_file()
-    twinned = sorted(set(PENDING_TWINS) & set(STACKS))
-    assert not twinned, f"{twinned} have a Pulumi twin under test now; remove from PENDING_TWINS"
-    assert set(PENDING_TWINS) <= templates, sorted(set(PENDING_TWINS) - templates)
 
 
 # ---------------------------------------------------------------- drift in one variant fails
@@ -280,17 +208,36 @@ on_orchestration = pytest.mark.skipif("orchestration" not in STACKS, reason="no 
 
 
 def drifted_pulumi_project(
-    tmp_path: Path, old: str, new: str, pair: StackPair = CHOREOGRAPHY
+    tmp_path: Path, old: str, new: str, pair: StackPair = CHOREOGRAPHY, file: str | None = None
 ) -> Path:
-    """A copy of pulumi/ whose `pair` program has `old` replaced by `new`."""
+    """A copy of pulumi/ whose `file` (default: `pair`'s program) has `old` replaced by `new`."""
     copy = tmp_path / "pulumi"
     shutil.copytree(PULUMI_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "venv"))
-    (tmp_path / "statemachine").symlink_to(ROOT / "statemachine")  # the definitions it reads
-    program = copy / pair.project / "__main__.py"
-    text = program.read_text()
-    assert old in text, f"{old!r} is not in the program any more; update the drift test"
-    program.write_text(text.replace(old, new))
+    # the definitions, contracts and reports' SQL it reads
+    for shared in ("statemachine", "schemas", "sam"):
+        (tmp_path / shared).symlink_to(ROOT / shared)
+    source = copy / (file or f"{pair.project}/__main__.py")
+    text = source.read_text()
+    assert old in text, f"{old!r} is not in {source.name} any more; update the drift test"
+    source.write_text(text.replace(old, new))
     return copy
+
+
+@contextmanager
+def building_blocks_from(pulumi_dir: Path) -> Iterator[None]:
+    """Import `orderflow_infra` afresh from `pulumi_dir` (a drifted copy), then put back the
+    modules the other tests hold (their exception classes, for one)."""
+    saved = {n: m for n, m in sys.modules.items() if n.split(".")[0] == "orderflow_infra"}
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, str(pulumi_dir))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(pulumi_dir))
+        for name in [n for n in sys.modules if n.split(".")[0] == "orderflow_infra"]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 def drifted_sam_template(
@@ -319,9 +266,7 @@ def test_a_rule_pattern_changed_in_the_pulumi_program_only_fails_the_parity_test
     sam, _ = models("choreography")
     pulumi = from_pulumi(run_program(CHOREOGRAPHY.project, pulumi_dir=copy))
 
-    assert drifts(sam, pulumi, "choreography") == [
-        "rules: restaurant-notifier-function-order-events"
-    ]
+    assert list(differences(sam, pulumi)) == ["rules: restaurant-notifier-function-order-events"]
 
 
 @on_choreography
@@ -336,7 +281,7 @@ def test_a_memory_size_changed_in_the_pulumi_stack_config_only_fails_the_parity_
         )
     )
 
-    assert drifts(sam, pulumi, "choreography") == ["functions: restaurant-notifier-function"]
+    assert list(differences(sam, pulumi)) == ["functions: restaurant-notifier-function"]
     assert pulumi["functions"]["restaurant-notifier-function"]["memory_mb"] == 512
 
 
@@ -355,10 +300,9 @@ def test_an_iam_action_dropped_from_the_sam_template_only_fails_the_parity_test(
         sam_parameters(CHOREOGRAPHY),
         Account(),
         stack_name=f"{CHOREOGRAPHY.name}-dev",
-        leave_out=PENDING_KINDS,
     )
 
-    assert drifts(sam, pulumi, "choreography") == ["iam: function api-function"]
+    assert list(differences(sam, pulumi)) == ["iam: function api-function"]
 
 
 def test_a_substitution_changed_in_the_pulumi_program_only_fails_the_parity_test(
@@ -373,7 +317,7 @@ def test_a_substitution_changed_in_the_pulumi_program_only_fails_the_parity_test
     sam, _ = models("fixture-state-machine")
     pulumi = from_pulumi(run_program("timer", pulumi_dir=copy))
 
-    assert drifts(sam, pulumi, "fixture-state-machine") == ["state_machines: timer-state-machine"]
+    assert list(differences(sam, pulumi)) == ["state_machines: timer-state-machine"]
     entries = pulumi["state_machines"]["timer-state-machine"]["definition"]["States"]["Publish"]
     assert entries["Parameters"]["Entries"][0]["EventBusName"].startswith("arn:aws:events:")
 
@@ -403,7 +347,7 @@ def test_a_state_machine_drift_in_the_orchestration_program_only_fails_the_parit
     sam, _ = models("orchestration")
     pulumi = from_pulumi(run_program(ORCHESTRATION.project, pulumi_dir=copy))
 
-    assert drifts(sam, pulumi, "orchestration") == [differing]
+    assert list(differences(sam, pulumi)) == [differing]
 
 
 @on_orchestration
@@ -422,7 +366,89 @@ def test_a_substitution_changed_in_the_orchestration_template_only_fails_the_par
         sam_parameters(ORCHESTRATION),
         Account(),
         stack_name=f"{ORCHESTRATION.name}-dev",
-        leave_out=PENDING_KINDS,
     )
 
-    assert drifts(sam, pulumi, "orchestration") == ["state_machines: orders-state-machine"]
+    assert list(differences(sam, pulumi)) == ["state_machines: orders-state-machine"]
+
+
+@on_choreography
+def test_a_jwt_audience_changed_in_the_pulumi_building_blocks_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    copy = drifted_pulumi_project(
+        tmp_path,
+        "audience=[users.client.id]",
+        "audience=[users.pool.id]",
+        file="orderflow_infra/orders.py",
+    )
+    sam, _ = models("choreography")
+    with building_blocks_from(copy):
+        pulumi = from_pulumi(run_program(CHOREOGRAPHY.project, pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == [
+        f"routes: orders-api {route.key}" for route in sorted(ROUTES, key=lambda r: r.key)
+    ]
+    (authorizer,) = pulumi["routes"]["orders-api POST /orders"]["authorization"]
+    assert authorizer["audience"] == ["us-east-1_user-pool"]
+
+
+@on_orchestration
+def test_the_alarm_threshold_changed_in_the_pulumi_building_blocks_only_fails_the_parity_test(
+    tmp_path: Path,
+) -> None:
+    copy = drifted_pulumi_project(
+        tmp_path, "THRESHOLD = 0", "THRESHOLD = 5", ORCHESTRATION, file="orderflow_infra/alarms.py"
+    )
+    sam, _ = models("orchestration")
+    with building_blocks_from(copy):
+        pulumi = from_pulumi(run_program(ORCHESTRATION.project, pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == [f"alarms: {name}" for name in sorted(sam["alarms"])]
+    assert {alarm["threshold"] for alarm in pulumi["alarms"].values()} == {5.0}
+
+
+@pytest.mark.parametrize("stack", sorted(STACKS))
+def test_an_alarm_email_subscribes_it_to_the_alarm_topic_in_both_variants(stack: str) -> None:
+    pair = STACKS[stack]
+    email = "on-call@orderflow.example"
+    sam = from_sam(
+        pair.template,
+        sam_parameters(pair) | {"AlarmEmail": email},
+        Account(),
+        stack_name=f"{pair.name}-dev",
+    )
+    pulumi = from_pulumi(run_program(pair.project, overrides={f"{pair.name}:AlarmEmail": email}))
+
+    assert pulumi["topics"]["alarm-topic"]["subscriptions"] == [f"email {email}"]
+    assert list(differences(sam, pulumi)) == []
+
+
+@pytest.mark.parametrize(
+    ("stack", "old", "new", "differing"),
+    [
+        pytest.param(
+            "promo",
+            "    replays=True,\n",
+            "",
+            "rules: promo-issuer-function-order-completed",
+            id="the-promo-rule-excluding-replays",
+            marks=pytest.mark.skipif("promo" not in STACKS, reason="no such stack here"),
+        ),
+        pytest.param(
+            "analytics",
+            '"buffering_size": 64,',
+            '"buffering_size": 128,',
+            "delivery_streams: order-events-delivery-stream",
+            id="the-firehose-buffer-doubled",
+            marks=pytest.mark.skipif("analytics" not in STACKS, reason="no such stack here"),
+        ),
+    ],
+)
+def test_a_drift_in_a_neighbouring_context_program_only_fails_the_parity_test(
+    tmp_path: Path, stack: str, old: str, new: str, differing: str
+) -> None:
+    copy = drifted_pulumi_project(tmp_path, old, new, STACKS[stack])
+    sam, _ = models(stack)
+    pulumi = from_pulumi(run_program(STACKS[stack].project, pulumi_dir=copy))
+
+    assert list(differences(sam, pulumi)) == [differing]

@@ -43,8 +43,10 @@ class Kind:
 
     `outputs(account, resource_name, physical_name)` gives the Pulumi output properties
     (`id` included); `ref` and `attributes` say which of them CloudFormation's `Ref` and
-    `Fn::GetAtt <attribute>` return. `part` kinds only add to another resource (a role's
-    policy, a rule's target) and are compared through it, not listed on their own.
+    `Fn::GetAtt <attribute>` return; `cfn_name_property` is the property holding an explicit
+    name (dotted where it is nested: `DatabaseInput.Name`). `part` kinds only add to another
+    resource (a role's policy, a rule's target, a bucket's versioning) and are compared
+    through it, not listed on their own.
     """
 
     name: str
@@ -94,8 +96,32 @@ def _http_api(account: Account, resource: str, name: str) -> dict[str, str]:
     }
 
 
+def _bucket(account: Account, _resource: str, name: str) -> dict[str, str]:
+    return {"id": name, "bucket": name, "arn": f"arn:{account.partition}:s3:::{name}"}
+
+
 def _part(_account: Account, resource: str, _name: str) -> dict[str, str]:
     return {"id": f"{resource}-id"}
+
+
+def _user_pool(account: Account, resource: str, name: str) -> dict[str, str]:
+    pool_id = f"{account.region}_{resource}"
+    provider = f"cognito-idp.{account.region}.{account.url_suffix}/{pool_id}"
+    return {
+        "id": pool_id,
+        "name": name,
+        "arn": account.arn("cognito-idp", f"userpool/{pool_id}"),
+        "endpoint": provider,
+        "providerUrl": f"https://{provider}",
+    }
+
+
+def _only_named(_account: Account, _resource: str, name: str) -> dict[str, str]:
+    return {"id": name, "name": name}
+
+
+def _key(account: Account, _resource: str, name: str) -> dict[str, str]:
+    return {"id": name, "keyId": name, "arn": account.arn("kms", f"key/{name}")}
 
 
 KINDS = (
@@ -129,8 +155,49 @@ KINDS = (
     Kind("alarm", "AWS::CloudWatch::Alarm", "aws:cloudwatch/metricAlarm:MetricAlarm",
          _named(lambda a, n: a.arn("cloudwatch", f"alarm:{n}")), "name", {"Arn": "arn"},
          "AlarmName"),
+    Kind("dashboard", "AWS::CloudWatch::Dashboard", "aws:cloudwatch/dashboard:Dashboard",
+         _named(lambda a, n: a.arn("cloudwatch", f"dashboard/{n}", regional=False)), "name",
+         cfn_name_property="DashboardName"),
+    Kind("archive", "AWS::Events::Archive", "aws:cloudwatch/eventArchive:EventArchive",
+         _named(lambda a, n: a.arn("events", f"archive/{n}")), "name", {"Arn": "arn"},
+         "ArchiveName"),
+    Kind("schema-registry", "AWS::EventSchemas::Registry", "aws:schemas/registry:Registry",
+         _named(lambda a, n: a.arn("schemas", f"registry/{n}")), "arn",
+         {"RegistryArn": "arn", "RegistryName": "name"}, "RegistryName"),
+    Kind("schema", "AWS::EventSchemas::Schema", "aws:schemas/schema:Schema",
+         _named(lambda a, n: a.arn("schemas", f"schema/{n}")), "arn",
+         {"SchemaArn": "arn", "SchemaName": "name"}, "SchemaName"),
+    Kind("kms-key", "AWS::KMS::Key", "aws:kms/key:Key", _key, "id",
+         {"Arn": "arn", "KeyId": "keyId"}),
+    Kind("user-pool", "AWS::Cognito::UserPool", "aws:cognito/userPool:UserPool", _user_pool,
+         "id", {"Arn": "arn", "ProviderName": "endpoint", "ProviderURL": "providerUrl"},
+         "UserPoolName"),
+    Kind("user-pool-client", "AWS::Cognito::UserPoolClient",
+         "aws:cognito/userPoolClient:UserPoolClient", _part),
+    Kind("user-pool-group", "AWS::Cognito::UserPoolGroup", "aws:cognito/userGroup:UserGroup",
+         _only_named, "name", cfn_name_property="GroupName"),
+    Kind("topic-policy", "AWS::SNS::TopicPolicy", "aws:sns/topicPolicy:TopicPolicy", _part),
+    Kind("subscription", "AWS::SNS::Subscription", "aws:sns/topicSubscription:TopicSubscription",
+         _part),
     Kind("http-api", "AWS::ApiGatewayV2::Api", "aws:apigatewayv2/api:Api", _http_api,
          attributes={"ApiEndpoint": "apiEndpoint"}),
+    Kind("log-stream", "AWS::Logs::LogStream", "aws:cloudwatch/logStream:LogStream",
+         _named(lambda a, n: a.arn("logs", f"log-stream:{n}")), "name", {}, "LogStreamName"),
+    Kind("bucket", "AWS::S3::Bucket", "aws:s3/bucket:Bucket", _bucket, "bucket",
+         {"Arn": "arn"}, "BucketName"),
+    Kind("bucket-policy", "AWS::S3::BucketPolicy", "aws:s3/bucketPolicy:BucketPolicy", _part),
+    Kind("delivery-stream", "AWS::KinesisFirehose::DeliveryStream",
+         "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+         _named(lambda a, n: a.arn("firehose", f"deliverystream/{n}"), id_="arn"), "name",
+         {"Arn": "arn"}, "DeliveryStreamName"),
+    Kind("glue-database", "AWS::Glue::Database", "aws:glue/catalogDatabase:CatalogDatabase",
+         _named(lambda a, n: a.arn("glue", f"database/{n}")), "name", {},
+         "DatabaseInput.Name"),
+    Kind("glue-table", "AWS::Glue::Table", "aws:glue/catalogTable:CatalogTable",
+         _named(lambda a, n: a.arn("glue", f"table/{n}")), "name", {}, "TableInput.Name"),
+    Kind("workgroup", "AWS::Athena::WorkGroup", "aws:athena/workgroup:Workgroup",
+         _named(lambda a, n: a.arn("athena", f"workgroup/{n}")), "name", {}, "Name"),
+    Kind("named-query", "AWS::Athena::NamedQuery", "aws:athena/namedQuery:NamedQuery", _part),
     Kind("stage", "AWS::ApiGatewayV2::Stage", "aws:apigatewayv2/stage:Stage", _part),
     Kind("permission", "AWS::Lambda::Permission", "aws:lambda/permission:Permission", _part),
     Kind("event-invoke-config", "AWS::Lambda::EventInvokeConfig",
@@ -142,8 +209,20 @@ KINDS = (
     Kind("role-policy-attachment", None, "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
          _part, part=True),
     Kind("event-target", None, "aws:cloudwatch/eventTarget:EventTarget", _part, part=True),
+    # A bucket's configuration: CloudFormation holds it in the bucket's properties.
+    *(
+        Kind(f"bucket-{part}", None, f"aws:s3/bucket{token}:Bucket{token}", _part, part=True)
+        for part, token in (
+            ("encryption", "ServerSideEncryptionConfiguration"),
+            ("public-access-block", "PublicAccessBlock"),
+            ("ownership", "OwnershipControls"),
+            ("versioning", "Versioning"),
+            ("lifecycle", "LifecycleConfiguration"),
+        )
+    ),
     Kind("integration", None, "aws:apigatewayv2/integration:Integration", _part, part=True),
     Kind("route", None, "aws:apigatewayv2/route:Route", _part, part=True),
+    Kind("authorizer", None, "aws:apigatewayv2/authorizer:Authorizer", _part, part=True),
 )  # fmt: skip
 BY_CFN_TYPE = {k.cfn_type: k for k in KINDS if k.cfn_type}
 BY_PULUMI_TYPE = {k.pulumi_type: k for k in KINDS}

@@ -25,12 +25,24 @@ SECTIONS = (
     "tables",
     "queues",
     "topics",
+    "keys",
     "buses",
+    "archives",
+    "schema_registries",
+    "schemas",
     "log_groups",
+    "log_streams",
     "schedule_groups",
+    "user_pools",
     "apis",
     "routes",
     "alarms",
+    "buckets",
+    "delivery_streams",
+    "glue",
+    "workgroups",
+    "named_queries",
+    "dashboards",
     "tags",
     "outputs",
 )
@@ -170,6 +182,7 @@ def _event_source_mapping(
 def _rule(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
     model["rules"][name] = {
         "bus": p.get("EventBusName", "default"),
+        "description": p.get("Description"),
         "pattern": _json(p.get("EventPattern")),
         "schedule": p.get("ScheduleExpression"),
         "state": p.get("State", "ENABLED"),
@@ -199,9 +212,11 @@ def _rule(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any
 
 
 def _role(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
-    allows = [
+    # A set: IAM grants the union of a role's policies, so a grant stated twice (SAM adds its
+    # own statement for a function's DeadLetterQueue) grants no more than once.
+    allows = {
         line for policy in p.get("Policies", []) for line in policy_lines(policy["PolicyDocument"])
-    ]
+    }
     model["iam"][(name, answered["arn"])] = {
         "trust": policy_lines(p["AssumeRolePolicyDocument"]),
         "managed_policies": sorted(p.get("ManagedPolicyArns", [])),
@@ -244,7 +259,107 @@ def _queue(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, An
 
 
 def _topic(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
-    model["topics"][name] = {"kms_key": p.get("KmsMasterKeyId")}
+    model["topics"][name] = {"kms_key": p.get("KmsMasterKeyId"), "subscriptions": []}
+    model.setdefault("_topic_names", {})[answered["arn"]] = name
+
+
+def _topic_policy(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    for topic in p["Topics"]:
+        model["resource_policies"][topic] = policy_lines(p["PolicyDocument"])
+
+
+def _subscription(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    model.setdefault("_subscriptions", []).append(
+        (p["TopicArn"], f"{p['Protocol']} {p.get('Endpoint')}")
+    )
+
+
+def _kms_key(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    model["keys"][name] = {
+        "description": p.get("Description"),
+        "rotation": _bool(p.get("EnableKeyRotation")),
+        "policy": policy_lines(p["KeyPolicy"]),
+    }
+
+
+def _archive(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    model["archives"][name] = {
+        "name": p.get("ArchiveName"),
+        "source": p.get("SourceArn"),
+        "pattern": _json(p.get("EventPattern")),
+        "retention_days": _int(p.get("RetentionDays", 0)),
+        "description": p.get("Description"),
+    }
+
+
+def _schema_registry(
+    model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]
+) -> None:
+    model["schema_registries"][name] = {
+        "name": p.get("RegistryName"),
+        "description": p.get("Description"),
+    }
+
+
+def _schema(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    model["schemas"][name] = {
+        "registry": p.get("RegistryName"),
+        "name": p.get("SchemaName"),
+        "type": p.get("Type"),
+        "description": p.get("Description"),
+        "content": _json(p.get("Content")),
+    }
+
+
+def _user_pool(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    passwords = p.get("Policies", {}).get("PasswordPolicy", {})
+    model["user_pools"][name] = {
+        "name": p.get("UserPoolName"),
+        "username_attributes": sorted(p.get("UsernameAttributes", [])),
+        "auto_verified_attributes": sorted(p.get("AutoVerifiedAttributes", [])),
+        "deletion_protection": p.get("DeletionProtection", "INACTIVE"),
+        "password_policy": {
+            "minimum_length": _int(passwords.get("MinimumLength")),
+            **{
+                f"require_{kind.lower()}": _bool(passwords.get(f"Require{kind}"))
+                for kind in ("Lowercase", "Uppercase", "Numbers", "Symbols")
+            },
+        },
+        "custom_attributes": sorted(
+            f"{a['Name']} ({a.get('AttributeDataType')}, mutable: {_bool(a.get('Mutable'))})"
+            for a in p.get("Schema", [])
+        ),
+        "clients": {},
+        "groups": {},
+    }
+    model["tags"][f"user-pool {name}"] = _tags(p.get("UserPoolTags", {}))
+    model.setdefault("_pool_names", {})[answered["id"]] = name
+
+
+def _user_pool_client(
+    model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]
+) -> None:
+    model.setdefault("_clients", []).append(
+        (
+            p["UserPoolId"],
+            name,
+            {
+                "generate_secret": _bool(p.get("GenerateSecret")),
+                "explicit_auth_flows": sorted(p.get("ExplicitAuthFlows", [])),
+                "prevent_user_existence_errors": p.get("PreventUserExistenceErrors"),
+                "read_attributes": sorted(p.get("ReadAttributes", [])),
+                "write_attributes": sorted(p.get("WriteAttributes", [])),
+            },
+        )
+    )
+
+
+def _user_pool_group(
+    model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]
+) -> None:
+    model.setdefault("_groups", []).append(
+        (p["UserPoolId"], p.get("GroupName"), {"description": p.get("Description")})
+    )
 
 
 def _bus(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
@@ -304,6 +419,8 @@ def _state_machine(model: Model, name: str, p: dict[str, Any], answered: Mapping
 
 def _alarm(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
     model["alarms"][name] = {
+        "description": p.get("AlarmDescription"),
+        "metrics": sorted((_metric_query(q) for q in p.get("Metrics", [])), key=lambda q: q["id"]),
         "namespace": p.get("Namespace"),
         "metric": p.get("MetricName"),
         "statistic": p.get("Statistic"),
@@ -319,6 +436,197 @@ def _alarm(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, An
     }
 
 
+def _log_stream(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    model["log_streams"][name] = {
+        "log_group": p.get("LogGroupName"),
+        "name": p.get("LogStreamName"),
+    }
+
+
+def _bucket(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    encryption = p.get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration", [])
+    model["buckets"][name] = {
+        "encryption": [
+            {
+                "algorithm": e.get("ServerSideEncryptionByDefault", {}).get("SSEAlgorithm"),
+                "kms_key": e.get("ServerSideEncryptionByDefault", {}).get("KMSMasterKeyID"),
+                "bucket_key": _bool(e.get("BucketKeyEnabled")),
+            }
+            for e in encryption
+        ],
+        "public_access_block": {
+            k: _bool(v) for k, v in sorted(p.get("PublicAccessBlockConfiguration", {}).items())
+        },
+        "ownership": [
+            r.get("ObjectOwnership") for r in p.get("OwnershipControls", {}).get("Rules", [])
+        ],
+        "versioning": p.get("VersioningConfiguration", {}).get("Status"),
+        "lifecycle": [
+            {
+                "id": r.get("Id"),
+                "status": r.get("Status"),
+                "prefix": r.get("Prefix"),
+                "expiration_days": _int(r.get("ExpirationInDays")),
+                "noncurrent_days": _int(
+                    r.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
+                ),
+                "abort_multipart_days": _int(
+                    r.get("AbortIncompleteMultipartUpload", {}).get("DaysAfterInitiation")
+                ),
+            }
+            for r in p.get("LifecycleConfiguration", {}).get("Rules", [])
+        ],
+    }
+
+
+def _bucket_policy(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    model["resource_policies"][p["Bucket"]] = policy_lines(p["PolicyDocument"])
+
+
+def _delivery_stream(
+    model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]
+) -> None:
+    s3 = p.get("ExtendedS3DestinationConfiguration", {})
+    logging = s3.get("CloudWatchLoggingOptions", {})
+    model["delivery_streams"][name] = {
+        "type": p.get("DeliveryStreamType"),
+        "encryption": p.get("DeliveryStreamEncryptionConfigurationInput", {}).get("KeyType"),
+        "bucket": s3.get("BucketARN"),
+        "role": s3.get("RoleARN"),
+        "prefix": s3.get("Prefix"),
+        "error_prefix": s3.get("ErrorOutputPrefix"),
+        "buffer_seconds": _int(s3.get("BufferingHints", {}).get("IntervalInSeconds")),
+        "buffer_mb": _int(s3.get("BufferingHints", {}).get("SizeInMBs")),
+        "compression": s3.get("CompressionFormat", "UNCOMPRESSED"),
+        "processing": _bool(s3.get("ProcessingConfiguration", {}).get("Enabled")),
+        "processors": [
+            {
+                "type": processor["Type"],
+                "parameters": {
+                    q["ParameterName"]: q["ParameterValue"] for q in processor.get("Parameters", [])
+                },
+            }
+            for processor in s3.get("ProcessingConfiguration", {}).get("Processors", [])
+        ],
+        "logging": {
+            "enabled": _bool(logging.get("Enabled")),
+            "log_group": logging.get("LogGroupName"),
+            "log_stream": logging.get("LogStreamName"),
+        },
+    }
+
+
+def _glue_database(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    database = p.get("DatabaseInput", {})
+    model["glue"][f"database {name}"] = {
+        "catalog": p.get("CatalogId"),
+        "name": database.get("Name"),
+        "description": database.get("Description"),
+    }
+
+
+def _columns(columns: Iterable[Mapping[str, Any]]) -> list[str]:
+    return [
+        f"{c['Name']} {c['Type']}" + (f" -- {c['Comment']}" if c.get("Comment") else "")
+        for c in columns
+    ]
+
+
+def _glue_table(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    table = p.get("TableInput", {})
+    storage = table.get("StorageDescriptor", {})
+    serde = storage.get("SerdeInfo", {})
+    model["glue"][f"table {name}"] = {
+        "catalog": p.get("CatalogId"),
+        "database": p.get("DatabaseName"),
+        "name": table.get("Name"),
+        "description": table.get("Description"),
+        "type": table.get("TableType"),
+        "parameters": dict(sorted(table.get("Parameters", {}).items())),
+        "partition_keys": _columns(table.get("PartitionKeys", [])),
+        "location": storage.get("Location"),
+        "input_format": storage.get("InputFormat"),
+        "output_format": storage.get("OutputFormat"),
+        "serde": serde.get("SerializationLibrary"),
+        "serde_parameters": dict(sorted(serde.get("Parameters", {}).items())),
+        "columns": _columns(storage.get("Columns", [])),
+    }
+
+
+def _workgroup(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    configuration = p.get("WorkGroupConfiguration", {})
+    results = configuration.get("ResultConfiguration", {})
+    model["workgroups"][name] = {
+        "name": p.get("Name"),
+        "description": p.get("Description"),
+        "state": p.get("State", "ENABLED"),
+        "recursive_delete": _bool(p.get("RecursiveDeleteOption")),
+        "enforce_configuration": _bool(configuration.get("EnforceWorkGroupConfiguration")),
+        "publish_metrics": _bool(configuration.get("PublishCloudWatchMetricsEnabled")),
+        "bytes_scanned_cutoff": _int(configuration.get("BytesScannedCutoffPerQuery")),
+        "engine": configuration.get("EngineVersion", {}).get("SelectedEngineVersion"),
+        "output_location": results.get("OutputLocation"),
+        "encryption": results.get("EncryptionConfiguration", {}).get("EncryptionOption"),
+    }
+
+
+def _named_query(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    model["named_queries"][name] = {
+        "name": p.get("Name"),
+        "description": p.get("Description"),
+        "database": p.get("Database"),
+        "workgroup": p.get("WorkGroup"),
+        "sql": p.get("QueryString"),
+    }
+
+
+def _metric_query(q: Mapping[str, Any]) -> dict[str, Any]:
+    """One query of a metric-math alarm: an expression, or a metric with its statistic."""
+    stat = q.get("MetricStat", {})
+    metric = stat.get("Metric", {})
+    return {
+        "id": q["Id"],
+        "label": q.get("Label"),
+        "expression": q.get("Expression"),
+        "return_data": _bool(q.get("ReturnData"), default=True),
+        "namespace": metric.get("Namespace"),
+        "metric": metric.get("MetricName"),
+        "dimensions": {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])},
+        "period_seconds": _int(stat.get("Period")),
+        "statistic": stat.get("Stat"),
+    }
+
+
+def _dashboard(model: Model, name: str, p: dict[str, Any], answered: Mapping[str, Any]) -> None:
+    widgets = _json(p["DashboardBody"])["widgets"]
+    model["dashboards"][p.get("DashboardName", name)] = [
+        {**w, "properties": _widget_properties(w.get("properties", {}))} for w in widgets
+    ]
+
+
+def _widget_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
+    if "metrics" not in properties:
+        return dict(properties)
+    return {**properties, "metrics": expand_metric_rows(properties["metrics"])}
+
+
+def expand_metric_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """A dashboard's metric rows written out: `.` repeats the previous row's value at that
+    position, a leading `...` the previous row's values before those that follow it."""
+    expanded: list[list[Any]] = []
+    previous: list[Any] = []
+    for row in rows:
+        options = [row[-1]] if row and isinstance(row[-1], dict) else []
+        values = list(row[: len(row) - len(options)])
+        if values[:1] == ["..."]:
+            rest = values[1:]
+            values = previous[: len(previous) - len(rest)] + rest
+        values = [previous[i] if v == "." else v for i, v in enumerate(values)]
+        expanded.append(values + options)
+        previous = values
+    return expanded
+
+
 _REDUCERS: dict[str, Callable[[Model, str, dict[str, Any], Mapping[str, Any]], None]] = {
     "function": _function,
     "event-invoke-config": _event_invoke_config,
@@ -330,6 +638,16 @@ _REDUCERS: dict[str, Callable[[Model, str, dict[str, Any], Mapping[str, Any]], N
     "table": _table,
     "queue": _queue,
     "topic": _topic,
+    "topic-policy": _topic_policy,
+    "subscription": _subscription,
+    "kms-key": _kms_key,
+    "archive": _archive,
+    "schema-registry": _schema_registry,
+    "schema": _schema,
+    "user-pool": _user_pool,
+    "user-pool-client": _user_pool_client,
+    "user-pool-group": _user_pool_group,
+    "dashboard": _dashboard,
     "bus": _bus,
     "log-group": _log_group,
     "schedule-group": _schedule_group,
@@ -337,6 +655,14 @@ _REDUCERS: dict[str, Callable[[Model, str, dict[str, Any], Mapping[str, Any]], N
     "stage": _stage,
     "state-machine": _state_machine,
     "alarm": _alarm,
+    "log-stream": _log_stream,
+    "bucket": _bucket,
+    "bucket-policy": _bucket_policy,
+    "delivery-stream": _delivery_stream,
+    "glue-database": _glue_database,
+    "glue-table": _glue_table,
+    "workgroup": _workgroup,
+    "named-query": _named_query,
 }
 
 
@@ -350,6 +676,27 @@ def reduce_resource(
     model["inventory"][f"{kind} {name}"] = True
 
 
+def _authorization(body: Mapping[str, Any], security: list[str]) -> Any:
+    """`NONE`, or each authorizer of the route with what it checks (a JWT's issuer, audience)."""
+    if not security:
+        return "NONE"
+    schemes = body.get("components", {}).get("securitySchemes", {})
+    authorizers = []
+    for name in security:
+        authorizer = schemes.get(name, {}).get("x-amazon-apigateway-authorizer", {})
+        jwt = authorizer.get("jwtConfiguration", {})
+        authorizers.append(
+            {
+                "name": name,
+                "type": authorizer.get("type"),
+                "identity_source": authorizer.get("identitySource"),
+                "issuer": jwt.get("issuer"),
+                "audience": sorted(_listed(jwt.get("audience"))),
+            }
+        )
+    return authorizers
+
+
 def _routes(api: str, api_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
     routes = {}
     for path, methods in body.get("paths", {}).items():
@@ -359,7 +706,7 @@ def _routes(api: str, api_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
             security = sorted(k for s in operation.get("security", []) for k in s)
             routes[f"{api} {verb} {path}"] = {
                 "api": api_id,
-                "authorization": ",".join(security) or "NONE",
+                "authorization": _authorization(body, security),
                 "integration": integration.get("uri"),
                 "type": str(integration.get("type", "")).lower(),
                 "payload_format": integration.get("payloadFormatVersion"),
@@ -386,6 +733,14 @@ def finish(model: Model) -> Model:
         functions[function]["invoked_by"] = sorted(invokers)
     for (api_id, stage), settings in model.pop("_stages", {}).items():
         model["apis"][api_id]["stages"][stage] = settings
+    topics = model.pop("_topic_names", {})
+    for topic_arn, subscriber in model.pop("_subscriptions", []):
+        model["topics"][topics[topic_arn]]["subscriptions"].append(subscriber)
+    pools = model.pop("_pool_names", {})
+    for pool_id, client, settings in model.pop("_clients", []):
+        model["user_pools"][pools[pool_id]]["clients"][client] = settings
+    for pool_id, group, settings in model.pop("_groups", []):
+        model["user_pools"][pools[pool_id]]["groups"][group] = settings
     owners = {f["role"]: f"function {n}" for n, f in functions.items()}
     owners |= {m["role"]: f"state machine {n}" for n, m in model["state_machines"].items()}
     model["iam"] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fake_aws import BY_PULUMI_TYPE
@@ -59,8 +59,22 @@ def _cfn_role(run: ProgramRun, role: Registered) -> dict[str, Any]:
     }
 
 
+def _security_scheme(authorizer: Mapping[str, Any]) -> dict[str, Any]:
+    """An HTTP API authorizer as SAM writes it into the OpenAPI body."""
+    jwt = authorizer.get("jwtConfiguration", {})
+    return {
+        "x-amazon-apigateway-authorizer": {
+            "type": str(authorizer["authorizerType"]).lower(),
+            "identitySource": ",".join(authorizer.get("identitySources", [])),
+            "jwtConfiguration": {"issuer": jwt.get("issuer"), "audience": jwt.get("audiences")},
+        }
+    }
+
+
 def _api_body(run: ProgramRun, api: Registered) -> dict[str, Any]:
     integrations = {i.id: i.inputs for i in run.of_type("aws:apigatewayv2/integration:Integration")}
+    authorizers = {a.id: a.inputs for a in run.of_type("aws:apigatewayv2/authorizer:Authorizer")}
+    schemes: dict[str, Any] = {}
     paths: dict[str, dict[str, Any]] = {}
     for route in run.of_type("aws:apigatewayv2/route:Route"):
         r = route.inputs
@@ -76,10 +90,44 @@ def _api_body(run: ProgramRun, api: Registered) -> dict[str, Any]:
             }
         }
         if r.get("authorizationType", "NONE") != "NONE":
-            operation["security"] = [{r.get("authorizerId", r["authorizationType"]): []}]
+            authorizer = authorizers[r["authorizerId"]]
+            schemes[authorizer["name"]] = _security_scheme(authorizer)
+            operation["security"] = [{authorizer["name"]: []}]
         verb = "x-amazon-apigateway-any-method" if method == "ANY" else method.lower()
         paths.setdefault(path, {})[verb] = operation
-    return {"paths": paths}
+    return {"paths": paths, "components": {"securitySchemes": schemes}}
+
+
+def _cfn_user_pool(i: Mapping[str, Any]) -> dict[str, Any]:
+    passwords = i.get("passwordPolicy", {})
+    return {
+        "Policies": {
+            "PasswordPolicy": _pick(
+                passwords,
+                MinimumLength="minimumLength",
+                RequireLowercase="requireLowercase",
+                RequireUppercase="requireUppercase",
+                RequireNumbers="requireNumbers",
+                RequireSymbols="requireSymbols",
+            )
+        },
+        "Schema": [
+            _pick(a, Name="name", AttributeDataType="attributeDataType", Mutable="mutable")
+            for a in i.get("schemas", [])
+        ],
+        "UserPoolTags": i.get("tags", {}),
+    }
+
+
+def _cfn_metric_query(q: Mapping[str, Any]) -> dict[str, Any]:
+    cfn = _pick(q, Id="id", Label="label", Expression="expression", ReturnData="returnData")
+    if "metric" in q:
+        m = q["metric"]
+        cfn["MetricStat"] = _pick(m, Period="period", Stat="stat") | {
+            "Metric": _pick(m, Namespace="namespace", MetricName="metricName")
+            | {"Dimensions": [{"Name": k, "Value": v} for k, v in m.get("dimensions", {}).items()]}
+        }
+    return cfn
 
 
 def _cfn_table(i: Mapping[str, Any]) -> dict[str, Any]:
@@ -125,6 +173,198 @@ def _cfn_state_machine(i: Mapping[str, Any]) -> dict[str, Any]:
     return cfn
 
 
+def _cfn_bucket(run: ProgramRun, bucket: Registered) -> dict[str, Any]:
+    """The bucket with its configuration resources folded in, as CloudFormation holds it."""
+
+    def part(token: str) -> dict[str, Any]:
+        parts = [
+            plain(r.inputs)
+            for r in run.of_type(f"aws:s3/bucket{token}:Bucket{token}")
+            if r.inputs["bucket"] == bucket.id
+        ]
+        assert len(parts) <= 1, f"{bucket.name}: {len(parts)} {token} resources"
+        return parts[0] if parts else {}
+
+    cfn: dict[str, Any] = {}
+    if encryption := part("ServerSideEncryptionConfiguration"):
+        cfn["BucketEncryption"] = {
+            "ServerSideEncryptionConfiguration": [
+                {
+                    "ServerSideEncryptionByDefault": _pick(
+                        r.get("applyServerSideEncryptionByDefault", {}),
+                        SSEAlgorithm="sseAlgorithm",
+                        KMSMasterKeyID="kmsMasterKeyId",
+                    ),
+                    **_pick(r, BucketKeyEnabled="bucketKeyEnabled"),
+                }
+                for r in encryption["rules"]
+            ]
+        }
+    if block := part("PublicAccessBlock"):
+        cfn["PublicAccessBlockConfiguration"] = _pick(
+            block,
+            BlockPublicAcls="blockPublicAcls",
+            BlockPublicPolicy="blockPublicPolicy",
+            IgnorePublicAcls="ignorePublicAcls",
+            RestrictPublicBuckets="restrictPublicBuckets",
+        )
+    if ownership := part("OwnershipControls"):
+        cfn["OwnershipControls"] = {
+            "Rules": [{"ObjectOwnership": ownership["rule"]["objectOwnership"]}]
+        }
+    if versioning := part("Versioning"):
+        cfn["VersioningConfiguration"] = {"Status": versioning["versioningConfiguration"]["status"]}
+    if lifecycle := part("LifecycleConfiguration"):
+        cfn["LifecycleConfiguration"] = {
+            "Rules": [
+                _pick(r, Id="id", Status="status")
+                | _pick(r.get("filter", {}), Prefix="prefix")
+                | _pick(r.get("expiration", {}), ExpirationInDays="days")
+                | {
+                    "NoncurrentVersionExpiration": _pick(
+                        r.get("noncurrentVersionExpiration", {}), NoncurrentDays="noncurrentDays"
+                    ),
+                    "AbortIncompleteMultipartUpload": _pick(
+                        r.get("abortIncompleteMultipartUpload", {}),
+                        DaysAfterInitiation="daysAfterInitiation",
+                    ),
+                }
+                for r in lifecycle["rules"]
+            ]
+        }
+    return cfn
+
+
+def _cfn_delivery_stream(i: Mapping[str, Any]) -> dict[str, Any]:
+    if i.get("destination") != "extended_s3":
+        raise ModelError(
+            f"delivery stream to {i.get('destination')!r}: only extended_s3 is modelled"
+        )
+    s3 = i.get("extendedS3Configuration", {})
+    processing = s3.get("processingConfiguration", {})
+    return {
+        "DeliveryStreamType": "KinesisStreamAsSource"
+        if i.get("kinesisSourceConfiguration")
+        else "DirectPut",
+        "DeliveryStreamEncryptionConfigurationInput": _pick(
+            i.get("serverSideEncryption", {}), KeyType="keyType"
+        )
+        if i.get("serverSideEncryption", {}).get("enabled")
+        else {},
+        "ExtendedS3DestinationConfiguration": _pick(
+            s3,
+            BucketARN="bucketArn",
+            RoleARN="roleArn",
+            Prefix="prefix",
+            ErrorOutputPrefix="errorOutputPrefix",
+            CompressionFormat="compressionFormat",
+        )
+        | {
+            "BufferingHints": _pick(
+                s3, IntervalInSeconds="bufferingInterval", SizeInMBs="bufferingSize"
+            ),
+            "ProcessingConfiguration": _pick(processing, Enabled="enabled")
+            | {
+                "Processors": [
+                    {
+                        "Type": processor["type"],
+                        "Parameters": [
+                            {
+                                "ParameterName": q["parameterName"],
+                                "ParameterValue": q["parameterValue"],
+                            }
+                            for q in processor.get("parameters", [])
+                        ],
+                    }
+                    for processor in processing.get("processors", [])
+                ]
+            },
+            "CloudWatchLoggingOptions": _pick(
+                s3.get("cloudwatchLoggingOptions", {}),
+                Enabled="enabled",
+                LogGroupName="logGroupName",
+                LogStreamName="logStreamName",
+            ),
+        },
+    }
+
+
+def _cfn_columns(columns: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [_pick(c, Name="name", Type="type", Comment="comment") for c in columns]
+
+
+def _cfn_glue_table(i: Mapping[str, Any]) -> dict[str, Any]:
+    storage = i.get("storageDescriptor", {})
+    serde = storage.get("serDeInfo", {})
+    return _pick(i, CatalogId="catalogId", DatabaseName="databaseName") | {
+        "TableInput": _pick(
+            i,
+            Name="name",
+            Description="description",
+            TableType="tableType",
+            Parameters="parameters",
+        )
+        | {
+            "PartitionKeys": _cfn_columns(i.get("partitionKeys", [])),
+            "StorageDescriptor": _pick(
+                storage, Location="location", InputFormat="inputFormat", OutputFormat="outputFormat"
+            )
+            | {
+                "SerdeInfo": _pick(
+                    serde, SerializationLibrary="serializationLibrary", Parameters="parameters"
+                ),
+                "Columns": _cfn_columns(storage.get("columns", [])),
+            },
+        }
+    }
+
+
+def _cfn_workgroup(i: Mapping[str, Any]) -> dict[str, Any]:
+    configuration = i.get("configuration", {})
+    results = configuration.get("resultConfiguration", {})
+    return _pick(
+        i,
+        Name="name",
+        Description="description",
+        State="state",
+        RecursiveDeleteOption="forceDestroy",
+    ) | {
+        "WorkGroupConfiguration": _pick(
+            configuration,
+            EnforceWorkGroupConfiguration="enforceWorkgroupConfiguration",
+            PublishCloudWatchMetricsEnabled="publishCloudwatchMetricsEnabled",
+            BytesScannedCutoffPerQuery="bytesScannedCutoffPerQuery",
+        )
+        | {
+            "EngineVersion": _pick(
+                configuration.get("engineVersion", {}),
+                SelectedEngineVersion="selectedEngineVersion",
+            ),
+            "ResultConfiguration": _pick(results, OutputLocation="outputLocation")
+            | {
+                "EncryptionConfiguration": _pick(
+                    results.get("encryptionConfiguration", {}), EncryptionOption="encryptionOption"
+                )
+            },
+        }
+    }
+
+
+def _cfn_glue_database(i: Mapping[str, Any]) -> dict[str, Any]:
+    return _pick(i, CatalogId="catalogId") | {
+        "DatabaseInput": _pick(i, Name="name", Description="description")
+    }
+
+
+# The lake's kinds whose CloudFormation properties follow from their own inputs alone.
+_ANALYTICS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "delivery-stream": _cfn_delivery_stream,
+    "glue-database": _cfn_glue_database,
+    "glue-table": _cfn_glue_table,
+    "workgroup": _cfn_workgroup,
+}
+
+
 # Pulumi inputs -> CloudFormation properties, per kind, where a plain renaming suffices.
 _RENAMES: dict[str, dict[str, str]] = {
     "function": {
@@ -150,7 +390,8 @@ _RENAMES: dict[str, dict[str, str]] = {
     },
     "rule": {
         "EventBusName": "eventBusName", "EventPattern": "eventPattern",
-        "ScheduleExpression": "scheduleExpression", "State": "state",
+        "Description": "description", "ScheduleExpression": "scheduleExpression",
+        "State": "state",
     },
     "queue": {
         "MessageRetentionPeriod": "messageRetentionSeconds",
@@ -164,14 +405,51 @@ _RENAMES: dict[str, dict[str, str]] = {
     "schedule-group": {"Name": "name"},
     "http-api": {"ProtocolType": "protocolType"},
     "stage": {"ApiId": "apiId", "StageName": "name", "AutoDeploy": "autoDeploy"},
+    "kms-key": {
+        "Description": "description", "EnableKeyRotation": "enableKeyRotation",
+        "KeyPolicy": "policy",
+    },
+    "topic-policy": {"PolicyDocument": "policy"},
+    "subscription": {"TopicArn": "topic", "Protocol": "protocol", "Endpoint": "endpoint"},
+    "archive": {
+        "ArchiveName": "name", "SourceArn": "eventSourceArn", "EventPattern": "eventPattern",
+        "RetentionDays": "retentionDays", "Description": "description",
+    },
+    "schema-registry": {"RegistryName": "name", "Description": "description"},
+    "schema": {
+        "RegistryName": "registryName", "SchemaName": "name", "Type": "type",
+        "Description": "description", "Content": "content",
+    },
+    "user-pool": {
+        "UserPoolName": "name", "UsernameAttributes": "usernameAttributes",
+        "AutoVerifiedAttributes": "autoVerifiedAttributes",
+        "DeletionProtection": "deletionProtection",
+    },
+    "user-pool-client": {
+        "UserPoolId": "userPoolId", "GenerateSecret": "generateSecret",
+        "ExplicitAuthFlows": "explicitAuthFlows",
+        "PreventUserExistenceErrors": "preventUserExistenceErrors",
+        "ReadAttributes": "readAttributes", "WriteAttributes": "writeAttributes",
+    },
+    "user-pool-group": {
+        "UserPoolId": "userPoolId", "GroupName": "name", "Description": "description",
+    },
+    "dashboard": {"DashboardName": "dashboardName", "DashboardBody": "dashboardBody"},
     "alarm": {
-        "Namespace": "namespace", "MetricName": "metricName", "Statistic": "statistic",
+        "AlarmDescription": "alarmDescription", "Namespace": "namespace",
+        "MetricName": "metricName", "Statistic": "statistic",
         "Period": "period", "EvaluationPeriods": "evaluationPeriods",
         "DatapointsToAlarm": "datapointsToAlarm", "Threshold": "threshold",
         "ComparisonOperator": "comparisonOperator", "TreatMissingData": "treatMissingData",
         "AlarmActions": "alarmActions", "OKActions": "okActions",
     },
     "queue-policy": {},
+    "log-stream": {"LogGroupName": "logGroupName", "LogStreamName": "name"},
+    "bucket-policy": {"Bucket": "bucket", "PolicyDocument": "policy"},
+    "named-query": {
+        "Name": "name", "Description": "description", "Database": "database",
+        "WorkGroup": "workgroup", "QueryString": "query",
+    },
 }  # fmt: skip
 
 
@@ -221,8 +499,18 @@ def _as_cfn(run: ProgramRun, r: Registered, kind: str) -> dict[str, Any]:  # noq
         )
     elif kind == "state-machine":
         cfn |= _cfn_state_machine(i)
+    elif kind == "bucket":
+        cfn |= _cfn_bucket(run, r)
+    elif kind in _ANALYTICS:
+        cfn |= _ANALYTICS[kind](i)
     elif kind == "alarm":
         cfn["Dimensions"] = [{"Name": k, "Value": v} for k, v in i.get("dimensions", {}).items()]
+        cfn["Metrics"] = [_cfn_metric_query(q) for q in i.get("metricQueries", [])]
+    elif kind == "topic-policy":
+        cfn["Topics"] = [i["arn"]]
+    elif kind == "user-pool":
+        cfn |= _cfn_user_pool(i)
+        cfn.pop("Tags", None)  # a user pool's tags are its UserPoolTags in CloudFormation
     return cfn
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from fake_aws import BY_CFN_TYPE, Account, kebab
 from parity_model import Model, ModelError, empty_model, finish, reduce_resource
@@ -14,15 +15,12 @@ from localrun.intrinsics import Names, resolve
 from localrun.template import load_template
 
 
-class _AnyAttribute(dict[str, str]):
-    """The attributes of a resource left out of the model: any one, as a recognisable name."""
-
-    def __init__(self, logical_id: str) -> None:
-        super().__init__()
-        self.logical_id = logical_id
-
-    def __missing__(self, attribute: str) -> str:
-        return f"left-out:{self.logical_id}.{attribute}"
+def _named_by(properties: Mapping[str, Any], name_property: str | None) -> Any:
+    """The explicit name at `name_property` (dotted where nested), or None."""
+    value: Any = properties
+    for key in (name_property or "").split(".") if name_property else []:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return None if value is properties else value
 
 
 def from_sam(
@@ -30,13 +28,8 @@ def from_sam(
     parameters: Mapping[str, str],
     account: Account,
     stack_name: str,
-    leave_out: Collection[str] = (),
 ) -> Model:
-    """The model of the SAM template deployed as `stack_name` with `parameters`.
-
-    Resources of the CloudFormation types in `leave_out` are not modelled; references to them
-    resolve to `left-out:<LogicalId>` (the parity test's pending list names those types).
-    """
+    """The model of the SAM template deployed as `stack_name` with `parameters`."""
     previous = os.environ.get("AWS_DEFAULT_REGION")
     os.environ["AWS_DEFAULT_REGION"] = account.region  # samtranslator reads the region here
     try:
@@ -56,10 +49,6 @@ def from_sam(
     )
     answers = {}
     for logical_id, resource in template.resources.items():
-        if resource["Type"] in leave_out:
-            names.refs[logical_id] = f"left-out:{logical_id}"
-            names.attributes[logical_id] = _AnyAttribute(logical_id)
-            continue
         kind = BY_CFN_TYPE.get(resource["Type"])
         if kind is None:
             raise ModelError(
@@ -67,7 +56,7 @@ def from_sam(
                 "add it to tests/support/fake_aws.py KINDS and reduce it in parity_model.py"
             )
         physical = kebab(logical_id)
-        explicit = resource.get("Properties", {}).get(kind.cfn_name_property or "")
+        explicit = _named_by(resource.get("Properties", {}), kind.cfn_name_property)
         if explicit is not None:
             physical = str(resolve(explicit, names))
         answers[logical_id] = answered = kind.outputs(account, kebab(logical_id), physical)
@@ -75,8 +64,6 @@ def from_sam(
         names.attributes[logical_id] = {a: answered[o] for a, o in kind.attributes.items()}
     model = empty_model()
     for logical_id, resource in template.resources.items():
-        if resource["Type"] in leave_out:
-            continue
         condition = resource.get("Condition")
         if condition is not None and not names.condition(condition):
             continue

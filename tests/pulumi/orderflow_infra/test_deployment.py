@@ -23,6 +23,13 @@ NAME = project_name(PROJECT)
         ),
         ("AcceptanceTimeoutSeconds", 0, "config AcceptanceTimeoutSeconds: 0 is outside 1..86400"),
         (
+            "AlarmEmail",
+            "on-call",
+            "config AlarmEmail: 'on-call' is not an email address (or empty, for no alarm e-mails)",
+        ),
+        ("ArchiveRetentionDays", -1, "config ArchiveRetentionDays: -1 is outside 0..2147483647"),
+        ("ApiThrottlingRateLimit", 0, "config ApiThrottlingRateLimit: 0 is outside 1..2147483647"),
+        (
             "AcceptanceTimeoutSeconds",
             "ten",
             "config AcceptanceTimeoutSeconds: 'ten' is not a whole number",
@@ -65,6 +72,10 @@ def test_unset_values_take_the_sam_template_defaults() -> None:
                 "LogRetentionDays",
                 "PowertoolsLayerVersion",
                 "MemorySizes",
+                "ArchiveRetentionDays",
+                "ApiThrottlingRateLimit",
+                "ApiThrottlingBurstLimit",
+                "AlarmEmail",
             )
         },
     )
@@ -74,6 +85,10 @@ def test_unset_values_take_the_sam_template_defaults() -> None:
     assert timer["memorySize"] == 256
     assert timer["layers"][0].endswith(":27")
     assert run.named("api-logs").inputs["retentionInDays"] == 30
+    assert run.named("orders-archive").inputs["retentionDays"] == 365
+    stage = run.named("orders-api-api-gateway-default-stage").inputs["defaultRouteSettings"]
+    assert stage == {"throttlingBurstLimit": 100, "throttlingRateLimit": 50}
+    assert not run.of_type("aws:sns/topicSubscription:TopicSubscription")
 
 
 def test_the_architecture_reaches_every_function_and_its_layer() -> None:
