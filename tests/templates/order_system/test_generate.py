@@ -135,8 +135,17 @@ def test_the_makefile_has_every_target_the_readme_uses(
     assert set(re.findall(r"\bmake ([a-z-]+)", (project / "README.md").read_text())) <= targets
     dry_run = run("make", "-n", *MAKE_TARGETS, cwd=project)
     assert dry_run.returncode == 0, dry_run.stderr
-    promo_stack = "--stack-name test-orders-promo" in dry_run.stdout
-    assert promo_stack == (combo["include_promo"] == "yes")
+    deploys = {
+        "sam": "sam deploy --no-confirm-changeset" in dry_run.stdout,
+        "pulumi": "pulumi up --yes" in dry_run.stdout,
+    }
+    promo = {
+        "sam": "--stack-name test-orders-promo" in dry_run.stdout,
+        "pulumi": "cd pulumi/promo" in dry_run.stdout,
+    }
+    first = "pulumi" if combo["iac"] == "pulumi" else "sam"  # `both` deploys with SAM by default
+    assert [tool for tool, found in deploys.items() if found] == [first]
+    assert promo[first] == (combo["include_promo"] == "yes")
 
 
 @every_combo
