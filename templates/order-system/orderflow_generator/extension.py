@@ -30,7 +30,8 @@ from typing import Any
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-from orderflow_generator import diagram, state_machine
+from orderflow_generator import diagram
+from orderflow_generator import state_machine as asl
 from orderflow_generator.answers import Answers, check_answers
 from orderflow_generator.cfn_yaml import load_template
 from orderflow_generator.errors import AnswerRefused
@@ -185,7 +186,7 @@ class Generator:
         return diagram.mermaid(self._template(cookiecutter))
 
     def state_diagram(self, cookiecutter: Context) -> str:
-        return state_machine.mermaid(self._definition(cookiecutter))
+        return asl.mermaid(self._definition(cookiecutter))
 
     def path_rows(self, cookiecutter: Context) -> list[tuple[str, int, int, str]]:
         manifest = self._manifest(cookiecutter)
@@ -193,8 +194,8 @@ class Generator:
             self._template(cookiecutter), manifest.paths, manifest.event_source
         )
 
-    def transition_rows(self, cookiecutter: Context) -> list[state_machine.TransitionRow]:
-        return state_machine.transition_rows(
+    def transition_rows(self, cookiecutter: Context) -> list[asl.TransitionRow]:
+        return asl.transition_rows(
             self._definition(cookiecutter),
             self._manifest(cookiecutter).paths,
             self._kit_root(cookiecutter),
