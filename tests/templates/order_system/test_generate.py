@@ -192,6 +192,16 @@ def test_an_orchestration_readme_draws_the_state_machine_and_counts_its_transiti
 
 
 @every_combo
+def test_ruff_checks_and_formats_it_clean_with_its_own_configuration(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    project = projects[combo_id(combo)]
+    for command in (("check", "."), ("format", "--check", ".")):
+        result = run(BIN / "ruff", *command, "--no-cache", cwd=project)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@every_combo
 def test_the_workflow_passes_actionlint(combo: dict[str, str], projects: dict[str, Path]) -> None:
     project = projects[combo_id(combo)]
     result = run(BIN / "actionlint", "-color=false", ".github/workflows/ci.yml", cwd=project)
