@@ -134,14 +134,20 @@ demo-report: install browser
 	@$(BIN)/python -m tests.costcalc.browser build/decision.html build/decision.png >/dev/null
 	@echo "report: $(CURDIR)/build/decision.html"
 	@echo "screenshot: $(CURDIR)/build/decision.png"
+	@echo "== costcalc report PATH: the same report with the figures read from a definition (the Pulumi choreography program) =="
+	$(BIN)/costcalc report pulumi/orders-choreography --design orchestration --sweep 2e4:5e7 --out build/decision-from-definitions.md
 
-# The orchestration stack (sam/orchestration) joins this step when it lands on main.
+# Both reference stacks, priced from their templates (orchestration: from its state machine's
+# definition, each execution path mapped to its order path), and the difference between them.
 demo-estimate: install
-	@echo "== costcalc estimate: the price of what the choreography template deploys, figure by figure =="
+	@echo "== costcalc estimate: the price of what each reference stack deploys, figure by figure =="
 	@mkdir -p build
 	$(BIN)/costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6
+	$(BIN)/costcalc estimate sam/orchestration/template.yaml --orders-per-month 1e6
 	$(BIN)/costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6 --format infracost-usage > build/infracost-usage.yml
 	@echo "infracost usage file: $(CURDIR)/build/infracost-usage.yml"
+	@echo "== costcalc diff: from the choreography stack to the orchestration stack =="
+	$(BIN)/costcalc diff sam/choreography/template.yaml sam/orchestration/template.yaml --orders-per-month 1e6
 	@echo "== costcalc diff: a pull request that raises every function to 1024 MB =="
 	sed 's/^    MemorySize: 256$$/    MemorySize: 1024/' sam/choreography/template.yaml > build/choreography-1024mb.yaml
 	$(BIN)/costcalc diff sam/choreography/template.yaml build/choreography-1024mb.yaml --orders-per-month 1e6 --fail-above 100

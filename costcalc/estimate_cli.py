@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,19 @@ ESTIMATE_EXAMPLES = """\
 Examples:
   costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6
   costcalc estimate sam/choreography/template.yaml --parameter AcceptanceTimeoutSeconds=300
+  costcalc estimate pulumi/orders-choreography --orders-per-month 1e6
+  costcalc estimate pulumi/orders-orchestration --stack dev
   costcalc estimate path/to/generated-project --orders-per-month 1e6 --format json
   costcalc estimate sam/choreography/template.yaml --format infracost-usage > infracost-usage.yml
 
 The template is transformed locally (samtranslator, no AWS call). Parameters come from their
 defaults, then the samconfig.toml beside the template or in the working folder
 (default.deploy.parameters.parameter_overrides; --no-samconfig ignores it), then --parameter.
+A Pulumi project (its folder or Pulumi.yaml; one project per style, as pulumi/ lays them out)
+runs its Python program under Pulumi's mocks (no CLI, no AWS call) with the config of
+Pulumi.<stack>.yaml: --stack NAME picks it, needed only when there are several. A folder that
+is neither is read as a project: its sam/<stack>/template.yaml and pulumi/<project>/Pulumi.yaml,
+one design per workflow found.
 Memory, architecture, ephemeral storage, triggers, rule deliveries, events, API requests,
 table writes, notifications, emails and schedules per order are read from the definition;
 durations, sizes, reads and the path mix come from the workload profile or --usage FILE. Every
@@ -43,13 +51,16 @@ def add_parsers(commands: Any, number: Any) -> None:
     """Add ``estimate`` and ``diff``; ``number`` parses volumes as ``costcalc price`` does."""
     estimate = commands.add_parser(
         "estimate",
-        help="price a SAM/CloudFormation template from what it deploys",
-        description="Derive per-order usage from a SAM or CloudFormation template (or a "
-        "project holding one) and price it per order and per month, as compare does.",
+        help="price a SAM/CloudFormation template or a Pulumi program from what it deploys",
+        description="Derive per-order usage from a SAM or CloudFormation template, a Pulumi "
+        "program (or a project holding them) and price it per order and per month, as compare "
+        "does.",
         epilog=ESTIMATE_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    estimate.add_argument("source", type=Path, help="template file or project folder")
+    estimate.add_argument(
+        "source", type=Path, help="template file, Pulumi project folder or generated project"
+    )
     _shared(estimate, number, FORMATS, "table")
     estimate.set_defaults(run=run_estimate)
     diff = commands.add_parser(
@@ -78,13 +89,7 @@ def _shared(parser: argparse.ArgumentParser, number: Any, formats: tuple[str, ..
         "--orders-per-month", type=number, default=DEFAULT_ORDERS,
         help=f"order volume (default {DEFAULT_ORDERS:,})",
     )  # fmt: skip
-    parser.add_argument(
-        "--parameter", action="append", default=[], metavar="NAME=VALUE",
-        help="template parameter value (repeatable); wins over samconfig.toml and defaults",
-    )  # fmt: skip
-    parser.add_argument(
-        "--no-samconfig", action="store_true", help="ignore samconfig.toml parameter overrides"
-    )
+    add_definition_arguments(parser, number)
     parser.add_argument(
         "--usage", type=Path, action="append", metavar="FILE",
         help="YAML overriding profile figures, as compare takes (repeatable)",
@@ -98,6 +103,30 @@ def _shared(parser: argparse.ArgumentParser, number: Any, formats: tuple[str, ..
         action="store_true",
         help="count Start and End of each execution as transitions (the seed article's reading)",
     )
+    parser.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
+    parser.add_argument(
+        "--free-tier", action=argparse.BooleanOptionalAction, default=False,
+        help="apply always-free allowances (default: no, the marginal cost)",
+    )  # fmt: skip
+    parser.add_argument("--format", choices=formats, default=default, help="output format")
+
+
+def add_definition_arguments(parser: argparse.ArgumentParser, number: Any) -> None:
+    """How a definition is read: template parameters, the Pulumi stack, the state machines'
+    loops, Map items, pinned choices and retries (``estimate``, ``diff`` and ``report``)."""
+    parser.add_argument(
+        "--parameter", action="append", default=[], metavar="NAME=VALUE",
+        help="template parameter value (repeatable); wins over samconfig.toml and defaults",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-samconfig", action="store_true", help="ignore samconfig.toml parameter overrides"
+    )
+    parser.add_argument(
+        "--stack",
+        metavar="NAME",
+        help="the Pulumi stack whose config (Pulumi.NAME.yaml) a Pulumi program runs with "
+        "(default: the project's only one)",
+    )
     for flag, metavar, text in (
         ("--loop", "STATE=N", "extra passes through the loop headed by STATE, per execution"),
         ("--map-items", "STATE=N", "items a Map state iterates over, per execution"),
@@ -108,12 +137,6 @@ def _shared(parser: argparse.ArgumentParser, number: Any, formats: tuple[str, ..
         "--retry-rate", type=number, default=Decimal(0), metavar="RATE",
         help="expected retries per entry of a state with Retry (default 0)",
     )  # fmt: skip
-    parser.add_argument("--region", default="us-east-1", help="AWS region (default us-east-1)")
-    parser.add_argument(
-        "--free-tier", action=argparse.BooleanOptionalAction, default=False,
-        help="apply always-free allowances (default: no, the marginal cost)",
-    )  # fmt: skip
-    parser.add_argument("--format", choices=formats, default=default, help="output format")
 
 
 def _pairs(flag: str, pairs: list[str], example: str) -> dict[str, str]:
@@ -149,7 +172,8 @@ def _counting(args: argparse.Namespace) -> Any:
     )
 
 
-def _estimate(args: argparse.Namespace, source: Path) -> Any:
+def estimates_for(args: argparse.Namespace, source: Path) -> Any:
+    """The workflows ``source`` holds, read as the definition flags ask."""
     from costcalc.estimate.usage import estimate  # noqa: PLC0415 - only this command pays
 
     _progress(f"reading {source} ...")
@@ -159,10 +183,13 @@ def _estimate(args: argparse.Namespace, source: Path) -> Any:
         samconfig=not args.no_samconfig,
         usage_files=args.usage,
         counting=_counting(args),
+        stack=args.stack,
     )
 
 
-def _plan(args: argparse.Namespace, estimates: list[Any]) -> Any:
+def plan_for(args: argparse.Namespace, estimates: list[Any], others: Sequence[Any] = ()) -> Any:
+    """The scenario pricing the estimated workflows (then ``others``, profiles) as the flags
+    ask (``report`` adds --with's contexts)."""
     from costcalc.compare import scenario  # noqa: PLC0415
 
     return scenario(
@@ -170,7 +197,8 @@ def _plan(args: argparse.Namespace, estimates: list[Any]) -> Any:
         free_tier=args.free_tier,
         rates={path: getattr(args, f"rate_{path}") for path in FLAGS},
         count_start_end=args.count_start_end,
-        profiles=[estimated.profile for estimated in estimates],
+        profiles=[*(estimated.profile for estimated in estimates), *others],
+        contexts=getattr(args, "contexts", ()),
     )
 
 
@@ -178,8 +206,8 @@ def run_estimate(args: argparse.Namespace) -> int:
     from costcalc.compare_render import Report  # noqa: PLC0415
     from costcalc.estimate.render import render_estimate  # noqa: PLC0415
 
-    estimates = _estimate(args, args.source)
-    plan = _plan(args, estimates)
+    estimates = estimates_for(args, args.source)
+    plan = plan_for(args, estimates)
     report = Report(plan, [plan.price(args.orders_per_month)], title=f"Estimate of {args.source}")
     sys.stdout.write(render_estimate(report, estimates, args.format))
     if args.format in ("csv", "infracost-usage"):
@@ -196,14 +224,14 @@ def run_diff(args: argparse.Namespace) -> int:
         raise UsageError(f"--fail-above {args.fail_above}: expected USD >= 0")
     sides = []
     for source in (args.base, args.head):
-        found = _estimate(args, source)
+        found = estimates_for(args, source)
         if len(found) != 1:
             raise UsageError(
                 f"{source}: holds {len(found)} workflows; diff compares one template with one "
                 "(name the template file)"
             )
         sides.append(found[0])
-    plan = _plan(args, sides)
+    plan = plan_for(args, sides)
     comparison = plan.price(args.orders_per_month)
     before, after = comparison.designs
     report = Report(plan, [comparison])

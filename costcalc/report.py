@@ -10,10 +10,11 @@ from costcalc.compare import scenario
     facts = decision(scenario(), Decimal(250_000), (Decimal(1_000), Decimal(10) ** 8), 21)
     facts.answer.designs, facts.break_evens, facts.sensitivity.factors, facts.origins
 
-Every workload figure carries its origin: ``profile`` (a bundled workload profile) or ``user``
-(a ``--usage`` file). ``definition`` is reserved for figures read from SAM/Pulumi definitions,
-which arrives with ``costcalc estimate``; :func:`decision` takes the origins it is given, so that
-command can hand over figures it derived without this module changing.
+Every workload figure carries its origin: ``profile`` (a bundled workload profile), ``user``
+(a ``--usage`` file) or ``definition`` (read from a SAM template or Pulumi program by
+``costcalc.estimate``). :func:`decision` takes the origins it is given; ``costcalc report PATH``
+hands over :func:`profile_origins` of the derived profiles, told where each design's
+definition figures are recorded.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from costcalc.price_age import today
 from costcalc.profiles import PROFILE_DIR, Profile
 from costcalc.sensitivity import Sensitivity, sensitivity
 
-#: Where a figure came from, in order of trust (issue 11 adds ``definition``).
+#: Where a figure came from, in order of trust.
 ORIGINS = ("definition", "profile", "user")
 #: Profile keys that name or describe a design rather than measure it.
 _NOT_FIGURES = frozenset({"schema", "design", "title", "runnable", "why_not", "based_on"})
@@ -167,10 +168,24 @@ def check_volume(
     return orders, (low, high)
 
 
-def profile_origins(plan: Scenario) -> list[FigureOrigin]:
-    """Every figure of every design, with ``profile`` or ``user`` as its file says."""
+def profile_origins(
+    plan: Scenario, definitions: Mapping[str, str] | None = None
+) -> list[FigureOrigin]:
+    """Every figure of every design, with its origin.
+
+    ``definitions`` maps a design to the source its derived figures are recorded under (as
+    ``costcalc.estimate`` records them): those are ``definition``; the rest are ``profile`` or
+    ``user`` as their file says.
+    """
+    definitions = definitions or {}
     return [
-        FigureOrigin(load.profile.design, key, value, _origin(where), where)
+        FigureOrigin(
+            load.profile.design,
+            key,
+            value,
+            _origin(where, definitions.get(load.profile.design)),
+            where,
+        )
         for load in plan.workloads
         for key, value, where in _figures(load.profile)
     ]
@@ -198,7 +213,9 @@ def price_sources(plan: Scenario, answer: Comparison) -> list[PriceSource]:
     return found
 
 
-def _origin(where: str) -> str:
+def _origin(where: str, definition: str | None = None) -> str:
+    if definition is not None and where.startswith(definition):
+        return "definition"
     return "profile" if where.startswith(_BUNDLED) else "user"
 
 

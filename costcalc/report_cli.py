@@ -21,6 +21,7 @@ from costcalc.compare_cli import (
     sweep_type,
 )
 from costcalc.errors import CostcalcError, UsageError
+from costcalc.estimate_cli import add_definition_arguments, estimates_for, plan_for
 from costcalc.price_cache import write_files
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -30,6 +31,8 @@ Examples:
   costcalc report --orders-per-month 2e6 --accept-rate 0.85 --out decision.html
   costcalc report --sweep 2e4:5e7:200 --usage my-figures.yaml --out decision.md
   costcalc report --orders-per-month 1e6 --free-tier --format html --out report.txt
+  costcalc report path/to/generated-project --sweep 2e4:5e7 --out decision.md
+  costcalc report pulumi/orders-choreography --stack dev --out decision.html
 
 The page answers first (each design per month and per order at the volume, the difference per
 month and per year), then charts the cost across the sweep with its break-evens, splits the cost
@@ -43,9 +46,12 @@ inline data images. The format follows --out's extension (.html, .htm, .md, .mar
 
 Without --sweep the chart spans {DEFAULT_SWEEP[0]:,} to {DEFAULT_SWEEP[1]:,} orders/month
 ({DEFAULT_POINTS} volumes in the appendix); the volume (default {DEFAULT_ORDERS:,}) must lie
-inside the sweep. PATH (a SAM/Pulumi template or a generated project) is accepted once
-`costcalc estimate` reads definitions; today figures come from the bundled workload profiles
-and --usage files, and the report says so.
+inside the sweep. Without PATH the designs are the bundled workload profiles (with --usage
+files). With PATH (a SAM template, a Pulumi project or a generated project) they are the
+workflows it holds, with the figures `costcalc estimate` derives from them for the same flags
+(--parameter, --stack, --loop, ...), plus any bundled profile named with --design (the other
+style, to compare with); the report says which figure came from the definition, the profile or
+you.
 """
 
 
@@ -69,7 +75,7 @@ def add_parser(
         "path",
         nargs="?",
         metavar="PATH",
-        help="a template or generated project (not yet: arrives with `costcalc estimate`)",
+        help="a SAM template, Pulumi project or generated project to derive the figures from",
     )
     parser.add_argument(
         "--orders-per-month",
@@ -85,6 +91,7 @@ def add_parser(
         f"{DEFAULT_SWEEP[1]:,}, {DEFAULT_POINTS} log-spaced points)",
     )
     add_scenario_arguments(parser, number)
+    add_definition_arguments(parser, number)
     parser.add_argument(
         "--out", type=Path, required=True, metavar="FILE", help="the report to write"
     )
@@ -98,26 +105,22 @@ def add_parser(
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.path is not None:
-        raise UsageError(
-            f"PATH {args.path}: reading definitions arrives with `costcalc estimate`; today the "
-            "report prices the bundled workload profiles (override figures with --usage FILE)"
-        )
     fmt = _format(args.out, args.format)
     _check_target(args.out)
     low, high, points = args.sweep or (*DEFAULT_SWEEP, DEFAULT_POINTS)
-    from costcalc.report import check_volume, decision  # noqa: PLC0415
+    from costcalc.report import check_volume, decision, profile_origins  # noqa: PLC0415
     from costcalc.report_charts import draw_charts  # noqa: PLC0415 - matplotlib
     from costcalc.report_content import document  # noqa: PLC0415
 
     orders, span = check_volume(args.orders_per_month, (low, high))
     sweep_volumes(*span, points)  # refuses a bad POINTS before any work
-    plan = plan_from(args)
+    plan, definitions = _plan(args)
     _progress(
-        f"pricing {len(plan.workloads)} designs at {orders:,} orders/month, "
+        f"pricing {len(plan.workloads)} design{'s' * (len(plan.workloads) != 1)} at "
+        f"{orders:,} orders/month, "
         f"across {points} volumes and each assumption moved ..."
     )
-    facts = decision(plan, orders, span, points)
+    facts = decision(plan, orders, span, points, origins=profile_origins(plan, definitions))
     _progress("drawing the charts ...")
     charts = draw_charts(facts)
     content = document(facts)
@@ -127,6 +130,28 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def _plan(args: argparse.Namespace) -> tuple[Any, dict[str, str]]:
+    """The scenario, and where each design's definition figures are recorded (with PATH).
+
+    With PATH the designs are the workflows it holds; ``--design`` adds bundled profiles beside
+    them (the other style, to compare with), never one PATH derives.
+    """
+    if args.path is None:
+        return plan_from(args), {}
+    estimates = estimates_for(args, Path(args.path))
+    derived = {estimated.profile.design: estimated.label for estimated in estimates}
+    for name in args.design or []:
+        if name in derived:
+            raise UsageError(
+                f"--design {name}: PATH {args.path} holds it already (derived from its "
+                "definition); --design adds a bundled profile beside the workflows PATH holds"
+            )
+    from costcalc.profiles import load_profiles  # noqa: PLC0415
+
+    bundled = load_profiles(args.design, args.usage) if args.design else []
+    return plan_for(args, estimates, bundled), derived
 
 
 def _format(out: Path, asked: str | None) -> str:

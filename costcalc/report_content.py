@@ -412,8 +412,9 @@ def _provenance(facts: Decision) -> Section:
     )
     if not counts["definition"]:
         origin_text += (
-            " Reading SAM/Pulumi definitions arrives with `costcalc estimate`; until then the "
-            "profiles' figures are declared estimates, each commented in its file."
+            " No figure was read from a definition: `costcalc report PATH` derives them from a "
+            "SAM template, a Pulumi project or a generated project, as `costcalc estimate` "
+            "does; here the profiles' figures are declared estimates, each commented in its file."
         )
     blocks: list[Text | Bullets | Table | Chart] = [
         Text(

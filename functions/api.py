@@ -43,6 +43,7 @@ from orders.redaction import redacting_logger
 from orders.registry import RestaurantRegistry
 from orders.requests import BadRequestError, parse_place_order, parse_reject_order
 from orders.store import OrderExistsError, OrderNotFoundError, OrderStore
+from orders.timeline import Timeline
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
 MAX_KEY_LENGTH = 128
@@ -56,6 +57,7 @@ _dynamodb = boto3.client("dynamodb")
 store = OrderStore(_dynamodb, os.environ["ORDERS_TABLE"])
 flow = flow_from_environment(store)
 restaurants = RestaurantRegistry(_dynamodb, os.environ["RESTAURANTS_TABLE"])
+timeline = Timeline(_dynamodb, os.environ["TIMELINE_TABLE"])
 idempotency = IdempotencyConfig(
     # Keyed by caller and key, so two callers never share an answer.
     event_key_jmespath="[caller, key]",
@@ -214,9 +216,10 @@ def get_order(order_id: str) -> Response[Any]:
             "placed_at": order.placed_at,
             "updated_at": order.updated_at,
             **({"reason": order.reason} if order.reason else {}),
+            # The projection of the bus: it may trail the status by the events still in flight.
             "timeline": [
                 {"event": e.event_type.value, "at": e.detail["occurred_at"], "detail": e.detail}
-                for e in store.events(order_id)
+                for e in timeline.entries(order_id)
             ],
         },
     )

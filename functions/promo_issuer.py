@@ -3,7 +3,13 @@
 The promo context's only input is the orders bus's `order_completed` event, which carries ids
 only: the customer's address is read from the orders table (one attribute, read-only) at the
 moment of sending and never stored or logged here. Idempotent by order id: a repeated delivery
-or an archive replay finds the code already issued and, once it was emailed, sends nothing.
+or an archive replay finds the code already issued and sends nothing once the email is claimed.
+
+The email goes out at most once (see `promo.ledger`): the send is claimed in the ledger before
+SES is called and recorded after. Only when SES certainly did not take the email (it answered
+4xx, or no connection was made) is the claim given back for a retry; a claim whose outcome was
+never recorded makes later deliveries fail with `EmailInDoubtError`, so they end in the
+dead-letter queue (alarmed) for an operator to decide, rather than email the customer twice.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from orders.consumer import read_event
 from orders.events import EventType, utcnow
 from orders.redaction import redacting_logger
-from promo.ledger import PromoLedger, new_code
+from promo.ledger import EmailState, PromoCode, PromoLedger, new_code
+from promo.sending import SES_CONFIG, SES_FAILURES, ses_refused
 
 logger = redacting_logger()
 tracer = Tracer()
@@ -29,11 +36,22 @@ SENDER = os.environ["SENDER_EMAIL"]
 ORDERS_TABLE = os.environ["ORDERS_TABLE"]
 _dynamodb = boto3.client("dynamodb")
 ledger = PromoLedger(_dynamodb, os.environ["PROMO_TABLE"])
-_ses = boto3.client("ses")
+_ses = boto3.client("ses", config=SES_CONFIG)
 
 
 class CustomerUnknownError(Exception):
     """The orders table has no address for the order: retried, then dead-lettered."""
+
+
+class EmailInDoubtError(Exception):
+    """An earlier attempt claimed the order's email and never recorded whether SES took it."""
+
+    def __init__(self, promo: PromoCode) -> None:
+        super().__init__(
+            f"order {promo.order_id}: attempt {promo.sender} claimed the promo email at "
+            f"{promo.claimed_at} and recorded no outcome; it may have been sent, so it is not "
+            "sent again (at most once): see the README runbook"
+        )
 
 
 def customer_email(order_id: str) -> str:
@@ -63,19 +81,33 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     event_type, detail = read_event(event)
     if event_type is not EventType.ORDER_COMPLETED:
         raise ValueError(f"promo issuer: expected order_completed, got {event_type.value}")
-    promo, issued = ledger.claim(detail.order_id, new_code(), utcnow())
     logger.append_keys(order_id=detail.order_id, replay=event.get("replay-name", ""))
+    promo, issued = ledger.claim(detail.order_id, new_code(), utcnow())
     if issued:
         metrics.add_metric(name="PromoCodesIssued", unit=MetricUnit.Count, value=1)
-    if promo.emailed:
-        logger.info("promo code already issued and emailed; duplicate delivery ignored")
-        return {"order_id": promo.order_id, "code": promo.code}
+    result = {"order_id": promo.order_id, "code": promo.code}
+    if promo.email is EmailState.SENT:
+        logger.info("promo code already emailed; duplicate delivery ignored")
+        return result
+    address = customer_email(promo.order_id)  # read first: a failure here claims nothing
+    attempt = context.aws_request_id
+    if not ledger.claim_send(promo.order_id, attempt, utcnow()):
+        current = ledger.get(promo.order_id)
+        if current.email is EmailState.SENT:  # a concurrent delivery sent it meanwhile
+            logger.info("promo code already emailed; duplicate delivery ignored")
+            return result
+        raise EmailInDoubtError(current)
     subject, text = compose(promo.order_id, promo.code)
-    _ses.send_email(
-        Source=SENDER,
-        Destination={"ToAddresses": [customer_email(promo.order_id)]},
-        Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}},
-    )
-    ledger.mark_emailed(promo.order_id)
+    try:
+        sent = _ses.send_email(
+            Source=SENDER,
+            Destination={"ToAddresses": [address]},
+            Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}},
+        )
+    except SES_FAILURES as error:
+        if ses_refused(error):
+            ledger.release_send(promo.order_id, attempt)
+        raise
+    ledger.mark_sent(promo.order_id, attempt, sent["MessageId"])
     logger.info("promo code emailed", extra={"issued_now": issued})
-    return {"order_id": promo.order_id, "code": promo.code}
+    return result

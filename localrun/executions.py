@@ -12,6 +12,8 @@ from typing import Any
 
 import boto3
 
+from localrun.lambdas import holding_the_environment
+
 _POLL_SECONDS = 0.01
 WAITING_FOR_CALLBACK = "TaskSubmitted"
 
@@ -26,7 +28,9 @@ class HistoryEvent:
 
 
 def _sfn(region: str) -> Any:
-    return boto3.client("stepfunctions", region_name=region)
+    # A client reads os.environ as it is built; a function invoked by an execution's thread may
+    # be swapping its environment in at that moment (a KeyError now and then, without the lock).
+    return holding_the_environment(boto3.client)("stepfunctions", region_name=region)
 
 
 def _executions(region: str, status: str | None = None) -> list[dict[str, Any]]:

@@ -373,22 +373,26 @@ class LocalRunner:
         return datetime.now(UTC) + self.clock_offset
 
     def advance(self, seconds: float) -> None:
-        """Move the clock forward, fire the schedules now due, and settle."""
+        """Move the clock forward, fire the schedules now due, and settle.
+
+        Schedules fire only here, never in a plain `settle`: the clock reads wall time, and a
+        slow machine must not let a 2-second acceptance timer fire between two steps of a test.
+        """
         self.clock_offset += timedelta(seconds=seconds)
         self.settle()
+        while self._fire_due_schedules():
+            self.settle()
 
     def settle(self) -> None:
-        """Deliver stream records, bus events and due schedules until nothing is left to do.
+        """Deliver stream records and bus events until nothing is left to do.
 
         Step Functions executions run in moto's threads: settling also waits until each one
-        waits for a callback or has ended.
+        waits for a callback or has ended. Due schedules wait for `advance`.
         """
         for _ in range(_MAX_SETTLE_ROUNDS):
             if self._poll_streams() | self._deliver_one():
                 continue
-            if executions.wait_until_quiet(self.names.region, _EXECUTION_QUIET_SECONDS):
-                continue
-            if not self._fire_due_schedules():
+            if not executions.wait_until_quiet(self.names.region, _EXECUTION_QUIET_SECONDS):
                 return
         raise RuntimeError(f"the stack did not settle after {_MAX_SETTLE_ROUNDS} rounds (a loop?)")
 

@@ -32,7 +32,9 @@ def start_stack() -> Iterator[StartStack]:
 
 @pytest.fixture
 def choreography(start_stack: StartStack) -> LocalRunner:
-    return start_stack()
+    """The choreography stack; its acceptance clock is the runner's, so answers are never late
+    however slow the machine, and `advance(PAST_EVERY_TIMEOUT)` times an order out."""
+    return start_stack(AcceptanceTimeoutSeconds=ANSWERED_TIMEOUT_SECONDS)
 
 
 @pytest.fixture

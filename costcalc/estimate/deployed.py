@@ -17,6 +17,10 @@ from costcalc.estimate.template import Template, TemplateError
 
 LAMBDA_DEFAULT_MEMORY_MB = 128
 LAMBDA_DEFAULT_EPHEMERAL_MB = 512
+#: DynamoDB actions that write an item (each call is one billed write request).
+TABLE_WRITES = frozenset(
+    {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+)
 _FUNCTION_IN_URI = re.compile(r"\$\{(\w+)\.Arn\}")
 
 
@@ -30,6 +34,7 @@ class Function:
     ephemeral_storage_mb: Decimal
     traced: bool
     actions: frozenset[str]
+    writes: frozenset[str] = frozenset()  # tables (logical ids) its role may write items to
 
     @property
     def name(self) -> str:
@@ -100,6 +105,7 @@ def _functions(template: Template) -> dict[str, Function]:
                                          f"{where}.EphemeralStorage.Size"),
             traced=(properties.get("TracingConfig") or {}).get("Mode") == "Active",
             actions=_role_actions(template, properties.get("Role")),
+            writes=_role_writes(template, properties.get("Role")),
         )  # fmt: skip
     return found
 
@@ -114,14 +120,31 @@ def _number(template: Template, value: Any, default: int, where: str) -> Decimal
 
 
 def _role_actions(template: Template, role: Any) -> frozenset[str]:
-    role_id = _referenced(role)
-    resource = template.resources.get(role_id, {})
     actions: set[str] = set()
-    for policy in resource.get("Properties", {}).get("Policies", []) or []:
-        for statement in _listed(policy.get("PolicyDocument", {}).get("Statement")):
-            if statement.get("Effect", "Allow") == "Allow":
-                actions.update(str(action) for action in _listed(statement.get("Action")))
+    for statement in _allowed(template, role):
+        actions.update(str(action) for action in _listed(statement.get("Action")))
     return frozenset(actions)
+
+
+def _role_writes(template: Template, role: Any) -> frozenset[str]:
+    """The tables of the template whose items the role may write (Ref/GetAtt resources)."""
+    tables = set(template.of_type("AWS::DynamoDB::Table"))
+    found: set[str] = set()
+    for statement in _allowed(template, role):
+        if TABLE_WRITES & {str(action) for action in _listed(statement.get("Action"))}:
+            found.update(_referenced(r) for r in _listed(statement.get("Resource")))
+    return frozenset(found & tables)
+
+
+def _allowed(template: Template, role: Any) -> list[Mapping[str, Any]]:
+    """The Allow statements of the inline policies of the role ``role`` references."""
+    resource = template.resources.get(_referenced(role), {})
+    return [
+        statement
+        for policy in resource.get("Properties", {}).get("Policies", []) or []
+        for statement in _listed(policy.get("PolicyDocument", {}).get("Statement"))
+        if statement.get("Effect", "Allow") == "Allow"
+    ]
 
 
 def _routes(template: Template, functions: Mapping[str, Function]) -> dict[tuple[str, str], str]:

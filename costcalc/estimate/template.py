@@ -109,7 +109,7 @@ def read_template(
     try:
         raw = yaml_parse(text)
     except Exception as error:
-        raise TemplateError(f"{path}: not valid YAML or JSON ({_first_line(error)})") from None
+        raise TemplateError(f"{path}: not valid YAML or JSON ({first_line(error)})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("Resources"), dict):
         raise TemplateError(
             f"{path}: not a CloudFormation or SAM template (expected a mapping with Resources)"
@@ -129,9 +129,11 @@ def read_template(
     return Template(path, resources, values, resolved)
 
 
-def find_samconfig(template: Path) -> Path | None:
-    """The ``samconfig.toml`` SAM would use: beside the template, else in the working folder."""
-    for folder in (template.parent, Path.cwd()):
+def find_samconfig(template: Path, project: Path | None = None) -> Path | None:
+    """The ``samconfig.toml`` SAM would use: beside the template, else at the root of the
+    ``project`` it was found in (where a generated project keeps it), else in the working folder.
+    """
+    for folder in (template.parent, *([project] if project else []), Path.cwd()):
         candidate = folder / "samconfig.toml"
         if candidate.is_file():
             return candidate
@@ -229,7 +231,7 @@ def _parse_definition(path: Path, name: str, text: str, kind: str) -> Any:
         parsed = json.loads(text) if kind == "json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         raise TemplateError(
-            f"{path}: {name}: the definition is not valid {kind.upper()} ({_first_line(error)})"
+            f"{path}: {name}: the definition is not valid {kind.upper()} ({first_line(error)})"
         ) from None
     if not isinstance(parsed, dict):
         raise TemplateError(f"{path}: {name}: the definition is not a mapping of StartAt/States")
@@ -241,8 +243,14 @@ def _substituted(
 ) -> Mapping[str, Any]:
     """The definition with every ``${key}`` of DefinitionSubstitutions filled in."""
     given = resource.get("Properties", {}).get("DefinitionSubstitutions") or {}
-    values = {key: template.resolve(value, f"{name}.DefinitionSubstitutions.{key}")
-              for key, value in given.items()}  # fmt: skip
+    values: dict[str, Any] = {}
+    for key, value in given.items():
+        try:
+            values[key] = template.resolve(value, f"{name}.DefinitionSubstitutions.{key}")
+        except TemplateError as unresolved:
+            # Only what is priced must resolve (the e-mail sender is not): a state that prices
+            # this value is refused later, with this message in it.
+            values[key] = f"<{unresolved}>"
     text = json.dumps(definition)
 
     def fill(found: re.Match[str]) -> str:
@@ -253,6 +261,10 @@ def _substituted(
                 f"DefinitionSubstitutions has no {key!r} (has: {', '.join(values) or 'none'})"
             )
         value = values[key]
+        if isinstance(value, dict) and ({"Ref"} == set(value) or {"Fn::GetAtt"} == set(value)):
+            # A resource (a table, a function's ARN): the definition names it by logical id.
+            target = value.get("Ref") or value["Fn::GetAtt"]
+            return str(target[0] if isinstance(target, list) else str(target).split(".")[0])
         return value if isinstance(value, str) else json.dumps(value).strip('"')
 
     return cast(dict[str, Any], json.loads(_SUB.sub(fill, text)))
@@ -276,7 +288,7 @@ def _transform(path: Path, raw: dict[str, Any], values: Mapping[str, str | None]
     try:
         transformed = transform(raw, known, _BundledPolicies())
     except Exception as error:
-        raise TemplateError(f"{path}: the SAM transform failed: {_first_line(error)}") from None
+        raise TemplateError(f"{path}: the SAM transform failed: {first_line(error)}") from None
     return transformed["Resources"]
 
 
@@ -294,5 +306,5 @@ def _text(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

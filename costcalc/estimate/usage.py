@@ -1,20 +1,24 @@
 """From a definition on disk to a priced workload whose every figure says where it came from.
 
-A source is a SAM/CloudFormation template, or a folder holding one (a project: its
-``template.yaml``, or ``sam/<stack>/template.yaml`` per stack as the kit and generated projects
-lay them out). Pulumi programs are recognised and refused until the Pulumi variant lands.
+A source is a SAM/CloudFormation template, a Pulumi project (its folder or its ``Pulumi.yaml``:
+the program runs under mocks, pulumi_template.py), or a folder holding definitions as the kit
+and the projects it generates lay them out (templates/order-system/manifest.yaml keeps the
+kit's relative paths): a ``template.yaml`` at its root, ``sam/<stack>/template.yaml`` per
+stack and ``pulumi/<project>/Pulumi.yaml`` per Pulumi project. Every definition found is read;
+a SAM template and a Pulumi program deriving the same design are one workflow, priced once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
+from costcalc.errors import UsageError
 from costcalc.estimate.deployed import Deployed, deployed
 from costcalc.estimate.derive import Derivation, derive
-from costcalc.estimate.template import TemplateError, find_samconfig, read_template
+from costcalc.estimate.template import Template, TemplateError, find_samconfig, read_template
 from costcalc.estimate.transitions import Counting
 from costcalc.profiles import PATHS, Profile, ProfileError, derived_profile, provenance
 
@@ -45,6 +49,36 @@ FUNCTION_FIGURES = (
     "log_kb",
 )
 _TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
+_PULUMI_NAMES = ("Pulumi.yaml", "Pulumi.yml")
+#: Where a project folder's definitions are, as the kit and generated projects lay them out.
+LOOKED_FOR = (
+    *_TEMPLATE_NAMES,
+    *_PULUMI_NAMES,
+    "sam/<stack>/template.yaml",
+    "pulumi/<project>/Pulumi.yaml",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One definition: a template file, or a Pulumi project's folder (``pulumi``)."""
+
+    path: Path
+    pulumi: bool = False
+    project: Path | None = None  # the project folder it was found in (its samconfig.toml)
+
+    def read(
+        self,
+        parameters: Mapping[str, str] | None,
+        samconfig: Path | bool | None,
+        stack: str | None,
+    ) -> Template:
+        if self.pulumi:
+            from costcalc.estimate.pulumi_template import read_pulumi  # noqa: PLC0415
+
+            return read_pulumi(self.path, stack)
+        config = find_samconfig(self.path, self.project) if samconfig is True else samconfig or None
+        return read_template(self.path, parameters, config)
 
 
 @dataclass(frozen=True)
@@ -97,25 +131,51 @@ def estimate(
     samconfig: Path | bool | None = True,
     usage_files: list[Path] | None = None,
     counting: Counting | None = None,
+    stack: str | None = None,
 ) -> list[Estimated]:
-    """Every workflow the source holds, estimated (``samconfig=True``: find it; False: none)."""
-    templates = templates_in(source)
-    estimated, refused = [], []
-    for template in templates:
-        config = find_samconfig(template) if samconfig is True else samconfig or None
+    """Every workflow the source holds, estimated (``samconfig=True``: find it; False: none).
+
+    ``stack`` picks a Pulumi project's ``Pulumi.<stack>.yaml`` (needed when it has several).
+    """
+    sources = sources_in(source)
+    if stack is not None and not any(found.pulumi for found in sources):
+        raise TemplateError(f"{source}: --stack {stack}: it holds no Pulumi project")
+    if parameters and all(found.pulumi for found in sources):
+        raise TemplateError(
+            f"{source}: --parameter {next(iter(parameters))}: parameters are a SAM template's; a "
+            "Pulumi program takes its config from Pulumi.<stack>.yaml (pick one with --stack)"
+        )
+    estimated: list[Estimated] = []
+    refused = []
+    for found in sources:
         try:
-            found = deployed(read_template(template, parameters, config))
-            derivation = derive(found, counting)
-        except TemplateError as error:
-            if len(templates) == 1:
+            deployed_ = deployed(found.read(parameters, samconfig, stack))
+            derivation = derive(deployed_, counting)
+        except UsageError as error:  # a template's or a state machine definition's refusal
+            if len(sources) == 1:
                 raise
             refused.append(str(error))
             continue
-        profile = _profile(template, derivation, usage_files)
-        estimated.append(Estimated(template, found, derivation, profile))
+        twin = next((e for e in estimated if e.derivation.design == derivation.design), None)
+        if twin is not None:
+            estimated[estimated.index(twin)] = _noted(
+                twin,
+                f"{found.path} deploys the same workflow ({derivation.design}): priced once, "
+                f"from {twin.template}",
+            )
+            continue
+        profile = _profile(found.path, derivation, usage_files)
+        estimated.append(Estimated(found.path, deployed_, derivation, profile))
     if not estimated:
         raise TemplateError(f"{source}: no stack it holds can be estimated: {refused[0]}")
+    if refused:
+        estimated[0] = _noted(estimated[0], f"not estimated: {'; '.join(refused)}")
     return estimated
+
+
+def _noted(estimated: Estimated, note: str) -> Estimated:
+    derivation = replace(estimated.derivation, notes=(*estimated.derivation.notes, note))
+    return replace(estimated, derivation=derivation)
 
 
 def _profile(template: Path, derivation: Derivation, usage_files: list[Path] | None) -> Profile:
@@ -136,30 +196,36 @@ def _profile(template: Path, derivation: Derivation, usage_files: list[Path] | N
         ) from None
 
 
-def templates_in(source: Path) -> list[Path]:
-    """The templates a source names: a file, a project's template, or its sam/*/ stacks."""
+def sources_in(source: Path) -> list[Source]:
+    """The definitions a source names: a file, a Pulumi project, or what a project folder holds."""
     if not source.exists():
         raise TemplateError(
-            f"{source}: no such file or folder; expected a SAM template or a project"
-        )
-    pulumi = source if source.name in ("Pulumi.yaml", "Pulumi.yml") else source / "Pulumi.yaml"
-    if pulumi.is_file():
-        raise TemplateError(
-            f"{source}: a Pulumi program; estimating from Pulumi programs arrives with the Pulumi "
-            "variant (issue 9): estimate its SAM template meanwhile"
+            f"{source}: no such file or folder; expected a SAM template, a Pulumi project or a "
+            "project holding them"
         )
     if source.is_file():
-        return [source]
+        if source.name in _PULUMI_NAMES:
+            return [Source(source.parent, pulumi=True)]
+        return [Source(source)]
+    if any((source / name).is_file() for name in _PULUMI_NAMES):
+        return [Source(source, pulumi=True)]
     for name in _TEMPLATE_NAMES:
         if (source / name).is_file():
-            return [source / name]
-    stacks = sorted(source.glob("sam/*/template.yaml"))
-    if not stacks:
+            return [Source(source / name)]
+    found = [
+        *(Source(file, project=source) for file in sorted(source.glob("sam/*/template.yaml"))),
+        *(
+            Source(file.parent, pulumi=True)
+            for name in _PULUMI_NAMES
+            for file in sorted(source.glob(f"pulumi/*/{name}"))
+        ),
+    ]
+    if not found:
         raise TemplateError(
-            f"{source}: a folder with no template.yaml and no sam/<stack>/template.yaml; expected "
-            "a SAM template or a project holding one"
+            f"{source}: a folder with no definitions; looked for {', '.join(LOOKED_FOR)}; "
+            "expected a SAM template, a Pulumi project or a project holding them"
         )
-    return stacks
+    return found
 
 
 def _subkeys(profile: Profile, field: str) -> list[str]:

@@ -4,8 +4,8 @@ Each order is one item; its `events` map holds every domain event the order has 
 event type (each type happens at most once per order). Every change is one conditional write
 that moves the status *and* adds the event, so state and event cannot disagree. The table's
 stream (new and old images) feeds the outbox publisher, which puts the events that appeared on
-the bus: a function that dies after its write cannot lose the event. The map doubles as the
-order's timeline, and its keys make recording an event idempotent.
+the bus: a function that dies after its write cannot lose the event. Its keys make recording an
+event idempotent. (The order's timeline is a projection of the bus: `orders.timeline`.)
 """
 
 from __future__ import annotations
@@ -272,10 +272,3 @@ class OrderStore:
             ExpressionAttributeNames={"#type": event_type.value},
         )
         return bool(response.get("Item", {}).get("events"))
-
-    def events(self, order_id: str) -> list[RecordedEvent]:
-        """The order's timeline: every event stored for it, in the order they happened."""
-        item = self._read(order_id)
-        if item is None:
-            raise OrderNotFoundError(order_id)
-        return recorded_events(item)

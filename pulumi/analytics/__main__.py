@@ -26,7 +26,6 @@ from orderflow_infra.named_queries import named_queries
 
 # The SAM template declares the reports (their SQL); this program deploys them from there.
 SAM_TEMPLATE = Path(__file__).resolve().parents[2] / "sam/analytics/template.yaml"
-BUS_NAME = r"[A-Za-z0-9._\-]{1,256}"
 DATABASE_NAME = r"[a-z0-9_]{1,255}"
 # The columns EventBridge delivers, `detail` as the event contract of functions/orders/events.py.
 DETAIL = (
@@ -48,9 +47,7 @@ LAKE_RETRY = RetryPolicy(maximum_retry_attempts=185, maximum_event_age_seconds=8
 
 deployment = Deployment.current(context="analytics")
 config = pulumi.Config()
-orders_bus_name = config_values.name(
-    config, "OrdersBusName", BUS_NAME, "the name (not the ARN) of the orders stack's event bus"
-)
+orders_bus_name = config_values.orders_bus_name(config)
 database_name = config_values.name(
     config,
     "DatabaseName",

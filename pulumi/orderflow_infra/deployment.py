@@ -176,6 +176,17 @@ def email(config: pulumi.Config, key: str) -> str:
     return _email(key, config.require(key), "verify it in SES first")
 
 
+def orders_bus_name(config: pulumi.Config) -> str:
+    """`OrdersBusName`: the bus a neighbouring context's rules listen on (the orders stack's
+    OrdersBusName output), by name, as EventBridge names buses."""
+    return name(
+        config,
+        "OrdersBusName",
+        r"[A-Za-z0-9._\-]{1,256}",
+        "the name (not the ARN) of the orders stack's event bus",
+    )
+
+
 def name(
     config: pulumi.Config, key: str, pattern: str, accepted: str, default: str | None = None
 ) -> str:

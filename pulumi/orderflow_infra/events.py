@@ -105,6 +105,7 @@ def dead_letter_queue(
 
 
 def subscribe(
+    deployment: Deployment,
     target: StackFunction,
     *,
     bus_name: pulumi.Input[str],
@@ -128,6 +129,7 @@ def subscribe(
         event_pattern=json.dumps(
             dict(pattern) if replays else {**pattern, "replay-name": [{"exists": False}]}
         ),
+        tags=deployment.tags,
     )
     aws.cloudwatch.EventTarget(
         f"{name}-lambda-target",

@@ -29,7 +29,8 @@ class FunctionDefaults:
     code_dir: Path = FUNCTIONS_DIR
 
     def powertools_layer(self, deployment: Deployment) -> str:
-        """The public Powertools for AWS Lambda (Python) V3 layer for this runtime and arch."""
+        """The public Powertools for AWS Lambda (Python) V3 layer for this runtime and the
+        stack's architecture."""
         runtime = self.runtime.replace(".", "")
         return deployment.arn(
             "lambda",

@@ -14,11 +14,17 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from orderflow_infra import contracts, events, storage
+from orderflow_infra import events, storage
 from orderflow_infra.alarms import Metric, alarm, alarm_on_total
 from orderflow_infra.dashboards import MetricWidget
 from orderflow_infra.deployment import Deployment, OrderSettings
-from orderflow_infra.functions import FunctionDefaults, FunctionSpec, StackFunction, lambda_function
+from orderflow_infra.functions import (
+    AsyncInvocation,
+    FunctionDefaults,
+    FunctionSpec,
+    StackFunction,
+    lambda_function,
+)
 from orderflow_infra.http_api import JwtAuthorizer, Route, Throttling, http_api
 from orderflow_infra.iam import Allow
 from orderflow_infra.users import UserDirectory, user_directory
@@ -47,9 +53,9 @@ class OrderState:
     orders_table: aws.dynamodb.Table
     restaurants_table: aws.dynamodb.Table
     idempotency_table: aws.dynamodb.Table
+    timeline_table: aws.dynamodb.Table
     bus: aws.cloudwatch.EventBus
     archive: aws.cloudwatch.EventArchive
-    schema_registry: aws.schemas.Registry
 
     @property
     def function_defaults(self) -> FunctionDefaults:
@@ -65,8 +71,8 @@ class OrderState:
 def order_state(
     deployment: Deployment, settings: OrderSettings, *, orders_stream: str | None = None
 ) -> OrderState:
-    """The tables, the bus with its archive of every order event and its contract (schema
-    registry); `orders_stream` is the orders table's stream view type, if any."""
+    """The tables, the bus and its archive of every order event; `orders_stream` is the orders
+    table's stream view type, if any."""
     bus = events.bus(deployment, "orders-bus", "orders")
     return OrderState(
         orders_table=storage.table(
@@ -75,6 +81,9 @@ def order_state(
         restaurants_table=storage.table(deployment, "restaurants-table", key="restaurant_id"),
         idempotency_table=storage.table(
             deployment, "idempotency-table", key="id", ttl_attribute="expiration"
+        ),
+        timeline_table=storage.table(
+            deployment, "timeline-table", key="order_id", sort_key="event"
         ),
         bus=bus,
         archive=events.archive(
@@ -86,7 +95,6 @@ def order_state(
                 'Every order event, kept for replay (README runbook "Replay a time window").'
             ),
         ),
-        schema_registry=contracts.schema_registry(deployment, source=ORDER_SOURCE),
     )
 
 
@@ -125,6 +133,7 @@ def orders_api(
             environment={
                 "RESTAURANTS_TABLE": state.restaurants_table.name,
                 "IDEMPOTENCY_TABLE": state.idempotency_table.name,
+                "TIMELINE_TABLE": state.timeline_table.name,
                 **(environment or {}),
             },
             statements=[
@@ -132,6 +141,7 @@ def orders_api(
                 Allow(
                     ["dynamodb:GetItem"], [state.restaurants_table.arn], sid="RestaurantRegistry"
                 ),
+                Allow(["dynamodb:Query"], [state.timeline_table.arn], sid="ReadTheTimeline"),
                 Allow(
                     [
                         "dynamodb:GetItem",
@@ -168,6 +178,43 @@ def orders_api(
         authorizer=JwtAuthorizer("OrdersUsers", issuer=users.issuer, audience=[users.client.id]),
     )
     return OrdersApi(handler, api, users)
+
+
+def timeline_writer(
+    deployment: Deployment,
+    state: OrderState,
+    *,
+    function_dead_letters: aws.sqs.Queue,
+    rule_dead_letters: aws.sqs.Queue,
+) -> StackFunction:
+    """The order timeline: a projection of every order event on the bus, read by GET.
+
+    Its rule takes archive replays on purpose: the write is idempotent (one entry per order
+    and event type), so a replay fills in what the timeline missed and adds nothing else.
+    """
+    writer = lambda_function(
+        deployment,
+        state.function_defaults,
+        FunctionSpec(
+            name="timeline-writer",
+            handler="timeline_writer.handler",
+            description="Writes every order event on the orders bus to the order's timeline, once.",
+            environment={"TIMELINE_TABLE": state.timeline_table.name},
+            statements=[
+                Allow(["dynamodb:PutItem"], [state.timeline_table.arn], sid="WriteTheTimeline")
+            ],
+            asynchronous=AsyncInvocation(dead_letter_queue=function_dead_letters),
+        ),
+    )
+    events.subscribe(
+        deployment,
+        writer,
+        bus_name=state.bus.name,
+        pattern={"source": [ORDER_SOURCE]},
+        dead_letter_queue=rule_dead_letters,
+        replays=True,
+    )
+    return writer
 
 
 def function_alarms(

@@ -15,15 +15,18 @@ def table(
     name: str,
     *,
     key: str,
+    sort_key: str | None = None,
     stream_view_type: str | None = None,
     ttl_attribute: str | None = None,
 ) -> aws.dynamodb.Table:
-    """An on-demand table keyed by the string `key`, encrypted, with point-in-time recovery."""
+    """An on-demand table keyed by the string `key` (and `sort_key`), encrypted, with
+    point-in-time recovery."""
     return aws.dynamodb.Table(
         name,
         billing_mode="PAY_PER_REQUEST",
         hash_key=key,
-        attributes=[{"name": key, "type": "S"}],
+        range_key=sort_key,
+        attributes=[{"name": k, "type": "S"} for k in (key, sort_key) if k],
         stream_enabled=stream_view_type is not None,
         stream_view_type=stream_view_type,
         ttl={"attribute_name": ttl_attribute, "enabled": True} if ttl_attribute else None,

@@ -46,6 +46,7 @@ def reacting_function(spec: FunctionSpec, reacts_to: Sequence[str]) -> StackFunc
     """A function the orders bus invokes for the events `reacts_to`: retried, then parked."""
     function = lambda_function(deployment, defaults, replace(spec, asynchronous=asynchronous))
     events.subscribe(
+        deployment,
         function,
         bus_name=orders_bus.name,
         pattern=order_events(*reacts_to),
@@ -203,6 +204,11 @@ customer_notifier = reacting_function(
     reacts_to=("order_accepted", "order_rejected", "order_timed_out"),
 )
 
+# ---------------------------------------------------------------- the order timeline
+timeline_writer = orders.timeline_writer(
+    deployment, state, function_dead_letters=function_dlq, rule_dead_letters=rule_dlq
+)
+
 # ---------------------------------------------------------------- when parts fail
 alarm_topic = alarms.alarm_topic(
     deployment, context="orders", email=deployment.settings.alarm_email
@@ -214,6 +220,7 @@ functions = [
     acceptance_timer,
     order_timeout,
     customer_notifier,
+    timeline_writer,
 ]
 dead_letter_queues = [outbox_failures, function_dlq, rule_dlq]
 function_alarms = orders.function_alarms(

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pulumi
 
-from orderflow_infra import alarms, orders, storage
+from orderflow_infra import alarms, events, orders, storage
 from orderflow_infra.dashboards import AlarmWidget, MetricWidget, dashboard
 from orderflow_infra.deployment import Deployment, OrderSettings
 from orderflow_infra.functions import FunctionSpec, lambda_function
@@ -44,6 +44,8 @@ settings = OrderSettings.load(pulumi.Config())
 # ---------------------------------------------------------------- state and bus
 state = orders.order_state(deployment, settings)
 orders_table, orders_bus = state.orders_table, state.bus
+rule_dlq = events.rule_dead_letter_queue(deployment, orders_bus)
+function_dlq = storage.parking_queue(deployment, "function-dead-letter-queue")
 
 # ---------------------------------------------------------------- the orchestration
 restaurant_topic = storage.topic(deployment, "restaurant-topic")
@@ -130,11 +132,16 @@ orders_api = orders.orders_api(
     ],
 )
 
+# ---------------------------------------------------------------- the order timeline
+timeline_writer = orders.timeline_writer(
+    deployment, state, function_dead_letters=function_dlq, rule_dead_letters=rule_dlq
+)
+
 # ---------------------------------------------------------------- when parts fail
 alarm_topic = alarms.alarm_topic(
     deployment, context="orders", email=deployment.settings.alarm_email
 )
-functions = [orders_api.handler, await_restaurant]
+functions = [orders_api.handler, await_restaurant, timeline_writer]
 function_alarms = orders.function_alarms(
     functions,
     topic=alarm_topic,
@@ -142,6 +149,19 @@ function_alarms = orders.function_alarms(
         "A function of the orders stack failed (the state machine retries and catches; "
         "API errors are 5xx)."
     ),
+)
+dead_letters_alarm = alarms.alarm_on_total(
+    "dead-letters-alarm",
+    metrics=[
+        alarms.Metric(
+            "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": q.name}, "Maximum"
+        )
+        for q in (rule_dlq, function_dlq)
+    ],
+    combine="MAX",
+    label="messages in the deeper dead-letter queue",
+    topic=alarm_topic,
+    description="Events wait in a dead-letter queue; redrive them (README runbook).",
 )
 # executions-<outcome>-alarm -> (metric, description)
 EXECUTION_ALARMS = {
@@ -183,7 +203,9 @@ dashboard(
                 for f in functions
             ],
         ),
-        AlarmWidget("Alarms", [*function_alarms, *execution_alarms, api_5xx_alarm]),
+        AlarmWidget(
+            "Alarms", [*function_alarms, dead_letters_alarm, *execution_alarms, api_5xx_alarm]
+        ),
     ],
 )
 

@@ -24,15 +24,12 @@ from orderflow_infra.functions import (
 )
 from orderflow_infra.iam import Allow
 
-# The SAM parameters' AllowedPatterns: names, not ARNs, of the orders stack's bus and table.
-BUS_NAME = r"[A-Za-z0-9._\-]{1,256}"
+# The SAM parameter's AllowedPattern: the orders stack's table by name, not ARN.
 TABLE_NAME = r"[A-Za-z0-9._\-]{3,255}"
 
 deployment = Deployment.current(context="promo")
 config = pulumi.Config()
-orders_bus_name = config_values.name(
-    config, "OrdersBusName", BUS_NAME, "the name (not the ARN) of the orders stack's event bus"
-)
+orders_bus_name = config_values.orders_bus_name(config)
 orders_table_name = config_values.name(
     config, "OrdersTableName", TABLE_NAME, "the orders stack's OrdersTableName output"
 )
@@ -97,6 +94,7 @@ promo_issuer = lambda_function(
 # Replays are delivered on purpose: the ledger is idempotent, so replaying a window back-fills
 # codes missed while this stack was down and re-issues nothing.
 events.subscribe(
+    deployment,
     promo_issuer,
     bus_name=orders_bus_name,
     pattern={"source": ["orderflow.orders"], "detail-type": ["order_completed"]},

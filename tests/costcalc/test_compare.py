@@ -21,25 +21,25 @@ def test_orchestration_at_100000_accepted_orders_matches_the_hand_computed_bill(
     # Per accepted order (orchestration.yaml), priced in us-east-1 without the free tier:
     expected = (
         5 * D("0.000001")  # HTTP API: 5 requests of 1 KB, one 512 KB step each
-        + 6 * D("0.0000002")  # Lambda requests: 6 invocations
-        # Lambda duration: (80 + 50 + 50 + 2x20 + 60 ms + 6 x 2% x 500 ms INIT) x 0.25 GB
-        + (D(280) + 6 * D("0.02") * 500) / 1000 / 4 * D("0.0000133334")
+        + 11 * D("0.0000002")  # Lambda requests: 11 invocations
+        # Lambda duration: (5 API x 50 + 60 + 5 timeline x 30 ms + 11 x 2% x 500 ms INIT) x 0.25 GB
+        + (D(460) + 11 * D("0.02") * 500) / 1000 / 4 * D("0.0000133334")
         + 5 * D("0.000001")  # EventBridge: 5 events of 1 KB
         + 1 * D("0.0000005")  # SNS: 1 publish ("new order")
         + 1 * D("0.0000006")  # SNS: 1 HTTPS delivery to the restaurant
         + D("0.0001")  # SES: 1 email
-        + 10 * D("0.000000625")  # DynamoDB: 4 x 2 WRU (1.5 KB) + 2 x 1 WRU (0.5 KB)
-        + 7 * D("0.000000125")  # DynamoDB: 7 strong reads of 1.5 KB, one unit each
+        + 15 * D("0.000000625")  # DynamoDB: 4 x 2 WRU (1.5 KB) + 2 x 1 (0.5 KB) + 5 x 1 (1 KB)
+        + 8 * D("0.000000125")  # DynamoDB: 7 strong reads of 1.5 KB + 2 eventual of 1 KB (half)
         + 8 * D("0.000025")  # Step Functions: 8 states entered
-        + 6 * D(1) / KB_PER_GB * D("0.50")  # vended logs: 6 invocations x 1 KB
+        + 11 * D(1) / KB_PER_GB * D("0.50")  # vended logs: 11 invocations x 1 KB
         + 5 * D("0.5") / KB_PER_GB * D("0.50")  # access logs: 5 requests x 0.5 KB
-        + (6 + 5 * D("0.5")) / KB_PER_GB * D("0.03")  # a month's retention of both
+        + (11 + 5 * D("0.5")) / KB_PER_GB * D("0.03")  # a month's retention of both
         + 5 * D("0.05") * D("0.000005")  # X-Ray: 5 trace roots sampled at 5%
     ) * 100_000 + (
-        9 * D("0.10") + 8 * D("0.30") + D("3.00")  # 9 alarms, 8 custom metrics, 1 dashboard
+        8 * D("0.10") + 8 * D("0.30") + D("3.00")  # 8 alarms, 8 custom metrics, 1 dashboard
     )
     assert design.monthly_usd == expected
-    assert expected.quantize(D("0.01")) == D("38.91")
+    assert expected.quantize(D("0.01")) == D("39.56")
     assert design.per_order_usd == expected / 100_000
 
 
@@ -97,19 +97,19 @@ def test_break_even_is_where_both_designs_bill_the_same() -> None:
     points = plan.break_evens(curves)
     assert [point.designs for point in points] == [("choreography", "orchestration")]
     point = points[0]
-    assert D(1000) < point.orders_per_month < D(1100)
+    assert D(1500) < point.orders_per_month < D(1600)
     choreography, orchestration = curves[0], curves[1]
     gap = choreography.at(point.orders_per_month) - orchestration.at(point.orders_per_month)
     assert abs(gap) < D("1e-20")
     # either side of it, the cheaper design changes
-    assert choreography.at(D(900)) > orchestration.at(D(900))
-    assert choreography.at(D(1200)) < orchestration.at(D(1200))
-    assert "cost the same at 1,024 orders/month" in verdict(curves, points)
+    assert choreography.at(D(1400)) > orchestration.at(D(1400))
+    assert choreography.at(D(1700)) < orchestration.at(D(1700))
+    assert "cost the same at 1,537 orders/month" in verdict(curves, points)
 
 
 def test_without_a_crossing_the_verdict_names_the_cheaper_design_and_by_how_much() -> None:
     plan = scenario()
-    curves = plan.curves(D(2_000), D(10**8))
+    curves = plan.curves(D(3_000), D(10**8))
     assert plan.break_evens(curves) == []
     text = verdict(curves, [])
     assert text.startswith("choreography is cheaper than orchestration throughout, by ")

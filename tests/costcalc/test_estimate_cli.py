@@ -13,6 +13,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CHOREOGRAPHY = ROOT / "sam/choreography/template.yaml"
+ORCHESTRATION = ROOT / "sam/orchestration/template.yaml"
 
 
 def costcalc(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -43,6 +44,10 @@ def _machine(definition: str) -> str:
     )
 
 
+_PROJECT = "name: orders\nruntime: python\n"
+_CONFIG = "config:\n  aws:region: us-east-1\n"
+
+
 def _copy(tmp_path: Path, *changes: tuple[str, str]) -> Path:
     """The choreography template in another folder (code path kept), with text replaced."""
     text = CHOREOGRAPHY.read_text(encoding="utf-8")
@@ -66,15 +71,43 @@ def test_estimate_prices_the_template_as_compare_does_and_labels_every_figure() 
     usage = {figure["figure"]: figure for figure in design["usage"]}
     assert usage["rule_matches"] == {
         "figure": "rule_matches",
-        "per_path": {"accepted": 4, "rejected": 4, "timed_out": 4, "cancelled": 4},
+        "per_path": {"accepted": 9, "rejected": 8, "timed_out": 8, "cancelled": 7},
         "source": "definition",
     }
     assert usage["functions.api.memory_mb"]["source"] == "definition"
     assert usage["functions.api.duration_ms"]["source"] == "profile"
     assert usage["writes.idempotency"]["source"] == "profile"
     assert {figure["source"] for figure in design["usage"]} == {"definition", "profile"}
-    assert sum(Decimal(str(line["monthly_usd"])) for line in design["lines"]) == Decimal(
-        str(design["monthly_usd"])
+    # each figure is rounded to 10 places in JSON: the lines add up to the total within that
+    summed = sum(Decimal(str(line["monthly_usd"])) for line in design["lines"])
+    assert abs(summed - Decimal(str(design["monthly_usd"]))) < Decimal("1e-9")
+
+
+def test_the_orchestration_template_is_estimated_from_its_definition_path_by_path() -> None:
+    result = costcalc("estimate", ORCHESTRATION, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (design,) = json.loads(result.stdout, parse_float=Decimal)["designs"]
+    assert design["name"] == "orchestration"
+    usage = {figure["figure"]: figure for figure in design["usage"]}
+    assert usage["transitions"] == {
+        "figure": "transitions",
+        "per_path": {"accepted": 8, "rejected": 6, "timed_out": 7, "cancelled": 6},
+        "source": "definition",
+    }
+    assert usage["invocations.await_restaurant"]["per_path"]["timed_out"] == 1
+    assert usage["functions.await_restaurant.trigger"]["value"] == "task"
+    assert any("timed_out <- RecordOrder > " in note for note in design["notes"])
+
+
+def test_diff_between_the_two_reference_stacks_shows_the_transitions_it_adds() -> None:
+    result = costcalc("diff", CHOREOGRAPHY, ORCHESTRATION, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout, parse_float=Decimal)
+    changes = {(c["service"], c["item"]): c for c in document["changes"]}
+    transitions = changes["stepfunctions", "state-transitions"]
+    assert (transitions["base_usd"], transitions["head_usd"] > 0) == (0, True)
+    assert (
+        document["delta_usd"] == document["head"]["monthly_usd"] - document["base"]["monthly_usd"]
     )
 
 
@@ -174,10 +207,67 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
         ),
         ({}, ["missing.yaml"], "missing.yaml: no such file or folder"),
         (
-            {"Pulumi.yaml": "name: orders\nruntime: python\n"},
+            {"Pulumi.yaml": _PROJECT, "__main__.py": "pass\n"},
             ["."],
-            "a Pulumi program; estimating from Pulumi programs arrives with",
+            ".: no stack config; expected a Pulumi.<stack>.yaml holding the program's config",
         ),
+        (
+            {"Pulumi.yaml": _PROJECT, "Pulumi.dev.yaml": _CONFIG, "__main__.py": "pass\n"},
+            [".", "--stack", "prod"],
+            ".: --stack prod: no Pulumi.prod.yaml; the project has config for dev",
+        ),
+        (
+            {
+                "Pulumi.yaml": _PROJECT,
+                "Pulumi.dev.yaml": _CONFIG,
+                "Pulumi.prod.yaml": _CONFIG,
+                "__main__.py": "pass\n",
+            },
+            ["Pulumi.yaml"],
+            ".: config for several stacks (dev, prod); name one with --stack",
+        ),
+        (
+            {
+                "Pulumi.yaml": _PROJECT,
+                "Pulumi.dev.yaml": _CONFIG,
+                "__main__.py": "raise ValueError('no restaurant topic configured')\n",
+            },
+            ["."],
+            "__main__.py: the Pulumi program (stack dev) raised ValueError: no restaurant topic "
+            "configured; expected a program that runs with the config of Pulumi.dev.yaml",
+        ),
+        (
+            {"Pulumi.yaml": "name: orders\nruntime: nodejs\n", "Pulumi.dev.yaml": _CONFIG},
+            ["."],
+            "Pulumi.yaml: runtime 'nodejs'; the estimate runs Python Pulumi programs only",
+        ),
+        (
+            {"Pulumi.yaml": "- just\n- a list\n"},
+            ["."],
+            "Pulumi.yaml: expected a Pulumi project file with a `name`",
+        ),
+        (
+            {"Pulumi.yaml": _PROJECT, "Pulumi.dev.yaml": _CONFIG},
+            ["."],
+            "Pulumi.yaml: no program at __main__.py; expected a __main__.py",
+        ),
+        (
+            {"Pulumi.yaml": _PROJECT, "Pulumi.dev.yaml": _CONFIG, "__main__.py": "pass\n"},
+            [".", "--parameter", "MemorySize=512"],
+            ".: --parameter MemorySize: parameters are a SAM template's; a Pulumi program takes "
+            "its config from Pulumi.<stack>.yaml",
+        ),
+        (
+            {
+                "Pulumi.yaml": _PROJECT,
+                "Pulumi.dev.yaml": _CONFIG,
+                "__main__.py": "import pulumi_aws as aws\naws.s3.Bucket('b')\n",
+            },
+            ["."],
+            ".: no AWS::Events::EventBus; expected the orders bus",
+        ),
+        ({"README.md": "# a project\n"}, ["."], ".: a folder with no definitions; looked for"),
+        ({}, [str(CHOREOGRAPHY), "--stack", "dev"], "--stack dev: it holds no Pulumi project"),
         ({}, [str(CHOREOGRAPHY), "--parameter", "nonsense"], "--parameter 'nonsense': expected"),
         (
             {},
@@ -198,8 +288,7 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
         (
             {"m.yaml": _machine(POLLING)},
             ["m.yaml", "--loop", "Ask=2"],
-            "m.yaml: billed transitions per execution path: M: Done 9. Mapping executions to "
-            "the order paths arrives with the orchestration stack (issue 7)",
+            "m.yaml: no HTTP API routes; expected the orders API that starts M's executions",
         ),
         ({}, [str(CHOREOGRAPHY), "--loop", "Ask=two"], "--loop Ask=two: expected a whole number"),
     ],
@@ -216,6 +305,30 @@ def test_bad_input_is_refused_on_one_line_with_exit_2(
     assert message in errors[0]
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_the_pulumi_program_of_a_style_costs_what_its_sam_template_costs() -> None:
+    monthly = []
+    for source in (CHOREOGRAPHY, ROOT / "pulumi/orders-choreography"):
+        result = costcalc("estimate", source, "--orders-per-month", "1e6", "--format", "json",
+                          "--no-samconfig")  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        [design] = json.loads(result.stdout, parse_float=Decimal)["designs"]
+        assert design["source"] == str(source)
+        monthly.append(design["monthly_usd"])
+    assert monthly[0] == monthly[1]
+
+
+def test_estimating_a_template_never_imports_pulumi() -> None:
+    code = (
+        "import sys\nfrom costcalc.cli import main\n"
+        f"main(['estimate', {str(CHOREOGRAPHY)!r}, '--format', 'json'])\n"
+        "assert 'pulumi' not in sys.modules, 'pulumi imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_other_commands_never_import_samtranslator() -> None:

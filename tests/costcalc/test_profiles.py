@@ -69,12 +69,12 @@ def test_a_usage_file_overrides_figures_and_merges_mappings(tmp_path: Path) -> N
     usage = write(
         tmp_path,
         "design: orchestration\npaths:\n  accepted:\n    transitions: 15\n"
-        "functions:\n  place_order: {memory_mb: 1024}\n",
+        "functions:\n  await_restaurant: {memory_mb: 1024}\n",
     )
     profile = load_profiles(["orchestration"], [usage])[0]
     assert profile.paths["accepted"].transitions == 15
-    assert profile.functions["place_order"].memory_mb == 1024
-    assert profile.functions["place_order"].duration_ms == 80  # kept from the profile
+    assert profile.functions["await_restaurant"].memory_mb == 1024
+    assert profile.functions["await_restaurant"].duration_ms == 60  # kept from the profile
     assert profile.at("paths.accepted.transitions") == f"{usage}:4"
 
 
@@ -101,8 +101,8 @@ def test_a_usage_file_may_hold_one_document_per_design(tmp_path: Path) -> None:
             r"usage\.yaml:2: api\.request_kb: expected a number >= 0, got 'lots'",
         ),
         (
-            "design: orchestration\nfunctions:\n  place_order: {arch: sparc}\n",
-            r"usage\.yaml:3: functions\.place_order\.arch: 'sparc' is not one of x86_64, arm64",
+            "design: orchestration\nfunctions:\n  api: {arch: sparc}\n",
+            r"usage\.yaml:3: functions\.api\.arch: 'sparc' is not one of x86_64, arm64",
         ),
         (
             "design: orchestration\nmonthly: {alarms: 2.5}\n",
@@ -136,7 +136,7 @@ def test_a_malformed_usage_file_is_refused_naming_file_line_and_key(
         (
             "design: choreography\npaths:\n  accepted:\n    rule_matches: 3\n",
             r"usage\.yaml:4: paths\.accepted\.rule_matches is 3 but the `trigger: rule` "
-            r"functions are invoked 4 times",
+            r"functions are invoked 9 times",
         ),
         (
             "design: choreography\npaths:\n  accepted:\n    invocations: {nobody: 1}\n",

@@ -82,3 +82,34 @@ def test_a_screenshot_shows_the_page_and_it_prints(report: Path, tmp_path: Path)
         assert seen.page.locator("nav").is_hidden()
         assert seen.page.locator("figure.chart img").first.is_visible()
         assert seen.page.pdf()[:5] == b"%PDF-"
+
+
+def _printed(*args: str) -> str:
+    import contextlib  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
+        assert main(list(args)) == 0
+    return printed.getvalue()
+
+
+def test_a_report_on_a_definition_shows_estimate_s_figures_and_their_origin(
+    tmp_path: Path,
+) -> None:
+    template = str(Path(__file__).resolve().parents[2] / "sam/choreography/template.yaml")
+    inputs = [*INPUTS, "--no-samconfig"]
+    out = tmp_path / "decision.html"
+    _printed("report", template, *inputs, "--design", "orchestration", "--out", str(out))
+    [estimated] = json.loads(
+        _printed("estimate", template, *inputs, "--format", "json"), parse_float=Decimal
+    )["designs"]
+    with visit(out) as seen:
+        assert seen.errors == []
+        assert seen.requests == [out.resolve().as_uri()]
+        for figure in ("monthly_usd", "per_order_usd"):
+            cell = seen.page.locator(f'[data-figure="choreography.{figure}"]')
+            assert Decimal(cell.get_attribute("data-exact") or "") == estimated[figure]
+        provenance = seen.page.locator("#provenance").inner_text()
+        assert f"{template} (definition)" in provenance
+        assert "from deployment definitions (definition)" in provenance

@@ -1,12 +1,21 @@
 """The real `costcalc report` command: files written whole, formats, and one-line refusals."""
 
+import contextlib
+import io
+import json
+import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from costcalc.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+CHOREOGRAPHY = ROOT / "sam/choreography/template.yaml"
+PULUMI_CHOREOGRAPHY = ROOT / "pulumi/orders-choreography"
 
 
 def costcalc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -57,12 +66,6 @@ def test_format_overrides_the_extension(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (
-            ["sam/orchestration/template.yaml"],
-            "costcalc report: error: PATH sam/orchestration/template.yaml: reading definitions "
-            "arrives with `costcalc estimate`; today the report prices the bundled workload "
-            "profiles (override figures with --usage FILE)",
-        ),
-        (
             ["--out", "decision.pdf"],
             "costcalc report: error: --out decision.pdf: cannot tell the format from '.pdf'; "
             "use .html, .htm, .md, .markdown or give --format html|markdown",
@@ -105,6 +108,95 @@ def test_bad_input_is_refused_in_one_line_with_exit_2_and_nothing_written(
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["no-such-project"],
+            "no-such-project: no such file or folder; expected a SAM template, a Pulumi project "
+            "or a project holding them",
+        ),
+        ([".", "--no-samconfig"], ".: a folder with no definitions; looked for template.yaml"),
+        (
+            [str(PULUMI_CHOREOGRAPHY), "--stack", "prod"],
+            f"{PULUMI_CHOREOGRAPHY}: --stack prod: no Pulumi.prod.yaml; the project has config "
+            "for dev",
+        ),
+        (
+            [str(CHOREOGRAPHY), "--design", "choreography"],
+            f"--design choreography: PATH {CHOREOGRAPHY} holds it already (derived from its "
+            "definition); --design adds a bundled profile beside the workflows PATH holds",
+        ),
+    ],
+)
+def test_a_path_that_cannot_be_read_is_refused_in_one_line_and_nothing_written(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = costcalc(*args, "--out", "decision.html", cwd=tmp_path)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("costcalc report")]
+    assert errors == [f"costcalc report: error: {message}"] or errors[0].startswith(
+        f"costcalc report: error: {message}"
+    ), result.stderr
+    assert len(errors) == 1
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def _printed(*args: str) -> str:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
+        assert main(list(args)) == 0
+    return printed.getvalue()
+
+
+@pytest.mark.parametrize("source", [CHOREOGRAPHY, PULUMI_CHOREOGRAPHY], ids=["sam", "pulumi"])
+def test_a_report_on_a_definition_heads_with_the_estimate_s_figures(
+    tmp_path: Path, source: Path
+) -> None:
+    inputs = ["--orders-per-month", "1e6", "--accept-rate", "0.85", "--no-samconfig"]
+    out = tmp_path / "decision.html"
+    _printed("report", str(source), *inputs, "--sweep", "2e4:5e7", "--design", "orchestration",
+             "--out", str(out))  # fmt: skip
+    page = out.read_text(encoding="utf-8")
+    estimated = json.loads(_printed("estimate", str(source), *inputs, "--format", "json"),
+                           parse_float=Decimal)  # fmt: skip
+    [design] = estimated["designs"]
+    for figure in ("monthly_usd", "per_order_usd"):
+        found = re.search(rf'data-figure="choreography\.{figure}" data-exact="([0-9.]+)"', page)
+        assert found is not None
+        assert Decimal(found.group(1)) == design[figure]
+    assert re.search(r'data-figure="orchestration\.monthly_usd" data-exact="[0-9.]+"', page)
+
+
+def test_every_figure_of_a_report_on_a_definition_says_where_it_came_from(tmp_path: Path) -> None:
+    usage = tmp_path / "figures.yaml"
+    usage.write_text("design: choreography\nfunctions:\n  api: {memory_mb: 512}\n")
+    out = tmp_path / "decision.md"
+    _printed("report", str(CHOREOGRAPHY), "--usage", str(usage), "--no-samconfig",
+             "--out", str(out))  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    counts = re.search(
+        r"Workload figures: (\d+) from the bundled workload profiles \(`profile`\), (\d+) from "
+        r"your usage files \(`user`\), (\d+) from deployment definitions \(`definition`\)\.",
+        text,
+    )
+    assert counts is not None
+    profile, user, definition = map(int, counts.groups())
+    assert profile > 0
+    assert user == 1
+    assert definition > 20
+    assert "No figure was read from a definition" not in text
+    template, usage_file = (str(path).replace("_", "\\_") for path in (CHOREOGRAPHY, usage))
+    assert f"| paths.accepted.writes.orders | 5 | definition | {template} (definition) |" in text
+    assert f"| functions.api.memory\\_mb | 512 | user | {usage_file}:3 |" in text
+    assert re.search(
+        r"\| functions\.api \| duration\\_ms \d+, .* \| profile \| "
+        r"costcalc/data/profiles/choreography\.yaml:\d+ \|",
+        text,
+    )
 
 
 def test_a_refusal_leaves_an_existing_report_untouched(tmp_path: Path) -> None:

@@ -50,28 +50,30 @@ def test_express_bills_requests_and_duration_instead_of_transitions() -> None:
 def test_lambda_duration_includes_the_billed_init_of_cold_starts() -> None:
     profile = load_profiles(["orchestration"])[0]
     quantities = workload(profile, ONLY_ACCEPTED).per_order
-    # (80 + 50 + 50 + 2 x 20 + 60 ms) + 6 invocations x 2% x 500 ms INIT, at 0.25 GB
-    assert quantities["lambda", "duration-arm64"] == (D(280) + 6 * D("0.02") * 500) / 1000 / 4
-    assert quantities["lambda", "requests-arm64"] == 6
+    # (5 API requests x 50 + 60 + 5 timeline writes x 30 ms) + 11 invocations x 2% x 500 ms
+    # INIT, at 0.25 GB
+    assert quantities["lambda", "duration-arm64"] == (D(460) + 11 * D("0.02") * 500) / 1000 / 4
+    assert quantities["lambda", "requests-arm64"] == 11
 
 
 def test_dynamodb_units_follow_item_sizes_and_read_consistency() -> None:
     profile = load_profiles(["orchestration"])[0]
     quantities = workload(profile, ONLY_ACCEPTED).per_order
     # 4 order writes x 2 units (1.5 KB) + 2 idempotency writes x 1 unit (0.5 KB)
-    assert quantities["dynamodb", "write-request-units"] == 10
-    # 7 strongly consistent reads of 1.5 KB: one unit each
-    assert quantities["dynamodb", "read-request-units"] == 7
+    # + 5 timeline writes x 1 unit (1 KB)
+    assert quantities["dynamodb", "write-request-units"] == 15
+    # 7 strongly consistent reads of 1.5 KB: one unit each; 2 eventual timeline reads: half each
+    assert quantities["dynamodb", "read-request-units"] == 8
 
 
 def test_fixed_monthly_items_do_not_scale_with_orders() -> None:
     load = workload(load_profiles(["choreography"])[0], path_mix({}))
     assert load.fixed == {
-        ("cloudwatch", "alarms"): 11,
+        ("cloudwatch", "alarms"): 12,
         ("cloudwatch", "metrics"): 8,
         ("cloudwatch", "dashboards"): 1,
     }
-    assert load.usage(D(1000)).quantities["cloudwatch", "alarms"] == 11
+    assert load.usage(D(1000)).quantities["cloudwatch", "alarms"] == 12
 
 
 def test_a_figure_the_billing_rules_refuse_is_reported_at_its_profile_line(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ FUNCTION_NAMES = {
     "acceptance-timer-function",
     "order-timeout-function",
     "customer-notifier-function",
+    "timeline-writer-function",
 }
 
 
@@ -62,6 +63,16 @@ def test_every_function_runs_python313_on_arm64_with_the_powertools_layer_and_tr
         assert inputs["environment"]["variables"]["ORDERS_TABLE"] == "orders-table"
 
 
+def test_x86_64_runs_every_function_on_x86_64_with_the_matching_powertools_layer() -> None:
+    run = run_program(PROJECT, overrides={f"{NAME}:Architecture": "x86_64"})
+
+    for function in run.of_type(FUNCTION):
+        assert function.inputs["architectures"] == ["x86_64"]
+        assert function.inputs["layers"][0].endswith(
+            ":AWSLambdaPowertoolsPythonV3-python313-x86_64:27"
+        )
+
+
 def test_the_acceptance_timeout_reaches_the_timer_function_in_seconds() -> None:
     run = run_program(PROJECT, overrides={f"{NAME}:AcceptanceTimeoutSeconds": 2})
     variables = run.named("acceptance-timer-function").inputs["environment"]["variables"]
@@ -102,7 +113,7 @@ def test_only_the_timer_may_pass_the_scheduler_role_and_only_to_the_scheduler() 
     ]
 
 
-def test_every_rule_excludes_replays_and_dead_letters_to_the_bus_rules_queue() -> None:
+def test_every_flow_rule_excludes_replays_and_every_rule_dead_letters_to_the_bus_queue() -> None:
     rules = dev().of_type("aws:cloudwatch/eventRule:EventRule")
     policy = json.loads(dev().named("rule-dead-letter-queue-policy").inputs["policy"])
     (statement,) = policy["Statement"]
@@ -112,10 +123,13 @@ def test_every_rule_excludes_replays_and_dead_letters_to_the_bus_rules_queue() -
     queue = dev().named("rule-dead-letter-queue")
     assert queue.inputs["sqsManagedSseEnabled"] is True
 
-    assert len(rules) == 3
+    assert len(rules) == 4
     for rule in rules:
         pattern = json.loads(rule.inputs["eventPattern"])
-        assert pattern["replay-name"] == [{"exists": False}]
+        # The timeline takes replays: its write is idempotent, so a replay back-fills it.
+        takes_replays = rule.name == "timeline-writer-function-order-events"
+        assert ("replay-name" not in pattern) is takes_replays
+        assert pattern.get("replay-name", [{"exists": False}]) == [{"exists": False}]
         target = dev().named(f"{rule.name}-lambda-target").inputs
         assert target["deadLetterConfig"]["arn"] == queue.outputs["arn"]
         assert target["retryPolicy"] == {

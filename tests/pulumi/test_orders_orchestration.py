@@ -43,16 +43,27 @@ def test_the_stack_exports_the_sam_stack_outputs_under_the_same_names() -> None:
     }
 
 
-def test_only_the_api_and_the_restaurant_callback_are_functions_and_neither_queues_failures() -> (
-    None
-):
+def test_the_flow_runs_in_the_api_and_the_callback_and_only_the_timeline_is_asynchronous() -> None:
     functions = {f.name: f.inputs for f in dev().of_type(FUNCTION)}
 
-    assert set(functions) == {"api-function", "await-restaurant-function"}
-    for inputs in functions.values():
-        assert "deadLetterConfig" not in inputs
-    assert not dev().of_type("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
-    assert not dev().of_type("aws:cloudwatch/eventRule:EventRule")
+    assert set(functions) == {
+        "api-function",
+        "await-restaurant-function",
+        "timeline-writer-function",
+    }
+    assert "deadLetterConfig" not in functions["api-function"]
+    assert "deadLetterConfig" not in functions["await-restaurant-function"]
+    assert functions["timeline-writer-function"]["deadLetterConfig"] == {
+        "targetArn": dev().named("function-dead-letter-queue").outputs["arn"]
+    }
+    (invoke_config,) = dev().of_type(
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
+    )
+    assert invoke_config.inputs["maximumRetryAttempts"] == 2
+    (rule,) = dev().of_type("aws:cloudwatch/eventRule:EventRule")
+    assert json.loads(rule.inputs["eventPattern"]) == {"source": ["orderflow.orders"]}
+    target = dev().named(f"{rule.name}-lambda-target").inputs
+    assert target["deadLetterConfig"]["arn"] == dev().named("rule-dead-letter-queue").outputs["arn"]
 
 
 def test_the_definition_is_the_asl_file_with_every_placeholder_filled() -> None:

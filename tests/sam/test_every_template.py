@@ -1,4 +1,5 @@
-"""Checks every stack in sam/ passes, with the real tools: the linters, checkov, IAM and tags."""
+"""Checks every stack in sam/ passes, with the real tools: sam build, the linters, checkov, IAM
+and tags."""
 
 from __future__ import annotations
 
@@ -41,6 +42,16 @@ def test_sam_validate_with_lint_passes(template: Path) -> None:
     result = run_tool(BIN / "sam", "validate", "--lint", "-t", template.relative_to(ROOT))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "is a valid SAM Template" in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+@every_template
+def test_sam_build_succeeds(template: Path, tmp_path: Path) -> None:
+    result = run_tool(
+        BIN / "sam", "build", "-t", template.relative_to(ROOT), "--build-dir", tmp_path / "build"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Build Succeeded" in result.stdout
 
 
 @every_template

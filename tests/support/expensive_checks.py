@@ -112,15 +112,8 @@ CHECKS = (
     PULUMI_SUITE,
     # `sam validate --lint` and `sam build` from samconfig.toml: the orders template and its code.
     Check("sam-build", ("style",), _has_sam_config, _sam_build_reads),
-    # `costcalc estimate .`: every SAM template, the definition and samconfig's answers. On the
-    # choreography style only: on the orchestration template it fails in the kit too (its
-    # DefinitionSubstitutions of resource ids break costcalc's substitution; issue 11's work).
-    Check(
-        "costcalc-estimate",
-        ("style", "include_promo"),
-        lambda combo: _has_sam_config(combo) and combo["style"] == "choreography",
-        _definitions,
-    ),
+    # `costcalc estimate .`: every SAM template, the definition and samconfig's answers.
+    Check("costcalc-estimate", ("style", "include_promo"), _has_sam_config, _definitions),
 )
 
 

@@ -1,9 +1,10 @@
 """The parity model (schema: tests/pulumi/test_parity.py), built from CloudFormation properties.
 
 Both variants are first described as CloudFormation resources: parity_sam.py resolves the
-transformed SAM template, parity_pulumi.py maps the Pulumi program's registered inputs onto
-CloudFormation's property names. One reducer per kind then turns those properties into the
-model, so equal models mean the same architecture, not two parsers that agree by accident.
+transformed SAM template, costcalc/estimate/pulumi_cfn.py maps the Pulumi program's registered
+inputs onto CloudFormation's property names (`from_pulumi` below). One reducer per kind then
+turns those properties into the model, so equal models mean the same architecture, not two
+parsers that agree by accident.
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from costcalc.estimate.fake_aws import BY_PULUMI_TYPE
+from costcalc.estimate.pulumi_cfn import as_cfn
+
+if TYPE_CHECKING:
+    from costcalc.estimate.pulumi_program import ProgramRun
 
 Model = dict[str, dict[str, Any]]
 SECTIONS = (
@@ -78,17 +85,6 @@ def _listed(value: Any) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]
-
-
-def plain(value: Any) -> Any:
-    """Pulumi hands numbers over as floats: 10.0 -> 10, recursively."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def _tags(value: Any) -> dict[str, str]:
@@ -778,3 +774,22 @@ def differences(sam: Model, pulumi: Model) -> Iterable[str]:
         for key in sorted(set(sam[section]) | set(pulumi[section])):
             if sam[section].get(key) != pulumi[section].get(key):
                 yield f"{section}: {key}"
+
+
+def from_pulumi(run: ProgramRun) -> Model:
+    """The model of the resources a Pulumi program registered (see pulumi_program.run_program)."""
+    model = empty_model()
+    for resource in run.resources:
+        kind = BY_PULUMI_TYPE.get(resource.type)
+        if kind is None:
+            raise ModelError(
+                f"{resource.name}: the parity model does not know {resource.type}; "
+                "add it to costcalc/estimate/fake_aws.py KINDS and map it in parity_model.py"
+            )
+        if kind.part:
+            continue
+        reduce_resource(
+            model, kind.name, resource.name, as_cfn(run, resource, kind.name), resource.outputs
+        )
+    model["outputs"] = dict(run.stack_outputs)
+    return finish(model)

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from fake_aws import BY_CFN_TYPE, Account, kebab
 from parity_model import Model, ModelError, empty_model, finish, reduce_resource
 
+from costcalc.estimate.fake_aws import BY_CFN_TYPE, Account, kebab
 from localrun.deploy import parameter_values
 from localrun.intrinsics import Names, resolve
 from localrun.template import load_template
@@ -53,7 +53,7 @@ def from_sam(
         if kind is None:
             raise ModelError(
                 f"{logical_id}: the parity model does not know {resource['Type']}; "
-                "add it to tests/support/fake_aws.py KINDS and reduce it in parity_model.py"
+                "add it to costcalc/estimate/fake_aws.py KINDS and reduce it in parity_model.py"
             )
         physical = kebab(logical_id)
         explicit = _named_by(resource.get("Properties", {}), kind.cfn_name_property)

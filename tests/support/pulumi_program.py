@@ -1,121 +1,25 @@
-"""Running a Pulumi project's program in-process under `pulumi.runtime.set_mocks`, no CLI.
+"""The kit's Pulumi projects run under mocks (costcalc.estimate.pulumi_program), by name.
 
-`run_program` registers every resource with `FakeAws` (see fake_aws.py), then returns what was
-registered (type, name, inputs, outputs) and the stack outputs, all resolved.
+`run_program("orders-choreography")` runs `pulumi/orders-choreography` with its dev stack's
+config; `pulumi_dir` points at a modified copy of the projects instead.
 """
 
 from __future__ import annotations
 
-import json
-import runpy
-import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import yaml
-from fake_aws import BY_PULUMI_TYPE, UNKNOWN, Account
-from pulumi.runtime import settings
+
+from costcalc.estimate import pulumi_program
+from costcalc.estimate.pulumi_program import FakeAws, ProgramRun, Registered, stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PULUMI_DIR = ROOT / "pulumi"
 
-
-@dataclass(frozen=True)
-class Registered:
-    """A resource as the program registered it, and as the fake account answered."""
-
-    type: str
-    name: str
-    inputs: dict[str, Any]
-    outputs: dict[str, Any]
-
-    @property
-    def id(self) -> str:
-        return str(self.outputs["id"])
-
-
-@dataclass(frozen=True)
-class ProgramRun:
-    project: str
-    stack: str
-    resources: list[Registered]
-    stack_outputs: dict[str, Any]
-
-    def of_type(self, token: str) -> list[Registered]:
-        return [r for r in self.resources if r.type == token]
-
-    def named(self, name: str) -> Registered:
-        matches = [r for r in self.resources if r.name == name]
-        assert len(matches) == 1, f"{len(matches)} resources named {name!r}"
-        return matches[0]
-
-    def statements(self, role: str) -> list[dict[str, Any]]:
-        """The statements of the inline policy of the role named `role`."""
-        return list(json.loads(self.named(f"{role}-policy").inputs["policy"])["Statement"])
-
-
-class FakeAws(pulumi.runtime.Mocks):
-    """Answers registrations and the provider's account/region look-ups like one AWS account."""
-
-    def __init__(self, account: Account) -> None:
-        self.account = account
-        self.registered: list[Registered] = []
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        kind = BY_PULUMI_TYPE.get(args.typ, UNKNOWN)
-        physical = str(args.inputs.get("name") or args.name)
-        answered = kind.outputs(self.account, args.name, physical)
-        resource_id = answered.pop("id")
-        outputs = {**args.inputs, **answered}
-        self.registered.append(
-            Registered(args.typ, args.name, dict(args.inputs), {**outputs, "id": resource_id})
-        )
-        return resource_id, outputs
-
-    def call(
-        self, args: pulumi.runtime.MockCallArgs
-    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        account = self.account
-        answers: dict[str, dict[str, Any]] = {
-            "aws:index/getRegion:getRegion": {
-                "id": account.region,
-                "name": account.region,
-                "region": account.region,
-                "endpoint": f"ec2.{account.region}.{account.url_suffix}",
-                "description": account.region,
-            },
-            "aws:index/getPartition:getPartition": {
-                "id": account.partition,
-                "partition": account.partition,
-                "dnsSuffix": account.url_suffix,
-                "reverseDnsPrefix": "com.amazonaws",
-            },
-            "aws:index/getCallerIdentity:getCallerIdentity": {
-                "id": account.account_id,
-                "accountId": account.account_id,
-                "arn": f"arn:{account.partition}:iam::{account.account_id}:user/tester",
-                "userId": "AIDATESTER",
-            },
-        }
-        if args.token not in answers:
-            raise NotImplementedError(f"FakeAws has no answer for the invoke {args.token}")
-        return answers[args.token], []
-
-
-def stack_config(project_dir: Path, stack: str = "dev") -> dict[str, Any]:
-    """The project's `Pulumi.<stack>.yaml` config, keys as written (`proj:Key`, `aws:region`)."""
-    document = yaml.safe_load((project_dir / f"Pulumi.{stack}.yaml").read_text())
-    return dict(document.get("config") or {})
-
-
-def _config_strings(config: Mapping[str, Any]) -> dict[str, str]:
-    """Config as the engine hands it to a program: strings, structured values as JSON."""
-    return {
-        key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()
-    }
+__all__ = ["PULUMI_DIR", "ROOT", "FakeAws", "ProgramRun", "Registered", "project_name",
+           "run_program", "stack_config"]  # fmt: skip
 
 
 def project_name(project: str, pulumi_dir: Path = PULUMI_DIR) -> str:
@@ -132,30 +36,7 @@ def run_program(
     pulumi_dir: Path = PULUMI_DIR,
 ) -> ProgramRun:
     """Run `<pulumi_dir>/<project>/__main__.py` with its `<stack>` config and `overrides`
-    (keys spelt `<project name>:<key>`, as in the config file).
-
-    An override of None unsets the key. Whatever the program raises propagates.
-    """
-    project_dir = pulumi_dir / project
-    config = {**stack_config(project_dir, stack), **(overrides or {})}
-    config = {key: value for key, value in config.items() if value is not None}
-    mocks = FakeAws(Account(region=str(config.get("aws:region", "us-east-1"))))
-    settings.ROOT.set(None)  # a fresh root stack resource, so no outputs carry over
-    name = project_name(project, pulumi_dir)
-    pulumi.runtime.set_mocks(mocks, project=name, stack=stack, preview=False)
-    pulumi.runtime.set_all_config(_config_strings(config))
-    stack_outputs: dict[str, Any] = {}
-
-    @pulumi.runtime.test  # type: ignore[misc]
-    def program() -> pulumi.Output[None]:
-        search_path = list(sys.path)  # the program puts its building blocks' folder first
-        try:
-            runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
-        finally:
-            sys.path[:] = search_path
-        root = settings.get_root_resource()
-        exported: dict[str, Any] = getattr(root, "outputs", {})
-        return pulumi.Output.from_input(exported).apply(stack_outputs.update)
-
-    program()
-    return ProgramRun(name, stack, list(mocks.registered), stack_outputs)
+    (keys spelt `<project name>:<key>`, as in the config file)."""
+    return pulumi_program.run_program(
+        pulumi_dir / project, stack, overrides, project=project_name(project, pulumi_dir)
+    )

@@ -25,6 +25,8 @@ ORDER_STACKS = {
 SENDER = "orders@orderflow.example"
 CUSTOMER = "ana@example.com"
 TIMEOUT_SECONDS = 2
+#: Advancing the runner's clock this far times out an order of any stack started here.
+PAST_EVERY_TIMEOUT = 601
 
 StartStack = Callable[..., LocalRunner]
 # Signed-in callers, as the API's JWT authorizer passes their token claims on.
@@ -108,7 +110,7 @@ def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
     elif outcome == "cancelled":
         runner.request("POST", f"/orders/{order_id}/cancel", caller=CUSTOMER_CALLER)
     else:
-        runner.advance(TIMEOUT_SECONDS + 1)
+        runner.advance(PAST_EVERY_TIMEOUT)
         runner.wait_for_executions(TIMEOUT_SECONDS + 30)
     assert status(runner, order_id) == outcome
 

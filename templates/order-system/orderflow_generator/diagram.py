@@ -67,15 +67,25 @@ def _statements(properties: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 
 
 def _rule_patterns(resources: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
-    """(bus, function, pattern) for every EventBridge rule event of a function."""
+    """(bus, function, pattern) for every EventBridge rule event of a function, and for every
+    rule declared on its own (as a template does to tag it) whose target is a function."""
     for logical_id, resource in resources.items():
-        if resource["Type"] != "AWS::Serverless::Function":
-            continue
-        for event in resource["Properties"].get("Events", {}).values():
-            if event["Type"] == "EventBridgeRule":
-                properties = event["Properties"]
-                [bus] = list(references(properties.get("EventBusName"))) or ["default"]
-                yield bus, logical_id, properties["Pattern"]
+        properties = resource.get("Properties", {})
+        if resource["Type"] == "AWS::Serverless::Function":
+            for event in properties.get("Events", {}).values():
+                if event["Type"] == "EventBridgeRule":
+                    rule = event["Properties"]
+                    yield _bus(rule), logical_id, rule["Pattern"]
+        elif resource["Type"] == "AWS::Events::Rule" and "EventPattern" in properties:
+            for target in properties.get("Targets", []):
+                for function in references(target.get("Arn")):
+                    if resources.get(function, {}).get("Type") == "AWS::Serverless::Function":
+                        yield _bus(properties), function, properties["EventPattern"]
+
+
+def _bus(rule: Mapping[str, Any]) -> str:
+    [bus] = list(references(rule.get("EventBusName"))) or ["default"]
+    return bus
 
 
 Edges = dict[tuple[str, str, str], list[str]]

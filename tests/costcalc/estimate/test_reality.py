@@ -1,9 +1,12 @@
-"""What `costcalc estimate` derives from the choreography template equals what the stack does.
+"""What `costcalc estimate` derives from either style's template equals what the stack does.
 
 Each path of the order flow runs on the local runner (the real template, the real handlers,
-moto); what AWS would bill is counted there and compared, figure by figure, with the
-derivation and with the shipped choreography profile. Modified copies of the template (a new
-rule and its function, a larger memory size) change the estimate and stay equal to the run.
+moto executing the real state machine definition); what AWS would bill is counted there —
+state transitions from moto's execution history, events put, rule deliveries, invocations,
+API requests, table writes, notifications, emails, schedules — and compared, figure by figure,
+with the derivation and with the shipped profile of the style. Modified copies of the
+templates (a new rule and its function, a new state, a larger memory size) change the estimate
+and stay equal to the run.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import boto3
 import pytest
 from moto.dynamodb.models import DynamoDBBackend
 from moto.scheduler.models import EventBridgeSchedulerBackend
 from stack_helpers import (
     CHOREOGRAPHY,
     CUSTOMER_CALLER,
+    ORCHESTRATION,
     ROOT,
     SENDER,
     STAFF,
@@ -33,16 +38,22 @@ from costcalc.estimate.flow import FLOW, OrderPath
 from costcalc.estimate.usage import Estimated, estimate
 from costcalc.profiles import PATHS, ProfileError, load_profiles
 from localrun import LocalRunner
+from localrun.executions import states_entered
 
-# The production default: the runner's clock is advanced past it on the timed-out path, so no
-# answered path can time out on a machine slowed by other work.
+# The production default: the runner's clock is advanced past it on choreography's timed-out
+# path, so no answered path can time out on a machine slowed by other work.
 TIMEOUT_SECONDS = 600
 PARAMETERS = {"SenderEmail": SENDER, "AcceptanceTimeoutSeconds": str(TIMEOUT_SECONDS)}
+#: A state machine's time-out fires in real time: its timed-out path waits this long.
+MACHINE_TIMEOUT_SECONDS = 2
+STYLES = {"choreography": CHOREOGRAPHY, "orchestration": ORCHESTRATION}
 #: Figures the run counts; the profile's idempotency writes are counted too (not derived).
 COUNTED = (
     "api_requests",
     "events",
     "rule_matches",
+    "transitions",
+    "executions",
     "notifications",
     "emails",
     "schedules_created",
@@ -72,10 +83,30 @@ class _Calls:
         return mock.patch.object(cls, method, counted)
 
 
+def _parameters(runner_template: Path, path: OrderPath) -> dict[str, str]:
+    machine = "AWS::Serverless::StateMachine" in runner_template.read_text(encoding="utf-8")
+    if machine and path.acceptance_timeout_fires:
+        return {**PARAMETERS, "AcceptanceTimeoutSeconds": str(MACHINE_TIMEOUT_SECONDS)}
+    return PARAMETERS
+
+
+def _transitions(runner: LocalRunner, order_id: str) -> tuple[int, int]:
+    """States entered by the order's execution and executions started (0, 0 without one)."""
+    if not runner.deployment.outputs.get("OrdersStateMachineArn"):
+        return 0, 0
+    runner.wait_for_executions(MACHINE_TIMEOUT_SECONDS + 60)
+    runner.settle()  # deliver what the execution published after the last request
+    sfn = boto3.client("stepfunctions", region_name=runner.names.region)
+    started = sfn.list_executions(
+        stateMachineArn=runner.deployment.outputs["OrdersStateMachineArn"]
+    )
+    return len(states_entered(runner.execution_history(order_id))), len(started["executions"])
+
+
 def _run(template: Path, path: OrderPath) -> dict[str, Any]:
     """Drive one order down ``path`` on the runner; what AWS would bill for it."""
     calls = _Calls()
-    with LocalRunner.start(template, PARAMETERS) as runner:
+    with LocalRunner.start(template, _parameters(template, path)) as runner:
         prepare(runner)
         tables = {name: logical for logical, name in runner.names.refs.items()}
         runner.deliveries.clear()
@@ -106,6 +137,7 @@ def _run(template: Path, path: OrderPath) -> dict[str, Any]:
                 assert response.status < 300, (method, url, response.body)
             if path.acceptance_timeout_fires:
                 runner.advance(TIMEOUT_SECONDS + 1)
+            transitions, executions = _transitions(runner, order_id)
         writes: Counter[str] = Counter()
         for (method, table), count in calls.counts.items():
             if method != "create_schedule":
@@ -115,6 +147,8 @@ def _run(template: Path, path: OrderPath) -> dict[str, Any]:
             "api_requests": len(path.requests),
             "events": len(runner.bus_events),
             "rule_matches": len(runner.deliveries),
+            "transitions": transitions,
+            "executions": executions,
             "invocations": {
                 logical: len(function.invocations)
                 for logical, function in runner.functions.items()
@@ -134,7 +168,11 @@ def _run(template: Path, path: OrderPath) -> dict[str, Any]:
 def _derived(estimated: Estimated, path: str) -> dict[str, Any]:
     usage = estimated.profile.paths[path]
     names = {function.name: logical for logical, function in estimated.found.functions.items()}
-    tables = {"orders": "OrdersTable", "idempotency": "IdempotencyTable"}
+    tables = {
+        "orders": "OrdersTable",
+        "idempotency": "IdempotencyTable",
+        "timeline": "TimelineTable",
+    }
     return {
         **{figure: int(getattr(usage, figure)) for figure in COUNTED},
         "invocations": {names[f]: int(n) for f, n in usage.invocations.items() if n},
@@ -150,22 +188,30 @@ def choreography() -> Estimated:
     return estimate(CHOREOGRAPHY, parameters=PARAMETERS)[0]
 
 
+@pytest.fixture(scope="module")
+def orchestration() -> Estimated:
+    return estimate(ORCHESTRATION, parameters=PARAMETERS)[0]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("style", list(STYLES))
 def test_each_path_bills_what_the_definition_says_and_the_profile_agrees(
-    choreography: Estimated, path: str
+    style: str, path: str, request: pytest.FixtureRequest
 ) -> None:
-    ran = _run(CHOREOGRAPHY, FLOW[path])
-    assert _derived(choreography, path) == ran
-    shipped = load_profiles(["choreography"])[0].paths[path]
+    estimated: Estimated = request.getfixturevalue(style)
+    ran = _run(STYLES[style], FLOW[path])
+    assert _derived(estimated, path) == ran
+    shipped = load_profiles([style])[0].paths[path]
     for figure in COUNTED:
         assert getattr(shipped, figure) == ran[figure], figure
     assert {f: int(n) for f, n in shipped.invocations.items() if n} == {
-        choreography.found.functions[logical].name: n for logical, n in ran["invocations"].items()
+        estimated.found.functions[logical].name: n for logical, n in ran["invocations"].items()
     }
     assert shipped.writes == {
         "orders": Decimal(ran["writes"]["OrdersTable"]),
         "idempotency": Decimal(ran["writes"]["IdempotencyTable"]),
+        "timeline": Decimal(ran["writes"]["TimelineTable"]),
     }
 
 
@@ -240,3 +286,42 @@ def test_a_new_rule_and_a_larger_memory_size_change_the_estimate_and_match_the_r
 def test_a_function_no_profile_knows_needs_its_figures_from_the_user(modified: Path) -> None:
     with pytest.raises(ProfileError, match=r"functions\.audit: missing key .*--usage FILE"):
         estimate(modified, parameters=PARAMETERS)
+
+
+AUDIT_STATE = '"Audit": {"Type": "Pass", "Comment": "added in a PR", "Next": "AwaitRestaurant"},'
+
+
+@pytest.fixture
+def modified_machine(tmp_path: Path) -> Path:
+    """A copy of the orchestration stack with a state added and a larger acceptance function."""
+    definition = (ROOT / "statemachine/orders.asl.json").read_text(encoding="utf-8")
+    definition = definition.replace('"Next": "AwaitRestaurant"', '"Next": "Audit"', 1)
+    definition = definition.replace('"States": {', '"States": {' + AUDIT_STATE, 1)
+    (tmp_path / "orders.asl.json").write_text(definition, encoding="utf-8")
+    text = ORCHESTRATION.read_text(encoding="utf-8")
+    text = text.replace("CodeUri: ../../functions/", f"CodeUri: {ROOT / 'functions'}/")
+    text = text.replace(
+        "DefinitionUri: ../../statemachine/orders.asl.json",
+        f"DefinitionUri: {tmp_path / 'orders.asl.json'}",
+    )
+    text = text.replace(
+        "      Handler: await_restaurant.handler\n",
+        "      Handler: await_restaurant.handler\n      MemorySize: 1024\n",
+    )
+    target = tmp_path / "stack" / "template.yaml"
+    target.parent.mkdir()
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["accepted", "cancelled"])
+def test_a_new_state_and_a_larger_memory_size_change_the_estimate_and_match_the_run(
+    modified_machine: Path, orchestration: Estimated, path: str
+) -> None:
+    changed = estimate(modified_machine, parameters=PARAMETERS)[0]
+    before, after = orchestration.profile, changed.profile
+    assert after.paths[path].transitions == before.paths[path].transitions + 1
+    assert after.functions["await_restaurant"].memory_mb == 1024
+    assert before.functions["await_restaurant"].memory_mb == 256
+    assert _derived(changed, path) == _run(modified_machine, FLOW[path])

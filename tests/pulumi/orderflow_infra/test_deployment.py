@@ -27,6 +27,7 @@ NAME = project_name(PROJECT)
             "on-call",
             "config AlarmEmail: 'on-call' is not an email address (or empty, for no alarm e-mails)",
         ),
+        ("Architecture", "arm", "config Architecture: 'arm' is not one of arm64, x86_64"),
         ("ArchiveRetentionDays", -1, "config ArchiveRetentionDays: -1 is outside 0..2147483647"),
         ("ApiThrottlingRateLimit", 0, "config ApiThrottlingRateLimit: 0 is outside 1..2147483647"),
         (
@@ -76,6 +77,7 @@ def test_unset_values_take_the_sam_template_defaults() -> None:
                 "ApiThrottlingRateLimit",
                 "ApiThrottlingBurstLimit",
                 "AlarmEmail",
+                "Architecture",
             )
         },
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pulumi
-from fake_aws import Account
 from pulumi_program import FakeAws
 
+from costcalc.estimate.fake_aws import Account
 from orderflow_infra.iam import Allow, policy_document, trust_policy
 
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"

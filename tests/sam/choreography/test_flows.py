@@ -8,9 +8,9 @@ import boto3
 from stack_helpers import (
     CUSTOMER,
     CUSTOMER_CALLER,
+    PAST_EVERY_TIMEOUT,
     SENDER,
     STAFF,
-    TIMEOUT_SECONDS,
     StartStack,
     event_types,
     order_body,
@@ -132,7 +132,7 @@ def test_the_timeout_schedule_is_one_time_and_deleted_after_it_fires(
     assert details["ActionAfterCompletion"] == "DELETE"
     assert json.loads(details["Target"]["Input"])["order_id"] == order_id
 
-    choreography.advance(TIMEOUT_SECONDS + 1)
+    choreography.advance(PAST_EVERY_TIMEOUT)
     assert scheduler.list_schedules(GroupName=group)["Schedules"] == []
 
 
@@ -146,7 +146,7 @@ def test_a_cancelled_order_stops_its_clock_and_withdraws_it_from_the_restaurant(
         ]
         == "cancelled"
     )
-    choreography.advance(TIMEOUT_SECONDS + 1)
+    choreography.advance(PAST_EVERY_TIMEOUT)
 
     assert event_types(choreography) == ["order_placed", "restaurant_notified", "order_cancelled"]
     assert status(choreography, order_id) == "cancelled"
@@ -157,14 +157,14 @@ def test_a_cancelled_order_stops_its_clock_and_withdraws_it_from_the_restaurant(
 def test_an_answered_order_never_times_out(choreography: LocalRunner) -> None:
     order_id = place(choreography)
     choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
-    choreography.advance(TIMEOUT_SECONDS + 1)
+    choreography.advance(PAST_EVERY_TIMEOUT)
     assert "order_timed_out" not in event_types(choreography)
     assert status(choreography, order_id) == "accepted"
 
 
 def test_accepting_after_the_timeout_is_a_409_naming_thestatus(choreography: LocalRunner) -> None:
     order_id = place(choreography)
-    choreography.advance(TIMEOUT_SECONDS + 1)
+    choreography.advance(PAST_EVERY_TIMEOUT)
     events_before = len(choreography.bus_events)
 
     late = choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)

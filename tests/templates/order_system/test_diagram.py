@@ -59,3 +59,23 @@ def test_a_path_counts_its_events_and_the_rule_deliveries_they_cause() -> None:
     rows = path_rows(TEMPLATE, {"happy": ["paid", "shipped", "closed"]}, "shop")
     assert rows == [("happy", 3, 2, "paid → shipped → closed")]
     assert path_rows(TEMPLATE, {"elsewhere": ["paid"]}, "other-source")[0][2] == 0
+
+
+def test_a_rule_declared_on_its_own_wires_its_bus_to_the_function_it_targets() -> None:
+    worker = TEMPLATE["Resources"]["Worker"]
+    resources = {
+        **TEMPLATE["Resources"],
+        "Worker": {**worker, "Properties": {**worker["Properties"], "Events": {}}},
+        "WorkerRule": {
+            "Type": "AWS::Events::Rule",
+            "Properties": {
+                "EventBusName": {"Fn::GetAtt": ["Bus", "Name"]},
+                "EventPattern": {"source": ["shop"], "detail-type": ["paid", "shipped"]},
+                "Targets": [{"Id": "Worker", "Arn": {"Fn::GetAtt": ["Worker", "Arn"]}}],
+            },
+        },
+    }
+    template = {"Resources": resources}
+
+    assert '  Bus -->|"paid, shipped"| Worker' in mermaid(template)
+    assert path_rows(template, {"happy": ["paid", "shipped"]}, "shop")[0][2] == 2

@@ -1,13 +1,30 @@
-"""The Pulumi side of the parity model: registered inputs mapped onto CloudFormation properties."""
+"""A Pulumi program's registered inputs mapped onto CloudFormation's property names.
+
+So a program run under mocks reads as a template would: `costcalc estimate` turns it into the
+resources of a template (costcalc/estimate/pulumi_template.py), and the kit's parity test
+reduces both variants to one model from these properties (tests/support/parity_model.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fake_aws import BY_PULUMI_TYPE
-from parity_model import Model, ModelError, empty_model, finish, plain, reduce_resource
-from pulumi_program import ProgramRun, Registered
+from costcalc.errors import UsageError
+
+if TYPE_CHECKING:
+    from costcalc.estimate.pulumi_program import ProgramRun, Registered
+
+
+def plain(value: Any) -> Any:
+    """Pulumi hands numbers over as floats: 10.0 -> 10, recursively."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
 
 
 def _pick(source: Mapping[str, Any], **renames: str) -> dict[str, Any]:
@@ -237,7 +254,7 @@ def _cfn_bucket(run: ProgramRun, bucket: Registered) -> dict[str, Any]:
 
 def _cfn_delivery_stream(i: Mapping[str, Any]) -> dict[str, Any]:
     if i.get("destination") != "extended_s3":
-        raise ModelError(
+        raise UsageError(
             f"delivery stream to {i.get('destination')!r}: only extended_s3 is modelled"
         )
     s3 = i.get("extendedS3Configuration", {})
@@ -453,7 +470,7 @@ _RENAMES: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
-def _as_cfn(run: ProgramRun, r: Registered, kind: str) -> dict[str, Any]:  # noqa: PLR0912
+def as_cfn(run: ProgramRun, r: Registered, kind: str) -> dict[str, Any]:  # noqa: PLR0912
     i = plain(r.inputs)
     cfn = _pick(i, **_RENAMES.get(kind, {}))
     if "tags" in i:
@@ -461,6 +478,8 @@ def _as_cfn(run: ProgramRun, r: Registered, kind: str) -> dict[str, Any]:  # noq
     if kind == "function":
         cfn["Environment"] = {"Variables": i.get("environment", {}).get("variables", {})}
         cfn["TracingConfig"] = {"Mode": i.get("tracingConfig", {}).get("mode", "PassThrough")}
+        if "ephemeralStorage" in i:
+            cfn["EphemeralStorage"] = {"Size": i["ephemeralStorage"]["size"]}
         if "deadLetterConfig" in i:
             cfn["DeadLetterConfig"] = {"TargetArn": i["deadLetterConfig"]["targetArn"]}
         if "loggingConfig" in i:
@@ -512,22 +531,3 @@ def _as_cfn(run: ProgramRun, r: Registered, kind: str) -> dict[str, Any]:  # noq
         cfn |= _cfn_user_pool(i)
         cfn.pop("Tags", None)  # a user pool's tags are its UserPoolTags in CloudFormation
     return cfn
-
-
-def from_pulumi(run: ProgramRun) -> Model:
-    """The model of the resources a Pulumi program registered (see pulumi_program.run_program)."""
-    model = empty_model()
-    for resource in run.resources:
-        kind = BY_PULUMI_TYPE.get(resource.type)
-        if kind is None:
-            raise ModelError(
-                f"{resource.name}: the parity model does not know {resource.type}; "
-                "add it to tests/support/fake_aws.py KINDS and map it in parity_model.py"
-            )
-        if kind.part:
-            continue
-        reduce_resource(
-            model, kind.name, resource.name, _as_cfn(run, resource, kind.name), resource.outputs
-        )
-    model["outputs"] = dict(run.stack_outputs)
-    return finish(model)

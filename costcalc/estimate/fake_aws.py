@@ -1,6 +1,7 @@
 """One fake AWS account that names resources the same way for SAM and for Pulumi.
 
-The parity test resolves the transformed SAM template's `Ref`/`Fn::GetAtt` and answers the
+`costcalc estimate` answers a Pulumi program's registrations with it (pulumi_program.py). The
+kit's parity test resolves the transformed SAM template's `Ref`/`Fn::GetAtt` and answers the
 Pulumi program's resource registrations (under `pulumi.runtime.set_mocks`) from the same rules:
 a resource's physical name is its explicit name, else its logical name in kebab case (SAM's
 `OrdersTable`, Pulumi's `orders-table`), and its ARN, URL or id derive from that name as AWS

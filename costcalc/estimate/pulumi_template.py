@@ -1,0 +1,206 @@
+"""A Pulumi project read as the template it would deploy, so SAM and Pulumi share one derivation.
+
+The program runs in-process under ``pulumi.runtime.set_mocks`` (no CLI, no provider plugin, no
+AWS call) with its stack's ``Pulumi.<stack>.yaml`` config; each resource it registers becomes
+the CloudFormation resource it stands for (logical id: its kebab name in CamelCase, properties
+mapped by pulumi_cfn.py), and every string that is another resource's name, id or ARN becomes
+the ``Ref``/``Fn::GetAtt`` (or the ``Fn::Sub`` holding it) a template would write. What
+deployed.py reads from a transformed SAM template it then reads from this one.
+
+The Pulumi SDK is imported here only, and this module only by a Pulumi source.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from costcalc.estimate.fake_aws import BY_PULUMI_TYPE
+from costcalc.estimate.template import Template, TemplateError, first_line
+
+if TYPE_CHECKING:
+    from costcalc.estimate.fake_aws import Kind
+    from costcalc.estimate.pulumi_program import ProgramRun, Registered
+
+PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
+_ARN_LIKE = ("arn:", "https://")
+
+
+def stacks_of(project: Path) -> list[str]:
+    """The stacks a project has config for (``Pulumi.<stack>.yaml``)."""
+    names = {
+        file.name.split(".", 1)[1].rsplit(".", 1)[0]
+        for pattern in ("Pulumi.*.yaml", "Pulumi.*.yml")
+        for file in project.glob(pattern)
+    }
+    return sorted(names)
+
+
+def read_pulumi(project: Path, stack: str | None = None) -> Template:
+    """Run the program of the Pulumi project in ``project`` and read what it registers."""
+    name, main = _project(project)
+    stack = _stack(project, stack)
+    try:
+        from costcalc.estimate.pulumi_program import run_program  # noqa: PLC0415
+    except ImportError as error:
+        raise TemplateError(
+            f"{project}: a Pulumi project; reading it needs the Pulumi SDK ({error.name} is not "
+            "installed): pip install 'pulumi>=3,<4' 'pulumi-aws>=7,<8'"
+        ) from None
+    try:
+        run = run_program(project, stack, project=name)
+    except Exception as error:  # the program's own failure, whatever it is
+        raise TemplateError(
+            f"{main}: the Pulumi program (stack {stack}) raised "
+            f"{type(error).__name__}: {first_line(error)}; expected a program that runs "
+            f"with the config of Pulumi.{stack}.yaml"
+        ) from None
+    return as_template(project, run)
+
+
+def as_template(project: Path, run: ProgramRun) -> Template:
+    """The registered resources as a template's resources, references made symbolic again."""
+    from costcalc.estimate.pulumi_cfn import as_cfn  # noqa: PLC0415
+
+    known = [(r, BY_PULUMI_TYPE[r.type]) for r in run.resources if r.type in BY_PULUMI_TYPE]
+    symbols = _symbols(known)
+    resources: dict[str, dict[str, Any]] = {}
+    definitions: dict[str, Mapping[str, Any]] = {}
+    for registered, kind in known:
+        if kind.part or kind.cfn_type is None:
+            continue  # folded into its owner by as_cfn (a role's policy, a rule's target)
+        logical_id = camel(registered.name)
+        decoded = _decoded(as_cfn(run, registered, kind.name))
+        resources[logical_id] = {"Type": kind.cfn_type, "Properties": _symbolic(decoded, symbols)}
+        definition = decoded.get("DefinitionString")
+        if kind.cfn_type == "AWS::StepFunctions::StateMachine" and isinstance(definition, dict):
+            definitions[logical_id] = _by_logical_id(definition, symbols)
+    return Template(project, resources, {}, definitions)
+
+
+def camel(name: str) -> str:
+    """``orders-table`` -> ``OrdersTable``: the SAM logical id a kit resource is named after."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_]", name) if part)
+
+
+def _project(project: Path) -> tuple[str, Path]:
+    import yaml  # noqa: PLC0415
+
+    file = next((project / n for n in PROJECT_FILES if (project / n).is_file()), None)
+    if file is None:
+        raise TemplateError(f"{project}: no Pulumi.yaml; expected a Pulumi project folder")
+    try:
+        document = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise TemplateError(f"{file}: cannot read it as YAML ({first_line(error)})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("name"), str):
+        raise TemplateError(f"{file}: expected a Pulumi project file with a `name`")
+    runtime = document.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise TemplateError(
+            f"{file}: runtime {runtime_name!r}; the estimate runs Python Pulumi programs only"
+        )
+    main = project / str(document.get("main") or "") / "__main__.py"
+    if not main.is_file():
+        raise TemplateError(f"{file}: no program at {main}; expected a __main__.py")
+    return document["name"], main
+
+
+def _stack(project: Path, asked: str | None) -> str:
+    stacks = stacks_of(project)
+    if asked is not None:
+        if asked not in stacks:
+            raise TemplateError(
+                f"{project}: --stack {asked}: no Pulumi.{asked}.yaml; the project has config "
+                f"for {', '.join(stacks) or 'no stack'}"
+            )
+        return asked
+    if len(stacks) == 1:
+        return stacks[0]
+    if not stacks:
+        raise TemplateError(
+            f"{project}: no stack config; expected a Pulumi.<stack>.yaml holding the program's "
+            "config (pulumi config set writes one)"
+        )
+    raise TemplateError(
+        f"{project}: config for several stacks ({', '.join(stacks)}); name one with --stack"
+    )
+
+
+def _symbols(known: list[tuple[Registered, Kind]]) -> dict[str, dict[str, Any]]:
+    """What each resource's outputs stand for in a template: ``Ref`` or ``Fn::GetAtt``."""
+    symbols: dict[str, dict[str, Any]] = {}
+    for registered, kind in known:
+        if kind.part or kind.cfn_type is None:
+            continue
+        logical_id = camel(registered.name)
+        for attribute, output in kind.attributes.items():
+            value = registered.outputs.get(output)
+            if isinstance(value, str):
+                symbols.setdefault(value, {"Fn::GetAtt": [logical_id, attribute]})
+        value = registered.outputs.get(kind.ref)
+        if isinstance(value, str):
+            symbols[value] = {"Ref": logical_id}
+    return symbols
+
+
+def _symbolic(value: Any, symbols: Mapping[str, Mapping[str, Any]]) -> Any:
+    """``value`` with every other resource's name, id or ARN as the reference it stands for."""
+    if isinstance(value, dict):
+        return {key: _symbolic(item, symbols) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_symbolic(item, symbols) for item in value]
+    if not isinstance(value, str):
+        return value
+    if value in symbols:
+        return dict(symbols[value])
+    embedded = [s for s in symbols if s.startswith(_ARN_LIKE) and s in value]
+    if not embedded:
+        return value
+    text = value
+    for found in sorted(embedded, key=len, reverse=True):
+        text = text.replace(found, "${" + ".".join(_named(symbols[found])) + "}")
+    return {"Fn::Sub": text}
+
+
+def _by_logical_id(value: Any, symbols: Mapping[str, Mapping[str, Any]]) -> Any:
+    """A state machine definition naming resources as a SAM one reads once substituted.
+
+    estimate's template reader fills a ``DefinitionSubstitutions`` value that is a resource
+    (``!Ref OrdersTable``, ``!GetAtt AwaitRestaurantFunction.Arn``) with its logical id; the
+    Pulumi program substitutes the physical name or ARN, which becomes that logical id here.
+    """
+    if isinstance(value, dict):
+        return {key: _by_logical_id(item, symbols) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_by_logical_id(item, symbols) for item in value]
+    if not isinstance(value, str):
+        return value
+    if value in symbols:
+        return _named(symbols[value])[0]
+    for found in sorted(symbols, key=len, reverse=True):
+        if found.startswith(_ARN_LIKE) and found in value:
+            value = value.replace(found, _named(symbols[found])[0])
+    return value
+
+
+def _named(symbol: Mapping[str, Any]) -> list[str]:
+    return [symbol["Ref"]] if "Ref" in symbol else [str(part) for part in symbol["Fn::GetAtt"]]
+
+
+def _decoded(value: Any) -> Any:
+    """JSON documents Pulumi takes as strings (policies, patterns, definitions) as mappings."""
+    if isinstance(value, dict):
+        return {key: _decoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decoded(item) for item in value]
+    if isinstance(value, str) and value.strip().startswith("{") and value.strip().endswith("}"):
+        try:
+            return _decoded(json.loads(value))
+        except json.JSONDecodeError:
+            return value
+    return value

@@ -1,0 +1,70 @@
+"""What a request or an event reaches in a deployed stack: the route's function, the rules'.
+
+Shared by both styles' derivations (``costcalc.estimate.derive``): an HTTP request runs the
+function its route integrates; a domain event is delivered once to each function target of
+every rule on the stack's buses whose pattern matches it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from costcalc.estimate.deployed import Deployed, Function, snake
+from costcalc.estimate.flow import SOURCE
+from costcalc.estimate.patterns import matches
+from costcalc.estimate.template import TemplateError
+
+EMAIL_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail")
+_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Profile-schema figures read from a definition (``functions`` and ``paths``)."""
+
+    design: str
+    functions: Mapping[str, Mapping[str, Any]]
+    paths: Mapping[str, Mapping[str, Any]]
+    notes: tuple[str, ...]
+
+
+def route_function(found: Deployed, path_name: str, method: str, route: str) -> str:
+    """The function (logical id) the route serving ``method route`` integrates."""
+    shape = _PARAMETER.sub("{}", route)
+    for (declared_method, declared), function in found.routes.items():
+        if declared_method in (method, "ANY") and _PARAMETER.sub("{}", declared) == shape:
+            return function
+    declared_routes = ", ".join(f"{m} {p}" for m, p in sorted(found.routes))
+    raise TemplateError(
+        f"{found.template.path}: the {path_name} path requests {method} {route}, and "
+        f"no route serves it (routes: {declared_routes})"
+    )
+
+
+def deliveries(found: Deployed, event: str) -> list[str]:
+    """The functions (logical ids) the stack's rules deliver the domain event ``event`` to."""
+    sample = {"source": SOURCE, "detail-type": event, "detail": {"order_id": "o-1"}}
+    targets: list[str] = []
+    for rule in found.rules:
+        if rule.bus not in found.buses:
+            continue
+        where = f"{found.template.path}: {rule.logical_id}.EventPattern"
+        if matches(rule.pattern, sample, where):
+            targets.extend(rule.targets)
+    return targets
+
+
+def allowed_count(
+    invocations: Mapping[str, int], functions: Mapping[str, Function], actions: tuple[str, ...]
+) -> Decimal:
+    """Invocations of the functions allowed any of ``actions`` (one call each)."""
+    return Decimal(sum(n for f, n in invocations.items() if functions[f].may(*actions)))
+
+
+def table_name(logical_id: str) -> str:
+    """The profile's name for a table: its logical id without ``Table``, in snake_case."""
+    return snake(logical_id.removesuffix("Table"))

@@ -1,0 +1,34 @@
+"""Writes every order event on the orders bus to the order's timeline (the projection).
+
+Invoked by a rule on all the bus's order events. The rule takes archive replays on purpose:
+the write is idempotent (one entry per order and event type), so replaying a window after an
+outage fills in what the timeline missed and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Tracer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from orders.consumer import read_event
+from orders.redaction import redacting_logger
+from orders.timeline import Timeline
+
+logger = redacting_logger()
+tracer = Tracer()
+
+timeline = Timeline(boto3.client("dynamodb"), os.environ["TIMELINE_TABLE"])
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> None:
+    event_type, detail = read_event(event)
+    if timeline.record(detail, event["detail"]):
+        logger.info("recorded", extra={"event": event_type.value, "order_id": detail.order_id})
+    else:
+        logger.info("already on the timeline; redelivery ignored", extra={"event": event_type})

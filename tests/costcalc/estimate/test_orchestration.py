@@ -1,0 +1,84 @@
+"""Which execution path is which order path, read from the orchestration definition itself.
+
+Modified copies of the reference stack show the refusals: an outcome no path publishes, an
+event type the definition computes, a flow event nothing may put on the bus.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from costcalc.estimate.template import TemplateError
+from costcalc.estimate.usage import estimate
+
+ROOT = Path(__file__).resolve().parents[3]
+ORCHESTRATION = ROOT / "sam/orchestration/template.yaml"
+DEFINITION = ROOT / "statemachine/orders.asl.json"
+
+
+def _copy(
+    tmp_path: Path, definition: tuple[str, str] = ("", ""), template: tuple[str, str] = ("", "")
+) -> Path:
+    text = DEFINITION.read_text(encoding="utf-8")
+    assert definition[0] in text
+    (tmp_path / "orders.asl.json").write_text(text.replace(*definition), encoding="utf-8")
+    stack = ORCHESTRATION.read_text(encoding="utf-8")
+    assert template[0] in stack
+    stack = stack.replace(*template).replace(
+        "DefinitionUri: ../../statemachine/orders.asl.json",
+        f"DefinitionUri: {tmp_path / 'orders.asl.json'}",
+    )
+    target = tmp_path / "template.yaml"
+    target.write_text(stack, encoding="utf-8")
+    return target
+
+
+def test_each_order_path_is_the_execution_path_that_publishes_its_outcome() -> None:
+    (estimated,) = estimate(ORCHESTRATION)
+    paths = estimated.derivation.paths
+    assert {name: paths[name]["transitions"] for name in paths} == {
+        "accepted": 8,
+        "rejected": 6,
+        "timed_out": 7,
+        "cancelled": 6,
+    }
+    # 3 putEvents entries on the rejected path + restaurant_notified from the task's function
+    assert paths["rejected"]["events"] == 4
+
+
+@pytest.mark.parametrize(
+    ("definition", "template", "message"),
+    [
+        (
+            ('"DetailType": "order_rejected"', '"DetailType": "order_declined"'),
+            ("", ""),
+            r"no execution path publishes the rejected path's outcome \(order_rejected\)",
+        ),
+        (
+            ('"DetailType": "order_cancelled"', '"DetailType.$": "$.kind"'),
+            ("", ""),
+            r"state 'PublishCancelled': an entry's DetailType is computed or missing",
+        ),
+        (
+            ("", ""),
+            (
+                "        - EventBridgePutEventsPolicy:\n"
+                "            EventBusName: !GetAtt OrdersBus.Name\n"
+                "        - Statement:\n            - Sid: KeepTheTaskToken",
+                "        - Statement:\n            - Sid: KeepTheTaskToken",
+            ),
+            r"the flow's restaurant_notified is put by no state and no function its tasks invoke",
+        ),
+    ],
+    ids=["outcome-not-published", "computed-detail-type", "no-publisher"],
+)
+def test_a_definition_the_order_paths_cannot_be_read_from_is_refused_naming_why(
+    tmp_path: Path,
+    definition: tuple[str, str],
+    template: tuple[str, str],
+    message: str,
+) -> None:
+    with pytest.raises(TemplateError, match=message):
+        estimate(_copy(tmp_path, definition, template))
