@@ -114,12 +114,12 @@ demo-promo:
 	@echo "== the promo stack beside the orders stack: the demo order's code, and its timeline via GET /orders/{id} =="
 	$(BIN)/python -m localrun order --template sam/choreography/template.yaml --promo sam/promo/template.yaml
 
-# Each style the generator builds today, with the SAM template its projects deploy from.
-BUILT_STYLES = $(BIN)/python -c 'import yaml; m = yaml.safe_load(open("$(GENERATOR)/manifest.yaml")); [print(s, m["sam_templates"][s]) for s in m["built"]["style"]]'
+# Each style the generator offers, with the SAM template its projects run orders through.
+GENERATED_STYLES = $(BIN)/python -c 'import yaml; m = yaml.safe_load(open("$(GENERATOR)/manifest.yaml")); [print(s, m["sam_templates"][s]) for s in m["choices"]["style"]]'
 
 demo-generate:
 	@echo "== a project generated per style (cookiecutter, hooks off), an order through each on its own runner =="
-	@out=$$(mktemp -d) && $(BUILT_STYLES) | while read -r style template; do \
+	@out=$$(mktemp -d) && $(GENERATED_STYLES) | while read -r style template; do \
 	  $(BIN)/cookiecutter --no-input --accept-hooks no $(GENERATOR) -o $$out project_name="demo $$style" style=$$style || exit 1; \
 	  project=$$out/demo-$$style; \
 	  echo "generated $$project: $$(find $$project -type f | wc -l) files"; \

@@ -14,9 +14,7 @@ LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 )  # fmt: skip
-
-
-# Instruction sets Lambda runs; the Powertools layer is picked to match.
+# Lambda architectures, as the SAM templates' Architecture parameter allows them.
 ARCHITECTURES = ("arm64", "x86_64")
 
 
@@ -51,8 +49,8 @@ class Settings:
     powertools_layer_version: int
     memory_mb: int
     memory_overrides_mb: dict[str, int]
-    alarm_email: str | None
     architecture: str
+    alarm_email: str | None
 
     @classmethod
     def load(cls, config: pulumi.Config) -> Settings:
@@ -72,21 +70,21 @@ class Settings:
                     f"config MemorySizes.{function}: {size!r} is not a size in MB (128..10240)"
                 )
             checked[str(function)] = size
-        alarm_email = config.get("AlarmEmail")  # empty or unset: nobody is subscribed
-        architecture = config.get("Architecture") or "arm64"
+        architecture = config.get("Architecture") or ARCHITECTURES[0]
         if architecture not in ARCHITECTURES:
             raise ConfigError(
                 f"config Architecture: {architecture!r} is not one of {', '.join(ARCHITECTURES)}"
             )
+        alarm_email = config.get("AlarmEmail")  # empty or unset: nobody is subscribed
         return cls(
             log_retention_days=retention,
             powertools_layer_version=_int(config, "PowertoolsLayerVersion", 27, 1, 10_000),
             memory_mb=checked.pop("default", 256),
             memory_overrides_mb=checked,
+            architecture=architecture,
             alarm_email=_email("AlarmEmail", alarm_email, "or empty, for no alarm e-mails")
             if alarm_email
             else None,
-            architecture=architecture,
         )
 
     def memory_for(self, function: str) -> int:

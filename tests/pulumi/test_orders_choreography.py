@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from pulumi_program import ProgramRun, run_program
+from pulumi_program import ProgramRun, project_name, run_program
 
 PROJECT = "orders-choreography"
+# The name in its Pulumi.yaml: it prefixes config keys and names the stack's resources.
+NAME = project_name(PROJECT)
 FUNCTION = "aws:lambda/function:Function"
 FUNCTION_NAMES = {
     "outbox-publisher-function",
@@ -30,7 +32,7 @@ def test_the_stack_exports_the_sam_stack_outputs_under_the_same_names() -> None:
         "AlarmTopicArn": "arn:aws:sns:us-east-1:123456789012:alarm-topic",
         "ApiUrl": "https://orders-api-id.execute-api.us-east-1.amazonaws.com",
         "OrdersArchiveName": "orders-archive",
-        "OrdersBusName": "orders-choreography-dev-orders",
+        "OrdersBusName": f"{NAME}-dev-orders",
         "OrdersTableName": "orders-table",
         "RestaurantsTableName": "restaurants-table",
         "RestaurantTopicArn": "arn:aws:sns:us-east-1:123456789012:restaurant-topic",
@@ -40,10 +42,8 @@ def test_the_stack_exports_the_sam_stack_outputs_under_the_same_names() -> None:
 
 
 def test_the_bus_and_the_schedule_group_are_named_after_the_project_and_stack() -> None:
-    assert dev().named("orders-bus").inputs["name"] == "orders-choreography-dev-orders"
-    assert (
-        dev().named("acceptance-schedules").inputs["name"] == "orders-choreography-dev-acceptance"
-    )
+    assert dev().named("orders-bus").inputs["name"] == f"{NAME}-dev-orders"
+    assert dev().named("acceptance-schedules").inputs["name"] == f"{NAME}-dev-acceptance"
 
 
 def test_every_function_runs_python313_on_arm64_with_the_powertools_layer_and_traces() -> None:
@@ -64,7 +64,7 @@ def test_every_function_runs_python313_on_arm64_with_the_powertools_layer_and_tr
 
 
 def test_x86_64_runs_every_function_on_x86_64_with_the_matching_powertools_layer() -> None:
-    run = run_program(PROJECT, overrides={f"{PROJECT}:Architecture": "x86_64"})
+    run = run_program(PROJECT, overrides={f"{NAME}:Architecture": "x86_64"})
 
     for function in run.of_type(FUNCTION):
         assert function.inputs["architectures"] == ["x86_64"]
@@ -74,14 +74,14 @@ def test_x86_64_runs_every_function_on_x86_64_with_the_matching_powertools_layer
 
 
 def test_the_acceptance_timeout_reaches_the_timer_function_in_seconds() -> None:
-    run = run_program(PROJECT, overrides={f"{PROJECT}:AcceptanceTimeoutSeconds": 2})
+    run = run_program(PROJECT, overrides={f"{NAME}:AcceptanceTimeoutSeconds": 2})
     variables = run.named("acceptance-timer-function").inputs["environment"]["variables"]
 
     assert variables["ACCEPTANCE_TIMEOUT_SECONDS"] == "2"
 
 
 def test_a_memory_size_override_changes_that_function_only() -> None:
-    run = run_program(PROJECT, overrides={f"{PROJECT}:MemorySizes": {"default": 192, "api": 512}})
+    run = run_program(PROJECT, overrides={f"{NAME}:MemorySizes": {"default": 192, "api": 512}})
     sizes = {f.name: f.inputs["memorySize"] for f in run.of_type(FUNCTION)}
 
     assert sizes.pop("api-function") == 512
@@ -118,7 +118,7 @@ def test_every_flow_rule_excludes_replays_and_every_rule_dead_letters_to_the_bus
     policy = json.loads(dev().named("rule-dead-letter-queue-policy").inputs["policy"])
     (statement,) = policy["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
-    rules_of_the_bus = "arn:aws:events:us-east-1:123456789012:rule/orders-choreography-dev-orders/*"
+    rules_of_the_bus = f"arn:aws:events:us-east-1:123456789012:rule/{NAME}-dev-orders/*"
     assert statement["Condition"] == {"ArnLike": {"aws:SourceArn": rules_of_the_bus}}
     queue = dev().named("rule-dead-letter-queue")
     assert queue.inputs["sqsManagedSseEnabled"] is True

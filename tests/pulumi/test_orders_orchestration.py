@@ -7,11 +7,13 @@ from functools import cache
 from typing import Any
 
 import pytest
-from pulumi_program import ROOT, ProgramRun, run_program
+from pulumi_program import PULUMI_DIR, ROOT, ProgramRun, project_name, run_program, stack_config
 
 from orderflow_infra.deployment import ConfigError
 
 PROJECT = "orders-orchestration"
+# The name in its Pulumi.yaml: it prefixes config keys and names the stack's resources.
+NAME = project_name(PROJECT)
 FUNCTION = "aws:lambda/function:Function"
 STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:orders-state-machine"
 AWAIT_RESTAURANT_ARN = "arn:aws:lambda:us-east-1:123456789012:function:await-restaurant-function"
@@ -31,7 +33,7 @@ def test_the_stack_exports_the_sam_stack_outputs_under_the_same_names() -> None:
         "AlarmTopicArn": "arn:aws:sns:us-east-1:123456789012:alarm-topic",
         "ApiUrl": "https://orders-api-id.execute-api.us-east-1.amazonaws.com",
         "OrdersArchiveName": "orders-archive",
-        "OrdersBusName": "orders-orchestration-dev-orders",
+        "OrdersBusName": f"{NAME}-dev-orders",
         "OrdersStateMachineArn": STATE_MACHINE_ARN,
         "OrdersTableName": "orders-table",
         "RestaurantsTableName": "restaurants-table",
@@ -73,17 +75,18 @@ def test_the_definition_is_the_asl_file_with_every_placeholder_filled() -> None:
     assert set(states) == set(source["States"])
     assert states["AwaitRestaurant"]["Parameters"]["FunctionName"] == AWAIT_RESTAURANT_ARN
     assert states["RecordOrder"]["Parameters"]["TableName"] == "orders-table"
-    assert states["EmailAcceptance"]["Parameters"]["Source"] == "orders@orderflow.example"
+    sender = stack_config(PULUMI_DIR / PROJECT)[f"{NAME}:SenderEmail"]
+    assert states["EmailAcceptance"]["Parameters"]["Source"] == sender
     buses = {
         entry["EventBusName"]
         for state in states.values()
         for entry in state.get("Parameters", {}).get("Entries", [])
     }
-    assert buses == {"orders-orchestration-dev-orders"}
+    assert buses == {f"{NAME}-dev-orders"}
 
 
 def test_the_sender_email_reaches_the_definition_and_the_state_machine_policy() -> None:
-    run = run_program(PROJECT, overrides={f"{PROJECT}:SenderEmail": "shop@example.org"})
+    run = run_program(PROJECT, overrides={f"{NAME}:SenderEmail": "shop@example.org"})
     email = {s["Sid"]: s for s in run.statements("orders-state-machine-role")}["EmailTheCustomer"]
 
     assert definition(run)["States"]["EmailRejection"]["Parameters"]["Source"] == (
@@ -102,9 +105,9 @@ def test_the_state_machine_is_standard_traced_and_logs_errors_without_execution_
         "level": "ERROR",
         "includeExecutionData": False,
         "logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:"
-        "/aws/vendedlogs/states/orders-orchestration-dev-orders:*",
+        f"/aws/vendedlogs/states/{NAME}-dev-orders:*",
     }
-    assert logs["name"] == "/aws/vendedlogs/states/orders-orchestration-dev-orders"
+    assert logs["name"] == f"/aws/vendedlogs/states/{NAME}-dev-orders"
     assert logs["retentionInDays"] == 30
 
 
@@ -142,7 +145,7 @@ def test_the_api_function_starts_executions_and_is_the_only_one_to_call_back_tas
 
 
 def test_the_acceptance_timeout_reaches_the_api_function_in_seconds() -> None:
-    run = run_program(PROJECT, overrides={f"{PROJECT}:AcceptanceTimeoutSeconds": 2})
+    run = run_program(PROJECT, overrides={f"{NAME}:AcceptanceTimeoutSeconds": 2})
     variables = run.named("api-function").inputs["environment"]["variables"]
 
     assert variables["ACCEPTANCE_TIMEOUT_SECONDS"] == "2"
@@ -163,4 +166,4 @@ def test_a_bad_config_value_is_refused_naming_the_key_and_the_value(
     key: str, value: object, message: str
 ) -> None:
     with pytest.raises(ConfigError, match=message):
-        run_program(PROJECT, overrides={f"{PROJECT}:{key}": value})
+        run_program(PROJECT, overrides={f"{NAME}:{key}": value})

@@ -8,11 +8,17 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi_program import ProgramRun, run_program
+from pulumi_program import PULUMI_DIR, ProgramRun, project_name, run_program, stack_config
 
 from orderflow_infra.deployment import ConfigError
 
 PROJECT = "promo"
+# The name in its Pulumi.yaml (config keys' prefix), and the orders stack its dev config names.
+NAME = project_name(PROJECT)
+CONFIG = stack_config(PULUMI_DIR / PROJECT)
+ORDERS_BUS = CONFIG[f"{NAME}:OrdersBusName"]
+ORDERS_TABLE = CONFIG[f"{NAME}:OrdersTableName"]
+SENDER = CONFIG[f"{NAME}:SenderEmail"]
 DLQ_ARN = "arn:aws:sqs:us-east-1:123456789012:promo-dead-letter-queue"
 TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:alarm-topic"
 
@@ -43,8 +49,8 @@ def test_the_issuer_runs_the_promo_handler_from_functions_with_its_tables_and_se
         "POWERTOOLS_SERVICE_NAME": "promo",
         "POWERTOOLS_METRICS_NAMESPACE": "Orderflow",
         "PROMO_TABLE": "promo-codes-table",
-        "ORDERS_TABLE": "orders-choreography-dev-orders-table",
-        "SENDER_EMAIL": "promo@orderflow.example",
+        "ORDERS_TABLE": ORDERS_TABLE,
+        "SENDER_EMAIL": SENDER,
     }
     assert issuer["deadLetterConfig"] == {"targetArn": DLQ_ARN}
     invoke = dev().named("promo-issuer-function-event-invoke-config").inputs
@@ -55,7 +61,7 @@ def test_the_rule_takes_order_completed_from_the_orders_bus_replays_included() -
     rule = dev().named("promo-issuer-function-order-completed").inputs
     target = dev().named("promo-issuer-function-order-completed-lambda-target").inputs
 
-    assert rule["eventBusName"] == "orders-choreography-dev-orders"
+    assert rule["eventBusName"] == ORDERS_BUS
     # No `replay-name` filter: the ledger is idempotent, a replay back-fills missed codes.
     assert json.loads(rule["eventPattern"]) == {
         "source": ["orderflow.orders"],
@@ -70,15 +76,13 @@ def test_the_orders_table_is_readable_for_the_customer_address_only() -> None:
     narrow = statements["CustomerAddressOnly"]
 
     assert narrow["Action"] == ["dynamodb:GetItem"]
-    assert narrow["Resource"] == (
-        "arn:aws:dynamodb:us-east-1:123456789012:table/orders-choreography-dev-orders-table"
-    )
+    assert narrow["Resource"] == (f"arn:aws:dynamodb:us-east-1:123456789012:table/{ORDERS_TABLE}")
     assert narrow["Condition"] == {
         "ForAllValues:StringEquals": {"dynamodb:Attributes": ["order_id", "customer_email"]},
         "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"},
     }
     assert statements["SendFromSender"]["Resource"] == (
-        "arn:aws:ses:us-east-1:123456789012:identity/promo@orderflow.example"
+        f"arn:aws:ses:us-east-1:123456789012:identity/{SENDER}"
     )
 
 
@@ -88,10 +92,7 @@ def test_the_dead_letter_queue_accepts_the_orders_bus_rules_only() -> None:
 
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Condition"] == {
-        "ArnEquals": {
-            "aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/"
-            "orders-choreography-dev-orders/*"
-        }
+        "ArnEquals": {"aws:SourceArn": f"arn:aws:events:us-east-1:123456789012:rule/{ORDERS_BUS}/*"}
     }
 
 
@@ -107,7 +108,7 @@ def test_three_alarms_notify_the_encrypted_alarm_topic_and_the_dashboard_shows_t
     }
     assert all(a["alarmActions"] == a["okActions"] == [TOPIC_ARN] for a in alarms.values())
     assert dev().named("alarm-topic").inputs["kmsMasterKeyId"] == "alarm-key"
-    assert dashboard["dashboardName"] == "promo-dev-promo"
+    assert dashboard["dashboardName"] == f"{NAME}-dev-promo"
     assert body["widgets"][2]["properties"]["alarms"] == [
         f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:promo-{name}-alarm"
         for name in ("issuer-errors", "issuer-throttles", "dead-letters")
@@ -116,7 +117,7 @@ def test_three_alarms_notify_the_encrypted_alarm_topic_and_the_dashboard_shows_t
 
 def test_an_alarm_email_is_subscribed_to_the_topic_only_when_given() -> None:
     subscription = "aws:sns/topicSubscription:TopicSubscription"
-    run = run_program(PROJECT, overrides={f"{PROJECT}:AlarmEmail": "oncall@orderflow.example"})
+    run = run_program(PROJECT, overrides={f"{NAME}:AlarmEmail": "oncall@orderflow.example"})
 
     assert dev().of_type(subscription) == []
     (subscribed,) = run.of_type(subscription)
@@ -155,7 +156,7 @@ def test_a_bad_config_value_is_refused_naming_the_key_value_and_what_is_accepted
     key: str, value: object, message: str
 ) -> None:
     with pytest.raises(ConfigError) as refused:
-        run_program(PROJECT, overrides={f"{PROJECT}:{key}": value})
+        run_program(PROJECT, overrides={f"{NAME}:{key}": value})
 
     assert str(refused.value).startswith(message)
 
@@ -163,4 +164,4 @@ def test_a_bad_config_value_is_refused_naming_the_key_value_and_what_is_accepted
 @pytest.mark.parametrize("key", ["OrdersBusName", "OrdersTableName", "SenderEmail"])
 def test_the_parameters_without_a_sam_default_are_required(key: str) -> None:
     with pytest.raises(pulumi.ConfigMissingError, match=key):
-        run_program(PROJECT, overrides={f"{PROJECT}:{key}": None})
+        run_program(PROJECT, overrides={f"{NAME}:{key}": None})

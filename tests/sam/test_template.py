@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from stack_helpers import CHOREOGRAPHY, ORCHESTRATION, ROOT
+from stack_helpers import ORDER_STACKS, ROOT
 from template_checks import BIN, TAGGED_TYPES, run_tool, tags_of
 
 from localrun.template import load_template
@@ -26,7 +26,8 @@ class Stack:
         return self.template.relative_to(ROOT)
 
 
-STACKS = [Stack("choreography", CHOREOGRAPHY, 7), Stack("orchestration", ORCHESTRATION, 3)]
+FUNCTIONS = {"choreography": 7, "orchestration": 3}
+STACKS = [Stack(style, template, FUNCTIONS[style]) for style, template in ORDER_STACKS.items()]
 
 
 @pytest.fixture(params=STACKS, ids=[s.style for s in STACKS], scope="module")

@@ -13,19 +13,12 @@ from typing import Any
 
 import boto3
 import pytest
-from stack_helpers import (
-    CHOREOGRAPHY,
-    CUSTOMER_CALLER,
-    ORCHESTRATION,
-    StartStack,
-    drive,
-    place,
-)
+from stack_helpers import CUSTOMER_CALLER, ORDER_STACKS, StartStack, drive, place
 
 from localrun import LocalRunner
 from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
-STYLES = {"choreography": CHOREOGRAPHY, "orchestration": ORCHESTRATION}
+STYLES = ORDER_STACKS  # both in the kit, its own in a generated project
 EVENTS = {
     "completed": [
         "order_placed",

@@ -10,14 +10,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from costcalc.estimate import pulumi_program
 from costcalc.estimate.pulumi_program import FakeAws, ProgramRun, Registered, stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PULUMI_DIR = ROOT / "pulumi"
 
-__all__ = ["PULUMI_DIR", "ROOT", "FakeAws", "ProgramRun", "Registered", "run_program",
-           "stack_config"]  # fmt: skip
+__all__ = ["PULUMI_DIR", "ROOT", "FakeAws", "ProgramRun", "Registered", "project_name",
+           "run_program", "stack_config"]  # fmt: skip
+
+
+def project_name(project: str, pulumi_dir: Path = PULUMI_DIR) -> str:
+    """The Pulumi project's name (its Pulumi.yaml `name`), which prefixes its config keys and
+    names its stack's resources; a generated project's differs from its folder's name."""
+    document = yaml.safe_load((pulumi_dir / project / "Pulumi.yaml").read_text())
+    return str(document["name"])
 
 
 def run_program(
@@ -26,5 +35,8 @@ def run_program(
     overrides: Mapping[str, Any] | None = None,
     pulumi_dir: Path = PULUMI_DIR,
 ) -> ProgramRun:
-    """Run `<pulumi_dir>/<project>/__main__.py` with its `<stack>` config and `overrides`."""
-    return pulumi_program.run_program(pulumi_dir / project, stack, overrides)
+    """Run `<pulumi_dir>/<project>/__main__.py` with its `<stack>` config and `overrides`
+    (keys spelt `<project name>:<key>`, as in the config file)."""
+    return pulumi_program.run_program(
+        pulumi_dir / project, stack, overrides, project=project_name(project, pulumi_dir)
+    )

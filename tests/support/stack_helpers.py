@@ -16,6 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CHOREOGRAPHY = ROOT / "sam/choreography/template.yaml"
 ORCHESTRATION = ROOT / "sam/orchestration/template.yaml"
 PROMO = ROOT / "sam/promo/template.yaml"
+# The orders stacks this checkout holds, by style: both in the kit, one in a generated project.
+ORDER_STACKS = {
+    style: template
+    for style, template in {"choreography": CHOREOGRAPHY, "orchestration": ORCHESTRATION}.items()
+    if template.is_file()
+}
 SENDER = "orders@orderflow.example"
 CUSTOMER = "ana@example.com"
 TIMEOUT_SECONDS = 2

@@ -19,16 +19,15 @@ TEMPLATE = ROOT / "templates/order-system"
 BIN = Path(sys.executable).parent
 MANIFEST = load_manifest(TEMPLATE)
 CHOICES = MANIFEST.choices
-# Everything the manifest lets a project have today, and everything it refuses for now.
-BUILT = [
-    dict(zip(("style", "iac", "include_promo"), combo, strict=True))
-    for combo in itertools.product(*(MANIFEST.built[k] for k in ("style", "iac", "include_promo")))
+ANSWERED = ("style", "iac", "include_promo")
+# Every combination of the multiple-choice answers, then those the kit builds and those the
+# manifest's `not_built` refuses for now.
+COMBOS = [
+    dict(zip(ANSWERED, combo, strict=True))
+    for combo in itertools.product(*(CHOICES[k] for k in ANSWERED))
 ]
-NOT_BUILT = [
-    dict(zip(("style", "iac", "include_promo"), combo, strict=True))
-    for combo in itertools.product(*(CHOICES[k] for k in ("style", "iac", "include_promo")))
-    if dict(zip(("style", "iac", "include_promo"), combo, strict=True)) not in BUILT
-]
+BUILT = [c for c in COMBOS if not any(n.applies(c) for n in MANIFEST.not_built)]
+NOT_BUILT = [c for c in COMBOS if c not in BUILT]
 KIT_LEFTOVERS = (".venv", ".venv-checkov", ".git", "build", ".mypy_cache", ".ruff_cache")
 ENV = {**os.environ, "SAM_CLI_TELEMETRY": "0", "AWS_DEFAULT_REGION": "us-east-1"}
 

@@ -1,6 +1,6 @@
 """The generator's answers, checked against the definitions they end up in.
 
-Every bound comes from where it is enforced: the choices, what is built today and the regions
+Every bound comes from where it is enforced: the choices, what is not built yet and the regions
 from the manifest, the architecture, email pattern and timeout range from
 the style's SAM template parameters. A refusal names the answer and what is accepted.
 """
@@ -18,8 +18,10 @@ from orderflow_generator.manifest import Manifest
 
 # A project's slug names its stack and, through it, `<slug>-acceptance` (the Scheduler group,
 # at most 64 characters) and `<slug>-orders` (the bus); CloudFormation stack names start with a
-# letter and hold letters, digits and hyphens.
+# letter and hold letters, digits and hyphens. A Pulumi stack's names carry its stack name too
+# (`<slug>-dev-acceptance`), so the dev stack leaves fewer.
 SLUG_MAX = 64 - len("-acceptance")
+PULUMI_SLUG_MAX = 64 - len("-dev-acceptance")
 SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 # Step Functions Standard executions (the orchestration style waits in one) last at most a year;
 # EventBridge Scheduler's one-time `at()` schedules have no upper bound.
@@ -70,25 +72,23 @@ def _choice(answers: Mapping[str, Any], key: str, choices: Mapping[str, tuple[st
 
 
 def _built(chosen: Mapping[str, str], manifest: Manifest) -> None:
-    for key, value in chosen.items():
-        if value not in manifest.built[key]:
-            today = ", ".join(f"{k} {_one_of(v)}" for k, v in manifest.built.items())
-            raise AnswerRefused(
-                f"{key} {value!r} is not built in this kit yet; it generates {today} today"
-            )
+    for refusal in manifest.not_built:
+        if refusal.applies(chosen):
+            answers = ", ".join(f"{key} {chosen[key]}" for key in refusal.when)
+            raise AnswerRefused(f"{answers} is not built in this kit yet: {refusal.why}")
 
 
-def _slug(project_name: str) -> str:
+def _slug(project_name: str, limit: int) -> str:
     slug = slugify(project_name)
     if not slug:
         raise AnswerRefused(
             f"project_name {project_name!r}: its slug is empty; use letters, digits and hyphens "
             "(e.g. my-orders)"
         )
-    if not SLUG.match(slug) or len(slug) > SLUG_MAX:
+    if not SLUG.match(slug) or len(slug) > limit:
         raise AnswerRefused(
             f"project_name {project_name!r}: its slug {slug!r} must start with a letter and be at "
-            f"most {SLUG_MAX} characters (it names the stack and its schedule group)"
+            f"most {limit} characters (it names the stack and its schedule group)"
         )
     return slug
 
@@ -119,7 +119,7 @@ def check_answers(
     chosen = {key: _choice(answers, key, manifest.choices) for key in CHOICES}
     _built(chosen, manifest)
     project_name = str(answers.get("project_name", ""))
-    slug = _slug(project_name)
+    slug = _slug(project_name, PULUMI_SLUG_MAX if chosen["iac"] in ("pulumi", "both") else SLUG_MAX)
     region = str(answers.get("aws_region", ""))
     if region not in manifest.regions:
         raise AnswerRefused(

@@ -2,8 +2,8 @@
 
 The Mermaid flowchart has a node per function, API, table, bus, topic, queue and schedule group,
 and an edge for every wire the template declares: API routes, EventBridge rules (labelled with
-the events they match), stream mappings, the resources each function's policies name, dead-letter
-queues, and the schedules a Scheduler role lets fire.
+the events they match), stream mappings, the resources each function's or state machine's
+policies name, dead-letter queues, and the schedules a Scheduler role lets fire.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def edges_of(resources: Mapping[str, Any]) -> Edges:
     edges: Edges = defaultdict(list)
     for logical_id, resource in resources.items():
         properties = resource.get("Properties", {})
-        if resource["Type"] == "AWS::Serverless::Function":
+        if resource["Type"] in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
             _function_edges(logical_id, properties, resources, edges)
         elif resource["Type"] == "AWS::Lambda::EventSourceMapping":
             [source] = list(references(properties["EventSourceArn"]))

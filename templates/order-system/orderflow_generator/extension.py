@@ -2,8 +2,9 @@
 
 - `orderflow.project_dir(cookiecutter)` renders the project folder's name. Cookiecutter renders it
   before it writes anything, so this is where every answer is checked: a refusal leaves nothing.
-- `orderflow.own(cookiecutter, name)` renders a per-project template file's name: the name when
-  the manifest gives the file to these answers, else "" (cookiecutter skips a file named "").
+- `orderflow.own(cookiecutter, name)` renders a per-project template file's name: its path in
+  the project when the manifest gives the file to these answers, else "" (cookiecutter skips a
+  file named "").
 - `orderflow.copy_kit_files(cookiecutter)` renders the name of one more template file: it copies
   the kit files the manifest gives these answers into the project, verbatim, and renders "" so
   cookiecutter writes nothing of its own for it. Cookiecutter writes one output per template
@@ -18,6 +19,7 @@ No hook is involved anywhere: `sam init` on packaged SAM CLI builds refuses Pyth
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tomllib
@@ -29,6 +31,7 @@ from jinja2 import Environment
 from jinja2.ext import Extension
 
 from orderflow_generator import diagram
+from orderflow_generator import state_machine as asl
 from orderflow_generator.answers import Answers, check_answers
 from orderflow_generator.cfn_yaml import load_template
 from orderflow_generator.errors import AnswerRefused
@@ -92,7 +95,12 @@ class Generator:
         manifest = self._manifest(cookiecutter)
         if name not in manifest.own_files():
             return name  # every project gets it
-        return name if name in self.checked(cookiecutter)[1].own_files else ""
+        answers, plan = self.checked(cookiecutter)
+        path = plan.own_files.get(name, "")
+        if "/" in path:  # cookiecutter writes the file but makes no folder for it
+            project = Path(str(cookiecutter["_output_dir"])) / answers.slug
+            (project / path).parent.mkdir(parents=True, exist_ok=True)
+        return path
 
     def copy_kit_files(self, cookiecutter: Context) -> str:
         answers, plan = self.checked(cookiecutter)
@@ -154,25 +162,44 @@ class Generator:
 
     # ------------------------------------------------------------------ derived from definitions
     def _template(self, cookiecutter: Context) -> dict[str, Any]:
-        answers = self.answers(cookiecutter)
-        name = self._manifest(cookiecutter).sam_templates[answers.style]
-        return self._load(self._kit_root(cookiecutter) / name)
+        return self._load(self._kit_root(cookiecutter) / self.sam_template(cookiecutter))
 
     def _load(self, path: Path) -> dict[str, Any]:
         if path not in self._templates:
             self._templates[path] = load_template(path)
         return self._templates[path]
 
+    def _definition(self, cookiecutter: Context) -> dict[str, Any]:
+        path = self._kit_root(cookiecutter) / self.state_machine(cookiecutter)
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+
     def sam_template(self, cookiecutter: Context) -> str:
         return self._manifest(cookiecutter).sam_templates[self.answers(cookiecutter).style]
+
+    def promo_template(self, cookiecutter: Context) -> str:
+        return self._manifest(cookiecutter).promo_template
+
+    def state_machine(self, cookiecutter: Context) -> str:
+        return self._manifest(cookiecutter).state_machine
 
     def diagram(self, cookiecutter: Context) -> str:
         return diagram.mermaid(self._template(cookiecutter))
 
+    def state_diagram(self, cookiecutter: Context) -> str:
+        return asl.mermaid(self._definition(cookiecutter))
+
     def path_rows(self, cookiecutter: Context) -> list[tuple[str, int, int, str]]:
         manifest = self._manifest(cookiecutter)
-        paths = manifest.paths[self.answers(cookiecutter).style]
-        return diagram.path_rows(self._template(cookiecutter), paths, manifest.event_source)
+        return diagram.path_rows(
+            self._template(cookiecutter), manifest.paths, manifest.event_source
+        )
+
+    def transition_rows(self, cookiecutter: Context) -> list[asl.TransitionRow]:
+        return asl.transition_rows(
+            self._definition(cookiecutter),
+            self._manifest(cookiecutter).paths,
+            self._kit_root(cookiecutter),
+        )
 
 
 class OrderflowExtension(Extension):

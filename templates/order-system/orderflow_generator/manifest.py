@@ -17,25 +17,47 @@ class ManifestError(Exception):
     """The manifest and the kit disagree: a maintainer's mistake, never a user's."""
 
 
+def _applies(when: Mapping[str, tuple[str, ...]], answers: Mapping[str, str]) -> bool:
+    return all(answers[key] in values for key, values in when.items())
+
+
 @dataclass(frozen=True)
 class Part:
+    """Kit files (and per-project template files: template name -> path in the project) that
+    projects with the `when` answers get; a `kit_only` part names the kit's files no project
+    gets, so that every file of a project's folders belongs to a part."""
+
     name: str
     when: Mapping[str, tuple[str, ...]]
     kit: tuple[str, ...]
-    own: tuple[str, ...]
+    own: Mapping[str, str]
+    kit_only: bool = False
 
     def applies(self, answers: Mapping[str, str]) -> bool:
-        return all(answers[key] in values for key, values in self.when.items())
+        return not self.kit_only and _applies(self.when, answers)
+
+
+@dataclass(frozen=True)
+class NotBuilt:
+    """Answers the kit cannot build yet, and why."""
+
+    when: Mapping[str, tuple[str, ...]]
+    why: str
+
+    def applies(self, answers: Mapping[str, str]) -> bool:
+        return _applies(self.when, answers)
 
 
 @dataclass(frozen=True)
 class Manifest:
     parts: tuple[Part, ...]
     choices: Mapping[str, tuple[str, ...]]
-    built: Mapping[str, tuple[str, ...]]
+    not_built: tuple[NotBuilt, ...]
     sam_templates: Mapping[str, str]
+    promo_template: str
+    state_machine: str
     event_source: str
-    paths: Mapping[str, Mapping[str, tuple[str, ...]]]
+    paths: Mapping[str, tuple[str, ...]]
     regions: tuple[str, ...]
 
     def own_files(self) -> frozenset[str]:
@@ -45,15 +67,20 @@ class Manifest:
 
 @dataclass(frozen=True)
 class Plan:
-    """What one project holds: kit files (same path in the project) and its own template files."""
+    """What one project holds: kit files (same path in the project) and its own template files
+    (template name -> path in the project)."""
 
     kit_root: Path
     kit_files: tuple[str, ...]
-    own_files: frozenset[str]
+    own_files: Mapping[str, str]
 
 
 def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in (value if isinstance(value, list) else [value]))
+
+
+def _when(raw: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    return {str(k): _strings(v) for k, v in raw.get("when", {}).items()}
 
 
 @cache
@@ -62,40 +89,48 @@ def load_manifest(template_dir: Path) -> Manifest:
     parts = tuple(
         Part(
             name=str(part["name"]),
-            when={str(k): _strings(v) for k, v in part.get("when", {}).items()},
+            when=_when(part),
             kit=_strings(part.get("kit", [])),
-            own=_strings(part.get("own", [])),
+            own={str(k): str(v) for k, v in part.get("own", {}).items()},
+            kit_only=part.get("projects") == "none",
         )
         for part in raw["parts"]
     )
     return Manifest(
         parts=parts,
         choices={str(k): _strings(v) for k, v in raw["choices"].items()},
-        built={str(k): _strings(v) for k, v in raw["built"].items()},
+        not_built=tuple(NotBuilt(_when(n), str(n["why"])) for n in raw.get("not_built", [])),
         sam_templates={str(k): str(v) for k, v in raw["sam_templates"].items()},
+        promo_template=str(raw["promo_template"]),
+        state_machine=str(raw["state_machine"]),
         event_source=str(raw["event_source"]),
-        paths={
-            str(style): {str(name): _strings(events) for name, events in paths.items()}
-            for style, paths in raw["paths"].items()
-        },
+        paths={str(name): _strings(events) for name, events in raw["paths"].items()},
         regions=_strings(raw["regions"]),
     )
 
 
+def expand(kit_root: Path, part: Part) -> list[str]:
+    """The kit files `part` names, relative to `kit_root`; a glob matching none is an error."""
+    files: list[str] = []
+    for pattern in part.kit:
+        matches = sorted(
+            p for p in kit_root.glob(pattern) if p.is_file() and "__pycache__" not in p.parts
+        )
+        if not matches:
+            raise ManifestError(
+                f"{MANIFEST}: part {part.name!r} names {pattern!r}, which matches no file "
+                f"in {kit_root}"
+            )
+        files.extend(p.relative_to(kit_root).as_posix() for p in matches)
+    return files
+
+
 def plan_project(manifest: Manifest, kit_root: Path, answers: Mapping[str, str]) -> Plan:
-    """Expand the parts these answers get into the kit's files; a glob matching none is an error."""
+    """Expand the parts these answers get into the kit's files."""
     files: dict[str, None] = {}
-    own: set[str] = set()
+    own: dict[str, str] = {}
     for part in manifest.parts:
-        if not part.applies(answers):
-            continue
-        own.update(part.own)
-        for pattern in part.kit:
-            matches = sorted(p for p in kit_root.glob(pattern) if p.is_file())
-            if not matches:
-                raise ManifestError(
-                    f"{MANIFEST}: part {part.name!r} names {pattern!r}, which matches no file "
-                    f"in {kit_root}"
-                )
-            files.update((p.relative_to(kit_root).as_posix(), None) for p in matches)
-    return Plan(kit_root=kit_root, kit_files=tuple(files), own_files=frozenset(own))
+        if part.applies(answers):
+            own.update(part.own)
+            files.update((relative, None) for relative in expand(kit_root, part))
+    return Plan(kit_root=kit_root, kit_files=tuple(files), own_files=own)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-from pulumi_program import run_program
+from pulumi_program import project_name, run_program
 
 from orderflow_infra.deployment import ConfigError
 
 PROJECT = "orders-choreography"
+# The name in its Pulumi.yaml: it prefixes config keys and names the stack's resources.
+NAME = project_name(PROJECT)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +36,7 @@ PROJECT = "orders-choreography"
             "config AcceptanceTimeoutSeconds: 'ten' is not a whole number",
         ),
         ("LogRetentionDays", 31, "config LogRetentionDays: 31 is not one of 1, 3, 5, 7, 14, 30,"),
+        ("Architecture", "sparc", "config Architecture: 'sparc' is not one of arm64, x86_64"),
         (
             "MemorySizes",
             {"api": 64},
@@ -50,21 +53,21 @@ def test_a_bad_config_value_is_refused_naming_the_key_value_and_what_is_accepted
     key: str, value: object, message: str
 ) -> None:
     with pytest.raises(ConfigError) as refused:
-        run_program(PROJECT, overrides={f"{PROJECT}:{key}": value})
+        run_program(PROJECT, overrides={f"{NAME}:{key}": value})
 
     assert str(refused.value).startswith(message)
 
 
 def test_the_sender_email_is_required() -> None:
     with pytest.raises(pulumi.ConfigMissingError, match="SenderEmail"):
-        run_program(PROJECT, overrides={f"{PROJECT}:SenderEmail": None})
+        run_program(PROJECT, overrides={f"{NAME}:SenderEmail": None})
 
 
 def test_unset_values_take_the_sam_template_defaults() -> None:
     run = run_program(
         PROJECT,
         overrides={
-            f"{PROJECT}:{key}": None
+            f"{NAME}:{key}": None
             for key in (
                 "AcceptanceTimeoutSeconds",
                 "LogRetentionDays",
@@ -88,3 +91,13 @@ def test_unset_values_take_the_sam_template_defaults() -> None:
     stage = run.named("orders-api-api-gateway-default-stage").inputs["defaultRouteSettings"]
     assert stage == {"throttlingBurstLimit": 100, "throttlingRateLimit": 50}
     assert not run.of_type("aws:sns/topicSubscription:TopicSubscription")
+
+
+def test_the_architecture_reaches_every_function_and_its_layer() -> None:
+    run = run_program(PROJECT, overrides={f"{NAME}:Architecture": "x86_64"})
+    functions = run.of_type("aws:lambda/function:Function")
+
+    assert functions
+    for function in functions:
+        assert function.inputs["architectures"] == ["x86_64"]
+        assert function.inputs["layers"][0].endswith("-python313-x86_64:27")

@@ -5,9 +5,17 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from pulumi_program import ProgramRun, run_program
+from pulumi_program import PULUMI_DIR, ProgramRun, run_program
 
-STYLES = {"orders-choreography": "choreography", "orders-orchestration": "orchestration"}
+# The orders programs this checkout holds (a generated project holds one).
+STYLES = {
+    project: style
+    for project, style in {
+        "orders-choreography": "choreography",
+        "orders-orchestration": "orchestration",
+    }.items()
+    if (PULUMI_DIR / project).is_dir()
+}
 # The kinds each program tags (SAM tags them too); every resource of them carries the tags.
 TAGGED = {
     "aws:dynamodb/table:Table",

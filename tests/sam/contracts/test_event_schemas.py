@@ -26,8 +26,7 @@ from event_contracts import (
     violations,
 )
 from stack_helpers import (
-    CHOREOGRAPHY,
-    ORCHESTRATION,
+    ORDER_STACKS,
     ROOT,
     SENDER,
     TIMEOUT_SECONDS,
@@ -50,7 +49,7 @@ def _published_events(runner: LocalRunner) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.fixture(scope="module", params=[CHOREOGRAPHY, ORCHESTRATION], ids=lambda t: t.parent.name)
+@pytest.fixture(scope="module", params=list(ORDER_STACKS.values()), ids=lambda t: t.parent.name)
 def every_published_event(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
     """The events of one order on every path, through one style's stack."""
     template: Path = request.param

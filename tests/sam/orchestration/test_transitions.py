@@ -14,7 +14,8 @@ ROW = re.compile(r"^\| `(\w+)` \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.MULTILINE
 
 def _readme_table() -> dict[str, tuple[int, list[str], list[str]]]:
     """path -> (transitions, states entered, events published), as the README states them."""
-    section = (ROOT / "README.md").read_text().split("### The transitions, counted", 1)[1]
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### The transitions, counted", 1)[1].split("\n#", 1)[0]
     return {
         path: (
             int(count),

@@ -9,9 +9,8 @@ import re
 import boto3
 import pytest
 from stack_helpers import (
-    CHOREOGRAPHY,
     CUSTOMER,
-    ORCHESTRATION,
+    ORDER_STACKS,
     SENDER,
     TIMEOUT_SECONDS,
     StartStack,
@@ -24,7 +23,7 @@ from localrun import LocalRunner
 from localrun.promo import promo_codes
 from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
-STYLES = {"choreography": CHOREOGRAPHY, "orchestration": ORCHESTRATION}
+STYLES = ORDER_STACKS
 
 
 @pytest.fixture(params=sorted(STYLES))

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from orderflow_generator.answers import SLUG_MAX, slugify
+from orderflow_generator.answers import PULUMI_SLUG_MAX, SLUG_MAX, check_answers, slugify
+from orderflow_generator.cfn_yaml import load_template
 from orderflow_generator.errors import AnswerRefused
-from template_helpers import BIN, BUILT, NOT_BUILT, TEMPLATE, answers_for, combo_id, generate, run
+from orderflow_generator.manifest import NotBuilt
+from template_helpers import (
+    BIN,
+    BUILT,
+    MANIFEST,
+    NOT_BUILT,
+    ROOT,
+    TEMPLATE,
+    answers_for,
+    generate,
+    run,
+)
 
 CHOREOGRAPHY = BUILT[0]
 BAD_ANSWERS = [
     ({"project_name": "!!!"}, r"project_name '!!!': its slug is empty"),
     ({"project_name": "42 orders"}, r"project_name '42 orders': its slug '42-orders' must start"),
     ({"project_name": "o" * (SLUG_MAX + 1)}, rf"at most {SLUG_MAX} characters"),
+    (
+        {"project_name": "o" * (PULUMI_SLUG_MAX + 1), "iac": "both"},
+        rf"at most {PULUMI_SLUG_MAX} characters",
+    ),
     ({"aws_region": "us-east-7"}, r"aws_region 'us-east-7': expected a region .*eu-west-1"),
     ({"architecture": "sparc"}, r"architecture 'sparc': expected arm64 or x86_64"),
     ({"sender_email": "orders.example.com"}, r"sender_email 'orders.example.com': expected an"),
@@ -47,14 +64,23 @@ def test_a_bad_answer_is_refused_by_name_and_leaves_nothing_written(
     assert list(output.iterdir()) == []
 
 
-@pytest.mark.parametrize("combo", NOT_BUILT, ids=combo_id)
-def test_a_combination_not_built_yet_is_refused_naming_what_exists_today(
-    tmp_path: Path, combo: dict[str, str]
-) -> None:
-    with pytest.raises(AnswerRefused, match="is not built in this kit yet") as refused:
-        generate(tmp_path, **answers_for(combo))
-    assert "it generates style choreography, iac sam, include_promo no today" in str(refused.value)
-    assert list(tmp_path.iterdir()) == []
+def test_every_combination_builds_today() -> None:
+    assert NOT_BUILT == []
+    assert len(BUILT) == 12
+
+
+def test_a_combination_the_manifest_says_is_not_built_is_refused_saying_why() -> None:
+    manifest = replace(
+        MANIFEST,
+        not_built=(NotBuilt({"iac": ("pulumi", "both")}, "its twin is not written yet"),),
+    )
+    answers = answers_for(CHOREOGRAPHY, iac="both", sender_email="a@b.co")
+    parameters = load_template(ROOT / MANIFEST.sam_templates["choreography"])["Parameters"]
+    with pytest.raises(AnswerRefused) as refused:
+        check_answers(answers, manifest, parameters, "sam/choreography/template.yaml")
+    assert (
+        str(refused.value) == "iac both is not built in this kit yet: its twin is not written yet"
+    )
 
 
 def test_minutes_are_written_as_seconds(tmp_path: Path) -> None:

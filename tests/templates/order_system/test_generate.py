@@ -1,4 +1,9 @@
-"""Every combination buildable today, generated with hooks off, checked like a user."""
+"""Every combination the kit builds, generated with hooks off and checked as a user would.
+
+Cheap checks (files, leftovers, answers, Makefile, README, actionlint) run on every combination.
+The expensive ones run once per distinct artefact (see `expensive_checks.py`): combinations that
+read byte-identical files share one run, and a test here shows that they do.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,15 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from expensive_checks import (
+    CHECKS,
+    NOT_READ_BY_TESTS,
+    PULUMI_SUITE,
+    SUITE,
+    Check,
+    groups,
+    reads,
+)
 from orderflow_generator.manifest import plan_project
 from template_helpers import (
     BIN,
@@ -28,53 +42,79 @@ EVERY_PROJECT_OWNS = {
     ".pre-commit-config.yaml",
 }
 MAKE_TARGETS = ("install", "test", "lint", "build", "deploy", "demo", "destroy")
-
-
-@pytest.fixture(scope="module", params=BUILT, ids=combo_id)
-def combo(request: pytest.FixtureRequest) -> dict[str, str]:
-    return dict(request.param)
+every_combo = pytest.mark.parametrize("combo", BUILT, ids=combo_id)
 
 
 @pytest.fixture(scope="module")
-def project(combo: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp(combo_id(combo)) / "out"
-    return generate(output, **answers_for(combo))
+def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every buildable combination, generated (well under a second each)."""
+    return {
+        combo_id(combo): generate(tmp_path_factory.mktemp(combo_id(combo)), **answers_for(combo))
+        for combo in BUILT
+    }
 
 
+@every_combo
 def test_the_project_holds_exactly_the_manifest_s_files_for_its_answers(
-    combo: dict[str, str], project: Path
+    combo: dict[str, str], projects: dict[str, Path]
 ) -> None:
+    project = projects[combo_id(combo)]
     plan = plan_project(MANIFEST, ROOT, combo)
     assert project.name == "test-orders"
-    assert files_under(project) == set(plan.kit_files) | EVERY_PROJECT_OWNS | plan.own_files
-
-
-def test_kit_files_arrive_byte_for_byte(combo: dict[str, str], project: Path) -> None:
-    for relative in plan_project(MANIFEST, ROOT, combo).kit_files:
+    assert files_under(project) == set(plan.kit_files) | EVERY_PROJECT_OWNS | set(
+        plan.own_files.values()
+    )
+    for relative in plan.kit_files:
         assert (project / relative).read_bytes() == (ROOT / relative).read_bytes(), relative
 
 
-def test_no_jinja_is_left_but_the_workflow_s_github_expressions(project: Path) -> None:
-    for relative in files_under(project):
+@every_combo
+def test_no_jinja_is_left_but_the_workflow_s_github_expressions(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    """Only the rendered files: kit files arrive verbatim (a test's f-string may hold `{{8}}`)."""
+    project = projects[combo_id(combo)]
+    verbatim = set(plan_project(MANIFEST, ROOT, combo).kit_files)
+    for relative in files_under(project) - verbatim:
         text = (project / relative).read_text(encoding="utf-8")
         if relative == ".github/workflows/ci.yml":
             text = re.sub(r"\$\{\{ [^}]+ \}\}", "", text)  # GitHub Actions expressions
         assert not re.search(r"\{\{|\{%|cookiecutter\.", text), relative
 
 
-def test_nothing_in_the_project_reaches_back_into_the_kit(project: Path) -> None:
+COSTCALC_IMPORT = re.compile(r"^\s*(?:from|import) (costcalc[\w.]*)(?: import (\w+))?", re.M)
+
+
+def _module_files(module: str, name: str | None) -> list[str]:
+    """The files `from <module> import <name>` (or `import <module>`) loads, as the kit has them:
+    the module's, and the submodule's when `name` is one."""
+    path = module.replace(".", "/")
+    files = [f"{path}.py" if (ROOT / f"{path}.py").is_file() else f"{path}/__init__.py"]
+    if name and (ROOT / path / f"{name}.py").is_file():
+        files.append(f"{path}/{name}.py")
+    return files
+
+
+@every_combo
+def test_nothing_in_the_project_reaches_back_into_the_kit(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    project = projects[combo_id(combo)]
     for relative in files_under(project):
         text = (project / relative).read_text(encoding="utf-8")
         assert str(ROOT) not in text, relative
-        assert not re.search(r"^\s*(from|import) costcalc", text, flags=re.MULTILINE), relative
         assert "templates/order-system" not in text, relative
-    located = run(BIN / "python", "-c", "import localrun; print(localrun.__file__)", cwd=project)
-    assert located.stdout.strip() == str(project / "localrun/__init__.py")
+        # The Pulumi tests import costcalc's mock runner, which the project holds itself.
+        for module, name in COSTCALC_IMPORT.findall(text):
+            for needed in _module_files(module, name or None):
+                assert (project / needed).is_file(), f"{relative} imports {module}: {needed}"
 
 
+@every_combo
 def test_its_dependencies_are_the_kit_s_own_pins_so_one_venv_runs_every_project(
-    project: Path,
+    combo: dict[str, str], projects: dict[str, Path]
 ) -> None:
+    project = projects[combo_id(combo)]
     ours = tomllib.loads((project / "pyproject.toml").read_text())["project"]
     kit = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     kit_requirements = set(kit["dependencies"]) | set(kit["optional-dependencies"]["dev"])
@@ -84,57 +124,182 @@ def test_its_dependencies_are_the_kit_s_own_pins_so_one_venv_runs_every_project(
     assert ours["name"] == "test-orders"
 
 
-def test_samconfig_names_the_stack_after_the_slug_and_passes_the_answers(project: Path) -> None:
+@every_combo
+def test_samconfig_names_the_stack_after_the_slug_and_passes_the_answers(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    project = projects[combo_id(combo)]
+    if combo["iac"] == "pulumi":
+        assert not (project / "samconfig.toml").exists()
+        return
     config = tomllib.loads((project / "samconfig.toml").read_text())["default"]
     assert config["global"]["parameters"] == {"stack_name": "test-orders", "region": "us-east-1"}
+    assert config["build"]["parameters"]["template_file"] == MANIFEST.sam_templates[combo["style"]]
     assert config["deploy"]["parameters"]["parameter_overrides"] == (
         "AcceptanceTimeoutSeconds=600 SenderEmail=orders@example.com Architecture=arm64"
     )
 
 
-def test_the_makefile_has_every_target_the_readme_uses(project: Path) -> None:
+@every_combo
+def test_the_makefile_has_every_target_the_readme_uses(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    project = projects[combo_id(combo)]
     makefile = (project / "Makefile").read_text()
     targets = set(re.findall(r"^([a-z-]+):", makefile, flags=re.MULTILINE))
     assert set(MAKE_TARGETS) <= targets
     assert set(re.findall(r"\bmake ([a-z-]+)", (project / "README.md").read_text())) <= targets
     dry_run = run("make", "-n", *MAKE_TARGETS, cwd=project)
     assert dry_run.returncode == 0, dry_run.stderr
+    deploys = {
+        "sam": "sam deploy --no-confirm-changeset" in dry_run.stdout,
+        "pulumi": "pulumi up --yes" in dry_run.stdout,
+    }
+    promo = {
+        "sam": "--stack-name test-orders-promo" in dry_run.stdout,
+        "pulumi": "cd pulumi/promo" in dry_run.stdout,
+    }
+    first = "pulumi" if combo["iac"] == "pulumi" else "sam"  # `both` deploys with SAM by default
+    assert [tool for tool, found in deploys.items() if found] == [first]
+    assert promo[first] == (combo["include_promo"] == "yes")
 
 
-def test_the_readme_draws_the_template_s_rules_and_counts_each_path(
-    combo: dict[str, str], project: Path
+@every_combo
+def test_the_readme_draws_the_template_s_wiring_and_counts_each_path(
+    combo: dict[str, str], projects: dict[str, Path]
 ) -> None:
-    readme = (project / "README.md").read_text()
+    readme = (projects[combo_id(combo)] / "README.md").read_text()
     diagram = readme.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert diagram.startswith("flowchart LR\n")
-    assert (
-        '  OrdersBus -->|"order_accepted, order_rejected, order_timed_out"| '
-        "CustomerNotifierFunction" in diagram
-    )
-    assert '  OrdersTable -->|"stream"| OutboxPublisherFunction' in diagram
-    for name, events in MANIFEST.paths[combo["style"]].items():
+    for name, events in MANIFEST.paths.items():
         assert f"| {name} | {len(events)} |" in readme
     for heading in ("## Test it", "## Run it locally", "## Deploy it", "## Watch it",
                     "## Replay events", "## Remove it", "costcalc estimate"):  # fmt: skip
         assert heading in readme
+    assert ("sam/promo/template.yaml" in readme) == (combo["include_promo"] == "yes")
 
 
-def test_costcalc_estimates_the_project_as_its_readme_says(
-    combo: dict[str, str], project: Path
+def _readme_of(style: str, projects: dict[str, Path]) -> str:
+    combo = next(c for c in BUILT if c["style"] == style)
+    return (projects[combo_id(combo)] / "README.md").read_text()
+
+
+def test_a_choreography_readme_draws_its_rules_and_bills_no_transitions(
+    projects: dict[str, Path],
 ) -> None:
-    assert "costcalc estimate . --orders-per-month 100000\n" in (project / "README.md").read_text()
-    result = run(BIN / "costcalc", "estimate", ".", "--orders-per-month", "100000", cwd=project)
-    assert result.returncode == 0, result.stderr
-    assert f"== {combo['style']}: {MANIFEST.sam_templates[combo['style']]}" in result.stdout
+    readme = _readme_of("choreography", projects)
+    assert (
+        '  OrdersBus -->|"order_accepted, order_rejected, order_timed_out"| '
+        "CustomerNotifierFunction" in readme
+    )
+    assert '  OrdersTable -->|"stream"| OutboxPublisherFunction' in readme
+    assert '  OrdersBus -->|"any"| TimelineWriterFunction' in readme
+    assert "| completed | 5 | 9 | 0 |" in readme  # 4 to the handlers, 5 to the timeline
+    assert "stateDiagram-v2" not in readme
 
 
-def test_the_workflow_passes_actionlint(project: Path) -> None:
+def test_an_orchestration_readme_draws_the_state_machine_and_counts_its_transitions(
+    projects: dict[str, Path],
+) -> None:
+    readme = _readme_of("orchestration", projects)
+    assert '  OrdersStateMachine -->|"InvokeFunction"| AwaitRestaurantFunction' in readme
+    assert "  AwaitRestaurant --> RecordTimeout: States.Timeout" in readme
+    assert "| completed | 5 | 5 | 8 |" in readme  # every event to the timeline
+    assert "| `cancelled` | 6 | RecordOrder > PublishOrderPlaced > AwaitRestaurant >" in readme
+
+
+@every_combo
+def test_ruff_checks_and_formats_it_clean_with_its_own_configuration(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    project = projects[combo_id(combo)]
+    for command in (("check", "."), ("format", "--check", ".")):
+        result = run(BIN / "ruff", *command, "--no-cache", cwd=project)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@every_combo
+def test_the_workflow_passes_actionlint(combo: dict[str, str], projects: dict[str, Path]) -> None:
+    project = projects[combo_id(combo)]
     result = run(BIN / "actionlint", "-color=false", ".github/workflows/ci.yml", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_suite_reads_none_of_the_files_its_grouping_leaves_out(
+    projects: dict[str, Path],
+) -> None:
+    """What lets combinations share one run of their test suite: no code in a project names
+    the per-project files the suite's grouping leaves out, and README.md is read only through
+    the two sections `reads` keeps (by the tests that say so)."""
+    for project in projects.values():
+        code = {r: (project / r).read_text() for r in files_under(project) if r.endswith(".py")}
+        for relative, text in code.items():
+            for left_out in NOT_READ_BY_TESTS:
+                assert Path(left_out).name not in text, (relative, left_out)
+        readers = {r for r, text in code.items() if '"README.md"' in text}
+        assert readers <= {
+            "tests/functions/orders/test_events.py",
+            "tests/sam/contracts/test_event_schemas.py",
+            "tests/sam/orchestration/test_transitions.py",
+        }
+
+
+@pytest.mark.parametrize(
+    ("check", "key"),
+    [(check, key) for check in CHECKS for key in groups(check)],
+    ids=lambda v: v.name if isinstance(v, Check) else "-".join(v),
+)
+def test_combinations_sharing_an_expensive_run_read_the_same_bytes(
+    check: Check, key: tuple[str, ...], projects: dict[str, Path]
+) -> None:
+    """The run on the group's representative stands for every member: each member's files
+    that the check reads are byte-identical there (a check that reads a subset of what the
+    representative holds says so with `superset`)."""
+    representative, *members = groups(check)[key]
+    assert members or representative
+    ran = reads(check, projects[combo_id(representative)])
+    for member in members:
+        read = reads(check, projects[combo_id(member)])
+        if check.superset:
+            assert read.items() <= ran.items(), combo_id(member)
+        else:
+            assert read == ran, combo_id(member)
+
+
+def _representative(check: Check, key: tuple[str, ...], projects: dict[str, Path]) -> Path:
+    return projects[combo_id(groups(check)[key][0])]
+
+
 @pytest.mark.slow
-def test_sam_validates_and_builds_it_from_its_samconfig(project: Path) -> None:
+@pytest.mark.parametrize(
+    ("check", "key"),
+    [(check, key) for check in (SUITE, PULUMI_SUITE) for key in groups(check)],
+    ids=lambda v: v.name if isinstance(v, Check) else "-".join(v),
+)
+def test_its_own_test_suite_passes(
+    check: Check, key: tuple[str, ...], projects: dict[str, Path]
+) -> None:
+    project = _representative(check, key, projects)
+    if not (project / ".venv-checkov").exists():
+        (project / ".venv-checkov").symlink_to(ROOT / ".venv-checkov")
+    result = run(
+        BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *check.pytest_args,
+        cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.search(r"\d+ passed", result.stdout), result.stdout[-500:]
+
+
+SAM = next(c for c in CHECKS if c.name == "sam-build")
+ESTIMATE = next(c for c in CHECKS if c.name == "costcalc-estimate")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", list(groups(SAM)), ids="-".join)
+def test_sam_validates_and_builds_it_from_its_samconfig(
+    key: tuple[str, ...], projects: dict[str, Path]
+) -> None:
+    project = _representative(SAM, key, projects)
     validated = run(BIN / "sam", "validate", "--lint", cwd=project)
     assert validated.returncode == 0, validated.stdout + validated.stderr
     built = run(BIN / "sam", "build", cwd=project)
@@ -142,9 +307,12 @@ def test_sam_validates_and_builds_it_from_its_samconfig(project: Path) -> None:
     assert (project / ".aws-sam/build/ApiFunction/api.py").is_file()
 
 
-@pytest.mark.slow
-def test_its_own_test_suite_passes(project: Path) -> None:
-    (project / ".venv-checkov").symlink_to(ROOT / ".venv-checkov")
-    result = run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert re.search(r"\d+ passed", result.stdout), result.stdout[-500:]
+@pytest.mark.parametrize("key", list(groups(ESTIMATE)), ids="-".join)
+def test_costcalc_estimates_the_project_as_its_readme_says(
+    key: tuple[str, ...], projects: dict[str, Path]
+) -> None:
+    project = _representative(ESTIMATE, key, projects)
+    assert "costcalc estimate . --orders-per-month 100000\n" in (project / "README.md").read_text()
+    result = run(BIN / "costcalc", "estimate", ".", "--orders-per-month", "100000", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert f"== {key[0]}: {MANIFEST.sam_templates[key[0]]}" in result.stdout

@@ -1,47 +1,64 @@
-"""The manifest's facts hold: its paths are what the runner's bus sees, its files exist."""
+"""The manifest's facts hold: its paths are what the runner's bus sees, its files exist, and
+every file of the folders projects are made of belongs to exactly one part."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
-from orderflow_generator.manifest import plan_project
-from stack_helpers import CUSTOMER_CALLER, STAFF, TIMEOUT_SECONDS, StartStack, order_body
+from orderflow_generator.manifest import expand, plan_project
+from stack_helpers import TIMEOUT_SECONDS, StartStack, drive, place
 from template_helpers import BUILT, MANIFEST, ROOT
 
 from localrun import LocalRunner
+from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
-DRIVE = {
-    "accepted and completed": lambda r, o: [
-        r.request("POST", f"/orders/{o}/{s}", caller=STAFF) for s in ("accept", "complete")
-    ],
-    "rejected": lambda r, o: r.request(
-        "POST", f"/orders/{o}/reject", {"reason": "closed"}, caller=STAFF
-    ),
-    "timed out": lambda r, o: r.advance(TIMEOUT_SECONDS + 1),
-    "cancelled by the customer": lambda r, o: r.request(
-        "POST", f"/orders/{o}/cancel", caller=CUSTOMER_CALLER
-    ),
-}
+# The kit's folders projects are made of; tests/ but for the kit's own tools' tests. (costcalc/
+# is the kit's tool: a Pulumi project gets only its mock runner's modules, named in the manifest.)
+PROJECT_FOLDERS = ("functions", "localrun", "sam", "pulumi", "statemachine", "tests")
+KIT_TOOL_TESTS = ("tests/costcalc/", "tests/templates/")
 
 
-@pytest.mark.parametrize("path", list(MANIFEST.paths["choreography"]))
-def test_each_choreography_path_puts_the_manifest_s_events_on_the_bus(
-    start_stack: StartStack, path: str
+@pytest.mark.parametrize("style", MANIFEST.choices["style"])
+@pytest.mark.parametrize("path", list(MANIFEST.paths))
+def test_each_path_puts_the_manifest_s_events_on_the_bus_in_either_style(
+    start_stack: StartStack, style: str, path: str
 ) -> None:
-    runner: LocalRunner = start_stack(ROOT / MANIFEST.sam_templates["choreography"])
-    order_id = runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER).json()[
-        "order_id"
-    ]
-    DRIVE[path](runner, order_id)
+    timeout = str(TIMEOUT_SECONDS) if path == "timed_out" else ANSWERED_TIMEOUT_SECONDS
+    runner: LocalRunner = start_stack(
+        ROOT / MANIFEST.sam_templates[style], AcceptanceTimeoutSeconds=timeout
+    )
+    order_id = place(runner)
+    drive(runner, order_id, path)
     runner.settle()
     seen = [e for e in runner.bus_events if e.detail.get("order_id") == order_id]
-    assert [e.detail_type for e in seen] == list(MANIFEST.paths["choreography"][path])
+    assert [e.detail_type for e in seen] == list(MANIFEST.paths[path])
     assert {e.source for e in seen} == {MANIFEST.event_source}
 
 
-def test_every_built_style_has_a_template_and_its_paths() -> None:
-    for style in MANIFEST.built["style"]:
+def test_every_style_has_a_template() -> None:
+    for style in MANIFEST.choices["style"]:
         assert (ROOT / MANIFEST.sam_templates[style]).is_file()
-        assert MANIFEST.paths[style]
+
+
+def test_every_file_projects_are_made_of_belongs_to_exactly_one_part() -> None:
+    owners = Counter(relative for part in MANIFEST.parts for relative in expand(ROOT, part))
+    kit = {
+        p.relative_to(ROOT).as_posix()
+        for folder in PROJECT_FOLDERS
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    kit = {k for k in kit if not k.startswith(KIT_TOOL_TESTS)}
+    assert kit - set(owners) == set()
+    assert {relative for relative, count in owners.items() if count > 1} == set()
+
+
+def test_kit_only_parts_go_to_no_project() -> None:
+    kit_only = {r for part in MANIFEST.parts if part.kit_only for r in expand(ROOT, part)}
+    assert "sam/analytics/template.yaml" in kit_only
+    for combo in BUILT:
+        assert kit_only.isdisjoint(plan_project(MANIFEST, ROOT, combo).kit_files), combo
 
 
 def test_every_handler_and_runner_module_goes_to_every_project() -> None:

@@ -34,7 +34,7 @@ def test_sam_init_writes_the_same_files_as_cookiecutter(tmp_path: Path) -> None:
     ("answer", "message"),
     [
         ({"sender_email": "nobody"}, "sender_email 'nobody': expected an email address"),
-        ({"style": "orchestration"}, "style 'orchestration' is not built in this kit yet"),
+        ({"style": "saga"}, "style 'saga': expected choreography or orchestration"),
     ],
 )
 def test_sam_init_refuses_a_bad_answer_and_writes_nothing(
