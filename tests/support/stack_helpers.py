@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import boto3
+
 from localrun import LocalRunner, customer, restaurant_staff
 from localrun.promo import deploy_promo
 from localrun.restaurants import Restaurant, seed_restaurants
@@ -80,6 +82,18 @@ def with_promo(runner: LocalRunner, sender: str = SENDER) -> LocalRunner:
     """Deploy the promo stack beside the orders stack, wired as the README deploys it."""
     deploy_promo(runner, PROMO, sender)
     return runner
+
+
+def redrive_promo_dead_letters(runner: LocalRunner) -> None:
+    """The README's redrive runbook: invoke the promo issuer with each dead letter, delete it."""
+    sqs = boto3.client("sqs", region_name=runner.names.region)
+    queue = runner.neighbours["promo"].outputs["PromoDeadLetterQueueUrl"]
+    function = runner.neighbours["promo"].functions["PromoIssuerFunction"].name
+    for message in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]:
+        boto3.client("lambda", region_name=runner.names.region).invoke(
+            FunctionName=function, InvocationType="Event", Payload=message["Body"].encode()
+        )
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
 
 
 def place(runner: LocalRunner, **headers: str) -> str:

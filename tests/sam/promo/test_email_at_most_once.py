@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 from faults import SimulatedCrash, fault, refusal
-from stack_helpers import StartStack, drive, place, with_promo
+from stack_helpers import StartStack, drive, place, redrive_promo_dead_letters, with_promo
 
 from localrun import LocalRunner
 
@@ -36,18 +36,6 @@ def _issuer_errors(runner: LocalRunner) -> list[str]:
 def _replay_everything(runner: LocalRunner, name: str) -> None:
     now = runner.now()
     runner.replay("OrdersArchive", name, now - timedelta(hours=1), now + timedelta(hours=1))
-
-
-def _redrive_dead_letters(runner: LocalRunner) -> None:
-    """The README's redrive runbook: invoke the issuer with each dead letter, then delete it."""
-    sqs = boto3.client("sqs", region_name=runner.names.region)
-    queue = runner.neighbours["promo"].outputs["PromoDeadLetterQueueUrl"]
-    function = runner.neighbours["promo"].functions["PromoIssuerFunction"].name
-    for message in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]:
-        boto3.client("lambda", region_name=runner.names.region).invoke(
-            FunctionName=function, InvocationType="Event", Payload=message["Body"].encode()
-        )
-        sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
 
 
 def _reset_claim(runner: LocalRunner, order_id: str) -> None:
@@ -94,7 +82,7 @@ def test_a_crash_between_ses_accepting_and_the_ledger_record_never_emails_twice(
     assert dead_letter["detail"]["order_id"] == order_id
 
     _replay_everything(runner, "after-the-crash")
-    _redrive_dead_letters(runner)
+    redrive_promo_dead_letters(runner)
 
     assert len(_promo_emails(runner)) == 1
     assert "ses_message_id" not in _ledger_item(runner, order_id)
@@ -113,7 +101,7 @@ def test_a_crash_after_claiming_and_before_ses_sends_nothing_until_an_operator_r
     assert _issuer_errors(runner) == ["SimulatedCrash", "EmailInDoubtError", "EmailInDoubtError"]
 
     _reset_claim(runner, order_id)  # the operator found no SES call in the attempt's trace
-    _redrive_dead_letters(runner)
+    redrive_promo_dead_letters(runner)
     _replay_everything(runner, "after-the-reset")
 
     assert len(_promo_emails(runner)) == 1

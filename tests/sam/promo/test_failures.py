@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import boto3
-from stack_helpers import StartStack, drive, place, with_promo
+from stack_helpers import StartStack, drive, place, redrive_promo_dead_letters, with_promo
 
 UNVERIFIED_SENDER = "promo@not-verified.example"
 
@@ -31,15 +30,7 @@ def test_redriving_the_dead_letter_after_the_fix_emails_the_code_once(
     drive(runner, order_id, "completed")
     runner.verify_email_identity(UNVERIFIED_SENDER)  # the fix
 
-    # The README runbook: invoke the function with each dead letter, then delete it.
-    sqs = boto3.client("sqs", region_name=runner.names.region)
-    queue = runner.neighbours["promo"].outputs["PromoDeadLetterQueueUrl"]
-    function = runner.neighbours["promo"].functions["PromoIssuerFunction"].name
-    for message in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]:
-        boto3.client("lambda", region_name=runner.names.region).invoke(
-            FunctionName=function, InvocationType="Event", Payload=message["Body"].encode()
-        )
-        sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+    redrive_promo_dead_letters(runner)  # the README runbook
 
     [email] = [e for e in runner.emails() if e.source == UNVERIFIED_SENDER]
     assert email.subject == f"Thank you for order {order_id}: a code for your next one"
