@@ -127,59 +127,26 @@ def add_definition_arguments(parser: argparse.ArgumentParser, number: Any) -> No
         help="the Pulumi stack whose config (Pulumi.NAME.yaml) a Pulumi program runs with "
         "(default: the project's only one)",
     )
-    for flag, metavar, text in (
-        ("--loop", "STATE=N", "extra passes through the loop headed by STATE, per execution"),
-        ("--map-items", "STATE=N", "items a Map state iterates over, per execution"),
-        ("--choice", "STATE=NEXT", "pin the outcome of a Choice (or Catch) state"),
-    ):
-        parser.add_argument(flag, action="append", default=[], metavar=metavar, help=text)
-    parser.add_argument(
-        "--retry-rate", type=number, default=Decimal(0), metavar="RATE",
-        help="expected retries per entry of a state with Retry (default 0)",
-    )  # fmt: skip
+    from costcalc.estimate.counting_flags import add_counting_arguments  # noqa: PLC0415
 
-
-def _pairs(flag: str, pairs: list[str], example: str) -> dict[str, str]:
-    found = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name or not value:
-            raise UsageError(f"{flag} {pair!r}: expected NAME=VALUE, e.g. {example}")
-        found[name] = value
-    return found
-
-
-def _counts(flag: str, pairs: list[str]) -> dict[str, Decimal]:
-    counts = {}
-    for name, value in _pairs(flag, pairs, "Poll=3").items():
-        if not value.isdigit():
-            raise UsageError(f"{flag} {name}={value}: expected a whole number >= 0")
-        counts[name] = Decimal(value)
-    return counts
+    add_counting_arguments(parser, number)
 
 
 def _counting(args: argparse.Namespace) -> Any:
-    from costcalc.estimate.transitions import Counting  # noqa: PLC0415
+    from costcalc.estimate.counting_flags import counting_from  # noqa: PLC0415
 
-    rate = args.retry_rate
-    if not rate.is_finite() or rate < 0:
-        raise UsageError(f"--retry-rate {rate}: expected a number >= 0")
-    return Counting(
-        loops=_counts("--loop", args.loop),
-        map_items=_counts("--map-items", args.map_items),
-        choices=_pairs("--choice", args.choice, "IsAccepted=SaveAccepted"),
-        retry_rate=rate,
-    )
+    return counting_from(args)
 
 
 def estimates_for(args: argparse.Namespace, source: Path) -> Any:
     """The workflows ``source`` holds, read as the definition flags ask."""
+    from costcalc.estimate.counting_flags import pairs  # noqa: PLC0415
     from costcalc.estimate.usage import estimate  # noqa: PLC0415 - only this command pays
 
     _progress(f"reading {source} ...")
     return estimate(
         source,
-        parameters=_pairs("--parameter", args.parameter, "MemorySize=512"),
+        parameters=pairs("--parameter", args.parameter, "MemorySize=512"),
         samconfig=not args.no_samconfig,
         usage_files=args.usage,
         counting=_counting(args),
