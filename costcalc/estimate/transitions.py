@@ -31,7 +31,7 @@ Billed per entry of a state:
   branching state, so only the executions that take the loop pay for it.
 
 Start and End are not states entered; the seed article's reading that adds them is applied
-per execution by ``costcalc.workload`` (``--count-start-end``).
+per execution by ``costcalc.workload.metering`` (``--count-start-end``).
 """
 
 from __future__ import annotations
