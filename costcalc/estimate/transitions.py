@@ -56,6 +56,7 @@ _ENDS = (SUCCEEDED, FAILED)
 DEFAULT_LOOP_PASSES = Fraction(1)
 #: Express: default billed duration per state entered, by what the state does (ms).
 DEFAULT_DURATION_MS = {"lambda": 100, "service": 50, "flow": 0}
+_START_EXECUTION = "arn:aws:states:::states:startExecution"
 #: Paths listed unless asked for more.
 DEFAULT_PATH_CAP = 10
 #: How far from 1 a Choice's written shares may add up (0.333 + 0.333 + 0.334 is fine).
@@ -105,10 +106,18 @@ class ChildBill:
     """Child executions a state starts per parent execution, billed as their own type."""
 
     state: str
-    execution_type: str  # STANDARD or EXPRESS
+    execution_type: str  # STANDARD, EXPRESS, or STATE_MACHINE (a startExecution's own type)
     executions: Decimal
-    transitions: Decimal  # STANDARD children: their states entered, all children together
+    states_entered: Decimal  # all children together (known for a Map's inline definition)
+    transitions: Decimal  # STANDARD children: their billed transitions, all together
     duration_ms: Decimal  # EXPRESS children: each child's expected duration
+
+    def scaled(self, factor: Fraction) -> ChildBill:
+        """The same children, started ``factor`` times as often."""
+        times = _decimal(factor)
+        return ChildBill(self.state, self.execution_type, self.executions * times,
+                         self.states_entered * times, self.transitions * times,
+                         self.duration_ms)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -153,7 +162,7 @@ def expected_transitions(
         path_cap=scenario.path_cap,
         remaining_probability=_decimal(1 - listed),
         express_duration_ms=_decimal(machine.duration()),
-        children=tuple(machine.children),
+        children=tuple(machine.children_per_run()),
         assumptions=tuple(dict.fromkeys(notes)),
     )
 
@@ -262,7 +271,7 @@ class _Machine:
                 )
         self.states: Mapping[str, Mapping[str, Any]] = states
         self.start = start
-        self.children: list[ChildBill] = []
+        self._children: dict[str, list[ChildBill]] = {}  # per entry of the state
         self.nested: dict[str, list[_Machine]] = {}
         self._costs: dict[str, Fraction] = {}
         self._child_costs: dict[str, Fraction] = {}
@@ -309,6 +318,21 @@ class _Machine:
                             Fraction(0))  # fmt: skip
                 total += self.visits[name] * into_failure * again
         return total
+
+    def children_per_run(self) -> list[ChildBill]:
+        """Child executions per run of this machine: its states' own, and those its branches
+        and items start, each scaled by how often it runs."""
+        found: list[ChildBill] = []
+        for name, state in self.states.items():
+            visits = self.visits.get(name, Fraction(0))
+            if not visits:
+                continue
+            found += [child.scaled(visits) for child in self._children.get(name, [])]
+            per_item = Fraction(int(self.counting.map_items.get(name, 0)))
+            factor = per_item if state["Type"] == "Map" else Fraction(1)
+            for machine in self.nested.get(name, []):
+                found += [child.scaled(visits * factor) for child in machine.children_per_run()]
+        return found
 
     def all_states(self) -> set[str]:
         found = set(self.states)
@@ -540,6 +564,15 @@ class _Machine:
             cost += Fraction(self.counting.retry_rate)
         failure = Fraction(0)
         duration = self._own_duration(name, state)
+        resource = str(state.get("Resource", "")) if kind == "Task" else ""
+        if resource.startswith(_START_EXECUTION):
+            self._children[name] = [ChildBill(name, "STATE_MACHINE", Decimal(1), Decimal(0),
+                                              Decimal(0), Decimal(0))]  # fmt: skip
+            pattern = resource.removeprefix(_START_EXECUTION) or "async"
+            self.notes.append(
+                f"state {name!r} starts a child execution ({pattern}): one per entry; its own "
+                "bill is its definition's estimate, not the parent's"
+            )
         if kind == "Parallel":
             branches = state.get("Branches")
             if not isinstance(branches, list) or not branches:
@@ -600,12 +633,14 @@ class _Machine:
             children = (Decimal(items) / per_child).to_integral_value(rounding=ROUND_CEILING)
         child_type = str(config.get("ExecutionType", "STANDARD")).upper()
         standard = child_type == "STANDARD"
-        self._child_costs[name] = Fraction(children) * inner.expected() if standard else Fraction(0)
-        self.children.append(
+        entered = Fraction(children) * inner.expected()
+        self._child_costs[name] = entered if standard else Fraction(0)
+        self._children.setdefault(name, []).append(
             ChildBill(
                 state=name,
                 execution_type=child_type,
                 executions=children,
+                states_entered=_decimal(entered),
                 transitions=_decimal(self._child_costs[name]),
                 duration_ms=Decimal(0) if standard else _decimal(inner.duration()),
             )
