@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import logging
 import threading
 import zipfile
 from collections import Counter
@@ -73,6 +74,7 @@ def run(definition: Mapping[str, Any], script: Script, map_items: Mapping[str, i
     runnable, maps = _scriptable(definition)
     payload = _payload(maps, map_items, depth=4)
     answers = _Answers(script)
+    logging.getLogger("moto").setLevel(logging.CRITICAL)  # scripted failures log as errors
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True},
                           "lambda": {"use_docker": False}}), _patched(answers):  # fmt: skip
         _function()
@@ -141,6 +143,10 @@ def _rewrite(machine: dict[str, Any], maps: list[str]) -> None:
         kind = state["Type"]
         for field in _DATA_FIELDS:
             state.pop(field, None)
+        if isinstance(state.get("Error"), str):
+            state["Error"] = _custom(state["Error"])
+        for handler in [*state.get("Catch", []), *state.get("Retry", [])]:
+            handler["ErrorEquals"] = [_custom(error) for error in handler["ErrorEquals"]]
         for catcher in state.get("Catch", []):
             for field in ("ResultPath", "Output", "Assign", "Comment"):
                 catcher.pop(field, None)
@@ -179,6 +185,21 @@ def _rewrite(machine: dict[str, Any], maps: list[str]) -> None:
                 state.pop(field, None)
 
 
+#: The predefined error names; moto refuses any other name in the States. namespace.
+_PREDEFINED = {"States.ALL", "States.HeartbeatTimeout", "States.Timeout", "States.TaskFailed",
+               "States.Permissions", "States.ResultPathMatchFailure", "States.ParameterPathFailure",
+               "States.BranchFailed", "States.NoChoiceMatched", "States.IntrinsicFailure",
+               "States.ExceedToleratedFailureThreshold", "States.ItemReaderFailed",
+               "States.ResultWriterFailed", "States.Runtime", "States.QueryEvaluationError"}  # fmt: skip
+
+
+def _custom(error: str) -> str:
+    """A custom error name moto accepts (some samples name theirs States.Something)."""
+    if error.startswith("States.") and error not in _PREDEFINED:
+        return "Faux." + error.removeprefix("States.")
+    return error
+
+
 def _payload(maps: list[str], items: Mapping[str, int], depth: int) -> dict[str, Any]:
     """The input every state sees: each Map's items, each item the same input again."""
     if depth == 0:
@@ -215,7 +236,7 @@ class _Lockstep:
         self.steps: Counter[int] = Counter()  # env -> states entered
         self.waiting: set[int] = set()
         self.done: set[int] = set()
-        self.failed: set[int] = set()  # pools with a failed branch
+        self.failed_at: dict[int, int] = {}  # pool -> the step its first failure came on
 
     def register(self, pool: Any, env: Any) -> None:
         with self.condition:
@@ -235,7 +256,8 @@ class _Lockstep:
             self.waiting.add(key)
             self.condition.notify_all()
             while True:
-                if pool in self.failed:
+                if pool in self.failed_at and mine >= self.failed_at[pool]:
+                    # a branch failed on an earlier step: enter nothing more
                     self.condition.wait_for(lambda: not env.is_running(), timeout=30)
                     break
                 others = [id(e) for e in self.groups[pool] if id(e) != key]
@@ -245,6 +267,7 @@ class _Lockstep:
                 self.condition.wait(timeout=30)
             self.waiting.discard(key)
             self.steps[key] += 1
+            self.condition.notify_all()
 
     def _finished(self, other: int, step: int) -> bool:
         """Whether branch ``other`` is done with its ``step``-th state (or with all of them)."""
@@ -255,13 +278,24 @@ class _Lockstep:
         )
 
     def terminated(self, env: Any) -> None:
+        """A failing branch ends the Parallel only once the others have entered the states of
+        the same step (states entered at the same step are all billed)."""
         with self.condition:
             pool = self.group_of.get(id(env))
+            failed = pool is not None and isinstance(env.program_state(), ProgramError)
+            if pool is not None and failed:
+                step = self.steps[id(env)]
+                self.failed_at.setdefault(pool, step)
+                self.condition.notify_all()
+                others = [id(e) for e in self.groups[pool] if id(e) != id(env)]
+                self.condition.wait_for(
+                    lambda: all(o in self.done or self.steps[o] >= step for o in others),
+                    timeout=30,
+                )
             self.done.add(id(env))
-            if pool is not None and isinstance(env.program_state(), ProgramError):
-                self.failed.add(pool)
             self.condition.notify_all()
-
+        if failed:
+            threading.Event().wait(0.05)  # their StateEntered events, before moto stops them
 
 @contextmanager
 def _patched(answers: _Answers) -> Iterator[None]:
