@@ -34,11 +34,11 @@ from moto.awslambda.models import LambdaBackend
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.state.choice.state_choice import StateChoice
-from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
 from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
 from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker import (
     BranchWorker,
 )
+from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramError
 
 REGION = "us-east-1"
@@ -86,9 +86,9 @@ def run(definition: Mapping[str, Any], script: Script, map_items: Mapping[str, i
         )["stateMachineArn"]
         execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps(payload))
         status = _wait(sfn, execution["executionArn"])
-        events = sfn.get_execution_history(
-            executionArn=execution["executionArn"], maxResults=1000
-        )["events"]
+        events = sfn.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)[
+            "events"
+        ]
     entered = tuple(
         e["stateEnteredEventDetails"]["name"] for e in events if e["type"].endswith("StateEntered")
     )
@@ -140,57 +140,69 @@ def _scriptable(definition: Mapping[str, Any]) -> tuple[dict[str, Any], list[str
 def _rewrite(machine: dict[str, Any], maps: list[str]) -> None:
     machine.pop("QueryLanguage", None)
     for name, state in machine["States"].items():
-        kind = state["Type"]
-        for field in _DATA_FIELDS:
+        for field in (*_DATA_FIELDS, "ErrorPath", "CausePath"):
             state.pop(field, None)
-        if isinstance(state.get("Error"), str):
-            state["Error"] = _custom(state["Error"])
-        for handler in [*state.get("Catch", []), *state.get("Retry", [])]:
-            handler["ErrorEquals"] = [_custom(error) for error in handler["ErrorEquals"]]
-        for catcher in state.get("Catch", []):
-            for field in ("ResultPath", "Output", "Assign", "Comment"):
-                catcher.pop(field, None)
-            catcher["ResultPath"] = "$.caught"
-        for retrier in state.get("Retry", []):
-            for field in ("MaxDelaySeconds", "JitterStrategy", "Comment"):
-                retrier.pop(field, None)
-        if kind == "Task":
-            state["Resource"] = FUNCTION
-            state["Parameters"] = {"state": name, "input.$": "$"}
-        elif kind == "Wait":
-            for field in ("SecondsPath", "Timestamp", "TimestampPath"):
-                state.pop(field, None)
-            state["Seconds"] = 0
-        elif kind == "Choice":
-            targets = [rule["Next"] for rule in state["Choices"]]
-            state["Choices"] = [  # valid rules; the outcome itself is scripted
-                {"Variable": "$.never", "IsPresent": True, "Next": t}
-                for t in dict.fromkeys(targets)
-            ]
-        elif kind == "Parallel":
-            state["ResultPath"] = None
-            for branch in state["Branches"]:
-                _rewrite(branch, maps)
-        elif kind == "Map":
-            processor = state.pop("Iterator", None) or state["ItemProcessor"]
-            processor.get("ProcessorConfig", {}).pop("ExecutionType", None)
-            processor["ProcessorConfig"] = {"Mode": "INLINE"}
-            state["ItemProcessor"] = processor
-            state["ItemsPath"] = f"$.items_{len(maps)}"
-            state["ResultPath"] = None
-            maps.append(name)
-            _rewrite(processor, maps)
-        elif kind in ("Fail",):
-            for field in ("ErrorPath", "CausePath"):
-                state.pop(field, None)
+        _handlers(state)
+        _REWRITES.get(state["Type"], lambda *_: None)(name, state, maps)
+
+
+def _handlers(state: dict[str, Any]) -> None:
+    """Error names moto accepts; catchers keep the input (the Maps' items) flowing."""
+    if isinstance(state.get("Error"), str):
+        state["Error"] = _custom(state["Error"])
+    for handler in [*state.get("Catch", []), *state.get("Retry", [])]:
+        handler["ErrorEquals"] = [_custom(error) for error in handler["ErrorEquals"]]
+        for field in ("ResultPath", "Output", "Assign", "Comment", "MaxDelaySeconds",
+                      "JitterStrategy"):  # fmt: skip
+            handler.pop(field, None)
+    for catcher in state.get("Catch", []):
+        catcher["ResultPath"] = "$.caught"
+
+
+def _task(name: str, state: dict[str, Any], maps: list[str]) -> None:
+    state["Resource"] = FUNCTION
+    state["Parameters"] = {"state": name, "input.$": "$"}
+
+
+def _wait(name: str, state: dict[str, Any], maps: list[str]) -> None:
+    for field in ("SecondsPath", "Timestamp", "TimestampPath"):
+        state.pop(field, None)
+    state["Seconds"] = 0
+
+
+def _choice(name: str, state: dict[str, Any], maps: list[str]) -> None:
+    targets = dict.fromkeys(rule["Next"] for rule in state["Choices"])
+    # valid rules; the outcome itself is scripted
+    state["Choices"] = [{"Variable": "$.never", "IsPresent": True, "Next": t} for t in targets]
+
+
+def _parallel(name: str, state: dict[str, Any], maps: list[str]) -> None:
+    state["ResultPath"] = None
+    for branch in state["Branches"]:
+        _rewrite(branch, maps)
+
+
+def _map(name: str, state: dict[str, Any], maps: list[str]) -> None:
+    processor = state.pop("Iterator", None) or state["ItemProcessor"]
+    processor["ProcessorConfig"] = {"Mode": "INLINE"}  # Distributed children run inline
+    state["ItemProcessor"] = processor
+    state["ItemsPath"] = f"$.items_{len(maps)}"
+    state["ResultPath"] = None
+    maps.append(name)
+    _rewrite(processor, maps)
+
+
+_REWRITES = {"Task": _task, "Wait": _wait, "Choice": _choice, "Parallel": _parallel, "Map": _map}
 
 
 #: The predefined error names; moto refuses any other name in the States. namespace.
-_PREDEFINED = {"States.ALL", "States.HeartbeatTimeout", "States.Timeout", "States.TaskFailed",
-               "States.Permissions", "States.ResultPathMatchFailure", "States.ParameterPathFailure",
-               "States.BranchFailed", "States.NoChoiceMatched", "States.IntrinsicFailure",
-               "States.ExceedToleratedFailureThreshold", "States.ItemReaderFailed",
-               "States.ResultWriterFailed", "States.Runtime", "States.QueryEvaluationError"}  # fmt: skip
+_PREDEFINED = {
+    f"States.{name}"
+    for name in ("ALL", "HeartbeatTimeout", "Timeout", "TaskFailed", "Permissions",
+                 "ResultPathMatchFailure", "ParameterPathFailure", "BranchFailed",
+                 "NoChoiceMatched", "IntrinsicFailure", "ExceedToleratedFailureThreshold",
+                 "ItemReaderFailed", "ResultWriterFailed", "Runtime", "QueryEvaluationError")
+}  # fmt: skip
 
 
 def _custom(error: str) -> str:
@@ -297,6 +309,7 @@ class _Lockstep:
         if failed:
             threading.Event().wait(0.05)  # their StateEntered events, before moto stops them
 
+
 @contextmanager
 def _patched(answers: _Answers) -> Iterator[None]:
     lockstep = _Lockstep()
@@ -319,8 +332,10 @@ def _patched(answers: _Answers) -> Iterator[None]:
         lockstep.terminated(env)
         original_terminated(pool, env)
 
-    def invoke(backend: Any, function_name: str, qualifier: Any, body: Any, headers: Any,
-               response_headers: Any) -> bytes:  # fmt: skip
+    def invoke(  # noqa: PLR0917 - the signature moto calls
+        backend: Any, function_name: str, qualifier: Any, body: Any, headers: Any,
+        response_headers: Any,
+    ) -> bytes:  # fmt: skip
         request = json.loads(body)
         outcome = answers.next(request["state"], "ok")
         if outcome == "ok":
@@ -336,6 +351,6 @@ def _patched(answers: _Answers) -> Iterator[None]:
         mock.patch.object(branches_decl.BranchWorkerPool, "on_terminated", terminated),
         mock.patch.object(LambdaBackend, "invoke", invoke),
         mock.patch.object(LambdaSimpleBackend, "invoke", invoke),
-        mock.patch.object(retrier_decl.time, "sleep", lambda _: None),
+        mock.patch.object(retrier_decl.time, "sleep", return_value=None),
     ):
         yield

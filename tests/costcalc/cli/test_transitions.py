@@ -67,14 +67,15 @@ def test_express_refuses_what_it_cannot_run_and_otherwise_gives_the_duration(
     assert main(["transitions", str(path), "--type", "express", "--loop", "Ask again=1"]) == 0
     # Ask again twice (100 ms each, a Lambda task) and one 5 s Pause on average
     assert "expected duration     5200 ms" in capsys.readouterr().out
-    callback = dict(POLL)
-    callback["States"] = {**POLL["States"], "Ask again": {
-        **POLL["States"]["Ask again"], "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken"}}  # fmt: skip
+    ask = {
+        **POLL["States"]["Ask again"],
+        "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+    }
+    callback = {**POLL, "States": {**POLL["States"], "Ask again": ask}}
     assert main(["transitions", str(_write(tmp_path, callback)), "--type", "express"]) == 2
     err = capsys.readouterr().err
-    assert (
-        "Express cannot run this definition" in err and "'Ask again' waits for a task token" in err
-    )
+    assert "Express cannot run this definition" in err
+    assert "'Ask again' waits for a task token" in err
 
 
 @pytest.mark.parametrize(
@@ -94,4 +95,5 @@ def test_an_unreadable_definition_is_one_line_and_exit_2(
     path.write_bytes(content)
     assert main(["transitions", str(path)]) == 2
     err = capsys.readouterr().err
-    assert message in err and len(err.strip().splitlines()) == 1
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
