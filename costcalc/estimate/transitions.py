@@ -505,7 +505,13 @@ class _Machine:
                 )
             assigned[decider] = stay
             given = self.counting.loops.get(head)
-            if given is None:
+            if given is None and self.states[decider]["Type"] != "Choice":
+                passes = Fraction(0)  # the loop is a Catch's: tasks succeed by default
+                self.notes.append(
+                    f"loop at {head!r}: taken only when {decider!r} fails into its Catch, "
+                    f"never by default (give {_flag('--loop', f'{head}=N')}, N fractional)"
+                )
+            elif given is None:
                 passes = DEFAULT_LOOP_PASSES
                 self.notes.append(
                     f"loop at {head!r}: {_decimal(passes)} extra pass on average assumed "
@@ -574,7 +580,7 @@ class _Machine:
         state = self.states[name]
         kind = state["Type"]
         cost = Fraction(1)
-        if state.get("Retry"):
+        if _retries(state):
             cost += Fraction(self.counting.retry_rate)
         failure = Fraction(0)
         duration = self._own_duration(name, state)
@@ -684,6 +690,15 @@ class _Machine:
 
     def _duration(self, name: str) -> Fraction:
         return self._durations[name]
+
+
+def _retries(state: Mapping[str, Any]) -> bool:
+    """Whether a failed attempt of ``state`` can be retried (a retrier with MaxAttempts 0
+    retries nothing)."""
+    retriers = state.get("Retry")
+    return isinstance(retriers, list) and any(
+        isinstance(r, Mapping) and r.get("MaxAttempts", 3) != 0 for r in retriers
+    )
 
 
 def _map_failure(state: Mapping[str, Any], items: int, item_failure: Fraction) -> Fraction:

@@ -159,30 +159,30 @@ def _handlers(state: dict[str, Any]) -> None:
         catcher["ResultPath"] = "$.caught"
 
 
-def _task(name: str, state: dict[str, Any], maps: list[str]) -> None:
+def _as_task(name: str, state: dict[str, Any], maps: list[str]) -> None:
     state["Resource"] = FUNCTION
     state["Parameters"] = {"state": name, "input.$": "$"}
 
 
-def _wait(name: str, state: dict[str, Any], maps: list[str]) -> None:
+def _as_wait(name: str, state: dict[str, Any], maps: list[str]) -> None:
     for field in ("SecondsPath", "Timestamp", "TimestampPath"):
         state.pop(field, None)
     state["Seconds"] = 0
 
 
-def _choice(name: str, state: dict[str, Any], maps: list[str]) -> None:
+def _as_choice(name: str, state: dict[str, Any], maps: list[str]) -> None:
     targets = dict.fromkeys(rule["Next"] for rule in state["Choices"])
     # valid rules; the outcome itself is scripted
     state["Choices"] = [{"Variable": "$.never", "IsPresent": True, "Next": t} for t in targets]
 
 
-def _parallel(name: str, state: dict[str, Any], maps: list[str]) -> None:
+def _as_parallel(name: str, state: dict[str, Any], maps: list[str]) -> None:
     state["ResultPath"] = None
     for branch in state["Branches"]:
         _rewrite(branch, maps)
 
 
-def _map(name: str, state: dict[str, Any], maps: list[str]) -> None:
+def _as_map(name: str, state: dict[str, Any], maps: list[str]) -> None:
     processor = state.pop("Iterator", None) or state["ItemProcessor"]
     processor["ProcessorConfig"] = {"Mode": "INLINE"}  # Distributed children run inline
     state["ItemProcessor"] = processor
@@ -192,7 +192,13 @@ def _map(name: str, state: dict[str, Any], maps: list[str]) -> None:
     _rewrite(processor, maps)
 
 
-_REWRITES = {"Task": _task, "Wait": _wait, "Choice": _choice, "Parallel": _parallel, "Map": _map}
+_REWRITES = {
+    "Task": _as_task,
+    "Wait": _as_wait,
+    "Choice": _as_choice,
+    "Parallel": _as_parallel,
+    "Map": _as_map,
+}
 
 
 #: The predefined error names; moto refuses any other name in the States. namespace.
