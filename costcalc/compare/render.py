@@ -17,6 +17,8 @@ from costcalc.compare.scenario import BreakEven, Comparison, DesignCost, Scenari
 from costcalc.pricing.age import age_warning, origin
 from costcalc.pricing.render import (
     LINE_HEADERS,
+    LINE_NUMERIC,
+    LINE_NUMERIC_MD,
     JsonNumber,
     cents,
     csv_cells,
@@ -25,6 +27,7 @@ from costcalc.pricing.render import (
     line_cells,
     line_document,
 )
+from costcalc.tables import table
 
 _MICRO = Decimal("0.000001")
 
@@ -72,17 +75,6 @@ def render_report(report: Report, fmt: str) -> str:
 
 def per_order(value: Decimal) -> str:
     return format(value.quantize(_MICRO, rounding=ROUND_HALF_UP), "f")
-
-
-def _columns(rows: Sequence[Sequence[str]], numeric: set[int]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(
-            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ).rstrip()
-        for row in rows
-    ]
 
 
 def _runnable(design: DesignCost) -> str:
@@ -152,7 +144,7 @@ def _table(report: Report) -> str:
             (f"{c.orders_per_month:,}", *(cents(d.monthly_usd) for d in c.designs))
             for c in report.comparisons
         ]
-        out += _columns(rows, set(range(len(rows[0]))))
+        out += table(rows, numeric=range(len(rows[0])))
         out += [
             "",
             *(
@@ -168,7 +160,7 @@ def _table(report: Report) -> str:
             (d.name, cents(d.monthly_usd), per_order(d.per_order_usd), _runnable(d))
             for d in comparison.designs
         ]
-        out += _columns(rows, {1, 2})
+        out += table(rows, numeric={1, 2})
         for design in comparison.designs:
             lines = [LINE_HEADERS, *map(line_cells, design.bill.lines)]
             total = (
@@ -181,34 +173,33 @@ def _table(report: Report) -> str:
                 cents(design.monthly_usd),
             )
             out += ["", f"== {design.name}: {design.profile.title}", ""]
-            out += _columns([*lines, total], {3, 6})
+            out += table([*lines, total], numeric=LINE_NUMERIC)
     out += ["", *_conclusion(report), *_assumption_lines(report)]
     return "\n".join(out) + "\n"
 
 
 def _markdown(report: Report) -> str:
-    def row(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
-
     out = [f"**{_headline(report)[0]}**", "", _headline(report)[1], ""]
     if report.swept:
         names = [d.name for d in report.comparisons[0].designs]
-        out += [row(("orders/month", *names)), "|--:" * (len(names) + 1) + "|"]
-        out += [
-            row((f"{c.orders_per_month:,}", *(cents(d.monthly_usd) for d in c.designs)))
+        rows = [("orders/month", *names)]
+        rows += [
+            (f"{c.orders_per_month:,}", *(cents(d.monthly_usd) for d in c.designs))
             for c in report.comparisons
         ]
+        out += table(rows, numeric=range(len(rows[0])), markdown=True)
     else:
-        out += [row(("design", "monthly USD", "USD per order", "runnable")), "|---|--:|--:|---|"]
-        out += [
-            row((d.name, cents(d.monthly_usd), per_order(d.per_order_usd), _runnable(d)))
+        rows = [("design", "monthly USD", "USD per order", "runnable")]
+        rows += [
+            (d.name, cents(d.monthly_usd), per_order(d.per_order_usd), _runnable(d))
             for d in report.comparisons[0].designs
         ]
+        out += table(rows, numeric={1, 2}, markdown=True)
         for design in report.comparisons[0].designs:
             out += ["", f"**{design.name}**: {design.profile.title}", ""]
-            out += [row(LINE_HEADERS), "|---|---|---|--:|---|--:|--:|"]
-            out += [row(line_cells(line)) for line in design.bill.lines]
-            out.append(row(("**total**", "", "", "", "", "", f"**{cents(design.monthly_usd)}**")))
+            lines = [LINE_HEADERS, *map(line_cells, design.bill.lines)]
+            total = ("**total**", "", "", "", "", "", f"**{cents(design.monthly_usd)}**")
+            out += table([*lines, total], numeric=LINE_NUMERIC_MD, markdown=True)
     out += ["", *(f"{line}  " for line in [*_conclusion(report), *_assumption_lines(report)])]
     return "\n".join(out) + "\n"
 
