@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from costcalc.compare.scenario import BreakEven, Comparison, DesignCost, Scenario
+from costcalc.compare.scenario import Comparison, CostCurves, DesignCost, Scenario
 from costcalc.pricing.age import age_warning, origin
 from costcalc.pricing.render import (
     LINE_HEADERS,
@@ -38,8 +38,7 @@ class Report:
 
     plan: Scenario
     comparisons: Sequence[Comparison]
-    break_evens: Sequence[BreakEven] = ()
-    verdict: str = ""
+    across: CostCurves | None = None  # a sweep's curves, break-evens and verdict
     title: str = ""  # the headline; compare's own when empty
 
     @property
@@ -95,7 +94,7 @@ def _headline(report: Report) -> list[str]:
 
 def _conclusion(report: Report) -> list[str]:
     if report.swept:
-        return [f"Across the sweep: {report.verdict}."] if report.verdict else []
+        return [f"Across the sweep: {report.across.verdict}."] if report.across else []
     comparison = report.comparisons[0]
     best = comparison.cheapest_runnable
     if best is None:
@@ -277,9 +276,9 @@ def _json(report: Report) -> str:
                     "orders_per_month": JsonNumber(exact(point.orders_per_month)),
                     "monthly_usd": JsonNumber(exact(point.monthly_usd)),
                 }
-                for point in report.break_evens
+                for point in (report.across.break_evens if report.across else ())
             ],
-            "verdict": report.verdict,
+            "verdict": report.across.verdict if report.across else "",
         }
     else:
         document = {**head, **_comparison_json(report.comparisons[0])}
