@@ -46,7 +46,8 @@ from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
 from localrun.firehose import s3_delivery
 from localrun.intrinsics import Names
 from localrun.lambdas import FunctionError, InProcessFunction, holding_the_environment
-from localrun.template import TemplateError, load_template
+from localrun.template import load_template
+from orderflow_definitions.errors import DefinitionError
 
 MOTO_CONFIG = {
     "stepfunctions": {"execute_state_machine": True},
@@ -154,7 +155,7 @@ class LocalRunner:
                 stack_name=stack_name,
                 region=region,
                 account_id=DEFAULT_ACCOUNT_ID,
-                parameters=parameter_values(transformed, given),
+                parameters=parameter_values(transformed),
                 mappings=transformed.mappings,
                 conditions=transformed.conditions,
             )
@@ -172,17 +173,17 @@ class LocalRunner:
         (as `neighbour_functions[stack_name]`); it may not have stream mappings of its own.
         """
         if stack_name == self.names.stack_name or stack_name in self.neighbours:
-            raise TemplateError(f"stack {stack_name!r} is already deployed on this runner")
+            raise DefinitionError(f"stack {stack_name!r} is already deployed on this runner")
         transformed = load_template(Path(template), parameters)
         if transformed.of_type("AWS::Lambda::EventSourceMapping"):
-            raise TemplateError(
+            raise DefinitionError(
                 f"{template}: a stack deployed beside another cannot have stream mappings locally"
             )
         names = Names(
             stack_name=stack_name,
             region=self.names.region,
             account_id=self.names.account_id,
-            parameters=parameter_values(transformed, parameters),
+            parameters=parameter_values(transformed),
             mappings=transformed.mappings,
             conditions=transformed.conditions,
         )
@@ -344,7 +345,7 @@ class LocalRunner:
         )
         function = self.deployment.function_by_arn(route.function_arn)
         if function is None:
-            raise TemplateError(
+            raise DefinitionError(
                 f"route {route.key}: integration {route.function_arn} is not in the stack"
             )
         try:
@@ -432,7 +433,7 @@ class LocalRunner:
             except ClientError:  # e.g. the stream is gone: EventBridge gives up and dead-letters
                 return False
         else:
-            raise TemplateError(f"target {arn}: the runner cannot deliver to {service}")
+            raise DefinitionError(f"target {arn}: the runner cannot deliver to {service}")
         return True
 
     def _invoke_async(self, function: InProcessFunction, payload: Any) -> None:
