@@ -24,7 +24,7 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import DefaultConfig
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult, EmptyResult
-from moto.events.models import EventPattern, EventsBackend
+from moto.events.models import EventsBackend
 from moto.events.models import Rule as MotoRule
 from moto.events.utils import EventMessageType, EventTemplateParser
 from moto.firehose.models import FirehoseBackend
@@ -48,6 +48,7 @@ from localrun.intrinsics import Names
 from localrun.lambdas import FunctionError, InProcessFunction, holding_the_environment
 from localrun.template import load_template
 from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.patterns import matches
 
 MOTO_CONFIG = {
     "stepfunctions": {"execute_state_machine": True},
@@ -215,9 +216,8 @@ class LocalRunner:
         def send_to_targets(
             rule: MotoRule, event: dict[str, Any], transform_input: bool = True
         ) -> None:
-            if rule.state != "ENABLED" or not rule.event_pattern.matches_event(
-                cast(EventMessageType, event)
-            ):
+            pattern = json.loads(rule.event_pattern.dump() or "{}")
+            if rule.state != "ENABLED" or not matches(pattern, event, f"rule {rule.name}"):
                 return
             ours = [t for t in rule.targets if runner._delivers(t["Arn"])]
             theirs = [t for t in rule.targets if not runner._delivers(t["Arn"])]
@@ -697,10 +697,8 @@ class _StreamReader:
     def _passes_filters(self, record: dict[str, Any]) -> bool:
         if not self.mapping.filters:
             return True
-        return any(
-            EventPattern.load(json.dumps(f)).matches_event(cast(EventMessageType, record))
-            for f in self.mapping.filters
-        )
+        where = f"{self.mapping.logical_id}.FilterCriteria"
+        return any(matches(f, record, where) for f in self.mapping.filters)
 
     def next_batch(self) -> list[dict[str, Any]]:
         return self._pending[: self.mapping.batch_size]

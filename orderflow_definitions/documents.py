@@ -96,6 +96,17 @@ def _expanded_size(node: yaml.Node, source: str) -> tuple[int, int]:
     return sizes[id(node)], distinct
 
 
+def check_bounds(node: yaml.Node, source: str) -> None:
+    """Refuse a composed YAML document whose aliases expand too far or that nests too deep
+    (for readers that walk nodes themselves, such as the usage-file reader)."""
+    expanded, distinct = _expanded_size(node, source)
+    if expanded - distinct > ALIAS_NODES:
+        raise DefinitionError(
+            f"{source}: its aliases expand to {expanded - distinct:,} more nodes "
+            f"(at most {ALIAS_NODES:,} are read)"
+        )
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
@@ -142,12 +153,7 @@ def parse_document(text: str, source: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        expanded, distinct = _expanded_size(node, source)
-        if expanded - distinct > ALIAS_NODES:
-            raise DefinitionError(
-                f"{source}: its aliases expand to {expanded - distinct:,} more nodes "
-                f"(at most {ALIAS_NODES:,} are read)"
-            )
+        check_bounds(node, source)
         return loader.construct_document(node)
     except RecursionError:
         raise DefinitionError(f"{source}: nested more than {MAX_DEPTH} levels deep") from None

@@ -147,8 +147,8 @@ def _operator(name: str, operand: Any, leaf: Any, where: str) -> bool:
 
 
 def _anything_but(operand: Any, leaf: Any, where: str) -> bool:
-    """AWS: ``{"anything-but": {"prefix": "init"}}`` matches every string not starting with
-    "init" (and, as for every filter, not an absent field)."""
+    """AWS: ``{"anything-but": {"prefix": "init"}}`` matches every value that is not a string
+    starting with "init" (and, as for every filter, not an absent field)."""
     if isinstance(operand, Mapping):
         if len(operand) != 1 or next(iter(operand)) not in (
             "prefix",
@@ -162,7 +162,9 @@ def _anything_but(operand: Any, leaf: Any, where: str) -> bool:
             )
         ((name, inner),) = operand.items()
         values = inner if isinstance(inner, list) else [inner]
-        return isinstance(leaf, str) and not any(_text_test(name, v, where)(leaf) for v in values)
+        # a number or null has no prefix: it is "anything but" one (EventBridge compares the
+        # JSON text, where a string's starts with its quote)
+        return not (isinstance(leaf, str) and any(_text_test(name, v, where)(leaf) for v in values))
     excluded = operand if isinstance(operand, list) else [operand]
     return not any(_same(leaf, v) for v in excluded)
 

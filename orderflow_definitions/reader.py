@@ -78,12 +78,14 @@ class Definition:
 
 
 def read_document(path: Path) -> dict[str, Any]:
-    """The template at ``path`` as plain data (intrinsics in long form), not transformed."""
+    """The template at ``path`` as plain data (intrinsics in long form, local includes
+    inlined), not transformed."""
     document = parse_document(read_text(path, "template", TEMPLATE_BYTES), str(path))
     if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
         raise DefinitionError(
             f"{path}: not a CloudFormation or SAM template (expected a mapping with Resources)"
         )
+    document = inline_includes(document, path.parent, str(path))
     for logical_id, resource in document["Resources"].items():
         if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
             raise DefinitionError(f"{path}: {logical_id}: a resource needs a Type")
@@ -101,7 +103,7 @@ def read_definition(
     definition, as ``--definition`` gives them). Raises ``DefinitionError`` naming the file,
     the resource and the cause."""
     source = str(path)
-    written = inline_includes(read_document(path), path.parent, source)
+    written = read_document(path)
     inline_definition_files(written, path.parent, source, definitions or {})
     inline_api_definitions(written, path.parent, source)
     declared = written.get("Parameters") or {}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from costcalc.estimate.deployed import deployed
-from costcalc.estimate.template import TemplateError, read_template
+from costcalc.estimate.template import TemplateError, find_samconfig, read_template
 
 FUNCTION_TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -158,3 +158,25 @@ def test_a_definition_that_cannot_be_read_or_resolved_is_refused_naming_it(
 def test_a_file_that_is_not_a_template_is_refused(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(TemplateError, match=message):
         read_template(_write(tmp_path, text))
+
+
+def test_a_broken_samconfig_in_the_working_folder_does_not_stop_an_unrelated_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "samconfig.toml").write_bytes(b"\xff\xfe not toml [")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    template = _write(elsewhere, FUNCTION_TEMPLATE.format(storage=""))
+    monkeypatch.chdir(work)
+    assert find_samconfig(template) is None
+    assert find_samconfig(work / "template.yaml") == work / "samconfig.toml"
+    with pytest.raises(TemplateError, match=r"samconfig.toml: the SAM configuration is not UTF-8"):
+        read_template(template, samconfig=work / "samconfig.toml")
+
+
+def test_a_parameter_outside_its_bounds_is_refused(tmp_path: Path) -> None:
+    text = "Parameters:\n  Timeout: {Type: Number, Default: 60, MinValue: 1}\nResources: {}\n"
+    with pytest.raises(TemplateError, match=r"Timeout=-5: accepted values are 1 to inf"):
+        read_template(_write(tmp_path, text), {"Timeout": "-5"})
