@@ -85,7 +85,7 @@ def read_document(path: Path) -> dict[str, Any]:
         raise DefinitionError(
             f"{path}: not a CloudFormation or SAM template (expected a mapping with Resources)"
         )
-    document = inline_includes(document, path.parent, str(path))
+    document = dict(inline_includes(document, path.parent, str(path)))
     for logical_id, resource in document["Resources"].items():
         if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
             raise DefinitionError(f"{path}: {logical_id}: a resource needs a Type")
