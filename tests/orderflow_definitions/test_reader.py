@@ -212,3 +212,40 @@ def test_a_substitution_the_definition_lacks_is_refused_with_those_it_has(tmp_pa
 def test_the_kits_own_stacks_read(style: str) -> None:
     found = read_definition(ROOT / f"sam/{style}/template.yaml")
     assert len(found.state_machines) == (style == "orchestration")
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_a_public_sam_template_with_unquoted_policy_dates_and_three_machines() -> None:
+    """aws-samples/step-functions-workflows-collection, inventory-management-sam (PROVENANCE)."""
+    found = read_definition(FIXTURES / "inventory-management-sam/template.yaml")
+    machines = found.state_machines
+    assert {k: m.type for k, m in machines.items()} == {
+        "ReserveStockStateMachine": "EXPRESS",
+        "CreatePurchaseOrderStateMachine": "STANDARD",
+        "CheckInventoryLevelStateMachine": "EXPRESS",
+    }
+    get_item = machines["ReserveStockStateMachine"].definition["States"]["DynamoDB GetItem"]
+    assert found.logical_id(get_item["Parameters"]["TableName"]) == "InventoryTable"
+    assert "${" not in json.dumps([m.definition for m in machines.values()])
+
+
+def test_a_public_cdk_template_with_a_joined_definition_string() -> None:
+    """aws-samples/step-functions-workflows-collection, text-processing-sqs-express-cdk."""
+    found = read_definition(
+        FIXTURES / "text-processing-sqs-express-cdk/cdk.out/"
+        "ProcesshighvolumemessagesSqsExpressStack.template.json"
+    )
+    [machine] = found.state_machines.values()
+    assert machine.type == "EXPRESS"
+    invoked = [
+        found.logical_id(state["Parameters"]["FunctionName"])
+        for state in machine.definition["States"].values()
+    ]
+    assert invoked == [
+        "Base64Decode7789B883",
+        "GenerateStatistics62712191",
+        "StringCleanerACAF150C",
+        "TokenizeandCount1C7B3816",
+    ]
