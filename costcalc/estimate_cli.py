@@ -62,6 +62,15 @@ def add_parsers(commands: Any, number: Any) -> None:
         "source", type=Path, help="template file, Pulumi project folder or generated project"
     )
     _shared(estimate, number, FORMATS, "table")
+    estimate.add_argument(
+        "--init-usage", type=Path, metavar="FILE",
+        help="write a commented usage file listing every unknown and default, then exit",
+    )  # fmt: skip
+    estimate.add_argument(
+        "--model", choices=("auto", "graph", "orderflow"), default="auto",
+        help="graph: follow any definition from its entry points; orderflow: the kit's order "
+        "flow and its bundled profile; auto (default): orderflow where it applies, else graph",
+    )  # fmt: skip
     estimate.set_defaults(run=run_estimate)
     diff = commands.add_parser(
         "diff",
@@ -86,8 +95,9 @@ def add_parsers(commands: Any, number: Any) -> None:
 def _shared(parser: argparse.ArgumentParser, number: Any, formats: tuple[str, ...],
             default: str) -> None:  # fmt: skip
     parser.add_argument(
-        "--orders-per-month", type=number, default=DEFAULT_ORDERS,
-        help=f"order volume (default {DEFAULT_ORDERS:,})",
+        "--volume", "--orders-per-month", dest="orders_per_month", type=number,
+        default=DEFAULT_ORDERS, metavar="N",
+        help=f"units of work a month: orders, checkouts, files (default {DEFAULT_ORDERS:,})",
     )  # fmt: skip
     add_definition_arguments(parser, number)
     parser.add_argument(
@@ -203,6 +213,51 @@ def plan_for(args: argparse.Namespace, estimates: list[Any], others: Sequence[An
 
 
 def run_estimate(args: argparse.Namespace) -> int:
+    from costcalc.estimate.usage_file import is_usage_file  # noqa: PLC0415
+
+    general = [path for path in args.usage or [] if is_usage_file(path)]
+    if args.model == "graph" or args.init_usage or general:
+        return _run_graph(args, general)
+    try:
+        return _run_orderflow(args)
+    except UsageError:
+        if args.model == "orderflow":
+            raise
+    return _run_graph(args, general)
+
+
+def _run_graph(args: argparse.Namespace, usage_files: list[Path]) -> int:
+    """The general estimate: every workflow followed from its entry points, per resource."""
+    from costcalc.estimate.breakdown import estimate_source  # noqa: PLC0415
+    from costcalc.estimate.breakdown_render import init_usage, render_breakdown  # noqa: PLC0415
+    from costcalc.estimate.usage_file import UsageFile, read_usage_file  # noqa: PLC0415
+    from costcalc.price_cache import write_files  # noqa: PLC0415
+
+    if len(usage_files) > 1:
+        raise UsageError(f"--usage {usage_files[1]}: give one usage file")
+    if args.orders_per_month <= 0 or not args.orders_per_month.is_finite():
+        raise UsageError(f"--volume {args.orders_per_month}: expected a number > 0")
+    usage = read_usage_file(usage_files[0]) if usage_files else UsageFile()
+    _progress(f"reading {args.source} ...")
+    breakdown = estimate_source(
+        args.source, args.orders_per_month, usage,
+        parameters=_pairs("--parameter", args.parameter, "MemorySize=512"),
+        samconfig=not args.no_samconfig, stack=args.stack, region=args.region,
+        free_tier=args.free_tier,
+    )  # fmt: skip
+    if args.init_usage is not None:
+        target = args.init_usage
+        if target.exists() and not target.is_file():
+            raise UsageError(f"--init-usage {target}: not a regular file; name a file to write")
+        write_files(target.parent, {target.name: init_usage(breakdown)})
+        _progress(f"wrote {target}: fill in each ~ and give it back with --usage {target}")
+        return 0
+    sys.stdout.write(render_breakdown(breakdown, args.format))
+    return 0
+
+
+def _run_orderflow(args: argparse.Namespace) -> int:
+    """The kit's order flow priced with its bundled workload profile (path mix, durations)."""
     from costcalc.compare_render import Report  # noqa: PLC0415
     from costcalc.estimate.render import render_estimate  # noqa: PLC0415
 
