@@ -90,16 +90,20 @@ def price(
         as_of, sources = bill.prices_as_of.isoformat(), bill.sources
         for line in bill.lines:
             total, money, unit = shares.get((line.service, line.item), (Decimal(0), Decimal(0), ""))
-            shares[(line.service, line.item)] = (total + line.quantity, money + line.monthly_usd,
-                                                 line.unit)  # fmt: skip
+            shares[(line.service, line.item)] = (
+                total + line.quantity,
+                money + line.monthly_usd,
+                line.unit,
+            )
     estimates = []
     with localcontext() as context:
         context.prec = PRECISION
         for path, result in followed:
             priced = []
             for charge in result.charges:
-                quantity, money, unit = shares.get((charge.service, charge.item),
-                                                   (Decimal(0), Decimal(0), ""))  # fmt: skip
+                quantity, money, unit = shares.get(
+                    (charge.service, charge.item), (Decimal(0), Decimal(0), "")
+                )
                 if quantity == 0:
                     priced.append(Priced(charge, None, _unpriced_unit(charge)))
                     continue

@@ -50,10 +50,14 @@ def _table(rows: list[tuple[str, ...]], *, markdown: bool) -> list[str]:
     if markdown:
         head, *body = rows
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        return lines + ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body]
+        return lines + [
+            "| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body
+        ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            for row in rows]  # fmt: skip
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 def _text(breakdown: Breakdown, *, markdown: bool) -> str:
@@ -61,35 +65,77 @@ def _text(breakdown: Breakdown, *, markdown: bool) -> str:
     out: list[str] = []
     for estimate in breakdown.estimates:
         followed = estimate.followed
-        out += [f"{heading}Estimate of {estimate.template}: {quantity(breakdown.volume)} units of "
-                f"work a month ({breakdown.region})", ""]  # fmt: skip
+        out += [
+            f"{heading}Estimate of {estimate.template}: {quantity(breakdown.volume)} units of "
+            f"work a month ({breakdown.region})",
+            "",
+        ]
         if followed.entries:
             out += [f"{heading}Entry points" if markdown else "Entry points", ""]
-            rows = [("workflow", "kind", "per unit", "per month", "label", "source")]
-            rows += [(e.workflow, e.kind, "-" if e.per_unit is None else quantity(e.per_unit),
-                      quantity(e.monthly), e.label, e.source) for e in followed.entries]  # fmt: skip
+            rows: list[tuple[str, ...]] = [
+                ("workflow", "kind", "per unit", "per month", "label", "source")
+            ]
+            rows += [
+                (
+                    e.workflow,
+                    e.kind,
+                    "-" if e.per_unit is None else quantity(e.per_unit),
+                    quantity(e.monthly),
+                    e.label,
+                    e.source,
+                )
+                for e in followed.entries
+            ]
             out += [*_table(rows, markdown=markdown), ""]
-        out += ["Billed items per resource" if not markdown else f"{heading}Billed items per "
-                "resource", ""]  # fmt: skip
+        out += [
+            "Billed items per resource" if not markdown else f"{heading}Billed items per resource",
+            "",
+        ]
         if estimate.priced:
-            rows = [("workflow", "resource", "type", "item", "quantity/month", "USD/month",
-                     "USD/unit", "label", "source")]  # fmt: skip
+            rows = [
+                (
+                    "workflow",
+                    "resource",
+                    "type",
+                    "item",
+                    "quantity/month",
+                    "USD/month",
+                    "USD/unit",
+                    "label",
+                    "source",
+                )
+            ]
             for p in estimate.priced:
                 c = p.charge
-                rows.append((c.workflow, c.resource, c.type, f"{c.service}/{c.item}",
-                             f"{quantity(c.monthly)} {p.unit}", _money(p.monthly_usd),
-                             _unit_money(breakdown, p.monthly_usd), c.label, c.source))  # fmt: skip
+                rows.append(
+                    (
+                        c.workflow,
+                        c.resource,
+                        c.type,
+                        f"{c.service}/{c.item}",
+                        f"{quantity(c.monthly)} {p.unit}",
+                        _money(p.monthly_usd),
+                        _unit_money(breakdown, p.monthly_usd),
+                        c.label,
+                        c.source,
+                    )
+                )
             out += [*_table(rows, markdown=markdown), ""]
             totals = _workflow_totals(estimate.priced)
             rows = [("workflow", "USD/month", "USD/unit")]
-            rows += [(name, cents(usd), _unit_money(breakdown, usd)) for name, usd in
-                     totals.items()]  # fmt: skip
+            rows += [
+                (name, cents(usd), _unit_money(breakdown, usd)) for name, usd in totals.items()
+            ]
             out += [*_table(rows, markdown=markdown), ""]
         else:
             out += ["nothing billed: " + "; ".join(followed.notes or ["no billed item"]), ""]
         if followed.unknowns:
-            out += [f"{heading}Not estimated" if markdown else "Not estimated (fill in with "
-                    "--usage FILE; --init-usage FILE writes one)", ""]  # fmt: skip
+            out += [
+                f"{heading}Not estimated"
+                if markdown
+                else "Not estimated (fill in with --usage FILE; --init-usage FILE writes one)",
+                "",
+            ]
             rows = [("resource", "what", "usage-file key")]
             keys = dict.fromkeys((u.resource, u.what, u.key) for u in followed.unknowns)
             rows += list(keys)
@@ -103,9 +149,10 @@ def _text(breakdown: Breakdown, *, markdown: bool) -> str:
             out += [f"{heading}Notes" if markdown else "Notes", ""]
             out += [f"- {note}" for note in dict.fromkeys(followed.notes)] + [""]
     total = breakdown.monthly_usd
-    out.append(f"Total: {cents(total)} USD a month, {_unit_money(breakdown, total)} USD per unit "
-               f"of work" + (f"; prices as of {breakdown.prices_as_of}" if breakdown.prices_as_of
-                             else ""))  # fmt: skip
+    out.append(
+        f"Total: {cents(total)} USD a month, {_unit_money(breakdown, total)} USD per unit "
+        f"of work" + (f"; prices as of {breakdown.prices_as_of}" if breakdown.prices_as_of else "")
+    )
     out.append(LABELS_NOTE)
     return "\n".join(out) + "\n"
 
@@ -132,43 +179,96 @@ def _json(breakdown: Breakdown) -> str:
     }
     for estimate in breakdown.estimates:
         f = estimate.followed
-        document["templates"].append({
-            "template": str(estimate.template),
-            "entries": [{"workflow": e.workflow, "kind": e.kind, "resource": e.resource,
-                         "per_unit": None if e.per_unit is None else _number(e.per_unit),
-                         "monthly": _number(e.monthly), "label": e.label, "source": e.source}
-                        for e in f.entries],
-            "items": [{"workflow": p.charge.workflow, "resource": p.charge.resource,
-                       "type": p.charge.type, "service": p.charge.service, "item": p.charge.item,
-                       "quantity": _number(p.charge.monthly), "unit": p.unit,
-                       "monthly_usd": None if p.monthly_usd is None else _number(p.monthly_usd),
-                       "per_unit_usd": None if p.monthly_usd is None else
-                       _number(_per_unit(breakdown, p.monthly_usd)),
-                       "label": p.charge.label, "source": p.charge.source}
-                      for p in estimate.priced],
-            "workflows": {name: _number(usd) for name, usd in
-                          _workflow_totals(estimate.priced).items()},
-            "not_estimated": [{"workflow": u.workflow, "resource": u.resource, "what": u.what,
-                               "key": u.key} for u in f.unknowns],
-            "defaults": [{"key": d.key, "value": _number(d.value), "reason": d.reason}
-                         for d in f.defaults],
-            "notes": list(dict.fromkeys(f.notes)),
-        })  # fmt: skip
+        document["templates"].append(
+            {
+                "template": str(estimate.template),
+                "entries": [
+                    {
+                        "workflow": e.workflow,
+                        "kind": e.kind,
+                        "resource": e.resource,
+                        "per_unit": None if e.per_unit is None else _number(e.per_unit),
+                        "monthly": _number(e.monthly),
+                        "label": e.label,
+                        "source": e.source,
+                    }
+                    for e in f.entries
+                ],
+                "items": [
+                    {
+                        "workflow": p.charge.workflow,
+                        "resource": p.charge.resource,
+                        "type": p.charge.type,
+                        "service": p.charge.service,
+                        "item": p.charge.item,
+                        "quantity": _number(p.charge.monthly),
+                        "unit": p.unit,
+                        "monthly_usd": None if p.monthly_usd is None else _number(p.monthly_usd),
+                        "per_unit_usd": None
+                        if p.monthly_usd is None
+                        else _number(_per_unit(breakdown, p.monthly_usd)),
+                        "label": p.charge.label,
+                        "source": p.charge.source,
+                    }
+                    for p in estimate.priced
+                ],
+                "workflows": {
+                    name: _number(usd) for name, usd in _workflow_totals(estimate.priced).items()
+                },
+                "not_estimated": [
+                    {"workflow": u.workflow, "resource": u.resource, "what": u.what, "key": u.key}
+                    for u in f.unknowns
+                ],
+                "defaults": [
+                    {"key": d.key, "value": _number(d.value), "reason": d.reason}
+                    for d in f.defaults
+                ],
+                "notes": list(dict.fromkeys(f.notes)),
+            }
+        )
     return dump_json(document) + "\n"
 
 
 def _csv(breakdown: Breakdown) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["template", "workflow", "resource", "type", "service", "item", "quantity",
-                     "unit", "monthly_usd", "per_unit_usd", "label", "source"])  # fmt: skip
+    writer.writerow(
+        [
+            "template",
+            "workflow",
+            "resource",
+            "type",
+            "service",
+            "item",
+            "quantity",
+            "unit",
+            "monthly_usd",
+            "per_unit_usd",
+            "label",
+            "source",
+        ]
+    )
     for estimate in breakdown.estimates:
         for p in estimate.priced:
             c = p.charge
             usd = "" if p.monthly_usd is None else exact(p.monthly_usd)
             unit_usd = "" if p.monthly_usd is None else exact(_per_unit(breakdown, p.monthly_usd))
-            writer.writerow([estimate.template, c.workflow, c.resource, c.type, c.service, c.item,
-                             exact(c.monthly), p.unit, usd, unit_usd, c.label, c.source])  # fmt: skip
+            writer.writerow(
+                [
+                    estimate.template,
+                    c.workflow,
+                    c.resource,
+                    c.type,
+                    c.service,
+                    c.item,
+                    exact(c.monthly),
+                    p.unit,
+                    usd,
+                    unit_usd,
+                    c.label,
+                    c.source,
+                ]
+            )
     return buffer.getvalue()
 
 
@@ -196,8 +296,12 @@ def _infracost(breakdown: Breakdown) -> str:
             if mapped:
                 name = f"{mapped[0]}.{p.charge.resource}"
                 usage[name][mapped[1]] += p.charge.monthly
-    lines = ["# Infracost usage file written by costcalc estimate (monthly figures at "
-             f"{quantity(breakdown.volume)} units of work)", "version: 0.1", "resource_usage:"]  # fmt: skip
+    lines = [
+        "# Infracost usage file written by costcalc estimate (monthly figures at "
+        f"{quantity(breakdown.volume)} units of work)",
+        "version: 0.1",
+        "resource_usage:",
+    ]
     for name in sorted(usage):
         lines.append(f"  {name}:")
         for key, value in usage[name].items():
@@ -211,7 +315,9 @@ def init_usage(breakdown: Breakdown) -> str:
     for estimate in breakdown.estimates:
         for unknown in estimate.followed.unknowns:
             figures[unknown.key.split(".", 1)[0]][unknown.key.split(".", 1)[1]] = (
-                "~", f"unknown: {unknown.what}")
+                "~",
+                f"unknown: {unknown.what}",
+            )
         for default in estimate.followed.defaults:
             resource, _, key = default.key.partition(".")
             figures[resource].setdefault(key, (exact(default.value), f"default: {default.reason}"))

@@ -173,8 +173,8 @@ def _integration_function(
     for logical_id, integration in template.of_type("AWS::ApiGatewayV2::Integration").items():
         if logical_id in target:
             match = _FUNCTION_IN_URI.search(str(integration.get("Properties", {})))
-            referenced = referenced(integration.get("Properties", {}).get("IntegrationUri"))
-            for candidate in (match.group(1) if match else "", referenced):
+            by_ref = referenced(integration.get("Properties", {}).get("IntegrationUri"))
+            for candidate in (match.group(1) if match else "", by_ref):
                 if candidate in functions:
                     return candidate
     return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from costcalc.bill import Usage
@@ -137,43 +137,39 @@ class _Follower:
     def run(self) -> Followed:
         topo = self.topo
         for route in topo.routes:
-            wanted = self.usage.numbers(route.api, "requests_per_unit")
-            self._enter(f"{route.api} {route.key}", "API route", route.api,
-                        f"requests_per_unit.{route.key}", wanted.get(route.key),
-                        lambda q, t, r=route: self._route(r, q, t))  # fmt: skip
+            self._enter(
+                f"{route.api} {route.key}",
+                "API route",
+                route.api,
+                ("requests_per_unit", route.key),
+                lambda q, t, r=route: self._route(r, q, t),
+            )
         for rule in topo.rules:
             if rule.schedule:
-                self._scheduled(rule.logical_id, "schedule rule", rule.schedule,
-                                lambda q, t, r=rule: self._targets(r.logical_id, r.targets, q,
-                                                                   t, "rule"))  # fmt: skip
+                self._scheduled(
+                    rule.logical_id,
+                    "schedule rule",
+                    rule.schedule,
+                    lambda q, t, r=rule: self._targets(r.logical_id, r.targets, q, t, "rule"),
+                )
             elif rule.pattern is not None and rule.logical_id not in self.fed:
                 aws = _aws_source(rule.pattern)
-                self._enter(rule.logical_id, "AWS service events" if aws else "events on "
-                            f"{rule.bus} bus", rule.logical_id, "events_per_unit",
-                            self.usage.figure(rule.logical_id, "events_per_unit"),
-                            lambda q, t, r=rule, a=aws: self._external_events(r, q, t, a))  # fmt: skip
+                kind = "AWS service events" if aws else f"events on {rule.bus} bus"
+                self._enter(
+                    rule.logical_id,
+                    kind,
+                    rule.logical_id,
+                    ("events_per_unit", None),
+                    lambda q, t, r=rule, a=aws: self._external_events(r, q, t, a),
+                )
         for name, (expression, target) in topo.schedules.items():
-            self._scheduled(name, "Scheduler schedule", expression,
-                            lambda q, t, n=name, g=target: self._schedule(n, g, q, t))  # fmt: skip
-        for name in topo.machines:
-            if name not in self.fed:
-                self._enter(name, "state machine", name, "executions_per_unit",
-                            self.usage.figure(name, "executions_per_unit"),
-                            lambda q, t, n=name: self._machine(n, q, t))  # fmt: skip
-        for source in topo.consumers:
-            if source not in self.fed:
-                self._enter(source, f"{topo.kind(source)} records", source, "records_per_unit",
-                            self.usage.figure(source, "records_per_unit"),
-                            lambda q, t, s=source: self._arrive(s, q, t, "external"))  # fmt: skip
-        for bucket in topo.notifications:
-            self._enter(bucket, "S3 objects", bucket, "objects_per_unit",
-                        self.usage.figure(bucket, "objects_per_unit"),
-                        lambda q, t, b=bucket: self._bucket(b, q, t))  # fmt: skip
-        for topic in topo.subscriptions:
-            if topic not in self.fed:
-                self._enter(topic, "SNS publishes", topic, "publishes_per_unit",
-                            self.usage.figure(topic, "publishes_per_unit"),
-                            lambda q, t, n=topic: self._topic(n, q, t))  # fmt: skip
+            self._scheduled(
+                name,
+                "Scheduler schedule",
+                expression,
+                lambda q, t, n=name, g=target: self._schedule(n, g, q, t),
+            )
+        self._external()
         if not self.result.entries:
             self.result.notes.append(
                 "nothing billable per unit of work: no API route, state machine, rule, schedule, "
@@ -181,14 +177,43 @@ class _Follower:
             )
         return self.result
 
-    def _enter(self, workflow: str, kind: str, resource: str, key: str, given: Decimal | None,
-               go: Any) -> None:  # fmt: skip
+    def _external(self) -> None:
+        """State machines, event sources, buckets and topics nothing in the template feeds."""
+        topo = self.topo
+        entries: list[tuple[str, str, str, Any]] = [
+            *((n, "state machine", "executions_per_unit", self._machine) for n in topo.machines),
+            *(
+                (
+                    s,
+                    f"{topo.kind(s)} records",
+                    "records_per_unit",
+                    lambda s_, q, t: self._arrive(s_, q, t, "external"),
+                )
+                for s in topo.consumers
+            ),
+            *((b, "S3 objects", "objects_per_unit", self._bucket) for b in topo.notifications),
+            *((n, "SNS publishes", "publishes_per_unit", self._topic) for n in topo.subscriptions),
+        ]
+        for name, kind, key, handler in entries:
+            if name not in self.fed or kind == "S3 objects":
+                self._enter(
+                    name, kind, name, (key, None), lambda q, t, n=name, h=handler: h(n, q, t)
+                )
+
+    def _enter(
+        self, workflow: str, kind: str, resource: str, key: tuple[str, str | None], go: Any
+    ) -> None:
+        given = self.usage.figure(resource, *key)
         per_unit = Decimal(1) if given is None else given
         label = "default" if given is None else "user"
-        why = ("default: an externally started entry point is hit once per unit of work"
-               if given is None else f"user: {self.usage.path}")  # fmt: skip
+        why = (
+            "default: an externally started entry point is hit once per unit of work"
+            if given is None
+            else f"user: {self.usage.path}"
+        )
         if given is None:
-            self._default(f"{resource}.{key}", per_unit, "hit once per unit of work")
+            dotted = ".".join(part for part in key if part)
+            self._default(f"{resource}.{dotted}", per_unit, "hit once per unit of work")
         monthly = per_unit * self.result.volume
         self.result.entries.append(Entry(workflow, kind, resource, per_unit, monthly, label, why))
         self.workflow = workflow
@@ -223,8 +248,12 @@ class _Follower:
             fed.update(callees)
         for name, (definition, _) in topo.machines.items():
             fed.update(m for m in mentioned(definition.get("States"), set(topo.types)) if m != name)
-        putters = {c for f, callees in topo.calls.items() for c in callees
-                   if topo.functions[f].may("events:PutEvents")}  # fmt: skip
+        putters = {
+            c
+            for f, callees in topo.calls.items()
+            for c in callees
+            if topo.functions[f].may("events:PutEvents")
+        }
         if any(topo.functions[f].may("events:PutEvents") for f in topo.functions):
             putters.add(DEFAULT_BUS)
         literal = _literal_puts(topo)
@@ -244,9 +273,18 @@ class _Follower:
         source = " > ".join(step.text for step in trail)
         for (service, item), quantity in usage.quantities.items():
             if quantity:
-                self.result.charges.append(Charge(self.workflow, resource,
-                                                  self.topo.types.get(resource, ""), service,
-                                                  item, quantity, _label(trail), source))  # fmt: skip
+                self.result.charges.append(
+                    Charge(
+                        self.workflow,
+                        resource,
+                        self.topo.types.get(resource, ""),
+                        service,
+                        item,
+                        quantity,
+                        _label(trail),
+                        source,
+                    )
+                )
 
     def _unknown(self, resource: str, what: str, key: str) -> None:
         unknown = Unknown(self.workflow, resource, what, f"{resource}.{key}")
@@ -259,14 +297,21 @@ class _Follower:
             self.result.defaults.append(default)
 
     # ------------------------------------------------------------------ nodes
-    def _reach(self, target: str, quantity: Decimal, trail: tuple[Step, ...], how: str,
-               detail: Mapping[str, Any] | None = None) -> None:  # fmt: skip
-        """``quantity`` calls of ``how`` (invoke, start, put, send, publish, write) to ``target``."""
+    def _reach(
+        self,
+        target: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        how: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """``quantity`` calls (invoke, start, put, send, publish, write) reaching ``target``."""
         if not target or quantity == 0:
             return
         if len(trail) > _MAX_DEPTH or any(step.text.startswith(f"{target}:") for step in trail):
-            self.result.notes.append(f"{target}: reached again through {trail[-1].text}: a loop, "
-                                     "followed once")  # fmt: skip
+            self.result.notes.append(
+                f"{target}: reached again through {trail[-1].text}: a loop, followed once"
+            )
             return
         kind = self.topo.kind(target)
         handlers = {
@@ -282,17 +327,22 @@ class _Follower:
         }
         handler = handlers.get(kind)
         if handler is None:
-            self.result.notes.append(f"{target} ({self.topo.types.get(target)}): reached by "
-                                     f"{trail[-1].text}, not billed by the estimate")  # fmt: skip
+            self.result.notes.append(
+                f"{target} ({self.topo.types.get(target)}): reached by "
+                f"{trail[-1].text}, not billed by the estimate"
+            )
             return
         handler(target, quantity, trail)
 
     def _route(self, route: Route, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
-        (add_apigw_rest if route.rest else add_apigw_http)(usage, requests=quantity)
+        (add_apigw_rest if route.rest else add_apigw_http)(usage, requests=_whole(quantity))
         self._bill(route.api, usage, trail)
-        step = Step(f"{route.api}: {route.key} integrates {route.target or 'nothing billed'} "
-                    f"({route.action})", "definition")  # fmt: skip
+        step = Step(
+            f"{route.api}: {route.key} integrates {route.target or 'nothing billed'} "
+            f"({route.action})",
+            "definition",
+        )
         if route.action == "put" and route.target == "":
             self._bus(DEFAULT_BUS, quantity, (*trail, step), route.detail or None)
             return
@@ -304,32 +354,58 @@ class _Follower:
         usage = Usage()
         trail = (*trail, Step(f"{name}: {quantity.normalize():f} invocations", "definition"))
         if duration is None:
-            self._unknown(name, "duration per invocation (ms): the GB-seconds billed",
-                          "duration_ms")  # fmt: skip
-            add_lambda(usage, requests=quantity, duration_ms=Decimal(1),
-                       memory_mb=function.memory_mb, arch=function.arch)  # fmt: skip
-            usage.quantities = {k: v for k, v in usage.quantities.items()
-                                if not k[1].startswith("duration")}  # fmt: skip
+            self._unknown(
+                name, "duration per invocation (ms): the GB-seconds billed", "duration_ms"
+            )
+            add_lambda(
+                usage,
+                requests=_whole(quantity),
+                duration_ms=Decimal(1),
+                memory_mb=function.memory_mb,
+                arch=function.arch,
+            )
+            usage.quantities = {
+                k: v for k, v in usage.quantities.items() if not k[1].startswith("duration")
+            }
         else:
-            add_lambda(usage, requests=quantity, duration_ms=duration, memory_mb=function.memory_mb,
-                       arch=function.arch, ephemeral_storage_mb=function.ephemeral_storage_mb)  # fmt: skip
+            add_lambda(
+                usage,
+                requests=_whole(quantity),
+                duration_ms=duration,
+                memory_mb=function.memory_mb,
+                arch=function.arch,
+                ephemeral_storage_mb=function.ephemeral_storage_mb,
+            )
         self._bill(name, usage, trail)
         calls = self.usage.mapping(name, "calls")
         unknown_call = set(calls) - set(self.topo.calls[name]) - set(self.topo.types)
         if unknown_call:
-            raise UsageError(f"{self.usage.path}: {name}.calls.{sorted(unknown_call)[0]}: no "
-                             "such resource in the template")  # fmt: skip
-        for callee in (*self.topo.calls[name], *(c for c in calls if c not in self.topo.calls[name])):
+            raise UsageError(
+                f"{self.usage.path}: {name}.calls.{sorted(unknown_call)[0]}: no "
+                "such resource in the template"
+            )
+        for callee in (
+            *self.topo.calls[name],
+            *(c for c in calls if c not in self.topo.calls[name]),
+        ):
             given = calls.get(callee)
             if given is None:
-                self._unknown(name, f"calls to {callee} ({self.topo.types[callee]}) per "
-                              "invocation", f"calls.{callee}")  # fmt: skip
+                self._unknown(
+                    name,
+                    f"calls to {callee} ({self.topo.types[callee]}) per invocation",
+                    f"calls.{callee}",
+                )
                 continue
             step = Step(f"{name}: calls {callee} (user)", "user")
             if isinstance(given, Mapping):
                 for detail_type, count in _numbers(self.usage, name, "calls", callee).items():
-                    self._reach(callee, quantity * count, (*trail, step), "call",
-                                {"detail-type": detail_type})  # fmt: skip
+                    self._reach(
+                        callee,
+                        quantity * count,
+                        (*trail, step),
+                        "call",
+                        {"detail-type": detail_type},
+                    )
             else:
                 number = self.usage.figure(name, "calls", callee) or Decimal(0)
                 self._reach(callee, quantity * number, (*trail, step), "call")
@@ -357,25 +433,33 @@ class _Follower:
                     self._default(f"{name}.{assumed.key}", assumed.value, assumed.reason)
         return self.walks[name]
 
-    def _executions(self, name: str, quantity: Decimal, express: bool, done: Walk,
-                    trail: tuple[Step, ...]) -> None:  # fmt: skip
+    def _executions(
+        self, name: str, quantity: Decimal, express: bool, done: Walk, trail: tuple[Step, ...]
+    ) -> None:
         usage = Usage()
         label = "default" if any(a.label == "default" for a in done.assumed) else "definition"
         if express:
             duration = self.usage.figure(name, "duration_ms")
-            tasks = sum((v.visits for v in done.visits if v.state.get("Type") == "Task"),
-                        Decimal(0))  # fmt: skip
+            tasks = sum(
+                (v.visits for v in done.visits if v.state.get("Type") == "Task"), Decimal(0)
+            )
             if duration is None:
                 duration = max(tasks * _EXPRESS_TASK_MS, _EXPRESS_TASK_MS)
-                self._default(f"{name}.duration_ms", duration,
-                              "100 ms per Task state entered (Express bills duration)")  # fmt: skip
+                self._default(
+                    f"{name}.duration_ms",
+                    duration,
+                    "100 ms per Task state entered (Express bills duration)",
+                )
                 label = "default"
-            add_stepfunctions_express(usage, requests=quantity, duration_ms=duration,
-                                      memory_mb=self.usage.figure(name, "memory_mb") or
-                                      Decimal(64))  # fmt: skip
+            add_stepfunctions_express(
+                usage,
+                requests=_whole(quantity),
+                duration_ms=duration,
+                memory_mb=self.usage.figure(name, "memory_mb") or Decimal(64),
+            )
             text = f"{name}: Express, {duration.normalize():f} ms per execution"
         else:
-            add_stepfunctions_standard(usage, transitions=quantity * done.transitions)
+            add_stepfunctions_standard(usage, transitions=_whole(quantity * done.transitions))
             text = f"{name}: {done.transitions.normalize():f} transitions per execution"
         step = Step(text, label)
         self._bill(name, usage, (*trail, step))
@@ -383,13 +467,23 @@ class _Follower:
             if visit.state.get("Type") == "Task":
                 self._task(name, visit.name, visit.state, quantity * visit.visits, (*trail, step))
         for child in done.children:
-            child_step = Step(f"{name}: {child.state} starts {child.executions.normalize():f} "
-                              "child executions per execution", "definition")  # fmt: skip
-            self._executions(name, quantity * child.executions, child.express, child.walk,
-                             (*trail, child_step))  # fmt: skip
+            child_step = Step(
+                f"{name}: {child.state} starts {child.executions.normalize():f} "
+                "child executions per execution",
+                "definition",
+            )
+            self._executions(
+                name, quantity * child.executions, child.express, child.walk, (*trail, child_step)
+            )
 
-    def _task(self, machine: str, state: str, state_def: Mapping[str, Any], quantity: Decimal,
-              trail: tuple[Step, ...]) -> None:  # fmt: skip
+    def _task(
+        self,
+        machine: str,
+        state: str,
+        state_def: Mapping[str, Any],
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+    ) -> None:
         resource = str(state_def.get("Resource", ""))
         parameters = state_def.get("Parameters") or state_def.get("Arguments") or {}
         known = set(self.topo.types)
@@ -403,8 +497,10 @@ class _Follower:
             if named:
                 self._reach(named[0], quantity, trail, "invoke")
             else:
-                self.result.notes.append(f"{machine}.{state}: {resource or 'an activity'} is "
-                                         "outside the template: not billed")  # fmt: skip
+                self.result.notes.append(
+                    f"{machine}.{state}: {resource or 'an activity'} is "
+                    "outside the template: not billed"
+                )
             return
         integration = resource.removeprefix(_INTEGRATION).removeprefix("aws-sdk:")
         service, _, action_text = integration.partition(":")
@@ -420,7 +516,7 @@ class _Follower:
             return
         if service in ("ses", "sesv2") and action.startswith("send"):
             usage = Usage()
-            add_ses(usage, emails=quantity)
+            add_ses(usage, emails=_whole(quantity))
             self._bill(machine, usage, trail)
             return
         if service == "dynamodb":
@@ -431,18 +527,22 @@ class _Follower:
         if targets:
             self._reach(targets[0], quantity, trail, action)
         else:
-            self.result.notes.append(f"{machine}.{state}: {integration}: no resource of the "
-                                     "template; not billed")  # fmt: skip
+            self.result.notes.append(
+                f"{machine}.{state}: {integration}: no resource of the template; not billed"
+            )
 
-    def _bus(self, bus: str, quantity: Decimal, trail: tuple[Step, ...],
-             detail: Mapping[str, Any] | None) -> None:  # fmt: skip
+    def _bus(
+        self, bus: str, quantity: Decimal, trail: tuple[Step, ...], detail: Mapping[str, Any] | None
+    ) -> None:
         usage = Usage()
-        add_eventbridge(usage, events=quantity)
+        add_eventbridge(usage, events=_whole(quantity))
         where = bus if bus != DEFAULT_BUS else "the default bus"
         self._bill(bus if bus in self.topo.types else "(default bus)", usage, trail)
         if detail is None:
-            self.result.notes.append(f"{trail[-1].text}: events put on {where} with no literal "
-                                     "detail-type: matched against no rule")  # fmt: skip
+            self.result.notes.append(
+                f"{trail[-1].text}: events put on {where} with no literal "
+                "detail-type: matched against no rule"
+            )
             return
         for rule in self.topo.rules:
             if rule.bus != bus or rule.pattern is None:
@@ -450,31 +550,40 @@ class _Follower:
             sample = _sample(rule.pattern, detail)
             path = f"{self.topo.template.path}: {rule.logical_id}.EventPattern"
             if matches(rule.pattern, sample, path):
-                step = Step(f"{rule.logical_id}: matches {detail.get('detail-type')}",
-                            "definition")  # fmt: skip
+                step = Step(f"{rule.logical_id}: matches {detail.get('detail-type')}", "definition")
                 self._targets(rule.logical_id, rule.targets, quantity, (*trail, step), "rule")
 
-    def _external_events(self, rule: Any, quantity: Decimal, trail: tuple[Step, ...],
-                         aws: bool) -> None:  # fmt: skip
+    def _external_events(
+        self, rule: Any, quantity: Decimal, trail: tuple[Step, ...], aws: bool
+    ) -> None:
         if not aws:
             usage = Usage()
-            add_eventbridge(usage, events=quantity)
+            add_eventbridge(usage, events=_whole(quantity))
             self._bill(rule.bus if rule.bus in self.topo.types else "(default bus)", usage, trail)
         self._targets(rule.logical_id, rule.targets, quantity, trail, "rule")
 
-    def _targets(self, owner: str, targets: tuple[str, ...], quantity: Decimal,
-                 trail: tuple[Step, ...], how: str) -> None:  # fmt: skip
+    def _targets(
+        self,
+        owner: str,
+        targets: tuple[str, ...],
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        how: str,
+    ) -> None:
         for target in targets:
             if not target:
                 self.result.notes.append(f"{owner}: a target outside the template: not billed")
                 continue
-            self._reach(target, quantity, (*trail, Step(f"{owner}: delivers to {target}",
-                                                         "definition")), how)  # fmt: skip
+            self._reach(
+                target,
+                quantity,
+                (*trail, Step(f"{owner}: delivers to {target}", "definition")),
+                how,
+            )
 
-    def _schedule(self, name: str, target: str, quantity: Decimal,
-                  trail: tuple[Step, ...]) -> None:  # fmt: skip
+    def _schedule(self, name: str, target: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
-        add_scheduler(usage, invocations=quantity)
+        add_scheduler(usage, invocations=_whole(quantity))
         self._bill(name, usage, trail)
         self._targets(name, (target,), quantity, trail, "schedule")
 
@@ -485,9 +594,10 @@ class _Follower:
         usage = Usage()
         if kind == "queue":
             per = 1 + 2 * bool(consumers)
-            add_sqs(usage, requests=quantity * per)
+            add_sqs(usage, requests=_whole(quantity * per))
             text = f"{source}: {per} requests per message (send" + (
-                ", receive, delete: batches of one)" if consumers else ")")
+                ", receive, delete: batches of one)" if consumers else ")"
+            )
         elif kind == "stream":
             usage.add("kinesis", "put-payload-units", quantity)
             text = f"{source}: one PUT payload unit per record"
@@ -501,10 +611,22 @@ class _Follower:
     def _table(self, table: str, quantity: Decimal, trail: tuple[Step, ...], how: str) -> None:
         usage = Usage()
         reads = how == "read"
-        add_dynamodb(usage, write_units=Decimal(0) if reads else quantity,
-                     read_units=quantity if reads else Decimal(0))  # fmt: skip
-        self._bill(table, usage, (*trail, Step(f"{table}: one request unit per {how or 'call'} "
-                                               "(items up to 1 KB)", "definition")))  # fmt: skip
+        add_dynamodb(
+            usage,
+            write_units=Decimal(0) if reads else _whole(quantity),
+            read_units=_whole(quantity) if reads else Decimal(0),
+        )
+        self._bill(
+            table,
+            usage,
+            (
+                *trail,
+                Step(
+                    f"{table}: one request unit per {how or 'call'} (items up to 1 KB)",
+                    "definition",
+                ),
+            ),
+        )
         if not reads and table in self.topo.consumers:
             self._arrive(table, quantity, trail, "write")
 
@@ -514,7 +636,8 @@ class _Follower:
         targets = self.topo.subscriptions.get(topic, ())
         for target in targets:
             item = {"function": "deliveries-lambda", "queue": "deliveries-sqs"}.get(
-                self.topo.kind(target))
+                self.topo.kind(target)
+            )
             if item:
                 usage.add("sns", item, quantity)
         self._bill(topic, usage, trail)
@@ -538,15 +661,23 @@ def _numbers(usage: UsageFile, resource: str, key: str, sub: str) -> dict[str, D
     raw = usage.mapping(resource, key).get(sub)
     if not isinstance(raw, Mapping):
         raise UsageError(f"{usage.path}: {resource}.{key}.{sub}: expected a mapping of numbers")
-    return UsageFile(usage.path, {f"{resource}.{key}": {sub: raw}}).numbers(f"{resource}.{key}", sub)
+    return UsageFile(usage.path, {f"{resource}.{key}": {sub: raw}}).numbers(
+        f"{resource}.{key}", sub
+    )
+
+
+def _whole(quantity: Decimal) -> Decimal:
+    """A month's expected count as AWS bills it: whole requests (rounded up)."""
+    return quantity.to_integral_value(rounding=ROUND_CEILING)
 
 
 def _literal_puts(topo: Topology) -> list[tuple[str, Mapping[str, Any]]]:
     """(bus, source/detail-type) of every put the definitions spell out (routes, tasks)."""
     found: list[tuple[str, Mapping[str, Any]]] = [
-        (route.target or DEFAULT_BUS, route.detail) for route in topo.routes
+        (route.target or DEFAULT_BUS, route.detail)
+        for route in topo.routes
         if route.action == "put" and route.detail
-    ]  # fmt: skip
+    ]
     known = set(topo.types)
     pending: list[Any] = [definition for definition, _ in topo.machines.values()]
     while pending:
@@ -567,15 +698,21 @@ def _detail(entry: Mapping[str, Any]) -> dict[str, Any]:
     """The literal Source and DetailType of a put's entry."""
     return {
         key: value
-        for key, value in (("source", entry.get("Source")), ("detail-type", entry.get("DetailType")))
+        for key, value in (
+            ("source", entry.get("Source")),
+            ("detail-type", entry.get("DetailType")),
+        )
         if isinstance(value, str)
     }
 
 
 def _aws_source(pattern: Mapping[str, Any]) -> bool:
     sources = pattern.get("source")
-    return isinstance(sources, list) and bool(sources) and all(
-        isinstance(s, str) and s.startswith("aws.") for s in sources)  # fmt: skip
+    return (
+        isinstance(sources, list)
+        and bool(sources)
+        and all(isinstance(s, str) and s.startswith("aws.") for s in sources)
+    )
 
 
 def _sample(pattern: Mapping[str, Any], detail: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ definition counted is the one Step Functions would run. samtranslator is importe
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -114,6 +115,7 @@ def read_template(
         raise TemplateError(
             f"{path}: not a CloudFormation or SAM template (expected a mapping with Resources)"
         )
+    raw = _dates_as_text(raw)
     declared = raw.get("Parameters") or {}
     values = _parameter_values(path, declared, overrides or {}, samconfig)
     definitions = _definitions(path, raw)
@@ -267,7 +269,13 @@ def _substituted(
             return str(target[0] if isinstance(target, list) else str(target).split(".")[0])
         return value if isinstance(value, str) else json.dumps(value).strip('"')
 
-    return cast(dict[str, Any], json.loads(_SUB.sub(fill, text)))
+    try:
+        return cast(dict[str, Any], json.loads(_SUB.sub(fill, text)))
+    except json.JSONDecodeError as error:
+        raise TemplateError(
+            f"{template.path}: {name}: the definition is not valid JSON once its "
+            f"DefinitionSubstitutions are filled in ({first_line(error)})"
+        ) from None
 
 
 def _transform(path: Path, raw: dict[str, Any], values: Mapping[str, str | None]) -> Any:
@@ -300,6 +308,17 @@ class _BundledPolicies:
 
         data = Path(samtranslator.__file__).parent / "internal/data/aws_managed_policies.json"
         return cast(dict[str, str], json.loads(data.read_text())["aws"])
+
+
+def _dates_as_text(value: Any) -> Any:
+    """Unquoted YAML dates (``Version: 2012-10-17``) as the text CloudFormation reads."""
+    if isinstance(value, dict):
+        return {key: _dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _text(value: Any) -> str:

@@ -36,16 +36,28 @@ KINDS = {
 }
 #: What a function may call, by the kind of resource its role or environment names.
 CALLABLE = ("table", "bus", "queue", "topic", "state_machine", "bucket", "stream", "function")
-_HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "any",
-                 "x-amazon-apigateway-any-method"}  # fmt: skip
+_HTTP_METHODS = {
+    "get",
+    "put",
+    "post",
+    "delete",
+    "patch",
+    "head",
+    "options",
+    "any",
+    "x-amazon-apigateway-any-method",
+}
 _DIRECT = {
     "startexecution": "start",
     "startsyncexecution": "start",
     "putevents": "put",
     "sendmessage": "send",
 }
-_ACTION = re.compile(r"(?:action/|path/|-)(StartExecution|StartSyncExecution|PutEvents|"
-                     r"SendMessage)\b", re.IGNORECASE)  # fmt: skip
+_ACTION = re.compile(
+    r"(?:action/|path/|-)(StartExecution|StartSyncExecution|PutEvents|"
+    r"SendMessage)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -158,7 +170,9 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
                         continue
                     integration = operation.get("x-amazon-apigateway-integration") or {}
                     verb = "ANY" if "any" in str(method).lower() else str(method).upper()
-                    routes.append(_route(api, rest, verb, str(path), integration, known))
+                    routes.append(
+                        _route(api, rest, verb, str(path), integration=integration, known=known)
+                    )
     integrations = template.of_type("AWS::ApiGatewayV2::Integration")
     for route in template.of_type("AWS::ApiGatewayV2::Route").values():
         properties = route.get("Properties", {})
@@ -166,8 +180,16 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
         api = next(iter(mentioned(properties.get("ApiId"), known)), "")
         used = mentioned(properties.get("Target"), set(integrations))
         integration = integrations[used[0]].get("Properties", {}) if used else {}
-        routes.append(_route(api, False, method.upper() or "ANY", path or method, integration,
-                             known))  # fmt: skip
+        routes.append(
+            _route(
+                api,
+                False,
+                method.upper() or "ANY",
+                path or method,
+                integration=integration,
+                known=known,
+            )
+        )
     for method in template.of_type("AWS::ApiGateway::Method").values():
         properties = method.get("Properties", {})
         api = next(iter(mentioned(properties.get("RestApiId"), known)), "")
@@ -175,7 +197,11 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
         verb = str(properties.get("HttpMethod", "ANY")).upper()
         if verb == "OPTIONS":
             continue  # CORS preflight: a mock, answered by API Gateway alone
-        routes.append(_route(api, True, verb, path, properties.get("Integration") or {}, known))
+        routes.append(
+            _route(
+                api, True, verb, path, integration=properties.get("Integration") or {}, known=known
+            )
+        )
     return routes
 
 
@@ -193,10 +219,17 @@ def _rest_path(template: Template, resource_id: Any) -> str:
 
 
 def _route(
-    api: str, rest: bool, method: str, path: str, integration: Mapping[str, Any], known: set[str]
+    api: str,
+    rest: bool,
+    method: str,
+    path: str,
+    *,
+    integration: Mapping[str, Any],
+    known: set[str],
 ) -> Route:
-    text = str(integration.get("uri") or integration.get("Uri") or integration.get(
-        "IntegrationUri") or "")  # fmt: skip
+    text = str(
+        integration.get("uri") or integration.get("Uri") or integration.get("IntegrationUri") or ""
+    )
     subtype = str(integration.get("IntegrationSubtype", ""))
     action = _ACTION.search(f"{subtype} {text}")
     if action is None:
@@ -205,12 +238,20 @@ def _route(
         return Route(api, rest, method, path, kind, targets[0] if targets else "")
     verb = _DIRECT[action.group(1).lower()]
     parameters = integration.get("RequestParameters") or {}
-    targets = mentioned([parameters, integration.get("RequestTemplates") or {},
-                         integration.get("requestTemplates") or {}], known)  # fmt: skip
+    targets = mentioned(
+        [
+            parameters,
+            integration.get("RequestTemplates") or {},
+            integration.get("requestTemplates") or {},
+        ],
+        known,
+    )
     detail = {
         key: value
-        for key, value in (("source", parameters.get("Source")),
-                           ("detail-type", parameters.get("DetailType")))  # fmt: skip
+        for key, value in (
+            ("source", parameters.get("Source")),
+            ("detail-type", parameters.get("DetailType")),
+        )
         if isinstance(value, str) and not value.startswith("$")
     }
     return Route(api, rest, method, path, verb, targets[0] if targets else "", detail)
@@ -233,8 +274,15 @@ def _rules(template: Template, known: set[str]) -> list[RuleWiring]:
             for target in listed(properties.get("Targets"))
             if isinstance(target, Mapping)
         )
-        rules.append(RuleWiring(name, bus, pattern if isinstance(pattern, Mapping) else None,
-                                str(schedule) if schedule else None, targets))  # fmt: skip
+        rules.append(
+            RuleWiring(
+                name,
+                bus,
+                pattern if isinstance(pattern, Mapping) else None,
+                str(schedule) if schedule else None,
+                targets,
+            )
+        )
     return rules
 
 
@@ -247,9 +295,7 @@ def _subscriptions(template: Template, known: set[str]) -> dict[str, tuple[str, 
         properties = sub.get("Properties", {})
         topic = next(iter(mentioned(properties.get("TopicArn"), known)), "")
         if topic:
-            found.setdefault(topic, []).extend(
-                mentioned(properties.get("Endpoint"), known) or [""]
-            )
+            found.setdefault(topic, []).extend(mentioned(properties.get("Endpoint"), known) or [""])
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -259,9 +305,11 @@ def _notifications(template: Template, known: set[str]) -> dict[str, tuple[str, 
         config = resource.get("Properties", {}).get("NotificationConfiguration") or {}
         targets = [
             target
-            for key, field_name in (("LambdaConfigurations", "Function"),
-                                    ("QueueConfigurations", "Queue"),
-                                    ("TopicConfigurations", "Topic"))  # fmt: skip
+            for key, field_name in (
+                ("LambdaConfigurations", "Function"),
+                ("QueueConfigurations", "Queue"),
+                ("TopicConfigurations", "Topic"),
+            )
             for item in listed(config.get(key))
             if isinstance(item, Mapping)
             for target in mentioned(item.get(field_name), known)
@@ -294,12 +342,10 @@ def _callable(template: Template, function: str, kinds: Mapping[str, str]) -> li
     policies = [
         policy.get("Properties", {}).get("PolicyDocument")
         for policy in template.of_type("AWS::IAM::Policy").values()
-        if referenced(properties.get("Role")) in mentioned(policy.get("Properties", {}).get(
-            "Roles"), set(template.resources))  # fmt: skip
+        if referenced(properties.get("Role"))
+        in mentioned(policy.get("Properties", {}).get("Roles"), set(template.resources))
     ]
     named += mentioned(policies, set(kinds))
     return [
-        name
-        for name in dict.fromkeys(named)
-        if kinds.get(name) in CALLABLE and name != function
+        name for name in dict.fromkeys(named) if kinds.get(name) in CALLABLE and name != function
     ]

@@ -81,7 +81,9 @@ def read_usage_file(path: Path) -> UsageFile:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise UsageError(f"{path}: cannot read the usage file ({error.strerror or error})") from None
+        raise UsageError(
+            f"{path}: cannot read the usage file ({error.strerror or error})"
+        ) from None
     if len(raw) > MAX_BYTES:
         raise UsageError(f"{path}: the usage file is over {MAX_BYTES:,} bytes")
     try:

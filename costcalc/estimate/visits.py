@@ -26,6 +26,7 @@ MAX_CYCLIC_STATES = 400
 #: Deepest nesting of Parallel branches and Map processors read.
 MAX_DEPTH = 12
 _ONE = Decimal(1)
+_CLOSE = Decimal("1e-6")
 
 
 class VisitError(UsageError):
@@ -92,9 +93,7 @@ def walk(definition: Mapping[str, Any], given: Given = Given(), where: str = "de
 class _Level:
     """One StartAt/States machine: the top one, a Parallel branch or a Map's processor."""
 
-    def __init__(
-        self, definition: Any, given: Given, where: str, result: Walk, depth: int
-    ) -> None:
+    def __init__(self, definition: Any, given: Given, where: str, result: Walk, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise VisitError(f"{where}: nested deeper than {MAX_DEPTH} Parallel/Map levels")
         if not isinstance(definition, Mapping):
@@ -129,8 +128,11 @@ class _Level:
             state = self.states[name]
             entered = per_start * entries
             self.result.visits.append(Visit(name, state, entered))
-            retries = self._figure("retries", name, self.given.retries, Decimal(0),
-                                   "no retries expected") if state.get("Retry") else Decimal(0)  # fmt: skip
+            retries = (
+                self._figure("retries", name, self.given.retries, Decimal(0), "no retries expected")
+                if state.get("Retry")
+                else Decimal(0)
+            )
             total += entered * (_ONE + retries)
             total += self._nested(name, state, entered)
         self.result.transitions += total if self.depth == 0 else Decimal(0)
@@ -143,15 +145,22 @@ class _Level:
             if not isinstance(branches, list) or not branches:
                 raise VisitError(f"{self.where}: state {name!r}: Branches: expected a list")
             return sum(
-                (self._inner(b, f"{name} branch {i + 1}").add(entered) for i, b in
-                 enumerate(branches)),
+                (
+                    self._inner(b, f"{name} branch {i + 1}").add(entered)
+                    for i, b in enumerate(branches)
+                ),
                 Decimal(0),
-            )  # fmt: skip
+            )
         if kind != "Map":
             return Decimal(0)
         processor = state.get("ItemProcessor", state.get("Iterator"))
-        items = self._figure("map_items", name, self.given.map_items, _ONE,
-                             "the items a Map iterates over are its input's")  # fmt: skip
+        items = self._figure(
+            "map_items",
+            name,
+            self.given.map_items,
+            _ONE,
+            "the items a Map iterates over are its input's",
+        )
         config = processor.get("ProcessorConfig", {}) if isinstance(processor, Mapping) else {}
         if not isinstance(config, Mapping) or config.get("Mode") != "DISTRIBUTED":
             return self._inner(processor, f"{name} item processor").add(entered * items)
@@ -169,8 +178,7 @@ class _Level:
         return executions  # one transition per child execution started
 
     def _inner(self, definition: Any, label: str) -> _Level:
-        return _Level(definition, self.given, f"{self.where}: {label}", self.result,
-                      self.depth + 1)  # fmt: skip
+        return _Level(definition, self.given, f"{self.where}: {label}", self.result, self.depth + 1)
 
     def _figure(
         self, kind: str, name: str, given: Mapping[str, Decimal], default: Decimal, why: str
@@ -188,22 +196,13 @@ class _Level:
 
     def _odds(self, name: str, state: Mapping[str, Any]) -> dict[str, Decimal]:
         """Each next state of ``name`` and its probability (empty for a terminal state)."""
-        kind = state["Type"]
-        rules: list[str] = []
-        if kind == "Choice":
-            choices = state.get("Choices")
-            if not isinstance(choices, list) or not choices:
-                raise VisitError(f"{self.where}: state {name!r}: Choices: expected a list")
-            rules = [str(rule.get("Next")) for rule in choices if isinstance(rule, Mapping)]
-            if "Default" in state:
-                rules.append(str(state["Default"]))
-        elif kind not in ("Succeed", "Fail") and not state.get("End"):
-            if "Next" not in state:
-                raise VisitError(f"{self.where}: state {name!r}: expected Next or End: true")
-            rules = [str(state["Next"])]
+        rules = self._rules(name, state)
         catchers = state.get("Catch")
-        caught = [str(c.get("Next")) for c in catchers if isinstance(c, Mapping)] if isinstance(
-            catchers, list) else []  # fmt: skip
+        caught = (
+            [str(c.get("Next")) for c in catchers if isinstance(c, Mapping)]
+            if isinstance(catchers, list)
+            else []
+        )
         outcomes = list(dict.fromkeys([*rules, *caught]))
         for target in outcomes:
             if target not in self.states:
@@ -231,6 +230,23 @@ class _Level:
             self._assume(Assumed(f"choices.{name}.{target}", share, "default", reason))
         return shares
 
+    def _rules(self, name: str, state: Mapping[str, Any]) -> list[str]:
+        """The states ``name`` goes on to when it does not fail: Next, or a Choice's."""
+        kind = state["Type"]
+        rules: list[str] = []
+        if kind == "Choice":
+            choices = state.get("Choices")
+            if not isinstance(choices, list) or not choices:
+                raise VisitError(f"{self.where}: state {name!r}: Choices: expected a list")
+            rules = [str(rule.get("Next")) for rule in choices if isinstance(rule, Mapping)]
+            if "Default" in state:
+                rules.append(str(state["Default"]))
+        elif kind not in ("Succeed", "Fail") and not state.get("End"):
+            if "Next" not in state:
+                raise VisitError(f"{self.where}: state {name!r}: expected Next or End: true")
+            rules = [str(state["Next"])]
+        return rules
+
     def _given_odds(
         self, name: str, outcomes: list[str], wanted: Mapping[str, Decimal]
     ) -> dict[str, Decimal]:
@@ -241,6 +257,9 @@ class _Level:
                 f"{', '.join(outcomes)}"
             )
         total = sum(wanted.values(), Decimal(0))
+        if abs(total - _ONE) < _CLOSE:  # 1/3 written to ten places three times
+            wanted = {target: share / total for target, share in wanted.items()}
+            total = _ONE
         if total > _ONE or (total < _ONE and len(wanted) == len(outcomes)):
             raise VisitError(
                 f"{self.where}: choices.{name}: the probabilities add up to {total}; expected 1"
@@ -290,8 +309,9 @@ def _solve(start: str, odds: Mapping[str, Mapping[str, Decimal]], where: str) ->
         for row in range(size):
             factor = matrix[row][column]
             if row != column and factor != 0:
-                matrix[row] = [a - factor * b / head[column] for a, b in zip(matrix[row], head,
-                                                                              strict=True)]  # fmt: skip
+                matrix[row] = [
+                    a - factor * b / head[column] for a, b in zip(matrix[row], head, strict=True)
+                ]
     visits = {name: matrix[index[name]][size] / matrix[index[name]][index[name]] for name in names}
     negative = [name for name, value in visits.items() if value < 0]
     if negative:
