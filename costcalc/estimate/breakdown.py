@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from pathlib import Path
 
-from costcalc.bill import PRECISION, Usage, price_usage
-from costcalc.catalogue import Catalogue, load_catalogue
 from costcalc.errors import MissingPriceError, UsageError
 from costcalc.estimate.follow import UNPRICED_UNITS, Charge, Followed, follow
 from costcalc.estimate.topology import topology
 from costcalc.estimate.usage import sources_in
 from costcalc.estimate.usage_file import UsageFile
+from costcalc.pricing.bill import PRECISION, Usage, price_usage
+from costcalc.pricing.catalogue import Catalogue, load_catalogue
 
 
 @dataclass(frozen=True)

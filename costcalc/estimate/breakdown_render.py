@@ -12,7 +12,7 @@ from typing import Any
 
 from costcalc.estimate.breakdown import Breakdown, Priced
 from costcalc.estimate.usage_file import VERSION
-from costcalc.render import JsonNumber, cents, dump_json, exact, quantity
+from costcalc.pricing.render import JsonNumber, cents, dump_json, exact, quantity
 
 LABELS_NOTE = (
     "label: definition = read from the template; default = costcalc's assumption (listed "

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from costcalc.bill import Usage
 from costcalc.errors import UsageError
 from costcalc.estimate.patterns import matches
 from costcalc.estimate.refs import mentioned
@@ -28,7 +27,8 @@ from costcalc.estimate.schedule_rate import monthly_firings
 from costcalc.estimate.topology import DEFAULT_BUS, Route, Topology
 from costcalc.estimate.usage_file import UsageFile
 from costcalc.estimate.visits import Given, Walk, walk
-from costcalc.services import (
+from costcalc.pricing.bill import Usage
+from costcalc.pricing.services import (
     add_apigw_http,
     add_apigw_rest,
     add_dynamodb,
