@@ -19,7 +19,7 @@ from costcalc.cli.arguments import (
     command,
     number,
 )
-from costcalc.cli.plans import breakdown_for, estimates_for, plan_for
+from costcalc.cli.plans import breakdown_for, counting_from, estimates_for, plan_for
 from costcalc.errors import UsageError
 
 FORMATS = ("table", "json", "csv", "markdown", "infracost-usage")
@@ -135,6 +135,7 @@ def run_estimate(args: argparse.Namespace) -> int:
     general = [path for path in args.usage or [] if is_usage_file(path)]
     if args.model == "graph" or args.init_usage or general:
         return _run_graph(args, general)
+    counting_from(args)  # a bad flag is refused as such, never taken for "not the order flow"
     try:
         return _run_orderflow(args)
     except UsageError:

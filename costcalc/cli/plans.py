@@ -50,7 +50,7 @@ def estimates_for(args: argparse.Namespace, source: Path) -> list[Estimated]:
         parameters=_pairs("--parameter", args.parameter, "MemorySize=512"),
         samconfig=not args.no_samconfig,
         usage_files=args.usage,
-        counting=_counting(args),
+        counting=counting_from(args),
         stack=args.stack,
     )
 
@@ -108,7 +108,7 @@ def _counts(flag: str, pairs: list[str]) -> dict[str, Decimal]:
     return counts
 
 
-def _counting(args: argparse.Namespace) -> Counting:
+def counting_from(args: argparse.Namespace) -> Counting:
     from costcalc.estimate.transitions import Counting  # noqa: PLC0415
 
     rate = args.retry_rate

@@ -16,7 +16,7 @@ from pathlib import Path
 from costcalc.errors import MissingPriceError, UsageError
 from costcalc.estimate.follow import UNPRICED_UNITS, Charge, Followed, follow
 from costcalc.estimate.topology import topology
-from costcalc.estimate.usage import sources_in
+from costcalc.estimate.usage import definitions_for
 from costcalc.estimate.usage_file import UsageFile
 from costcalc.pricing.bill import PRECISION, Usage, price_usage
 from costcalc.pricing.catalogue import Catalogue, load_catalogue
@@ -65,7 +65,7 @@ def estimate_source(
     """Follow and price every definition ``source`` holds."""
     followed = []
     known: set[str] = set()
-    for found in sources_in(source):
+    for found in definitions_for(source, parameters, stack):
         wiring = topology(found.read(parameters, samconfig, stack))
         known.update(wiring.types)
         followed.append((found.path, follow(wiring, usage, volume)))

@@ -137,14 +137,7 @@ def estimate(
 
     ``stack`` picks a Pulumi project's ``Pulumi.<stack>.yaml`` (needed when it has several).
     """
-    sources = sources_in(source)
-    if stack is not None and not any(found.pulumi for found in sources):
-        raise TemplateError(f"{source}: --stack {stack}: it holds no Pulumi project")
-    if parameters and all(found.pulumi for found in sources):
-        raise TemplateError(
-            f"{source}: --parameter {next(iter(parameters))}: parameters are a SAM template's; a "
-            "Pulumi program takes its config from Pulumi.<stack>.yaml (pick one with --stack)"
-        )
+    sources = definitions_for(source, parameters, stack)
     estimated: list[Estimated] = []
     refused = []
     for found in sources:
@@ -171,6 +164,21 @@ def estimate(
     if refused:
         estimated[0] = _noted(estimated[0], f"not estimated: {'; '.join(refused)}")
     return estimated
+
+
+def definitions_for(
+    source: Path, parameters: Mapping[str, str] | None, stack: str | None
+) -> list[Source]:
+    """The definitions ``source`` holds, refusing flags that none of them takes."""
+    sources = sources_in(source)
+    if stack is not None and not any(found.pulumi for found in sources):
+        raise TemplateError(f"{source}: --stack {stack}: it holds no Pulumi project")
+    if parameters and all(found.pulumi for found in sources):
+        raise TemplateError(
+            f"{source}: --parameter {next(iter(parameters))}: parameters are a SAM template's; a "
+            "Pulumi program takes its config from Pulumi.<stack>.yaml (pick one with --stack)"
+        )
+    return sources
 
 
 def _noted(estimated: Estimated, note: str) -> Estimated:
