@@ -67,7 +67,8 @@ def test_a_bad_usage_file_is_one_line_exit_2_and_nothing_written(
                       cwd=tmp_path)  # fmt: skip
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("costcalc estimate")]
-    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert len(errors) == 1, result.stderr
+    assert message in errors[0]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out.yml").exists()
 

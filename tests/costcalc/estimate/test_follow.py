@@ -23,7 +23,10 @@ FUNCTION = """\
           Statement: [{{Effect: Allow, Action: dynamodb:PutItem, Resource: !GetAtt Table.Arn}}]
 {events}
 """
-TABLE = "  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n"
+TABLE = (
+    "  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n"
+    "      BillingMode: PAY_PER_REQUEST\n"
+)
 
 
 def _estimate(tmp_path: Path, body: str, usage: dict[str, dict[str, object]] | None = None,
@@ -85,14 +88,21 @@ def test_a_literal_put_reaches_only_the_rules_whose_pattern_matches_it(tmp_path:
           Put:
             Type: Task
             Resource: arn:aws:states:::events:putEvents
-            Parameters: {Entries: [{EventBusName: !Ref Bus, Source: shop, DetailType: paid, Detail: {}}]}
+            Parameters:
+              Entries: [{EventBusName: !Ref Bus, Source: shop, DetailType: paid, Detail: {}}]
             End: true
   Paid:
     Type: AWS::Events::Rule
-    Properties: {EventBusName: !Ref Bus, EventPattern: {detail-type: [paid]}, Targets: [{Arn: !GetAtt Fn.Arn, Id: f}]}
+    Properties:
+      EventBusName: !Ref Bus
+      EventPattern: {detail-type: [paid]}
+      Targets: [{Arn: !GetAtt Fn.Arn, Id: f}]
   Refunded:
     Type: AWS::Events::Rule
-    Properties: {EventBusName: !Ref Bus, EventPattern: {detail-type: [refunded]}, Targets: [{Arn: !GetAtt Other.Arn, Id: o}]}
+    Properties:
+      EventBusName: !Ref Bus
+      EventPattern: {detail-type: [refunded]}
+      Targets: [{Arn: !GetAtt Other.Arn, Id: o}]
 """
         + FUNCTION.format(name="Fn", events="")
         + FUNCTION.format(name="Other", events="")
@@ -140,7 +150,9 @@ def test_a_nested_start_execution_bills_the_child_as_its_own_type(tmp_path: Path
 
 def test_a_schedule_fires_at_its_rate_whatever_the_volume(tmp_path: Path) -> None:
     body = FUNCTION.format(
-        name="Fn", events="      Events:\n        Tick: {Type: Schedule, Properties: {Schedule: rate(1 hour)}}"
+        name="Fn",
+        events="      Events:\n        Tick: {Type: Schedule, "
+        "Properties: {Schedule: rate(1 hour)}}",
     ) + TABLE  # fmt: skip
     assert _items(_estimate(tmp_path, body, volume=1))[("Fn", "requests-x86")] == 730
     assert _items(_estimate(tmp_path, body, volume=10**6))[("Fn", "requests-x86")] == 730
@@ -159,8 +171,9 @@ def test_a_queue_bills_send_receive_and_delete_and_invokes_its_consumer(tmp_path
 def test_rules_on_the_default_bus_for_aws_events_bill_no_custom_events(tmp_path: Path) -> None:
     body = FUNCTION.format(
         name="Fn",
-        events="      Events:\n        Done:\n          Type: EventBridgeRule\n          Properties:\n"
-        "            Pattern: {source: [aws.states], detail-type: [Step Functions Execution Status Change]}",
+        events="      Events:\n        Done:\n          Type: EventBridgeRule\n"
+        "          Properties:\n            Pattern:\n              source: [aws.states]\n"
+        "              detail-type: [Step Functions Execution Status Change]",
     ) + TABLE  # fmt: skip
     breakdown = _estimate(tmp_path, body)
     items = _items(breakdown)
