@@ -19,7 +19,8 @@ from costcalc.cli.arguments import (
     command,
     number,
 )
-from costcalc.cli.plans import breakdown_for, counting_from, estimates_for, plan_for
+from costcalc.cli.counting import counting_from
+from costcalc.cli.plans import breakdown_for, estimates_for, plan_for
 from costcalc.errors import UsageError
 
 FORMATS = ("table", "json", "csv", "markdown", "infracost-usage")

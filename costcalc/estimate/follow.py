@@ -25,6 +25,7 @@ from costcalc.estimate.patterns import matches
 from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
 from costcalc.estimate.topology import DEFAULT_BUS, Route, Topology
+from costcalc.estimate.transitions import Counting, TransitionEstimate, expected_transitions
 from costcalc.estimate.usage_file import UsageFile
 from costcalc.estimate.visits import Given, Walk, walk
 from costcalc.pricing.bill import Usage
@@ -43,7 +44,6 @@ from costcalc.pricing.services import (
 
 _MAX_DEPTH = 24
 _INTEGRATION = "arn:aws:states:::"
-_EXPRESS_TASK_MS = Decimal(100)
 _TABLE_WRITES = {"putitem", "updateitem", "deleteitem", "batchwriteitem", "transactwriteitems"}
 _TABLE_READS = {"getitem", "query", "scan", "batchgetitem", "transactgetitems"}
 #: Billed items with no price in the catalogue: listed with their quantity, never priced.
@@ -413,8 +413,9 @@ class _Follower:
     def _machine(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         definition, express = self.topo.machines[name]
         done = self._walk(name, definition)
+        counted = self._count(name, definition, done)
         trail = (*trail, Step(f"{name}: {quantity.normalize():f} executions", "definition"))
-        self._executions(name, quantity, express, done, trail)
+        self._executions(name, quantity, express=express, done=done, counted=counted, trail=trail)
 
     def _walk(self, name: str, definition: Mapping[str, Any]) -> Walk:
         if name not in self.walks:
@@ -424,7 +425,6 @@ class _Follower:
                     for state in self.usage.mapping(name, "choices")
                 },
                 map_items=self.usage.numbers(name, "map_items"),
-                retries=self.usage.numbers(name, "retries"),
             )
             where = f"{self.topo.template.path}: {name}"
             self.walks[name] = walk(definition, given, where)
@@ -433,48 +433,78 @@ class _Follower:
                     self._default(f"{name}.{assumed.key}", assumed.value, assumed.reason)
         return self.walks[name]
 
+    def _count(self, name: str, definition: Mapping[str, Any], done: Walk) -> TransitionEstimate:
+        """The transition counter's estimate under the scenario the walk read (same shares,
+        same items), with the usage file's retry and redrive rates."""
+        choices: dict[str, dict[str, Decimal]] = {}
+        items: dict[str, Decimal] = {}
+        for assumed in done.assumed:
+            kind, _, rest = assumed.key.partition(".")
+            if kind == "map_items":
+                items[rest] = assumed.value
+            elif kind == "choices":
+                state, _, target = rest.rpartition(".")
+                choices.setdefault(state, {})[target] = assumed.value
+        scenario = Counting(
+            map_items=items,
+            choices=choices,
+            retry_rate=self.usage.figure(name, "retry_rate") or Decimal(0),
+            redrive_rate=self.usage.figure(name, "redrive_rate") or Decimal(0),
+        )
+        return expected_transitions(definition, scenario, f"{self.topo.template.path}: {name}")
+
     def _executions(
-        self, name: str, quantity: Decimal, express: bool, done: Walk, trail: tuple[Step, ...]
+        self,
+        name: str,
+        quantity: Decimal,
+        *,
+        express: bool,
+        done: Walk,
+        counted: TransitionEstimate,
+        trail: tuple[Step, ...],
     ) -> None:
         usage = Usage()
         label = "default" if any(a.label == "default" for a in done.assumed) else "definition"
         if express:
-            duration = self.usage.figure(name, "duration_ms")
-            tasks = sum(
-                (v.visits for v in done.visits if v.state.get("Type") == "Task"), Decimal(0)
-            )
-            if duration is None:
-                duration = max(tasks * _EXPRESS_TASK_MS, _EXPRESS_TASK_MS)
-                self._default(
-                    f"{name}.duration_ms",
-                    duration,
-                    "100 ms per Task state entered (Express bills duration)",
-                )
-                label = "default"
+            duration = self._express_duration(name, counted.express_duration_ms)
+            label = "default" if self.usage.figure(name, "duration_ms") is None else label
             add_stepfunctions_express(
                 usage,
                 requests=_whole(quantity),
                 duration_ms=duration,
                 memory_mb=self.usage.figure(name, "memory_mb") or Decimal(64),
             )
-            text = f"{name}: Express, {duration.normalize():f} ms per execution"
+            text = f"{name}: Express, {_short(duration)} ms per execution"
         else:
-            add_stepfunctions_standard(usage, transitions=_whole(quantity * done.transitions))
-            text = f"{name}: {done.transitions.normalize():f} transitions per execution"
+            add_stepfunctions_standard(usage, transitions=_whole(quantity * counted.expected))
+            text = f"{name}: {_short(counted.expected)} transitions per execution"
+        for child in counted.children:
+            if child.execution_type == "EXPRESS":
+                add_stepfunctions_express(
+                    usage,
+                    requests=_whole(quantity * child.executions),
+                    duration_ms=max(child.duration_ms, Decimal(1)),
+                )
+            else:
+                add_stepfunctions_standard(usage, transitions=_whole(quantity * child.transitions))
         step = Step(text, label)
         self._bill(name, usage, (*trail, step))
-        for visit in done.visits:
+        visits = [*done.visits, *(v for child in done.children for v in child.walk.visits)]
+        for visit in visits:
             if visit.state.get("Type") == "Task":
                 self._task(name, visit.name, visit.state, quantity * visit.visits, (*trail, step))
-        for child in done.children:
-            child_step = Step(
-                f"{name}: {child.state} starts {child.executions.normalize():f} "
-                "child executions per execution",
-                "definition",
-            )
-            self._executions(
-                name, quantity * child.executions, child.express, child.walk, (*trail, child_step)
-            )
+
+    def _express_duration(self, name: str, counted_ms: Decimal) -> Decimal:
+        given = self.usage.figure(name, "duration_ms")
+        if given is not None:
+            return given
+        duration = max(counted_ms, Decimal(1))
+        self._default(
+            f"{name}.duration_ms",
+            duration,
+            "the transition counter's default duration per state entered (Express bills it)",
+        )
+        return duration
 
     def _task(
         self,
@@ -664,6 +694,11 @@ def _numbers(usage: UsageFile, resource: str, key: str, sub: str) -> dict[str, D
     return UsageFile(usage.path, {f"{resource}.{key}": {sub: raw}}).numbers(
         f"{resource}.{key}", sub
     )
+
+
+def _short(value: Decimal) -> str:
+    """A per-execution figure for people: four decimals at most."""
+    return f"{value.quantize(Decimal('0.0001')).normalize():f}"
 
 
 def _whole(quantity: Decimal) -> Decimal:

@@ -1,4 +1,8 @@
-"""How often each state of a state machine is entered per execution, as an expectation.
+"""How often each state of a state machine is entered per execution: what its tasks call.
+
+The billed transitions, Express duration and Distributed Map children are the transition
+counter's (costcalc.estimate.transitions); this walk says how often each Task runs, nested ones
+included, so each call reaches its service as often as the execution makes it.
 
 Each state's outcomes (a Choice's rules and Default, a Catch's targets, Next) take a
 probability: the usage file's, else the default — a Choice's outcomes equally likely, a Catch
@@ -6,9 +10,9 @@ never taken (errors are not the expected case) — and the expected entries of e
 from one linear system (visits = start + visits x P), so loops cost their expected passes and
 a chain of n Choices costs n steps, never 2^n paths. Parallel branches are entered once per
 entry of the Parallel; an Inline Map's processor once per item; a Distributed Map starts one
-child execution per item (or per batch with an ItemBatcher), billed as its own type. Items per
-Map and retries per entry are the usage file's or a default; every default is reported so the
-usage file can replace it.
+child execution per item (or per batch with an ItemBatcher). Items per Map are the usage
+file's or a default; every default is reported so the usage file can replace it, and handed to
+the counter so both read the same scenario.
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal, localcontext
+from fractions import Fraction
 from typing import Any
 
 from costcalc.errors import UsageError
+from costcalc.estimate.markov import NeverEnds, expected_visits
 
 _TYPES = ("Task", "Pass", "Wait", "Choice", "Succeed", "Fail", "Parallel", "Map")
-#: Largest state count solved as a linear system (a loop); acyclic machines have no limit.
-MAX_CYCLIC_STATES = 400
 #: Deepest nesting of Parallel branches and Map processors read.
 MAX_DEPTH = 12
 _ONE = Decimal(1)
@@ -39,7 +43,6 @@ class Given:
 
     choices: Mapping[str, Mapping[str, Decimal]] = field(default_factory=dict)
     map_items: Mapping[str, Decimal] = field(default_factory=dict)
-    retries: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,6 @@ class Walk:
     """The expected entries of every state (nested ones included) of one execution."""
 
     visits: list[Visit] = field(default_factory=list)
-    transitions: Decimal = Decimal(0)
     children: list[Child] = field(default_factory=list)
     assumed: list[Assumed] = field(default_factory=list)
 
@@ -117,42 +119,28 @@ class _Level:
         self.result = result
         self.depth = depth
 
-    def add(self, entries: Decimal) -> Decimal:
-        """Record this level's states for ``entries`` starts; return its transitions."""
+    def add(self, entries: Decimal) -> None:
+        """Record this level's states (nested ones too) for ``entries`` starts."""
         odds = {name: self._odds(name, state) for name, state in self.states.items()}
-        visits = _solve(self.start, odds, self.where)
-        total = Decimal(0)
-        for name, per_start in visits.items():
-            if per_start == 0:
+        for name, per_start in _solve(self.start, odds, self.where).items():
+            if per_start == 0 or name not in self.states:
                 continue
             state = self.states[name]
             entered = per_start * entries
             self.result.visits.append(Visit(name, state, entered))
-            retries = (
-                self._figure("retries", name, self.given.retries, Decimal(0), "no retries expected")
-                if state.get("Retry")
-                else Decimal(0)
-            )
-            total += entered * (_ONE + retries)
-            total += self._nested(name, state, entered)
-        self.result.transitions += total if self.depth == 0 else Decimal(0)
-        return total
+            self._nested(name, state, entered)
 
-    def _nested(self, name: str, state: Mapping[str, Any], entered: Decimal) -> Decimal:
+    def _nested(self, name: str, state: Mapping[str, Any], entered: Decimal) -> None:
         kind = state["Type"]
         if kind == "Parallel":
             branches = state.get("Branches")
             if not isinstance(branches, list) or not branches:
                 raise VisitError(f"{self.where}: state {name!r}: Branches: expected a list")
-            return sum(
-                (
-                    self._inner(b, f"{name} branch {i + 1}").add(entered)
-                    for i, b in enumerate(branches)
-                ),
-                Decimal(0),
-            )
+            for index, branch in enumerate(branches):
+                self._inner(branch, f"{name} branch {index + 1}").add(entered)
+            return
         if kind != "Map":
-            return Decimal(0)
+            return
         processor = state.get("ItemProcessor", state.get("Iterator"))
         items = self._figure(
             "map_items",
@@ -163,7 +151,8 @@ class _Level:
         )
         config = processor.get("ProcessorConfig", {}) if isinstance(processor, Mapping) else {}
         if not isinstance(config, Mapping) or config.get("Mode") != "DISTRIBUTED":
-            return self._inner(processor, f"{name} item processor").add(entered * items)
+            self._inner(processor, f"{name} item processor").add(entered * items)
+            return
         batcher = state.get("ItemBatcher")
         per_child = batcher.get("MaxItemsPerBatch") if isinstance(batcher, Mapping) else None
         children = items
@@ -174,8 +163,7 @@ class _Level:
         _Level(processor, self.given, f"{self.where}: {name} child", child, 0).add(executions)
         express = config.get("ExecutionType") == "EXPRESS"
         self.result.children.append(Child(name, executions, express, child))
-        self.result.assumed.extend(child.assumed)
-        return executions  # one transition per child execution started
+        self.result.assumed.extend(a for a in child.assumed if a not in self.result.assumed)
 
     def _inner(self, definition: Any, label: str) -> _Level:
         return _Level(definition, self.given, f"{self.where}: {label}", self.result, self.depth + 1)
@@ -274,74 +262,16 @@ class _Level:
 
 
 def _solve(start: str, odds: Mapping[str, Mapping[str, Decimal]], where: str) -> dict[str, Decimal]:
-    """Expected entries of each state per start: a topological pass, else a linear solve."""
-    order = _topological(start, odds)
-    if order is not None:
-        visits = dict.fromkeys(odds, Decimal(0))
-        visits[start] = _ONE
-        for name in order:
-            for target, share in odds[name].items():
-                visits[target] += visits[name] * share
-        return visits
-    names = list(odds)
-    if len(names) > MAX_CYCLIC_STATES:
+    """Expected entries of each state per start (costcalc.estimate.markov solves the chain)."""
+    edges = {
+        name: [(target, Fraction(share)) for target, share in targets.items()]
+        for name, targets in odds.items()
+    }
+    try:
+        visits = expected_visits(start, edges)
+    except NeverEnds as error:
         raise VisitError(
-            f"{where}: {len(names)} states in a machine with loops; at most "
-            f"{MAX_CYCLIC_STATES} are solved"
-        )
-    index = {name: i for i, name in enumerate(names)}
-    size = len(names)
-    # (I - P^T) v = e_start
-    matrix = [[Decimal(int(i == j)) for j in range(size)] + [Decimal(0)] for i in range(size)]
-    matrix[index[start]][size] = _ONE
-    for name, targets in odds.items():
-        for target, share in targets.items():
-            matrix[index[target]][index[name]] -= share
-    for column in range(size):
-        pivot = max(range(column, size), key=lambda row: abs(matrix[row][column]))
-        if abs(matrix[pivot][column]) < Decimal("1e-20"):
-            raise VisitError(
-                f"{where}: state {names[column]!r} is in a loop its probabilities never leave; "
-                "give the loop's exit a probability (choices.STATE.NEXT in the usage file)"
-            )
-        matrix[column], matrix[pivot] = matrix[pivot], matrix[column]
-        head = matrix[column]
-        for row in range(size):
-            factor = matrix[row][column]
-            if row != column and factor != 0:
-                matrix[row] = [
-                    a - factor * b / head[column] for a, b in zip(matrix[row], head, strict=True)
-                ]
-    visits = {name: matrix[index[name]][size] / matrix[index[name]][index[name]] for name in names}
-    negative = [name for name, value in visits.items() if value < 0]
-    if negative:
-        raise VisitError(f"{where}: state {negative[0]!r}: the loop's probabilities do not solve")
-    return visits
-
-
-def _topological(start: str, odds: Mapping[str, Mapping[str, Decimal]]) -> list[str] | None:
-    """The states reachable from ``start`` in an order where each precedes its successors, or
-    None when a loop can be taken (an edge of positive probability back to a state)."""
-    order: list[str] = []
-    state: dict[str, int] = {}  # 1 on the stack, 2 done
-    stack: list[tuple[str, list[str]]] = [(start, list(_taken(odds[start])))]
-    state[start] = 1
-    while stack:
-        name, pending = stack[-1]
-        if not pending:
-            stack.pop()
-            state[name] = 2
-            order.append(name)
-            continue
-        target = pending.pop()
-        mark = state.get(target)
-        if mark == 1:
-            return None
-        if mark is None:
-            state[target] = 1
-            stack.append((target, list(_taken(odds[target]))))
-    return order[::-1]
-
-
-def _taken(targets: Mapping[str, Decimal]) -> list[str]:
-    return [target for target, share in targets.items() if share > 0]
+            f"{where}: state {error.states[0]!r} is in a loop its probabilities never leave; "
+            "give the loop's exit a probability (choices.STATE.NEXT in the usage file)"
+        ) from None
+    return {name: Decimal(v.numerator) / Decimal(v.denominator) for name, v in visits.items()}

@@ -281,16 +281,23 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
         ),
         (
             {"m.yaml": _machine(POLLING)},
-            ["m.yaml", "--model", "orderflow"],
-            "m.yaml: M: state 'Ask' is the head of a loop and the definition cannot say how "
-            "often it repeats: give --loop Ask=N",
+            ["m.yaml", "--loop", "Ask=0.5", "--model", "orderflow"],
+            "m.yaml: no HTTP API routes; expected the orders API that starts M's executions",
         ),
         (
             {"m.yaml": _machine(POLLING)},
-            ["m.yaml", "--loop", "Ask=2", "--model", "orderflow"],
-            "m.yaml: no HTTP API routes; expected the orders API that starts M's executions",
+            ["m.yaml", "--loop", "Ready=1", "--model", "orderflow"],
+            "m.yaml: M: --loop Ready: not the head of a loop (loop heads: Ask)",
         ),
-        ({}, [str(CHOREOGRAPHY), "--loop", "Ask=two"], "--loop Ask=two: expected a whole number"),
+        ({}, [str(CHOREOGRAPHY), "--loop", "Ask=two"], "--loop Ask=two: expected a number >= 0"),
+        ({}, [str(CHOREOGRAPHY), "--map-items", "Each=1.5"], "expected a whole number >= 0"),
+        (
+            {},
+            [str(CHOREOGRAPHY), "--choice", "Check=Yes:0.8,No:lots"],
+            "--choice Check=Yes:0.8,No:lots: 'No:lots': expected NEXT:P with P from 0 to 1",
+        ),
+        ({}, [str(CHOREOGRAPHY), "--redrive-rate", "2"], "--redrive-rate 2: expected a share"),
+        ({}, [str(CHOREOGRAPHY), "--paths", "0"], "--paths 0: expected a whole number from 1"),
     ],
 )
 def test_bad_input_is_refused_on_one_line_with_exit_2(
