@@ -21,7 +21,6 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from costcalc.errors import UsageError
-from costcalc.estimate.patterns import matches
 from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
 from costcalc.estimate.topology import DEFAULT_BUS, Route, Topology
@@ -41,6 +40,7 @@ from costcalc.pricing.services import (
     add_stepfunctions_express,
     add_stepfunctions_standard,
 )
+from orderflow_definitions.patterns import matches
 
 _MAX_DEPTH = 24
 _INTEGRATION = "arn:aws:states:::"

@@ -1,6 +1,6 @@
-"""Which resources a template value names: ``Ref``, ``Fn::GetAtt`` and ``${Id}``/``${Id.Attr}``
-inside ``Fn::Sub`` strings, at any depth (a SAM transform, CDK and the Pulumi reader all write
-references these ways)."""
+"""Which resources a template value names: ``Ref``, ``Fn::GetAtt``, ``${Id}``/``${Id.Attr}``
+inside ``Fn::Sub`` strings, and the placeholder ARNs the definition reader puts in state machine
+definitions (they carry the logical id), at any depth."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from collections.abc import Collection
 from typing import Any
 
 _SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+_ADDRESSES = ("arn:", "https://")
+_PARTS = re.compile(r"[:/]")
 #: Deepest nesting walked (a template is a few levels deep; a crafted one is refused quietly).
 _MAX_DEPTH = 64
 
@@ -52,9 +54,17 @@ def _collect(value: Any, known: Collection[str], found: dict[str, None], depth: 
     elif isinstance(value, list):
         for item in value:
             _collect(item, known, found, depth + 1)
-    elif isinstance(value, str) and "${" in value:
-        for match in _SUB_NAME.finditer(value):
-            if match.group(1) in known:
-                found[match.group(1)] = None
-    elif isinstance(value, str) and value in known:
-        found[value] = None  # a definition filled in by logical id (DefinitionSubstitutions)
+    elif isinstance(value, str):
+        found.update(dict.fromkeys(_in_text(value, known)))
+
+
+def _in_text(value: str, known: Collection[str]) -> list[str]:
+    """The logical ids a string names: ``${Id}`` in a Sub, itself, or a placeholder ARN's."""
+    if "${" in value:
+        return [m.group(1) for m in _SUB_NAME.finditer(value) if m.group(1) in known]
+    if value in known:
+        return [value]  # a definition filled in by logical id (DefinitionSubstitutions)
+    if value.startswith(_ADDRESSES):
+        # a placeholder ARN or URL the definition reader wrote: it carries the logical id
+        return next(([part] for part in reversed(_PARTS.split(value)) if part in known), [])
+    return []
