@@ -1,11 +1,13 @@
 """From a definition on disk to a priced workload whose every figure says where it came from.
 
-A source is a SAM/CloudFormation template, a Pulumi project (its folder or its ``Pulumi.yaml``:
-the program runs under mocks, pulumi_template.py), or a folder holding definitions as the kit
-and the projects it generates lay them out (templates/order-system/manifest.yaml keeps the
-kit's relative paths): a ``template.yaml`` at its root, ``sam/<stack>/template.yaml`` per
-stack and ``pulumi/<project>/Pulumi.yaml`` per Pulumi project. Every definition found is read;
-a SAM template and a Pulumi program deriving the same design are one workflow, priced once.
+A source is a SAM/CloudFormation template, a CDK app's ``cdk.out`` folder (each
+``<stack>.template.json`` beside its manifest), a Pulumi project (its folder or its
+``Pulumi.yaml``: the program runs under mocks, pulumi_template.py), or a folder holding
+definitions as the kit and the projects it generates lay them out
+(templates/order-system/manifest.yaml keeps the kit's relative paths): a ``template.yaml`` at
+its root, ``sam/<stack>/template.yaml`` per stack, ``pulumi/<project>/Pulumi.yaml`` per Pulumi
+project and ``cdk.out/<stack>.template.json``. Every definition found is read; a SAM template
+and a Pulumi program deriving the same design are one workflow, priced once.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ LOOKED_FOR = (
     *_PULUMI_NAMES,
     "sam/<stack>/template.yaml",
     "pulumi/<project>/Pulumi.yaml",
+    "cdk.out/<stack>.template.json",
 )
 
 
@@ -217,11 +220,14 @@ def sources_in(source: Path) -> list[Source]:
         return [Source(source)]
     if any((source / name).is_file() for name in _PULUMI_NAMES):
         return [Source(source, pulumi=True)]
+    if (source / "manifest.json").is_file() and any(source.glob("*.template.json")):
+        return [Source(file) for file in sorted(source.glob("*.template.json"))]  # cdk.out
     for name in _TEMPLATE_NAMES:
         if (source / name).is_file():
             return [Source(source / name)]
     found = [
         *(Source(file, project=source) for file in sorted(source.glob("sam/*/template.yaml"))),
+        *(Source(file) for file in sorted(source.glob("cdk.out/*.template.json"))),
         *(
             Source(file.parent, pulumi=True)
             for name in _PULUMI_NAMES

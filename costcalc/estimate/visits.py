@@ -211,9 +211,11 @@ class _Level:
                 shares[target] = Decimal(0)
         for target, share in shares.items():
             reason = (
-                "a Choice's outcomes equally likely"
-                if target in distinct
-                else "a Catch is not taken (errors not expected)"
+                "a Catch is not taken (errors not expected)"
+                if target not in distinct
+                else "a Choice's outcomes equally likely"
+                if state["Type"] == "Choice"
+                else "the next state, unless the state fails"
             )
             self._assume(Assumed(f"choices.{name}.{target}", share, "default", reason))
         return shares

@@ -86,3 +86,13 @@ def test_the_kits_own_stack_keeps_its_order_flow_estimate_under_auto() -> None:
                     "--format", "json")  # fmt: skip
     assert auto.returncode == flow.returncode == 0
     assert auto.stdout == flow.stdout
+
+
+def test_a_cdk_out_folder_is_read_as_its_stacks_templates() -> None:
+    folder = CORPUS / "cdk-eventbridge-stepfunction-sqs/cdk.out"
+    result = costcalc("estimate", folder, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    [template] = json.loads(result.stdout)["templates"]
+    assert template["template"].endswith("EventBridgeCDKStateMachineStack.template.json")
+    machines = {i["resource"] for i in template["items"] if i["item"] == "state-transitions"}
+    assert machines == {"EventBridgeCDKStateMachine0560BAC3"}  # CDK's hashed logical id

@@ -18,6 +18,6 @@ def test_a_public_definition_is_priced_as_its_golden_file_says(case: Path) -> No
 def test_the_corpus_covers_the_patterns_the_issue_names() -> None:
     manifest = (Path(__file__).parent / "corpus" / "MANIFEST.yaml").read_text()
     for pattern in ("express", "callback", "distributed-map", "parallel", "rest-api", "http-api",
-                    "default-bus", "pulumi"):  # fmt: skip
+                    "default-bus", "pulumi", "cdk"):  # fmt: skip
         assert pattern in manifest
     assert len(cases()) >= 30

@@ -27,9 +27,11 @@ def cases() -> list[Path]:
 
 
 def source(case: Path) -> Path:
-    """The case's definition: its Pulumi project folder, else its template file."""
+    """The case's definition: its Pulumi project or cdk.out folder, else its template file."""
     if (case / "Pulumi.yaml").is_file():
         return case
+    if (case / "cdk.out").is_dir():
+        return case / "cdk.out"
     return next(case / n for n in ("template.yaml", "template.yml") if (case / n).is_file())
 
 
