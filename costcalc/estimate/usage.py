@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from costcalc.errors import UsageError
 from costcalc.estimate.deployed import Deployed, deployed
@@ -76,12 +77,29 @@ class Source:
         samconfig: Path | bool | None,
         stack: str | None,
     ) -> Template:
+        """The definition as deployed; read once per process for the same flags (``auto``
+        tries the order flow, then follows the graph of the same template)."""
+        key = (self, tuple(sorted((parameters or {}).items())), samconfig, stack)
+        if key not in _READ:
+            _READ[key] = self._read(parameters, samconfig, stack)
+        return _READ[key]
+
+    def _read(
+        self,
+        parameters: Mapping[str, str] | None,
+        samconfig: Path | bool | None,
+        stack: str | None,
+    ) -> Template:
         if self.pulumi:
             from costcalc.estimate.pulumi_template import read_pulumi  # noqa: PLC0415
 
             return read_pulumi(self.path, stack)
         config = find_samconfig(self.path, self.project) if samconfig is True else samconfig or None
         return read_template(self.path, parameters, config)
+
+
+#: Definitions read in this process, by source and flags (a CLI run reads each once).
+_READ: dict[tuple[Any, ...], Template] = {}
 
 
 @dataclass(frozen=True)
