@@ -169,6 +169,8 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
                     if str(method).lower() not in _HTTP_METHODS or not isinstance(operation, dict):
                         continue
                     integration = operation.get("x-amazon-apigateway-integration") or {}
+                    if _preflight(str(method), integration):
+                        continue
                     verb = "ANY" if "any" in str(method).lower() else str(method).upper()
                     routes.append(
                         _route(api, rest, verb, str(path), integration=integration, known=known)
@@ -195,14 +197,20 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
         api = next(iter(mentioned(properties.get("RestApiId"), known)), "")
         path = _rest_path(template, properties.get("ResourceId"))
         verb = str(properties.get("HttpMethod", "ANY")).upper()
-        if verb == "OPTIONS":
-            continue  # CORS preflight: a mock, answered by API Gateway alone
+        if _preflight(verb, properties.get("Integration") or {}):
+            continue
         routes.append(
             _route(
                 api, True, verb, path, integration=properties.get("Integration") or {}, known=known
             )
         )
     return routes
+
+
+def _preflight(method: str, integration: Any) -> bool:
+    """A CORS preflight answered by API Gateway alone (an OPTIONS mock): not an entry point."""
+    kind = str(integration.get("type") or integration.get("Type") or "").lower()
+    return method.upper() == "OPTIONS" and kind in ("mock", "")
 
 
 def _rest_path(template: Template, resource_id: Any) -> str:
