@@ -142,10 +142,12 @@ def run_estimate(args: argparse.Namespace) -> int:
     except UsageError:
         if args.model == "orderflow":
             raise
-    return _run_graph(args, general)
+    return _run_graph(args, general, announced=True)
 
 
-def _run_graph(args: argparse.Namespace, usage_files: list[Path]) -> int:
+def _run_graph(
+    args: argparse.Namespace, usage_files: list[Path], *, announced: bool = False
+) -> int:
     """The general estimate: every workflow followed from its entry points, per resource."""
     from costcalc.estimate.breakdown_render import init_usage, render_breakdown  # noqa: PLC0415
     from costcalc.estimate.usage_file import UsageFile, read_usage_file  # noqa: PLC0415
@@ -158,7 +160,7 @@ def _run_graph(args: argparse.Namespace, usage_files: list[Path]) -> int:
     if args.init_usage is not None:
         check_target(args.init_usage, "--init-usage")
     usage = read_usage_file(usage_files[0]) if usage_files else UsageFile()
-    breakdown = breakdown_for(args, usage)
+    breakdown = breakdown_for(args, usage, announce=not announced)
     if args.init_usage is not None:
         target = args.init_usage
         write_files(target.parent, {target.name: init_usage(breakdown)}, flag="--init-usage")

@@ -53,11 +53,15 @@ def estimates_for(args: argparse.Namespace, source: Path) -> list[Estimated]:
     )
 
 
-def breakdown_for(args: argparse.Namespace, usage: UsageFile) -> Breakdown:
-    """The general estimate of ``args.source``: every workflow followed, priced per resource."""
+def breakdown_for(
+    args: argparse.Namespace, usage: UsageFile, *, announce: bool = True
+) -> Breakdown:
+    """The general estimate of ``args.source``: every workflow followed, priced per resource
+    (``announce``: say on stderr that it is being read, unless that was said already)."""
     from costcalc.estimate.breakdown import estimate_source  # noqa: PLC0415
 
-    print(f"costcalc: reading {args.source} ...", file=sys.stderr, flush=True)
+    if announce:
+        print(f"costcalc: reading {args.source} ...", file=sys.stderr, flush=True)
     return estimate_source(
         args.source,
         args.orders_per_month,
