@@ -13,7 +13,9 @@ from typing import Any
 from costcalc.estimate.breakdown import Breakdown, Priced
 from costcalc.estimate.usage_file import VERSION
 from costcalc.pricing.render import JsonNumber, cents, dump_json, exact, quantity
+from costcalc.tables import table
 
+_NUMERIC = frozenset({"per unit", "per month", "quantity/month", "USD/month", "USD/unit", "value"})
 LABELS_NOTE = (
     "label: definition = read from the template; default = costcalc's assumption (listed "
     "below, change it in a usage file); user = the usage file"
@@ -47,17 +49,8 @@ def _unit_money(breakdown: Breakdown, value: Decimal | None) -> str:
 
 
 def _table(rows: list[tuple[str, ...]], *, markdown: bool) -> list[str]:
-    if markdown:
-        head, *body = rows
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        return lines + [
-            "| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body
-        ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
+    numeric = {i for i, name in enumerate(rows[0]) if name in _NUMERIC}
+    return table(rows, numeric=numeric, markdown=markdown)
 
 
 def _text(breakdown: Breakdown, *, markdown: bool) -> str:
