@@ -276,7 +276,9 @@ def _rules(template: Template, known: set[str]) -> list[RuleWiring]:
         pattern = properties.get("EventPattern")
         if pattern is not None:
             pattern = template.resolve(pattern, f"{name}.EventPattern")
-        schedule = properties.get("ScheduleExpression")
+        schedule = template.resolve(
+            properties.get("ScheduleExpression"), f"{name}.ScheduleExpression"
+        )
         targets = tuple(
             next(iter(mentioned(target.get("Arn"), known)), "")
             for target in listed(properties.get("Targets"))
@@ -334,7 +336,10 @@ def _schedules(template: Template, known: set[str]) -> dict[str, tuple[str, str]
         if str(properties.get("State", "ENABLED")).upper() != "ENABLED":
             continue
         target = next(iter(mentioned((properties.get("Target") or {}).get("Arn"), known)), "")
-        found[name] = (str(properties.get("ScheduleExpression", "")), target)
+        expression = template.resolve(
+            properties.get("ScheduleExpression", ""), f"{name}.ScheduleExpression"
+        )
+        found[name] = (str(expression), target)
     return found
 
 

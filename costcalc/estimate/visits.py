@@ -204,6 +204,9 @@ class _Level:
             return self._given_odds(name, outcomes, wanted)
         if len(outcomes) == 1 and rules:
             return {outcomes[0]: _ONE}
+        if state["Type"] in ("Parallel", "Map"):
+            # whether it fails follows from its branches' or items' own outcomes (the counter's)
+            return {target: _ONE if target in rules else Decimal(0) for target in outcomes}
         distinct = list(dict.fromkeys(rules))
         shares = {target: _ONE / len(distinct) for target in distinct}
         for target in outcomes:

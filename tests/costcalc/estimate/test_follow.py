@@ -197,3 +197,45 @@ def test_money_adds_up_from_items_to_workflows_to_the_total(tmp_path: Path) -> N
 def test_a_usage_file_naming_no_resource_is_refused(tmp_path: Path, key: str) -> None:
     with pytest.raises(Exception, match=f"resource_usage.{key}: no resource"):
         _estimate(tmp_path, API, {key: {"duration_ms": 1}})
+
+
+def test_a_parallel_that_catches_takes_its_outcome_from_its_branches(tmp_path: Path) -> None:
+    body = """\
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Both
+        States:
+          Both:
+            Type: Parallel
+            Branches:
+              - {StartAt: A, States: {A: {Type: Pass, End: true}}}
+              - {StartAt: B, States: {B: {Type: Pass, End: true}}}
+            Catch: [{ErrorEquals: [States.ALL], Next: Failed}]
+            End: true
+          Failed: {Type: Fail}
+"""
+    breakdown = _estimate(tmp_path, body)
+    assert _items(breakdown)[("Machine", "state-transitions")] == 3000
+    assert not any("choices.Both" in d.key for d in breakdown.estimates[0].followed.defaults)
+
+
+def test_a_schedule_expression_built_with_sub_is_read_with_its_parameter(tmp_path: Path) -> None:
+    body = (
+        """\
+  Tick:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      ScheduleExpression: !Sub "rate(${Minutes} minutes)"
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target: {Arn: !GetAtt Fn.Arn, RoleArn: arn:aws:iam::123456789012:role/r}
+"""
+        + FUNCTION.format(name="Fn", events="")
+        + TABLE
+    )
+    template = tmp_path / "template.yaml"
+    template.write_text(HEAD.replace("Resources:\n", "Parameters:\n  Minutes: {Type: Number, "
+                                     "Default: 30}\nResources:\n") + body)  # fmt: skip
+    breakdown = estimate_source(template, Decimal(1), UsageFile(), samconfig=False)
+    assert _items(breakdown)[("Tick", "scheduler-invocations")] == 1460
