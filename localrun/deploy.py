@@ -413,10 +413,10 @@ def _stream_mapping(
 
 def parameter_values(template: TransformedTemplate) -> dict[str, Any]:
     """Each declared parameter's value (the reader checked them); one without a value refused."""
-    missing = [name for name, value in template.parameters.items() if value is None]
+    missing = [name for name, value in template.parameter_values.items() if value is None]
     if missing:
         raise DefinitionError(f"parameter {missing[0]}: required (no default); pass a value for it")
-    return dict(template.parameters)
+    return dict(template.parameter_values)
 
 
 def deploy(template: TransformedTemplate, names: Names) -> Deployment:

@@ -19,7 +19,8 @@ class TransformedTemplate:
 
     path: Path
     resources: Mapping[str, dict[str, Any]]
-    parameters: Mapping[str, Any]  # each declared parameter's checked value (None: not given)
+    parameters: Mapping[str, Any]  # each declared parameter, as the template declares it
+    parameter_values: Mapping[str, Any]  # each one's checked value (None: no default, not given)
     outputs: Mapping[str, dict[str, Any]]
     mappings: Mapping[str, Any]
     conditions: Mapping[str, Any]
@@ -50,7 +51,8 @@ def load_template(path: Path, parameters: Mapping[str, str]) -> TransformedTempl
     return TransformedTemplate(
         path=path,
         resources=found.resources,  # type: ignore[arg-type]
-        parameters=found.parameters,
+        parameters=found.declared_parameters,
+        parameter_values=found.parameters,
         outputs=found.outputs,
         mappings=found.mappings,
         conditions=found.conditions,

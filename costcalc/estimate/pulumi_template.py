@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from costcalc.estimate.fake_aws import BY_PULUMI_TYPE
 from costcalc.estimate.template import Template, TemplateError, first_line
+from orderflow_definitions.documents import parse_document
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.files import SMALL_FILE_BYTES, read_text
 
 if TYPE_CHECKING:
     from costcalc.estimate.fake_aws import Kind
@@ -135,15 +138,15 @@ def camel(name: str) -> str:
 
 
 def _project(project: Path) -> tuple[str, Path]:
-    import yaml  # noqa: PLC0415
-
     file = next((project / n for n in PROJECT_FILES if (project / n).is_file()), None)
     if file is None:
         raise TemplateError(f"{project}: no Pulumi.yaml; expected a Pulumi project folder")
     try:
-        document = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TemplateError(f"{file}: cannot read it as YAML ({first_line(error)})") from None
+        document = parse_document(
+            read_text(file, "Pulumi project file", SMALL_FILE_BYTES), str(file)
+        )
+    except DefinitionError as error:
+        raise TemplateError(str(error)) from None
     if not isinstance(document, dict) or not isinstance(document.get("name"), str):
         raise TemplateError(f"{file}: expected a Pulumi project file with a `name`")
     runtime = document.get("runtime")

@@ -98,16 +98,21 @@ def _scope(kind: type[_S], parameters: Mapping[str, Any], **resources: Any) -> _
 
 
 def read_template(
-    path: Path, overrides: Mapping[str, str] | None = None, samconfig: Path | None = None
+    path: Path,
+    overrides: Mapping[str, str] | None = None,
+    samconfig: Path | None = None,
+    definitions: Mapping[str, Path] | None = None,
 ) -> Template:
-    """Parse, resolve parameters and transform the template at ``path``."""
+    """Parse, resolve parameters and transform the template at ``path``; ``definitions``
+    (state machine logical id -> local file, as ``--definition ID=PATH`` gives them) replace
+    the definitions the template names."""
     given = {**(_samconfig_overrides(samconfig) if samconfig else {}), **(overrides or {})}
     try:
-        found = read_definition(path, given)
+        found = read_definition(path, given, definitions)
     except DefinitionError as error:
         raise TemplateError(str(error)) from None
-    definitions = {k: machine.definition for k, machine in found.state_machines.items()}
-    return Template(path, found.resources, found.parameters, definitions)
+    machines = {k: machine.definition for k, machine in found.state_machines.items()}
+    return Template(path, found.resources, found.parameters, machines)
 
 
 def find_samconfig(template: Path, project: Path | None = None) -> Path | None:

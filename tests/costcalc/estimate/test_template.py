@@ -180,3 +180,10 @@ def test_a_parameter_outside_its_bounds_is_refused(tmp_path: Path) -> None:
     text = "Parameters:\n  Timeout: {Type: Number, Default: 60, MinValue: 1}\nResources: {}\n"
     with pytest.raises(TemplateError, match=r"Timeout=-5: accepted values are 1 to inf"):
         read_template(_write(tmp_path, text), {"Timeout": "-5"})
+
+
+def test_a_definition_kept_in_s3_is_read_from_the_local_copy_given(tmp_path: Path) -> None:
+    copy = _write(tmp_path, DEFINITION, "copy.asl.json")
+    template = _write(tmp_path, MACHINE_TEMPLATE.format(uri="s3://bucket/flow.json"))
+    read = read_template(template, definitions={"Flow": copy})
+    assert read.definitions["Flow"]["States"]["Tell"]["Parameters"]["TopicArn"] == "orders"
