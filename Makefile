@@ -169,4 +169,4 @@ clean:
 
 ## estimate-goldens: rewrite the estimate corpus' golden files (review the diff)
 estimate-goldens: install
-	$(BIN)/python -m tests.costcalc.estimate.corpus
+	$(BIN)/python -m tests.costcalc.estimate.template_corpus

@@ -20,7 +20,7 @@ from _startup_timing import COSTCALC, interleaved_medians
 
 RUNS = 10
 TARGET_SECONDS = 2.0
-CORPUS = Path(__file__).resolve().parents[1] / "tests/costcalc/estimate/corpus/cases"
+CORPUS = Path(__file__).resolve().parents[1] / "tests/costcalc/estimate/template_corpus/cases"
 CASES = {
     "server-lambda-esm-kinesis-filters-sam": 33,
     "step-f-curbside-pickup": 27,

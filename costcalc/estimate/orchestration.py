@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from costcalc.estimate.deployed import Deployed
+from costcalc.estimate.express_limits import express_refusals
 from costcalc.estimate.flow import FLOW, OrderPath
 from costcalc.estimate.reach import (
     EMAIL_ACTIONS,
@@ -74,6 +75,7 @@ class Orchestration:
         [self.machine] = found.state_machines
         self.definition: Mapping[str, Any] = found.template.definitions.get(self.machine, {})
         self.where = f"{where}: {self.machine}"
+        self._refuse_express(found.state_machines[self.machine].get("Properties") or {})
         self.paths = execution_paths(self.definition, counting, self.where)
         if not found.routes:
             raise TemplateError(
@@ -82,6 +84,24 @@ class Orchestration:
             )
         states = self.definition.get("States", {})
         self.tasks = {name: self._task(name, state) for name, state in states.items()}
+
+    def _refuse_express(self, properties: Mapping[str, Any]) -> None:
+        """An EXPRESS machine bills requests and duration, not transitions: one Express
+        cannot run is refused with the reasons; one it can run is not an orders estimate."""
+        kind = str(properties.get("StateMachineType", properties.get("Type", "STANDARD")))
+        if kind.upper() != "EXPRESS":
+            return
+        reasons = express_refusals(self.definition)
+        if reasons:
+            raise TemplateError(
+                f"{self.where}: Type EXPRESS, which cannot run this definition (AWS rejects "
+                f"it), so it is not priced: {'; '.join(reasons)}"
+            )
+        raise TemplateError(
+            f"{self.where}: Type EXPRESS: an Express orders flow is billed by requests and "
+            "duration per execution; price its definition with `costcalc transitions "
+            "DEFINITION --type express` (the orders estimate prices STANDARD machines)"
+        )
 
     def derivation(self) -> Derivation:
         matched = {name: self._execution_for(name) for name in FLOW}

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from costcalc.estimate.fake_aws import BY_PULUMI_TYPE
-from costcalc.estimate.template import Template, TemplateError, first_line
+from costcalc.estimate.template import Template, TemplateError
 from orderflow_definitions.documents import parse_document
 from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.files import SMALL_FILE_BYTES, read_text

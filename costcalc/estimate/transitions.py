@@ -56,11 +56,11 @@ _ENDS = (SUCCEEDED, FAILED)
 DEFAULT_LOOP_PASSES = Fraction(1)
 #: Express: default billed duration per state entered, by what the state does (ms).
 DEFAULT_DURATION_MS = {"lambda": 100, "service": 50, "flow": 0}
+_START_EXECUTION = "arn:aws:states:::states:startExecution"
 #: Paths listed unless asked for more.
 DEFAULT_PATH_CAP = 10
 #: How far from 1 a Choice's written shares may add up (0.333 + 0.333 + 0.334 is fine).
 _SHARE_SLACK = Fraction(1, 10**6)
-_BRANCH_ERRORS = {"States.ALL", "States.BranchFailed", "States.TaskFailed"}
 
 
 class DefinitionError(UsageError):
@@ -87,6 +87,25 @@ class Counting:
 
 
 @dataclass(frozen=True)
+class ChildBill:
+    """Child executions a state starts per parent execution, billed as their own type."""
+
+    state: str
+    execution_type: str  # STANDARD, EXPRESS, or STATE_MACHINE (a startExecution's own type)
+    executions: Decimal
+    states_entered: Decimal  # all children together (known for a Map's inline definition)
+    transitions: Decimal  # STANDARD children: their billed transitions, all together
+    duration_ms: Decimal  # EXPRESS children: each child's expected duration
+
+    def scaled(self, factor: Fraction) -> ChildBill:
+        """The same children, started ``factor`` times as often."""
+        times = _decimal(factor)
+        return ChildBill(self.state, self.execution_type, self.executions * times,
+                         self.states_entered * times, self.transitions * times,
+                         self.duration_ms)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class PathEstimate:
     """One way through the machine: its states, its probability and its billed transitions."""
 
@@ -94,21 +113,11 @@ class PathEstimate:
     probability: Decimal
     transitions: Decimal
     failed: bool
+    children: tuple[ChildBill, ...] = ()  # the child executions its states start
 
     @property
     def end(self) -> str:
         return self.states[-1]
-
-
-@dataclass(frozen=True)
-class ChildBill:
-    """Child executions a state starts per parent execution, billed as their own type."""
-
-    state: str
-    execution_type: str  # STANDARD or EXPRESS
-    executions: Decimal
-    transitions: Decimal  # STANDARD children: their states entered, all children together
-    duration_ms: Decimal  # EXPRESS children: each child's expected duration
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,7 @@ def expected_transitions(
             probability=_decimal(probability),
             transitions=_decimal(sum((machine.cost(s) for s in states[:-1]), Fraction(0))),
             failed=states[-1] == FAILED,
+            children=tuple(c for s in states[:-1] for c in machine.own_children(s)),
         )
         for states, probability in found
     )
@@ -153,7 +163,7 @@ def expected_transitions(
         path_cap=scenario.path_cap,
         remaining_probability=_decimal(1 - listed),
         express_duration_ms=_decimal(machine.duration()),
-        children=tuple(machine.children),
+        children=tuple(machine.children_per_run()),
         assumptions=tuple(dict.fromkeys(notes)),
     )
 
@@ -262,12 +272,13 @@ class _Machine:
                 )
         self.states: Mapping[str, Mapping[str, Any]] = states
         self.start = start
-        self.children: list[ChildBill] = []
+        self._children: dict[str, list[ChildBill]] = {}  # per entry of the state
         self.nested: dict[str, list[_Machine]] = {}
         self._costs: dict[str, Fraction] = {}
         self._child_costs: dict[str, Fraction] = {}
         self._durations: dict[str, Fraction] = {}
         self._failures: dict[str, Fraction] = {}
+        self._errors: dict[str, dict[str, Fraction]] = {}  # a Parallel's or Map's, by share
         for name in states:
             self._nest(name)
         self.cycles = self._cycles()
@@ -309,6 +320,25 @@ class _Machine:
                             Fraction(0))  # fmt: skip
                 total += self.visits[name] * into_failure * again
         return total
+
+    def own_children(self, name: str) -> list[ChildBill]:
+        """The child executions one entry of ``name`` starts itself."""
+        return self._children.get(name, [])
+
+    def children_per_run(self) -> list[ChildBill]:
+        """Child executions per run of this machine: its states' own, and those its branches
+        and items start, each scaled by how often it runs."""
+        found: list[ChildBill] = []
+        for name, state in self.states.items():
+            visits = self.visits.get(name, Fraction(0))
+            if not visits:
+                continue
+            found += [child.scaled(visits) for child in self._children.get(name, [])]
+            per_item = Fraction(int(self.counting.map_items.get(name, 0)))
+            factor = per_item if state["Type"] == "Map" else Fraction(1)
+            for machine in self.nested.get(name, []):
+                found += [child.scaled(visits * factor) for child in machine.children_per_run()]
+        return found
 
     def all_states(self) -> set[str]:
         found = set(self.states)
@@ -377,8 +407,8 @@ class _Machine:
             if len(unique) > 1 and not (name in self.deciders and len(unique) == 2):
                 self.notes.append(
                     f"Choice {name!r}: its {len(unique)} outcomes taken in equal shares (the "
-                    f"definition does not say how often each rule matches; give --choice "
-                    f"{_quoted(name)}=NEXT:P,...)"
+                    f"definition does not say how often each rule matches; give "
+                    f"{_flag('--choice', f'{name}=NEXT:P,...')})"
                 )
             return [(t, share) for t in unique]
         if state["Type"] in ("Parallel", "Map"):
@@ -387,7 +417,7 @@ class _Machine:
         if catchers:
             self.notes.append(
                 f"state {name!r}: its Catch never taken (tasks succeed, after their retries; "
-                f"give --choice {_quoted(name)}={_quoted(catchers[0])}:P for a failure share)"
+                f"give {_flag('--choice', f'{name}={catchers[0]}:P')} for a failure share)"
             )
         return [(t, Fraction(int(t == targets[0]))) for t in unique]
 
@@ -422,29 +452,37 @@ class _Machine:
         return [(t, Fraction(given.get(t, Decimal(0))) / total) for t in unique]
 
     def _failing(self, name: str, success: str) -> list[tuple[str, Fraction]]:
-        """A Parallel's or Map's outcome: its failure share goes to the first catcher that
-        catches a branch failure, or ends the execution."""
+        """A Parallel's or Map's outcome: each error its branches or items fail with goes to
+        the first catcher that catches it (by name, or States.ALL), or ends the execution."""
         failure = self._failures[name]
-        if not failure:
-            return [(success, Fraction(1))]
+        outcomes: dict[str, Fraction] = {success: 1 - failure}
         catchers = self.states[name].get("Catch")
-        caught = FAILED
-        for catcher in catchers if isinstance(catchers, list) else []:
-            errors = (
-                set(catcher.get("ErrorEquals") or ()) if isinstance(catcher, Mapping) else set()
-            )
-            if errors & (_BRANCH_ERRORS | self._fail_errors(name)):
-                caught = str(catcher.get("Next"))
-                break
-        return [(success, 1 - failure), (caught, failure)]
+        for error, share in self.errors_of(name).items():
+            caught = FAILED
+            for catcher in catchers if isinstance(catchers, list) else []:
+                errors = catcher.get("ErrorEquals") if isinstance(catcher, Mapping) else None
+                if isinstance(errors, list) and (error in errors or "States.ALL" in errors):
+                    caught = str(catcher.get("Next"))
+                    break
+            outcomes[caught] = outcomes.get(caught, Fraction(0)) + failure * share
+        return list(outcomes.items())
 
-    def _fail_errors(self, name: str) -> set[str]:
-        errors: set[str] = set()
-        for machine in self.nested.get(name, []):
-            for state in machine.states.values():
-                if state["Type"] == "Fail" and isinstance(state.get("Error"), str):
-                    errors.add(state["Error"])
-        return errors
+    def errors_of(self, name: str) -> dict[str, Fraction]:
+        """The errors a failing entry of ``name`` raises, each with its share."""
+        state = self.states[name]
+        if state["Type"] == "Fail":
+            return {str(state.get("Error", "")): Fraction(1)}
+        return self._errors.get(name, {})
+
+    def failures_by_error(self) -> dict[str, Fraction]:
+        """The probability that a run fails, split by the error it fails with."""
+        found: dict[str, Fraction] = {}
+        for name in self.states:
+            into = sum((p for t, p in self.edges[name] if t == FAILED), Fraction(0))
+            mass = self.visits.get(name, Fraction(0)) * into
+            for error, share in self.errors_of(name).items() if mass else ():
+                found[error] = found.get(error, Fraction(0)) + mass * share
+        return found
 
     def _loops(self) -> None:
         """Each loop's last branching state repeats it with probability m / (1 + m): a mean
@@ -463,16 +501,22 @@ class _Machine:
             if assigned.get(decider, stay) != stay:
                 raise DefinitionError(
                     f"{self.where}: state {decider!r} closes two loops; give its shares with "
-                    f"--choice {_quoted(decider)}=NEXT:P,..."
+                    f"{_flag('--choice', f'{decider}=NEXT:P,...')}"
                 )
             assigned[decider] = stay
             given = self.counting.loops.get(head)
-            if given is None:
+            if given is None and self.states[decider]["Type"] != "Choice":
+                passes = Fraction(0)  # the loop is a Catch's: tasks succeed by default
+                self.notes.append(
+                    f"loop at {head!r}: taken only when {decider!r} fails into its Catch, "
+                    f"never by default (give {_flag('--loop', f'{head}=N')}, N fractional)"
+                )
+            elif given is None:
                 passes = DEFAULT_LOOP_PASSES
                 self.notes.append(
                     f"loop at {head!r}: {_decimal(passes)} extra pass on average assumed "
-                    f"(the definition cannot say how often it repeats; give --loop "
-                    f"{_quoted(head)}=N, N fractional)"
+                    f"(the definition cannot say how often it repeats; give "
+                    f"{_flag('--loop', f'{head}=N')}, N fractional)"
                 )
             else:
                 if not given.is_finite() or given < 0:
@@ -536,10 +580,19 @@ class _Machine:
         state = self.states[name]
         kind = state["Type"]
         cost = Fraction(1)
-        if state.get("Retry"):
+        if _retries(state):
             cost += Fraction(self.counting.retry_rate)
         failure = Fraction(0)
         duration = self._own_duration(name, state)
+        resource = str(state.get("Resource", "")) if kind == "Task" else ""
+        if resource.startswith(_START_EXECUTION):
+            self._children[name] = [ChildBill(name, "STATE_MACHINE", Decimal(1), Decimal(0),
+                                              Decimal(0), Decimal(0))]  # fmt: skip
+            pattern = resource.removeprefix(_START_EXECUTION) or "async"
+            self.notes.append(
+                f"state {name!r} starts a child execution ({pattern}): one per entry; its own "
+                "bill is its definition's estimate, not the parent's"
+            )
         if kind == "Parallel":
             branches = state.get("Branches")
             if not isinstance(branches, list) or not branches:
@@ -549,7 +602,8 @@ class _Machine:
                 for i, b in enumerate(branches)
             ]
             self.nested[name] = machines
-            cost += _lockstep(machines)
+            extra, self._errors[name] = _lockstep(machines)
+            cost += extra
             survive = Fraction(1)
             for machine in machines:
                 survive *= 1 - machine.failure()
@@ -576,7 +630,7 @@ class _Machine:
         if given is None:
             raise DefinitionError(
                 f"{self.where}: Map state {name!r} runs once per item and the definition "
-                f"cannot say how many: give --map-items {_quoted(name)}=N"
+                f"cannot say how many: give {_flag('--map-items', f'{name}=N')}"
             )
         items = int(given)
         config = processor.get("ProcessorConfig", {})
@@ -585,6 +639,7 @@ class _Machine:
                          self.notes)  # fmt: skip
         self.nested[name] = [inner]
         failure = _map_failure(state, items, inner.failure())
+        self._errors[name] = _shares(inner.failures_by_error())
         concurrency = state.get("MaxConcurrency")
         rounds = Fraction(items)
         if isinstance(concurrency, int) and concurrency > 0:
@@ -600,12 +655,14 @@ class _Machine:
             children = (Decimal(items) / per_child).to_integral_value(rounding=ROUND_CEILING)
         child_type = str(config.get("ExecutionType", "STANDARD")).upper()
         standard = child_type == "STANDARD"
-        self._child_costs[name] = Fraction(children) * inner.expected() if standard else Fraction(0)
-        self.children.append(
+        entered = Fraction(children) * inner.expected()
+        self._child_costs[name] = entered if standard else Fraction(0)
+        self._children.setdefault(name, []).append(
             ChildBill(
                 state=name,
                 execution_type=child_type,
                 executions=children,
+                states_entered=_decimal(entered),
                 transitions=_decimal(self._child_costs[name]),
                 duration_ms=Decimal(0) if standard else _decimal(inner.duration()),
             )
@@ -622,7 +679,7 @@ class _Machine:
                 return Fraction(seconds) * 1000
             self.notes.append(
                 f"Wait {name!r}: its time is read at run time; 0 ms assumed (give "
-                f"--state-duration-ms {_quoted(name)}=MS)"
+                f"{_flag('--state-duration-ms', f'{name}=MS')})"
             )
             return Fraction(0)
         if state["Type"] != "Task":
@@ -633,6 +690,15 @@ class _Machine:
 
     def _duration(self, name: str) -> Fraction:
         return self._durations[name]
+
+
+def _retries(state: Mapping[str, Any]) -> bool:
+    """Whether a failed attempt of ``state`` can be retried (a retrier with MaxAttempts 0
+    retries nothing)."""
+    retriers = state.get("Retry")
+    return isinstance(retriers, list) and any(
+        isinstance(r, Mapping) and r.get("MaxAttempts", 3) != 0 for r in retriers
+    )
 
 
 def _map_failure(state: Mapping[str, Any], items: int, item_failure: Fraction) -> Fraction:
@@ -655,38 +721,52 @@ def _map_failure(state: Mapping[str, Any], items: int, item_failure: Fraction) -
     return Fraction(max(Decimal(0), 1 - within))
 
 
-def _lockstep(machines: Sequence[_Machine]) -> Fraction:
-    """Expected states entered by a Parallel's branches, each stopped when another fails.
+def _shares(masses: Mapping[str, Fraction]) -> dict[str, Fraction]:
+    total = sum(masses.values(), Fraction(0))
+    return {key: mass / total for key, mass in masses.items()} if total else {}
+
+
+def _lockstep(machines: Sequence[_Machine]) -> tuple[Fraction, dict[str, Fraction]]:
+    """Expected states entered by a Parallel's branches, each stopped when another fails, and
+    the errors the Parallel fails with (the first branch to fail names it).
 
     Branch j's (t+1)-th state is entered when it has not ended by step t and no other branch
     has failed by step t: ``sum_t E[cost of that state; alive] x prod_(i != j) P(i not failed
     by t)``. Branches that cannot fail need no steps: each bills its own expectation."""
     if not any(m.failure() for m in machines):
-        return sum((m.expected() for m in machines), Fraction(0))
+        return sum((m.expected() for m in machines), Fraction(0)), {}
     profiles = [_steps(m) for m in machines]
     total = Fraction(0)
-    for j, (entered, _, tail) in enumerate(profiles):
-        others = [survival for i, (_, survival, _) in enumerate(profiles) if i != j]
+    errors: dict[str, Fraction] = {}
+    for j, (entered, _, tail, fails) in enumerate(profiles):
+        others = [survival for i, (_, survival, _, _) in enumerate(profiles) if i != j]
+
+        def alive(t: int, others: list[list[Fraction]] = others) -> Fraction:
+            product = Fraction(1)
+            for survival in others:
+                product *= survival[min(t, len(survival) - 1)]
+            return product
+
         for t, cost in enumerate(entered):
-            alive = Fraction(1)
-            for survival in others:
-                alive *= survival[min(t, len(survival) - 1)]
-            total += cost * alive
+            total += cost * alive(t)
+            for error, mass in fails[t].items():
+                errors[error] = errors.get(error, Fraction(0)) + mass * alive(t)
         if tail:
-            alive = Fraction(1)
-            for survival in others:
-                alive *= survival[-1]
-            total += tail * alive
-    return total
+            total += tail * alive(len(entered))
+    return total, _shares(errors)
 
 
 #: Lockstep steps followed before the rest of a looping branch is taken as its expectation.
 _HORIZON = 400
 
 
-def _steps(machine: _Machine) -> tuple[list[Fraction], list[Fraction], Fraction]:
+def _steps(
+    machine: _Machine,
+) -> tuple[list[Fraction], list[Fraction], Fraction, list[dict[str, Fraction]]]:
     """Per step t: the expected cost of the state entered at step t+1, the probability that
-    the branch has not failed by step t, and the expected cost left after the horizon."""
+    the branch has not failed by step t, the expected cost left after the horizon, and per
+    step the probability that the state entered fails, by error."""
+    fails: list[dict[str, Fraction]] = []
     entered: list[Fraction] = []
     survival: list[Fraction] = [Fraction(1)]
     current = {machine.start: Fraction(1)}
@@ -696,10 +776,15 @@ def _steps(machine: _Machine) -> tuple[list[Fraction], list[Fraction], Fraction]
             break
         entered.append(sum((p * machine.cost(s) for s, p in current.items()), Fraction(0)))
         following: dict[str, Fraction] = {}
+        fails.append({})
         for state, mass in current.items():
             for target, probability in machine.edges[state]:
                 if target == FAILED:
                     failed += mass * probability
+                    for error, share in machine.errors_of(state).items():
+                        fails[-1][error] = (
+                            fails[-1].get(error, Fraction(0)) + mass * probability * share
+                        )
                 elif target != SUCCEEDED and probability:
                     following[target] = following.get(target, Fraction(0)) + mass * probability
         survival.append(1 - failed)
@@ -707,9 +792,9 @@ def _steps(machine: _Machine) -> tuple[list[Fraction], list[Fraction], Fraction]
     tail = Fraction(0)
     if current:
         tail = machine.expected() - sum(entered, Fraction(0))
-    return entered, survival, tail
+    return entered, survival, tail, fails
 
 
-def _quoted(name: str) -> str:
-    """A state name as a shell reads it back in a hint (names may hold spaces)."""
-    return shlex.quote(name)
+def _flag(flag: str, value: str) -> str:
+    """A flag as a hint writes it: its value quoted for the shell (names may hold spaces)."""
+    return f"{flag} {shlex.quote(value)}"

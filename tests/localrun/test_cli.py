@@ -105,3 +105,13 @@ def test_the_cli_loads_the_lake_engines_only_for_the_analytics_command() -> None
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_transitions_of_a_template_without_a_state_machine_is_refused_not_zero(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    template = ROOT / "sam/choreography/template.yaml"
+    assert main(["transitions", "--template", str(template)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "deploys no state machine, so no execution bills transitions" in captured.err

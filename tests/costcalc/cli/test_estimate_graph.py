@@ -10,7 +10,7 @@ import yaml
 
 from tests.costcalc.cli.test_estimate import costcalc
 
-CORPUS = Path(__file__).parents[1] / "estimate/corpus/cases"
+CORPUS = Path(__file__).parents[1] / "estimate/template_corpus/cases"
 PUBLIC = CORPUS / "server-apigw-sfn-crud/template.yaml"
 TOPIC_ONLY = "Resources:\n  T: {Type: AWS::SNS::Topic}\n"
 

@@ -264,3 +264,9 @@ def test_the_expectation_lies_between_the_cheapest_and_the_dearest_path(
     weighted = sum(path.probability * path.transitions for path in estimate.paths)
     assert abs(weighted - estimate.expected) < Decimal("1e-20")
     assert abs(estimate.remaining_probability) < Decimal("1e-20")
+
+
+def test_a_retrier_allowed_no_attempts_bills_no_retries() -> None:
+    never = {"ErrorEquals": ["States.ALL"], "MaxAttempts": 0}
+    definition = {"StartAt": "Call", "States": {"Call": _task(Retry=[never])}}
+    assert expected_transitions(definition, Counting(retry_rate=Decimal(1))).expected == 1

@@ -1,6 +1,6 @@
 """Public templates the general estimate is checked on, each with its golden breakdown.
 
-``python -m tests.costcalc.estimate.corpus`` (``make estimate-goldens``) rewrites every
+``python -m tests.costcalc.estimate.template_corpus`` (``make estimate-goldens``) rewrites every
 case's ``golden.json`` from the estimate's JSON at :data:`VOLUME` units with the case's
 ``usage.yaml``; review the diff as a change of behaviour. MANIFEST.yaml says where each case
 came from.
