@@ -18,7 +18,9 @@ from costcalc.cli.counting import counting_from, pairs
 
 if TYPE_CHECKING:
     from costcalc.compare.scenario import Scenario
+    from costcalc.estimate.breakdown import Breakdown
     from costcalc.estimate.usage import Estimated
+    from costcalc.estimate.usage_file import UsageFile
 
 
 def plan_from(args: argparse.Namespace) -> Scenario:
@@ -48,6 +50,27 @@ def estimates_for(args: argparse.Namespace, source: Path) -> list[Estimated]:
         usage_files=args.usage,
         counting=counting_from(args),
         stack=args.stack,
+    )
+
+
+def breakdown_for(
+    args: argparse.Namespace, usage: UsageFile, *, announce: bool = True
+) -> Breakdown:
+    """The general estimate of ``args.source``: every workflow followed, priced per resource
+    (``announce``: say on stderr that it is being read, unless that was said already)."""
+    from costcalc.estimate.breakdown import estimate_source  # noqa: PLC0415
+
+    if announce:
+        print(f"costcalc: reading {args.source} ...", file=sys.stderr, flush=True)
+    return estimate_source(
+        args.source,
+        args.orders_per_month,
+        usage,
+        parameters=pairs("--parameter", args.parameter, "MemorySize=512"),
+        samconfig=not args.no_samconfig,
+        stack=args.stack,
+        region=args.region,
+        free_tier=args.free_tier,
     )
 
 

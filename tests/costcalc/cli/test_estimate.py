@@ -202,7 +202,7 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
         ({"notes.yaml": "hello: world\n"}, ["notes.yaml"], "not a CloudFormation or SAM template"),
         (
             {"t.yaml": "Resources:\n  T: {Type: AWS::SNS::Topic}\n"},
-            ["t.yaml"],
+            ["t.yaml", "--model", "orderflow"],
             "no AWS::Events::EventBus; expected the orders bus",
         ),
         ({}, ["missing.yaml"], "missing.yaml: no such file or folder"),
@@ -263,7 +263,7 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
                 "Pulumi.dev.yaml": _CONFIG,
                 "__main__.py": "import pulumi_aws as aws\naws.s3.Bucket('b')\n",
             },
-            ["."],
+            [".", "--model", "orderflow"],
             ".: no AWS::Events::EventBus; expected the orders bus",
         ),
         ({"README.md": "# a project\n"}, ["."], ".: a folder with no definitions; looked for"),
@@ -281,12 +281,12 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
         ),
         (
             {"m.yaml": _machine(POLLING)},
-            ["m.yaml", "--loop", "Ask=0.5"],
+            ["m.yaml", "--loop", "Ask=0.5", "--model", "orderflow"],
             "m.yaml: no HTTP API routes; expected the orders API that starts M's executions",
         ),
         (
             {"m.yaml": _machine(POLLING)},
-            ["m.yaml", "--loop", "Ready=1"],
+            ["m.yaml", "--loop", "Ready=1", "--model", "orderflow"],
             "m.yaml: M: --loop Ready: not the head of a loop (loop heads: Ask)",
         ),
         ({}, [str(CHOREOGRAPHY), "--loop", "Ask=two"], "--loop Ask=two: expected a number >= 0"),
