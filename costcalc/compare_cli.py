@@ -33,7 +33,7 @@ the left-out unhappy paths share the remainder in proportion to their defaults
 design and holding only the keys it changes, for example:
   design: orchestration
   paths: {accepted: {transitions: 15}}
-The schema is in the README (Workload profiles) and in costcalc/profiles.py. A document with
+The schema is in docs/compare.md#workload-profiles and in costcalc/profiles.py. A document with
 `context: analytics` instead of a design changes the analytics figures (costcalc/contexts.py):
   context: analytics
   queries: {per_month: 600}

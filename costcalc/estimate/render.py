@@ -17,8 +17,8 @@ from costcalc.profiles import PATHS
 from costcalc.render import JsonNumber, cents, dump_json, exact
 
 SOURCES_NOTE = (
-    "source: definition = read from the template or Pulumi program (the flow of DESIGN.md "
-    "applied to what it deploys); profile = the bundled workload profile; user = --usage"
+    "source: definition = read from the template or Pulumi program (the order flow of "
+    "docs/design.md applied to what it deploys); profile = the bundled workload profile; user = --usage"
 )
 
 

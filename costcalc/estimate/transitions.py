@@ -1,6 +1,6 @@
 """Billed Standard state transitions of an Amazon States Language definition, path by path.
 
-The rule (DESIGN.md, "How Standard transitions are counted"): one transition per state entered,
+The rule (docs/design.md#how-standard-transitions-are-counted): one transition per state entered,
 as the execution history shows them (one ``<Type>StateEntered`` event each). Applied per type:
 
 - Task, Pass, Wait, Choice, Succeed, Fail: 1 when entered; a state with ``Retry`` adds the

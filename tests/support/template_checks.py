@@ -34,7 +34,7 @@ TAGGED_TYPES = {
     "AWS::EventSchemas::Registry",
     "AWS::EventSchemas::Schema",
 }
-# Actions that accept no resource narrower than "*" (DESIGN.md, "AWS facts"): the only ones a
+# Actions that accept no resource narrower than "*" (https://orderflow-kit.github.io/orderflow-kit/design/#aws-facts-the-definitions-rely-on): the only ones a
 # policy may grant on a wildcard.
 STAR_ONLY_ACTIONS = {
     "states:SendTaskSuccess",
