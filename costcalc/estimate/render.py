@@ -18,7 +18,8 @@ from costcalc.render import JsonNumber, cents, dump_json, exact
 
 SOURCES_NOTE = (
     "source: definition = read from the template or Pulumi program (the order flow of "
-    "docs/design.md applied to what it deploys); profile = the bundled workload profile; user = --usage"
+    "docs/design.md applied to what it deploys); profile = the bundled workload profile; "
+    "user = --usage"
 )
 
 

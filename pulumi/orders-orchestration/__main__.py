@@ -160,7 +160,10 @@ dead_letters_alarm = alarms.alarm_on_total(
 )
 # executions-<outcome>-alarm -> (metric, description)
 EXECUTION_ALARMS = {
-    "failed": ("ExecutionsFailed", "An order's execution failed; redrive it (runbook https://orderflow-kit.github.io/orderflow-kit/runbooks/#redrive-a-failed-execution-orchestration)."),
+    "failed": (
+        "ExecutionsFailed",
+        "An order's execution failed; redrive it (runbook https://orderflow-kit.github.io/orderflow-kit/runbooks/#redrive-a-failed-execution-orchestration).",
+    ),
     "timed-out": ("ExecutionsTimedOut", "An order's execution timed out as a whole."),
     "aborted": (
         "ExecutionsAborted",
