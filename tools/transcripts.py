@@ -1,5 +1,7 @@
 """The docs' transcripts, from real runs: `make docs-transcripts` rewrites them, a test re-checks.
 
+The pages are docs/*.md and README.md.
+
 A transcript is a fenced block right after an HTML comment that lists its commands:
 
     <!-- transcript
@@ -197,12 +199,14 @@ def normalise(output: str, roots: Sequence[Path]) -> str:
 
 
 def pages(names: Sequence[str] = ()) -> list[Path]:
+    """The pages named (default: every page of the site, and the README)."""
+    every = [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]
     if not names:
-        return sorted(DOCS.glob("*.md"))
+        return every
     chosen = [Path(name).resolve() for name in names]
     for page in chosen:
-        if page.suffix != ".md" or not page.is_file() or DOCS not in page.parents:
-            raise TranscriptError(f"{page}: not a Markdown page under docs/")
+        if page not in every:
+            raise TranscriptError(f"{page}: not README.md or a Markdown page under docs/")
     return chosen
 
 
@@ -217,6 +221,7 @@ def rewrite(page: Path, outputs: dict[int, str]) -> str:
 
 
 def every(names: Sequence[str] = ()) -> Iterator[Transcript]:
+    """Every transcript of the pages named (default: all of them)."""
     for page in pages(names):
         yield from find(page)
 
