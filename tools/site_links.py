@@ -59,7 +59,7 @@ class Site:
         return cls(pages)
 
     def problem(self, path: str, anchor: str, shown: str) -> str | None:
-        """Why `shown` (a page path under the site and an anchor) does not resolve, if it does not."""
+        """Why `shown` (a page path under the site, an anchor) does not resolve, if it does not."""
         if path not in self.anchors:
             return f"{shown}: no such page on the site"
         if anchor and anchor not in self.anchors[path]:

@@ -61,7 +61,11 @@ class Transcript:
 
     @property
     def name(self) -> str:
-        return f"{self.page.relative_to(ROOT)}: {self.commands[0]}"
+        return f"{_label(self.page)}: {self.commands[0]}"
+
+
+def _label(page: Path) -> str:
+    return str(page.relative_to(ROOT)) if page.is_relative_to(ROOT) else str(page)
 
 
 def find(page: Path) -> list[Transcript]:
@@ -72,7 +76,7 @@ def find(page: Path) -> list[Transcript]:
         commands, setup, slow = _spec(page, marker.group("spec"))
         close = FENCE_END.search(text, marker.end())
         if close is None:
-            raise TranscriptError(f"{page.relative_to(ROOT)}: a transcript block is never closed")
+            raise TranscriptError(f"{_label(page)}: a transcript block is never closed")
         found.append(
             Transcript(
                 page=page,
@@ -98,21 +102,27 @@ def _spec(page: Path, spec: str) -> tuple[tuple[str, ...], tuple[str, ...], bool
             slow = True
         elif line.strip():
             raise TranscriptError(
-                f"{page.relative_to(ROOT)}: transcript line {line!r} is not `$ COMMAND`, "
+                f"{_label(page)}: transcript line {line!r} is not `$ COMMAND`, "
                 "`setup: COMMAND` or `slow`"
             )
     if not commands:
-        raise TranscriptError(f"{page.relative_to(ROOT)}: a transcript names no `$ COMMAND`")
+        raise TranscriptError(f"{_label(page)}: a transcript names no `$ COMMAND`")
     return tuple(commands), tuple(setup), slow
 
 
 def _script(transcript: Transcript) -> str:
-    """The bash script that runs the transcript and prints it as the block shows it."""
-    setup = (f"{command} >/dev/null 2>&1 || exit {SETUP_FAILED}" for command in transcript.setup)
-    lines = ["set +e", *setup]
-    for number, command in enumerate(transcript.commands):
-        banner = ("\n" if number else "") + f"$ {command}"
-        lines += [f"printf '%s\\n' {_quoted(banner)}", command]
+    """The bash script that runs the transcript and prints it as the block shows it: each
+    command after its `$ ` line, with the previous command's status restored before it."""
+    setup = (
+        f"{{ {command}\n}} >/dev/null 2>&1 || exit {SETUP_FAILED}" for command in transcript.setup
+    )
+    lines = ["set +e", *setup, "status=0"]
+    for command in transcript.commands:
+        lines += [
+            f"printf '%s\\n' {_quoted('$ ' + command)}",
+            f"(exit $status); {command}",
+            "status=$?",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -200,13 +210,12 @@ def normalise(output: str, roots: Sequence[Path]) -> str:
 
 def pages(names: Sequence[str] = ()) -> list[Path]:
     """The pages named (default: every page of the site, and the README)."""
-    every = [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]
     if not names:
-        return every
-    chosen = [Path(name).resolve() for name in names]
+        return [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]
+    chosen = [Path(name) for name in names]
     for page in chosen:
-        if page not in every:
-            raise TranscriptError(f"{page}: not README.md or a Markdown page under docs/")
+        if page.suffix != ".md" or not page.is_file():
+            raise TranscriptError(f"{page}: not a Markdown file (PAGE is a docs/*.md or README.md)")
     return chosen
 
 

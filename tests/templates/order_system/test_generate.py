@@ -34,6 +34,15 @@ from template_helpers import (
     run,
 )
 
+from tools.site_links import (
+    DOCS_MENTION,
+    Site,
+    build,
+    markdown_links,
+    site_url,
+    unresolved_mentions,
+)
+
 EVERY_PROJECT_OWNS = {
     "README.md",
     "Makefile",
@@ -108,6 +117,34 @@ def test_nothing_in_the_project_reaches_back_into_the_kit(
         for module, name in COSTCALC_IMPORT.findall(text):
             for needed in _module_files(module, name or None):
                 assert (project / needed).is_file(), f"{relative} imports {module}: {needed}"
+
+
+@pytest.fixture(scope="module")
+def kit_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    return build(tmp_path_factory.mktemp("site"))
+
+
+@every_combo
+def test_it_links_into_the_kit_s_docs_by_their_address_and_to_no_path_outside_it(
+    combo: dict[str, str], projects: dict[str, Path], kit_site: Site
+) -> None:
+    """A project has no docs/: it names the kit's pages by their address on the published site,
+    each a page and heading that exist, and its README's relative links stay in the project."""
+    project = projects[combo_id(combo)]
+    problems = []
+    for relative in files_under(project):
+        text = (project / relative).read_text(encoding="utf-8")
+        problems += [f"{relative}: {p}" for p in unresolved_mentions(text, kit_site, site_url())]
+        problems += [f"{relative}: names docs/{page}" for page, _ in DOCS_MENTION.findall(text)]
+        problems += [f"{relative}: {o}" for o in ("DESIGN" + ".md", "../" + "shared") if o in text]
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert site_url() in readme
+    for target in markdown_links(readme):
+        if not target.startswith(("http://", "https://")):
+            path = (project / target.split("#", 1)[0]).resolve()
+            if not path.is_relative_to(project.resolve()) or not path.exists():
+                problems.append(f"README.md: {target} is not a file of the project")
+    assert problems == []
 
 
 @every_combo
