@@ -12,7 +12,9 @@ A transcript is a fenced block right after an HTML comment that lists its comman
     ```
 
 Other lines the comment may hold: `setup: COMMAND` (run first, not shown, e.g. to write a file
-the commands read) and `slow` (the drift test runs it only with the slow tests). The commands of
+the commands read), `vary: REGEX` (what else differs between two runs of these commands, e.g.
+a measured duration: each match is shown as `<varies>`) and `slow` (the drift test runs it only
+with the slow tests). The commands of
 one transcript run in one bash script, so `$ echo $?` shows the previous command's status, in a
 scratch folder that links every top-level entry of the repository (the docs' relative paths
 resolve and whatever a command writes is thrown away), with the repository's `.venv/bin` first
@@ -54,6 +56,7 @@ class Transcript:
     page: Path
     commands: tuple[str, ...]
     setup: tuple[str, ...]
+    varies: tuple[re.Pattern[str], ...]
     slow: bool
     start: int  # the offset of the block's first line in the page
     end: int  # the offset of its closing fence
@@ -73,7 +76,7 @@ def find(page: Path) -> list[Transcript]:
     text = page.read_text(encoding="utf-8")
     found = []
     for marker in MARKER.finditer(text):
-        commands, setup, slow = _spec(page, marker.group("spec"))
+        commands, setup, varies, slow = _spec(page, marker.group("spec"))
         close = FENCE_END.search(text, marker.end())
         if close is None:
             raise TranscriptError(f"{_label(page)}: a transcript block is never closed")
@@ -82,6 +85,7 @@ def find(page: Path) -> list[Transcript]:
                 page=page,
                 commands=commands,
                 setup=setup,
+                varies=varies,
                 slow=slow,
                 start=marker.end(),
                 end=close.start(),
@@ -91,23 +95,32 @@ def find(page: Path) -> list[Transcript]:
     return found
 
 
-def _spec(page: Path, spec: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    commands, setup, slow = [], [], False
+def _spec(
+    page: Path, spec: str
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[re.Pattern[str], ...], bool]:
+    commands, setup, varies, slow = [], [], [], False
     for line in spec.splitlines():
         if line.startswith("$ "):
             commands.append(line[2:])
         elif line.startswith("setup: "):
             setup.append(line.removeprefix("setup: "))
+        elif line.startswith("vary: "):
+            try:
+                varies.append(re.compile(line.removeprefix("vary: "), re.MULTILINE))
+            except re.error as error:
+                raise TranscriptError(
+                    f"{_label(page)}: {line!r}: not a regular expression ({error})"
+                ) from None
         elif line.strip() == "slow":
             slow = True
         elif line.strip():
             raise TranscriptError(
                 f"{_label(page)}: transcript line {line!r} is not `$ COMMAND`, "
-                "`setup: COMMAND` or `slow`"
+                "`setup: COMMAND`, `vary: REGEX` or `slow`"
             )
     if not commands:
         raise TranscriptError(f"{_label(page)}: a transcript names no `$ COMMAND`")
-    return tuple(commands), tuple(setup), slow
+    return tuple(commands), tuple(setup), tuple(varies), slow
 
 
 def _script(transcript: Transcript) -> str:
@@ -143,8 +156,8 @@ def run(transcript: Transcript) -> str:
         env = {
             # No transcript reaches AWS: no credentials, no profile, whatever the caller has.
             **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_CONFIG_FILE": str(Path(scratch) / ".no-aws" / "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(Path(scratch) / ".no-aws" / "credentials"),
             "PATH": f"{ROOT / '.venv/bin'}{os.pathsep}{os.environ.get('PATH', '')}",
             "COLUMNS": "100",
             "TZ": "UTC",
@@ -164,8 +177,15 @@ def run(transcript: Transcript) -> str:
         if done.returncode == SETUP_FAILED:
             raise TranscriptError(f"{transcript.name}: a setup command failed")
         output = normalise(done.stdout, (Path(scratch).resolve(), Path(scratch), ROOT))
+    for varying in transcript.varies:
+        output = varying.sub("<varies>", output)
     if re.search(r"^bash: line \d+: .*: command not found$", output, re.MULTILINE):
         raise TranscriptError(f"{transcript.name}: {output.strip().splitlines()[-1]}")
+    if "Traceback (most recent call last):" in output:  # the kit never shows one to a user
+        last = output.strip().splitlines()[-1]
+        raise TranscriptError(
+            f"{transcript.name}: a command crashed ({last}); the page is left as it was"
+        )
     return output.rstrip("\n") + "\n"
 
 
@@ -201,8 +221,11 @@ NORMALISED: tuple[Callable[[str], str], ...] = (
 
 
 def normalise(output: str, roots: Sequence[Path]) -> str:
+    """`output` with the folders of `roots` made relative, the home folder shown as `~`, and
+    what differs between runs (`NORMALISED`) replaced."""
     for root in roots:
         output = output.replace(f"{root}/", "").replace(str(root), ".")
+    output = output.replace(f"{Path.home()}/", "~/")
     for step in NORMALISED:
         output = step(output)
     return output

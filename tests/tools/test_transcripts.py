@@ -47,13 +47,20 @@ def test_what_differs_between_runs_is_normalised() -> None:
         "  2026-11-24T14:05:33.631433Z  order_placed  +0.507s\n"
         "prices last seen 2025-08-01 are 488 days old; driven in 2.939s wall time\n"
         f"promo code THANKS-TC1E6ZGM, chart: {ROOT}/build/cost.png\n"
+        f"cache: {Path.home()}/.cache/costcalc/prices\n"
     )
     assert normalise(output, [ROOT]) == (
         "order <id1> then <id2>, again <id1>\n"
         "  <time>  order_placed  +<t>s\n"
         "prices last seen 2025-08-01 are <N> days old; driven in <t>s wall time\n"
         "promo code THANKS-<code>, chart: build/cost.png\n"
+        "cache: ~/.cache/costcalc/prices\n"
     )
+
+
+def test_what_a_transcript_says_varies_is_shown_as_varying(tmp_path: Path) -> None:
+    (transcript,) = find(_page(tmp_path, "vary: (?<=took )\\d+\n$ echo took $RANDOM ms\n"))
+    assert run(transcript) == "$ echo took $RANDOM ms\ntook <varies> ms\n"
 
 
 def test_check_names_a_block_that_differs_and_writes_nothing(
@@ -73,9 +80,11 @@ def test_check_names_a_block_that_differs_and_writes_nothing(
     ("spec", "refusal"),
     [
         ("costcalc price lambda\n", "transcript line 'costcalc price lambda' is not `$ COMMAND`"),
+        ("vary: (\n$ echo hi\n", "'vary: (': not a regular expression"),
         ("slow\n", "a transcript names no `$ COMMAND`"),
         ("$ no-such-command-here\n", "no-such-command-here: command not found"),
         ("setup: false\n$ echo never\n", "a setup command failed"),
+        ("$ python3 -c '1/0'\n", "a command crashed (ZeroDivisionError: division by zero)"),
     ],
 )
 def test_a_marker_it_cannot_use_is_refused_with_one_line_and_the_page_is_kept(
