@@ -19,10 +19,7 @@ INDENTED_RUN = re.compile(r"\n\n {4}(\$ .*)")
 
 @pytest.mark.parametrize(
     "transcript",
-    [
-        pytest.param(t, id=t.name, marks=[pytest.mark.slow] if t.slow else [])
-        for t in TRANSCRIPTS
-    ],
+    [pytest.param(t, id=t.name, marks=[pytest.mark.slow] if t.slow else []) for t in TRANSCRIPTS],
 )
 def test_the_transcript_is_what_its_commands_print_now(transcript: Transcript) -> None:
     output = run(transcript)
