@@ -23,6 +23,7 @@ from costcalc.pricing import refresh as price_refresh
 from costcalc.pricing.age import PRICE_LIST_API, STALE_AFTER_DAYS, age_warning, today
 from costcalc.pricing.cache import CACHE_ENV, prices_dir
 from costcalc.pricing.catalogue import BUNDLED_DATA, PriceEntry, load_catalogue
+from costcalc.tables import table
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -157,15 +158,6 @@ def _warnings(entries: Sequence[PriceEntry]) -> list[str]:
 
 
 def _show_table(region: str, entries: Sequence[PriceEntry]) -> str:
-    rows = _rows(entries)
-    widths = [max(len(r[i]) for r in [_SHOW_HEADERS, *rows]) for i in range(len(_SHOW_HEADERS))]
-
-    def fmt(row: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-        ).rstrip()
-
-    rule = "  ".join("-" * width for width in widths)
     cache = prices_dir()
     footer = [
         f"Bundled catalogue: {BUNDLED_DATA / 'prices'}",
@@ -173,7 +165,8 @@ def _show_table(region: str, entries: Sequence[PriceEntry]) -> str:
         + ("" if cache.is_dir() else " (none yet: costcalc prices refresh)"),
         *(f"Warning: {warning}" for warning in _warnings(entries)),
     ]
-    lines = [f"Prices used in {region}", "", fmt(_SHOW_HEADERS), rule, *map(fmt, rows), "", *footer]
+    lines = [f"Prices used in {region}", "", *table([_SHOW_HEADERS, *_rows(entries)], rules=(1,))]
+    lines += ["", *footer]
     return "\n".join(lines) + "\n"
 
 
