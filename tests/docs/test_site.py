@@ -41,10 +41,12 @@ def _repository_texts() -> dict[Path, str]:
     texts = {}
     for relative in listed:
         path = ROOT / relative
+        if not path.is_file():
+            continue  # a link to a folder (.venv-checkov), or a file deleted but not yet staged
         try:
             text = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, FileNotFoundError):
-            continue  # a binary file (a picture), or one deleted but not yet staged
+        except UnicodeDecodeError:
+            continue  # a binary file (a picture)
         texts[path] = text
     return texts
 
