@@ -13,7 +13,8 @@ A transcript is a fenced block right after an HTML comment that lists its comman
 
 Other lines the comment may hold: `setup: COMMAND` (run first, not shown, e.g. to write a file
 the commands read), `vary: REGEX` (what else differs between two runs of these commands, e.g.
-a measured duration: each match is shown as `<varies>`) and `slow` (the drift test runs it only
+a measured duration: each match, or each group of it when the pattern has groups, is shown
+as `<varies>`) and `slow` (the drift test runs it only
 with the slow tests). The commands of
 one transcript run in one bash script, so `$ echo $?` shows the previous command's status, in a
 scratch folder that links every top-level entry of the repository (the docs' relative paths
@@ -178,7 +179,7 @@ def run(transcript: Transcript) -> str:
             raise TranscriptError(f"{transcript.name}: a setup command failed")
         output = normalise(done.stdout, (Path(scratch).resolve(), Path(scratch), ROOT))
     for varying in transcript.varies:
-        output = varying.sub("<varies>", output)
+        output = _varied(varying, output)
     if re.search(r"^bash: line \d+: .*: command not found$", output, re.MULTILINE):
         raise TranscriptError(f"{transcript.name}: {output.strip().splitlines()[-1]}")
     if "Traceback (most recent call last):" in output:  # the kit never shows one to a user
@@ -187,6 +188,20 @@ def run(transcript: Transcript) -> str:
             f"{transcript.name}: a command crashed ({last}); the page is left as it was"
         )
     return output.rstrip("\n") + "\n"
+
+
+def _varied(pattern: re.Pattern[str], text: str) -> str:
+    """`text` with each match of `pattern` (or of each of its groups, when it has any) shown
+    as `<varies>`."""
+    spans = [
+        span
+        for match in pattern.finditer(text)
+        for span in (match.regs[1:] if pattern.groups else [match.span()])
+        if span != (-1, -1)
+    ]
+    for start, end in reversed(spans):
+        text = text[:start] + "<varies>" + text[end:]
+    return text
 
 
 def _numbered(pattern: str, label: str) -> Callable[[str], str]:
@@ -215,7 +230,7 @@ NORMALISED: tuple[Callable[[str], str], ...] = (
     _replaced(r"\b\d+ days old\b", "<N> days old"),
     _replaced(r"\b\d+ days ago\b", "<N> days ago"),
     _replaced(r"\+\d+\.\d+s\b", "+<t>s"),
-    _replaced(r"\bin \d+(?:\.\d+)?s\b", "in <t>s"),
+    _replaced(r"\bin \d+(?:\.\d+)?s\b(?: \(\d+:\d\d:\d\d\))?", "in <t>s"),
     _replaced(r"\b(THANKS-)[A-Z0-9]{8}\b", r"\1<code>"),
 )
 

@@ -46,6 +46,7 @@ def test_what_differs_between_runs_is_normalised() -> None:
         f"order {order} then {other}, again {order}\n"
         "  2026-11-24T14:05:33.631433Z  order_placed  +0.507s\n"
         "prices last seen 2025-08-01 are 488 days old; driven in 2.939s wall time\n"
+        "210 passed in 70.31s (0:01:10)\n"
         f"promo code THANKS-TC1E6ZGM, chart: {ROOT}/build/cost.png\n"
         f"cache: {Path.home()}/.cache/costcalc/prices\n"
     )
@@ -53,6 +54,7 @@ def test_what_differs_between_runs_is_normalised() -> None:
         "order <id1> then <id2>, again <id1>\n"
         "  <time>  order_placed  +<t>s\n"
         "prices last seen 2025-08-01 are <N> days old; driven in <t>s wall time\n"
+        "210 passed in <t>s\n"
         "promo code THANKS-<code>, chart: build/cost.png\n"
         "cache: ~/.cache/costcalc/prices\n"
     )
@@ -61,6 +63,12 @@ def test_what_differs_between_runs_is_normalised() -> None:
 def test_what_a_transcript_says_varies_is_shown_as_varying(tmp_path: Path) -> None:
     (transcript,) = find(_page(tmp_path, "vary: (?<=took )\\d+\n$ echo took $RANDOM ms\n"))
     assert run(transcript) == "$ echo took $RANDOM ms\ntook <varies> ms\n"
+
+
+def test_a_vary_pattern_with_groups_hides_only_its_groups(tmp_path: Path) -> None:
+    spec = "vary: took (\\d+) ms, (\\d+) ms\n$ echo 7 took $RANDOM ms, $RANDOM ms\n"
+    (transcript,) = find(_page(tmp_path, spec))
+    assert run(transcript).endswith("\n7 took <varies> ms, <varies> ms\n")
 
 
 def test_check_names_a_block_that_differs_and_writes_nothing(
