@@ -162,7 +162,7 @@ demo-analytics:
 
 ## docs: the documentation site (docs/, mkdocs.yml), built in strict mode into build/site
 docs: install
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 	@echo "site: $(CURDIR)/build/site/index.html"
 
 ## docs-transcripts: run every command the docs show with its output, and write the output back

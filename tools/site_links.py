@@ -72,10 +72,11 @@ class BuildFailed(Exception):
 
 
 def build(site_dir: Path) -> Site:
-    """Build the site in strict mode into `site_dir`, as `make docs` does, and read it."""
+    """Build the site in strict mode into `site_dir`, as `make docs` does, and read it. (Not
+    `--quiet`: MkDocs then drops the warnings that strict mode counts.)"""
     mkdocs = Path(sys.executable).with_name("mkdocs")
     done = subprocess.run(
-        [str(mkdocs), "build", "--strict", "--quiet", "--site-dir", str(site_dir)],
+        [str(mkdocs), "build", "--strict", "--site-dir", str(site_dir)],
         cwd=ROOT,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,
