@@ -27,8 +27,8 @@ from localrun.scenarios import (
     place_demo_order,
     run_paths,
 )
-from localrun.template import TemplateError
 from localrun.traffic import TrafficError
+from orderflow_definitions.errors import DefinitionError
 
 DEFAULT_TEMPLATE = Path("sam/choreography/template.yaml")
 DEFAULT_ANALYTICS_TEMPLATE = Path("sam/analytics/template.yaml")
@@ -354,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (
         UsageError,
         ScenarioError,
-        TemplateError,
+        DefinitionError,
         RestaurantFileError,
         TrafficError,
     ) as error:

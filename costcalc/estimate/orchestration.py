@@ -109,8 +109,9 @@ class Orchestration:
     def _task(self, name: str, state: Mapping[str, Any]) -> _Task:
         resource = str(state.get("Resource", "")) if state.get("Type") == "Task" else ""
         parameters = state.get("Parameters") or {}
-        if resource in self.found.functions:  # "Resource": "${FunctionArn}"
-            return _Task(function=resource)
+        named = self.found.template.logical_id(resource)
+        if named in self.found.functions:  # "Resource": "${FunctionArn}"
+            return _Task(function=named)
         service, action = _service_action(resource)
         if (service, action) == ("events", "putevents"):
             return _Task(events=self._detail_types(name, parameters))
@@ -143,21 +144,22 @@ class Orchestration:
 
     def _function(self, name: str, value: Any) -> str:
         text = str(value)
-        for logical_id in self.found.functions:
-            if text == logical_id or text.startswith(f"{logical_id}:"):
-                return logical_id
+        named = self.found.template.logical_id(text)
+        if named is not None and named in self.found.functions:
+            return named
         raise TemplateError(
             f"{self.where}: state {name!r} invokes {text!r}, which is not a function of the "
             f"template (functions: {', '.join(self.found.functions) or 'none'})"
         )
 
     def _table(self, name: str, value: Any) -> str:
-        if str(value) not in self.found.tables:
+        named = self.found.template.logical_id(value)
+        if named is None or named not in self.found.tables:
             raise TemplateError(
                 f"{self.where}: state {name!r} writes table {value!r}, which is not a table of "
                 f"the template (tables: {', '.join(self.found.tables) or 'none'})"
             )
-        return str(value)
+        return named
 
     # ------------------------------------------------------------------ order paths
     def _published(self, path: ExecutionPath) -> list[str]:

@@ -277,7 +277,7 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
         (
             {"m.yaml": _machine('{"StartAt": "A"}')},
             ["m.yaml"],
-            "m.yaml: M: States: expected a mapping of states",
+            "m.yaml: M: the definition is not a mapping with StartAt and States",
         ),
         (
             {"m.yaml": _machine(POLLING)},
