@@ -521,8 +521,9 @@ class LocalRunner:
 
     # ------------------------------------------------------------------ archive and replay
     def replay(self, archive_logical_id: str, name: str, start: datetime, end: datetime) -> str:
-        """Replay the archive's events from `start` to `end` onto its bus, as the README's
-        runbook does with `aws events start-replay`, and settle; the replay's final state."""
+        """Replay the archive's events from `start` to `end` onto its bus, as the runbook
+        (https://orderflow-kit.github.io/orderflow-kit/runbooks/#replay-a-time-window) does with
+        `aws events start-replay`, and settle; the replay's final state."""
         events = boto3.client("events", region_name=self.names.region)
         archive = events.describe_archive(ArchiveName=self.names.refs[archive_logical_id])
         events.start_replay(

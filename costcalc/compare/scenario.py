@@ -191,7 +191,7 @@ class Scenario:
             "states entered plus the Start and End of every execution (the seed article's "
             "reading, --count-start-end)"
             if self.count_start_end
-            else "states entered, as the execution history shows them (DESIGN.md; "
+            else "states entered, as the execution history shows them (docs/design.md; "
             "--count-start-end adds Start and End as the seed article does)"
         )
         return {

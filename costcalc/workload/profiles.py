@@ -1,7 +1,8 @@
 """Workload profiles: what one order consumes in each design, declared in YAML and validated.
 
 A profile is a data file per design under ``costcalc/data/profiles/`` (``<design>.yaml``); every
-figure in it carries a comment saying how it was derived from the flow in DESIGN.md. A user
+figure in it carries a comment saying how it was derived from the order flow
+(docs/design.md#the-order-flow-the-domain). A user
 overrides figures with ``costcalc compare --usage FILE``: a file of one or more YAML documents in
 the same schema, each naming the ``design`` it changes and holding only the keys it changes
 (mappings merge key by key, any other value replaces the profile's).
@@ -37,7 +38,7 @@ Schema (version 1). Sizes are KB, durations ms; every per-path figure is a per-o
         events: 5                # custom events put on the bus
         rule_matches: 2          # rule deliveries (= invocations of `trigger: rule` functions)
         invocations: {place_order: 1}  # per function
-        transitions: 13          # Standard: states entered (DESIGN.md's rule)
+        transitions: 13          # Standard: states entered (docs/design.md)
         executions: 1            # state machine executions (Start/End under --count-start-end)
         express_duration_ms: 900 # Express: billed duration per execution
         writes: {orders: 5}      # DynamoDB writes per table (units: ceil(item_kb / 1))

@@ -38,6 +38,7 @@ from orderflow_generator.errors import AnswerRefused
 from orderflow_generator.manifest import Manifest, Plan, load_manifest, plan_project
 
 Context = Mapping[str, Any]
+SITE_URL = re.compile(r"^site_url: (\S+)$", re.MULTILINE)
 TABLE_HEADER = re.compile(r"\[\[?([^\]]+)\]\]?")
 
 
@@ -116,16 +117,28 @@ class Generator:
     def kit_text(self, cookiecutter: Context, relative: str) -> str:
         return (self._kit_root(cookiecutter) / relative).read_text(encoding="utf-8")
 
-    def readme_section(self, cookiecutter: Context, heading: str) -> str:
-        """A section of the kit's README, verbatim: from `heading` to the next heading as high."""
-        text = self.kit_text(cookiecutter, "README.md")
+    def docs_section(self, cookiecutter: Context, page: str, heading: str) -> str:
+        """A section of a page of the kit's docs, verbatim: from `heading` to the next heading
+        as high. The section must not link elsewhere in the docs: a project has no docs/."""
+        text = self.kit_text(cookiecutter, f"docs/{page}")
         level = len(heading) - len(heading.lstrip("#"))
         start = text.index(heading + "\n") if heading + "\n" in text else -1
         if start < 0:
-            raise LookupError(f"README.md has no heading {heading!r}")
+            raise LookupError(f"docs/{page} has no heading {heading!r}")
         after = text[start + len(heading) :]
         end = re.search(rf"^#{{1,{level}}} ", after, flags=re.MULTILINE)
         return (heading + (after[: end.start()] if end else after)).rstrip() + "\n"
+
+    def docs_url(self, cookiecutter: Context, page: str, anchor: str = "") -> str:
+        """The address of a page of the kit's published docs (`site_url` in the kit's
+        mkdocs.yml), so a project links into them without a path that leaves it."""
+        if not (self._kit_root(cookiecutter) / "docs" / page).is_file():
+            raise LookupError(f"docs/{page}: no such page in the kit's docs")
+        site = SITE_URL.search(self.kit_text(cookiecutter, "mkdocs.yml"))
+        if site is None:
+            raise LookupError("mkdocs.yml has no site_url")
+        path = "" if page == "index.md" else page.removesuffix(".md") + "/"
+        return site.group(1).rstrip("/") + "/" + path + (f"#{anchor}" if anchor else "")
 
     def pyproject_tables(self, cookiecutter: Context, *names: str) -> str:
         """The kit pyproject's `[name]` / `[[name]]` tables, verbatim, in the kit's order."""
