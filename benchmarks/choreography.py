@@ -36,7 +36,6 @@ PARAMETERS = {"SenderEmail": "orders@orderflow.example"}
 TARGET_BYTES = 1_000_000
 ORDER = {
     "restaurant_id": "pizza-1",
-    "customer_email": "ana@example.com",
     "items": [{"name": "margherita", "quantity": 2, "unit_price": 9.5}],
 }
 _IMPORT_LINE = re.compile(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$")

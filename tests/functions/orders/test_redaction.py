@@ -1,10 +1,19 @@
 import io
 import json
 import logging
+import traceback
 
+import pytest
 from aws_lambda_powertools import Logger
 
-from orders.redaction import MASK, RedactingFormatter, redact
+from orders.redaction import (
+    MASK,
+    RedactingFilter,
+    RedactingFormatter,
+    masks_failures,
+    redact,
+    redact_root_logger,
+)
 
 
 def _logger(stream: io.StringIO, service: str) -> Logger:
@@ -38,3 +47,53 @@ def test_an_address_quoted_by_an_exception_is_masked_in_the_traceback() -> None:
 def test_ids_and_plain_text_pass_unchanged() -> None:
     text = "order 6f1d3c1e-5f55-4a8e at 2026-11-24T13:53:12Z for pizza-1 (a@b)"
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["jöe@exämple.de", "o'brien@example.ie", "用户@例子.广告", "ana.maría+pedidos@correo.es"],
+)
+def test_addresses_of_any_script_and_with_apostrophes_are_masked_whole(address: str) -> None:
+    assert redact(f"to {address}, thanks") == f"to {MASK}, thanks"
+
+
+def test_a_library_record_through_the_root_logger_is_masked_message_and_exception() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        redact_root_logger()
+        redact_root_logger()  # idempotent: one filter per handler
+        assert sum(isinstance(f, RedactingFilter) for f in handler.filters) == 1
+        try:
+            raise RuntimeError("MessageRejected: jöe@exämple.de is suppressed")
+        except RuntimeError:
+            logging.getLogger("botocore.endpoint").error(
+                "send to %s failed", "ana@example.com", exc_info=True
+            )
+    finally:
+        root.removeHandler(handler)
+    written = stream.getvalue()
+    assert "ana@example.com" not in written
+    assert "jöe@exämple.de" not in written
+    assert written.startswith(f"send to {MASK} failed")
+    assert written.endswith(f"RuntimeError: MessageRejected: {MASK} is suppressed\n")
+
+
+def test_an_exception_escaping_a_handler_has_its_addresses_masked_with_its_causes() -> None:
+    @masks_failures
+    def handler() -> None:
+        try:
+            raise ValueError("bounce from o'brien@example.ie")
+        except ValueError as cause:
+            raise RuntimeError("SES refused ana@example.com") from cause
+
+    with pytest.raises(RuntimeError) as raised:
+        handler()
+    assert str(raised.value) == f"SES refused {MASK}"
+    assert str(raised.value.__cause__) == f"bounce from {MASK}"
+    # What the runtime prints: each error's own line (its source lines are the code's, not data).
+    printed = traceback.format_exception(raised.value)
+    assert f"ValueError: bounce from {MASK}\n" in printed
+    assert f"RuntimeError: SES refused {MASK}\n" in printed

@@ -13,7 +13,6 @@ from orders.requests import (
 
 VALID: dict[str, Any] = {
     "restaurant_id": "pizza-1",
-    "customer_email": "ana@example.com",
     "items": [{"name": "margherita", "quantity": 2, "unit_price": 9.5}],
     "delivery_note": "ring twice",
 }
@@ -41,8 +40,11 @@ def test_prices_keep_their_decimal_digits_exactly() -> None:
     ("body", "named"),
     [
         (_with(restaurant_id=None), "restaurant_id"),
-        (json.dumps({k: v for k, v in VALID.items() if k != "customer_email"}), "customer_email"),
-        (_with(customer_email="not-an-email"), "customer_email"),
+        (_with(customer_email="victim@example.org"), "customer_email"),
+        (_with(items=[{"name": "pi\u0000zza", "quantity": 1, "unit_price": 1}]), "items[0].name"),
+        (_with(delivery_note="ring \u202etwice"), "delivery_note"),
+        (_with(delivery_note="ring \u2066twice\u2069"), "delivery_note"),
+        (_with(delivery_note="bell\u0007"), "delivery_note"),
         (_with(restaurant_id="Pizza 1!"), "restaurant_id"),
         (_with(items=[]), "items"),
         (_with(items="pizza"), "items"),
@@ -89,7 +91,26 @@ def test_a_body_over_16_kb_is_refused_with_413_naming_its_size() -> None:
     assert f"{len(body.encode())} bytes" in str(refused.value)
 
 
-def test_a_rejection_needs_a_reason() -> None:
-    assert parse_reject_order('{"reason": " closed early "}').reason == "closed early"
-    with pytest.raises(BadRequestError, match=r"^reason:"):
-        parse_reject_order('{"reason": ""}')
+def test_a_rejection_needs_a_reason_code() -> None:
+    assert parse_reject_order('{"reason": "closed"}').reason == "closed"
+    for refused in ('{"reason": ""}', '{"reason": "call me at ana@example.com"}'):
+        with pytest.raises(BadRequestError, match=r"^reason:"):
+            parse_reject_order(refused)
+
+
+def test_a_customer_address_in_the_body_is_refused_with_where_it_comes_from() -> None:
+    with pytest.raises(BadRequestError, match="^customer_email: not accepted.*verified"):
+        parse_place_order(_with(customer_email="victim@example.org"))
+
+
+def test_plain_text_keeps_letters_of_every_script_and_emoji() -> None:
+    note = "Klingeln bei Jörg, 2. Stock \u05e9\u05dc\u05d5\u05dd 🍕"
+    assert parse_place_order(_with(delivery_note=note)).delivery_note == note
+
+
+def test_the_digest_binds_the_content_not_the_layout() -> None:
+    spaced = json.dumps(VALID, indent=4)
+    assert parse_place_order(spaced).digest() == parse_place_order(json.dumps(VALID)).digest()
+    assert parse_place_order(_with(delivery_note="other")).digest() != (
+        parse_place_order(json.dumps(VALID)).digest()
+    )

@@ -76,7 +76,7 @@ def test_every_event_carries_the_contract_fields_and_never_the_email(
 def test_a_rejected_order_tells_the_customer_why(choreography: LocalRunner) -> None:
     order_id = place(choreography)
     rejected = choreography.request(
-        "POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"}, caller=STAFF
+        "POST", f"/orders/{order_id}/reject", {"reason": "item_unavailable"}, caller=STAFF
     )
     assert rejected.json()["status"] == "rejected"
 
@@ -86,13 +86,13 @@ def test_a_rejected_order_tells_the_customer_why(choreography: LocalRunner) -> N
         "order_rejected",
         "user_notified",
     ]
-    assert choreography.bus_events[2].detail["reason"] == "out of mozzarella"
+    assert choreography.bus_events[2].detail["reason"] == "item_unavailable"
     assert choreography.bus_events[3].detail["outcome"] == "rejected"
     assert status(choreography, order_id) == "rejected"
     assert _subjects(choreography) == [f"New order {order_id}"]
     [email] = choreography.emails()
     assert email.subject == f"Your order {order_id} was declined"
-    assert "out of mozzarella" in email.body
+    assert "item_unavailable" in email.body
 
 
 def test_an_unanswered_order_times_out_once_the_clock_passes_the_timeout(

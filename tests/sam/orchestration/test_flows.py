@@ -99,7 +99,7 @@ def test_task_tokens_stay_in_the_table_and_never_reach_a_client(
 def test_a_rejected_order_tells_the_customer_why(orchestration: LocalRunner) -> None:
     order_id = place(orchestration)
     rejected = orchestration.request(
-        "POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"}, caller=STAFF
+        "POST", f"/orders/{order_id}/reject", {"reason": "item_unavailable"}, caller=STAFF
     )
     assert rejected.json()["status"] == "rejected"
 
@@ -109,13 +109,13 @@ def test_a_rejected_order_tells_the_customer_why(orchestration: LocalRunner) -> 
         "order_rejected",
         "user_notified",
     ]
-    assert orchestration.bus_events[2].detail["reason"] == "out of mozzarella"
+    assert orchestration.bus_events[2].detail["reason"] == "item_unavailable"
     assert orchestration.bus_events[3].detail["outcome"] == "rejected"
     order = orchestration.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()
-    assert (order["status"], order["reason"]) == ("rejected", "out of mozzarella")
+    assert (order["status"], order["reason"]) == ("rejected", "item_unavailable")
     [email] = orchestration.emails()
     assert email.subject == f"Your order {order_id} was declined"
-    assert "out of mozzarella" in email.body
+    assert "item_unavailable" in email.body
     assert _execution_status(orchestration, order_id) == "SUCCEEDED"
 
 
@@ -176,7 +176,7 @@ def test_callbacks_after_the_timeout_are_409s_and_change_nothing(
     orchestration_timing_out.wait_for_executions(TIMEOUT_SECONDS + 30)
     events_before = len(orchestration_timing_out.bus_events)
 
-    for action, body in [("accept", None), ("reject", {"reason": "late"}), ("cancel", None)]:
+    for action, body in [("accept", None), ("reject", {"reason": "too_busy"}), ("cancel", None)]:
         late = orchestration_timing_out.request(
             "POST",
             f"/orders/{order_id}/{action}",
