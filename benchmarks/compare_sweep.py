@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from _median import median_seconds
 
-from costcalc.compare import scenario, sweep_volumes
+from costcalc.compare.scenario import scenario, sweep_volumes
 
 VOLUMES = 10_000
 RUNS = 5

@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from compare_sweep import median_seconds  # the same timing (median of 5 runs)
 
-from costcalc.compare import scenario, sweep_volumes
-from costcalc.report import Decision, decision
-from costcalc.report_charts import draw_charts
-from costcalc.report_content import document
-from costcalc.report_html import render_html
+from costcalc.compare.scenario import scenario, sweep_volumes
+from costcalc.report.charts import draw_charts
+from costcalc.report.content import document
+from costcalc.report.decision import Decision, decision
+from costcalc.report.render_html import render_html
 
 POINTS = 200
 SPAN = (Decimal(1_000), Decimal(10) ** 8)

@@ -1,5 +1,5 @@
 import sys
 
-from costcalc.cli import main
+from costcalc.cli.main import main
 
 sys.exit(main())

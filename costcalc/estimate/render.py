@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from costcalc.compare import Comparison, DesignCost
-from costcalc.compare_render import Report, render_report
+from costcalc.compare.render import Report, render_report
+from costcalc.compare.scenario import Comparison, DesignCost
 from costcalc.estimate.deployed import snake
 from costcalc.estimate.usage import Estimated, Figure
-from costcalc.profiles import PATHS
-from costcalc.render import JsonNumber, cents, dump_json, exact
+from costcalc.pricing.render import JsonNumber, cents, dump_json, exact
+from costcalc.workload.profiles import PATHS
 
 SOURCES_NOTE = (
     "source: definition = read from the template or Pulumi program (the flow of DESIGN.md "

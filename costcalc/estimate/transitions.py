@@ -16,7 +16,7 @@ as the execution history shows them (one ``<Type>StateEntered`` event each). App
   extra times, each entering every state of the cycle once; without a count it is an error.
 
 Start and End are not states entered; the seed article's reading that adds them is applied
-per execution by ``costcalc.workload`` (``--count-start-end``).
+per execution by ``costcalc.workload.metering`` (``--count-start-end``).
 """
 
 from __future__ import annotations

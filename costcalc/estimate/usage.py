@@ -20,7 +20,7 @@ from costcalc.estimate.deployed import Deployed, deployed
 from costcalc.estimate.derive import Derivation, derive
 from costcalc.estimate.template import Template, TemplateError, find_samconfig, read_template
 from costcalc.estimate.transitions import Counting
-from costcalc.profiles import PATHS, Profile, ProfileError, derived_profile, provenance
+from costcalc.workload.profiles import PATHS, Profile, ProfileError, derived_profile, provenance
 
 #: Per-path figures, in the order they are listed.
 PATH_FIGURES = (

@@ -6,9 +6,9 @@ import pytest
 from botocore.stub import Stubber
 from mypy_boto3_pricing import PricingClient
 
-from costcalc import catalogue
-from costcalc.bill import Usage
-from costcalc.price_cache import CACHE_ENV
+from costcalc.pricing import catalogue
+from costcalc.pricing.bill import Usage
+from costcalc.pricing.cache import CACHE_ENV
 
 
 @pytest.fixture

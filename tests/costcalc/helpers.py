@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from costcalc.bill import Bill, Usage, price_usage
+from costcalc.pricing.bill import Bill, Usage, price_usage
 
 
 def priced(usage: Usage, region: str = "us-east-1", *, free_tier: bool = False) -> Bill:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from costcalc.compare import scenario
+from costcalc.compare.scenario import scenario
 from costcalc.estimate.deployed import Deployed, deployed
 from costcalc.estimate.derive import Derivation, derive
 from costcalc.estimate.pulumi_template import camel, read_pulumi

@@ -36,7 +36,7 @@ from stack_helpers import (
 
 from costcalc.estimate.flow import FLOW, OrderPath
 from costcalc.estimate.usage import Estimated, estimate
-from costcalc.profiles import PATHS, ProfileError, load_profiles
+from costcalc.workload.profiles import PATHS, ProfileError, load_profiles
 from localrun import LocalRunner
 from localrun.executions import states_entered
 

@@ -1,0 +1,53 @@
+"""The `costcalc` command line: the root parser, and one module per command beside it.
+
+Every command module has ``register(commands)``, which adds its parser (flags shared with other
+commands come from :mod:`costcalc.cli.arguments`) and names the function that runs it. Every
+user error (a bad flag, an out-of-range figure, an unknown region, a missing price) is one line
+on stderr naming the value and what is accepted, with exit code 2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from costcalc import __version__
+from costcalc.cli import compare, estimate, price, prices, report
+from costcalc.cli.arguments import Parser
+from costcalc.errors import CostcalcError
+
+COMMANDS = (price, compare, report, estimate, prices)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="costcalc",
+        description="Price serverless order workflows on AWS before you build them.",
+        epilog="Examples:\n"
+        "  costcalc price lambda --requests 3e6 --duration-ms 120 --memory-mb 1536\n"
+        "  costcalc compare --orders-per-month 250000 --chart cost.png\n"
+        "  costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6\n"
+        "  costcalc report --orders-per-month 250000 --out decision.html\n"
+        "  costcalc prices show --region eu-west-1\n"
+        "  costcalc prices refresh",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"costcalc {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for module in COMMANDS:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args))
+    except CostcalcError as error:
+        print(f"{args.prog}: error: {error}", file=sys.stderr)
+        return int(args.failure_exit)

@@ -1,0 +1,285 @@
+"""``costcalc prices show`` and ``costcalc prices refresh``: what the calculator prices with.
+
+``show`` lists every price of a region with its source (bundled catalogue or the AWS Price List
+API), publication date and the date it was seen, warning about prices older than 90 days.
+``refresh`` fetches current prices (see :mod:`costcalc.pricing.refresh`) into the user's cache, or
+with ``--write-bundled`` regenerates the bundled catalogue (for maintainers). This module imports
+nothing heavy: boto3 and botocore are imported only when a refresh runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+
+from costcalc.cli.arguments import Commands, Parser, add_format, add_region, command
+from costcalc.errors import CostcalcError
+from costcalc.pricing import price_list as pricelist
+from costcalc.pricing import refresh as price_refresh
+from costcalc.pricing.age import PRICE_LIST_API, STALE_AFTER_DAYS, age_warning, today
+from costcalc.pricing.cache import CACHE_ENV, prices_dir
+from costcalc.pricing.catalogue import BUNDLED_DATA, PriceEntry, load_catalogue
+
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+SHOW_FORMATS = ("table", "json", "csv")
+_SHOW_HEADERS = ("service", "item", "unit", "tier", "USD per unit", "source", "published", "seen")
+
+
+def register(commands: Commands) -> None:
+    prices = commands.add_parser(
+        "prices",
+        help="show the prices costcalc uses, or refresh them from the AWS Price List API",
+        description="Show the prices costcalc uses and where they come from, or refresh them "
+        "from the AWS Price List API into your cache directory.",
+        epilog="Examples:\n  costcalc prices show --region eu-west-1 --service lambda\n"
+        "  costcalc prices refresh --region us-east-1 --region eu-west-1\n\n"
+        f"Prices seen more than {STALE_AFTER_DAYS} days ago are flagged by every command.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command(prices, _name_an_action)
+    actions = prices.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    show = actions.add_parser(
+        "show",
+        help="every price of a region with its source and dates",
+        description="Every price costcalc uses in a region: unit, tier bounds, unit price, "
+        "source (bundled catalogue or the AWS Price List API), publication date and the date it "
+        "was seen. Refreshed prices (your cache) take precedence over bundled ones.",
+        epilog="Examples:\n  costcalc prices show\n"
+        "  costcalc prices show --region eu-west-1 --service lambda --service sqs\n"
+        "  costcalc prices show --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_region(show)
+    show.add_argument(
+        "--service", action="append", help="catalogue service, repeatable (default: all)"
+    )
+    add_format(show, SHOW_FORMATS, "table")
+    command(show, _show)
+    refresh = actions.add_parser(
+        "refresh",
+        help="fetch current prices from the AWS Price List API into your cache",
+        description="Fetch current on-demand prices with the AWS Price List Query API "
+        "(needs AWS credentials allowed pricing:GetProducts) and store them in your cache "
+        f"directory (${CACHE_ENV}, else $XDG_CACHE_HOME/costcalc, else ~/.cache/costcalc), "
+        "which every later run prefers. All or nothing: a price that is missing, ambiguous or "
+        "in another unit than the billing rule expects refuses the refresh and changes nothing.",
+        epilog="Examples:\n  costcalc prices refresh\n"
+        "  costcalc prices refresh --region eu-central-1 --service lambda\n"
+        "  costcalc prices refresh --write-bundled   # maintainers: regenerate costcalc/data",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    refresh.add_argument(
+        "--region", action="append", help="region to fetch, repeatable (default: the bundled ones)"
+    )
+    refresh.add_argument(
+        "--service", action="append", help="catalogue service, repeatable (default: all)"
+    )
+    refresh.add_argument(
+        "--endpoint-region",
+        choices=pricelist.ENDPOINT_REGIONS,
+        default="us-east-1",
+        help="where to call the Price List API (it answers only there; default us-east-1)",
+    )
+    refresh.add_argument(
+        "--write-bundled",
+        action="store_true",
+        help="maintainers: rewrite the bundled catalogue in costcalc/data instead of the cache",
+    )
+    command(refresh, _refresh, failure_exit=EXIT_FAILED)
+
+
+def _name_an_action(args: argparse.Namespace) -> int:
+    raise CostcalcError("name an action: show or refresh")
+
+
+def _show(args: argparse.Namespace) -> int:
+    known = price_refresh.bundled_services()
+    unknown = sorted(set(args.service or []) - set(known))
+    if unknown:
+        raise CostcalcError(f"unknown service {unknown[0]!r}; accepted: {', '.join(known)}")
+    if args.region not in (regions := load_catalogue().regions):
+        raise CostcalcError(
+            f"unknown region {args.region!r}; the catalogue has prices for: "
+            f"{', '.join(sorted(regions))}"
+        )
+    catalogue = load_catalogue(args.service or known)
+    entries = sorted(
+        (e for e in catalogue.entries.values() if e.region == args.region),
+        key=lambda e: (e.service, e.item),
+    )
+    if not entries:
+        raise CostcalcError(
+            f"no sourced price for {', '.join(args.service)} in {args.region}; "
+            f"`costcalc prices refresh --region {args.region}` can fetch current ones"
+        )
+    renderers = {"table": _show_table, "json": _show_json, "csv": _show_csv}
+    sys.stdout.write(renderers[args.format](args.region, entries))
+    if args.format == "csv":  # the other formats carry their warnings in the output
+        for warning in _warnings(entries):
+            print(f"costcalc prices show: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _rows(entries: Sequence[PriceEntry]) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for entry in entries:
+        source = "Price List API" if entry.source == PRICE_LIST_API else "bundled"
+        published = entry.published.isoformat() if entry.published else "-"
+        for tier in entry.tiers:
+            bounds = (
+                f"over {tier.start:,}" if tier.end is None else f"{tier.start:,} to {tier.end:,}"
+            )
+            rows.append(
+                (
+                    entry.service,
+                    entry.item,
+                    entry.unit,
+                    "" if len(entry.tiers) == 1 else bounds,
+                    format(tier.usd, "f"),
+                    source,
+                    published,
+                    entry.seen.isoformat(),
+                )
+            )
+    return rows
+
+
+def _warnings(entries: Sequence[PriceEntry]) -> list[str]:
+    if not entries:
+        return []
+    warning = age_warning(min(entry.seen for entry in entries), today())
+    return [warning] if warning else []
+
+
+def _show_table(region: str, entries: Sequence[PriceEntry]) -> str:
+    rows = _rows(entries)
+    widths = [max(len(r[i]) for r in [_SHOW_HEADERS, *rows]) for i in range(len(_SHOW_HEADERS))]
+
+    def fmt(row: Sequence[str]) -> str:
+        return "  ".join(
+            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    cache = prices_dir()
+    footer = [
+        f"Bundled catalogue: {BUNDLED_DATA / 'prices'}",
+        f"Refreshed prices (preferred when newer): {cache}"
+        + ("" if cache.is_dir() else " (none yet: costcalc prices refresh)"),
+        *(f"Warning: {warning}" for warning in _warnings(entries)),
+    ]
+    lines = [f"Prices used in {region}", "", fmt(_SHOW_HEADERS), rule, *map(fmt, rows), "", *footer]
+    return "\n".join(lines) + "\n"
+
+
+def _show_json(region: str, entries: Sequence[PriceEntry]) -> str:
+    on = today()
+    document = {
+        "region": region,
+        "prices": [
+            {
+                "service": entry.service,
+                "item": entry.item,
+                "description": entry.description,
+                "unit": entry.unit,
+                "usagetype": entry.usagetype,
+                "tiers": [
+                    {
+                        "from": format(tier.start, "f"),
+                        "to": None if tier.end is None else format(tier.end, "f"),
+                        "usd": format(tier.usd, "f"),
+                    }
+                    for tier in entry.tiers
+                ],
+                "source": entry.source,
+                "published": entry.published.isoformat() if entry.published else None,
+                "seen": entry.seen.isoformat(),
+                "age_days": (on - entry.seen).days,
+                "stale": (on - entry.seen).days > STALE_AFTER_DAYS,
+            }
+            for entry in entries
+        ],
+        "cache": str(prices_dir()),
+        "warnings": _warnings(entries),
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _show_csv(region: str, entries: Sequence[PriceEntry]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["region", "service", "item", "unit", "from", "to", "usd", "source", "published", "seen"]
+    )
+    for entry in entries:
+        for tier in entry.tiers:
+            writer.writerow(
+                [
+                    region,
+                    entry.service,
+                    entry.item,
+                    entry.unit,
+                    format(tier.start, "f"),
+                    "" if tier.end is None else format(tier.end, "f"),
+                    format(tier.usd, "f"),
+                    entry.source,
+                    entry.published.isoformat() if entry.published else "",
+                    entry.seen.isoformat(),
+                ]
+            )
+    return out.getvalue()
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    """Fetch, check and render everything, then write; any failure writes nothing."""
+    from botocore.exceptions import (  # noqa: PLC0415 - only a refresh imports botocore
+        BotoCoreError,
+        ClientError,
+        NoCredentialsError,
+        PartialCredentialsError,
+    )
+
+    services = args.service or price_refresh.bundled_services()
+    regions = args.region or price_refresh.bundled_regions()
+    for region in regions:
+        if region not in pricelist.REGION_PREFIXES:
+            raise CostcalcError(
+                f"--region {region!r}: accepted regions are "
+                f"{', '.join(sorted(pricelist.REGION_PREFIXES))}"
+            )
+    target = price_refresh.BUNDLED_PRICES if args.write_bundled else prices_dir()
+    unchanged = "nothing was changed"
+    try:
+        client = pricelist.make_client(args.endpoint_region)
+        texts = price_refresh.refresh(
+            client,
+            services,
+            regions,
+            target,
+            today=today(),
+            progress=lambda message: print(message, file=sys.stderr, flush=True),
+        )
+    except (NoCredentialsError, PartialCredentialsError):
+        raise CostcalcError(
+            "no AWS credentials found; the Price List API needs an identity allowed "
+            f"pricing:GetProducts (any account will do); {unchanged}"
+        ) from None
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        raise CostcalcError(
+            f"the Price List API refused: {details.get('Code')}: {details.get('Message')}; "
+            f"{unchanged}"
+        ) from None
+    except BotoCoreError as error:
+        raise CostcalcError(f"cannot reach the Price List API ({error}); {unchanged}") from None
+    except KeyboardInterrupt:
+        print(f"costcalc prices refresh: interrupted; {unchanged}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    for path in price_refresh.write(target, texts):
+        print(f"wrote {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,253 @@
+"""Billing rules per service, checked against AWS's own worked examples and hand computation."""
+
+from decimal import Decimal
+
+import pytest
+
+from costcalc.errors import MissingPriceError, UsageError
+from costcalc.pricing import services
+from costcalc.pricing.bill import Usage
+from tests.costcalc.helpers import priced, to_cent
+
+D = Decimal
+
+
+def test_lambda_reproduces_the_mobile_backend_example_of_the_pricing_page(usage: Usage) -> None:
+    """https://aws.amazon.com/lambda/pricing/ Example 1, "Mobile application backend":
+    3M requests of 120 ms at 1536 MB on x86 with the free tier: compute 140,000 GB-s x
+    0.0000166667 = $2.33, requests 2M x $0.20/M = $0.40, total $2.73 per month."""
+    services.add_lambda(usage, requests=D("3e6"), duration_ms=D(120), memory_mb=D(1536))
+    bill = priced(usage, free_tier=True)
+    by_item = {(line.item, line.tier): line.monthly_usd for line in bill.lines}
+    assert to_cent(by_item["duration-x86", "first 6,000,000,000"]) == D("2.33")
+    assert to_cent(by_item["requests-x86", ""]) == D("0.40")
+    assert to_cent(bill.monthly_usd) == D("2.73")
+
+
+def test_express_reproduces_the_hundred_million_workflows_example(usage: Usage) -> None:
+    """https://aws.amazon.com/step-functions/pricing/ Express example: 100M workflows of 10 s at
+    64 MB: requests $100.00; 17,361.11 GB-hours = $60.00 + $120.00 + $202.97; total $482.97."""
+    services.add_stepfunctions_express(
+        usage, requests=D("1e8"), duration_ms=D(10_000), memory_mb=D(64)
+    )
+    bill = priced(usage)
+    assert [to_cent(line.monthly_usd) for line in bill.lines] == [
+        D("100.00"),
+        D("60.00"),
+        D("120.00"),
+        D("202.97"),
+    ]
+    assert to_cent(bill.monthly_usd) == D("482.97")
+
+
+def test_eventbridge_reproduces_the_five_million_events_example(usage: Usage) -> None:
+    """https://aws.amazon.com/eventbridge/pricing/ event bus example: 5M events, each up to
+    64 KB, at $1.00 per million = $5.00 per month."""
+    services.add_eventbridge(usage, events=D("5e6"), event_size_kb=D(64))
+    assert priced(usage).monthly_usd == D("5.00")
+
+
+def test_eventbridge_bills_a_256_kb_event_as_four(usage: Usage) -> None:
+    """The same page: "an event with a 256 KB payload is billed as 4 events"."""
+    services.add_eventbridge(usage, events=D(1_000_000), event_size_kb=D(256))
+    assert priced(usage).lines[0].quantity == D(4_000_000)
+
+
+def test_standard_workflow_bills_every_transition_after_the_free_4000(usage: Usage) -> None:
+    """Hand-computed from https://aws.amazon.com/step-functions/pricing/ ($0.025 per 1,000
+    transitions, 4,000 free): 100,000 executions x 4 transitions = 400,000; 396,000 billed
+    = $9.90."""
+    services.add_stepfunctions_standard(usage, transitions=D(400_000))
+    assert priced(usage, free_tier=True).monthly_usd == D("9.90")
+    assert priced(usage).monthly_usd == D("10.00")
+
+
+def test_http_api_tiers_switch_at_300_million(usage: Usage) -> None:
+    """Hand-computed from https://aws.amazon.com/api-gateway/pricing/ (us-east-1 HTTP APIs:
+    first 300M at $1.00/M, then $0.90/M): 1 billion requests = $300 + $630 = $930."""
+    services.add_apigw_http(usage, requests=D("1e9"))
+    assert priced(usage).monthly_usd == D("930")
+
+
+def test_http_api_meters_requests_in_512_kb_increments(usage: Usage) -> None:
+    services.add_apigw_http(usage, requests=D(1000), request_size_kb=D(513))
+    assert priced(usage).lines[0].quantity == D(2000)
+
+
+def test_rest_api_tiers_cover_four_bands(usage: Usage) -> None:
+    """Hand-computed from https://aws.amazon.com/api-gateway/pricing/ REST tiers: 21 billion
+    requests = 333M x 3.50 + 667M x 2.80 + 19B x 2.38 + 1B x 1.51 per million."""
+    services.add_apigw_rest(usage, requests=D("21e9"), request_size_kb=D(2048))
+    expected = D(333) * D("3.50") + D(667) * D("2.80") + D(19_000) * D("2.38") + D(1000) * D("1.51")
+    assert priced(usage).monthly_usd == expected
+
+
+@pytest.mark.parametrize(
+    ("arch", "boundary", "below", "above"),
+    [
+        ("x86_64", D("6e9"), D("0.0000166667"), D("0.0000150000")),
+        ("arm64", D("7.5e9"), D("0.0000133334"), D("0.0000120001")),
+    ],
+)
+def test_lambda_duration_tier_boundary_prices_each_side_at_its_own_rate(
+    arch: str, boundary: Decimal, below: Decimal, above: Decimal
+) -> None:
+    """1 GB for 1 s per request makes GB-s equal requests: one past the boundary is one GB-s at
+    the second tier's rate."""
+    usage = Usage()
+    services.add_lambda(
+        usage, requests=boundary + 1, duration_ms=D(1000), memory_mb=D(1024), arch=arch
+    )
+    duration = [line for line in priced(usage).lines if line.item.startswith("duration")]
+    assert [(line.quantity, line.unit_price_usd) for line in duration] == [
+        (boundary, below),
+        (D(1), above),
+    ]
+
+
+def test_lambda_rounds_duration_up_to_the_millisecond(usage: Usage) -> None:
+    services.add_lambda(usage, requests=D(1000), duration_ms=D("1.0001"), memory_mb=D(1024))
+    assert priced(usage).lines[1].quantity == D(2)  # 1000 x 2 ms x 1 GB
+
+
+def test_lambda_bills_cold_start_init_as_duration(usage: Usage) -> None:
+    """Since 1 August 2025: 1M requests, 10% cold, 500 ms INIT at 512 MB adds 25,000 GB-s."""
+    services.add_lambda(
+        usage,
+        requests=D(1_000_000),
+        duration_ms=D(100),
+        memory_mb=D(512),
+        cold_start_rate=D("0.1"),
+        init_duration_ms=D(500),
+    )
+    assert priced(usage).lines[1].quantity == D(50_000) + D(25_000)
+    assert "25,000" in usage.notes[0]
+
+
+def test_lambda_bills_ephemeral_storage_above_512_mb_only(usage: Usage) -> None:
+    services.add_lambda(
+        usage,
+        requests=D(1_000_000),
+        duration_ms=D(1000),
+        memory_mb=D(128),
+        ephemeral_storage_mb=D(2560),
+    )
+    storage = priced(usage).lines[-1]
+    assert (storage.item, storage.quantity) == ("ephemeral-storage", D(2_000_000))
+    assert storage.monthly_usd == D(2_000_000) * D("0.0000000309")
+
+
+def test_express_rounds_duration_to_100_ms_and_memory_to_64_mb(usage: Usage) -> None:
+    services.add_stepfunctions_express(usage, requests=D(3600), duration_ms=D(101), memory_mb=D(65))
+    # 3600 x 0.2 s x 0.125 GB = 90 GB-s = 0.025 GB-hours
+    assert priced(usage).lines[1].quantity == D("0.025")
+
+
+def test_sns_prices_deliveries_per_protocol_and_publishes_per_64_kb(usage: Usage) -> None:
+    services.add_sns(
+        usage,
+        publishes=D(1_000_000),
+        message_size_kb=D(65),
+        deliveries={"sqs": D(1_000_000), "email": D(100_000), "https": D(1_000_000)},
+    )
+    lines = {line.item: line.monthly_usd for line in priced(usage).lines}
+    assert lines == {
+        "publish-requests": D("1.00"),
+        "deliveries-sqs": D(0),
+        "deliveries-email": D("2.00"),
+        "deliveries-http": D("0.60"),
+    }
+
+
+def test_dynamodb_on_demand_uses_the_november_2024_prices(usage: Usage) -> None:
+    services.add_dynamodb(usage, write_units=D(1_000_000), read_units=D(1_000_000))
+    assert priced(usage).monthly_usd == D("0.625") + D("0.125")
+
+
+def test_vended_logs_are_tiered_and_standard_logs_flat() -> None:
+    vended, standard = Usage(), Usage()
+    services.add_logs(vended, ingested_gb=D(20_480), vended=True)
+    services.add_logs(standard, ingested_gb=D(20_480))
+    assert priced(vended).monthly_usd == D(10_240) * D("0.50") + D(10_240) * D("0.25")
+    assert priced(standard).monthly_usd == D(20_480) * D("0.50")
+
+
+def test_cloudwatch_free_tier_covers_ten_alarms_ten_metrics_three_dashboards(
+    usage: Usage,
+) -> None:
+    """12 alarms: 2 x $0.10; 10,010 metrics: the first 10 free, 9,990 x $0.30 up to the 10,000
+    boundary, 10 x $0.10 beyond it; 3 dashboards: free. $2,998.20."""
+    services.add_cloudwatch(usage, alarms=D(12), metrics=D(10_010), dashboards=D(3))
+    assert priced(usage, free_tier=True).monthly_usd == D("2998.20")
+
+
+def test_free_tier_is_shared_between_x86_and_arm64_duration(usage: Usage) -> None:
+    services.add_lambda(usage, requests=D(300_000), duration_ms=D(1000), memory_mb=D(1024))
+    services.add_lambda(
+        usage, requests=D(300_000), duration_ms=D(1000), memory_mb=D(1024), arch="arm64"
+    )
+    bill = priced(usage, free_tier=True)
+    billed = {line.item: line.quantity for line in bill.lines if line.unit_price_usd > 0}
+    assert billed == {"duration-arm64": D(200_000)}
+
+
+def test_a_price_missing_in_a_region_is_refused_not_copied(usage: Usage) -> None:
+    services.add_dynamodb(usage, write_units=D(1), read_units=D(1))
+    with pytest.raises(MissingPriceError, match=r"dynamodb/write-request-units in eu-west-1"):
+        priced(usage, "eu-west-1")
+
+
+@pytest.mark.parametrize(
+    ("figures", "message"),
+    [
+        ({"memory_mb": D(127)}, "--memory-mb 127: accepted values are 128 to 10,240"),
+        ({"memory_mb": D("512.5")}, "--memory-mb 512.5: must be a whole number"),
+        ({"ephemeral_storage_mb": D(511)}, "--ephemeral-storage-mb 511"),
+        ({"arch": "sparc"}, "--arch 'sparc': accepted values are x86_64, arm64"),
+        ({"requests": D("2.5")}, "--requests 2.5: must be a whole number"),
+        ({"requests": D("1e16")}, "--requests 1E+16: accepted values are 0 to"),
+        ({"cold_start_rate": D("0.1")}, "needs --init-duration-ms"),
+        ({"duration_ms": D(0)}, "--duration-ms 0: must be > 0"),
+    ],
+)
+def test_lambda_refuses_figures_outside_what_aws_accepts(
+    usage: Usage, figures: dict[str, object], message: str
+) -> None:
+    arguments: dict[str, object] = {
+        "requests": D(1),
+        "duration_ms": D(100),
+        "memory_mb": D(128),
+        **figures,
+    }
+    with pytest.raises(UsageError, match=message.replace("+", r"\+")):
+        services.add_lambda(usage, **arguments)  # type: ignore[arg-type]
+
+
+def test_firehose_bills_each_record_in_5_kb_increments(usage: Usage) -> None:
+    """The Firehose pricing page: a 3 KB record is billed as 5 KB, a 12 KB record as 15 KB."""
+    services.add_firehose(usage, records=D(1024 * 1024), record_size_kb=D(3))
+    services.add_firehose(usage, records=D(1024 * 1024), record_size_kb=D(12))
+    assert usage.quantities[("firehose", "ingestion-direct-put")] == 5 + 15  # GB
+    assert to_cent(priced(usage).monthly_usd) == D("0.58")  # 20 GB x 0.029
+
+
+def test_firehose_refuses_a_record_over_its_1000_kb_limit(usage: Usage) -> None:
+    with pytest.raises(UsageError, match="--record-size-kb 1001: accepted values are 0 to 1,000"):
+        services.add_firehose(usage, records=D(1), record_size_kb=D(1001))
+
+
+def test_athena_bills_at_least_10_mb_per_query_and_rounds_up_to_the_megabyte(
+    usage: Usage,
+) -> None:
+    services.add_athena(usage, queries=D(1024), scanned_mb_per_query=D("0.5"))
+    assert usage.quantities[("athena", "data-scanned")] == D(10 * 1024) / 1024**2
+    usage = Usage()
+    services.add_athena(usage, queries=D(1024 * 1024), scanned_mb_per_query=D("10.2"))
+    assert usage.quantities[("athena", "data-scanned")] == 11  # TB, 55.00 USD
+    assert to_cent(priced(usage).monthly_usd) == D("55.00")
+
+
+def test_s3_prices_storage_puts_and_gets(usage: Usage) -> None:
+    services.add_s3(usage, stored_gb_months=D(100), puts=D(10_000), gets=D(1_000_000))
+    # 100 x 0.023 + 10 x 0.005 + 1,000 x 0.0004
+    assert to_cent(priced(usage).monthly_usd) == D("2.75")

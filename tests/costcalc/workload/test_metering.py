@@ -1,0 +1,86 @@
+"""Per-order quantities: metered through costcalc.pricing.services and weighted by the path mix."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from costcalc.workload.metering import workload
+from costcalc.workload.path_mix import path_mix
+from costcalc.workload.profiles import ProfileError, load_profiles
+
+D = Decimal
+ONLY_ACCEPTED = path_mix({"accepted": D(1)})
+
+
+def per_order(design: str, *, count_start_end: bool = False) -> dict[tuple[str, str], Decimal]:
+    profile = load_profiles([design])[0]
+    return dict(workload(profile, path_mix({}), count_start_end=count_start_end).per_order)
+
+
+def test_transitions_are_the_states_entered_weighted_by_the_path_mix() -> None:
+    # 0.90 x 8 + 0.05 x 6 + 0.03 x 7 + 0.02 x 6 states entered
+    assert per_order("orchestration")["stepfunctions", "state-transitions"] == D("7.83")
+
+
+def test_counting_start_and_end_adds_two_transitions_per_execution() -> None:
+    quantities = per_order("orchestration", count_start_end=True)
+    assert quantities["stepfunctions", "state-transitions"] == D("9.83")
+
+
+def test_choreography_bills_no_state_transitions_and_orchestration_no_schedules() -> None:
+    assert ("stepfunctions", "state-transitions") not in per_order("choreography")
+    assert ("eventbridge", "scheduler-invocations") not in per_order("orchestration")
+    # only the 3% of orders that time out fire their schedule
+    assert per_order("choreography")["eventbridge", "scheduler-invocations"] == D("0.03")
+
+
+def test_express_bills_requests_and_duration_instead_of_transitions() -> None:
+    quantities = per_order("orchestration-express")
+    assert ("stepfunctions", "state-transitions") not in quantities
+    assert quantities["stepfunctions", "express-requests"] == 1
+    # 0.9 x 600 ms + 0.05 x 500 + 0.03 x 500 + 0.02 x 500 (100 ms steps), 64 MB, in GB-hours
+    billed_ms = D("0.9") * 600 + D("0.05") * 500 + D("0.03") * 500 + D("0.02") * 500
+    expected = billed_ms / 1000 * D(64) / 1024 / 3600
+    assert quantities["stepfunctions", "express-duration"] == pytest.approx(
+        expected, rel=Decimal("1e-20")
+    )
+
+
+def test_lambda_duration_includes_the_billed_init_of_cold_starts() -> None:
+    profile = load_profiles(["orchestration"])[0]
+    quantities = workload(profile, ONLY_ACCEPTED).per_order
+    # (5 API requests x 50 + 60 + 5 timeline writes x 30 ms) + 11 invocations x 2% x 500 ms
+    # INIT, at 0.25 GB
+    assert quantities["lambda", "duration-arm64"] == (D(460) + 11 * D("0.02") * 500) / 1000 / 4
+    assert quantities["lambda", "requests-arm64"] == 11
+
+
+def test_dynamodb_units_follow_item_sizes_and_read_consistency() -> None:
+    profile = load_profiles(["orchestration"])[0]
+    quantities = workload(profile, ONLY_ACCEPTED).per_order
+    # 4 order writes x 2 units (1.5 KB) + 2 idempotency writes x 1 unit (0.5 KB)
+    # + 5 timeline writes x 1 unit (1 KB)
+    assert quantities["dynamodb", "write-request-units"] == 15
+    # 7 strongly consistent reads of 1.5 KB: one unit each; 2 eventual timeline reads: half each
+    assert quantities["dynamodb", "read-request-units"] == 8
+
+
+def test_fixed_monthly_items_do_not_scale_with_orders() -> None:
+    load = workload(load_profiles(["choreography"])[0], path_mix({}))
+    assert load.fixed == {
+        ("cloudwatch", "alarms"): 12,
+        ("cloudwatch", "metrics"): 8,
+        ("cloudwatch", "dashboards"): 1,
+    }
+    assert load.usage(D(1000)).quantities["cloudwatch", "alarms"] == 12
+
+
+def test_a_figure_the_billing_rules_refuse_is_reported_at_its_profile_line(tmp_path: Path) -> None:
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("design: choreography\nfunctions:\n  api: {memory_mb: 20000}\n")
+    profile = load_profiles(["choreography"], [usage])[0]
+    with pytest.raises(
+        ProfileError, match=r"usage\.yaml:3: functions\.api\.memory_mb: --memory-mb 20000"
+    ):
+        workload(profile, path_mix({}))

@@ -1,0 +1,192 @@
+"""Workload profiles: the bundled ones load and are documented; bad files are refused by line."""
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from costcalc.errors import UsageError
+from costcalc.workload.profiles import (
+    PATHS,
+    PROFILE_DIR,
+    ProfileError,
+    bundled_designs,
+    load_profiles,
+)
+
+BUNDLED = sorted(PROFILE_DIR.glob("*.yaml"))
+
+
+def write(tmp_path: Path, text: str, name: str = "usage.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_bundled_design_loads_with_all_four_paths() -> None:
+    profiles = load_profiles()
+    assert [p.design for p in profiles] == [
+        "choreography",
+        "orchestration",
+        "orchestration-express",
+    ]
+    for profile in profiles:
+        assert set(profile.paths) == set(PATHS)
+        assert profile.paths["accepted"].api_requests > 0
+
+
+def test_express_is_priced_but_flagged_not_runnable_with_its_reason() -> None:
+    express = load_profiles(["orchestration-express"])[0]
+    assert express.runnable is False
+    assert ".waitForTaskToken" in express.why_not
+    assert "5 minutes" in express.why_not
+    assert all(p.runnable for p in load_profiles(["choreography", "orchestration"]))
+
+
+def test_express_inherits_orchestrations_figures_and_overrides_its_own() -> None:
+    orchestration, express = load_profiles(["orchestration", "orchestration-express"])
+    assert express.paths["accepted"].transitions == orchestration.paths["accepted"].transitions
+    assert express.figure("state_machine.type") == "express"
+    assert express.paths["accepted"].express_duration_ms == Decimal(560)
+    assert express.sources[0].endswith(
+        "orchestration.yaml + costcalc/data/profiles/orchestration-express.yaml"
+    )
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_every_figure_in_a_bundled_profile_carries_a_comment(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        code = line.split("#")[0]
+        if not re.search(r":\s*-?[\d.]+", code) or "#" in line:
+            continue
+        # a flow mapping on the line below its commented key counts as commented
+        commented_key_above = line.strip().startswith("{") and "#" in lines[number - 2]
+        assert commented_key_above, f"{path.name}:{number} has an uncommented figure: {line}"
+
+
+def test_choreography_publishes_the_five_plus_three_domain_events_across_its_paths() -> None:
+    paths = load_profiles(["choreography"])[0].paths
+    assert [paths[name].events for name in PATHS] == [5, 4, 4, 3]
+
+
+def test_a_usage_file_overrides_figures_and_merges_mappings(tmp_path: Path) -> None:
+    usage = write(
+        tmp_path,
+        "design: orchestration\npaths:\n  accepted:\n    transitions: 15\n"
+        "functions:\n  await_restaurant: {memory_mb: 1024}\n",
+    )
+    profile = load_profiles(["orchestration"], [usage])[0]
+    assert profile.paths["accepted"].transitions == 15
+    assert profile.functions["await_restaurant"].memory_mb == 1024
+    assert profile.functions["await_restaurant"].duration_ms == 60  # kept from the profile
+    assert profile.at("paths.accepted.transitions") == f"{usage}:4"
+
+
+def test_a_usage_file_may_hold_one_document_per_design(tmp_path: Path) -> None:
+    usage = write(
+        tmp_path,
+        "design: choreography\nevents: {size_kb: 100}\n---\n"
+        "design: orchestration\nevents: {size_kb: 70}\n",
+    )
+    choreography, orchestration = load_profiles(["choreography", "orchestration"], [usage])
+    assert choreography.figure("events.size_kb") == 100
+    assert orchestration.figure("events.size_kb") == 70
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "design: orchestration\npaths:\n  accepted:\n    transitons: 15\n",
+            r"usage\.yaml:4: paths\.accepted\.transitons: unknown key \(accepted: api_requests",
+        ),
+        (
+            "design: orchestration\napi: {request_kb: lots}\n",
+            r"usage\.yaml:2: api\.request_kb: expected a number >= 0, got 'lots'",
+        ),
+        (
+            "design: orchestration\nfunctions:\n  api: {arch: sparc}\n",
+            r"usage\.yaml:3: functions\.api\.arch: 'sparc' is not one of x86_64, arm64",
+        ),
+        (
+            "design: orchestration\nmonthly: {alarms: 2.5}\n",
+            r"usage\.yaml:2: monthly\.alarms: expected a whole number",
+        ),
+        (
+            "design: orchestration\npaths:\n  accepted:\n    events: -1\n",
+            r"usage\.yaml:4: paths\.accepted\.events: expected a number >= 0",
+        ),
+        ("design: monolith\n", r"usage\.yaml:1: design 'monolith' is not a design"),
+        ("design: orchestration\napi: [1, 2]\n", r"usage\.yaml:2: api: lists are not part"),
+        ("design: orchestration\napi: {\n", r"usage\.yaml:\d+: not valid YAML"),
+        ("- just a list\n", r"usage\.yaml:1: expected a mapping of keys"),
+        (
+            "design: orchestration\nevents: {size_kb: 1}\nevents: {size_kb: 2}\n",
+            r"usage\.yaml:3: events: repeated",
+        ),
+    ],
+)
+def test_a_malformed_usage_file_is_refused_naming_file_line_and_key(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    usage = write(tmp_path, text)
+    with pytest.raises(ProfileError, match=message):
+        load_profiles(None, [usage])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "design: choreography\npaths:\n  accepted:\n    rule_matches: 3\n",
+            r"usage\.yaml:4: paths\.accepted\.rule_matches is 3 but the `trigger: rule` "
+            r"functions are invoked 9 times",
+        ),
+        (
+            "design: choreography\npaths:\n  accepted:\n    invocations: {nobody: 1}\n",
+            r"usage\.yaml:4: paths\.accepted\.invocations\.nobody: no function 'nobody'",
+        ),
+        (
+            "design: choreography\npaths:\n  rejected:\n    writes: {audit: 1}\n",
+            r"usage\.yaml:4: paths\.rejected\.writes\.audit: no table 'audit'",
+        ),
+        (
+            "design: choreography\npaths:\n  accepted:\n    transitions: 3\n",
+            r"paths\.accepted: state machine figures need state_machine",
+        ),
+        (
+            "design: orchestration\npaths:\n  accepted:\n    express_duration_ms: 300\n",
+            r"paths\.accepted\.express_duration_ms: only an express state_machine",
+        ),
+        (
+            "design: orchestration\nrunnable: false\n",
+            r"usage\.yaml:2: runnable: false needs a why_not",
+        ),
+        ("design: orchestration\nschema: 2\n", r"usage\.yaml:2: schema: 2 is not 1"),
+        (
+            "design: orchestration\nbased_on: choreography\n",
+            r"usage\.yaml:2: based_on: only bundled profiles use it",
+        ),
+    ],
+)
+def test_figures_that_contradict_each_other_are_refused(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ProfileError, match=message):
+        load_profiles(None, [write(tmp_path, text)])
+
+
+def test_an_unknown_design_is_refused_with_the_accepted_names() -> None:
+    with pytest.raises(UsageError, match="unknown design 'saga'; accepted: choreography"):
+        load_profiles(["saga"])
+
+
+def test_an_unreadable_usage_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match=r"missing\.yaml: cannot read"):
+        load_profiles(None, [tmp_path / "missing.yaml"])
+
+
+def test_bundled_designs_list_runnable_styles_first() -> None:
+    assert bundled_designs()[:2] == ["choreography", "orchestration"]
