@@ -157,6 +157,8 @@ def orders_api(
     )
     users = user_directory(
         deployment,
+        self_sign_up=settings.self_sign_up,
+        mfa_configuration=settings.mfa_configuration,
         custom_attributes=["restaurant_id"],
         groups={
             "restaurants": (

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from stack_helpers import ORDER_STACKS, ROOT
+from parity_sam import from_sam
 from template_checks import BIN, TAGGED_TYPES, run_tool, tags_of
 
+from costcalc.estimate.fake_aws import Account
 from localrun.template import load_template
 
 
@@ -104,3 +106,29 @@ def test_the_acceptance_timeout_is_a_parameter_in_seconds_defaulting_to_600(stac
     parameters = load_template(stack.template, {"SenderEmail": "a@b.co"}).parameters
     assert parameters["AcceptanceTimeoutSeconds"]["Default"] == 600
     assert {"SenderEmail", "LogRetentionDays"} <= set(parameters)
+
+
+def _user_pool(stack: Stack, **parameters: str) -> dict[str, Any]:
+    """The stack's one user pool as deployed with `parameters` (conditions resolved)."""
+    parameters = {"SenderEmail": "a@b.co", **parameters}
+    model = from_sam(stack.template, parameters, Account(), stack_name=f"{stack.style}-test")
+    [pool] = model["user_pools"].values()
+    return dict(pool)
+
+
+def test_only_administrators_create_accounts_unless_the_deployer_allows_self_sign_up(
+    stack: Stack,
+) -> None:
+    assert _user_pool(stack)["admin_create_user_only"] is True
+    assert _user_pool(stack, SelfSignUp="true")["admin_create_user_only"] is False
+
+
+def test_mfa_with_an_authenticator_app_is_optional_by_default_and_a_deployer_choice(
+    stack: Stack,
+) -> None:
+    default = _user_pool(stack)
+    assert (default["mfa"], default["enabled_mfas"]) == ("OPTIONAL", ["SOFTWARE_TOKEN_MFA"])
+    required = _user_pool(stack, MfaConfiguration="ON")
+    assert (required["mfa"], required["enabled_mfas"]) == ("ON", ["SOFTWARE_TOKEN_MFA"])
+    off = _user_pool(stack, MfaConfiguration="OFF")
+    assert (off["mfa"], off["enabled_mfas"]) == ("OFF", [])
