@@ -143,11 +143,12 @@ def _shown(value: str) -> str:
 
 
 def _order_id(order_id: str) -> str:
-    """A path's order id, refused before it reaches DynamoDB (whose keys hold 2048 bytes)."""
+    """A path's order id, refused before it reaches DynamoDB (whose keys hold 2048 bytes):
+    no order has it, so it is a 404 however long it is."""
     if not ORDER_ID.match(order_id):
         raise BadRequestError(
-            f"order_id: {_shown(order_id)} is not an order id; "
-            "order ids are the UUIDs POST /orders answers"
+            f"order {_shown(order_id)} not found: order ids are the UUIDs POST /orders answers",
+            status_code=404,
         )
     return order_id
 

@@ -19,6 +19,7 @@ from stack_helpers import (
 )
 
 from localrun import LocalRunner
+from orders.events import CONTRACT_VERSION
 
 LONG_TIMEOUT_SECONDS = 60
 
@@ -66,7 +67,7 @@ def test_every_event_carries_the_contract_fields_and_never_the_email(
     for event in choreography.bus_events:
         assert event.source == "orderflow.orders"
         assert event.bus == "orders-orders"
-        assert event.detail["version"] == "1"
+        assert event.detail["version"] == CONTRACT_VERSION == "2"
         assert event.detail["order_id"] == order_id
         assert event.detail["correlation_id"] == "checkout-77"
         assert event.detail["occurred_at"].endswith("Z")
