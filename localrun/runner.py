@@ -40,7 +40,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 )
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from localrun import executions, http, task_tokens
+from localrun import dynamodb_limits, executions, http, task_tokens
 from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
 from localrun.firehose import s3_delivery
 from localrun.intrinsics import Names
@@ -264,6 +264,7 @@ class LocalRunner:
         )
         stack.enter_context(mock.patch.object(MotoRule, "send_to_targets", send_to_targets))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
+        stack.enter_context(dynamodb_limits.enforced())
         for module in _SFN_CLIENT_MODULES:
             stack.enter_context(
                 mock.patch.object(

@@ -188,10 +188,17 @@ def test_completing_before_accepting_and_cancelling_after_accepting_are_409s(
 
 
 def test_an_unknown_order_is_a_404(choreography: LocalRunner) -> None:
+    unknown = "00000000-0000-4000-8000-000000000000"
+    for method, path in [("GET", f"/orders/{unknown}"), ("POST", f"/orders/{unknown}/accept")]:
+        response = choreography.request(method, path, caller=CUSTOMER_CALLER)
+        assert response.status == 404
+        assert response.json() == {"message": f"order {unknown} not found"}
     for method, path in [("GET", "/orders/nope"), ("POST", "/orders/nope/accept")]:
         response = choreography.request(method, path, caller=CUSTOMER_CALLER)
         assert response.status == 404
-        assert response.json() == {"message": "order nope not found"}
+        assert response.json() == {
+            "message": "order 'nope' not found: order ids are the UUIDs POST /orders answers"
+        }
 
 
 def test_a_repeated_place_order_with_one_key_makes_one_order_and_one_flow(
@@ -224,6 +231,55 @@ def test_a_key_reused_with_a_different_body_is_refused(choreography: LocalRunner
     assert other.status == 422
     assert other.json()["message"].startswith("Idempotency-Key:")
     assert event_types(choreography) == ["order_placed", "restaurant_notified"]
+
+
+def _expire_idempotency_records(runner: LocalRunner) -> None:
+    """What DynamoDB's TTL does once the records' 24 hours have passed: delete them."""
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    table = runner.names.physical["IdempotencyTable"]
+    for item in dynamodb.scan(TableName=table)["Items"]:
+        dynamodb.delete_item(TableName=table, Key={"id": item["id"]})
+
+
+def test_a_key_reused_with_a_different_body_after_its_record_expired_is_refused_not_dropped(
+    choreography: LocalRunner,
+) -> None:
+    first = choreography.request(
+        "POST", "/orders", order_body(), {"Idempotency-Key": "k-3"}, caller=CUSTOMER_CALLER
+    )
+    _expire_idempotency_records(choreography)
+    other = choreography.request(
+        "POST", "/orders", order_body(delivery_note="leave at door"), {"Idempotency-Key": "k-3"},
+        caller=CUSTOMER_CALLER,
+    )  # fmt: skip
+
+    assert other.status == 422, other.body
+    assert other.json() == {
+        "message": "Idempotency-Key: reused with a different body; send a new key for a new order"
+    }
+    order = choreography.request(
+        "GET", f"/orders/{first.json()['order_id']}", caller=CUSTOMER_CALLER
+    ).json()
+    assert order["delivery_note"] == "ring twice"
+    assert event_types(choreography) == ["order_placed", "restaurant_notified"]
+
+
+def test_a_key_repeated_after_its_record_expired_answers_its_order_as_it_is_now(
+    choreography: LocalRunner,
+) -> None:
+    """The order id is the key's: a late retry must not overwrite the order it placed."""
+    key = {"Idempotency-Key": "k-4"}
+    order_id = choreography.request(
+        "POST", "/orders", order_body(), key, caller=CUSTOMER_CALLER
+    ).json()["order_id"]
+    choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
+    _expire_idempotency_records(choreography)
+
+    again = choreography.request("POST", "/orders", order_body(), key, caller=CUSTOMER_CALLER)
+
+    assert (again.status, again.json()) == (201, {"order_id": order_id, "status": "accepted"})
+    assert status(choreography, order_id) == "accepted"
+    assert event_types(choreography).count("order_placed") == 1
 
 
 def test_without_a_key_every_request_is_a_new_order(choreography: LocalRunner) -> None:
