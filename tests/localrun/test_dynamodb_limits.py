@@ -35,7 +35,5 @@ def test_an_oversized_partition_key_is_refused_on_get_update_and_delete(
         lambda: dynamodb.delete_item(TableName=table, Key=key),
     ]  # fmt: skip
     for call in calls:
-        assert "Size of hashkey has exceeded the maximum size limit of" in (
-            _refused(call)
-        )
+        assert "Size of hashkey has exceeded the maximum size limit of" in (_refused(call))
     assert "Item" not in dynamodb.get_item(TableName=table, Key={"order_id": {"S": "x" * 2048}})

@@ -35,7 +35,10 @@ def _assert_refused(runner: LocalRunner, response: Any, status: int, named: str)
         ({k: v for k, v in order_body().items() if k != "restaurant_id"}, "restaurant_id:"),
         (order_body(restaurant_id=42), "restaurant_id:"),
         (order_body(customer_email="victim@example.org"), "customer_email: not accepted"),
-        (order_body(items=[{"name": "pi\u0000zza", "quantity": 1, "unit_price": 1}]), "items[0].name:"),
+        (
+            order_body(items=[{"name": "pi\u0000zza", "quantity": 1, "unit_price": 1}]),
+            "items[0].name:",
+        ),
         (order_body(delivery_note="ring \u202etwice"), "delivery_note:"),
         (order_body(items=[]), "items:"),
         (order_body(items={"name": "x"}), "items:"),
@@ -172,4 +175,6 @@ def test_a_free_text_reason_is_a_400_naming_the_codes(choreography: LocalRunner)
     )
     assert response.status == 400
     assert "'closed', 'too_busy'" in response.json()["message"]
-    assert [e.detail_type for e in choreography.bus_events if e.detail_type == "order_rejected"] == []
+    assert [
+        e.detail_type for e in choreography.bus_events if e.detail_type == "order_rejected"
+    ] == []
