@@ -40,6 +40,7 @@ from orders.model import (
     new_order_id,
     transition,
 )
+from orders.quota import CallerQuota
 from orders.redaction import masks_failures, redacting_logger
 from orders.registry import RestaurantRegistry
 from orders.requests import BadRequestError, parse_place_order, parse_reject_order
@@ -69,6 +70,9 @@ idempotency = IdempotencyConfig(
     expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
 )
 persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"])
+quota = CallerQuota(
+    _dynamodb, os.environ["IDEMPOTENCY_TABLE"], int(os.environ["ORDERS_PER_CALLER_PER_MINUTE"])
+)
 
 
 def _json(status_code: int, body: dict[str, Any]) -> Response[Any]:
@@ -218,6 +222,17 @@ def post_order() -> Response[Any]:
     caller = _caller()
     email = identity.require_customer(caller)
     key = _idempotency_key()
+    now = utcnow()
+    if not quota.take(caller.principal, now):
+        return Response(
+            status_code=429,
+            content_type="application/json",
+            body={
+                "message": f"too many orders: {quota.per_minute} a minute per account; "
+                "retry after the minute"
+            },
+            headers={"Retry-After": str(quota.retry_after(now))},
+        )
     command = {
         "caller": caller.principal,
         "email": email,

@@ -59,9 +59,10 @@ def drive(runner: LocalRunner, plans: list[OrderPlan], customer_email: str) -> l
     if unknown := sorted({p.outcome for p in plans} - set(OUTCOMES)):
         raise TrafficError(f"unknown outcome(s) {', '.join(unknown)}; use {', '.join(OUTCOMES)}")
     order_ids = []
-    # Signed in as the API's JWT authorizer passes callers on: one customer, each kitchen's staff.
-    caller = customer("traffic-customer", customer_email)
+    # Signed in as the API's JWT authorizer passes callers on: a customer per order (as real
+    # traffic comes, and within each account's per-minute order quota), each kitchen's staff.
     for number, plan in enumerate(plans, 1):
+        caller = customer(f"traffic-customer-{number}", customer_email)
         placed = _expect(
             runner.request("POST", "/orders", plan.body(), caller=caller),
             201,

@@ -109,6 +109,7 @@ class OrderSettings:
     #: Anyone may create a customer account (SelfSignUp "true"); default: administrators only.
     self_sign_up: bool = False
     mfa_configuration: str = "OPTIONAL"
+    orders_per_caller_per_minute: int = 10
 
     @classmethod
     def load(cls, config: pulumi.Config) -> OrderSettings:
@@ -123,6 +124,7 @@ class OrderSettings:
             api_burst_limit=_int(config, "ApiThrottlingBurstLimit", 100, 1, 2_147_483_647),
             self_sign_up=_choice(config, "SelfSignUp", ("false", "true"), "false") == "true",
             mfa_configuration=_choice(config, "MfaConfiguration", MFA_CONFIGURATIONS, "OPTIONAL"),
+            orders_per_caller_per_minute=_int(config, "OrdersPerCallerPerMinute", 10, 1, 10_000),
         )
 
 

@@ -133,6 +133,7 @@ def orders_api(
             environment={
                 "RESTAURANTS_TABLE": state.restaurants_table.name,
                 "IDEMPOTENCY_TABLE": state.idempotency_table.name,
+                "ORDERS_PER_CALLER_PER_MINUTE": str(settings.orders_per_caller_per_minute),
                 "TIMELINE_TABLE": state.timeline_table.name,
                 **(environment or {}),
             },

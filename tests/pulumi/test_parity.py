@@ -419,6 +419,7 @@ NEW_CONFIG_VALUES = {
     "ApiThrottlingBurstLimit": 400,
     "SelfSignUp": "true",
     "MfaConfiguration": "OFF",
+    "OrdersPerCallerPerMinute": 3,
 }
 
 

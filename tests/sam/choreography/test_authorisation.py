@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from stack_helpers import CUSTOMER, CUSTOMER_CALLER, STAFF, order_body
+from stack_helpers import CUSTOMER, CUSTOMER_CALLER, STAFF, StartStack, order_body
 
 from localrun import LocalRunner, customer, restaurant_staff
 
@@ -171,3 +171,19 @@ def test_an_order_emails_the_verified_address_of_the_token_and_nobody_else(
     order_id = _placed(choreography)
     choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
     assert [e.to for e in choreography.emails()] == [[CUSTOMER]]
+
+
+def test_one_account_placing_too_many_orders_gets_429s_while_others_still_order(
+    start_stack: StartStack,
+) -> None:
+    runner = start_stack(OrdersPerCallerPerMinute="2")
+    answers = [
+        runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER) for _ in range(3)
+    ]
+    assert [a.status for a in answers] == [201, 201, 429]
+    assert answers[2].json() == {
+        "message": "too many orders: 2 a minute per account; retry after the minute"
+    }
+    assert 1 <= int(answers[2].headers["Retry-After"]) <= 60
+    assert runner.request("POST", "/orders", order_body(), caller=OTHER_CUSTOMER).status == 201
+    assert [e.detail_type for e in runner.bus_events].count("order_placed") == 3
