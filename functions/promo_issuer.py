@@ -25,8 +25,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from orders.consumer import read_event
 from orders.events import EventType, utcnow
 from orders.redaction import masks_failures, redacting_logger
-from promo.ledger import EmailState, PromoCode, PromoLedger, new_code
 from orders.sending import SES_CONFIG, SES_FAILURES, ses_refused
+from promo.ledger import EmailState, PromoCode, PromoLedger, new_code
 
 logger = redacting_logger()
 tracer = Tracer()

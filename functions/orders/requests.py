@@ -16,8 +16,9 @@ import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any
 
-from orders.events import RejectReason
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationError
+
+from orders.events import RejectReason
 
 MAX_BODY_BYTES = 16 * 1024
 RESTAURANT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from stack_helpers import ORDER_STACKS, ROOT
 from parity_sam import from_sam
+from stack_helpers import ORDER_STACKS, ROOT
 from template_checks import BIN, TAGGED_TYPES, run_tool, tags_of
 
 from costcalc.estimate.fake_aws import Account

@@ -99,7 +99,7 @@ def test_a_rejection_needs_a_reason_code() -> None:
 
 
 def test_a_customer_address_in_the_body_is_refused_with_where_it_comes_from() -> None:
-    with pytest.raises(BadRequestError, match="^customer_email: not accepted.*verified"):
+    with pytest.raises(BadRequestError, match=r"^customer_email: not accepted.*verified"):
         parse_place_order(_with(customer_email="victim@example.org"))
 
 
