@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SOURCE = "orderflow.orders"
-CONTRACT_VERSION = "2"
+CONTRACT_VERSION: Final = "2"
 #: Letters, digits and `._:-`, at most 128: a request id or a UUID fits, an address does not.
 CORRELATION_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
 _CORRELATION_ID = re.compile(CORRELATION_ID_PATTERN)
