@@ -46,9 +46,12 @@ $(CHECKOV_STAMP):
 ## test: lint, type-check and run the whole test suite (what CI runs)
 test: lint typecheck pytest
 
+# lint-imports checks the import contracts in pyproject.toml ([tool.importlinter]): costcalc's
+# layers, and the kit's parts kept apart. functions/ and pulumi/ hold two of those parts.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=$(FUNCTIONS):pulumi $(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format .

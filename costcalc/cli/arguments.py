@@ -104,8 +104,7 @@ def add_path_rates(parser: argparse.ArgumentParser) -> None:
 
 def rates(args: argparse.Namespace) -> dict[str, Decimal | None]:
     """The path rates ``add_path_rates`` parsed, by path (None where not given)."""
-    rate: dict[str, Decimal | None] = {path: getattr(args, f"rate_{path}") for path in FLAGS}
-    return rate
+    return {path: getattr(args, f"rate_{path}") for path in FLAGS}
 
 
 def add_usage(parser: argparse.ArgumentParser) -> None:

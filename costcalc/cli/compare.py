@@ -20,7 +20,7 @@ from costcalc.cli.arguments import (
 )
 from costcalc.cli.plans import plan_from
 from costcalc.compare.render import Report, render_report
-from costcalc.compare.scenario import DEFAULT_SWEEP, Scenario, sweep_volumes, verdict
+from costcalc.compare.scenario import DEFAULT_SWEEP, Scenario, sweep_volumes
 from costcalc.pricing.render import FORMATS
 
 EXAMPLES = """\
@@ -101,35 +101,21 @@ def run(args: argparse.Namespace) -> int:
         for warning in report.warnings:
             print(f"costcalc compare: warning: {warning}", file=sys.stderr)
     if args.chart is not None:
-        _chart(args, plan, report)
+        _chart(args, report)
     return 0
 
 
 def _report(plan: Scenario, volumes: list[Decimal], span: tuple[Decimal, Decimal]) -> Report:
-    curves = plan.curves(*span)
-    crossings = plan.break_evens(curves)
-    return Report(
-        plan, [plan.price(volume) for volume in volumes], crossings, verdict(curves, crossings)
-    )
+    return Report(plan, [plan.price(volume) for volume in volumes], across=plan.across(*span))
 
 
-def _chart(args: argparse.Namespace, plan: Scenario, report: Report) -> None:
+def _chart(args: argparse.Namespace, report: Report) -> None:
+    """Draw the chart from the sweep's curves (priced once), or across the default span."""
     from costcalc.compare.chart import cost_figure, save  # noqa: PLC0415 - matplotlib only when asked
 
-    span = (args.sweep[0], args.sweep[1]) if args.sweep is not None else DEFAULT_SWEEP
-    marked = None if report.swept else report.comparisons[0].orders_per_month
     print(f"costcalc compare: drawing the chart to {args.chart} ...", file=sys.stderr)
-    curves = plan.curves(*span)
-    crossings = plan.break_evens(curves)
-    save(
-        args.chart,
-        cost_figure(
-            plan,
-            curves,
-            crossings,
-            verdict(curves, crossings),
-            prices_as_of=report.prices_as_of,
-            marked=marked,
-        ),
-    )
+    across = report.across or report.plan.across(*DEFAULT_SWEEP)
+    marked = None if report.across else report.comparisons[0].orders_per_month
+    figure = cost_figure(report.plan, across, prices_as_of=report.prices_as_of, marked=marked)
+    save(args.chart, figure)
     print(f"costcalc compare: chart written to {args.chart}", file=sys.stderr)

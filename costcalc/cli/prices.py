@@ -10,24 +10,19 @@ nothing heavy: boto3 and botocore are imported only when a refresh runs.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
-from collections.abc import Sequence
 
 from costcalc.cli.arguments import Commands, Parser, add_format, add_region, command
 from costcalc.errors import CostcalcError
 from costcalc.pricing import price_list as pricelist
 from costcalc.pricing import refresh as price_refresh
-from costcalc.pricing.age import PRICE_LIST_API, STALE_AFTER_DAYS, age_warning, today
+from costcalc.pricing.age import STALE_AFTER_DAYS, today
 from costcalc.pricing.cache import CACHE_ENV, prices_dir
-from costcalc.pricing.catalogue import BUNDLED_DATA, PriceEntry, load_catalogue
+from costcalc.pricing.catalogue import load_catalogue
+from costcalc.pricing.render_prices import FORMATS, render_prices, stale_warnings
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
-SHOW_FORMATS = ("table", "json", "csv")
-_SHOW_HEADERS = ("service", "item", "unit", "tier", "USD per unit", "source", "published", "seen")
 
 
 def register(commands: Commands) -> None:
@@ -58,7 +53,7 @@ def register(commands: Commands) -> None:
     show.add_argument(
         "--service", action="append", help="catalogue service, repeatable (default: all)"
     )
-    add_format(show, SHOW_FORMATS, "table")
+    add_format(show, FORMATS, "table")
     command(show, _show)
     refresh = actions.add_parser(
         "refresh",
@@ -117,122 +112,11 @@ def _show(args: argparse.Namespace) -> int:
             f"no sourced price for {', '.join(args.service)} in {args.region}; "
             f"`costcalc prices refresh --region {args.region}` can fetch current ones"
         )
-    renderers = {"table": _show_table, "json": _show_json, "csv": _show_csv}
-    sys.stdout.write(renderers[args.format](args.region, entries))
+    sys.stdout.write(render_prices(args.region, entries, args.format))
     if args.format == "csv":  # the other formats carry their warnings in the output
-        for warning in _warnings(entries):
+        for warning in stale_warnings(entries):
             print(f"costcalc prices show: warning: {warning}", file=sys.stderr)
     return 0
-
-
-def _rows(entries: Sequence[PriceEntry]) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = []
-    for entry in entries:
-        source = "Price List API" if entry.source == PRICE_LIST_API else "bundled"
-        published = entry.published.isoformat() if entry.published else "-"
-        for tier in entry.tiers:
-            bounds = (
-                f"over {tier.start:,}" if tier.end is None else f"{tier.start:,} to {tier.end:,}"
-            )
-            rows.append(
-                (
-                    entry.service,
-                    entry.item,
-                    entry.unit,
-                    "" if len(entry.tiers) == 1 else bounds,
-                    format(tier.usd, "f"),
-                    source,
-                    published,
-                    entry.seen.isoformat(),
-                )
-            )
-    return rows
-
-
-def _warnings(entries: Sequence[PriceEntry]) -> list[str]:
-    if not entries:
-        return []
-    warning = age_warning(min(entry.seen for entry in entries), today())
-    return [warning] if warning else []
-
-
-def _show_table(region: str, entries: Sequence[PriceEntry]) -> str:
-    rows = _rows(entries)
-    widths = [max(len(r[i]) for r in [_SHOW_HEADERS, *rows]) for i in range(len(_SHOW_HEADERS))]
-
-    def fmt(row: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-        ).rstrip()
-
-    rule = "  ".join("-" * width for width in widths)
-    cache = prices_dir()
-    footer = [
-        f"Bundled catalogue: {BUNDLED_DATA / 'prices'}",
-        f"Refreshed prices (preferred when newer): {cache}"
-        + ("" if cache.is_dir() else " (none yet: costcalc prices refresh)"),
-        *(f"Warning: {warning}" for warning in _warnings(entries)),
-    ]
-    lines = [f"Prices used in {region}", "", fmt(_SHOW_HEADERS), rule, *map(fmt, rows), "", *footer]
-    return "\n".join(lines) + "\n"
-
-
-def _show_json(region: str, entries: Sequence[PriceEntry]) -> str:
-    on = today()
-    document = {
-        "region": region,
-        "prices": [
-            {
-                "service": entry.service,
-                "item": entry.item,
-                "description": entry.description,
-                "unit": entry.unit,
-                "usagetype": entry.usagetype,
-                "tiers": [
-                    {
-                        "from": format(tier.start, "f"),
-                        "to": None if tier.end is None else format(tier.end, "f"),
-                        "usd": format(tier.usd, "f"),
-                    }
-                    for tier in entry.tiers
-                ],
-                "source": entry.source,
-                "published": entry.published.isoformat() if entry.published else None,
-                "seen": entry.seen.isoformat(),
-                "age_days": (on - entry.seen).days,
-                "stale": (on - entry.seen).days > STALE_AFTER_DAYS,
-            }
-            for entry in entries
-        ],
-        "cache": str(prices_dir()),
-        "warnings": _warnings(entries),
-    }
-    return json.dumps(document, indent=2) + "\n"
-
-
-def _show_csv(region: str, entries: Sequence[PriceEntry]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        ["region", "service", "item", "unit", "from", "to", "usd", "source", "published", "seen"]
-    )
-    for entry in entries:
-        for tier in entry.tiers:
-            writer.writerow(
-                [
-                    region,
-                    entry.service,
-                    entry.item,
-                    entry.unit,
-                    format(tier.start, "f"),
-                    "" if tier.end is None else format(tier.end, "f"),
-                    format(tier.usd, "f"),
-                    entry.source,
-                    entry.published.isoformat() if entry.published else "",
-                    entry.seen.isoformat(),
-                ]
-            )
-    return out.getvalue()
 
 
 def _refresh(args: argparse.Namespace) -> int:

@@ -7,13 +7,12 @@ matplotlib is imported here, and this module only when ``--chart`` is given, so 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from costcalc import safe_output
-from costcalc.compare.scenario import BreakEven, CostCurve, Scenario
+from costcalc.compare.scenario import CostCurves, Scenario
 from costcalc.errors import UsageError
 
 FORMATS = (".png", ".svg")
@@ -50,14 +49,13 @@ def close(figure: Figure) -> None:
 
 def cost_figure(
     plan: Scenario,
-    curves: Sequence[CostCurve],
-    break_evens: Sequence[BreakEven],
-    verdict: str,
+    across: CostCurves,
     *,
     prices_as_of: str,
     marked: Decimal | None = None,
 ) -> Figure:
-    """The cost-versus-volume chart as a matplotlib figure (the caller closes it)."""
+    """The cost-versus-volume chart of curves priced once (the caller closes it)."""
+    curves, break_evens = across.curves, across.break_evens
     import matplotlib  # noqa: PLC0415 - imported only when a chart is asked for
 
     matplotlib.use("Agg")
@@ -127,7 +125,7 @@ def cost_figure(
         axes.text(
             0.02,
             0.97,
-            verdict,
+            across.verdict,
             transform=axes.transAxes,
             va="top",
             fontsize=10,

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from costcalc.compare.scenario import BreakEven, Comparison, DesignCost, Scenario
+from costcalc.compare.scenario import Comparison, CostCurves, DesignCost, Scenario
 from costcalc.pricing.age import age_warning, origin
 from costcalc.pricing.render import (
     LINE_HEADERS,
+    LINE_NUMERIC,
+    LINE_NUMERIC_MD,
     JsonNumber,
     cents,
     csv_cells,
@@ -25,6 +27,7 @@ from costcalc.pricing.render import (
     line_cells,
     line_document,
 )
+from costcalc.tables import table
 
 _MICRO = Decimal("0.000001")
 
@@ -35,8 +38,7 @@ class Report:
 
     plan: Scenario
     comparisons: Sequence[Comparison]
-    break_evens: Sequence[BreakEven] = ()
-    verdict: str = ""
+    across: CostCurves | None = None  # a sweep's curves, break-evens and verdict
     title: str = ""  # the headline; compare's own when empty
 
     @property
@@ -74,17 +76,6 @@ def per_order(value: Decimal) -> str:
     return format(value.quantize(_MICRO, rounding=ROUND_HALF_UP), "f")
 
 
-def _columns(rows: Sequence[Sequence[str]], numeric: set[int]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(
-            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ).rstrip()
-        for row in rows
-    ]
-
-
 def _runnable(design: DesignCost) -> str:
     return "yes" if design.profile.runnable else f"no: {design.profile.why_not}"
 
@@ -103,7 +94,7 @@ def _headline(report: Report) -> list[str]:
 
 def _conclusion(report: Report) -> list[str]:
     if report.swept:
-        return [f"Across the sweep: {report.verdict}."] if report.verdict else []
+        return [f"Across the sweep: {report.across.verdict}."] if report.across else []
     comparison = report.comparisons[0]
     best = comparison.cheapest_runnable
     if best is None:
@@ -152,7 +143,7 @@ def _table(report: Report) -> str:
             (f"{c.orders_per_month:,}", *(cents(d.monthly_usd) for d in c.designs))
             for c in report.comparisons
         ]
-        out += _columns(rows, set(range(len(rows[0]))))
+        out += table(rows, numeric=range(len(rows[0])))
         out += [
             "",
             *(
@@ -168,7 +159,7 @@ def _table(report: Report) -> str:
             (d.name, cents(d.monthly_usd), per_order(d.per_order_usd), _runnable(d))
             for d in comparison.designs
         ]
-        out += _columns(rows, {1, 2})
+        out += table(rows, numeric={1, 2})
         for design in comparison.designs:
             lines = [LINE_HEADERS, *map(line_cells, design.bill.lines)]
             total = (
@@ -181,34 +172,33 @@ def _table(report: Report) -> str:
                 cents(design.monthly_usd),
             )
             out += ["", f"== {design.name}: {design.profile.title}", ""]
-            out += _columns([*lines, total], {3, 6})
+            out += table([*lines, total], numeric=LINE_NUMERIC)
     out += ["", *_conclusion(report), *_assumption_lines(report)]
     return "\n".join(out) + "\n"
 
 
 def _markdown(report: Report) -> str:
-    def row(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
-
     out = [f"**{_headline(report)[0]}**", "", _headline(report)[1], ""]
     if report.swept:
         names = [d.name for d in report.comparisons[0].designs]
-        out += [row(("orders/month", *names)), "|--:" * (len(names) + 1) + "|"]
-        out += [
-            row((f"{c.orders_per_month:,}", *(cents(d.monthly_usd) for d in c.designs)))
+        rows = [("orders/month", *names)]
+        rows += [
+            (f"{c.orders_per_month:,}", *(cents(d.monthly_usd) for d in c.designs))
             for c in report.comparisons
         ]
+        out += table(rows, numeric=range(len(rows[0])), markdown=True)
     else:
-        out += [row(("design", "monthly USD", "USD per order", "runnable")), "|---|--:|--:|---|"]
-        out += [
-            row((d.name, cents(d.monthly_usd), per_order(d.per_order_usd), _runnable(d)))
+        rows = [("design", "monthly USD", "USD per order", "runnable")]
+        rows += [
+            (d.name, cents(d.monthly_usd), per_order(d.per_order_usd), _runnable(d))
             for d in report.comparisons[0].designs
         ]
+        out += table(rows, numeric={1, 2}, markdown=True)
         for design in report.comparisons[0].designs:
             out += ["", f"**{design.name}**: {design.profile.title}", ""]
-            out += [row(LINE_HEADERS), "|---|---|---|--:|---|--:|--:|"]
-            out += [row(line_cells(line)) for line in design.bill.lines]
-            out.append(row(("**total**", "", "", "", "", "", f"**{cents(design.monthly_usd)}**")))
+            lines = [LINE_HEADERS, *map(line_cells, design.bill.lines)]
+            total = ("**total**", "", "", "", "", "", f"**{cents(design.monthly_usd)}**")
+            out += table([*lines, total], numeric=LINE_NUMERIC_MD, markdown=True)
     out += ["", *(f"{line}  " for line in [*_conclusion(report), *_assumption_lines(report)])]
     return "\n".join(out) + "\n"
 
@@ -286,9 +276,9 @@ def _json(report: Report) -> str:
                     "orders_per_month": JsonNumber(exact(point.orders_per_month)),
                     "monthly_usd": JsonNumber(exact(point.monthly_usd)),
                 }
-                for point in report.break_evens
+                for point in (report.across.break_evens if report.across else ())
             ],
-            "verdict": report.verdict,
+            "verdict": report.across.verdict if report.across else "",
         }
     else:
         document = {**head, **_comparison_json(report.comparisons[0])}

@@ -10,6 +10,7 @@ Library API (the ``costcalc compare`` command is a thin layer over it)::
     [(d.name, d.monthly_usd, d.per_order_usd) for d in result.designs]
     curves = plan.curves(Decimal(1_000), Decimal(10) ** 8) # exact monthly cost at any volume
     plan.break_evens(curves)                               # where runnable designs cross
+    plan.across(Decimal(1_000), Decimal(10) ** 8)          # both, and the verdict, at once
 
 A design's monthly bill is linear in the order volume except where a volume tier or a free
 allowance starts, so :class:`CostCurve` prices the month exactly (``price_usage``) at every such
@@ -128,6 +129,15 @@ class CostCurve:
 
 
 @dataclass(frozen=True)
+class CostCurves:
+    """A volume range priced once: each design's curve, the break-evens, the verdict."""
+
+    curves: Sequence[CostCurve]
+    break_evens: Sequence[BreakEven]
+    verdict: str
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything but the volume: designs' workloads, region, free tier, mix, transition rule."""
 
@@ -156,6 +166,12 @@ class Scenario:
     def curves(self, low: Decimal, high: Decimal) -> list[CostCurve]:
         low, high = check_range(low, high)
         return [CostCurve(self, load, low, high) for load in self.workloads]
+
+    def across(self, low: Decimal, high: Decimal) -> CostCurves:
+        """Every design's curve from ``low`` to ``high``, where they cross, and the verdict."""
+        curves = self.curves(low, high)
+        crossings = self.break_evens(curves)
+        return CostCurves(curves, crossings, verdict(curves, crossings))
 
     def break_evens(self, curves: Sequence[CostCurve]) -> list[BreakEven]:
         """Volumes where two runnable designs' monthly costs cross, in increasing order."""

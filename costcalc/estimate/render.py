@@ -14,6 +14,7 @@ from costcalc.compare.scenario import Comparison, DesignCost
 from costcalc.estimate.deployed import snake
 from costcalc.estimate.usage import Estimated, Figure
 from costcalc.pricing.render import JsonNumber, cents, dump_json, exact
+from costcalc.tables import table
 from costcalc.workload.profiles import PATHS
 
 SOURCES_NOTE = (
@@ -83,17 +84,17 @@ def _figures(estimated: Estimated, *, markdown: bool) -> list[str]:
         return [
             f"**{title}**",
             "",
-            *_markdown_rows(rows),
+            *table(rows, markdown=True),
             "",
-            *_markdown_rows(function_rows),
+            *table(function_rows, markdown=True),
             "",
             *(f"{line}  " for line in [SOURCES_NOTE, *notes]),
         ]
     return [
         title,
-        *_aligned(rows),
+        *table(rows),
         "",
-        *_aligned(function_rows),
+        *table(function_rows),
         "",
         SOURCES_NOTE,
         *notes,
@@ -102,19 +103,6 @@ def _figures(estimated: Estimated, *, markdown: bool) -> list[str]:
 
 def _cell(value: Decimal | str) -> str:
     return format(value.normalize(), "f") if isinstance(value, Decimal) else value
-
-
-def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows]  # fmt: skip
-
-
-def _markdown_rows(rows: Sequence[Sequence[str]], numeric: int = 0) -> list[str]:
-    """A markdown table; the last ``numeric`` columns are right-aligned."""
-    lines = ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    texts = len(rows[0]) - numeric
-    return [lines[0], "|" + "---|" * texts + "--:|" * numeric, *lines[1:]]
 
 
 # ---------------------------------------------------------------------------- Infracost
@@ -283,10 +271,12 @@ def render_diff(
     )
     headline = f"Cost change at {orders:,} orders/month in {report.plan.region}: {verdict}"
     sources = f"base: {labels[0]}; head: {labels[1]}; prices as of {report.prices_as_of}"
-    if fmt == "markdown":
-        body = _markdown_rows(rows, numeric=3) if found else ["No billed item changes."]
+    markdown = fmt == "markdown"
+    body = table(rows, numeric={2, 3, 4} if markdown else (), markdown=markdown)
+    if not found:
+        body = ["No billed item changes."]
+    if markdown:
         return "\n".join([f"**{headline}**", "", *body, "", f"_{sources}_"]) + "\n"
-    body = _aligned(rows) if found else ["No billed item changes."]
     return "\n".join([headline, "", *body, "", sources]) + "\n"
 
 

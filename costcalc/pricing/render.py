@@ -10,17 +10,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from costcalc.pricing.age import age_warning, origin
 from costcalc.pricing.bill import Bill, Line
+from costcalc.tables import table
 
 FORMATS = ("table", "json", "csv", "markdown")
 #: Decimal places kept for computed amounts in machine formats (exact for every tier price).
 EXACT_PLACES = Decimal("1e-10")
 _CENT = Decimal("0.01")
-_HEADERS = ("service", "item", "tier", "quantity", "unit", "unit price", "monthly USD")
+#: A bill line's columns (shared with ``costcalc compare``), and those right-aligned as text
+#: and in Markdown.
+LINE_HEADERS = ("service", "item", "tier", "quantity", "unit", "unit price", "monthly USD")
+LINE_NUMERIC = {3, 6}
+LINE_NUMERIC_MD = {3, 5, 6}
 
 
 def render(bill: Bill, fmt: str, title: str) -> str:
@@ -93,7 +98,7 @@ def _footer(bill: Bill) -> list[str]:
 
 
 def line_cells(line: Line) -> tuple[str, ...]:
-    """A line as the table's cells (shared with ``costcalc compare``), in ``_HEADERS`` order."""
+    """A line as the table's cells (shared with ``costcalc compare``), in ``LINE_HEADERS`` order."""
     return (
         line.service,
         line.item,
@@ -110,31 +115,15 @@ def _rows(bill: Bill) -> list[tuple[str, ...]]:
 
 
 def _table(bill: Bill, title: str) -> str:
-    rows = _rows(bill)
-    total = ("total", "", "", "", "", "", cents(bill.monthly_usd))
-    widths = [max(len(row[i]) for row in [_HEADERS, *rows, total]) for i in range(len(_HEADERS))]
-    numeric = {3, 6}
-
-    def fmt(row: Sequence[str]) -> str:
-        cells = (
-            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        )
-        return "  ".join(cells).rstrip()
-
-    rule = "  ".join("-" * width for width in widths)
+    rows = [LINE_HEADERS, *_rows(bill), ("total", "", "", "", "", "", cents(bill.monthly_usd))]
     header = f"{title} in {bill.region}, monthly (USD)"
-    body = [header, "", fmt(_HEADERS), rule, *map(fmt, rows), rule, fmt(total), ""]
-    return "\n".join([*body, *_footer(bill)]) + "\n"
+    lines = table(rows, numeric=LINE_NUMERIC, rules=(1, len(rows) - 1))
+    return "\n".join([header, "", *lines, "", *_footer(bill)]) + "\n"
 
 
 def _markdown(bill: Bill, title: str) -> str:
-    def fmt(row: Sequence[str]) -> str:
-        return "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
-
-    align = "|---|---|---|--:|---|--:|--:|"
     total = ("**total**", "", "", "", "", "", f"**{cents(bill.monthly_usd)}**")
-    rows = [fmt(_HEADERS), align, *map(fmt, _rows(bill)), fmt(total)]
+    rows = table([LINE_HEADERS, *_rows(bill), total], numeric=LINE_NUMERIC_MD, markdown=True)
     footer = [f"{line}  " for line in _footer(bill)]
     return (
         "\n".join([f"**{title} in {bill.region}, monthly (USD)**", "", *rows, "", *footer]) + "\n"
@@ -227,5 +216,3 @@ def _dump(value: object, indent: str = "") -> str:
 #: and the writer that keeps it so.
 JsonNumber = _Number
 dump_json = _dump
-#: The column headings of :func:`line_cells`.
-LINE_HEADERS = _HEADERS

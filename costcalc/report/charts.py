@@ -68,9 +68,7 @@ def _svg(figure: Figure) -> bytes:
 def _cost_by_volume(facts: Decision) -> Figure:
     return cost_figure(
         facts.plan,
-        facts.curves,
-        facts.break_evens,
-        facts.verdict,
+        facts.across,
         prices_as_of=facts.prices_as_of,
         marked=facts.answer.orders_per_month,
     )

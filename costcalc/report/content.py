@@ -174,17 +174,17 @@ def _usd_order(value: Decimal) -> str:
 
 def _across_volume(facts: Decision) -> Section:
     low, high = facts.span
-    if facts.break_evens:
+    if facts.across.break_evens:
         said = [
             f"Break-even: {a} and {b} cost the same at {_volume(point.orders_per_month)} "
             f"orders/month ({_usd(point.monthly_usd)} a month)."
-            for point in facts.break_evens
+            for point in facts.across.break_evens
             for a, b in [point.designs]
         ]
     else:
         said = [
             f"No break-even in range {_volume(low)} to {_volume(high)} orders/month: "
-            f"{facts.verdict}."
+            f"{facts.across.verdict}."
         ]
     return Section(
         "volume",
@@ -478,7 +478,7 @@ def _grouped(figures: Sequence[FigureOrigin]) -> list[tuple[str, str, str, str]]
 
 
 def _sweep(facts: Decision) -> Section:
-    designs = [curve.name for curve in facts.curves]
+    designs = [curve.name for curve in facts.across.curves]
     rows: Sequence[tuple[Cell, ...]] = [
         (Cell(_volume(volume)), *(Cell(_usd(monthly[name])) for name in designs))
         for volume, monthly in facts.sweep

@@ -4,11 +4,11 @@ Library API (the renderers and the CLI are thin layers over it)::
 
     from decimal import Decimal, localcontext
     from costcalc.pricing.bill import PRECISION
-from costcalc.compare.scenario import scenario
+    from costcalc.compare.scenario import scenario
     from costcalc.report.decision import decision
 
     facts = decision(scenario(), Decimal(250_000), (Decimal(1_000), Decimal(10) ** 8), 21)
-    facts.answer.designs, facts.break_evens, facts.sensitivity.factors, facts.origins
+    facts.answer.designs, facts.across.break_evens, facts.sensitivity.factors, facts.origins
 
 Every workload figure carries its origin: ``profile`` (a bundled workload profile), ``user``
 (a ``--usage`` file) or ``definition`` (read from a SAM template or Pulumi program by
@@ -27,14 +27,12 @@ from typing import Any
 
 from costcalc.compare.render import Report
 from costcalc.compare.scenario import (
-    BreakEven,
     Comparison,
-    CostCurve,
+    CostCurves,
     Scenario,
     check_orders,
     check_range,
     sweep_volumes,
-    verdict,
 )
 from costcalc.errors import UsageError
 from costcalc.pricing.age import today
@@ -76,9 +74,7 @@ class Decision:
 
     plan: Scenario
     answer: Comparison
-    curves: Sequence[CostCurve]
-    break_evens: Sequence[BreakEven]
-    verdict: str
+    across: CostCurves
     sweep: Sequence[tuple[Decimal, Mapping[str, Decimal]]]
     sensitivity: Sensitivity
     origins: Sequence[FigureOrigin]
@@ -90,7 +86,7 @@ class Decision:
 
     @property
     def span(self) -> tuple[Decimal, Decimal]:
-        return self.curves[0].low, self.curves[0].high
+        return self.across.curves[0].low, self.across.curves[0].high
 
     def services(self) -> list[str]:
         """Every service any design's bill prices, in the order the bills list them."""
@@ -131,19 +127,16 @@ def decision(
     """
     orders, (low, high) = check_volume(orders, span)
     answer = plan.price(orders)
-    curves = plan.curves(low, high)
-    crossings = plan.break_evens(curves)
+    across = plan.across(low, high)
     sweep = [
-        (volume, {curve.name: curve.at(volume) for curve in curves})
+        (volume, {curve.name: curve.at(volume) for curve in across.curves})
         for volume in sweep_volumes(low, high, points)
     ]
     summary = Report(plan, [answer])
     return Decision(
         plan=plan,
         answer=answer,
-        curves=curves,
-        break_evens=crossings,
-        verdict=verdict(curves, crossings),
+        across=across,
         sweep=sweep,
         sensitivity=sensitivity(plan, orders),
         origins=list(origins) if origins is not None else profile_origins(plan),

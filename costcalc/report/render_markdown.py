@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from costcalc.report.content import Block, Bullets, Chart, Document, Table, Text
+from costcalc.tables import table
 
 _SPECIAL = re.compile(r"([\\*_\[\]<>])")
 _CODE = re.compile(r"(`[^`]+`)")
@@ -47,18 +48,12 @@ def _block(block: Block, charts_link: str) -> list[str]:
     return [f"![{_inline(block.alt)}]({charts_link}/{block.name}.svg)"]
 
 
-def _table(table: Table) -> list[str]:
-    def row(cells: list[str]) -> str:
-        return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
-
-    rule = "|" + "|".join("--:" if i in table.numeric else "---" for i in range(len(table.headers)))
-    return [
-        f"*{_inline(table.caption)}*",
-        "",
-        row([_inline(header) for header in table.headers]),
-        rule + "|",
-        *(row([_inline(cell.text) for cell in cells]) for cells in table.rows),
+def _table(block: Table) -> list[str]:
+    rows = [
+        [_inline(header) for header in block.headers],
+        *([_inline(cell.text) for cell in cells] for cells in block.rows),
     ]
+    return [f"*{_inline(block.caption)}*", "", *table(rows, numeric=block.numeric, markdown=True)]
 
 
 def _inline(text: str) -> str:

@@ -1,5 +1,7 @@
 """The real `costcalc compare` command: outputs, the chart, and one-line refusals with exit 2."""
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -8,6 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from costcalc.cli.main import main
+from costcalc.compare.scenario import CostCurve, Scenario
 
 
 def costcalc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -206,3 +211,22 @@ def test_a_chart_path_that_is_a_named_pipe_is_refused_before_any_work(tmp_path: 
         "regular files\n"
     )
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("volume", [("--sweep", "1e3:1e6:5"), ("--orders-per-month", "1e4")])
+def test_the_curves_are_priced_once_for_the_table_and_the_chart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, volume: tuple[str, str]
+) -> None:
+    priced = []
+    curves = Scenario.curves
+
+    def counted(plan: Scenario, low: Decimal, high: Decimal) -> list[CostCurve]:
+        priced.append((low, high))
+        return curves(plan, low, high)
+
+    monkeypatch.setattr(Scenario, "curves", counted)
+    chart = tmp_path / "cost.svg"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["compare", *volume, "--chart", str(chart)]) == 0
+    assert len(priced) == 1
+    assert chart.read_text().startswith("<?xml")

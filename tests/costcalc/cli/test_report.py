@@ -3,6 +3,7 @@
 import contextlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -229,11 +230,17 @@ def test_help_teaches_with_examples_and_says_why_markdown_charts_are_files() -> 
     assert "inline data images" in result.stdout
 
 
-def test_a_device_as_out_is_refused_in_one_line_before_any_work() -> None:
-    result = costcalc("--out", "/dev/null", "--format", "html")
+def test_an_out_that_is_not_a_regular_file_is_refused_in_one_line_before_any_work(
+    tmp_path: Path,
+) -> None:
+    # A named pipe stands for /dev/null and other devices: were the guard broken, a test on
+    # the real /dev/null would replace it (tests run as root in CI).
+    os.mkfifo(tmp_path / "decision.html")
+    result = costcalc("--out", "decision.html", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == (
-        "costcalc report: error: --out /dev/null: is a character device; costcalc writes only "
-        "new or regular files\n"
+        "costcalc report: error: --out decision.html: is a named pipe; costcalc writes only new "
+        "or regular files\n"
     )
     assert result.stdout == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["decision.html"]

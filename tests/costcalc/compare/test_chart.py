@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from costcalc.compare.chart import check_target, cost_figure, save
-from costcalc.compare.scenario import scenario, verdict
+from costcalc.compare.scenario import scenario
 from costcalc.errors import UsageError
 
 D = Decimal
@@ -14,11 +14,9 @@ D = Decimal
 
 def chart(path: Path, *, free_tier: bool, low: int, high: int) -> str:
     plan = scenario(free_tier=free_tier)
-    curves = plan.curves(D(low), D(high))
-    points = plan.break_evens(curves)
-    text = verdict(curves, points)
-    save(path, cost_figure(plan, curves, points, text, prices_as_of="2025-08-01", marked=D(250)))
-    return text
+    across = plan.across(D(low), D(high))
+    save(path, cost_figure(plan, across, prices_as_of="2025-08-01", marked=D(250)))
+    return across.verdict
 
 
 def test_a_png_chart_is_written_and_is_a_real_image(tmp_path: Path) -> None:
@@ -73,9 +71,7 @@ def test_a_range_under_a_decade_labels_its_minor_ticks_in_dollars() -> None:
     from costcalc.compare.chart import close  # noqa: PLC0415
 
     plan = scenario()
-    curves = plan.curves(D(100), D(100_000))
-    points = plan.break_evens(curves)
-    figure = cost_figure(plan, curves, points, "", prices_as_of="2025-08-01")
+    figure = cost_figure(plan, plan.across(D(100), D(100_000)), prices_as_of="2025-08-01")
     try:
         figure.canvas.draw()
         axes = figure.axes[0]

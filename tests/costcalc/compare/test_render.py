@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from costcalc.compare.render import Report, render_report
-from costcalc.compare.scenario import scenario, sweep_volumes, verdict
+from costcalc.compare.scenario import scenario, sweep_volumes
 
 D = Decimal
 
@@ -23,10 +23,8 @@ def single() -> Report:
 @pytest.fixture(scope="module")
 def swept() -> Report:
     plan = scenario(free_tier=True)
-    curves = plan.curves(D(1), D(100_000))
-    points = plan.break_evens(curves)
     comparisons = [plan.price(v) for v in sweep_volumes(D(1), D(100_000), 6)]
-    return Report(plan, comparisons, points, verdict(curves, points))
+    return Report(plan, comparisons, across=plan.across(D(1), D(100_000)))
 
 
 def test_json_follows_the_contract_with_exact_decimals(single: Report) -> None:

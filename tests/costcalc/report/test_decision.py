@@ -38,20 +38,22 @@ def test_the_sweep_reads_the_exact_curves_at_each_volume_to_the_cent(facts: Deci
 def test_the_one_crossing_in_the_default_range_is_found_exactly_and_said(facts: Decision) -> None:
     # Orchestration's fixed monthly items cost $0.40 less (four alarms fewer), choreography's
     # orders cost less: the curves cross once, near 2,146 orders/month.
-    (crossing,) = facts.break_evens
+    (crossing,) = facts.across.break_evens
     assert crossing.designs == ("choreography", "orchestration")
     assert D(2_140) < crossing.orders_per_month < D(2_150)
-    at = {curve.name: curve.at(crossing.orders_per_month) for curve in facts.curves}
+    at = {curve.name: curve.at(crossing.orders_per_month) for curve in facts.across.curves}
     assert (
         to_cent(at["choreography"]) == to_cent(at["orchestration"]) == to_cent(crossing.monthly_usd)
     )
-    assert facts.verdict == "choreography and orchestration cost the same at 2,146 orders/month"
+    assert (
+        facts.across.verdict == "choreography and orchestration cost the same at 2,146 orders/month"
+    )
 
 
 def test_no_break_even_in_a_range_above_the_crossing_is_said_in_the_verdict() -> None:
     above = decision(scenario(), D(250_000), (D(10_000), SPAN[1]), 5)
-    assert above.break_evens == []
-    assert above.verdict.startswith("choreography is cheaper than orchestration throughout")
+    assert above.across.break_evens == []
+    assert above.across.verdict.startswith("choreography is cheaper than orchestration throughout")
 
 
 def test_per_order_by_service_adds_up_to_each_designs_cost_per_order(facts: Decision) -> None:
