@@ -228,7 +228,7 @@ def post_order() -> Response[Any]:
             status_code=429,
             content_type="application/json",
             body={
-                "message": f"too many orders: {quota.per_minute} a minute per account; "
+                "message": f"too many order requests: {quota.per_minute} a minute per account; "
                 "retry after the minute"
             },
             headers={"Retry-After": str(quota.retry_after(now))},

@@ -182,7 +182,7 @@ def test_one_account_placing_too_many_orders_gets_429s_while_others_still_order(
     ]
     assert [a.status for a in answers] == [201, 201, 429]
     assert answers[2].json() == {
-        "message": "too many orders: 2 a minute per account; retry after the minute"
+        "message": "too many order requests: 2 a minute per account; retry after the minute"
     }
     assert 1 <= int(answers[2].headers["Retry-After"]) <= 60
     assert runner.request("POST", "/orders", order_body(), caller=OTHER_CUSTOMER).status == 201
