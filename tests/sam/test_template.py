@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from parity_sam import from_sam
 from stack_helpers import ORDER_STACKS, ROOT
 from template_checks import BIN, TAGGED_TYPES, run_tool, tags_of
 
-from costcalc.estimate.fake_aws import Account
+from localrun.deploy import parameter_values
+from localrun.intrinsics import Names, resolve
 from localrun.template import load_template
 
 
@@ -109,11 +109,23 @@ def test_the_acceptance_timeout_is_a_parameter_in_seconds_defaulting_to_600(stac
 
 
 def _user_pool(stack: Stack, **parameters: str) -> dict[str, Any]:
-    """The stack's one user pool as deployed with `parameters` (conditions resolved)."""
-    parameters = {"SenderEmail": "a@b.co", **parameters}
-    model = from_sam(stack.template, parameters, Account(), stack_name=f"{stack.style}-test")
-    [pool] = model["user_pools"].values()
-    return dict(pool)
+    """The stack's user pool's properties as deployed with `parameters` (conditions resolved)."""
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    template = load_template(stack.template, {"SenderEmail": "a@b.co", **parameters})
+    names = Names(
+        stack_name=f"{stack.style}-test",
+        region="us-east-1",
+        account_id="123456789012",
+        parameters=parameter_values(template, {"SenderEmail": "a@b.co", **parameters}),
+        mappings=template.mappings,
+        conditions=template.conditions,
+    )
+    properties = resolve(template.resources["UserPool"]["Properties"], names)
+    return {
+        "admin_create_user_only": properties["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"],
+        "mfa": properties.get("MfaConfiguration", "OFF"),
+        "enabled_mfas": properties.get("EnabledMfas", []),
+    }
 
 
 def test_only_administrators_create_accounts_unless_the_deployer_allows_self_sign_up(
