@@ -62,6 +62,8 @@ def test_a_version_1_event_from_the_archive_still_reads_without_the_new_bounds()
     old = {**COMMON, "version": "1", "occurred_at": "2026-01-02T03:04:05Z"}
     detail = parse_detail("order_rejected", {**old, "correlation_id": "a b", "reason": "late"})
     assert (detail.version, detail.reason) == ("1", "late")  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="reason"):
+        parse_detail("order_rejected", {**old, "reason": ""})
 
 
 def test_a_published_detail_reads_back_as_the_same_contract() -> None:

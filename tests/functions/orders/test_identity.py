@@ -139,3 +139,11 @@ def test_another_customer_neither_reads_nor_cancels() -> None:
 def test_anonymous_callers_are_asked_to_sign_in() -> None:
     with pytest.raises(NotAuthenticatedError, match="sign in"):
         require_customer(ANONYMOUS)
+
+
+def test_the_owner_is_recognised_by_an_equal_subject_not_the_same_object() -> None:
+    # Claims arrive as fresh strings; the stored order's id is another object of equal value.
+    sub = "".join(["u-", "1"])
+    owner = caller_from(_jwt(**CUSTOMER, sub=sub))
+    require_owner(owner, ORDER)
+    require_reader(owner, ORDER)

@@ -114,3 +114,27 @@ def test_the_digest_binds_the_content_not_the_layout() -> None:
     assert parse_place_order(_with(delivery_note="other")).digest() != (
         parse_place_order(json.dumps(VALID)).digest()
     )
+
+
+@pytest.mark.parametrize("price", ["0", "0.01", "9.55", "10000", "10000.00"])
+def test_prices_from_zero_to_ten_thousand_with_cents_are_accepted(price: str) -> None:
+    body = _with(items=[{"name": "x", "quantity": 1, "unit_price": 1}]).replace(
+        '"unit_price": 1', f'"unit_price": {price}'
+    )
+    assert parse_place_order(body).items[0].unit_price == Decimal(price)
+
+
+@pytest.mark.parametrize("price", ["-0.01", "10000.01", "9.555"])
+def test_prices_outside_the_range_or_past_cents_are_refused(price: str) -> None:
+    body = _with(items=[{"name": "x", "quantity": 1, "unit_price": 1}]).replace(
+        '"unit_price": 1', f'"unit_price": {price}'
+    )
+    with pytest.raises(BadRequestError, match=r"^items\[0\]\.unit_price:"):
+        parse_place_order(body)
+
+
+def test_an_order_holds_up_to_fifty_items() -> None:
+    item = {"name": "x", "quantity": 1, "unit_price": 1}
+    assert len(parse_place_order(_with(items=[item] * 50)).items) == 50
+    with pytest.raises(BadRequestError, match=r"^items:"):
+        parse_place_order(_with(items=[item] * 51))
