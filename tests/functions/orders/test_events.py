@@ -91,3 +91,21 @@ def test_the_readme_documents_every_event_with_exactly_its_extra_fields() -> Non
         cell = re.sub(r"\([^)]*\)", "", rows[event_type.value])
         named = set(re.findall(r"`(\w+)`", cell))
         assert named == set(model.model_fields) - common, event_type
+
+
+@pytest.mark.parametrize("field", ["order_id", "restaurant_id", "correlation_id"])
+def test_an_id_of_one_character_is_enough_and_an_empty_one_is_refused(field: str) -> None:
+    assert getattr(build_detail(EventType.ORDER_ACCEPTED, **{**COMMON, field: "x"}), field) == "x"
+    with pytest.raises(ValidationError, match=field):
+        build_detail(EventType.ORDER_ACCEPTED, **{**COMMON, field: ""})
+
+
+def test_a_v1_reason_of_one_character_reads() -> None:
+    old = {**COMMON, "version": "1", "occurred_at": "2026-01-02T03:04:05Z", "reason": "x"}
+    assert parse_detail("order_rejected", old).reason == "x"  # type: ignore[attr-defined]
+
+
+def test_a_detail_cannot_be_changed_once_built() -> None:
+    detail = build_detail(EventType.ORDER_ACCEPTED, **COMMON)
+    with pytest.raises(ValidationError):
+        detail.order_id = "o-2"  # type: ignore[misc]

@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -147,3 +148,40 @@ def test_the_owner_is_recognised_by_an_equal_subject_not_the_same_object() -> No
     owner = caller_from(_jwt(**CUSTOMER, sub=sub))
     require_owner(owner, ORDER)
     require_reader(owner, ORDER)
+
+
+@pytest.mark.parametrize("verified", [1, "yes", "True ", "truest"])
+def test_only_true_or_its_string_form_counts_as_verified(verified: object) -> None:
+    assert caller_from(_jwt(email="a@b.co", email_verified=verified)).email == ""
+
+
+@pytest.mark.parametrize("token_use", ["refresh", "zz", "idx"])
+def test_any_token_use_but_id_is_refused_whatever_it_sorts_after(token_use: str) -> None:
+    with pytest.raises(NotAuthenticatedError, match=f"'{token_use}' is not accepted"):
+        require_customer(caller_from(_jwt(**CUSTOMER, token_use=token_use)))
+
+
+def test_a_token_without_token_use_is_named_as_none() -> None:
+    with pytest.raises(NotAuthenticatedError, match=r"'\(none\)' is not accepted"):
+        require_customer(caller_from(_jwt(**CUSTOMER, token_use="")))
+
+
+@pytest.mark.parametrize("other", ["a-first", "zz-last"])
+def test_subjects_and_restaurants_that_sort_before_or_after_are_still_others(other: str) -> None:
+    customer = caller_from(_jwt(**CUSTOMER, sub=other))
+    for check in (lambda: require_owner(customer, ORDER), lambda: require_reader(customer, ORDER)):
+        with pytest.raises(ForbiddenError):
+            check()
+    staff = caller_from(_jwt(**{**STAFF, "custom:restaurant_id": other}))
+    for check in (
+        lambda: require_restaurant_of(staff, ORDER),
+        lambda: require_reader(staff, ORDER),
+    ):
+        with pytest.raises(ForbiddenError):
+            check()
+
+
+def test_a_caller_cannot_be_changed_once_read() -> None:
+    caller = caller_from(_jwt(**CUSTOMER))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        caller.role = "restaurant"  # type: ignore[misc]

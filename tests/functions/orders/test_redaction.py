@@ -100,3 +100,16 @@ def test_an_exception_escaping_a_handler_has_its_addresses_masked_with_its_cause
     printed = traceback.format_exception(raised.value)
     assert f"ValueError: bounce from {MASK}\n" in printed
     assert f"RuntimeError: SES refused {MASK}\n" in printed
+
+
+def test_an_address_in_an_implicitly_chained_error_is_masked_too() -> None:
+    @masks_failures
+    def handler() -> None:
+        try:
+            raise ValueError("bounce from ana@example.com")
+        except ValueError:
+            raise RuntimeError("send failed")  # noqa: B904 - chained implicitly, on purpose
+
+    with pytest.raises(RuntimeError) as raised:
+        handler()
+    assert str(raised.value.__context__) == f"bounce from {MASK}"

@@ -138,3 +138,46 @@ def test_an_order_holds_up_to_fifty_items() -> None:
     assert len(parse_place_order(_with(items=[item] * 50)).items) == 50
     with pytest.raises(BadRequestError, match=r"^items:"):
         parse_place_order(_with(items=[item] * 51))
+
+
+def test_the_body_limit_is_16_kib_exactly() -> None:
+    prefix, suffix = '{"x": "', '"}'
+    at_limit = prefix + "a" * (MAX_BODY_BYTES - len(prefix) - len(suffix)) + suffix
+    assert len(at_limit.encode()) == MAX_BODY_BYTES == 16 * 1024
+    with pytest.raises(BadRequestError) as refused:
+        parse_place_order(at_limit)
+    assert refused.value.status_code == 400  # read, then refused for its fields
+    with pytest.raises(BadRequestError) as too_big:
+        parse_place_order(prefix + "a" + at_limit[len(prefix) :])
+    assert too_big.value.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("field", "longest"), [("delivery_note", 500), ("name", 100), ("quantity", 100)]
+)
+def test_each_bound_is_inclusive_and_one_more_is_refused(field: str, longest: int) -> None:
+    def body(value: int) -> str:
+        if field == "delivery_note":
+            return _with(delivery_note="n" * value)
+        item = {"name": "x", "quantity": 1, "unit_price": 1}
+        item[field] = "n" * value if field == "name" else value
+        return _with(items=[item])
+
+    parse_place_order(body(longest))
+    with pytest.raises(BadRequestError, match=field):
+        parse_place_order(body(longest + 1))
+
+
+def test_surrounding_whitespace_is_stripped_from_text_fields() -> None:
+    request = parse_place_order(
+        _with(
+            restaurant_id=" pizza-1 ",
+            delivery_note=" ring ",
+            items=[{"name": " x ", "quantity": 1, "unit_price": 1}],
+        )
+    )
+    assert (request.restaurant_id, request.delivery_note, request.items[0].name) == (
+        "pizza-1",
+        "ring",
+        "x",
+    )
