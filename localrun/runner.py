@@ -23,7 +23,7 @@ from moto.awslambda.models import LambdaBackend
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import DefaultConfig
 from moto.core.models import DEFAULT_ACCOUNT_ID
-from moto.events.models import EventPattern, EventsBackend
+from moto.events.models import EventsBackend
 from moto.events.models import Rule as MotoRule
 from moto.events.utils import EventMessageType, EventTemplateParser
 from moto.firehose.models import FirehoseBackend
@@ -45,7 +45,9 @@ from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
 from localrun.firehose import s3_delivery
 from localrun.intrinsics import Names
 from localrun.lambdas import FunctionError, InProcessFunction, holding_the_environment
-from localrun.template import TemplateError, load_template
+from localrun.template import load_template
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.patterns import matches
 
 MOTO_CONFIG = {
     "stepfunctions": {"execute_state_machine": True},
@@ -153,7 +155,7 @@ class LocalRunner:
                 stack_name=stack_name,
                 region=region,
                 account_id=DEFAULT_ACCOUNT_ID,
-                parameters=parameter_values(transformed, given),
+                parameters=parameter_values(transformed),
                 mappings=transformed.mappings,
                 conditions=transformed.conditions,
             )
@@ -171,17 +173,17 @@ class LocalRunner:
         (as `neighbour_functions[stack_name]`); it may not have stream mappings of its own.
         """
         if stack_name == self.names.stack_name or stack_name in self.neighbours:
-            raise TemplateError(f"stack {stack_name!r} is already deployed on this runner")
+            raise DefinitionError(f"stack {stack_name!r} is already deployed on this runner")
         transformed = load_template(Path(template), parameters)
         if transformed.of_type("AWS::Lambda::EventSourceMapping"):
-            raise TemplateError(
+            raise DefinitionError(
                 f"{template}: a stack deployed beside another cannot have stream mappings locally"
             )
         names = Names(
             stack_name=stack_name,
             region=self.names.region,
             account_id=self.names.account_id,
-            parameters=parameter_values(transformed, parameters),
+            parameters=parameter_values(transformed),
             mappings=transformed.mappings,
             conditions=transformed.conditions,
         )
@@ -213,9 +215,8 @@ class LocalRunner:
         def send_to_targets(
             rule: MotoRule, event: dict[str, Any], transform_input: bool = True
         ) -> None:
-            if rule.state != "ENABLED" or not rule.event_pattern.matches_event(
-                cast(EventMessageType, event)
-            ):
+            pattern = json.loads(rule.event_pattern.dump() or "{}")
+            if rule.state != "ENABLED" or not matches(pattern, event, f"rule {rule.name}"):
                 return
             ours = [t for t in rule.targets if runner._delivers(t["Arn"])]
             theirs = [t for t in rule.targets if not runner._delivers(t["Arn"])]
@@ -344,7 +345,7 @@ class LocalRunner:
         )
         function = self.deployment.function_by_arn(route.function_arn)
         if function is None:
-            raise TemplateError(
+            raise DefinitionError(
                 f"route {route.key}: integration {route.function_arn} is not in the stack"
             )
         try:
@@ -432,7 +433,7 @@ class LocalRunner:
             except ClientError:  # e.g. the stream is gone: EventBridge gives up and dead-letters
                 return False
         else:
-            raise TemplateError(f"target {arn}: the runner cannot deliver to {service}")
+            raise DefinitionError(f"target {arn}: the runner cannot deliver to {service}")
         return True
 
     def _invoke_async(self, function: InProcessFunction, payload: Any) -> None:
@@ -655,10 +656,8 @@ class _StreamReader:
     def _passes_filters(self, record: dict[str, Any]) -> bool:
         if not self.mapping.filters:
             return True
-        return any(
-            EventPattern.load(json.dumps(f)).matches_event(cast(EventMessageType, record))
-            for f in self.mapping.filters
-        )
+        where = f"{self.mapping.logical_id}.FilterCriteria"
+        return any(matches(f, record, where) for f in self.mapping.filters)
 
     def next_batch(self) -> list[dict[str, Any]]:
         return self._pending[: self.mapping.batch_size]

@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from costcalc.estimate.fake_aws import BY_PULUMI_TYPE
 from costcalc.estimate.template import Template, TemplateError, first_line
+from orderflow_definitions.documents import parse_document
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.files import SMALL_FILE_BYTES, read_text
 
 if TYPE_CHECKING:
     from costcalc.estimate.fake_aws import Kind
@@ -68,7 +71,7 @@ def as_template(project: Path, run: ProgramRun) -> Template:
     known = [(r, BY_PULUMI_TYPE[r.type]) for r in run.resources if r.type in BY_PULUMI_TYPE]
     symbols = _symbols(known)
     resources: dict[str, dict[str, Any]] = {}
-    definitions: dict[str, Mapping[str, Any]] = {}
+    definitions: dict[str, Any] = {}
     for registered, kind in known:
         if kind.part or kind.cfn_type is None:
             continue  # folded into its owner by as_cfn (a role's policy, a rule's target)
@@ -77,8 +80,15 @@ def as_template(project: Path, run: ProgramRun) -> Template:
         resources[logical_id] = {"Type": kind.cfn_type, "Properties": _symbolic(decoded, symbols)}
         definition = decoded.get("DefinitionString")
         if kind.cfn_type == "AWS::StepFunctions::StateMachine" and isinstance(definition, dict):
-            definitions[logical_id] = _by_logical_id(definition, symbols)
-    return Template(project, resources, {}, definitions)
+            definitions[logical_id] = _symbolic(definition, symbols)
+    # named as a SAM template's definitions are: by placeholder ARNs carrying logical ids
+    read = Template(project, resources, {}, {})
+    return Template(
+        project,
+        resources,
+        {},
+        {k: read.with_placeholders(d, f"{k}.Definition") for k, d in definitions.items()},
+    )
 
 
 def camel(name: str) -> str:
@@ -87,15 +97,15 @@ def camel(name: str) -> str:
 
 
 def _project(project: Path) -> tuple[str, Path]:
-    import yaml  # noqa: PLC0415
-
     file = next((project / n for n in PROJECT_FILES if (project / n).is_file()), None)
     if file is None:
         raise TemplateError(f"{project}: no Pulumi.yaml; expected a Pulumi project folder")
     try:
-        document = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TemplateError(f"{file}: cannot read it as YAML ({first_line(error)})") from None
+        document = parse_document(
+            read_text(file, "Pulumi project file", SMALL_FILE_BYTES), str(file)
+        )
+    except DefinitionError as error:
+        raise TemplateError(str(error)) from None
     if not isinstance(document, dict) or not isinstance(document.get("name"), str):
         raise TemplateError(f"{file}: expected a Pulumi project file with a `name`")
     runtime = document.get("runtime")
@@ -165,27 +175,6 @@ def _symbolic(value: Any, symbols: Mapping[str, Mapping[str, Any]]) -> Any:
     for found in sorted(embedded, key=len, reverse=True):
         text = text.replace(found, "${" + ".".join(_named(symbols[found])) + "}")
     return {"Fn::Sub": text}
-
-
-def _by_logical_id(value: Any, symbols: Mapping[str, Mapping[str, Any]]) -> Any:
-    """A state machine definition naming resources as a SAM one reads once substituted.
-
-    estimate's template reader fills a ``DefinitionSubstitutions`` value that is a resource
-    (``!Ref OrdersTable``, ``!GetAtt AwaitRestaurantFunction.Arn``) with its logical id; the
-    Pulumi program substitutes the physical name or ARN, which becomes that logical id here.
-    """
-    if isinstance(value, dict):
-        return {key: _by_logical_id(item, symbols) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_by_logical_id(item, symbols) for item in value]
-    if not isinstance(value, str):
-        return value
-    if value in symbols:
-        return _named(symbols[value])[0]
-    for found in sorted(symbols, key=len, reverse=True):
-        if found.startswith(_ARN_LIKE) and found in value:
-            value = value.replace(found, _named(symbols[found])[0])
-    return value
 
 
 def _named(symbol: Mapping[str, Any]) -> list[str]:

@@ -362,13 +362,20 @@ def _bundled_document(name: str, seen: tuple[str, ...] = ()) -> _Document:
 def _read_documents(path: Path) -> Iterator[_Document]:
     import yaml  # noqa: PLC0415 - only commands that read profiles pay for importing it
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from orderflow_definitions.documents import check_bounds  # noqa: PLC0415
+    from orderflow_definitions.errors import DefinitionError  # noqa: PLC0415
+    from orderflow_definitions.files import SMALL_FILE_BYTES, read_text  # noqa: PLC0415
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ProfileError(f"{path}: cannot read ({error.strerror or error})") from None
-    try:
-        nodes = list(yaml.compose_all(text, Loader=loader))
+        text = read_text(path, "usage file", SMALL_FILE_BYTES)
+        # the pure Python composer: libyaml's crashes the interpreter on deep nesting
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        for node in nodes:
+            check_bounds(node, str(path))
+    except DefinitionError as error:
+        raise ProfileError(str(error)) from None
+    except RecursionError:
+        raise ProfileError(f"{path}: nested too deeply to be a usage file") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

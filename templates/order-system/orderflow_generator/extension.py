@@ -19,7 +19,6 @@ No hook is involved anywhere: `sam init` on packaged SAM CLI builds refuses Pyth
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tomllib
@@ -30,10 +29,11 @@ from typing import Any
 from jinja2 import Environment
 from jinja2.ext import Extension
 
+from orderflow_definitions.reader import read_document
+from orderflow_definitions.state_machines import read_asl
 from orderflow_generator import diagram
 from orderflow_generator import state_machine as asl
 from orderflow_generator.answers import Answers, check_answers
-from orderflow_generator.cfn_yaml import load_template
 from orderflow_generator.errors import AnswerRefused
 from orderflow_generator.manifest import Manifest, Plan, load_manifest, plan_project
 
@@ -166,12 +166,12 @@ class Generator:
 
     def _load(self, path: Path) -> dict[str, Any]:
         if path not in self._templates:
-            self._templates[path] = load_template(path)
+            self._templates[path] = read_document(path)
         return self._templates[path]
 
     def _definition(self, cookiecutter: Context) -> dict[str, Any]:
         path = self._kit_root(cookiecutter) / self.state_machine(cookiecutter)
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+        return read_asl(path, str(path))
 
     def sam_template(self, cookiecutter: Context) -> str:
         return self._manifest(cookiecutter).sam_templates[self.answers(cookiecutter).style]
