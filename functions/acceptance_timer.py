@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
 from orders.events import EventType
-from orders.redaction import redacting_logger
+from orders.redaction import masks_failures, redacting_logger
 
 logger = redacting_logger()
 tracer = Tracer()
@@ -46,6 +46,7 @@ def due_time(placed_at: datetime) -> datetime:
     return due
 
 
+@masks_failures
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> None:

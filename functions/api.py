@@ -8,6 +8,7 @@ events is never this handler's job. `POST /orders` is idempotent per caller and 
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import boto3
@@ -26,7 +27,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders import identity
-from orders.events import EventType, utcnow
+from orders.events import CORRELATION_ID_PATTERN, EventType, utcnow
 from orders.flow import FlowNotWaitingError, flow_from_environment
 from orders.model import (
     Action,
@@ -39,7 +40,8 @@ from orders.model import (
     new_order_id,
     transition,
 )
-from orders.redaction import redacting_logger
+from orders.quota import CallerQuota
+from orders.redaction import masks_failures, redacting_logger
 from orders.registry import RestaurantRegistry
 from orders.requests import BadRequestError, parse_place_order, parse_reject_order
 from orders.store import OrderExistsError, OrderNotFoundError, OrderStore
@@ -47,6 +49,9 @@ from orders.timeline import Timeline
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
 MAX_KEY_LENGTH = 128
+CORRELATION_ID = re.compile(CORRELATION_ID_PATTERN)
+ORDER_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+KEY_REUSED = "Idempotency-Key: reused with a different body; send a new key for a new order"
 
 logger = redacting_logger()
 tracer = Tracer()
@@ -65,6 +70,9 @@ idempotency = IdempotencyConfig(
     expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
 )
 persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"])
+quota = CallerQuota(
+    _dynamodb, os.environ["IDEMPOTENCY_TABLE"], int(os.environ["ORDERS_PER_CALLER_PER_MINUTE"])
+)
 
 
 def _json(status_code: int, body: dict[str, Any]) -> Response[Any]:
@@ -107,15 +115,46 @@ app.exception_handler(OrderNotFoundError)(_not_found)
 app.exception_handler(TransitionNotAllowedError)(_conflict)
 
 
+class KeyReusedError(Exception):
+    """An Idempotency-Key whose order exists was sent with another body (an HTTP 422)."""
+
+
 def _caller() -> identity.Caller:
     return identity.caller_from(app.current_event.raw_event.get("requestContext", {}))
 
 
 def _correlation_id() -> str:
-    supplied = app.current_event.headers.get("x-correlation-id", "")
-    if supplied and len(supplied) <= MAX_KEY_LENGTH and supplied.isprintable():
-        return supplied
-    return str(app.current_event.request_context.request_id)
+    """The caller's X-Correlation-Id, which every event of the order carries; else the request id.
+
+    It goes on the bus, so it is refused unless it is an identifier (CORRELATION_ID_PATTERN):
+    an email address or other free text there would reach every consumer, the archive and the
+    data lake.
+    """
+    supplied = app.current_event.headers.get("x-correlation-id")
+    if supplied is None:
+        return str(app.current_event.request_context.request_id)
+    if not CORRELATION_ID.match(supplied):
+        raise BadRequestError(
+            f"X-Correlation-Id: {_shown(supplied)} is not accepted; use 1 to 128 letters, "
+            "digits or ._:- (an identifier, never personal data: it is published in events)"
+        )
+    return supplied
+
+
+def _shown(value: str) -> str:
+    """A caller's value as an error message quotes it: escaped, and cut to 40 characters."""
+    return repr(value[:40] + ("..." if len(value) > 40 else ""))
+
+
+def _order_id(order_id: str) -> str:
+    """A path's order id, refused before it reaches DynamoDB (whose keys hold 2048 bytes):
+    no order has it, so it is a 404 however long it is."""
+    if not ORDER_ID.match(order_id):
+        raise BadRequestError(
+            f"order {_shown(order_id)} not found: order ids are the UUIDs POST /orders answers",
+            status_code=404,
+        )
+    return order_id
 
 
 def _idempotency_key() -> str | None:
@@ -124,7 +163,7 @@ def _idempotency_key() -> str | None:
         return None
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise BadRequestError(
-            f"Idempotency-Key: {key!r} is not accepted; "
+            f"Idempotency-Key: {_shown(key)} is not accepted; "
             f"use 1 to {MAX_KEY_LENGTH} printable characters"
         )
     return key
@@ -145,7 +184,7 @@ def place_order(command: dict[str, Any]) -> dict[str, Any]:
         order_id=new_order_id(command["caller"], command["key"]),
         status=Status.PLACED,
         restaurant_id=request.restaurant_id,
-        customer_email=request.customer_email,
+        customer_email=command["email"],
         items=items,
         delivery_note=request.delivery_note,
         correlation_id=command["correlation_id"],
@@ -153,6 +192,7 @@ def place_order(command: dict[str, Any]) -> dict[str, Any]:
         updated_at=now.isoformat(),
         version=1,
         customer_id=command["caller"],
+        request_digest=request.digest(),
     )
     detail = event_for(
         order, EventType.ORDER_PLACED, now, items=describe_items(items), total=str(order.total)
@@ -160,8 +200,12 @@ def place_order(command: dict[str, Any]) -> dict[str, Any]:
     try:
         flow.place(order, detail)
     except OrderExistsError:
-        # Placed before: in orchestration its execution may not have stored it yet.
+        # Placed before with this key (its idempotency record may have expired since): the
+        # same request answers that order; another body is refused, not silently dropped. In
+        # orchestration its execution may not have stored it yet.
         existing = store.find(order.order_id) or order
+        if existing.request_digest != order.request_digest:
+            raise KeyReusedError(KEY_REUSED) from None
         return {"order_id": existing.order_id, "status": existing.status.value}
     metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1)
     return {"order_id": order.order_id, "status": order.status.value}
@@ -176,10 +220,22 @@ _place_order_once = idempotent_function(
 @tracer.capture_method
 def post_order() -> Response[Any]:
     caller = _caller()
-    identity.require_customer(caller)
+    email = identity.require_customer(caller)
     key = _idempotency_key()
+    now = utcnow()
+    if not quota.take(caller.principal, now):
+        return Response(
+            status_code=429,
+            content_type="application/json",
+            body={
+                "message": f"too many order requests: {quota.per_minute} a minute per account; "
+                "retry after the minute"
+            },
+            headers={"Retry-After": str(quota.retry_after(now))},
+        )
     command = {
         "caller": caller.principal,
+        "email": email,
         "key": key,
         "body": app.current_event.decoded_body,
         "correlation_id": _correlation_id(),
@@ -188,10 +244,8 @@ def post_order() -> Response[Any]:
         return _json(201, place_order(command))
     try:
         return _json(201, _place_order_once(command=command))
-    except IdempotencyValidationError:
-        return _error(
-            422, "Idempotency-Key: reused with a different body; send a new key for a new order"
-        )
+    except (IdempotencyValidationError, KeyReusedError):
+        return _error(422, KEY_REUSED)
     except IdempotencyAlreadyInProgressError:
         return _error(409, "Idempotency-Key: the first request with this key is still running")
 
@@ -203,7 +257,7 @@ def _summary(order: Order) -> dict[str, Any]:
 @app.get("/orders/<order_id>")
 @tracer.capture_method
 def get_order(order_id: str) -> Response[Any]:
-    order = store.get(order_id)
+    order = store.get(_order_id(order_id))
     identity.require_reader(_caller(), order)
     return _json(
         200,
@@ -227,7 +281,7 @@ def get_order(order_id: str) -> Response[Any]:
 
 def _act(order_id: str, action: Action, **fields: Any) -> Response[Any]:
     """Authorise, then move the order: a refused caller changes nothing."""
-    order = store.get(order_id)
+    order = store.get(_order_id(order_id))
     if action is Action.CANCEL:
         identity.require_owner(_caller(), order)
     else:
@@ -252,7 +306,7 @@ def accept_order(order_id: str) -> Response[Any]:
 
 @app.post("/orders/<order_id>/reject")
 def reject_order(order_id: str) -> Response[Any]:
-    identity.require_restaurant_of(_caller(), store.get(order_id))
+    identity.require_restaurant_of(_caller(), store.get(_order_id(order_id)))
     request = parse_reject_order(app.current_event.decoded_body)
     return _act(order_id, Action.REJECT, reason=request.reason)
 
@@ -262,6 +316,7 @@ def complete_order(order_id: str) -> Response[Any]:
     return _act(order_id, Action.COMPLETE)
 
 
+@masks_failures
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 @tracer.capture_lambda_handler
 @metrics.log_metrics

@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from orders.events import SOURCE, EventType, detail_json, utcnow
 from orders.flow import ACCEPTANCE_TOKEN
 from orders.model import event_for
-from orders.redaction import redacting_logger
+from orders.redaction import masks_failures, redacting_logger
 from orders.restaurant_messages import send_new_order
 from orders.store import OrderStore
 
@@ -41,6 +41,7 @@ class EventNotPublishedError(Exception):
     """EventBridge refused the event; the machine retries the task on this error (transient)."""
 
 
+@masks_failures
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> None:

@@ -1,4 +1,12 @@
-"""Emails the customer (SES) the restaurant's answer or the time-out; records `user_notified`."""
+"""Emails the customer (SES) the restaurant's answer or the time-out; records `user_notified`.
+
+The email goes out at most once, as the promo email does: SES takes no idempotency key, so the
+send is claimed on the order (`OrderStore.claim_notice`) before SES is called and recorded
+(`user_notified`) after. Only when SES certainly did not take the email (it answered 4xx, or no
+connection was made) is the claim given back for a retry. A claim without `user_notified` means
+an attempt died after claiming: later deliveries fail with `EmailInDoubtError`, so they end in
+the dead-letter queue (alarmed) for an operator to decide, rather than email the customer twice.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from orders.consumer import read_event
 from orders.events import EventType, utcnow
 from orders.model import Order, event_for
-from orders.redaction import redacting_logger
+from orders.redaction import masks_failures, redacting_logger
+from orders.sending import SES_CONFIG, SES_FAILURES, ses_refused
 from orders.store import OrderStore
 
 logger = redacting_logger()
@@ -20,7 +29,7 @@ tracer = Tracer()
 
 SENDER = os.environ["SENDER_EMAIL"]
 store = OrderStore(boto3.client("dynamodb"), os.environ["ORDERS_TABLE"])
-_ses = boto3.client("ses")
+_ses = boto3.client("ses", config=SES_CONFIG)
 
 Outcome = Literal["accepted", "rejected", "timed_out"]
 OUTCOMES: dict[EventType, Outcome] = {
@@ -28,6 +37,17 @@ OUTCOMES: dict[EventType, Outcome] = {
     EventType.ORDER_REJECTED: "rejected",
     EventType.ORDER_TIMED_OUT: "timed_out",
 }
+
+
+class EmailInDoubtError(Exception):
+    """An earlier attempt claimed the order's customer email and never recorded the send."""
+
+    def __init__(self, order_id: str, claim: dict[str, str]) -> None:
+        super().__init__(
+            f"order {order_id}: attempt {claim.get('attempt', '?')} claimed the customer email "
+            f"at {claim.get('claimed_at', '?')} and recorded no user_notified; it may have been "
+            "sent, so it is not sent again (at most once)"
+        )
 
 
 def compose(order: Order, outcome: Outcome) -> tuple[str, str]:
@@ -49,6 +69,7 @@ def compose(order: Order, outcome: Outcome) -> tuple[str, str]:
     )
 
 
+@masks_failures
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> None:
@@ -58,10 +79,21 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
         logger.info("customer already notified; duplicate delivery ignored")
         return
     order = store.get(detail.order_id)
+    attempt = context.aws_request_id
+    if not store.claim_notice(order.order_id, attempt, utcnow().isoformat()):
+        if store.has_event(order.order_id, EventType.USER_NOTIFIED):
+            logger.info("customer already notified; duplicate delivery ignored")
+            return
+        raise EmailInDoubtError(order.order_id, store.notice_claim(order.order_id))
     subject, text = compose(order, outcome)
-    _ses.send_email(
-        Source=SENDER,
-        Destination={"ToAddresses": [order.customer_email]},
-        Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}},
-    )
+    try:
+        _ses.send_email(
+            Source=SENDER,
+            Destination={"ToAddresses": [order.customer_email]},
+            Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}},
+        )
+    except SES_FAILURES as error:
+        if ses_refused(error):
+            store.release_notice(order.order_id, attempt)
+        raise
     store.record(order, event_for(order, EventType.USER_NOTIFIED, utcnow(), outcome=outcome))

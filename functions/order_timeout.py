@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.events import utcnow
 from orders.model import Action, TransitionNotAllowedError, event_for, transition
-from orders.redaction import redacting_logger
+from orders.redaction import masks_failures, redacting_logger
 from orders.store import OrderStore
 
 logger = redacting_logger()
@@ -24,6 +24,7 @@ tracer = Tracer()
 store = OrderStore(boto3.client("dynamodb"), os.environ["ORDERS_TABLE"])
 
 
+@masks_failures
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:

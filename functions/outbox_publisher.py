@@ -27,7 +27,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.events import SOURCE
-from orders.redaction import redacting_logger
+from orders.redaction import masks_failures, redacting_logger
 from orders.store import new_events
 
 logger = redacting_logger()
@@ -70,6 +70,7 @@ def publish(record: DynamoDBRecord) -> None:
     logger.info("published", extra={"events": [e.event_type.value for e in added]})
 
 
+@masks_failures
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics

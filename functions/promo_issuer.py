@@ -24,9 +24,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
 from orders.events import EventType, utcnow
-from orders.redaction import redacting_logger
+from orders.redaction import masks_failures, redacting_logger
+from orders.sending import SES_CONFIG, SES_FAILURES, ses_refused
 from promo.ledger import EmailState, PromoCode, PromoLedger, new_code
-from promo.sending import SES_CONFIG, SES_FAILURES, ses_refused
 
 logger = redacting_logger()
 tracer = Tracer()
@@ -74,6 +74,7 @@ def compose(order_id: str, code: str) -> tuple[str, str]:
     )
 
 
+@masks_failures
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics

@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from orders.consumer import read_event
 from orders.events import EventType, utcnow
 from orders.model import event_for
-from orders.redaction import redacting_logger
+from orders.redaction import masks_failures, redacting_logger
 from orders.restaurant_messages import send, send_new_order
 from orders.store import OrderStore
 
@@ -29,6 +29,7 @@ store = OrderStore(boto3.client("dynamodb"), os.environ["ORDERS_TABLE"])
 _sns = boto3.client("sns")
 
 
+@masks_failures
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> None:

@@ -15,7 +15,7 @@ from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
-from orders.redaction import redacting_logger
+from orders.redaction import masks_failures, redacting_logger
 from orders.timeline import Timeline
 
 logger = redacting_logger()
@@ -24,6 +24,7 @@ tracer = Tracer()
 timeline = Timeline(boto3.client("dynamodb"), os.environ["TIMELINE_TABLE"])
 
 
+@masks_failures
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> None:

@@ -69,8 +69,12 @@ def _authorizer(body: dict[str, Any], operation: dict[str, Any]) -> str | None:
 
 
 def customer(sub: str, email: str = "") -> dict[str, str]:
-    """The ID-token claims a signed-in customer's requests carry (as the authorizer passes them)."""
-    return {"sub": sub, "token_use": "id", **({"email": email} if email else {})}
+    """The ID-token claims a signed-in customer's requests carry (as the authorizer passes them).
+
+    An `email` is a verified one (`email_verified` "true", the string form the HTTP API passes).
+    """
+    verified = {"email": email, "email_verified": "true"} if email else {}
+    return {"sub": sub, "token_use": "id", **verified}
 
 
 def restaurant_staff(sub: str, restaurant_id: str) -> dict[str, str]:

@@ -23,7 +23,6 @@ from moto.awslambda.models import LambdaBackend
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import DefaultConfig
 from moto.core.models import DEFAULT_ACCOUNT_ID
-from moto.core.responses import ActionResult, EmptyResult
 from moto.events.models import EventsBackend
 from moto.events.models import Rule as MotoRule
 from moto.events.utils import EventMessageType, EventTemplateParser
@@ -41,7 +40,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 )
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from localrun import executions, http
+from localrun import dynamodb_limits, executions, http, task_tokens
 from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
 from localrun.firehose import s3_delivery
 from localrun.intrinsics import Names
@@ -256,8 +255,8 @@ class LocalRunner:
                 mock.patch.object(backend_class, "invoke", runner._lambda_invoke(backend_class))
             )
         for name, handler in [
-            ("send_task_success", _send_task_success),
-            ("send_task_failure", _send_task_failure),
+            ("send_task_success", task_tokens.send_task_success),
+            ("send_task_failure", task_tokens.send_task_failure),
         ]:
             stack.enter_context(mock.patch.object(StepFunctionResponse, name, handler))
         # Firehose writes to S3 as AWS does (prefix expressions, delimiter, compression).
@@ -266,6 +265,7 @@ class LocalRunner:
         )
         stack.enter_context(mock.patch.object(MotoRule, "send_to_targets", send_to_targets))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
+        stack.enter_context(dynamodb_limits.enforced())
         for module in _SFN_CLIENT_MODULES:
             stack.enter_context(
                 mock.patch.object(
@@ -582,47 +582,6 @@ class LocalRunner:
         url = names.refs[logical_id]
         messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
         return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
-
-
-def _send_task_success(response: StepFunctionResponse) -> ActionResult:
-    """SendTaskSuccess that returns once the execution has taken the answer (see `_answered`)."""
-    backend: Any = response.stepfunction_backend
-    token = response._get_param("taskToken")
-    with _answered(backend, token):
-        backend.send_task_success(token, response._get_param("output"))
-    return EmptyResult()
-
-
-def _send_task_failure(response: StepFunctionResponse) -> ActionResult:
-    """SendTaskFailure with its `cause`, which moto 5.2.5's handler drops (a Catch reads it)."""
-    # With execute_state_machine the backend is moto's ASL parser backend, which takes a cause.
-    backend: Any = response.stepfunction_backend
-    token = response._get_param("taskToken")
-    with _answered(backend, token):
-        backend.send_task_failure(
-            token, error=response._get_param("error"), cause=response._get_param("cause")
-        )
-    return EmptyResult()
-
-
-@contextmanager
-def _answered(backend: Any, token: str) -> Iterator[None]:
-    """Wait after a callback until the execution it answers has moved on.
-
-    moto hands the answer to the execution's thread; until that thread records it, the history
-    still ends in `TaskSubmitted`, which `settle()` would take for "waiting, nothing to do".
-    """
-    owner = next(
-        (
-            e.exec_arn
-            for e in backend._get_executions()
-            if e.exec_worker is not None and e.exec_worker.env.callback_pool_manager.get(token)
-        ),
-        None,
-    )
-    yield
-    if owner is not None:
-        executions.wait_until_answered(owner, _EXECUTION_QUIET_SECONDS)
 
 
 def _target_input(target: dict[str, Any], event: dict[str, Any]) -> Any:

@@ -25,7 +25,6 @@ PATHS = {
 DEMO_RESTAURANT = Restaurant("demo-pizzeria", "Demo Pizzeria", "kitchen@demo-pizzeria.example")
 DEMO_ORDER = {
     "restaurant_id": DEMO_RESTAURANT.restaurant_id,
-    "customer_email": "customer@orderflow.example",
     "items": [
         {"name": "margherita", "quantity": 2, "unit_price": 9.5},
         {"name": "tiramisu", "quantity": 1, "unit_price": 4.5},
@@ -79,7 +78,7 @@ def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
     if outcome == "complete":
         steps = [("accept", None, STAFF), ("complete", None, STAFF)]
     elif outcome == "reject":
-        steps = [("reject", {"reason": "out of mozzarella"}, STAFF)]
+        steps = [("reject", {"reason": "item_unavailable"}, STAFF)]
     elif outcome == "cancel":
         steps = [("cancel", None, CUSTOMER_CALLER)]
     else:

@@ -27,10 +27,9 @@ class OrderPlan:
     def total(self) -> Decimal:
         return sum((Decimal(price) * quantity for _, quantity, price in self.items), Decimal(0))
 
-    def body(self, customer_email: str) -> dict[str, Any]:
+    def body(self) -> dict[str, Any]:
         return {
             "restaurant_id": self.restaurant_id,
-            "customer_email": customer_email,
             "items": [
                 {"name": name, "quantity": quantity, "unit_price": float(price)}
                 for name, quantity, price in self.items
@@ -60,11 +59,12 @@ def drive(runner: LocalRunner, plans: list[OrderPlan], customer_email: str) -> l
     if unknown := sorted({p.outcome for p in plans} - set(OUTCOMES)):
         raise TrafficError(f"unknown outcome(s) {', '.join(unknown)}; use {', '.join(OUTCOMES)}")
     order_ids = []
-    # Signed in as the API's JWT authorizer passes callers on: one customer, each kitchen's staff.
-    caller = customer("traffic-customer", customer_email)
+    # Signed in as the API's JWT authorizer passes callers on: a customer per order (as real
+    # traffic comes, and within each account's per-minute order quota), each kitchen's staff.
     for number, plan in enumerate(plans, 1):
+        caller = customer(f"traffic-customer-{number}", customer_email)
         placed = _expect(
-            runner.request("POST", "/orders", plan.body(customer_email), caller=caller),
+            runner.request("POST", "/orders", plan.body(), caller=caller),
             201,
             f"order {number} ({plan.restaurant_id})",
         )
@@ -98,7 +98,7 @@ def _answer(
         )
     elif outcome == "reject":
         _expect(
-            runner.request("POST", f"{path}/reject", {"reason": "kitchen closed"}, caller=staff),
+            runner.request("POST", f"{path}/reject", {"reason": "closed"}, caller=staff),
             200,
             f"rejecting {order_id}",
         )

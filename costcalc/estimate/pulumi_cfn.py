@@ -133,6 +133,16 @@ def _cfn_user_pool(i: Mapping[str, Any]) -> dict[str, Any]:
             for a in i.get("schemas", [])
         ],
         "UserPoolTags": i.get("tags", {}),
+        "AdminCreateUserConfig": _pick(
+            i.get("adminCreateUserConfig", {}),
+            AllowAdminCreateUserOnly="allowAdminCreateUserOnly",
+        ),
+        "MfaConfiguration": i.get("mfaConfiguration", "OFF"),
+        **(
+            {"EnabledMfas": ["SOFTWARE_TOKEN_MFA"]}
+            if i.get("softwareTokenMfaConfiguration", {}).get("enabled")
+            else {}
+        ),
     }
 
 

@@ -5,20 +5,40 @@ Its `detail` always holds `version` (the contract's version, a string), `order_i
 `occurred_at` (ISO 8601, UTC) and `correlation_id` (the id of the request that placed the order,
 carried by every later event), plus the fields its model below adds. Events never carry the
 customer's email or any other personal data: consumers that need it read the orders table.
+
+No event carries free text a caller controls. Version 2 of the contract bounds the two fields a
+caller influences: `correlation_id` matches CORRELATION_ID_PATTERN (a caller's
+`X-Correlation-Id` that does not is refused by the API, so an address put there never reaches
+the bus, its archive or the data lake), and `order_rejected.reason` is a RejectReason code.
+Consumers still read version 1 (an archive replay delivers it), without those bounds.
 Both styles publish exactly these details; the docs' table mirrors them:
 https://orderflow-kit.github.io/orderflow-kit/choreography/#the-event-contract-functionsorderseventspy
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SOURCE = "orderflow.orders"
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION: Final = "2"
+#: Letters, digits and `._:-`, at most 128: a request id or a UUID fits, an address does not.
+CORRELATION_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
+_CORRELATION_ID = re.compile(CORRELATION_ID_PATTERN)
+
+
+class RejectReason(StrEnum):
+    """Why a restaurant declines an order (contract version 2 carries only these codes)."""
+
+    CLOSED = "closed"
+    TOO_BUSY = "too_busy"
+    ITEM_UNAVAILABLE = "item_unavailable"
+    OUTSIDE_DELIVERY_AREA = "outside_delivery_area"
+    OTHER = "other"
 
 
 class EventType(StrEnum):
@@ -38,11 +58,17 @@ class EventDetail(BaseModel):
     event_type: ClassVar[EventType]
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    version: Literal["1"] = "1"
+    version: Literal["1", "2"] = CONTRACT_VERSION
     order_id: str = Field(min_length=1)
     occurred_at: datetime
     correlation_id: str = Field(min_length=1)
     restaurant_id: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _bounded_in_version_2(self) -> EventDetail:
+        if self.version != "1" and not _CORRELATION_ID.match(self.correlation_id):
+            raise ValueError(f"correlation_id: does not match {CORRELATION_ID_PATTERN}")
+        return self
 
 
 class ItemDetail(BaseModel):
@@ -69,7 +95,14 @@ class OrderAccepted(EventDetail):
 
 class OrderRejected(EventDetail):
     event_type = EventType.ORDER_REJECTED
-    reason: str
+    reason: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _reason_is_a_code_in_version_2(self) -> OrderRejected:
+        if self.version != "1" and self.reason not in set(RejectReason):
+            codes = ", ".join(RejectReason)
+            raise ValueError(f"reason: {self.reason!r} is not a reason code ({codes})")
+        return self
 
 
 class OrderTimedOut(EventDetail):

@@ -100,6 +100,9 @@ class Order:
     """An order as the orders table holds it (the customer's email stays here, never in events).
 
     `customer_id` is the placing caller's identity (the token's `sub`): who may read and cancel.
+    `request_digest` binds the order to the request that placed it, so an Idempotency-Key re-sent
+    with another body after its idempotency record expired is refused, not answered with this
+    order (the key is bound for as long as the order exists).
     """
 
     order_id: str
@@ -114,6 +117,7 @@ class Order:
     version: int
     reason: str = ""
     customer_id: str = ""
+    request_digest: str = ""
 
     @property
     def total(self) -> Decimal:

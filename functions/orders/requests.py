@@ -1,16 +1,46 @@
-"""HTTP request bodies the API accepts, validated field by field (pure: no AWS)."""
+"""HTTP request bodies the API accepts, validated field by field (pure: no AWS).
+
+What a caller controls is bounded here. Free text (item names, the delivery note) reaches the
+restaurant's message and the orders table only, never an event, and refuses control characters
+(NUL among them) and the Unicode bidirectional overrides that make a message read differently
+from what it holds. A rejection's reason is a code from `REJECT_REASONS`, not free text: it
+travels on `order_rejected` to every consumer of the bus, its archive and the data lake. The
+customer's address is not part of any body: it comes from the caller's verified ID token.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
+from orders.events import RejectReason
+
 MAX_BODY_BYTES = 16 * 1024
 RESTAURANT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
-EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+#: Bidirectional formatting characters (embeddings, overrides, isolates, marks): U+061C,
+#: U+200E-U+200F, U+202A-U+202E, U+2066-U+2069.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _plain_text(text: str) -> str:
+    """Refuse control characters (category Cc, NUL included), surrogates and bidi controls."""
+    for char in text:
+        if char in BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Cs"}:
+            raise ValueError(
+                f"U+{ord(char):04X} is not accepted; use text without control or "
+                "bidirectional-override characters"
+            )
+    return text
+
+
+PlainText = Annotated[str, AfterValidator(_plain_text)]
 
 CENT = Decimal("0.01")
 Money = Annotated[
@@ -31,7 +61,7 @@ class BadRequestError(Exception):
 class ItemRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=100)
+    name: PlainText = Field(min_length=1, max_length=100)
     quantity: StrictInt = Field(ge=1, le=100)
     unit_price: Money
 
@@ -40,15 +70,18 @@ class PlaceOrderRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     restaurant_id: str = Field(pattern=RESTAURANT_ID_PATTERN)
-    customer_email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
     items: list[ItemRequest] = Field(min_length=1, max_length=50)
-    delivery_note: str = Field(default="", max_length=500)
+    delivery_note: PlainText = Field(default="", max_length=500)
+
+    def digest(self) -> str:
+        """SHA-256 of the request's canonical form: what an Idempotency-Key is bound to."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
 
 class RejectOrderRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1, max_length=500)
+    reason: RejectReason
 
 
 def _location(loc: tuple[int | str, ...]) -> str:
@@ -82,8 +115,14 @@ def read_json_body(body: str | None) -> dict[str, Any]:
 
 
 def parse_place_order(body: str | None) -> PlaceOrderRequest:
+    data = read_json_body(body)
+    if "customer_email" in data:
+        raise BadRequestError(
+            "customer_email: not accepted; the order's emails go to the verified address "
+            "of your sign-in (the ID token's email claim)"
+        )
     try:
-        return PlaceOrderRequest.model_validate(read_json_body(body))
+        return PlaceOrderRequest.model_validate(data)
     except ValidationError as error:
         raise BadRequestError(describe(error)) from None
 

@@ -74,6 +74,7 @@ def _order_item(order: Order) -> dict[str, Any]:
         "version": order.version,
         "reason": order.reason,
         "customer_id": order.customer_id,
+        "request_digest": order.request_digest,
     }
 
 
@@ -93,6 +94,7 @@ def order_from_item(item: dict[str, Any]) -> Order:
         version=int(item["version"]),
         reason=item.get("reason", ""),
         customer_id=item.get("customer_id", ""),
+        request_digest=item.get("request_digest", ""),
     )
 
 
@@ -230,6 +232,57 @@ class OrderStore:
                 return False
             raise
         return True
+
+    def claim_notice(self, order_id: str, attempt: str, now: str) -> bool:
+        """Take the right to email the customer the outcome (True), unless an attempt has it.
+
+        The claim (`customer_notice`: the attempt and when) is written before SES is called and
+        never taken back once SES may have the email, so the customer is emailed at most once:
+        `user_notified` records the send, and a claim without it means an attempt died between
+        the two (see `customer_notifier`).
+        """
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={KEY: {"S": order_id}},
+                UpdateExpression="SET customer_notice = :claim",
+                ConditionExpression=(
+                    "attribute_exists(order_id) AND attribute_not_exists(customer_notice)"
+                ),
+                ExpressionAttributeValues={
+                    ":claim": {"M": {"attempt": {"S": attempt}, "claimed_at": {"S": now}}}
+                },
+            )
+        except ClientError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
+    def notice_claim(self, order_id: str) -> dict[str, str]:
+        """Who claimed the order's customer email and when (empty if nobody has)."""
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={KEY: {"S": order_id}},
+            ConsistentRead=True,
+            ProjectionExpression="customer_notice",
+        )
+        claim = response.get("Item", {}).get("customer_notice", {}).get("M", {})
+        return {name: str(value.get("S", "")) for name, value in claim.items()}
+
+    def release_notice(self, order_id: str, attempt: str) -> None:
+        """Give back `attempt`'s claim: SES certainly did not take the email, a retry may send."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={KEY: {"S": order_id}},
+                UpdateExpression="REMOVE customer_notice",
+                ConditionExpression="customer_notice.attempt = :attempt",
+                ExpressionAttributeValues={":attempt": {"S": attempt}},
+            )
+        except ClientError as error:
+            if not _condition_failed(error):
+                raise
 
     def hold_token(self, order_id: str, attribute: str, token: str) -> bool:
         """Keep a Step Functions task token with the order while it is placed; False if not."""

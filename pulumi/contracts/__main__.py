@@ -17,8 +17,11 @@ from orderflow_infra.contracts import EventVersion, schema_contents, schema_regi
 from orderflow_infra.deployment import Deployment
 
 ORDER_SOURCE = "orderflow.orders"
+# Version 2 bounds what a caller influences (an identifier as correlation_id, reason codes,
+# plain item names); version 1 stays registered while consumers read archived events.
 PUBLISHED = [
-    EventVersion(event, 1)
+    EventVersion(event, version)
+    for version in (1, 2)
     for event in (
         "order_accepted",
         "order_cancelled",

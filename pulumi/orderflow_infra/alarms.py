@@ -74,6 +74,14 @@ def _key_policy(deployment: Deployment) -> dict[str, object]:
                 "Principal": {"Service": CLOUDWATCH},
                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                 "Resource": "*",
+                # Only for this account's alarms, and only to encrypt messages of this
+                # account's SNS topics (SNS names the topic in the encryption context).
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": deployment.account_id},
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:sns:topicArn": deployment.arn("sns", "*")
+                    },
+                },
             },
         ],
     }

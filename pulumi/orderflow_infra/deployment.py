@@ -16,6 +16,8 @@ LOG_RETENTION_DAYS = (
 )  # fmt: skip
 # Lambda architectures, as the SAM templates' Architecture parameter allows them.
 ARCHITECTURES = ("arm64", "x86_64")
+# The user pool's MFA settings, as the orders templates' MfaConfiguration allows them.
+MFA_CONFIGURATIONS = ("OFF", "OPTIONAL", "ON")
 
 
 class ConfigError(ValueError):
@@ -32,6 +34,13 @@ def _int(config: pulumi.Config, key: str, default: int, low: int, high: int) -> 
         raise ConfigError(f"config {key}: {raw!r} is not a whole number") from None
     if not low <= value <= high:
         raise ConfigError(f"config {key}: {value} is outside {low}..{high}")
+    return value
+
+
+def _choice(config: pulumi.Config, key: str, accepted: tuple[str, ...], default: str) -> str:
+    value = config.get(key) or default
+    if value not in accepted:
+        raise ConfigError(f"config {key}: {value!r} is not one of {', '.join(accepted)}")
     return value
 
 
@@ -70,11 +79,7 @@ class Settings:
                     f"config MemorySizes.{function}: {size!r} is not a size in MB (128..10240)"
                 )
             checked[str(function)] = size
-        architecture = config.get("Architecture") or ARCHITECTURES[0]
-        if architecture not in ARCHITECTURES:
-            raise ConfigError(
-                f"config Architecture: {architecture!r} is not one of {', '.join(ARCHITECTURES)}"
-            )
+        architecture = _choice(config, "Architecture", ARCHITECTURES, ARCHITECTURES[0])
         alarm_email = config.get("AlarmEmail")  # empty or unset: nobody is subscribed
         return cls(
             log_retention_days=retention,
@@ -101,6 +106,10 @@ class OrderSettings:
     archive_retention_days: int
     api_rate_limit: int
     api_burst_limit: int
+    #: Anyone may create a customer account (SelfSignUp "true"); default: administrators only.
+    self_sign_up: bool = False
+    mfa_configuration: str = "OPTIONAL"
+    orders_per_caller_per_minute: int = 10
 
     @classmethod
     def load(cls, config: pulumi.Config) -> OrderSettings:
@@ -113,6 +122,9 @@ class OrderSettings:
             archive_retention_days=_int(config, "ArchiveRetentionDays", 365, 0, 2_147_483_647),
             api_rate_limit=_int(config, "ApiThrottlingRateLimit", 50, 1, 2_147_483_647),
             api_burst_limit=_int(config, "ApiThrottlingBurstLimit", 100, 1, 2_147_483_647),
+            self_sign_up=_choice(config, "SelfSignUp", ("false", "true"), "false") == "true",
+            mfa_configuration=_choice(config, "MfaConfiguration", MFA_CONFIGURATIONS, "OPTIONAL"),
+            orders_per_caller_per_minute=_int(config, "OrdersPerCallerPerMinute", 10, 1, 10_000),
         )
 
 

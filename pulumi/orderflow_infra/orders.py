@@ -133,6 +133,7 @@ def orders_api(
             environment={
                 "RESTAURANTS_TABLE": state.restaurants_table.name,
                 "IDEMPOTENCY_TABLE": state.idempotency_table.name,
+                "ORDERS_PER_CALLER_PER_MINUTE": str(settings.orders_per_caller_per_minute),
                 "TIMELINE_TABLE": state.timeline_table.name,
                 **(environment or {}),
             },
@@ -157,6 +158,8 @@ def orders_api(
     )
     users = user_directory(
         deployment,
+        self_sign_up=settings.self_sign_up,
+        mfa_configuration=settings.mfa_configuration,
         custom_attributes=["restaurant_id"],
         groups={
             "restaurants": (

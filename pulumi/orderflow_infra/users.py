@@ -2,7 +2,9 @@
 
 As in the SAM templates: people sign in with their e-mail address, and custom attributes
 (such as `custom:restaurant_id`) are readable by the app client but writable by
-administrators only, so a user cannot claim a restaurant that is not theirs.
+administrators only, so a user cannot claim a restaurant that is not theirs. Who may create an
+account (administrators only, unless `self_sign_up`) and whether sign-in takes a second factor
+(an authenticator app, TOTP) are the deployer's choice (SAM: SelfSignUp, MfaConfiguration).
 """
 
 from __future__ import annotations
@@ -35,10 +37,13 @@ def user_directory(
     *,
     custom_attributes: Sequence[str],
     groups: Mapping[str, str],
+    self_sign_up: bool = False,
+    mfa_configuration: str = "OPTIONAL",
 ) -> UserDirectory:
     """The pool `<prefix>-users`, its app client and `groups` (name -> description).
 
     `custom_attributes` are string attributes (`restaurant_id` -> `custom:restaurant_id`).
+    `mfa_configuration` is OFF, OPTIONAL or ON; any but OFF enables authenticator apps.
     """
     pool = aws.cognito.UserPool(
         "user-pool",
@@ -46,6 +51,11 @@ def user_directory(
         username_attributes=["email"],
         auto_verified_attributes=["email"],
         deletion_protection="ACTIVE",
+        admin_create_user_config={"allow_admin_create_user_only": not self_sign_up},
+        mfa_configuration=mfa_configuration,
+        software_token_mfa_configuration=(
+            {"enabled": True} if mfa_configuration != "OFF" else None
+        ),
         password_policy={
             "minimum_length": MINIMUM_PASSWORD_LENGTH,
             "require_lowercase": True,

@@ -48,9 +48,9 @@ def test_a_version_without_a_schema_in_the_contracts_template_stops_the_program(
     program = copy / PROJECT / "__main__.py"
     program.write_text(
         program.read_text().replace(
-            "    )\n]\n", '    )\n] + [EventVersion("order_placed", 2)]\n', 1
+            "    )\n]\n", '    )\n] + [EventVersion("order_placed", 3)]\n', 1
         )
     )
 
-    with pytest.raises(ValueError, match=r"orderflow.orders@order_placed.v2: the contract has no"):
+    with pytest.raises(ValueError, match=r"orderflow.orders@order_placed.v3: the contract has no"):
         run_program(PROJECT, pulumi_dir=copy)

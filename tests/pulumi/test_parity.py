@@ -417,6 +417,9 @@ NEW_CONFIG_VALUES = {
     "ArchiveRetentionDays": 0,
     "ApiThrottlingRateLimit": 200,
     "ApiThrottlingBurstLimit": 400,
+    "SelfSignUp": "true",
+    "MfaConfiguration": "OFF",
+    "OrdersPerCallerPerMinute": 3,
 }
 
 

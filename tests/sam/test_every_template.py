@@ -88,6 +88,26 @@ def test_only_actions_that_take_no_narrower_resource_are_granted_on_a_wildcard(
 
 
 @every_template
+def test_a_key_policy_grants_a_service_only_for_this_account_and_its_topics(
+    template: Path,
+) -> None:
+    """Without a source-account condition any account's alarms could use the key (the
+    confused deputy); the encryption context limits it to this account's SNS topics."""
+    for logical_id, resource in _resources(template).items():
+        if resource["Type"] != "AWS::KMS::Key":
+            continue
+        for statement in resource["Properties"]["KeyPolicy"]["Statement"]:
+            if "Service" not in statement["Principal"]:
+                continue
+            condition = statement.get("Condition", {})
+            assert condition.get("StringEquals", {}).get("aws:SourceAccount") == {
+                "Ref": "AWS::AccountId"
+            }, (logical_id, statement["Sid"])
+            context = condition.get("ArnLike", {}).get("kms:EncryptionContext:aws:sns:topicArn")
+            assert context is not None, (logical_id, statement["Sid"])
+
+
+@every_template
 def test_every_taggable_resource_carries_the_project_tag(template: Path) -> None:
     for logical_id, resource in _resources(template).items():
         if resource["Type"] in TAGGED_TYPES:

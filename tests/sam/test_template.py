@@ -12,6 +12,8 @@ import pytest
 from stack_helpers import ORDER_STACKS, ROOT
 from template_checks import BIN, TAGGED_TYPES, run_tool, tags_of
 
+from localrun.deploy import parameter_values
+from localrun.intrinsics import Names, resolve
 from localrun.template import load_template
 
 
@@ -104,3 +106,41 @@ def test_the_acceptance_timeout_is_a_parameter_in_seconds_defaulting_to_600(stac
     parameters = load_template(stack.template, {"SenderEmail": "a@b.co"}).parameters
     assert parameters["AcceptanceTimeoutSeconds"]["Default"] == 600
     assert {"SenderEmail", "LogRetentionDays"} <= set(parameters)
+
+
+def _user_pool(stack: Stack, **parameters: str) -> dict[str, Any]:
+    """The stack's user pool's properties as deployed with `parameters` (conditions resolved)."""
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    template = load_template(stack.template, {"SenderEmail": "a@b.co", **parameters})
+    names = Names(
+        stack_name=f"{stack.style}-test",
+        region="us-east-1",
+        account_id="123456789012",
+        parameters=parameter_values(template, {"SenderEmail": "a@b.co", **parameters}),
+        mappings=template.mappings,
+        conditions=template.conditions,
+    )
+    properties = resolve(template.resources["UserPool"]["Properties"], names)
+    return {
+        "admin_create_user_only": properties["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"],
+        "mfa": properties.get("MfaConfiguration", "OFF"),
+        "enabled_mfas": properties.get("EnabledMfas", []),
+    }
+
+
+def test_only_administrators_create_accounts_unless_the_deployer_allows_self_sign_up(
+    stack: Stack,
+) -> None:
+    assert _user_pool(stack)["admin_create_user_only"] is True
+    assert _user_pool(stack, SelfSignUp="true")["admin_create_user_only"] is False
+
+
+def test_mfa_with_an_authenticator_app_is_optional_by_default_and_a_deployer_choice(
+    stack: Stack,
+) -> None:
+    default = _user_pool(stack)
+    assert (default["mfa"], default["enabled_mfas"]) == ("OPTIONAL", ["SOFTWARE_TOKEN_MFA"])
+    required = _user_pool(stack, MfaConfiguration="ON")
+    assert (required["mfa"], required["enabled_mfas"]) == ("ON", ["SOFTWARE_TOKEN_MFA"])
+    off = _user_pool(stack, MfaConfiguration="OFF")
+    assert (off["mfa"], off["enabled_mfas"]) == ("OFF", [])

@@ -314,6 +314,11 @@ def _user_pool(model: Model, name: str, p: dict[str, Any], answered: Mapping[str
         "username_attributes": sorted(p.get("UsernameAttributes", [])),
         "auto_verified_attributes": sorted(p.get("AutoVerifiedAttributes", [])),
         "deletion_protection": p.get("DeletionProtection", "INACTIVE"),
+        "admin_create_user_only": _bool(
+            p.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly", False)
+        ),
+        "mfa": p.get("MfaConfiguration", "OFF"),
+        "enabled_mfas": sorted(p.get("EnabledMfas", [])),
         "password_policy": {
             "minimum_length": _int(passwords.get("MinimumLength")),
             **{

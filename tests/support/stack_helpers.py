@@ -43,7 +43,6 @@ RESTAURANTS = [
 def order_body(**changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "restaurant_id": "pizza-1",
-        "customer_email": CUSTOMER,
         "items": [
             {"name": "margherita", "quantity": 2, "unit_price": 9.5},
             {"name": "water", "quantity": 1, "unit_price": 1.25},

@@ -28,7 +28,7 @@ def test_a_detail_carries_version_order_id_timestamp_and_correlation_id() -> Non
         detail_json(build_detail(EventType.ORDER_ACCEPTED, occurred_at=at, **COMMON))
     )
     assert detail == {
-        "version": "1",
+        "version": "2",
         "order_id": "o-1",
         "occurred_at": "2026-01-02T03:04:05Z",
         "correlation_id": "req-1",
@@ -44,6 +44,26 @@ def test_a_detail_refuses_fields_outside_the_contract_such_as_an_email() -> None
 def test_an_event_specific_field_is_required() -> None:
     with pytest.raises(ValidationError, match="reason"):
         build_detail(EventType.ORDER_REJECTED, **COMMON)
+
+
+def test_version_2_refuses_a_correlation_id_that_is_not_an_identifier() -> None:
+    for refused in ("ana@example.com", "two words", "x" * 129, ""):
+        with pytest.raises(ValidationError, match="correlation_id"):
+            build_detail(EventType.ORDER_ACCEPTED, **{**COMMON, "correlation_id": refused})
+
+
+def test_version_2_carries_only_reason_codes() -> None:
+    assert build_detail(EventType.ORDER_REJECTED, reason="closed", **COMMON).reason == "closed"  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="reason"):
+        build_detail(EventType.ORDER_REJECTED, reason="call ana@example.com", **COMMON)
+
+
+def test_a_version_1_event_from_the_archive_still_reads_without_the_new_bounds() -> None:
+    old = {**COMMON, "version": "1", "occurred_at": "2026-01-02T03:04:05Z"}
+    detail = parse_detail("order_rejected", {**old, "correlation_id": "a b", "reason": "late"})
+    assert (detail.version, detail.reason) == ("1", "late")  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="reason"):
+        parse_detail("order_rejected", {**old, "reason": ""})
 
 
 def test_a_published_detail_reads_back_as_the_same_contract() -> None:
@@ -70,3 +90,21 @@ def test_the_docs_document_every_event_with_exactly_its_extra_fields() -> None:
         cell = re.sub(r"\([^)]*\)", "", rows[event_type.value])
         named = set(re.findall(r"`(\w+)`", cell))
         assert named == set(model.model_fields) - common, event_type
+
+
+@pytest.mark.parametrize("field", ["order_id", "restaurant_id", "correlation_id"])
+def test_an_id_of_one_character_is_enough_and_an_empty_one_is_refused(field: str) -> None:
+    assert getattr(build_detail(EventType.ORDER_ACCEPTED, **{**COMMON, field: "x"}), field) == "x"
+    with pytest.raises(ValidationError, match=field):
+        build_detail(EventType.ORDER_ACCEPTED, **{**COMMON, field: ""})
+
+
+def test_a_v1_reason_of_one_character_reads() -> None:
+    old = {**COMMON, "version": "1", "occurred_at": "2026-01-02T03:04:05Z", "reason": "x"}
+    assert parse_detail("order_rejected", old).reason == "x"  # type: ignore[attr-defined]
+
+
+def test_a_detail_cannot_be_changed_once_built() -> None:
+    detail = build_detail(EventType.ORDER_ACCEPTED, **COMMON)
+    with pytest.raises(ValidationError):
+        detail.order_id = "o-2"  # type: ignore[misc]

@@ -1,3 +1,4 @@
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -79,3 +80,9 @@ def test_an_idempotency_key_names_the_same_order_for_the_same_caller_only() -> N
 
 def test_without_an_idempotency_key_every_order_id_is_new() -> None:
     assert new_order_id("alice", None) != new_order_id("alice", None)
+
+
+def test_a_line_item_cannot_be_changed_once_made() -> None:
+    item = LineItem("margherita", 1, Decimal("9.50"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        item.quantity = 2  # type: ignore[misc]

@@ -13,7 +13,6 @@ from orders.requests import (
 
 VALID: dict[str, Any] = {
     "restaurant_id": "pizza-1",
-    "customer_email": "ana@example.com",
     "items": [{"name": "margherita", "quantity": 2, "unit_price": 9.5}],
     "delivery_note": "ring twice",
 }
@@ -41,8 +40,11 @@ def test_prices_keep_their_decimal_digits_exactly() -> None:
     ("body", "named"),
     [
         (_with(restaurant_id=None), "restaurant_id"),
-        (json.dumps({k: v for k, v in VALID.items() if k != "customer_email"}), "customer_email"),
-        (_with(customer_email="not-an-email"), "customer_email"),
+        (_with(customer_email="victim@example.org"), "customer_email"),
+        (_with(items=[{"name": "pi\u0000zza", "quantity": 1, "unit_price": 1}]), "items[0].name"),
+        (_with(delivery_note="ring \u202etwice"), "delivery_note"),
+        (_with(delivery_note="ring \u2066twice\u2069"), "delivery_note"),
+        (_with(delivery_note="bell\u0007"), "delivery_note"),
         (_with(restaurant_id="Pizza 1!"), "restaurant_id"),
         (_with(items=[]), "items"),
         (_with(items="pizza"), "items"),
@@ -89,7 +91,93 @@ def test_a_body_over_16_kb_is_refused_with_413_naming_its_size() -> None:
     assert f"{len(body.encode())} bytes" in str(refused.value)
 
 
-def test_a_rejection_needs_a_reason() -> None:
-    assert parse_reject_order('{"reason": " closed early "}').reason == "closed early"
-    with pytest.raises(BadRequestError, match=r"^reason:"):
-        parse_reject_order('{"reason": ""}')
+def test_a_rejection_needs_a_reason_code() -> None:
+    assert parse_reject_order('{"reason": "closed"}').reason == "closed"
+    for refused in ('{"reason": ""}', '{"reason": "call me at ana@example.com"}'):
+        with pytest.raises(BadRequestError, match=r"^reason:"):
+            parse_reject_order(refused)
+
+
+def test_a_customer_address_in_the_body_is_refused_with_where_it_comes_from() -> None:
+    with pytest.raises(BadRequestError, match=r"^customer_email: not accepted.*verified"):
+        parse_place_order(_with(customer_email="victim@example.org"))
+
+
+def test_plain_text_keeps_letters_of_every_script_and_emoji() -> None:
+    note = "Klingeln bei Jörg, 2. Stock \u05e9\u05dc\u05d5\u05dd 🍕"
+    assert parse_place_order(_with(delivery_note=note)).delivery_note == note
+
+
+def test_the_digest_binds_the_content_not_the_layout() -> None:
+    spaced = json.dumps(VALID, indent=4)
+    assert parse_place_order(spaced).digest() == parse_place_order(json.dumps(VALID)).digest()
+    assert parse_place_order(_with(delivery_note="other")).digest() != (
+        parse_place_order(json.dumps(VALID)).digest()
+    )
+
+
+@pytest.mark.parametrize("price", ["0", "0.01", "9.55", "10000", "10000.00"])
+def test_prices_from_zero_to_ten_thousand_with_cents_are_accepted(price: str) -> None:
+    body = _with(items=[{"name": "x", "quantity": 1, "unit_price": 1}]).replace(
+        '"unit_price": 1', f'"unit_price": {price}'
+    )
+    assert parse_place_order(body).items[0].unit_price == Decimal(price)
+
+
+@pytest.mark.parametrize("price", ["-0.01", "10000.01", "9.555"])
+def test_prices_outside_the_range_or_past_cents_are_refused(price: str) -> None:
+    body = _with(items=[{"name": "x", "quantity": 1, "unit_price": 1}]).replace(
+        '"unit_price": 1', f'"unit_price": {price}'
+    )
+    with pytest.raises(BadRequestError, match=r"^items\[0\]\.unit_price:"):
+        parse_place_order(body)
+
+
+def test_an_order_holds_up_to_fifty_items() -> None:
+    item = {"name": "x", "quantity": 1, "unit_price": 1}
+    assert len(parse_place_order(_with(items=[item] * 50)).items) == 50
+    with pytest.raises(BadRequestError, match=r"^items:"):
+        parse_place_order(_with(items=[item] * 51))
+
+
+def test_the_body_limit_is_16_kib_exactly() -> None:
+    prefix, suffix = '{"x": "', '"}'
+    at_limit = prefix + "a" * (MAX_BODY_BYTES - len(prefix) - len(suffix)) + suffix
+    assert len(at_limit.encode()) == MAX_BODY_BYTES == 16 * 1024
+    with pytest.raises(BadRequestError) as refused:
+        parse_place_order(at_limit)
+    assert refused.value.status_code == 400  # read, then refused for its fields
+    with pytest.raises(BadRequestError) as too_big:
+        parse_place_order(prefix + "a" + at_limit[len(prefix) :])
+    assert too_big.value.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("field", "longest"), [("delivery_note", 500), ("name", 100), ("quantity", 100)]
+)
+def test_each_bound_is_inclusive_and_one_more_is_refused(field: str, longest: int) -> None:
+    def body(value: int) -> str:
+        if field == "delivery_note":
+            return _with(delivery_note="n" * value)
+        item = {"name": "x", "quantity": 1, "unit_price": 1}
+        item[field] = "n" * value if field == "name" else value
+        return _with(items=[item])
+
+    parse_place_order(body(longest))
+    with pytest.raises(BadRequestError, match=field):
+        parse_place_order(body(longest + 1))
+
+
+def test_surrounding_whitespace_is_stripped_from_text_fields() -> None:
+    request = parse_place_order(
+        _with(
+            restaurant_id=" pizza-1 ",
+            delivery_note=" ring ",
+            items=[{"name": " x ", "quantity": 1, "unit_price": 1}],
+        )
+    )
+    assert (request.restaurant_id, request.delivery_note, request.items[0].name) == (
+        "pizza-1",
+        "ring",
+        "x",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from stack_helpers import CUSTOMER_CALLER, STAFF, order_body
+from stack_helpers import CUSTOMER, CUSTOMER_CALLER, STAFF, StartStack, order_body
 
 from localrun import LocalRunner, customer, restaurant_staff
 
@@ -120,3 +120,70 @@ def test_one_idempotency_key_from_two_customers_makes_two_orders(
         "GET", f"/orders/{bo.json()['order_id']}", caller=CUSTOMER_CALLER
     )
     assert refused.status == 403
+
+
+def _requests(order_id: str) -> list[tuple[str, str, Any]]:
+    return [
+        ("POST", "/orders", order_body()),
+        ("GET", f"/orders/{order_id}", None),
+        ("POST", f"/orders/{order_id}/cancel", None),
+        ("POST", f"/orders/{order_id}/accept", None),
+        ("POST", f"/orders/{order_id}/reject", {"reason": "closed"}),
+    ]
+
+
+def test_an_access_token_is_refused_on_every_route_with_a_401(choreography: LocalRunner) -> None:
+    order_id = _placed(choreography)
+    before = _state(choreography, order_id)
+    for claims in (CUSTOMER_CALLER, STAFF):
+        access = {**claims, "token_use": "access"}
+        for method, path, body in _requests(order_id):
+            response = choreography.request(method, path, body, caller=access)
+            assert response.status == 401, (method, path, response.body)
+            assert response.json()["message"].startswith("token_use: 'access' is not accepted")
+    assert _state(choreography, order_id) == before
+
+
+def test_a_restaurant_account_without_its_restaurant_id_acts_as_nobody(
+    choreography: LocalRunner,
+) -> None:
+    order_id = _placed(choreography)
+    before = _state(choreography, order_id)
+    unassigned = {
+        **customer("staff-new", "new@pizza-one.example"),
+        "cognito:groups": "[restaurants]",
+    }
+    for method, path, body in _requests(order_id):
+        response = choreography.request(method, path, body, caller=unassigned)
+        assert response.status == 403, (method, path, response.body)
+        assert "names no restaurant" in response.json()["message"]
+    assert _state(choreography, order_id) == before
+
+
+def test_an_order_emails_the_verified_address_of_the_token_and_nobody_else(
+    choreography: LocalRunner,
+) -> None:
+    unverified = {**customer("customer-eve", "victim@example.org"), "email_verified": "false"}
+    refused = choreography.request("POST", "/orders", order_body(), caller=unverified)
+    assert refused.status == 403
+    assert "no verified address" in refused.json()["message"]
+
+    order_id = _placed(choreography)
+    choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
+    assert [e.to for e in choreography.emails()] == [[CUSTOMER]]
+
+
+def test_one_account_placing_too_many_orders_gets_429s_while_others_still_order(
+    start_stack: StartStack,
+) -> None:
+    runner = start_stack(OrdersPerCallerPerMinute="2")
+    answers = [
+        runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER) for _ in range(3)
+    ]
+    assert [a.status for a in answers] == [201, 201, 429]
+    assert answers[2].json() == {
+        "message": "too many order requests: 2 a minute per account; retry after the minute"
+    }
+    assert 1 <= int(answers[2].headers["Retry-After"]) <= 60
+    assert runner.request("POST", "/orders", order_body(), caller=OTHER_CUSTOMER).status == 201
+    assert [e.detail_type for e in runner.bus_events].count("order_placed") == 3

@@ -34,7 +34,12 @@ def _assert_refused(runner: LocalRunner, response: Any, status: int, named: str)
     [
         ({k: v for k, v in order_body().items() if k != "restaurant_id"}, "restaurant_id:"),
         (order_body(restaurant_id=42), "restaurant_id:"),
-        (order_body(customer_email="ana"), "customer_email:"),
+        (order_body(customer_email="victim@example.org"), "customer_email: not accepted"),
+        (
+            order_body(items=[{"name": "pi\u0000zza", "quantity": 1, "unit_price": 1}]),
+            "items[0].name:",
+        ),
+        (order_body(delivery_note="ring \u202etwice"), "delivery_note:"),
         (order_body(items=[]), "items:"),
         (order_body(items={"name": "x"}), "items:"),
         (
@@ -138,3 +143,38 @@ def test_a_rejection_without_a_reason_is_a_400_and_leaves_the_order_waiting(
 def test_an_unknown_route_is_a_404_from_the_api(choreography: LocalRunner) -> None:
     assert choreography.request("DELETE", "/orders/x", caller=CUSTOMER_CALLER).status == 404
     assert choreography.request("POST", "/restaurants", caller=CUSTOMER_CALLER).status == 404
+
+
+def test_an_address_as_correlation_id_is_a_400_and_reaches_no_event(
+    choreography: LocalRunner,
+) -> None:
+    response = choreography.request(
+        "POST", "/orders", order_body(), {"X-Correlation-Id": "ana@example.com"},
+        caller=CUSTOMER_CALLER,
+    )  # fmt: skip
+    _assert_refused(choreography, response, 400, "X-Correlation-Id: 'ana@example.com' is not")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_order_id_over_dynamodbs_key_limit_is_a_404_not_a_500(
+    choreography: LocalRunner, method: str
+) -> None:
+    path = "/orders/" + "9" * 3000 + ("/accept" if method == "POST" else "")
+    response = choreography.request(method, path, caller=STAFF)
+    assert response.status == 404, response.body
+    assert response.json()["message"].startswith("order '9999")
+    assert len(response.body) < 200  # the id is quoted cut short, not echoed whole
+
+
+def test_a_free_text_reason_is_a_400_naming_the_codes(choreography: LocalRunner) -> None:
+    order_id = choreography.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER).json()[
+        "order_id"
+    ]
+    response = choreography.request(
+        "POST", f"/orders/{order_id}/reject", {"reason": "call ana@example.com"}, caller=STAFF
+    )
+    assert response.status == 400
+    assert "'closed', 'too_busy'" in response.json()["message"]
+    assert [
+        e.detail_type for e in choreography.bus_events if e.detail_type == "order_rejected"
+    ] == []

@@ -19,6 +19,7 @@ from stack_helpers import (
 )
 
 from localrun import LocalRunner
+from orders.events import CONTRACT_VERSION
 
 LONG_TIMEOUT_SECONDS = 60
 
@@ -66,7 +67,7 @@ def test_every_event_carries_the_contract_fields_and_never_the_email(
     for event in choreography.bus_events:
         assert event.source == "orderflow.orders"
         assert event.bus == "orders-orders"
-        assert event.detail["version"] == "1"
+        assert event.detail["version"] == CONTRACT_VERSION == "2"
         assert event.detail["order_id"] == order_id
         assert event.detail["correlation_id"] == "checkout-77"
         assert event.detail["occurred_at"].endswith("Z")
@@ -76,7 +77,7 @@ def test_every_event_carries_the_contract_fields_and_never_the_email(
 def test_a_rejected_order_tells_the_customer_why(choreography: LocalRunner) -> None:
     order_id = place(choreography)
     rejected = choreography.request(
-        "POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"}, caller=STAFF
+        "POST", f"/orders/{order_id}/reject", {"reason": "item_unavailable"}, caller=STAFF
     )
     assert rejected.json()["status"] == "rejected"
 
@@ -86,13 +87,13 @@ def test_a_rejected_order_tells_the_customer_why(choreography: LocalRunner) -> N
         "order_rejected",
         "user_notified",
     ]
-    assert choreography.bus_events[2].detail["reason"] == "out of mozzarella"
+    assert choreography.bus_events[2].detail["reason"] == "item_unavailable"
     assert choreography.bus_events[3].detail["outcome"] == "rejected"
     assert status(choreography, order_id) == "rejected"
     assert _subjects(choreography) == [f"New order {order_id}"]
     [email] = choreography.emails()
     assert email.subject == f"Your order {order_id} was declined"
-    assert "out of mozzarella" in email.body
+    assert "item_unavailable" in email.body
 
 
 def test_an_unanswered_order_times_out_once_the_clock_passes_the_timeout(
@@ -187,10 +188,17 @@ def test_completing_before_accepting_and_cancelling_after_accepting_are_409s(
 
 
 def test_an_unknown_order_is_a_404(choreography: LocalRunner) -> None:
+    unknown = "00000000-0000-4000-8000-000000000000"
+    for method, path in [("GET", f"/orders/{unknown}"), ("POST", f"/orders/{unknown}/accept")]:
+        response = choreography.request(method, path, caller=CUSTOMER_CALLER)
+        assert response.status == 404
+        assert response.json() == {"message": f"order {unknown} not found"}
     for method, path in [("GET", "/orders/nope"), ("POST", "/orders/nope/accept")]:
         response = choreography.request(method, path, caller=CUSTOMER_CALLER)
         assert response.status == 404
-        assert response.json() == {"message": "order nope not found"}
+        assert response.json() == {
+            "message": "order 'nope' not found: order ids are the UUIDs POST /orders answers"
+        }
 
 
 def test_a_repeated_place_order_with_one_key_makes_one_order_and_one_flow(
@@ -223,6 +231,55 @@ def test_a_key_reused_with_a_different_body_is_refused(choreography: LocalRunner
     assert other.status == 422
     assert other.json()["message"].startswith("Idempotency-Key:")
     assert event_types(choreography) == ["order_placed", "restaurant_notified"]
+
+
+def _expire_idempotency_records(runner: LocalRunner) -> None:
+    """What DynamoDB's TTL does once the records' 24 hours have passed: delete them."""
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    table = runner.names.physical["IdempotencyTable"]
+    for item in dynamodb.scan(TableName=table)["Items"]:
+        dynamodb.delete_item(TableName=table, Key={"id": item["id"]})
+
+
+def test_a_key_reused_with_a_different_body_after_its_record_expired_is_refused_not_dropped(
+    choreography: LocalRunner,
+) -> None:
+    first = choreography.request(
+        "POST", "/orders", order_body(), {"Idempotency-Key": "k-3"}, caller=CUSTOMER_CALLER
+    )
+    _expire_idempotency_records(choreography)
+    other = choreography.request(
+        "POST", "/orders", order_body(delivery_note="leave at door"), {"Idempotency-Key": "k-3"},
+        caller=CUSTOMER_CALLER,
+    )  # fmt: skip
+
+    assert other.status == 422, other.body
+    assert other.json() == {
+        "message": "Idempotency-Key: reused with a different body; send a new key for a new order"
+    }
+    order = choreography.request(
+        "GET", f"/orders/{first.json()['order_id']}", caller=CUSTOMER_CALLER
+    ).json()
+    assert order["delivery_note"] == "ring twice"
+    assert event_types(choreography) == ["order_placed", "restaurant_notified"]
+
+
+def test_a_key_repeated_after_its_record_expired_answers_its_order_as_it_is_now(
+    choreography: LocalRunner,
+) -> None:
+    """The order id is the key's: a late retry must not overwrite the order it placed."""
+    key = {"Idempotency-Key": "k-4"}
+    order_id = choreography.request(
+        "POST", "/orders", order_body(), key, caller=CUSTOMER_CALLER
+    ).json()["order_id"]
+    choreography.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
+    _expire_idempotency_records(choreography)
+
+    again = choreography.request("POST", "/orders", order_body(), key, caller=CUSTOMER_CALLER)
+
+    assert (again.status, again.json()) == (201, {"order_id": order_id, "status": "accepted"})
+    assert status(choreography, order_id) == "accepted"
+    assert event_types(choreography).count("order_placed") == 1
 
 
 def test_without_a_key_every_request_is_a_new_order(choreography: LocalRunner) -> None:

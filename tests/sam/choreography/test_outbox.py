@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
+from faults import SimulatedCrash, fault
 from moto.events.models import EventsBackend
 from stack_helpers import CUSTOMER_CALLER, STAFF, order_body
 
@@ -37,21 +38,25 @@ def _types(runner: LocalRunner) -> list[str]:
 
 
 def test_the_api_dying_after_its_write_still_publishes_the_order(choreography: LocalRunner) -> None:
-    api = choreography.functions["ApiFunction"]
-    real_invoke = api.invoke
-
-    def dies_after_writing(event: Any) -> Any:
-        real_invoke(event)
-        raise FunctionError("ApiFunction", "Task timed out after 10.00 seconds")
-
-    with mock.patch.object(api, "invoke", dies_after_writing):
+    """The API dies the moment DynamoDB has stored the order: nothing it would do after the
+    write (such as publishing the event itself) happens, so only the outbox can publish."""
+    orders_table = choreography.deployment.outputs["OrdersTableName"]
+    with fault(
+        "dynamodb",
+        "PutItem",
+        lambda: SimulatedCrash("died right after PutItem stored the order"),
+        after_the_call=True,
+        when=lambda params: params["TableName"] == orders_table,
+    ) as crashed:
         response = choreography.request(
             "POST", "/orders", order_body(), {"Idempotency-Key": "k"}, caller=CUSTOMER_CALLER
         )
+    assert len(crashed) == 1
     assert response.status == 500
 
     assert _types(choreography) == ["order_placed", "restaurant_notified"]
     order_id = choreography.bus_events[0].detail["order_id"]
+    assert crashed[0]["Item"]["order_id"] == {"S": order_id}
     assert (
         choreography.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()["status"]
         == "placed"

@@ -38,7 +38,13 @@ from stack_helpers import (
 
 from localrun import LocalRunner
 from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
-from orders.events import DETAIL_MODELS, EventType
+from orders.events import (
+    CONTRACT_VERSION,
+    CORRELATION_ID_PATTERN,
+    DETAIL_MODELS,
+    EventType,
+    RejectReason,
+)
 
 OUTCOMES = ["completed", "rejected", "timed_out", "cancelled"]
 
@@ -94,10 +100,14 @@ def _placed(every_published_event: list[dict[str, Any]]) -> dict[str, Any]:
         (lambda d: d.update(total=12.5), "12.5 is not of type 'string'"),
         (lambda d: d.update(occurred_at="yesterday"), "is not a 'date-time'"),
         (lambda d: d["items"][0].pop("quantity"), "'quantity' is a required property"),
-        (lambda d: d.update(version=1), "1 is not one of ['1']"),
+        (lambda d: d.update(version=2), "2 is not one of ['2']"),
+        (lambda d: d.update(correlation_id="ana@example.com"), "does not match"),
+        (lambda d: d["items"][0].update(name="pizza\u202e"), "does not match"),
+        (lambda d: d["items"][0].update(name="x" * 101), "is too long"),
     ],
     ids=["field-removed", "personal-data-added", "type-changed", "bad-timestamp",
-         "nested-field-removed", "version-type-changed"],
+         "nested-field-removed", "version-type-changed", "address-as-correlation-id",
+         "bidi-override-in-item-name", "item-name-too-long"],
 )  # fmt: skip
 def test_a_breaking_change_to_an_event_fails_its_schema(
     every_published_event: list[dict[str, Any]], change: Any, complaint: str
@@ -111,10 +121,10 @@ def test_an_event_of_an_unpublished_version_has_no_schema(
     every_published_event: list[dict[str, Any]],
 ) -> None:
     event = _placed(every_published_event)
-    event["detail"]["version"] = "2"
+    event["detail"]["version"] = "3"
     with pytest.raises(
         AssertionError,
-        match=re.escape("order_placed version '2': no schema orderflow.orders@order_placed.v2"),
+        match=re.escape("order_placed version '3': no schema orderflow.orders@order_placed.v3"),
     ):
         violations(event)
 
@@ -133,8 +143,20 @@ def test_every_schema_is_a_valid_draft_4_schema_registered_under_its_event_and_v
 
 def test_every_event_model_has_a_schema_with_exactly_its_fields() -> None:
     for event_type, model in DETAIL_MODELS.items():
-        schema = load_schema(event_type.value, "1")
-        assert set(schema["properties"]["detail"]["properties"]) == set(model.model_fields)
+        for version in ("1", CONTRACT_VERSION):
+            schema = load_schema(event_type.value, version)
+            assert set(schema["properties"]["detail"]["properties"]) == set(model.model_fields)
+
+
+def test_a_rejection_reason_in_version_2_is_one_of_the_codes_the_api_accepts() -> None:
+    detail = load_schema("order_rejected", CONTRACT_VERSION)["properties"]["detail"]
+    assert detail["properties"]["reason"]["enum"] == [code.value for code in RejectReason]
+
+
+def test_the_correlation_id_pattern_of_version_2_is_the_one_the_api_enforces() -> None:
+    for event_type in EventType:
+        detail = load_schema(event_type.value, CONTRACT_VERSION)["properties"]["detail"]
+        assert detail["properties"]["correlation_id"]["pattern"] == CORRELATION_ID_PATTERN
 
 
 def test_published_versions_are_never_edited_only_added() -> None:

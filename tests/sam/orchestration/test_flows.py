@@ -99,7 +99,7 @@ def test_task_tokens_stay_in_the_table_and_never_reach_a_client(
 def test_a_rejected_order_tells_the_customer_why(orchestration: LocalRunner) -> None:
     order_id = place(orchestration)
     rejected = orchestration.request(
-        "POST", f"/orders/{order_id}/reject", {"reason": "out of mozzarella"}, caller=STAFF
+        "POST", f"/orders/{order_id}/reject", {"reason": "item_unavailable"}, caller=STAFF
     )
     assert rejected.json()["status"] == "rejected"
 
@@ -109,13 +109,13 @@ def test_a_rejected_order_tells_the_customer_why(orchestration: LocalRunner) -> 
         "order_rejected",
         "user_notified",
     ]
-    assert orchestration.bus_events[2].detail["reason"] == "out of mozzarella"
+    assert orchestration.bus_events[2].detail["reason"] == "item_unavailable"
     assert orchestration.bus_events[3].detail["outcome"] == "rejected"
     order = orchestration.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()
-    assert (order["status"], order["reason"]) == ("rejected", "out of mozzarella")
+    assert (order["status"], order["reason"]) == ("rejected", "item_unavailable")
     [email] = orchestration.emails()
     assert email.subject == f"Your order {order_id} was declined"
-    assert "out of mozzarella" in email.body
+    assert "item_unavailable" in email.body
     assert _execution_status(orchestration, order_id) == "SUCCEEDED"
 
 
@@ -176,7 +176,7 @@ def test_callbacks_after_the_timeout_are_409s_and_change_nothing(
     orchestration_timing_out.wait_for_executions(TIMEOUT_SECONDS + 30)
     events_before = len(orchestration_timing_out.bus_events)
 
-    for action, body in [("accept", None), ("reject", {"reason": "late"}), ("cancel", None)]:
+    for action, body in [("accept", None), ("reject", {"reason": "too_busy"}), ("cancel", None)]:
         late = orchestration_timing_out.request(
             "POST",
             f"/orders/{order_id}/{action}",
@@ -194,6 +194,25 @@ def test_callbacks_after_the_timeout_are_409s_and_change_nothing(
     assert _execution_status(orchestration_timing_out, order_id) == "SUCCEEDED"
 
 
+def _as_if_still_placed(runner: LocalRunner, order_id: str, token: str) -> None:
+    """The order as a request that read it before the task closed saw it: placed, its token."""
+    boto3.client("dynamodb", region_name="us-east-1").update_item(
+        TableName=runner.deployment.outputs["OrdersTableName"],
+        Key={"order_id": {"S": order_id}},
+        UpdateExpression="SET #s = :placed, acceptance_token = :token",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":placed": {"S": "placed"}, ":token": {"S": token}},
+    )
+
+
+def _no_longer_waits(order_id: str, action: str) -> dict[str, str]:
+    return {
+        "message": f"cannot {action} order {order_id}: the order no longer waits for this "
+        "(it timed out or was answered already)",
+        "status": "placed",
+    }
+
+
 def test_a_callback_that_reaches_a_closed_task_is_a_409_not_a_crash(
     orchestration_timing_out: LocalRunner,
 ) -> None:
@@ -201,23 +220,30 @@ def test_a_callback_that_reaches_a_closed_task_is_a_409_not_a_crash(
     order_id = place(orchestration_timing_out)
     token = _item(orchestration_timing_out, order_id)["acceptance_token"]["S"]
     orchestration_timing_out.wait_for_executions(TIMEOUT_SECONDS + 30)
-    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-    dynamodb.update_item(
-        TableName=orchestration_timing_out.deployment.outputs["OrdersTableName"],
-        Key={"order_id": {"S": order_id}},
-        UpdateExpression="SET #s = :placed, acceptance_token = :token",
-        ExpressionAttributeNames={"#s": "status"},
-        ExpressionAttributeValues={":placed": {"S": "placed"}, ":token": {"S": token}},
-    )
+    _as_if_still_placed(orchestration_timing_out, order_id, token)
 
     late = orchestration_timing_out.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
 
     assert late.status == 409, late.body
-    assert late.json() == {
-        "message": f"cannot accept order {order_id}: the order no longer waits for this "
-        "(it timed out or was answered already)",
-        "status": "placed",
-    }
+    assert late.json() == _no_longer_waits(order_id, "accept")
+
+
+def test_a_second_callback_on_an_answered_token_is_a_409_while_the_execution_runs_on(
+    orchestration: LocalRunner,
+) -> None:
+    """Two answers racing for one task: AWS takes the first and refuses the second."""
+    order_id = place(orchestration)
+    token = _item(orchestration, order_id)["acceptance_token"]["S"]
+    assert orchestration.request("POST", f"/orders/{order_id}/accept", caller=STAFF).status == 200
+    _as_if_still_placed(orchestration, order_id, token)
+
+    for action, body in [("reject", {"reason": "closed"}), ("accept", None)]:
+        second = orchestration.request("POST", f"/orders/{order_id}/{action}", body, caller=STAFF)
+        assert second.status == 409, second.body
+        assert second.json() == _no_longer_waits(order_id, action)
+    assert _execution_status(orchestration, order_id) == "RUNNING"  # it waits for `complete`
+    assert event_types(orchestration).count("order_accepted") == 1
+    assert "order_rejected" not in event_types(orchestration)
 
 
 def test_completing_before_accepting_and_cancelling_after_accepting_are_409s(

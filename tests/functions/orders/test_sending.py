@@ -8,7 +8,7 @@ from botocore.exceptions import (
 from samtranslator.yaml_helper import yaml_parse
 from stack_helpers import PROMO
 
-from promo.sending import SES_CONFIG, ses_refused
+from orders.sending import SES_CONFIG, ses_refused
 
 
 def _answer(status: int, code: str) -> ClientError:

@@ -1,0 +1,49 @@
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from orders.quota import CallerQuota
+
+NOW = datetime(2026, 12, 2, 5, 0, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def quota() -> Iterator[CallerQuota]:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(
+            TableName="idempotency",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield CallerQuota(client, "idempotency", per_minute=2)
+
+
+def test_a_caller_gets_its_budget_per_minute_and_no_more(quota: CallerQuota) -> None:
+    assert [quota.take("ana", NOW) for _ in range(3)] == [True, True, False]
+
+
+def test_each_caller_has_its_own_budget(quota: CallerQuota) -> None:
+    quota.take("ana", NOW)
+    quota.take("ana", NOW)
+    assert quota.take("bo", NOW) is True
+
+
+def test_the_next_minute_opens_a_new_budget(quota: CallerQuota) -> None:
+    quota.take("ana", NOW)
+    quota.take("ana", NOW)
+    assert quota.take("ana", NOW + timedelta(seconds=50)) is True
+    assert quota.retry_after(NOW) == 50
+
+
+def test_the_counter_names_no_caller_and_expires(quota: CallerQuota) -> None:
+    quota.take("ana@example.com", NOW)
+    [item] = boto3.client("dynamodb", region_name="us-east-1").scan(TableName="idempotency")[
+        "Items"
+    ]
+    assert "ana" not in item["id"]["S"]
+    assert int(item["expiration"]["N"]) > NOW.timestamp()
