@@ -1,0 +1,71 @@
+"""The measured figures as a usage file ``costcalc estimate --usage FILE`` reads back.
+
+Function figures (duration, log size) are written as measured. A path figure is measured only
+as its mix-weighed total per unit, so each path's forecast value is scaled by measured over
+forecast: the file prices the measured total at any mix close to the measured one, and keeps
+the definition's shape across paths. The measured path mix goes in as a comment, as the flags
+that set it (rates are flags, not usage).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from costcalc.actual.drift import Drift
+from costcalc.pricing.render import exact
+from costcalc.safe_output import check_target, write_file
+
+#: Path figures a usage file may set (capacity units are DynamoDB's, not a profile's).
+PATH_KEYS = ("api_requests", "events", "rule_matches", "invocations", "transitions",
+             "executions", "notifications", "emails")  # fmt: skip
+_FLAGS = {"accepted": "--accept-rate", "rejected": "--reject-rate",
+          "timed_out": "--timeout-rate", "cancelled": "--cancel-rate"}  # fmt: skip
+PLACES = Decimal("1e-6")
+
+
+def usage_text(found: Drift, origin: str) -> str:
+    forecast, measured = found.forecast, found.measured
+    functions: dict[str, dict[str, float]] = {}
+    for key, value in sorted(measured.per_invocation.items()):
+        _, name, field = key.split(".")
+        if f"functions.{name}.{field}" in forecast.per_invocation:
+            functions.setdefault(name, {})[field] = _number(value)
+    paths: dict[str, dict[str, object]] = {}
+    for key, per_path in forecast.per_path.items():
+        head, _, sub = key.partition(".")
+        assumed, actual = forecast.per_unit.get(key), measured.per_unit.get(key)
+        if head not in PATH_KEYS or not assumed or actual is None:
+            continue
+        for path, value in per_path.items():
+            scaled = _number(value * actual / assumed)
+            figures = paths.setdefault(path, {})
+            if sub:
+                figures.setdefault(head, {})[sub] = scaled  # type: ignore[index]
+            else:
+                figures[head] = scaled
+    document: dict[str, object] = {"design": forecast.design}
+    if functions:
+        document["functions"] = functions
+    if paths:
+        document["paths"] = paths
+    header = [f"# Measured by costcalc actual: {origin}, {measured.units:f} {measured.unit}."]
+    if measured.rates:
+        flags = " ".join(f"{_FLAGS[p]} {r.quantize(Decimal('0.0001'))}" for p, r in measured.rates.items())
+        header.append(f"# Measured path mix: {flags}")
+    return "\n".join(header) + "\n" + yaml.safe_dump(document, sort_keys=False)
+
+
+def check_usage_target(path: Path) -> None:
+    check_target(path, "--write-usage")
+
+
+def write_usage(path: Path, text: str) -> Path:
+    return write_file(path, lambda temporary: temporary.write_text(text), flag="--write-usage")
+
+
+def _number(value: Decimal) -> float:
+    """Six decimals, written as YAML reads them back into the same Decimal (profiles.py)."""
+    return float(exact(value.quantize(PLACES)))
