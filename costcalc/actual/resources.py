@@ -31,8 +31,8 @@ _ARN_KINDS = {
     ("apigateway", "/apis"): "http_api",
     ("dynamodb", "table"): "table",
 }
-_SUFFIX = {"function": "Function", "table": "Table", "state_machine": "", "rule": "",
-           "http_api": "", "topic": ""}  # fmt: skip
+#: What the estimate's names leave off (a log group is named by its function's logical id).
+_SUFFIX = {"function": "Function", "log_group": "Function", "table": "Table"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Resource:
     def name(self) -> str:
         """The estimate's name for it."""
         base = self.logical or self.physical.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
-        return snake(base.removesuffix(_SUFFIX[self.kind]))
+        return snake(base.removesuffix(_SUFFIX.get(self.kind, "")))
 
 
 def stack_resources(clients: Clients, stack: str) -> list[Resource]:

@@ -78,7 +78,7 @@ def register(commands: Commands) -> None:
 
 
 def run_actual(args: argparse.Namespace) -> int:
-    from costcalc.actual.aws import boto_clients  # noqa: PLC0415
+    from costcalc.actual import aws  # noqa: PLC0415
     from costcalc.actual.drift import drift  # noqa: PLC0415
     from costcalc.actual.forecast import forecast, pick_workflow, read_definition  # noqa: PLC0415
     from costcalc.actual.read import read_actual  # noqa: PLC0415
@@ -96,7 +96,7 @@ def run_actual(args: argparse.Namespace) -> int:
     if args.definition is not None:
         print(f"costcalc: reading {args.definition} ...", file=sys.stderr, flush=True)
         workflows = read_definition(args.definition, args.usage)
-    clients = getattr(args, "clients", None) or boto_clients(args.region, args.profile)
+    clients = aws.boto_clients(args.region, args.profile)
     measured = read_actual(clients, stack=args.stack, tag=tag, window=span, unit=args.unit)
     expected = None
     if args.definition is not None:
