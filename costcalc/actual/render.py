@@ -28,7 +28,7 @@ def render(found: Drift, title: str, window: str, fmt: str) -> str:
     out = [
         f"# {title}" if markdown else title,
         "",
-        f"{window}: {measured.units:,f} {measured.unit} (the unit of work); {against}",
+        f"{window}: {_num(measured.units)} {measured.unit} (the unit of work); {against}",
         "",
     ]
     out += _section("Usage per unit of work", ["figure"], found.usage, markdown)

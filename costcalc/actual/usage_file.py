@@ -1,9 +1,10 @@
 """The measured figures as a usage file ``costcalc estimate --usage FILE`` reads back.
 
 Function figures (duration, log size) are written as measured. A path figure is measured only
-as its mix-weighed total per unit, so each path's forecast value is scaled by measured over
-forecast: the file prices the measured total at any mix close to the measured one, and keeps
-the definition's shape across paths. The measured path mix goes in as a comment, as the flags
+as its mix-weighed total per unit, so each path's forecast value is scaled by the measured total
+over the forecast's at the measured mix (the assumed mix when the answer routes were not
+measured): priced at the measured mix, the file gives the measured totals, and it keeps the
+definition's shape across paths. The measured path mix goes in as a comment, as the flags
 that set it (rates are flags, not usage).
 """
 
@@ -34,9 +35,11 @@ def usage_text(found: Drift, origin: str) -> str:
         if f"functions.{name}.{field}" in forecast.per_invocation:
             functions.setdefault(name, {})[field] = _number(value)
     paths: dict[str, dict[str, object]] = {}
+    mix = measured.rates or forecast.rates
     for key, per_path in forecast.per_path.items():
         head, _, sub = key.partition(".")
-        assumed, actual = forecast.per_unit.get(key), measured.per_unit.get(key)
+        assumed = sum((mix[path] * value for path, value in per_path.items()), Decimal(0))
+        actual = measured.per_unit.get(key)
         if head not in PATH_KEYS or not assumed or actual is None:
             continue
         for path, value in per_path.items():
