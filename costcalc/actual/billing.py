@@ -47,7 +47,9 @@ def billed(clients: Clients, key: str, value: str, window: Window) -> list[Bille
                 service, usage_type = group["Keys"]
                 cost = group["Metrics"]["UnblendedCost"]
                 usage = group["Metrics"]["UsageQuantity"]
-                entry = sums.setdefault((service, usage_type), [Decimal(0), usage["Unit"], Decimal(0)])
+                entry = sums.setdefault(
+                    (service, usage_type), [Decimal(0), usage["Unit"], Decimal(0)]
+                )
                 entry[0] += Decimal(usage["Amount"])
                 entry[2] += Decimal(cost["Amount"])
         token = page.get("NextPageToken")

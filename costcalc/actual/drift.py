@@ -9,7 +9,7 @@ assumed one, in percent of the assumed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -86,10 +86,12 @@ def drift(forecast: Forecast | None, measured: Measured) -> Drift:
     rates = tuple(
         Row(path, assumed_rates[path], measured.rates.get(path), "mix") for path in assumed_rates
     ) if measured.rates else ()  # fmt: skip
-    assumed = [row for row in (*per_invocation, *rates, *usage) if row.source not in ("definition", "-")]
+    assumed = [
+        row for row in (*per_invocation, *rates, *usage) if row.source not in ("definition", "-")
+    ]
     ranked = sorted(
         (row for row in assumed if row.drift_pct is not None and row.drift_pct != 0),
-        key=lambda row: -abs(row.drift_pct or 0),
+        key=lambda row: -abs(row.drift_pct or Decimal(0)),
     )
     gaps = tuple(_gap(row) for row in ranked[:GAPS_SHOWN])
     return Drift(forecast, measured, usage, per_invocation, rates, _costs(forecast, measured), gaps)
@@ -127,13 +129,16 @@ def _costs(forecast: Forecast | None, measured: Measured) -> tuple[CostRow, ...]
 
 def _gap(row: Row) -> str:
     forecast, measured = row.forecast, row.measured
-    assert forecast is not None and measured is not None  # ranked rows have both
+    assert forecast is not None
+    assert measured is not None
     if row.source == "mix":
         name = _RATE_NAMES.get(row.key, row.key)
         return f"{name} rate {forecast:.2f} assumed, {measured:.2f} measured"
     parts = row.key.split(".")
     if parts[0] == "functions" and parts[-1] == "duration_ms":
-        return f"Lambda duration of {parts[1]} {forecast:.0f} ms assumed, {measured:.0f} ms measured"
+        return (
+            f"Lambda duration of {parts[1]} {forecast:.0f} ms assumed, {measured:.0f} ms measured"
+        )
     if parts[0] == "functions" and parts[-1] == "log_kb":
         return f"log output of {parts[1]} {forecast:.2f} KB assumed, {measured:.2f} KB measured"
     return f"{row.key} {forecast:.3f} per unit assumed, {measured:.3f} measured"

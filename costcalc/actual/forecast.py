@@ -11,7 +11,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-
 from pathlib import Path
 
 from costcalc.actual.measured import Measured

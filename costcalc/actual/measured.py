@@ -43,7 +43,9 @@ class Measured:
     notes: Sequence[str] = field(default_factory=tuple)
 
 
-def measure(totals: Mapping[Query, Decimal], billed: Sequence[Billed], unit: str | None) -> Measured:
+def measure(
+    totals: Mapping[Query, Decimal], billed: Sequence[Billed], unit: str | None
+) -> Measured:
     """The per-unit figures of the metric totals and the billed usage (``unit``: see UNITS_HELP)."""
     sums: dict[str, Decimal] = defaultdict(Decimal)
     functions: dict[str, dict[str, Decimal]] = defaultdict(dict)
@@ -64,20 +66,11 @@ def measure(totals: Mapping[Query, Decimal], billed: Sequence[Billed], unit: str
             sums[f"{short}.{name}"] += total
         if kind == "state_machine":
             outcomes[name][metric] = total
-    for item in billed:
-        for suffix, key in _BILLED_PER_UNIT.items():
-            if item.usage_type.endswith(suffix):
-                sums[key] += item.quantity
-    per_invocation: dict[str, Decimal] = {}
+    for key, quantity in _billed_usage(billed).items():
+        sums[key] += quantity
     for name, values in functions.items():
-        invocations = values.get("Invocations", Decimal(0))
-        sums[f"invocations.{name}"] += invocations
-        if invocations:
-            if "Duration" in values:
-                per_invocation[f"functions.{name}.duration_ms"] = values["Duration"] / invocations
-            if "IncomingBytes" in values:
-                kb = values["IncomingBytes"] / 1024 / invocations
-                per_invocation[f"functions.{name}.log_kb"] = kb
+        sums[f"invocations.{name}"] += values.get("Invocations", Decimal(0))
+    per_invocation = _per_invocation(functions)
     label, units = _units(unit, sums, routes, functions)
     if units <= 0:
         raise UsageError(
@@ -90,6 +83,30 @@ def measure(totals: Mapping[Query, Decimal], billed: Sequence[Billed], unit: str
         notes.append("SES sends are the account's in the region (SES has no per-stack metric)")
     return Measured(label, units, per_unit, per_invocation, _rates(routes), outcomes, billed,
                     tuple(notes))  # fmt: skip
+
+
+def _billed_usage(billed: Sequence[Billed]) -> dict[str, Decimal]:
+    """The usage only the bill measures (state transitions, events put), by figure."""
+    found: dict[str, Decimal] = defaultdict(Decimal)
+    for item in billed:
+        for suffix, key in _BILLED_PER_UNIT.items():
+            if item.usage_type.endswith(suffix):
+                found[key] += item.quantity
+    return found
+
+
+def _per_invocation(functions: Mapping[str, Mapping[str, Decimal]]) -> dict[str, Decimal]:
+    """Mean duration (ms) and log output (KB) per invocation, of the functions invoked."""
+    found: dict[str, Decimal] = {}
+    for name, values in functions.items():
+        invocations = values.get("Invocations", Decimal(0))
+        if not invocations:
+            continue
+        if "Duration" in values:
+            found[f"functions.{name}.duration_ms"] = values["Duration"] / invocations
+        if "IncomingBytes" in values:
+            found[f"functions.{name}.log_kb"] = values["IncomingBytes"] / 1024 / invocations
+    return found
 
 
 def _units(

@@ -20,7 +20,10 @@ PERIOD_SECONDS = 3600
 STAGE = "$default"
 #: The routes whose counts give the units of work and the path mix (costcalc.estimate.flow).
 PLACE = "POST /orders"
-ROUTES = (PLACE, *(f"POST /orders/{{order_id}}/{answer}" for answer in ("accept", "reject", "cancel")))
+ROUTES = (
+    PLACE,
+    *(f"POST /orders/{{order_id}}/{answer}" for answer in ("accept", "reject", "cancel")),
+)
 BATCH = 500  # GetMetricData's limit of queries per call
 
 #: kind -> (namespace, metrics read as Sum)
@@ -107,18 +110,24 @@ def totals(clients: Clients, wanted: list[Query], window: Window) -> dict[Query,
     return {query: total for query, total in found.items() if query in seen}
 
 
+#: kind -> the one dimension naming the resource (a rule and a route take more).
+_DIMENSION = {
+    "function": "FunctionName",
+    "state_machine": "StateMachineArn",
+    "http_api": "ApiId",
+    "table": "TableName",
+    "log_group": "LogGroupName",
+}
+
+
 def _dimensions(resource: Resource) -> list[dict[str, str]]:
     kind, physical = resource.kind, resource.physical
-    if kind == "function":
-        return [{"Name": "FunctionName", "Value": physical}]
-    if kind == "state_machine":
-        return [{"Name": "StateMachineArn", "Value": physical}]
+    if kind in _DIMENSION:
+        return [{"Name": _DIMENSION[kind], "Value": physical}]
     if kind == "rule":
         bus, _, rule = physical.rpartition("|")
         named = [{"Name": "RuleName", "Value": rule}]
         return [{"Name": "EventBusName", "Value": bus}, *named] if bus else named
-    if kind == "http_api":
-        return [{"Name": "ApiId", "Value": physical}]
     if kind == "route":
         api, _, route = physical.partition("|")
         return [
@@ -128,8 +137,4 @@ def _dimensions(resource: Resource) -> list[dict[str, str]]:
         ]
     if kind == "topic":
         return [{"Name": "TopicName", "Value": physical.rsplit(":", 1)[-1]}]
-    if kind == "table":
-        return [{"Name": "TableName", "Value": physical}]
-    if kind == "log_group":
-        return [{"Name": "LogGroupName", "Value": physical}]
-    return []
+    return []  # SES's account-wide metric

@@ -28,7 +28,6 @@ _ARN_KINDS = {
     ("lambda", "function"): "function",
     ("states", "stateMachine"): "state_machine",
     ("events", "rule"): "rule",
-    ("apigateway", "/apis"): "http_api",
     ("dynamodb", "table"): "table",
 }
 #: What the estimate's names leave off (a log group is named by its function's logical id).
@@ -87,19 +86,16 @@ def tag_pair(text: str) -> tuple[str, str]:
 
 def _from_arn(arn: str, logical: str) -> Resource | None:
     parts = arn.split(":", 5)
-    if len(parts) < 6:
-        return None
-    service, rest = parts[2], parts[5]
+    service, rest = (parts[2], parts[5]) if len(parts) == 6 else ("", "")
     if service == "sns":
         return Resource("topic", arn, logical)
-    if service == "apigateway" and rest.startswith("/apis/") and rest.count("/") == 2:
-        return Resource("http_api", rest.rsplit("/", 1)[-1], logical)
+    if service == "apigateway":
+        api = rest.removeprefix("/apis/")
+        return Resource("http_api", api, logical) if api != rest and "/" not in api else None
     head, _, tail = rest.replace(":", "/", 1).partition("/")
     kind = _ARN_KINDS.get((service, head))
     if kind is None or not tail:
         return None
-    if kind == "state_machine":
-        return Resource(kind, arn, logical)
-    if kind == "rule":  # rule/NAME or rule/BUS/NAME: CloudWatch's dimensions take BUS|NAME
-        return Resource(kind, tail.replace("/", "|"), logical)
-    return Resource(kind, tail, logical)
+    # CloudWatch takes a state machine's ARN, and a rule on a bus as BUS|NAME
+    physical = {"state_machine": arn, "rule": tail.replace("/", "|")}.get(kind, tail)
+    return Resource(kind, physical, logical)

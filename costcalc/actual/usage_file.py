@@ -15,9 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from costcalc.actual.drift import Drift
+from costcalc.actual.forecast import Forecast
+from costcalc.actual.measured import Measured
 from costcalc.pricing.render import exact
-from costcalc.safe_output import check_target, write_file
+from costcalc.safe_output import check_target, write_files
 
 #: Path figures a usage file may set (capacity units are DynamoDB's, not a profile's).
 PATH_KEYS = ("api_requests", "events", "rule_matches", "invocations", "transitions",
@@ -27,8 +28,7 @@ _FLAGS = {"accepted": "--accept-rate", "rejected": "--reject-rate",
 PLACES = Decimal("1e-6")
 
 
-def usage_text(found: Drift, origin: str) -> str:
-    forecast, measured = found.forecast, found.measured
+def usage_text(forecast: Forecast, measured: Measured, origin: str) -> str:
     functions: dict[str, dict[str, float]] = {}
     for key, value in sorted(measured.per_invocation.items()):
         _, name, field = key.split(".")
@@ -56,7 +56,9 @@ def usage_text(found: Drift, origin: str) -> str:
         document["paths"] = paths
     header = [f"# Measured by costcalc actual: {origin}, {measured.units:f} {measured.unit}."]
     if measured.rates:
-        flags = " ".join(f"{_FLAGS[p]} {r.quantize(Decimal('0.0001'))}" for p, r in measured.rates.items())
+        flags = " ".join(
+            f"{_FLAGS[p]} {r.quantize(Decimal('0.0001'))}" for p, r in measured.rates.items()
+        )
         header.append(f"# Measured path mix: {flags}")
     return "\n".join(header) + "\n" + yaml.safe_dump(document, sort_keys=False)
 
@@ -66,7 +68,8 @@ def check_usage_target(path: Path) -> None:
 
 
 def write_usage(path: Path, text: str) -> Path:
-    return write_file(path, lambda temporary: temporary.write_text(text), flag="--write-usage")
+    """Written whole (a temporary file renamed over it), never over a non-regular file."""
+    return write_files(path.parent, {path.name: text}, flag="--write-usage")[0]
 
 
 def _number(value: Decimal) -> float:

@@ -36,7 +36,9 @@ def window(
     if since is not None:
         match = _SINCE.match(since)
         if not match:
-            raise UsageError(f"--since {since!r}: expected a number of days or hours, e.g. 30d, 12h")
+            raise UsageError(
+                f"--since {since!r}: expected a number of days or hours, e.g. 30d, 12h"
+            )
         amount, unit = int(match[1]), match[2]
         delta = dt.timedelta(days=amount) if unit == "d" else dt.timedelta(hours=amount)
         return _checked(Window(now - delta, now), now)
@@ -50,17 +52,20 @@ def _moment(flag: str, text: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(
-            f"{flag} {text!r}: expected an ISO date or time, e.g. 2026-11-01 or "
-            "2026-11-01T12:00Z"
+            f"{flag} {text!r}: expected an ISO date or time, e.g. 2026-11-01 or 2026-11-01T12:00Z"
         ) from None
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _checked(found: Window, now: dt.datetime) -> Window:
     if found.end <= found.start:
-        raise UsageError(f"--start {found.start:%Y-%m-%dT%H:%MZ} is not before --end {found.end:%Y-%m-%dT%H:%MZ}")
+        raise UsageError(
+            f"--start {found.start:%Y-%m-%dT%H:%MZ} is not before --end {found.end:%Y-%m-%dT%H:%MZ}"
+        )
     if found.end > now + dt.timedelta(minutes=5):
-        raise UsageError(f"--end {found.end:%Y-%m-%dT%H:%MZ} is in the future; nothing is measured yet")
+        raise UsageError(
+            f"--end {found.end:%Y-%m-%dT%H:%MZ} is in the future; nothing is measured yet"
+        )
     if found.end - found.start > dt.timedelta(days=MAX_DAYS):
         raise UsageError(f"the window {found} is longer than {MAX_DAYS} days")
     return found

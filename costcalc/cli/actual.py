@@ -20,10 +20,12 @@ from costcalc.errors import UsageError
 FORMATS = ("table", "json", "markdown")
 EXAMPLES = """\
 Examples:
-  costcalc actual --stack orders-orchestration --since 30d --definition sam/orchestration/template.yaml
+  costcalc actual --stack orders-orchestration --since 30d \\
+      --definition sam/orchestration/template.yaml
   costcalc actual --tag project=orderflow --start 2026-11-01 --end 2026-12-01 --format json
-  costcalc actual --stack orders-choreography --since 7d --definition sam/choreography/template.yaml \\
-      --write-usage measured.yaml && costcalc estimate sam/choreography/template.yaml --usage measured.yaml
+  costcalc actual --stack orders-choreography --since 7d \\
+      --definition sam/choreography/template.yaml --write-usage measured.yaml
+  costcalc estimate sam/choreography/template.yaml --usage measured.yaml
 
 Reads (read-only, policy in docs/actual-permissions.md): CloudFormation ListStackResources or
 the Resource Groups Tagging API GetResources; CloudWatch GetMetricData (Lambda invocations and
@@ -107,7 +109,7 @@ def run_actual(args: argparse.Namespace) -> int:
     found = drift(expected, measured)
     origin = f"stack {args.stack}" if args.stack else f"tag {args.tag}"
     sys.stdout.write(render(found, f"Actual of {origin}", str(span), args.format))
-    if args.write_usage is not None:
-        write_usage(args.write_usage, usage_text(found, origin))
+    if args.write_usage is not None and expected is not None:  # --definition checked above
+        write_usage(args.write_usage, usage_text(expected, measured, origin))
         print(f"costcalc actual: wrote {args.write_usage}", file=sys.stderr)
     return 0

@@ -54,7 +54,9 @@ def stack_page(resources: list[Resource], token: str | None) -> dict[str, Any]:
     return page
 
 
-def metric_pages(wanted: list[Query], totals: Mapping[tuple[str, str], Decimal]) -> list[dict[str, Any]]:
+def metric_pages(
+    wanted: list[Query], totals: Mapping[tuple[str, str], Decimal]
+) -> list[dict[str, Any]]:
     """Two pages, as GetMetricData splits a long answer: each total as two hourly points, one
     per page (a query with no points is answered with empty values, as CloudWatch does)."""
     pages: list[dict[str, Any]] = [{"MetricDataResults": [], "Messages": []} for _ in range(2)]
@@ -75,6 +77,7 @@ def metric_pages(wanted: list[Query], totals: Mapping[tuple[str, str], Decimal])
 
 def cost_pages(billed: list[tuple[str, str, str, str, str]]) -> list[dict[str, Any]]:
     """GetCostAndUsage grouped by SERVICE and USAGE_TYPE, one group per page after the first."""
+
     def group(item: tuple[str, str, str, str, str]) -> dict[str, Any]:
         service, usage_type, quantity, unit, usd = item
         return {

@@ -14,7 +14,11 @@ RESOURCES = [
     Resource("function", "orders-AwaitRestaurantFunction-3c4d", "AwaitRestaurantFunction"),
     Resource("function", "orders-TimelineWriterFunction-5e6f", "TimelineWriterFunction"),
     Resource("state_machine", MACHINE, "OrdersStateMachine"),
-    Resource("rule", "orders-bus|orders-TimelineWriterOrderEvents-9z", "TimelineWriterFunctionOrderEvents"),
+    Resource(
+        "rule",
+        "orders-bus|orders-TimelineWriterOrderEvents-9z",
+        "TimelineWriterFunctionOrderEvents",
+    ),
     Resource("http_api", "a1b2c3d4e5", "OrdersApi"),
     Resource("topic", TOPIC, "RestaurantTopic"),
     Resource("table", "orders-OrdersTable-QQ", "OrdersTable"),

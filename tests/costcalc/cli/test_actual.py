@@ -44,7 +44,9 @@ def test_json_sets_each_measured_figure_beside_the_estimate_with_exact_decimals(
     usage = {row["figure"]: row for row in document["usage_per_unit"]}
     assert usage["executions"]["forecast"] == usage["executions"]["measured"] == 1
     assert usage["invocations.api"]["measured"] == Decimal("3.7")
-    duration = {row["figure"]: row for row in document["per_invocation"]}["functions.api.duration_ms"]
+    duration = {row["figure"]: row for row in document["per_invocation"]}[
+        "functions.api.duration_ms"
+    ]
     assert (duration["forecast"], duration["measured"], duration["drift_pct"]) == (50, 131, 162)
     assert document["largest_gaps"] == [  # ranked by drift in percent of the assumption
         "Lambda duration of api 50 ms assumed, 131 ms measured",
@@ -113,7 +115,8 @@ def test_a_bad_window_is_one_line_and_exit_2(
 ) -> None:
     assert main(["actual", "--stack", "orders", *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and message in err[0]
+    assert len(err) == 1
+    assert message in err[0]
 
 
 def test_missing_credentials_are_one_line_naming_what_is_missing(
