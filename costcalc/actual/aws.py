@@ -1,6 +1,6 @@
 """The AWS clients ``actual`` reads through, and the one place AWS failures become user errors.
 
-Every client uses botocore's ``adaptive`` retry mode (10 attempts): throttling errors are
+Every client uses botocore's ``adaptive`` retry mode (up to 10 retries): throttling errors are
 retried with exponential backoff and a client-side rate limiter, so paging a large stack does
 not fail on ``ThrottlingException``.
 """

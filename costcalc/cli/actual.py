@@ -33,7 +33,7 @@ duration, log bytes, Step Functions executions, EventBridge rule invocations, HT
 per route, SNS publishes, SES sends, DynamoDB consumed capacity); Cost Explorer
 GetCostAndUsage by usage type, filtered by the tag (aws:cloudformation:stack-name for --stack:
 activate it as a cost allocation tag). State transitions come from the bill, not a metric.
-Throttled calls are retried by botocore's adaptive retry mode (10 attempts, backoff).
+Throttled calls are retried by botocore's adaptive retry mode (up to 10 retries, backoff).
 The path mix is measured from the answer routes' counts (accept, reject, cancel per order placed;
 the rest timed out), which needs the API stage's detailed metrics.
 """
