@@ -49,4 +49,4 @@ def test_every_client_is_built_with_adaptive_retries() -> None:
     for service in ("cloudformation", "resourcegroupstaggingapi", "cloudwatch", "ce"):
         retries = clients(service).meta.config.retries
         assert retries == {"mode": "adaptive", "total_max_attempts": 11}, service  # 1 + 10 retries
-    assert clients("ce").meta.region_name == "us-east-1"  # Cost Explorer's one endpoint
+    assert clients("ce").meta.endpoint_url == "https://ce.us-east-1.amazonaws.com"
