@@ -116,12 +116,11 @@ def _costs(forecast: Forecast | None, measured: Measured) -> tuple[CostRow, ...]
     billed: dict[str, Decimal] = defaultdict(Decimal)
     for item in measured.billed:
         billed[item.service] += item.usd
-    have_bill = bool(measured.billed)
     return tuple(
         CostRow(
             service,
             expected.get(service, Decimal(0)) / units if forecast else None,
-            billed.get(service, Decimal(0)) / units if have_bill else None,
+            billed[service] / units if service in billed else None,  # not billed: unknown
         )
         for service in sorted(set(expected) | set(billed))
     )
