@@ -10,7 +10,7 @@ export PYENV_VERSION ?= 3.11.7:3.12.1:3.13.0
 export AWS_DEFAULT_REGION ?= us-east-1
 export MPLBACKEND ?= Agg
 
-KIT_PACKAGES := costcalc localrun
+KIT_PACKAGES := costcalc localrun orderflow_definitions tools
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
 # The cookiecutter template's extension: loaded by cookiecutter from the template's folder.
@@ -20,7 +20,7 @@ GENERATOR := templates/order-system
 PULUMI_BLOCKS := pulumi/orderflow_infra
 PULUMI_PROGRAMS := $(wildcard pulumi/*/__main__.py)
 
-.PHONY: install checkov-install test lint format typecheck pytest browser demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-analytics demo-generate demo-estimate demo-report bench clean
+.PHONY: estimate-goldens install checkov-install test lint format typecheck pytest browser demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-analytics demo-generate demo-estimate demo-report docs docs-transcripts bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -81,7 +81,7 @@ browser:
 pytest: install checkov-install browser
 	$(BIN)/pytest -q
 
-## demo: run everything that exists on an embedded default, in DESIGN.md's order
+## demo: run everything that exists on an embedded default, in the order docs/design.md gives
 demo: install demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-analytics demo-generate demo-estimate demo-report
 
 demo-price:
@@ -160,9 +160,24 @@ demo-analytics:
 	@echo "== what the analytics context adds to each design's bill =="
 	$(BIN)/costcalc compare --orders-per-month 250000 --with analytics --design choreography
 
+## docs: the documentation site (docs/, mkdocs.yml), built in strict mode into build/site
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	@echo "site: $(CURDIR)/build/site/index.html"
+
+## docs-transcripts: run every command the docs show with its output, and write the output back
+## (and draw the README's picture: the chart `make demo` draws)
+docs-transcripts: install
+	$(BIN)/python -m tools.transcripts
+	$(BIN)/costcalc compare --orders-per-month 250000 --chart docs/compare-cost.png >/dev/null
+
 ## bench: speed figures with their baselines (not part of the tests)
 bench: install
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info .mypy_cache .ruff_cache
+
+## estimate-goldens: rewrite the estimate corpus' golden files (review the diff)
+estimate-goldens: install
+	$(BIN)/python -m tests.costcalc.estimate.template_corpus

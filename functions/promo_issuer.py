@@ -50,7 +50,7 @@ class EmailInDoubtError(Exception):
         super().__init__(
             f"order {promo.order_id}: attempt {promo.sender} claimed the promo email at "
             f"{promo.claimed_at} and recorded no outcome; it may have been sent, so it is not "
-            "sent again (at most once): see the README runbook"
+            "sent again (at most once): see https://orderflow-kit.github.io/orderflow-kit/runbooks/#an-email-in-doubt"
         )
 
 

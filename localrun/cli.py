@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import boto3
 
@@ -27,8 +28,9 @@ from localrun.scenarios import (
     place_demo_order,
     run_paths,
 )
-from localrun.template import TemplateError
+from localrun.template import load_template
 from localrun.traffic import TrafficError
+from orderflow_definitions.errors import DefinitionError
 
 DEFAULT_TEMPLATE = Path("sam/choreography/template.yaml")
 DEFAULT_ANALYTICS_TEMPLATE = Path("sam/analytics/template.yaml")
@@ -221,6 +223,13 @@ def run_order(
 
 def run_transitions(template: Path, parameters: dict[str, str]) -> dict[str, Any]:
     """Every path on a fresh stack each: the states its execution entered and its events."""
+    with mock.patch.dict("os.environ", {"AWS_DEFAULT_REGION": "us-east-1"}):  # as the runner
+        machines = load_template(template, parameters).of_type("AWS::StepFunctions::StateMachine")
+    if not machines:
+        raise UsageError(
+            f"{template}: deploys no state machine, so no execution bills transitions (give "
+            "an orchestration template, e.g. --template sam/orchestration/template.yaml)"
+        )
     _progress(f"running each path through {template} (a time-out waits in real time)...")
     runs = run_paths(template, parameters)
     return {
@@ -354,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (
         UsageError,
         ScenarioError,
-        TemplateError,
+        DefinitionError,
         RestaurantFileError,
         TrafficError,
     ) as error:

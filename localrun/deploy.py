@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,9 +11,11 @@ from typing import Any
 import boto3
 
 from localrun.firehose import FirehoseConfigError, object_body, render_prefix
-from localrun.intrinsics import Names, resolve
+from localrun.intrinsics import Names
 from localrun.lambdas import FunctionSpec
-from localrun.template import TemplateError, TransformedTemplate
+from localrun.template import TransformedTemplate
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.intrinsics import resolve
 
 # Resource types the runner creates or represents; anything else in the template (permissions,
 # stages, log groups, queue policies, IAM roles) is recorded as deployed but needs no emulation.
@@ -231,7 +232,7 @@ def _create_state_machine(props: dict[str, Any], name: str, names: Names) -> Non
     elif "Definition" in props:
         definition = json.dumps(props["Definition"])
     else:
-        raise TemplateError(f"state machine {name}: only inline definitions run locally")
+        raise DefinitionError(f"state machine {name}: only inline definitions run locally")
     for key, value in props.get("DefinitionSubstitutions", {}).items():
         definition = definition.replace("${" + key + "}", str(value))
     _client("stepfunctions", names).create_state_machine(
@@ -268,12 +269,12 @@ def _create_delivery_stream(props: dict[str, Any], name: str, names: Names) -> N
     """Create the stream; refuse what the runner's S3 delivery (localrun.firehose) cannot do."""
     destination = props.get("ExtendedS3DestinationConfiguration")
     if destination is None:
-        raise TemplateError(f"delivery stream {name}: only S3 destinations run locally")
+        raise DefinitionError(f"delivery stream {name}: only S3 destinations run locally")
     try:
         object_body(destination, [])
         render_prefix(str(destination.get("Prefix", "")), datetime.now(UTC))
     except FirehoseConfigError as error:
-        raise TemplateError(f"delivery stream {name}: {error}") from None
+        raise DefinitionError(f"delivery stream {name}: {error}") from None
     _client("firehose", names).create_delivery_stream(
         DeliveryStreamName=name,
         DeliveryStreamType=props.get("DeliveryStreamType", "DirectPut"),
@@ -334,7 +335,7 @@ _CREATORS: dict[str, Callable[[dict[str, Any], str, Names], None]] = {
 def _function_spec(template: TransformedTemplate, logical_id: str, names: Names) -> FunctionSpec:
     props = _properties(template, logical_id, names)
     if logical_id not in template.code_dirs:
-        raise TemplateError(
+        raise DefinitionError(
             f"{logical_id}: no local code folder (only SAM functions with a CodeUri run)"
         )
     environment = props.get("Environment", {}).get("Variables", {})
@@ -393,7 +394,7 @@ def _stream_mapping(
 ) -> StreamMapping:
     function = deployment.function_by_arn(str(props["FunctionName"]))
     if function is None:
-        raise TemplateError(
+        raise DefinitionError(
             f"{logical_id}: FunctionName {props['FunctionName']!r} is not in the stack"
         )
     filters = props.get("FilterCriteria", {}).get("Filters", [])
@@ -410,46 +411,12 @@ def _stream_mapping(
     )
 
 
-def _check_parameter(name: str, value: str, declaration: dict[str, Any]) -> None:
-    """Refuse `value` as CloudFormation would: type, allowed values, pattern, bounds."""
-    why = declaration.get("ConstraintDescription")
-    accepted = f" ({why})" if why else ""
-    if declaration.get("Type") == "Number":
-        try:
-            number = float(value)
-        except ValueError:
-            raise TemplateError(f"parameter {name}: {value!r} is not a number") from None
-        low, high = declaration.get("MinValue"), declaration.get("MaxValue")
-        if (low is not None and number < float(low)) or (high is not None and number > float(high)):
-            raise TemplateError(
-                f"parameter {name}: {value} is outside {low if low is not None else '-inf'}.."
-                f"{high if high is not None else 'inf'}{accepted}"
-            )
-    allowed = declaration.get("AllowedValues")
-    if allowed is not None and value not in {str(a) for a in allowed}:
-        raise TemplateError(
-            f"parameter {name}: {value!r} is not one of {', '.join(str(a) for a in allowed)}"
-        )
-    pattern = declaration.get("AllowedPattern")
-    if pattern is not None and not re.fullmatch(pattern, value):
-        raise TemplateError(
-            f"parameter {name}: {value!r} does not match the pattern {pattern}{accepted}"
-        )
-
-
-def parameter_values(template: TransformedTemplate, given: dict[str, str]) -> dict[str, Any]:
-    """Each declared parameter's checked value: given, else its default; else TemplateError."""
-    values: dict[str, Any] = {}
-    for name, declaration in template.parameters.items():
-        value = given.get(name, declaration.get("Default"))
-        if value is None:
-            raise TemplateError(f"parameter {name}: required (no default); pass a value for it")
-        if declaration.get("Type") == "CommaDelimitedList":
-            values[name] = str(value).split(",")
-            continue
-        _check_parameter(name, str(value), declaration)
-        values[name] = str(value)
-    return values
+def parameter_values(template: TransformedTemplate) -> dict[str, Any]:
+    """Each declared parameter's value (the reader checked them); one without a value refused."""
+    missing = [name for name, value in template.parameter_values.items() if value is None]
+    if missing:
+        raise DefinitionError(f"parameter {missing[0]}: required (no default); pass a value for it")
+    return dict(template.parameter_values)
 
 
 def deploy(template: TransformedTemplate, names: Names) -> Deployment:
@@ -476,7 +443,7 @@ def deploy(template: TransformedTemplate, names: Names) -> Deployment:
     for logical_id in template.of_type("AWS::Lambda::EventSourceMapping"):
         props = _properties(template, logical_id, names)
         if ":dynamodb:" not in str(props.get("EventSourceArn", "")):
-            raise TemplateError(f"{logical_id}: only DynamoDB stream event sources run locally")
+            raise DefinitionError(f"{logical_id}: only DynamoDB stream event sources run locally")
         deployment.stream_mappings.append(_stream_mapping(props, logical_id, deployment))
     for output, declaration in template.outputs.items():
         deployment.outputs[output] = str(resolve(declaration["Value"], names))

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from localrun.intrinsics import Names, resolve
-from localrun.template import TemplateError, TransformedTemplate
+from localrun.intrinsics import Names
+from localrun.template import TransformedTemplate
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.intrinsics import resolve
 
 _INTEGRATION = "x-amazon-apigateway-integration"
 _ANY = "x-amazon-apigateway-any-method"
@@ -90,7 +92,7 @@ def routes(template: TransformedTemplate, names: Names) -> list[Route]:
     for logical_id, resource in template.of_type("AWS::ApiGatewayV2::Api").items():
         body = resource.get("Properties", {}).get("Body")
         if body is None:
-            raise TemplateError(
+            raise DefinitionError(
                 f"{logical_id}: only HTTP APIs defined by an OpenAPI Body run locally"
             )
         for path, operations in body.get("paths", {}).items():
@@ -99,7 +101,7 @@ def routes(template: TransformedTemplate, names: Names) -> list[Route]:
                 uri = str(resolve(integration.get("uri", ""), names))
                 match = _FUNCTION_IN_URI.search(uri)
                 if not match:
-                    raise TemplateError(
+                    raise DefinitionError(
                         f"{logical_id}: {method.upper()} {path} has no Lambda integration"
                     )
                 verb = "ANY" if method == _ANY else method.upper()

@@ -23,8 +23,9 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, SqlglotError
 
 from localrun.deploy import Deployment
-from localrun.intrinsics import resolve
-from localrun.template import TemplateError, TransformedTemplate
+from localrun.template import TransformedTemplate
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.intrinsics import resolve
 
 _ATHENA = "athena"
 _DUCKDB = "duckdb"
@@ -59,7 +60,7 @@ def named_queries(template: TransformedTemplate) -> list[NamedQuery]:
         properties = resource["Properties"]
         fields = (properties.get("Name"), properties.get("QueryString"))
         if not all(isinstance(f, str) for f in fields):
-            raise TemplateError(f"{logical_id}: Name and QueryString must be literal strings")
+            raise DefinitionError(f"{logical_id}: Name and QueryString must be literal strings")
         queries.append(
             NamedQuery(
                 name=properties["Name"],
@@ -104,7 +105,7 @@ def _literal(text: str) -> str:
 
 def _split_s3(location: str) -> tuple[str, str]:
     if not location.startswith("s3://"):
-        raise TemplateError(f"table location {location!r}: only s3:// locations run locally")
+        raise DefinitionError(f"table location {location!r}: only s3:// locations run locally")
     bucket, _, prefix = location[len("s3://") :].partition("/")
     return bucket, prefix
 
@@ -117,7 +118,7 @@ def table_sql(table: dict[str, Any], files: list[Path]) -> str:
     storage = table["StorageDescriptor"]
     serde = storage.get("SerdeInfo", {})
     if "JsonSerDe" not in serde.get("SerializationLibrary", ""):
-        raise TemplateError(f"table {table['Name']}: only JSON SerDe tables run locally")
+        raise DefinitionError(f"table {table['Name']}: only JSON SerDe tables run locally")
     mappings = {
         key.removeprefix("mapping."): value
         for key, value in serde.get("Parameters", {}).items()
@@ -177,7 +178,7 @@ def local_athena(database: str, region: str) -> Iterator[duckdb.DuckDBPyConnecti
     """`connect` over every table of the Glue `database`, its objects copied from (moto's) S3.
 
     The copies live in a temporary folder for the connection's lifetime. A table with no objects
-    yet raises TemplateError naming its location.
+    yet raises DefinitionError naming its location.
     """
     glue = boto3.client("glue", region_name=region)
     with tempfile.TemporaryDirectory(prefix="localrun-lake-") as folder:
@@ -186,7 +187,7 @@ def local_athena(database: str, region: str) -> Iterator[duckdb.DuckDBPyConnecti
             location = table["StorageDescriptor"]["Location"]
             files = _download(location, Path(folder), region)
             if not files:
-                raise TemplateError(
+                raise DefinitionError(
                     f"table {database}.{table['Name']}: no objects under {location} yet"
                 )
             tables.append((dict(table), files))

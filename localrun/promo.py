@@ -1,4 +1,5 @@
-"""The promo stack beside an orders stack on the runner, wired as the README deploys it."""
+"""The promo stack beside an orders stack on the runner, wired as the docs deploy it
+(https://orderflow-kit.github.io/orderflow-kit/production/#the-promo-code-service-sampromo)."""
 
 from __future__ import annotations
 

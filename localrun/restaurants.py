@@ -14,6 +14,9 @@ from typing import Any
 
 import boto3
 
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.files import SMALL_FILE_BYTES, read_text
+
 RESTAURANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -75,9 +78,11 @@ def _restaurant(index: int, entry: Any) -> Restaurant:
 def load_restaurants(path: Path) -> list[Restaurant]:
     """Read a JSON file holding a list of restaurants, refusing bad or duplicated entries."""
     try:
-        data = json.loads(path.read_text())
-    except OSError as error:
-        raise RestaurantFileError(f"{path}: cannot read it ({error.strerror})") from None
+        data = json.loads(read_text(path, "restaurants file", SMALL_FILE_BYTES))
+    except DefinitionError as error:
+        raise RestaurantFileError(str(error)) from None
+    except RecursionError:
+        raise RestaurantFileError(f"{path}: nested too deeply to be a restaurants file") from None
     except json.JSONDecodeError as error:
         raise RestaurantFileError(
             f"{path}: invalid JSON ({error.msg}, line {error.lineno})"

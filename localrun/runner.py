@@ -24,7 +24,7 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import DefaultConfig
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult, EmptyResult
-from moto.events.models import EventPattern, EventsBackend
+from moto.events.models import EventsBackend
 from moto.events.models import Rule as MotoRule
 from moto.events.utils import EventMessageType, EventTemplateParser
 from moto.firehose.models import FirehoseBackend
@@ -46,7 +46,9 @@ from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
 from localrun.firehose import s3_delivery
 from localrun.intrinsics import Names
 from localrun.lambdas import FunctionError, InProcessFunction, holding_the_environment
-from localrun.template import TemplateError, load_template
+from localrun.template import load_template
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.patterns import matches
 
 MOTO_CONFIG = {
     "stepfunctions": {"execute_state_machine": True},
@@ -154,7 +156,7 @@ class LocalRunner:
                 stack_name=stack_name,
                 region=region,
                 account_id=DEFAULT_ACCOUNT_ID,
-                parameters=parameter_values(transformed, given),
+                parameters=parameter_values(transformed),
                 mappings=transformed.mappings,
                 conditions=transformed.conditions,
             )
@@ -172,17 +174,17 @@ class LocalRunner:
         (as `neighbour_functions[stack_name]`); it may not have stream mappings of its own.
         """
         if stack_name == self.names.stack_name or stack_name in self.neighbours:
-            raise TemplateError(f"stack {stack_name!r} is already deployed on this runner")
+            raise DefinitionError(f"stack {stack_name!r} is already deployed on this runner")
         transformed = load_template(Path(template), parameters)
         if transformed.of_type("AWS::Lambda::EventSourceMapping"):
-            raise TemplateError(
+            raise DefinitionError(
                 f"{template}: a stack deployed beside another cannot have stream mappings locally"
             )
         names = Names(
             stack_name=stack_name,
             region=self.names.region,
             account_id=self.names.account_id,
-            parameters=parameter_values(transformed, parameters),
+            parameters=parameter_values(transformed),
             mappings=transformed.mappings,
             conditions=transformed.conditions,
         )
@@ -214,9 +216,8 @@ class LocalRunner:
         def send_to_targets(
             rule: MotoRule, event: dict[str, Any], transform_input: bool = True
         ) -> None:
-            if rule.state != "ENABLED" or not rule.event_pattern.matches_event(
-                cast(EventMessageType, event)
-            ):
+            pattern = json.loads(rule.event_pattern.dump() or "{}")
+            if rule.state != "ENABLED" or not matches(pattern, event, f"rule {rule.name}"):
                 return
             ours = [t for t in rule.targets if runner._delivers(t["Arn"])]
             theirs = [t for t in rule.targets if not runner._delivers(t["Arn"])]
@@ -344,7 +345,7 @@ class LocalRunner:
         )
         function = self.deployment.function_by_arn(route.function_arn)
         if function is None:
-            raise TemplateError(
+            raise DefinitionError(
                 f"route {route.key}: integration {route.function_arn} is not in the stack"
             )
         try:
@@ -432,7 +433,7 @@ class LocalRunner:
             except ClientError:  # e.g. the stream is gone: EventBridge gives up and dead-letters
                 return False
         else:
-            raise TemplateError(f"target {arn}: the runner cannot deliver to {service}")
+            raise DefinitionError(f"target {arn}: the runner cannot deliver to {service}")
         return True
 
     def _invoke_async(self, function: InProcessFunction, payload: Any) -> None:
@@ -520,8 +521,9 @@ class LocalRunner:
 
     # ------------------------------------------------------------------ archive and replay
     def replay(self, archive_logical_id: str, name: str, start: datetime, end: datetime) -> str:
-        """Replay the archive's events from `start` to `end` onto its bus, as the README's
-        runbook does with `aws events start-replay`, and settle; the replay's final state."""
+        """Replay the archive's events from `start` to `end` onto its bus, as the runbook
+        (https://orderflow-kit.github.io/orderflow-kit/runbooks/#replay-a-time-window) does with
+        `aws events start-replay`, and settle; the replay's final state."""
         events = boto3.client("events", region_name=self.names.region)
         archive = events.describe_archive(ArchiveName=self.names.refs[archive_logical_id])
         events.start_replay(
@@ -696,10 +698,8 @@ class _StreamReader:
     def _passes_filters(self, record: dict[str, Any]) -> bool:
         if not self.mapping.filters:
             return True
-        return any(
-            EventPattern.load(json.dumps(f)).matches_event(cast(EventMessageType, record))
-            for f in self.mapping.filters
-        )
+        where = f"{self.mapping.logical_id}.FilterCriteria"
+        return any(matches(f, record, where) for f in self.mapping.filters)
 
     def next_batch(self) -> list[dict[str, Any]]:
         return self._pending[: self.mapping.batch_size]

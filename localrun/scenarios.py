@@ -14,7 +14,8 @@ from localrun.restaurants import Restaurant, seed_restaurants
 from localrun.runner import LocalRunner
 
 OUTCOMES = ("complete", "reject", "timeout", "cancel")
-# The path each outcome takes, named as the README's transitions table names it.
+# The path each outcome takes, named as the transitions table names it
+# (https://orderflow-kit.github.io/orderflow-kit/orchestration/#the-transitions-counted).
 PATHS = {
     "complete": "completed",
     "reject": "rejected",

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
 
+from costcalc.cli.counting import add_counting_arguments
 from costcalc.workload.contexts import CONTEXTS
 from costcalc.workload.path_mix import FLAGS
 
@@ -163,13 +164,4 @@ def add_definition_arguments(parser: argparse.ArgumentParser) -> None:
         help="the Pulumi stack whose config (Pulumi.NAME.yaml) a Pulumi program runs with "
         "(default: the project's only one)",
     )
-    for flag, metavar, text in (
-        ("--loop", "STATE=N", "extra passes through the loop headed by STATE, per execution"),
-        ("--map-items", "STATE=N", "items a Map state iterates over, per execution"),
-        ("--choice", "STATE=NEXT", "pin the outcome of a Choice (or Catch) state"),
-    ):
-        parser.add_argument(flag, action="append", default=[], metavar=metavar, help=text)
-    parser.add_argument(
-        "--retry-rate", type=number, default=Decimal(0), metavar="RATE",
-        help="expected retries per entry of a state with Retry (default 0)",
-    )  # fmt: skip
+    add_counting_arguments(parser, number)

@@ -40,8 +40,8 @@ the left-out unhappy paths share the remainder in proportion to their defaults
 design and holding only the keys it changes, for example:
   design: orchestration
   paths: {accepted: {transitions: 15}}
-The schema is in the README (Workload profiles) and in costcalc/workload/profiles.py. A document
-with `context: analytics` instead of a design changes the analytics figures
+The schema is in docs/compare.md#workload-profiles and in costcalc/workload/profiles.py. A
+document with `context: analytics` instead of a design changes the analytics figures
 (costcalc/workload/contexts.py):
   context: analytics
   queries: {per_month: 600}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -18,13 +19,18 @@ from costcalc.cli.arguments import (
     command,
     number,
 )
-from costcalc.cli.plans import estimates_for, plan_for
+from costcalc.cli.counting import counting_from
+from costcalc.cli.plans import breakdown_for, estimates_for, plan_for
 from costcalc.errors import UsageError
 
 FORMATS = ("table", "json", "csv", "markdown", "infracost-usage")
 DIFF_FORMATS = ("markdown", "table", "json")
 ESTIMATE_EXAMPLES = """\
 Examples:
+  costcalc estimate template.yaml --volume 1e6                 # any SAM/CloudFormation template
+  costcalc estimate cdk.out --volume 1e6                       # a CDK app's synthesized output
+  costcalc estimate template.yaml --init-usage usage.yml       # list what the definition cannot say
+  costcalc estimate template.yaml --usage usage.yml --format json
   costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6
   costcalc estimate sam/choreography/template.yaml --parameter AcceptanceTimeoutSeconds=300
   costcalc estimate pulumi/orders-choreography --orders-per-month 1e6
@@ -40,6 +46,13 @@ runs its Python program under Pulumi's mocks (no CLI, no AWS call) with the conf
 Pulumi.<stack>.yaml: --stack NAME picks it, needed only when there are several. A folder that
 is neither is read as a project: its sam/<stack>/template.yaml and pulumi/<project>/Pulumi.yaml,
 one design per workflow found.
+Any definition (--model graph, and auto wherever the kit's order flow does not apply): its entry
+points are discovered (API routes, state machines, rules on any bus, schedules, queues, streams,
+buckets, topics), each hit once per unit of work by default, and the graph is followed from
+each: every billed item is listed under the resource that causes it, labelled definition,
+default or user. What a function does inside (duration, tables written, events put) is never
+guessed: it is listed under "Not estimated" with the usage-file key that fills it.
+The kit's own stacks (--model orderflow, and auto where it applies):
 Memory, architecture, ephemeral storage, triggers, rule deliveries, events, API requests,
 table writes, notifications, emails and schedules per order are read from the definition;
 durations, sizes, reads and the path mix come from the workload profile or --usage FILE. Every
@@ -69,6 +82,15 @@ def register(commands: Commands) -> None:
         "source", type=Path, help="template file, Pulumi project folder or generated project"
     )
     _shared(estimate, FORMATS, "table")
+    estimate.add_argument(
+        "--init-usage", type=Path, metavar="FILE",
+        help="write a commented usage file listing every unknown and default, then exit",
+    )  # fmt: skip
+    estimate.add_argument(
+        "--model", choices=("auto", "graph", "orderflow"), default="auto",
+        help="graph: follow any definition from its entry points; orderflow: the kit's order "
+        "flow and its bundled profile; auto (default): orderflow where it applies, else graph",
+    )  # fmt: skip
     command(estimate, run_estimate)
     diff = commands.add_parser(
         "diff",
@@ -92,10 +114,13 @@ def register(commands: Commands) -> None:
 
 def _shared(parser: argparse.ArgumentParser, formats: tuple[str, ...], default: str) -> None:
     parser.add_argument(
+        "--volume",
         "--orders-per-month",
+        dest="orders_per_month",
         type=number,
         default=DEFAULT_ORDERS,
-        help=f"order volume (default {DEFAULT_ORDERS:,})",
+        metavar="N",
+        help=f"units of work a month: orders, checkouts, files (default {DEFAULT_ORDERS:,})",
     )
     add_definition_arguments(parser)
     add_usage(parser)
@@ -106,6 +131,50 @@ def _shared(parser: argparse.ArgumentParser, formats: tuple[str, ...], default: 
 
 
 def run_estimate(args: argparse.Namespace) -> int:
+    from costcalc.estimate.usage_file import is_usage_file  # noqa: PLC0415
+
+    general = [path for path in args.usage or [] if is_usage_file(path)]
+    if args.model == "graph" or args.init_usage or general:
+        return _run_graph(args, general)
+    counting_from(args)  # a bad flag is refused as such, never taken for "not the order flow"
+    try:
+        return _run_orderflow(args)
+    except UsageError:
+        if args.model == "orderflow":
+            raise
+    return _run_graph(args, general, announced=True)
+
+
+def _run_graph(
+    args: argparse.Namespace, usage_files: list[Path], *, announced: bool = False
+) -> int:
+    """The general estimate: every workflow followed from its entry points, per resource."""
+    from costcalc.estimate.breakdown_render import init_usage, render_breakdown  # noqa: PLC0415
+    from costcalc.estimate.usage_file import UsageFile, read_usage_file  # noqa: PLC0415
+    from costcalc.safe_output import check_target, write_files  # noqa: PLC0415
+
+    if len(usage_files) > 1:
+        raise UsageError(f"--usage {usage_files[1]}: give one usage file")
+    if not args.orders_per_month.is_finite() or args.orders_per_month <= 0:
+        raise UsageError(f"--volume {args.orders_per_month}: expected a number > 0")
+    if args.init_usage is not None:
+        check_target(args.init_usage, "--init-usage")
+    usage = read_usage_file(usage_files[0]) if usage_files else UsageFile()
+    breakdown = breakdown_for(args, usage, announce=not announced)
+    if args.init_usage is not None:
+        target = args.init_usage
+        write_files(target.parent, {target.name: init_usage(breakdown)}, flag="--init-usage")
+        print(
+            f"costcalc: wrote {target}: fill in each ~, then --usage {shlex.quote(str(target))}",
+            file=sys.stderr,
+        )
+        return 0
+    sys.stdout.write(render_breakdown(breakdown, args.format))
+    return 0
+
+
+def _run_orderflow(args: argparse.Namespace) -> int:
+    """The kit's order flow priced with its bundled workload profile (path mix, durations)."""
     from costcalc.compare.render import Report  # noqa: PLC0415
     from costcalc.estimate.render import render_estimate  # noqa: PLC0415
 

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from costcalc import __version__
-from costcalc.cli import actual, compare, estimate, price, prices, report
+from costcalc.cli import actual, compare, estimate, price, prices, report, transitions
 from costcalc.cli.arguments import Parser
 from costcalc.errors import CostcalcError
 
-COMMANDS = (price, compare, report, estimate, actual, prices)
+COMMANDS = (price, compare, report, estimate, transitions, actual, prices)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  costcalc compare --orders-per-month 250000 --chart cost.png\n"
         "  costcalc estimate sam/choreography/template.yaml --orders-per-month 1e6\n"
         "  costcalc report --orders-per-month 250000 --out decision.html\n"
+        "  costcalc transitions statemachine/orders.asl.json --format json\n"
         "  costcalc prices show --region eu-west-1\n"
         "  costcalc prices refresh",
         formatter_class=argparse.RawDescriptionHelpFormatter,

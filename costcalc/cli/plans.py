@@ -10,17 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from costcalc.cli.arguments import rates
-from costcalc.errors import UsageError
+from costcalc.cli.counting import counting_from, pairs
 
 if TYPE_CHECKING:
     from costcalc.compare.scenario import Scenario
-    from costcalc.estimate.transitions import Counting
+    from costcalc.estimate.breakdown import Breakdown
     from costcalc.estimate.usage import Estimated
+    from costcalc.estimate.usage_file import UsageFile
 
 
 def plan_from(args: argparse.Namespace) -> Scenario:
@@ -45,11 +45,32 @@ def estimates_for(args: argparse.Namespace, source: Path) -> list[Estimated]:
     print(f"costcalc: reading {source} ...", file=sys.stderr, flush=True)
     return estimate(
         source,
-        parameters=_pairs("--parameter", args.parameter, "MemorySize=512"),
+        parameters=pairs("--parameter", args.parameter, "MemorySize=512"),
         samconfig=not args.no_samconfig,
         usage_files=args.usage,
-        counting=_counting(args),
+        counting=counting_from(args),
         stack=args.stack,
+    )
+
+
+def breakdown_for(
+    args: argparse.Namespace, usage: UsageFile, *, announce: bool = True
+) -> Breakdown:
+    """The general estimate of ``args.source``: every workflow followed, priced per resource
+    (``announce``: say on stderr that it is being read, unless that was said already)."""
+    from costcalc.estimate.breakdown import estimate_source  # noqa: PLC0415
+
+    if announce:
+        print(f"costcalc: reading {args.source} ...", file=sys.stderr, flush=True)
+    return estimate_source(
+        args.source,
+        args.orders_per_month,
+        usage,
+        parameters=pairs("--parameter", args.parameter, "MemorySize=512"),
+        samconfig=not args.no_samconfig,
+        stack=args.stack,
+        region=args.region,
+        free_tier=args.free_tier,
     )
 
 
@@ -67,37 +88,4 @@ def plan_for(
         count_start_end=args.count_start_end,
         profiles=[*(estimated.profile for estimated in estimates), *others],
         contexts=getattr(args, "contexts", ()),
-    )
-
-
-def _pairs(flag: str, pairs: list[str], example: str) -> dict[str, str]:
-    found = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name or not value:
-            raise UsageError(f"{flag} {pair!r}: expected NAME=VALUE, e.g. {example}")
-        found[name] = value
-    return found
-
-
-def _counts(flag: str, pairs: list[str]) -> dict[str, Decimal]:
-    counts = {}
-    for name, value in _pairs(flag, pairs, "Poll=3").items():
-        if not value.isdigit():
-            raise UsageError(f"{flag} {name}={value}: expected a whole number >= 0")
-        counts[name] = Decimal(value)
-    return counts
-
-
-def _counting(args: argparse.Namespace) -> Counting:
-    from costcalc.estimate.transitions import Counting  # noqa: PLC0415
-
-    rate = args.retry_rate
-    if not rate.is_finite() or rate < 0:
-        raise UsageError(f"--retry-rate {rate}: expected a number >= 0")
-    return Counting(
-        loops=_counts("--loop", args.loop),
-        map_items=_counts("--map-items", args.map_items),
-        choices=_pairs("--choice", args.choice, "IsAccepted=SaveAccepted"),
-        retry_rate=rate,
     )

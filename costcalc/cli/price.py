@@ -148,7 +148,12 @@ def _services() -> list[_Service]:
             "eventbridge",
             "Amazon EventBridge custom events",
             ("costcalc price eventbridge --events 5e6 --event-size-kb 2",),
-            sized("--events", "custom events put", "--event-size-kb", "size (64 KB chunks)"),
+            sized(
+                "--events",
+                "custom events put",
+                "--event-size-kb",
+                "size (64 KB chunks, up to 1024 KB since 2026-01-29)",
+            ),
             _forward(s.add_eventbridge),
         ),
         _Service(
@@ -180,8 +185,13 @@ def _services() -> list[_Service]:
         _Service(
             "sqs",
             "Amazon SQS",
-            ("costcalc price sqs --requests 3e6",),
-            one("--requests", "API requests per month"),
+            ("costcalc price sqs --requests 3e6 --message-size-kb 1024",),
+            sized(
+                "--requests",
+                "API requests per month",
+                "--message-size-kb",
+                "size (64 KB chunks, up to 1024 KB)",
+            ),
             _forward(s.add_sqs),
         ),
         _Service(

@@ -48,7 +48,11 @@ MAX_POINTS = 100_000
 #: The range charted when no sweep is given.
 DEFAULT_SWEEP = (Decimal(1_000), Decimal(100_000_000))
 NOT_PRICED = (
-    "EventBridge archive storage and replay (no sourced price in the bundled catalogue)",
+    "EventBridge archive storage and replay (public sources still disagree on the storage "
+    "price, 0.023 or 0.10 USD per GB-month; no AWS page confirms either)",
+    "SES pricing plans ESSENTIALS, PRO and ENTERPRISE (named by AWS's SES API v2, "
+    "PutAccountPricingAttributes; no AWS page read confirms their per-message prices): emails "
+    "are priced per feature (plan NONE)",
     "DynamoDB storage, backups and streams reads (stream reads by Lambda triggers are free)",
     "data transfer out, KMS requests and the promo bounded context",
     "creating and deleting Scheduler schedules (free API calls; only invocations are billed)",
@@ -187,7 +191,7 @@ class Scenario:
             "states entered plus the Start and End of every execution (the seed article's "
             "reading, --count-start-end)"
             if self.count_start_end
-            else "states entered, as the execution history shows them (DESIGN.md; "
+            else "states entered, as the execution history shows them (docs/design.md; "
             "--count-start-end adds Start and End as the seed article does)"
         )
         return {

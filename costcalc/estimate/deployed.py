@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from costcalc.estimate.refs import listed, referenced
 from costcalc.estimate.template import Template, TemplateError
 
 LAMBDA_DEFAULT_MEMORY_MB = 128
@@ -122,7 +123,7 @@ def _number(template: Template, value: Any, default: int, where: str) -> Decimal
 def _role_actions(template: Template, role: Any) -> frozenset[str]:
     actions: set[str] = set()
     for statement in _allowed(template, role):
-        actions.update(str(action) for action in _listed(statement.get("Action")))
+        actions.update(str(action) for action in listed(statement.get("Action")))
     return frozenset(actions)
 
 
@@ -131,18 +132,18 @@ def _role_writes(template: Template, role: Any) -> frozenset[str]:
     tables = set(template.of_type("AWS::DynamoDB::Table"))
     found: set[str] = set()
     for statement in _allowed(template, role):
-        if TABLE_WRITES & {str(action) for action in _listed(statement.get("Action"))}:
-            found.update(_referenced(r) for r in _listed(statement.get("Resource")))
+        if TABLE_WRITES & {str(action) for action in listed(statement.get("Action"))}:
+            found.update(referenced(r) for r in listed(statement.get("Resource")))
     return frozenset(found & tables)
 
 
 def _allowed(template: Template, role: Any) -> list[Mapping[str, Any]]:
     """The Allow statements of the inline policies of the role ``role`` references."""
-    resource = template.resources.get(_referenced(role), {})
+    resource = template.resources.get(referenced(role), {})
     return [
         statement
         for policy in resource.get("Properties", {}).get("Policies", []) or []
-        for statement in _listed(policy.get("PolicyDocument", {}).get("Statement"))
+        for statement in listed(policy.get("PolicyDocument", {}).get("Statement"))
         if statement.get("Effect", "Allow") == "Allow"
     ]
 
@@ -172,8 +173,8 @@ def _integration_function(
     for logical_id, integration in template.of_type("AWS::ApiGatewayV2::Integration").items():
         if logical_id in target:
             match = _FUNCTION_IN_URI.search(str(integration.get("Properties", {})))
-            referenced = _referenced(integration.get("Properties", {}).get("IntegrationUri"))
-            for candidate in (match.group(1) if match else "", referenced):
+            by_ref = referenced(integration.get("Properties", {}).get("IntegrationUri"))
+            for candidate in (match.group(1) if match else "", by_ref):
                 if candidate in functions:
                     return candidate
     return None
@@ -189,9 +190,9 @@ def _rules(template: Template, functions: Mapping[str, Function]) -> tuple[Rule,
         targets = tuple(
             target_id
             for target in properties.get("Targets", [])
-            if (target_id := _referenced(target.get("Arn"))) in functions
+            if (target_id := referenced(target.get("Arn"))) in functions
         )
-        rules.append(Rule(logical_id, _referenced(properties.get("EventBusName")), pattern,
+        rules.append(Rule(logical_id, referenced(properties.get("EventBusName")), pattern,
                           targets))  # fmt: skip
     return tuple(rules)
 
@@ -201,10 +202,10 @@ def _streams(template: Template) -> dict[str, tuple[str, ...]]:
     for mapping in template.of_type("AWS::Lambda::EventSourceMapping").values():
         properties = mapping.get("Properties", {})
         source = properties.get("EventSourceArn")
-        table = _referenced(source)
+        table = referenced(source)
         if table not in template.resources or "StreamArn" not in str(source):
             continue
-        function = _referenced(properties.get("FunctionName"))
+        function = referenced(properties.get("FunctionName"))
         if function:
             streams[table] = (*streams.get(table, ()), function)
     return streams
@@ -219,37 +220,18 @@ def _scheduled(template: Template, functions: Mapping[str, Function]) -> frozens
         if "scheduler.amazonaws.com" not in trust:
             continue
         for policy in properties.get("Policies", []) or []:
-            for statement in _listed(policy.get("PolicyDocument", {}).get("Statement")):
-                if "lambda:InvokeFunction" in _listed(statement.get("Action")):
+            for statement in listed(policy.get("PolicyDocument", {}).get("Statement")):
+                if "lambda:InvokeFunction" in listed(statement.get("Action")):
                     found.update(
                         target
-                        for resource in _listed(statement.get("Resource"))
-                        if (target := _referenced(resource)) in functions
+                        for resource in listed(statement.get("Resource"))
+                        if (target := referenced(resource)) in functions
                     )
     for schedule in template.of_type("AWS::Scheduler::Schedule").values():
-        target = _referenced(schedule.get("Properties", {}).get("Target", {}).get("Arn"))
+        target = referenced(schedule.get("Properties", {}).get("Target", {}).get("Arn"))
         if target in functions:
             found.add(target)
     return frozenset(found)
-
-
-def _referenced(value: Any) -> str:
-    """The logical id a Ref or Fn::GetAtt names, or "" for anything else."""
-    if isinstance(value, dict):
-        if "Ref" in value:
-            return str(value["Ref"])
-        attribute = value.get("Fn::GetAtt")
-        if isinstance(attribute, list) and attribute:
-            return str(attribute[0])
-        if isinstance(attribute, str):
-            return attribute.split(".")[0]
-    return ""
-
-
-def _listed(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def _covered(action: str, allowed: frozenset[str]) -> bool:

@@ -1,4 +1,6 @@
-"""The order flow of DESIGN.md, path by path: what a client asks and what happens to the order.
+"""The order flow, path by path: what a client asks and what happens to the order.
+
+The flow is the one docs/design.md#the-order-flow-the-domain describes.
 
 An estimate applies this flow to what a definition deploys: the requests find their routes
 (and so the functions they invoke), the domain events find the rules that match them. The

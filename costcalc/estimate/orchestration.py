@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from costcalc.estimate.deployed import Deployed
+from costcalc.estimate.express_limits import express_refusals
 from costcalc.estimate.flow import FLOW, OrderPath
 from costcalc.estimate.reach import (
     EMAIL_ACTIONS,
@@ -74,6 +75,7 @@ class Orchestration:
         [self.machine] = found.state_machines
         self.definition: Mapping[str, Any] = found.template.definitions.get(self.machine, {})
         self.where = f"{where}: {self.machine}"
+        self._refuse_express(found.state_machines[self.machine].get("Properties") or {})
         self.paths = execution_paths(self.definition, counting, self.where)
         if not found.routes:
             raise TemplateError(
@@ -82,6 +84,24 @@ class Orchestration:
             )
         states = self.definition.get("States", {})
         self.tasks = {name: self._task(name, state) for name, state in states.items()}
+
+    def _refuse_express(self, properties: Mapping[str, Any]) -> None:
+        """An EXPRESS machine bills requests and duration, not transitions: one Express
+        cannot run is refused with the reasons; one it can run is not an orders estimate."""
+        kind = str(properties.get("StateMachineType", properties.get("Type", "STANDARD")))
+        if kind.upper() != "EXPRESS":
+            return
+        reasons = express_refusals(self.definition)
+        if reasons:
+            raise TemplateError(
+                f"{self.where}: Type EXPRESS, which cannot run this definition (AWS rejects "
+                f"it), so it is not priced: {'; '.join(reasons)}"
+            )
+        raise TemplateError(
+            f"{self.where}: Type EXPRESS: an Express orders flow is billed by requests and "
+            "duration per execution; price its definition with `costcalc transitions "
+            "DEFINITION --type express` (the orders estimate prices STANDARD machines)"
+        )
 
     def derivation(self) -> Derivation:
         matched = {name: self._execution_for(name) for name in FLOW}
@@ -109,8 +129,9 @@ class Orchestration:
     def _task(self, name: str, state: Mapping[str, Any]) -> _Task:
         resource = str(state.get("Resource", "")) if state.get("Type") == "Task" else ""
         parameters = state.get("Parameters") or {}
-        if resource in self.found.functions:  # "Resource": "${FunctionArn}"
-            return _Task(function=resource)
+        named = self.found.template.logical_id(resource)
+        if named in self.found.functions:  # "Resource": "${FunctionArn}"
+            return _Task(function=named)
         service, action = _service_action(resource)
         if (service, action) == ("events", "putevents"):
             return _Task(events=self._detail_types(name, parameters))
@@ -143,21 +164,22 @@ class Orchestration:
 
     def _function(self, name: str, value: Any) -> str:
         text = str(value)
-        for logical_id in self.found.functions:
-            if text == logical_id or text.startswith(f"{logical_id}:"):
-                return logical_id
+        named = self.found.template.logical_id(text)
+        if named is not None and named in self.found.functions:
+            return named
         raise TemplateError(
             f"{self.where}: state {name!r} invokes {text!r}, which is not a function of the "
             f"template (functions: {', '.join(self.found.functions) or 'none'})"
         )
 
     def _table(self, name: str, value: Any) -> str:
-        if str(value) not in self.found.tables:
+        named = self.found.template.logical_id(value)
+        if named is None or named not in self.found.tables:
             raise TemplateError(
                 f"{self.where}: state {name!r} writes table {value!r}, which is not a table of "
                 f"the template (tables: {', '.join(self.found.tables) or 'none'})"
             )
-        return str(value)
+        return named
 
     # ------------------------------------------------------------------ order paths
     def _published(self, path: ExecutionPath) -> list[str]:

@@ -141,6 +141,7 @@ def run_program(
     @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def program() -> pulumi.Output[None]:
         search_path = list(sys.path)  # the program puts its building blocks' folder first
+        sys.path.insert(0, str(project_dir))  # as Pulumi runs it: its own modules importable
         try:
             runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
         finally:

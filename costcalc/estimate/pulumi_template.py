@@ -1,31 +1,40 @@
 """A Pulumi project read as the template it would deploy, so SAM and Pulumi share one derivation.
 
-The program runs in-process under ``pulumi.runtime.set_mocks`` (no CLI, no provider plugin, no
-AWS call) with its stack's ``Pulumi.<stack>.yaml`` config; each resource it registers becomes
-the CloudFormation resource it stands for (logical id: its kebab name in CamelCase, properties
-mapped by pulumi_cfn.py), and every string that is another resource's name, id or ARN becomes
+The program runs under ``pulumi.runtime.set_mocks`` in a child process held to a time limit
+and an exit contract (pulumi_child.py: a program calling ``sys.exit`` or never returning is
+refused, never taken for an empty stack; no CLI, no provider plugin, no AWS call) with its
+stack's ``Pulumi.<stack>.yaml`` config; each resource it registers becomes the CloudFormation
+resource it stands for (logical id: its kebab name in CamelCase, properties mapped by
+pulumi_cfn.py), and every string that is another resource's name, id or ARN becomes
 the ``Ref``/``Fn::GetAtt`` (or the ``Fn::Sub`` holding it) a template would write. What
 deployed.py reads from a transformed SAM template it then reads from this one.
 
-The Pulumi SDK is imported here only, and this module only by a Pulumi source.
+The Pulumi SDK is imported by the child only, and this module only by a Pulumi source.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from costcalc.estimate.fake_aws import BY_PULUMI_TYPE
-from costcalc.estimate.template import Template, TemplateError, first_line
+from costcalc.estimate.template import Template, TemplateError
+from orderflow_definitions.documents import parse_document
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.files import SMALL_FILE_BYTES, read_text
 
 if TYPE_CHECKING:
     from costcalc.estimate.fake_aws import Kind
     from costcalc.estimate.pulumi_program import ProgramRun, Registered
 
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
+#: Longest a Pulumi program may run under mocks (the kit's take about a second).
+PROGRAM_SECONDS = 120
 _ARN_LIKE = ("arn:", "https://")
 
 
@@ -43,22 +52,57 @@ def read_pulumi(project: Path, stack: str | None = None) -> Template:
     """Run the program of the Pulumi project in ``project`` and read what it registers."""
     name, main = _project(project)
     stack = _stack(project, stack)
-    try:
-        from costcalc.estimate.pulumi_program import run_program  # noqa: PLC0415
-    except ImportError as error:
-        raise TemplateError(
-            f"{project}: a Pulumi project; reading it needs the Pulumi SDK ({error.name} is not "
-            "installed): pip install 'pulumi>=3,<4' 'pulumi-aws>=7,<8'"
-        ) from None
-    try:
-        run = run_program(project, stack, project=name)
-    except Exception as error:  # the program's own failure, whatever it is
-        raise TemplateError(
-            f"{main}: the Pulumi program (stack {stack}) raised "
-            f"{type(error).__name__}: {first_line(error)}; expected a program that runs "
-            f"with the config of Pulumi.{stack}.yaml"
-        ) from None
+    run = _run_in_child(project, stack, name, main)
     return as_template(project, run)
+
+
+def _run_in_child(project: Path, stack: str, name: str, main: Path) -> ProgramRun:
+    """The program's run, from a child process held to a time limit and an exit contract."""
+    from costcalc.estimate.pulumi_child import DONE, FAILED, FAILED_EXIT  # noqa: PLC0415
+    from costcalc.estimate.pulumi_program import ProgramRun, Registered  # noqa: PLC0415
+
+    command = [sys.executable, "-m", "costcalc.estimate.pulumi_child", str(project), stack, name]
+    where = f"{main}: the Pulumi program (stack {stack})"
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=PROGRAM_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise TemplateError(
+            f"{where} did not finish within {PROGRAM_SECONDS} s; expected a program that "
+            "registers its resources and returns"
+        ) from None
+    lines = done.stdout.splitlines()
+    failed = [line.removeprefix(FAILED) for line in lines if line.startswith(FAILED)]
+    if done.returncode == FAILED_EXIT and failed:
+        detail = json.loads(failed[-1])
+        if detail["type"] == "ImportError":
+            raise TemplateError(
+                f"{project}: a Pulumi project; reading it needs the Pulumi SDK "
+                f"({detail['module']} is not installed): pip install 'pulumi>=3,<4' "
+                "'pulumi-aws>=7,<8'"
+            )
+        raise TemplateError(
+            f"{where} raised {detail['type']}: {detail['message']}; expected a program that "
+            f"runs with the config of Pulumi.{stack}.yaml"
+        )
+    found = [line.removeprefix(DONE) for line in lines if line.startswith(DONE)]
+    if done.returncode != 0 or not found:
+        raise TemplateError(
+            f"{where} exited with code {done.returncode} before it finished (does it call "
+            "sys.exit or os._exit?); expected a program that registers its resources and "
+            "returns"
+        )
+    document = json.loads(found[-1])
+    resources = [
+        Registered(r["type"], r["name"], r["inputs"], r["outputs"]) for r in document["resources"]
+    ]
+    return ProgramRun(document["project"], document["stack"], resources, document["stack_outputs"])
 
 
 def as_template(project: Path, run: ProgramRun) -> Template:
@@ -68,7 +112,7 @@ def as_template(project: Path, run: ProgramRun) -> Template:
     known = [(r, BY_PULUMI_TYPE[r.type]) for r in run.resources if r.type in BY_PULUMI_TYPE]
     symbols = _symbols(known)
     resources: dict[str, dict[str, Any]] = {}
-    definitions: dict[str, Mapping[str, Any]] = {}
+    definitions: dict[str, Any] = {}
     for registered, kind in known:
         if kind.part or kind.cfn_type is None:
             continue  # folded into its owner by as_cfn (a role's policy, a rule's target)
@@ -77,8 +121,15 @@ def as_template(project: Path, run: ProgramRun) -> Template:
         resources[logical_id] = {"Type": kind.cfn_type, "Properties": _symbolic(decoded, symbols)}
         definition = decoded.get("DefinitionString")
         if kind.cfn_type == "AWS::StepFunctions::StateMachine" and isinstance(definition, dict):
-            definitions[logical_id] = _by_logical_id(definition, symbols)
-    return Template(project, resources, {}, definitions)
+            definitions[logical_id] = _symbolic(definition, symbols)
+    # named as a SAM template's definitions are: by placeholder ARNs carrying logical ids
+    read = Template(project, resources, {}, {})
+    return Template(
+        project,
+        resources,
+        {},
+        {k: read.with_placeholders(d, f"{k}.Definition") for k, d in definitions.items()},
+    )
 
 
 def camel(name: str) -> str:
@@ -87,15 +138,15 @@ def camel(name: str) -> str:
 
 
 def _project(project: Path) -> tuple[str, Path]:
-    import yaml  # noqa: PLC0415
-
     file = next((project / n for n in PROJECT_FILES if (project / n).is_file()), None)
     if file is None:
         raise TemplateError(f"{project}: no Pulumi.yaml; expected a Pulumi project folder")
     try:
-        document = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TemplateError(f"{file}: cannot read it as YAML ({first_line(error)})") from None
+        document = parse_document(
+            read_text(file, "Pulumi project file", SMALL_FILE_BYTES), str(file)
+        )
+    except DefinitionError as error:
+        raise TemplateError(str(error)) from None
     if not isinstance(document, dict) or not isinstance(document.get("name"), str):
         raise TemplateError(f"{file}: expected a Pulumi project file with a `name`")
     runtime = document.get("runtime")
@@ -165,27 +216,6 @@ def _symbolic(value: Any, symbols: Mapping[str, Mapping[str, Any]]) -> Any:
     for found in sorted(embedded, key=len, reverse=True):
         text = text.replace(found, "${" + ".".join(_named(symbols[found])) + "}")
     return {"Fn::Sub": text}
-
-
-def _by_logical_id(value: Any, symbols: Mapping[str, Mapping[str, Any]]) -> Any:
-    """A state machine definition naming resources as a SAM one reads once substituted.
-
-    estimate's template reader fills a ``DefinitionSubstitutions`` value that is a resource
-    (``!Ref OrdersTable``, ``!GetAtt AwaitRestaurantFunction.Arn``) with its logical id; the
-    Pulumi program substitutes the physical name or ARN, which becomes that logical id here.
-    """
-    if isinstance(value, dict):
-        return {key: _by_logical_id(item, symbols) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_by_logical_id(item, symbols) for item in value]
-    if not isinstance(value, str):
-        return value
-    if value in symbols:
-        return _named(symbols[value])[0]
-    for found in sorted(symbols, key=len, reverse=True):
-        if found.startswith(_ARN_LIKE) and found in value:
-            value = value.replace(found, _named(symbols[found])[0])
-    return value
 
 
 def _named(symbol: Mapping[str, Any]) -> list[str]:

@@ -15,8 +15,9 @@ from typing import Any
 
 from costcalc.estimate.deployed import Deployed, Function, snake
 from costcalc.estimate.flow import SOURCE
-from costcalc.estimate.patterns import matches
 from costcalc.estimate.template import TemplateError
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.patterns import matches
 
 EMAIL_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail")
 _PARAMETER = re.compile(r"\{[^}]*\}")
@@ -70,7 +71,11 @@ def deliveries(found: Deployed, event: str) -> list[str]:
         if rule.bus not in found.buses:
             continue
         where = f"{found.template.path}: {rule.logical_id}.EventPattern"
-        if matches(rule.pattern, sample, where):
+        try:
+            matched = matches(rule.pattern, sample, where)
+        except DefinitionError as error:
+            raise TemplateError(str(error)) from None
+        if matched:
             targets.extend(rule.targets)
     return targets
 

@@ -18,8 +18,9 @@ from costcalc.tables import table
 from costcalc.workload.profiles import PATHS
 
 SOURCES_NOTE = (
-    "source: definition = read from the template or Pulumi program (the flow of DESIGN.md "
-    "applied to what it deploys); profile = the bundled workload profile; user = --usage"
+    "source: definition = read from the template or Pulumi program (the order flow of "
+    "docs/design.md applied to what it deploys); profile = the bundled workload profile; "
+    "user = --usage"
 )
 
 

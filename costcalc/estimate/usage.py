@@ -1,11 +1,13 @@
 """From a definition on disk to a priced workload whose every figure says where it came from.
 
-A source is a SAM/CloudFormation template, a Pulumi project (its folder or its ``Pulumi.yaml``:
-the program runs under mocks, pulumi_template.py), or a folder holding definitions as the kit
-and the projects it generates lay them out (templates/order-system/manifest.yaml keeps the
-kit's relative paths): a ``template.yaml`` at its root, ``sam/<stack>/template.yaml`` per
-stack and ``pulumi/<project>/Pulumi.yaml`` per Pulumi project. Every definition found is read;
-a SAM template and a Pulumi program deriving the same design are one workflow, priced once.
+A source is a SAM/CloudFormation template, a CDK app's ``cdk.out`` folder (each
+``<stack>.template.json`` beside its manifest), a Pulumi project (its folder or its
+``Pulumi.yaml``: the program runs under mocks, pulumi_template.py), or a folder holding
+definitions as the kit and the projects it generates lay them out
+(templates/order-system/manifest.yaml keeps the kit's relative paths): a ``template.yaml`` at
+its root, ``sam/<stack>/template.yaml`` per stack, ``pulumi/<project>/Pulumi.yaml`` per Pulumi
+project and ``cdk.out/<stack>.template.json``. Every definition found is read; a SAM template
+and a Pulumi program deriving the same design are one workflow, priced once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from costcalc.errors import UsageError
 from costcalc.estimate.deployed import Deployed, deployed
@@ -56,6 +59,7 @@ LOOKED_FOR = (
     *_PULUMI_NAMES,
     "sam/<stack>/template.yaml",
     "pulumi/<project>/Pulumi.yaml",
+    "cdk.out/<stack>.template.json",
 )
 
 
@@ -73,12 +77,29 @@ class Source:
         samconfig: Path | bool | None,
         stack: str | None,
     ) -> Template:
+        """The definition as deployed; read once per process for the same flags (``auto``
+        tries the order flow, then follows the graph of the same template)."""
+        key = (self, tuple(sorted((parameters or {}).items())), samconfig, stack)
+        if key not in _READ:
+            _READ[key] = self._read(parameters, samconfig, stack)
+        return _READ[key]
+
+    def _read(
+        self,
+        parameters: Mapping[str, str] | None,
+        samconfig: Path | bool | None,
+        stack: str | None,
+    ) -> Template:
         if self.pulumi:
             from costcalc.estimate.pulumi_template import read_pulumi  # noqa: PLC0415
 
             return read_pulumi(self.path, stack)
         config = find_samconfig(self.path, self.project) if samconfig is True else samconfig or None
         return read_template(self.path, parameters, config)
+
+
+#: Definitions read in this process, by source and flags (a CLI run reads each once).
+_READ: dict[tuple[Any, ...], Template] = {}
 
 
 @dataclass(frozen=True)
@@ -137,14 +158,7 @@ def estimate(
 
     ``stack`` picks a Pulumi project's ``Pulumi.<stack>.yaml`` (needed when it has several).
     """
-    sources = sources_in(source)
-    if stack is not None and not any(found.pulumi for found in sources):
-        raise TemplateError(f"{source}: --stack {stack}: it holds no Pulumi project")
-    if parameters and all(found.pulumi for found in sources):
-        raise TemplateError(
-            f"{source}: --parameter {next(iter(parameters))}: parameters are a SAM template's; a "
-            "Pulumi program takes its config from Pulumi.<stack>.yaml (pick one with --stack)"
-        )
+    sources = definitions_for(source, parameters, stack)
     estimated: list[Estimated] = []
     refused = []
     for found in sources:
@@ -171,6 +185,21 @@ def estimate(
     if refused:
         estimated[0] = _noted(estimated[0], f"not estimated: {'; '.join(refused)}")
     return estimated
+
+
+def definitions_for(
+    source: Path, parameters: Mapping[str, str] | None, stack: str | None
+) -> list[Source]:
+    """The definitions ``source`` holds, refusing flags that none of them takes."""
+    sources = sources_in(source)
+    if stack is not None and not any(found.pulumi for found in sources):
+        raise TemplateError(f"{source}: --stack {stack}: it holds no Pulumi project")
+    if parameters and all(found.pulumi for found in sources):
+        raise TemplateError(
+            f"{source}: --parameter {next(iter(parameters))}: parameters are a SAM template's; a "
+            "Pulumi program takes its config from Pulumi.<stack>.yaml (pick one with --stack)"
+        )
+    return sources
 
 
 def _noted(estimated: Estimated, note: str) -> Estimated:
@@ -209,11 +238,14 @@ def sources_in(source: Path) -> list[Source]:
         return [Source(source)]
     if any((source / name).is_file() for name in _PULUMI_NAMES):
         return [Source(source, pulumi=True)]
+    if (source / "manifest.json").is_file() and any(source.glob("*.template.json")):
+        return [Source(file) for file in sorted(source.glob("*.template.json"))]  # cdk.out
     for name in _TEMPLATE_NAMES:
         if (source / name).is_file():
             return [Source(source / name)]
     found = [
         *(Source(file, project=source) for file in sorted(source.glob("sam/*/template.yaml"))),
+        *(Source(file) for file in sorted(source.glob("cdk.out/*.template.json"))),
         *(
             Source(file.parent, pulumi=True)
             for name in _PULUMI_NAMES

@@ -81,6 +81,8 @@ class Meter:
     per_catalogue_unit: Decimal = Decimal(1)
     global_meter: bool = False
     attributes: Mapping[str, str] = field(default_factory=dict)
+    #: Other spellings of the usage type some regions use (each with the region's prefix).
+    also: tuple[str, ...] = ()
 
 
 _INFRACOST = "Infracost's AWS resource model filters on this usage type"
@@ -107,7 +109,9 @@ METERS: Mapping[tuple[str, str], Meter] = {
     ("AmazonSNS", "DeliveryAttempts-SQS"): Meter("Notifications"),
     ("AmazonSNS", "DeliveryAttempts-LAMBDA"): Meter("Notifications"),
     ("AmazonSES", "Recipients"): Meter("Count"),
-    ("AWSQueueService", "Requests-RBP"): Meter("Requests", _CLIENTS),
+    # us-east-1 bills standard requests as Requests-RBP, eu-west-1 as EU-Requests-Tier1 (the
+    # offer files of September 2026): either spelling is the same item.
+    ("AWSQueueService", "Requests-RBP"): Meter("Requests", _CLIENTS, also=("Requests-Tier1",)),
     ("AmazonApiGateway", "ApiGatewayHttpRequest"): Meter("Requests", _INFRACOST),
     ("AmazonApiGateway", "ApiGatewayRequest"): Meter("Requests", _INFRACOST),
     ("AmazonDynamoDB", "WriteRequestUnits"): Meter("WriteRequestUnits", _CLIENTS),
@@ -228,6 +232,12 @@ def usage_type_names(region: str, base: str) -> tuple[str, ...]:
     return (prefixed, base) if region == _UNPREFIXED_REGION else (prefixed,)
 
 
+def item_names(region: str, item: ItemDefinition) -> tuple[str, ...]:
+    """Every spelling of ``item``'s usage type in ``region`` (its meter's other ones too)."""
+    bases = (item.usagetype, *meter_for(item).also)
+    return tuple(name for base in bases for name in usage_type_names(region, base))
+
+
 def meter_for(item: ItemDefinition) -> Meter:
     meter = METERS.get((item.servicecode, item.usagetype))
     if meter is None:
@@ -261,13 +271,10 @@ def fetch_service(
                 f"region {region!r} has no known usage-type prefix; known: "
                 f"{', '.join(sorted(REGION_PREFIXES))}"
             )
-        products = (
-            _query(client, regional[0].servicecode, region, [i.usagetype for i in regional])
-            if regional
-            else []
-        )
+        bases = [base for i in regional for base in (i.usagetype, *meter_for(i).also)]
+        products = _query(client, regional[0].servicecode, region, bases) if regional else []
         for item in regional:
-            names = usage_type_names(region, item.usagetype)
+            names = item_names(region, item)
             matching = [p for p in products if p.usagetype in names and p.region == region]
             fetched.append(_price(item, region, matching, allowances))
         for item in global_items:
@@ -308,7 +315,7 @@ def _price(
         p for p in products if all(p.attributes.get(k) == v for k, v in meter.attributes.items())
     ]
     if not chosen:
-        names = " or ".join(usage_type_names(region, item.usagetype))
+        names = " or ".join(item_names(region, item))
         raise PriceListError(
             f"{where}: the Price List API has no on-demand price for usage type {names}; "
             "nothing was written"

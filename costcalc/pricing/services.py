@@ -25,6 +25,9 @@ LAMBDA_EPHEMERAL_MB = (512, 10_240)
 LAMBDA_MAX_DURATION_MS = 900_000
 LAMBDA_MAX_INIT_MS = 10_000
 EXPRESS_MAX_DURATION_MS = 300_000
+#: EventBridge events and SQS messages take payloads up to 1 MB since 2026-01-29 (AWS Compute
+#: Blog, "More room to build", 2026-01-29); each 64 KB chunk is still billed as one.
+EVENT_MAX_KB = 1024
 #: SNS delivery protocols with a sourced price, and the catalogue item each bills under.
 SNS_PROTOCOLS = {
     "http": "deliveries-http",
@@ -117,7 +120,7 @@ def add_stepfunctions_express(
 
 def add_eventbridge(usage: Usage, *, events: Decimal, event_size_kb: Decimal = Decimal(1)) -> None:
     """Custom events put on a bus, each 64 KB chunk of payload billed as one event."""
-    chunks = _chunks("--event-size-kb", event_size_kb, 64, 256)
+    chunks = _chunks("--event-size-kb", event_size_kb, 64, EVENT_MAX_KB)
     usage.add("eventbridge", "custom-events", _count("--events", events) * chunks)
 
 
@@ -151,9 +154,11 @@ def add_ses(usage: Usage, *, emails: Decimal) -> None:
     usage.add("ses", "outbound-emails", _count("--emails", emails))
 
 
-def add_sqs(usage: Usage, *, requests: Decimal) -> None:
-    """Standard queue API requests (send, receive, delete each count)."""
-    usage.add("sqs", "standard-requests", _count("--requests", requests))
+def add_sqs(usage: Usage, *, requests: Decimal, message_size_kb: Decimal = Decimal(1)) -> None:
+    """Standard queue API requests (send, receive, delete each count), each 64 KB chunk of
+    payload billed as one request."""
+    chunks = _chunks("--message-size-kb", message_size_kb, 64, EVENT_MAX_KB)
+    usage.add("sqs", "standard-requests", _count("--requests", requests) * chunks)
 
 
 def add_apigw_http(

@@ -1,7 +1,8 @@
 """Workload profiles: what one order consumes in each design, declared in YAML and validated.
 
 A profile is a data file per design under ``costcalc/data/profiles/`` (``<design>.yaml``); every
-figure in it carries a comment saying how it was derived from the flow in DESIGN.md. A user
+figure in it carries a comment saying how it was derived from the order flow
+(docs/design.md#the-order-flow-the-domain). A user
 overrides figures with ``costcalc compare --usage FILE``: a file of one or more YAML documents in
 the same schema, each naming the ``design`` it changes and holding only the keys it changes
 (mappings merge key by key, any other value replaces the profile's).
@@ -37,7 +38,7 @@ Schema (version 1). Sizes are KB, durations ms; every per-path figure is a per-o
         events: 5                # custom events put on the bus
         rule_matches: 2          # rule deliveries (= invocations of `trigger: rule` functions)
         invocations: {place_order: 1}  # per function
-        transitions: 13          # Standard: states entered (DESIGN.md's rule)
+        transitions: 13          # Standard: states entered (docs/design.md)
         executions: 1            # state machine executions (Start/End under --count-start-end)
         express_duration_ms: 900 # Express: billed duration per execution
         writes: {orders: 5}      # DynamoDB writes per table (units: ceil(item_kb / 1))
@@ -362,13 +363,20 @@ def _bundled_document(name: str, seen: tuple[str, ...] = ()) -> _Document:
 def _read_documents(path: Path) -> Iterator[_Document]:
     import yaml  # noqa: PLC0415 - only commands that read profiles pay for importing it
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from orderflow_definitions.documents import check_bounds  # noqa: PLC0415
+    from orderflow_definitions.errors import DefinitionError  # noqa: PLC0415
+    from orderflow_definitions.files import SMALL_FILE_BYTES, read_text  # noqa: PLC0415
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ProfileError(f"{path}: cannot read ({error.strerror or error})") from None
-    try:
-        nodes = list(yaml.compose_all(text, Loader=loader))
+        text = read_text(path, "usage file", SMALL_FILE_BYTES)
+        # the pure Python composer: libyaml's crashes the interpreter on deep nesting
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        for node in nodes:
+            check_bounds(node, str(path))
+    except DefinitionError as error:
+        raise ProfileError(str(error)) from None
+    except RecursionError:
+        raise ProfileError(f"{path}: nested too deeply to be a usage file") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

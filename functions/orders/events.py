@@ -5,7 +5,8 @@ Its `detail` always holds `version` (the contract's version, a string), `order_i
 `occurred_at` (ISO 8601, UTC) and `correlation_id` (the id of the request that placed the order,
 carried by every later event), plus the fields its model below adds. Events never carry the
 customer's email or any other personal data: consumers that need it read the orders table.
-Both styles publish exactly these details; the README's "Event contract" table mirrors them.
+Both styles publish exactly these details; the docs' table mirrors them:
+https://orderflow-kit.github.io/orderflow-kit/choreography/#the-event-contract-functionsorderseventspy
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ with a send: an attempt first claims the send (`pending` -> `sending`, condition
 attempt), then calls SES, then records it (`sending` -> `sent`, with SES's message id). An
 attempt that SES refused gives its claim back (`sending` -> `pending`) so a retry may send. A
 claim left in `sending` means an attempt died (or lost SES's answer) after claiming: the email
-may or may not have gone out, and no later delivery sends it again on its own (README: "The
-promo email: at most once").
+may or may not have gone out, and no later delivery sends it again on its own (the kit's docs:
+https://orderflow-kit.github.io/orderflow-kit/production/#the-promo-email-at-most-once).
 """
 
 from __future__ import annotations

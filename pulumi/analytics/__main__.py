@@ -261,7 +261,7 @@ alarms.alarm(
     topic=alarm_topic,
     description=(
         "Order events the rule could not deliver to Firehose wait in RuleDeadLetterQueue; "
-        "redrive them (README runbook)."
+        "redrive them (runbook https://orderflow-kit.github.io/orderflow-kit/runbooks/#redrive-a-dead-letter-queue)."
     ),
 )
 

@@ -92,7 +92,7 @@ def order_state(
             pattern={"source": [ORDER_SOURCE]},
             retention_days=settings.archive_retention_days,
             description=(
-                'Every order event, kept for replay (README runbook "Replay a time window").'
+                "Every order event, kept for replay (runbook https://orderflow-kit.github.io/orderflow-kit/runbooks/#replay-a-time-window)."
             ),
         ),
     )

@@ -238,7 +238,7 @@ dead_letters_alarm = alarms.alarm_on_total(
     label="messages in the deepest dead-letter queue",
     topic=alarm_topic,
     description=(
-        "Events or stream batches wait in a dead-letter queue; redrive them (README runbook)."
+        "Events or stream batches wait in a dead-letter queue; redrive them (runbook https://orderflow-kit.github.io/orderflow-kit/runbooks/#redrive-a-dead-letter-queue)."
     ),
 )
 api_5xx_alarm = orders.api_5xx_alarm(orders_api, topic=alarm_topic)

@@ -156,11 +156,14 @@ dead_letters_alarm = alarms.alarm_on_total(
     combine="MAX",
     label="messages in the deeper dead-letter queue",
     topic=alarm_topic,
-    description="Events wait in a dead-letter queue; redrive them (README runbook).",
+    description="Events wait in a dead-letter queue; redrive them (runbook https://orderflow-kit.github.io/orderflow-kit/runbooks/#redrive-a-dead-letter-queue).",
 )
 # executions-<outcome>-alarm -> (metric, description)
 EXECUTION_ALARMS = {
-    "failed": ("ExecutionsFailed", "An order's execution failed; redrive it (README runbook)."),
+    "failed": (
+        "ExecutionsFailed",
+        "An order's execution failed; redrive it (runbook https://orderflow-kit.github.io/orderflow-kit/runbooks/#redrive-a-failed-execution-orchestration).",
+    ),
     "timed-out": ("ExecutionsTimedOut", "An order's execution timed out as a whole."),
     "aborted": (
         "ExecutionsAborted",

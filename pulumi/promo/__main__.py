@@ -127,7 +127,7 @@ stack_alarms = [
         metric=dead_letters,
         topic=alarm_topic,
         description=(
-            "order_completed events wait in PromoDeadLetterQueue; redrive them (README runbook)."
+            "order_completed events wait in PromoDeadLetterQueue; redrive them (runbook https://orderflow-kit.github.io/orderflow-kit/runbooks/#redrive-a-dead-letter-queue)."
         ),
     ),
 ]

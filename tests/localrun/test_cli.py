@@ -51,10 +51,16 @@ def test_order_json_reports_a_timed_out_order(capsys: pytest.CaptureFixture[str]
         (["order", "--template", "missing.yaml"], "missing.yaml: cannot read the template"),
         (
             ["order", "--param", "SenderEmail=not-an-email"],
-            "parameter SenderEmail: 'not-an-email' does not match the pattern",
+            "parameter SenderEmail=not-an-email: does not match the pattern",
         ),
-        (["order", "--param", "AcceptanceTimeoutSeconds=0"], "is outside 1..86400"),
-        (["order", "--param", "LogRetentionDays=2"], "'2' is not one of 1, 3, 5"),
+        (
+            ["order", "--param", "AcceptanceTimeoutSeconds=0"],
+            "AcceptanceTimeoutSeconds=0: accepted values are 1 to 86400",
+        ),
+        (
+            ["order", "--param", "LogRetentionDays=2"],
+            "LogRetentionDays=2: accepted values are 1, 3, 5",
+        ),
         (
             ["analytics", "--analytics-template", "missing.yaml"],
             "missing.yaml: cannot read the template",
@@ -99,3 +105,13 @@ def test_the_cli_loads_the_lake_engines_only_for_the_analytics_command() -> None
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_transitions_of_a_template_without_a_state_machine_is_refused_not_zero(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    template = ROOT / "sam/choreography/template.yaml"
+    assert main(["transitions", "--template", str(template)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "deploys no state machine, so no execution bills transitions" in captured.err

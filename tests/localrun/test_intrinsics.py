@@ -1,7 +1,8 @@
 import pytest
 
-from localrun.intrinsics import Names, resolve
-from localrun.template import TemplateError
+from localrun.intrinsics import Names
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.intrinsics import resolve
 
 
 @pytest.fixture
@@ -50,9 +51,9 @@ def test_conditions_maps_joins_and_no_value(names: Names) -> None:
 
 
 def test_an_unknown_reference_or_attribute_is_refused_naming_it(names: Names) -> None:
-    with pytest.raises(TemplateError, match="Ref Missing"):
+    with pytest.raises(DefinitionError, match="Ref Missing"):
         resolve({"Ref": "Missing"}, names)
-    with pytest.raises(TemplateError, match=r"Fn::GetAtt Fn\.Name.*known: Arn"):
+    with pytest.raises(DefinitionError, match=r"Fn::GetAtt Fn\.Name.*known: Arn"):
         resolve({"Fn::GetAtt": ["Fn", "Name"]}, names)
-    with pytest.raises(TemplateError, match="Fn::Base64"):
-        resolve({"Fn::Base64": "x"}, names)
+    with pytest.raises(DefinitionError, match="Fn::ImportValue"):
+        resolve({"Fn::ImportValue": "x"}, names)

@@ -23,7 +23,8 @@ from localrun.lake import (
     table_sql,
     to_duckdb,
 )
-from localrun.template import TemplateError, load_template
+from localrun.template import load_template
+from orderflow_definitions.errors import DefinitionError
 
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
 ANALYTICS = ROOT / "sam/analytics/template.yaml"
@@ -140,7 +141,7 @@ def test_only_json_serde_tables_are_read() -> None:
             },
         },
     }
-    with pytest.raises(TemplateError, match="only JSON SerDe tables run locally"):
+    with pytest.raises(DefinitionError, match="only JSON SerDe tables run locally"):
         table_sql(parquet, [])
 
 

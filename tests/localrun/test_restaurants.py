@@ -62,7 +62,7 @@ def test_a_bad_restaurants_file_is_refused_naming_the_entry(
 
 
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(RestaurantFileError, match="cannot read it"):
+    with pytest.raises(RestaurantFileError, match="cannot read the restaurants file"):
         load_restaurants(tmp_path / "absent.json")
 
 
@@ -91,3 +91,10 @@ def test_seeding_registers_each_restaurant_and_filters_its_subscription() -> Non
     assert (subscription["Protocol"], subscription["Endpoint"]) == ("email", "k@pizza.example")
     attributes = sns.get_subscription_attributes(SubscriptionArn=subscription["SubscriptionArn"])
     assert json.loads(attributes["Attributes"]["FilterPolicy"]) == {"restaurant_id": ["pizza-1"]}
+
+
+def test_a_seed_file_that_is_not_utf8_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "restaurants.json"
+    path.write_bytes('[{"name": "Caf\u00e9"}]'.encode("latin-1"))
+    with pytest.raises(RestaurantFileError, match=r"restaurants.json: the restaurants file is not"):
+        load_restaurants(path)

@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from localrun import LocalRunner
-from localrun.template import TemplateError
+from orderflow_definitions.errors import DefinitionError
 
 A_BUS = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -157,8 +157,11 @@ def test_a_state_machine_runs_its_local_definition_with_substitutions_filled(
 
 def test_a_state_machine_definition_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
     (tmp_path / "template.yaml").write_text(STATE_MACHINE_TEMPLATE)
-    refused = r"Flow: DefinitionUri 'flow.asl.json' cannot be read"
-    with pytest.raises(TemplateError, match=refused), LocalRunner.start(tmp_path / "template.yaml"):
+    refused = r"Flow: DefinitionUri flow.asl.json: .*cannot read the state machine definition"
+    with (
+        pytest.raises(DefinitionError, match=refused),
+        LocalRunner.start(tmp_path / "template.yaml"),
+    ):
         pass
 
 
@@ -219,7 +222,7 @@ def test_a_stack_with_stream_mappings_cannot_be_deployed_beside_another(
     choreography: LocalRunner,
 ) -> None:
     # A neighbour's functions run (promo's issuer); only stream mappings stay the first stack's.
-    with pytest.raises(TemplateError, match="cannot have stream mappings locally"):
+    with pytest.raises(DefinitionError, match="cannot have stream mappings locally"):
         choreography.deploy_beside(
             "sam/choreography/template.yaml", {"SenderEmail": "a@b.co"}, "second"
         )

@@ -14,7 +14,7 @@ from stack_helpers import (
     order_body,
 )
 
-from localrun.template import TemplateError
+from orderflow_definitions.errors import DefinitionError
 
 
 def _accepted_flow(start_stack: StartStack, template: Path) -> list[str]:
@@ -85,15 +85,15 @@ def test_a_code_uri_that_is_not_a_folder_is_refused(
     text = CHOREOGRAPHY.read_text().replace("CodeUri: ../../functions/", "CodeUri: nowhere/")
     template = tmp_path / "template.yaml"
     template.write_text(text)
-    with pytest.raises(TemplateError, match="CodeUri 'nowhere/' is not a folder"):
+    with pytest.raises(DefinitionError, match="CodeUri 'nowhere/' is not a folder"):
         start_stack(template)
 
 
 def test_a_required_parameter_without_a_value_is_refused(start_stack: StartStack) -> None:
-    with pytest.raises(TemplateError, match="parameter SenderEmail: required"):
+    with pytest.raises(DefinitionError, match="parameter SenderEmail: required"):
         start_stack(CHOREOGRAPHY, SenderEmail=None)
 
 
 def test_an_undeclared_parameter_is_refused(start_stack: StartStack) -> None:
-    with pytest.raises(TemplateError, match="unknown parameter"):
+    with pytest.raises(DefinitionError, match="unknown parameter"):
         start_stack(CHOREOGRAPHY, Colour="red")

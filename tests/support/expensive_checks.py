@@ -62,7 +62,14 @@ def _runner_suite_reads(relative: str) -> bool:
 def _pulumi_suite_reads(relative: str) -> bool:
     """The Pulumi tests, the programs, and what they read or import: the test helpers, the SAM
     templates and definition (parity), the handlers (the functions' code archive)."""
-    shared = ("tests/support/stack_helpers.py", "sam/", "statemachine/", "functions/", "localrun/")
+    shared = (
+        "tests/support/stack_helpers.py",
+        "sam/",
+        "statemachine/",
+        "functions/",
+        "localrun/",
+        "orderflow_definitions/",
+    )
     return (
         _pulumi(relative)
         or relative.startswith(shared)

@@ -11,8 +11,9 @@ from parity_model import Model, ModelError, empty_model, finish, reduce_resource
 
 from costcalc.estimate.fake_aws import BY_CFN_TYPE, Account, kebab
 from localrun.deploy import parameter_values
-from localrun.intrinsics import Names, resolve
+from localrun.intrinsics import Names
 from localrun.template import load_template
+from orderflow_definitions.intrinsics import resolve
 
 
 def _named_by(properties: Mapping[str, Any], name_property: str | None) -> Any:
@@ -43,7 +44,7 @@ def from_sam(
         stack_name=stack_name,
         region=account.region,
         account_id=account.account_id,
-        parameters=parameter_values(template, dict(parameters)),
+        parameters=parameter_values(template),
         mappings=template.mappings,
         conditions=template.conditions,
     )

@@ -79,13 +79,15 @@ def prepare(runner: LocalRunner) -> LocalRunner:
 
 
 def with_promo(runner: LocalRunner, sender: str = SENDER) -> LocalRunner:
-    """Deploy the promo stack beside the orders stack, wired as the README deploys it."""
+    """Deploy the promo stack beside the orders stack, wired as the docs deploy it
+    (https://orderflow-kit.github.io/orderflow-kit/production/#the-promo-code-service-sampromo)."""
     deploy_promo(runner, PROMO, sender)
     return runner
 
 
 def redrive_promo_dead_letters(runner: LocalRunner) -> None:
-    """The README's redrive runbook: invoke the promo issuer with each dead letter, delete it."""
+    """The redrive runbook (https://orderflow-kit.github.io/orderflow-kit/runbooks/#redrive-a-dead-letter-queue):
+    invoke the promo issuer with each dead letter, delete it."""
     sqs = boto3.client("sqs", region_name=runner.names.region)
     queue = runner.neighbours["promo"].outputs["PromoDeadLetterQueueUrl"]
     function = runner.neighbours["promo"].functions["PromoIssuerFunction"].name

@@ -34,8 +34,8 @@ TAGGED_TYPES = {
     "AWS::EventSchemas::Registry",
     "AWS::EventSchemas::Schema",
 }
-# Actions that accept no resource narrower than "*" (DESIGN.md, "AWS facts"): the only ones a
-# policy may grant on a wildcard.
+# Actions that accept no resource narrower than "*": the only ones a policy may grant on a
+# wildcard (https://orderflow-kit.github.io/orderflow-kit/design/#aws-facts-the-definitions-rely-on).
 STAR_ONLY_ACTIONS = {
     "states:SendTaskSuccess",
     "states:SendTaskFailure",

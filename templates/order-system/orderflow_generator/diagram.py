@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from orderflow_definitions.patterns import matches
+
 SHAPES = {
     "AWS::Serverless::Function": ('["{id}<br/>Lambda: {handler}"]'),
     "AWS::Serverless::HttpApi": '(["{id}<br/>HTTP API"])',
@@ -164,12 +166,6 @@ def mermaid(template: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _matches(pattern: Mapping[str, Any], source: str, detail_type: str) -> bool:
-    sources = pattern.get("source")
-    types = pattern.get("detail-type")
-    return (sources is None or source in sources) and (types is None or detail_type in types)
-
-
 def path_rows(
     template: Mapping[str, Any], paths: Mapping[str, Sequence[str]], source: str
 ) -> list[tuple[str, int, int, str]]:
@@ -177,6 +173,11 @@ def path_rows(
     patterns = [pattern for _, _, pattern in _rule_patterns(template["Resources"])]
     rows = []
     for name, events in paths.items():
-        deliveries = sum(1 for e in events for p in patterns if _matches(p, source, e))
+        deliveries = sum(
+            1
+            for e in events
+            for p in patterns
+            if matches(p, {"source": source, "detail-type": e}, "rule pattern")
+        )
         rows.append((name, len(events), deliveries, " → ".join(events)))
     return rows

@@ -19,7 +19,6 @@ No hook is involved anywhere: `sam init` on packaged SAM CLI builds refuses Pyth
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tomllib
@@ -30,14 +29,16 @@ from typing import Any
 from jinja2 import Environment
 from jinja2.ext import Extension
 
+from orderflow_definitions.reader import read_document
+from orderflow_definitions.state_machines import read_asl
 from orderflow_generator import diagram
 from orderflow_generator import state_machine as asl
 from orderflow_generator.answers import Answers, check_answers
-from orderflow_generator.cfn_yaml import load_template
 from orderflow_generator.errors import AnswerRefused
 from orderflow_generator.manifest import Manifest, Plan, load_manifest, plan_project
 
 Context = Mapping[str, Any]
+SITE_URL = re.compile(r"^site_url: (\S+)$", re.MULTILINE)
 TABLE_HEADER = re.compile(r"\[\[?([^\]]+)\]\]?")
 
 
@@ -116,16 +117,28 @@ class Generator:
     def kit_text(self, cookiecutter: Context, relative: str) -> str:
         return (self._kit_root(cookiecutter) / relative).read_text(encoding="utf-8")
 
-    def readme_section(self, cookiecutter: Context, heading: str) -> str:
-        """A section of the kit's README, verbatim: from `heading` to the next heading as high."""
-        text = self.kit_text(cookiecutter, "README.md")
+    def docs_section(self, cookiecutter: Context, page: str, heading: str) -> str:
+        """A section of a page of the kit's docs, verbatim: from `heading` to the next heading
+        as high. The section must not link elsewhere in the docs: a project has no docs/."""
+        text = self.kit_text(cookiecutter, f"docs/{page}")
         level = len(heading) - len(heading.lstrip("#"))
         start = text.index(heading + "\n") if heading + "\n" in text else -1
         if start < 0:
-            raise LookupError(f"README.md has no heading {heading!r}")
+            raise LookupError(f"docs/{page} has no heading {heading!r}")
         after = text[start + len(heading) :]
         end = re.search(rf"^#{{1,{level}}} ", after, flags=re.MULTILINE)
         return (heading + (after[: end.start()] if end else after)).rstrip() + "\n"
+
+    def docs_url(self, cookiecutter: Context, page: str, anchor: str = "") -> str:
+        """The address of a page of the kit's published docs (`site_url` in the kit's
+        mkdocs.yml), so a project links into them without a path that leaves it."""
+        if not (self._kit_root(cookiecutter) / "docs" / page).is_file():
+            raise LookupError(f"docs/{page}: no such page in the kit's docs")
+        site = SITE_URL.search(self.kit_text(cookiecutter, "mkdocs.yml"))
+        if site is None:
+            raise LookupError("mkdocs.yml has no site_url")
+        path = "" if page == "index.md" else page.removesuffix(".md") + "/"
+        return site.group(1).rstrip("/") + "/" + path + (f"#{anchor}" if anchor else "")
 
     def pyproject_tables(self, cookiecutter: Context, *names: str) -> str:
         """The kit pyproject's `[name]` / `[[name]]` tables, verbatim, in the kit's order."""
@@ -166,12 +179,12 @@ class Generator:
 
     def _load(self, path: Path) -> dict[str, Any]:
         if path not in self._templates:
-            self._templates[path] = load_template(path)
+            self._templates[path] = read_document(path)
         return self._templates[path]
 
     def _definition(self, cookiecutter: Context) -> dict[str, Any]:
         path = self._kit_root(cookiecutter) / self.state_machine(cookiecutter)
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+        return read_asl(path, str(path))
 
     def sam_template(self, cookiecutter: Context) -> str:
         return self._manifest(cookiecutter).sam_templates[self.answers(cookiecutter).style]

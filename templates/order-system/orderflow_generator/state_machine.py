@@ -1,7 +1,8 @@
 """An orchestration project's README figures, read from its state machine definition (ASL).
 
 The paths and their billed transitions come from the kit's cost calculator
-(`costcalc.estimate.transitions`, one rule, stated in DESIGN.md), the events each path publishes
+(`costcalc.estimate.transitions`, one rule, stated in
+the kit's docs/design.md#how-standard-transitions-are-counted), the events each path publishes
 from its `events:putEvents` states, and the picture from every `Next`, `Catch` and `End`.
 """
 

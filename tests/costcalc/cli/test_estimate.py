@@ -202,7 +202,7 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
         ({"notes.yaml": "hello: world\n"}, ["notes.yaml"], "not a CloudFormation or SAM template"),
         (
             {"t.yaml": "Resources:\n  T: {Type: AWS::SNS::Topic}\n"},
-            ["t.yaml"],
+            ["t.yaml", "--model", "orderflow"],
             "no AWS::Events::EventBus; expected the orders bus",
         ),
         ({}, ["missing.yaml"], "missing.yaml: no such file or folder"),
@@ -263,7 +263,7 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
                 "Pulumi.dev.yaml": _CONFIG,
                 "__main__.py": "import pulumi_aws as aws\naws.s3.Bucket('b')\n",
             },
-            ["."],
+            [".", "--model", "orderflow"],
             ".: no AWS::Events::EventBus; expected the orders bus",
         ),
         ({"README.md": "# a project\n"}, ["."], ".: a folder with no definitions; looked for"),
@@ -277,20 +277,27 @@ def test_diff_of_a_template_with_itself_reports_no_change() -> None:
         (
             {"m.yaml": _machine('{"StartAt": "A"}')},
             ["m.yaml"],
-            "m.yaml: M: States: expected a mapping of states",
+            "m.yaml: M: the definition is not a mapping with StartAt and States",
         ),
         (
             {"m.yaml": _machine(POLLING)},
-            ["m.yaml"],
-            "m.yaml: M: state 'Ask' is the head of a loop and the definition cannot say how "
-            "often it repeats: give --loop Ask=N",
-        ),
-        (
-            {"m.yaml": _machine(POLLING)},
-            ["m.yaml", "--loop", "Ask=2"],
+            ["m.yaml", "--loop", "Ask=0.5", "--model", "orderflow"],
             "m.yaml: no HTTP API routes; expected the orders API that starts M's executions",
         ),
-        ({}, [str(CHOREOGRAPHY), "--loop", "Ask=two"], "--loop Ask=two: expected a whole number"),
+        (
+            {"m.yaml": _machine(POLLING)},
+            ["m.yaml", "--loop", "Ready=1", "--model", "orderflow"],
+            "m.yaml: M: --loop Ready: not the head of a loop (loop heads: Ask)",
+        ),
+        ({}, [str(CHOREOGRAPHY), "--loop", "Ask=two"], "--loop Ask=two: expected a number >= 0"),
+        ({}, [str(CHOREOGRAPHY), "--map-items", "Each=1.5"], "expected a whole number >= 0"),
+        (
+            {},
+            [str(CHOREOGRAPHY), "--choice", "Check=Yes:0.8,No:lots"],
+            "--choice Check=Yes:0.8,No:lots: 'No:lots': expected NEXT:P with P from 0 to 1",
+        ),
+        ({}, [str(CHOREOGRAPHY), "--redrive-rate", "2"], "--redrive-rate 2: expected a share"),
+        ({}, [str(CHOREOGRAPHY), "--paths", "0"], "--paths 0: expected a whole number from 1"),
     ],
 )
 def test_bad_input_is_refused_on_one_line_with_exit_2(

@@ -93,16 +93,16 @@ def test_each_style_s_pulumi_program_deploys_what_its_sam_template_deploys(style
     assert _derived(pulumi) == _derived(sam)
 
 
-def test_the_orchestration_definition_is_the_file_sam_deploys_with_resources_by_logical_id() -> (
-    None
-):
+def test_the_orchestration_definition_is_the_file_sam_deploys_with_placeholder_arns() -> None:
     template = read_pulumi(PULUMI / "orders-orchestration")
     text = (ROOT / "statemachine/orders.asl.json").read_text(encoding="utf-8")
     substitutions = {
         "OrdersTable": "OrdersTable",
         "EventBusName": "OrdersBus",
-        "AwaitRestaurantFunctionArn": "AwaitRestaurantFunction",
-        "RestaurantTopicArn": "RestaurantTopic",
+        "AwaitRestaurantFunctionArn": (
+            "arn:aws:lambda:us-east-1:123456789012:function:AwaitRestaurantFunction"
+        ),
+        "RestaurantTopicArn": "arn:aws:sns:us-east-1:123456789012:RestaurantTopic",
         "SenderEmail": "orders@orderflow.example",
     }
     expected = json.loads(re.sub(r"\$\{(\w+)\}", lambda m: substitutions[m.group(1)], text))

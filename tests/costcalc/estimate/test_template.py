@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from costcalc.estimate.deployed import deployed
-from costcalc.estimate.template import TemplateError, read_template
+from costcalc.estimate.template import TemplateError, find_samconfig, read_template
 
 FUNCTION_TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -60,8 +60,8 @@ def test_a_parameter_a_priced_figure_needs_without_a_value_is_refused_naming_it(
     )
     with pytest.raises(
         TemplateError,
-        match=r"WorkerFunction\.Properties\.EphemeralStorage: parameter 'Storage' has no "
-        r"default and no value; give --parameter Storage=VALUE",
+        match=r"WorkerFunction\.Properties\.EphemeralStorage: parameter Storage: required "
+        r"\(no default\); pass a value for it \(--parameter Storage=VALUE\)",
     ):
         deployed(read_template(template))
     found = deployed(read_template(template, {"Storage": "2048"}))
@@ -70,7 +70,9 @@ def test_a_parameter_a_priced_figure_needs_without_a_value_is_refused_naming_it(
 
 def test_an_undeclared_parameter_is_refused_with_the_declared_ones(tmp_path: Path) -> None:
     template = _write(tmp_path, FUNCTION_TEMPLATE.format(storage=""))
-    with pytest.raises(TemplateError, match=r"parameter 'Memry' is not declared.*Memory, Storage"):
+    with pytest.raises(
+        TemplateError, match=r"unknown parameter\(s\) Memry; the template declares Memory, Storage"
+    ):
         read_template(template, {"Memry": "512"})
 
 
@@ -100,22 +102,36 @@ def test_a_local_definition_is_read_with_its_substitutions_filled(tmp_path: Path
     _write(tmp_path, DEFINITION, "flow.asl.json")
     template = read_template(_write(tmp_path, MACHINE_TEMPLATE.format(uri="flow.asl.json")))
     parameters = template.definitions["Flow"]["States"]["Tell"]["Parameters"]
-    assert parameters == {"TopicArn": "orders", "Message": "estimate-bus"}
+    assert parameters == {"TopicArn": "orders", "Message": "stack-bus"}
     assert "Flow" in template.of_type("AWS::StepFunctions::StateMachine")
 
 
 @pytest.mark.parametrize(
     ("files", "uri", "message"),
     [
-        ({}, "missing.asl.json", r"Flow: DefinitionUri 'missing.asl.json' cannot be read"),
-        ({"bad.asl.json": "{not json"}, "bad.asl.json", r"Flow: the definition is not valid JSON"),
+        (
+            {},
+            "missing.asl.json",
+            r"Flow: DefinitionUri missing.asl.json: .*missing.asl.json: cannot read the state "
+            r"machine definition \(No such file or directory\)",
+        ),
+        (
+            {"bad.asl.json": "{not json"},
+            "bad.asl.json",
+            r"Flow: DefinitionUri bad.asl.json: not valid YAML or JSON \(Expecting property name",
+        ),
         (
             {"flow.asl.json": DEFINITION.replace("${Bus}", "${Region}")},
             "flow.asl.json",
             r"the definition uses \$\{Region\} but DefinitionSubstitutions has no 'Region' "
             r"\(has: TopicName, Bus\)",
         ),
-        ({}, "s3://bucket/flow.json", r"DefinitionUri 's3://bucket/flow.json' is not a local"),
+        (
+            {},
+            "s3://bucket/flow.json",
+            r"Flow: DefinitionUri is in S3 \(s3://bucket/flow.json\); .* supply a local copy "
+            r"with --definition Flow=PATH",
+        ),
     ],
 )
 def test_a_definition_that_cannot_be_read_or_resolved_is_refused_naming_it(
@@ -142,3 +158,32 @@ def test_a_definition_that_cannot_be_read_or_resolved_is_refused_naming_it(
 def test_a_file_that_is_not_a_template_is_refused(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(TemplateError, match=message):
         read_template(_write(tmp_path, text))
+
+
+def test_a_broken_samconfig_in_the_working_folder_does_not_stop_an_unrelated_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "samconfig.toml").write_bytes(b"\xff\xfe not toml [")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    template = _write(elsewhere, FUNCTION_TEMPLATE.format(storage=""))
+    monkeypatch.chdir(work)
+    assert find_samconfig(template) is None
+    assert find_samconfig(work / "template.yaml") == work / "samconfig.toml"
+    with pytest.raises(TemplateError, match=r"samconfig.toml: the SAM configuration is not UTF-8"):
+        read_template(template, samconfig=work / "samconfig.toml")
+
+
+def test_a_parameter_outside_its_bounds_is_refused(tmp_path: Path) -> None:
+    text = "Parameters:\n  Timeout: {Type: Number, Default: 60, MinValue: 1}\nResources: {}\n"
+    with pytest.raises(TemplateError, match=r"Timeout=-5: accepted values are 1 to inf"):
+        read_template(_write(tmp_path, text), {"Timeout": "-5"})
+
+
+def test_a_definition_kept_in_s3_is_read_from_the_local_copy_given(tmp_path: Path) -> None:
+    copy = _write(tmp_path, DEFINITION, "copy.asl.json")
+    template = _write(tmp_path, MACHINE_TEMPLATE.format(uri="s3://bucket/flow.json"))
+    read = read_template(template, definitions={"Flow": copy})
+    assert read.definitions["Flow"]["States"]["Tell"]["Parameters"]["TopicArn"] == "orders"

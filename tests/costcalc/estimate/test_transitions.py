@@ -1,4 +1,5 @@
-"""Billed transitions on small hand-written definitions, each answer counted by hand."""
+"""Billed transitions on small hand-written definitions, each answer counted by hand: the
+possible paths (``execution_paths``) and the expectation (``expected_transitions``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from typing import Any
 
 import pytest
 
-from costcalc.estimate.transitions import Counting, DefinitionError, execution_paths
+from costcalc.estimate.transitions import (
+    Counting,
+    DefinitionError,
+    execution_paths,
+    expected_transitions,
+)
 
 
 def _task(next_state: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -61,7 +67,9 @@ def test_a_pinned_choice_keeps_only_the_chosen_path() -> None:
             "No": {"Type": "Fail"},
         },
     }
-    assert _counts(definition, Counting(choices={"Check": "No"})) == {"No": Decimal(2)}
+    assert _counts(definition, Counting(choices={"Check": {"No": Decimal(1)}})) == {
+        "No": Decimal(2)
+    }
 
 
 def test_a_catch_is_a_path_of_its_own_and_retries_add_their_expected_rate() -> None:
@@ -127,7 +135,23 @@ def test_an_inline_map_bills_the_states_of_each_iteration_but_not_the_iteration_
     assert _counts(_map("INLINE"), counting) == {"Each": Decimal(21)}
 
 
-def test_a_distributed_map_bills_one_transition_per_child_execution() -> None:
+def test_a_distributed_map_bills_one_transition_per_child_execution_and_the_children_apart() -> (
+    None
+):
+    batched = _map("DISTRIBUTED", ExecutionType="STANDARD")
+    batched["States"]["Each"]["ItemBatcher"] = {"MaxItemsPerBatch": 4}
+    estimate = expected_transitions(batched, Counting(map_items={"Each": Decimal(10)}))
+    # the parent: Each (1) + 3 children; the children: 3 x (Price, Save), Standard transitions
+    assert estimate.expected == Decimal(4)
+    [child] = estimate.children
+    assert (child.execution_type, child.executions, child.transitions) == ("STANDARD", 3, 6)
+    express = _map("DISTRIBUTED", ExecutionType="EXPRESS")
+    [child] = expected_transitions(express, Counting(map_items={"Each": Decimal(10)})).children
+    # Express children: requests and duration (two Lambda tasks of 100 ms by default)
+    assert (child.execution_type, child.executions, child.duration_ms) == ("EXPRESS", 10, 200)
+
+
+def test_the_possible_paths_of_a_distributed_map_bill_standard_children_on_their_path() -> None:
     # Express children: Each (1) + 10 children = 11 (their states bill as Express)
     counting = Counting(map_items={"Each": Decimal(10)})
     assert _counts(_map("DISTRIBUTED", ExecutionType="EXPRESS"), counting) == {"Each": Decimal(11)}
@@ -158,13 +182,15 @@ _POLLING = {
 
 
 def test_a_loop_bills_its_body_once_per_extra_pass_the_user_states() -> None:
-    # Ask, Ready, Done = 3, plus 2 extra passes through Ask, Ready, Pause (3 each) = 9
-    assert _counts(_POLLING, Counting(loops={"Ask": Decimal(2)})) == {"Done": Decimal(9)}
+    # Ask, Ready, Done = 3, plus 2 extra passes on average through Ask, Ready, Pause (3 each)
+    estimate = expected_transitions(_POLLING, Counting(loops={"Ask": Decimal(2)}))
+    assert estimate.expected == Decimal(9)
 
 
-def test_a_loop_without_a_count_is_refused_naming_its_head() -> None:
-    with pytest.raises(DefinitionError, match=r"'Ask' is the head of a loop.*--loop Ask=N"):
-        execution_paths(_POLLING)
+def test_a_loop_without_a_count_assumes_one_extra_pass_and_says_so() -> None:
+    estimate = expected_transitions(_POLLING)
+    assert estimate.expected == Decimal(6)
+    assert any("loop at 'Ask'" in note and "--loop Ask=N" in note for note in estimate.assumptions)
 
 
 @pytest.mark.parametrize(

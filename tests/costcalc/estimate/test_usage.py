@@ -97,6 +97,6 @@ def test_a_folder_with_no_definitions_says_what_was_looked_for(tmp_path: Path) -
     assert str(refused.value) == (
         f"{tmp_path}: a folder with no definitions; looked for template.yaml, template.yml, "
         "template.json, Pulumi.yaml, Pulumi.yml, sam/<stack>/template.yaml, "
-        "pulumi/<project>/Pulumi.yaml; expected a SAM template, a Pulumi project or a project "
-        "holding them"
+        "pulumi/<project>/Pulumi.yaml, cdk.out/<stack>.template.json; expected a SAM template, "
+        "a Pulumi project or a project holding them"
     )

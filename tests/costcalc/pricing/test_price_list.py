@@ -197,3 +197,20 @@ def test_an_unknown_usage_type_is_refused_before_asking(
     item = ItemDefinition("lambda", "teleport", "AWSLambda", "Teleport-Seconds")
     with pytest.raises(PriceListError, match="no Price List API meter is known for AWSLambda"):
         fetch_service(pricing, [item], ["us-east-1"], ALLOWANCES)
+
+
+def test_sqs_requests_are_read_under_each_regions_own_spelling(
+    stubbed: tuple[PricingClient, Stubber],
+) -> None:
+    # us-east-1 meters standard requests as Requests-RBP, eu-west-1 as EU-Requests-Tier1
+    pricing, stubber = stubbed
+    item = ItemDefinition("sqs", "requests", "AWSQueueService", "Requests-RBP")
+    tiers = [("0", "100000000000", "0.0000004000"), ("100000000000", "Inf", "0.0000003000")]
+    for region, name in (("us-east-1", "USE1-Requests-RBP"), ("eu-west-1", "EU-Requests-Tier1")):
+        offer = Offer("AWSQueueService", name, "Requests", tiers, region=region)
+        stubber.add_response("get_products", answer([offer]))
+    fetched = fetch_service(pricing, [item], ["us-east-1", "eu-west-1"], ALLOWANCES)
+    assert [(f.region, f.tiers[0].usd) for f in fetched] == [
+        ("us-east-1", D("0.0000004")),
+        ("eu-west-1", D("0.0000004")),
+    ]

@@ -53,6 +53,19 @@ def test_eventbridge_bills_a_256_kb_event_as_four(usage: Usage) -> None:
     assert priced(usage).lines[0].quantity == D(4_000_000)
 
 
+def test_a_1_mb_event_bills_as_sixteen_and_more_is_refused(usage: Usage) -> None:
+    """Payloads up to 1 MB since 2026-01-29, still billed per 64 KB chunk: 1024 / 64 = 16."""
+    services.add_eventbridge(usage, events=D(1_000_000), event_size_kb=D(1024))
+    assert priced(usage).lines[0].quantity == D(16_000_000)
+    with pytest.raises(UsageError, match=r"--event-size-kb 1025: accepted values are 0 to 1,024"):
+        services.add_eventbridge(usage, events=D(1), event_size_kb=D(1025))
+
+
+def test_an_sqs_message_of_1_mb_bills_as_sixteen_requests(usage: Usage) -> None:
+    services.add_sqs(usage, requests=D(1_000_000), message_size_kb=D(1024))
+    assert priced(usage).lines[0].quantity == D(16_000_000)
+
+
 def test_standard_workflow_bills_every_transition_after_the_free_4000(usage: Usage) -> None:
     """Hand-computed from https://aws.amazon.com/step-functions/pricing/ ($0.025 per 1,000
     transitions, 4,000 free): 100,000 executions x 4 transitions = 400,000; 396,000 billed

@@ -190,3 +190,18 @@ def test_an_unreadable_usage_file_is_refused(tmp_path: Path) -> None:
 
 def test_bundled_designs_list_runnable_styles_first() -> None:
     assert bundled_designs()[:2] == ["choreography", "orchestration"]
+
+
+def test_a_usage_file_alias_bomb_is_refused_in_one_line(tmp_path: Path) -> None:
+    bomb = "design: choreography\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8)
+    )
+    with pytest.raises(ProfileError, match=r"usage.yaml: its aliases expand to [\d,]+ more"):
+        load_profiles(["choreography"], [write(tmp_path, bomb)])
+
+
+def test_a_usage_file_that_is_not_utf8_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "usage.yaml"
+    path.write_bytes("design: choreography\n# caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(ProfileError, match=r"usage.yaml: the usage file is not UTF-8 text"):
+        load_profiles(["choreography"], [path])

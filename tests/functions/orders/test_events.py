@@ -1,9 +1,9 @@
 import json
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from documented import documented_section
 from pydantic import ValidationError
 
 from orders.events import (
@@ -57,15 +57,14 @@ def test_an_unknown_event_type_is_refused() -> None:
         parse_detail("order_shipped", {})
 
 
-def test_the_readme_documents_every_event_with_exactly_its_extra_fields() -> None:
-    text = (Path(__file__).resolve().parents[3] / "README.md").read_text()
-    readme = text.split("### The event contract", 1)[1].split("\n#", 1)[0]
+def test_the_docs_document_every_event_with_exactly_its_extra_fields() -> None:
+    section = documented_section("The event contract")
     rows = {
         row.group(1): row.group(2)
-        for row in re.finditer(r"^\| `(\w+)` \| (.+?) \|$", readme, flags=re.MULTILINE)
+        for row in re.finditer(r"^\| `(\w+)` \| (.+?) \|$", section, flags=re.MULTILINE)
     }
     common = set(EventDetail.model_fields)
-    assert all(f"`{name}`" in readme for name in common)
+    assert all(f"`{name}`" in section for name in common)
     for event_type, model in DETAIL_MODELS.items():
         # The cell names each extra field, with any nested fields in parentheses after it.
         cell = re.sub(r"\([^)]*\)", "", rows[event_type.value])

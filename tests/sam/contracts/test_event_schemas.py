@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from documented import documented_section
 from event_contracts import (
     CONTRACTS,
     PUBLISHED,
@@ -172,10 +173,10 @@ def test_only_the_contracts_stack_registers_schemas(template: Path) -> None:
 _COMMON_FIELDS = {"version", "order_id", "occurred_at", "correlation_id", "restaurant_id"}
 
 
-def _readme_event_table() -> dict[str, set[str]]:
-    """The README's contract table: detail-type -> the extra fields it names (in backticks)."""
-    section = (ROOT / "README.md").read_text().split("### The event contract", 1)[1]
-    rows = re.findall(r"^\| `(\w+)` \| (.*) \|$", section.split("\n\n###", 1)[0], re.MULTILINE)
+def _documented_event_table() -> dict[str, set[str]]:
+    """The documented contract table: detail-type -> the extra fields it names (in backticks)."""
+    section = documented_section("The event contract")
+    rows = re.findall(r"^\| `(\w+)` \| (.*) \|$", section, re.MULTILINE)
     fields: dict[str, set[str]] = {}
     for event, extras in rows:
         # Top-level fields only: the names before any parenthesised detail.
@@ -184,9 +185,9 @@ def _readme_event_table() -> dict[str, set[str]]:
     return fields
 
 
-def test_the_readme_contract_table_names_each_schemas_own_fields() -> None:
+def test_the_documented_contract_table_names_each_schemas_own_fields() -> None:
     schemas = {
         s["title"]: set(s["properties"]["detail"]["properties"]) - _COMMON_FIELDS
         for s in registered_schemas().values()
     }
-    assert _readme_event_table() == schemas
+    assert _documented_event_table() == schemas

@@ -1,21 +1,21 @@
-"""The README's table of billed transitions per path is what moto's execution history shows."""
+"""The documented table of billed transitions per path is what moto's execution history shows."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from stack_helpers import ORCHESTRATION, ROOT, SENDER, TIMEOUT_SECONDS
+from documented import documented_section
+from stack_helpers import ORCHESTRATION, SENDER, TIMEOUT_SECONDS
 
 from localrun.scenarios import PATHS, PathRun, run_paths
 
 ROW = re.compile(r"^\| `(\w+)` \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.MULTILINE)
 
 
-def _readme_table() -> dict[str, tuple[int, list[str], list[str]]]:
-    """path -> (transitions, states entered, events published), as the README states them."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### The transitions, counted", 1)[1].split("\n#", 1)[0]
+def _documented_table() -> dict[str, tuple[int, list[str], list[str]]]:
+    """path -> (transitions, states entered, events published), as the docs state them."""
+    section = documented_section("The transitions, counted")
     return {
         path: (
             int(count),
@@ -32,16 +32,16 @@ def runs() -> dict[str, PathRun]:
     return {run.path: run for run in run_paths(ORCHESTRATION, parameters)}
 
 
-def test_the_readme_lists_every_path() -> None:
-    assert sorted(_readme_table()) == sorted(PATHS.values())
+def test_the_documented_table_lists_every_path() -> None:
+    assert sorted(_documented_table()) == sorted(PATHS.values())
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(PATHS.values()))
-def test_each_path_enters_the_states_and_publishes_the_events_the_readme_counts(
+def test_each_path_enters_the_states_and_publishes_the_events_the_docs_count(
     runs: dict[str, PathRun], path: str
 ) -> None:
-    transitions, states, events = _readme_table()[path]
+    transitions, states, events = _documented_table()[path]
     run = runs[path]
     assert run.execution_status == "SUCCEEDED"
     assert len(run.states_entered) == transitions

@@ -39,7 +39,8 @@ def _replay_everything(runner: LocalRunner, name: str) -> None:
 
 
 def _reset_claim(runner: LocalRunner, order_id: str) -> None:
-    """The README's in-doubt runbook, when the claiming attempt never reached SES."""
+    """The in-doubt runbook, when the claiming attempt never reached SES
+    (https://orderflow-kit.github.io/orderflow-kit/runbooks/#an-email-in-doubt)."""
     boto3.client("dynamodb", region_name=runner.names.region).update_item(
         TableName=runner.neighbours["promo"].outputs["PromoCodesTableName"],
         Key={"order_id": {"S": order_id}},

@@ -30,7 +30,9 @@ def test_redriving_the_dead_letter_after_the_fix_emails_the_code_once(
     drive(runner, order_id, "completed")
     runner.verify_email_identity(UNVERIFIED_SENDER)  # the fix
 
-    redrive_promo_dead_letters(runner)  # the README runbook
+    redrive_promo_dead_letters(
+        runner
+    )  # https://orderflow-kit.github.io/orderflow-kit/runbooks/#redrive-a-dead-letter-queue
 
     [email] = [e for e in runner.emails() if e.source == UNVERIFIED_SENDER]
     assert email.subject == f"Thank you for order {order_id}: a code for your next one"

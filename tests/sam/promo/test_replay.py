@@ -1,4 +1,5 @@
-"""Replaying the orders archive (the README runbook) on the runner: nothing happens twice."""
+"""Replaying the orders archive on the runner: nothing happens twice
+(https://orderflow-kit.github.io/orderflow-kit/runbooks/#replay-a-time-window)."""
 
 from __future__ import annotations
 

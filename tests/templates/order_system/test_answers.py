@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from orderflow_generator.answers import PULUMI_SLUG_MAX, SLUG_MAX, check_answers, slugify
-from orderflow_generator.cfn_yaml import load_template
 from orderflow_generator.errors import AnswerRefused
 from orderflow_generator.manifest import NotBuilt
 from template_helpers import (
@@ -21,6 +20,8 @@ from template_helpers import (
     generate,
     run,
 )
+
+from orderflow_definitions.reader import read_document
 
 CHOREOGRAPHY = BUILT[0]
 BAD_ANSWERS = [
@@ -75,7 +76,7 @@ def test_a_combination_the_manifest_says_is_not_built_is_refused_saying_why() ->
         not_built=(NotBuilt({"iac": ("pulumi", "both")}, "its twin is not written yet"),),
     )
     answers = answers_for(CHOREOGRAPHY, iac="both", sender_email="a@b.co")
-    parameters = load_template(ROOT / MANIFEST.sam_templates["choreography"])["Parameters"]
+    parameters = read_document(ROOT / MANIFEST.sam_templates["choreography"])["Parameters"]
     with pytest.raises(AnswerRefused) as refused:
         check_answers(answers, manifest, parameters, "sam/choreography/template.yaml")
     assert (

@@ -34,6 +34,17 @@ from template_helpers import (
     run,
 )
 
+from tools.site_links import (
+    DOCS_MENTION,
+    Site,
+    build,
+    markdown_links,
+    site_url,
+    unresolved_mentions,
+)
+
+# A test reading a section of the README (in a project; of the docs in the kit) by its title.
+DOCUMENTED_CALL = r'documented_section\("([^"]+)"\)'
 EVERY_PROJECT_OWNS = {
     "README.md",
     "Makefile",
@@ -108,6 +119,34 @@ def test_nothing_in_the_project_reaches_back_into_the_kit(
         for module, name in COSTCALC_IMPORT.findall(text):
             for needed in _module_files(module, name or None):
                 assert (project / needed).is_file(), f"{relative} imports {module}: {needed}"
+
+
+@pytest.fixture(scope="module")
+def kit_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    return build(tmp_path_factory.mktemp("site"))
+
+
+@every_combo
+def test_it_links_into_the_kit_s_docs_by_their_address_and_to_no_path_outside_it(
+    combo: dict[str, str], projects: dict[str, Path], kit_site: Site
+) -> None:
+    """A project has no docs/: it names the kit's pages by their address on the published site,
+    each a page and heading that exist, and its README's relative links stay in the project."""
+    project = projects[combo_id(combo)]
+    problems = []
+    for relative in files_under(project):
+        text = (project / relative).read_text(encoding="utf-8")
+        problems += [f"{relative}: {p}" for p in unresolved_mentions(text, kit_site, site_url())]
+        problems += [f"{relative}: names docs/{page}" for page, _ in DOCS_MENTION.findall(text)]
+        problems += [f"{relative}: {o}" for o in ("DESIGN" + ".md", "../" + "shared") if o in text]
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert site_url() in readme
+    for target in markdown_links(readme):
+        if not target.startswith(("http://", "https://")):
+            path = (project / target.split("#", 1)[0]).resolve()
+            if not path.is_relative_to(project.resolve()) or not path.exists():
+                problems.append(f"README.md: {target} is not a file of the project")
+    assert problems == []
 
 
 @every_combo
@@ -230,18 +269,18 @@ def test_the_suite_reads_none_of_the_files_its_grouping_leaves_out(
 ) -> None:
     """What lets combinations share one run of their test suite: no code in a project names
     the per-project files the suite's grouping leaves out, and README.md is read only through
-    the two sections `reads` keeps (by the tests that say so)."""
+    the sections `reads` keeps (`documented_section`, with those titles)."""
+    kept = {heading.lstrip("# ") for heading in SUITE.readme_sections}
+    read: set[str] = set()
     for project in projects.values():
         code = {r: (project / r).read_text() for r in files_under(project) if r.endswith(".py")}
         for relative, text in code.items():
             for left_out in NOT_READ_BY_TESTS:
                 assert Path(left_out).name not in text, (relative, left_out)
         readers = {r for r, text in code.items() if '"README.md"' in text}
-        assert readers <= {
-            "tests/functions/orders/test_events.py",
-            "tests/sam/contracts/test_event_schemas.py",
-            "tests/sam/orchestration/test_transitions.py",
-        }
+        assert readers <= {"tests/support/documented.py"}
+        read |= {t for text in code.values() for t in re.findall(DOCUMENTED_CALL, text)}
+    assert read == kept
 
 
 @pytest.mark.parametrize(

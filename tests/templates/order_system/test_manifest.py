@@ -13,10 +13,11 @@ from template_helpers import BUILT, MANIFEST, ROOT
 from localrun import LocalRunner
 from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
-# The kit's folders projects are made of; tests/ but for the kit's own tools' tests. (costcalc/
-# is the kit's tool: a Pulumi project gets only its mock runner's modules, named in the manifest.)
+# The kit's folders projects are made of; tests/ but for the tests of the kit's own tools and
+# docs. (costcalc/ is the kit's tool: a Pulumi project gets only its mock runner's modules,
+# named in the manifest.)
 PROJECT_FOLDERS = ("functions", "localrun", "sam", "pulumi", "statemachine", "tests")
-KIT_TOOL_TESTS = ("tests/costcalc/", "tests/templates/")
+KIT_TOOL_TESTS = ("tests/costcalc/", "tests/templates/", "tests/docs/", "tests/tools/")
 
 
 @pytest.mark.parametrize("style", MANIFEST.choices["style"])

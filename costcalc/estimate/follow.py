@@ -1,0 +1,776 @@
+"""Following a template's graph from its entry points to every billed item, per unit of work.
+
+Entry points are what something outside the template starts (API routes, state machines
+nothing in the template starts, rules on buses nothing in it feeds, queues, streams, tables and
+topics nothing in it writes, bucket notifications) — each hit once per unit of work unless the
+usage file says otherwise, labelled ``default`` — and schedules, whose rate is their
+expression's. From each, what the definition determines is followed and labelled
+``definition``: a route to its integration, a state machine's tasks (expected entries per
+execution, costcalc.estimate.visits) to their services, a literal ``events:putEvents`` to
+every rule whose pattern matches it, a rule or a schedule to its targets, a queue, stream or
+table stream to its consumers, a topic to its subscriptions. What a function does inside (its
+duration, the tables it writes, the events it puts) is the usage file's (``user``) or listed
+as unknown with the key that fills it; it is never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from costcalc.errors import UsageError
+from costcalc.estimate.refs import mentioned
+from costcalc.estimate.schedule_rate import monthly_firings
+from costcalc.estimate.topology import DEFAULT_BUS, Route, Topology
+from costcalc.estimate.transitions import Counting, TransitionEstimate, expected_transitions
+from costcalc.estimate.usage_file import UsageFile
+from costcalc.estimate.visits import Given, Walk, walk
+from costcalc.pricing.bill import Usage
+from costcalc.pricing.services import (
+    add_apigw_http,
+    add_apigw_rest,
+    add_dynamodb,
+    add_eventbridge,
+    add_lambda,
+    add_scheduler,
+    add_ses,
+    add_sqs,
+    add_stepfunctions_express,
+    add_stepfunctions_standard,
+)
+from orderflow_definitions.patterns import matches
+
+_MAX_DEPTH = 24
+_INTEGRATION = "arn:aws:states:::"
+_TABLE_WRITES = {"putitem", "updateitem", "deleteitem", "batchwriteitem", "transactwriteitems"}
+_TABLE_READS = {"getitem", "query", "scan", "batchgetitem", "transactgetitems"}
+#: Billed items with no price in the catalogue: listed with their quantity, never priced.
+UNPRICED_UNITS = {
+    ("kinesis", "put-payload-units"): "PUT payload unit (25 KB)",
+    ("pipes", "requests"): "request",
+    ("eventbridge", "api-destination-invocations"): "invocation",
+}
+WEAKEST = ("default", "user", "definition")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link of how a figure came about: its text and label."""
+
+    text: str
+    label: str  # definition, default or user
+
+
+@dataclass(frozen=True)
+class Entry:
+    workflow: str  # "<logical id>" or "<api> <METHOD path>"
+    kind: str
+    resource: str
+    per_unit: Decimal | None  # None for a schedule (a fixed monthly rate)
+    monthly: Decimal
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One billed quantity of one catalogue item, caused by ``resource`` within ``workflow``."""
+
+    workflow: str
+    resource: str
+    type: str
+    service: str
+    item: str
+    monthly: Decimal
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    workflow: str
+    resource: str
+    what: str
+    key: str  # usage-file key: "<logical id>.<figure>"
+
+
+@dataclass(frozen=True)
+class Default:
+    key: str
+    value: Decimal
+    reason: str
+
+
+@dataclass
+class Followed:
+    """Everything one template's graph bills, per workflow, for a month of ``volume`` units."""
+
+    volume: Decimal
+    entries: list[Entry] = field(default_factory=list)
+    charges: list[Charge] = field(default_factory=list)
+    unknowns: list[Unknown] = field(default_factory=list)
+    defaults: list[Default] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def follow(topo: Topology, usage: UsageFile, volume: Decimal) -> Followed:
+    return _Follower(topo, usage, volume).run()
+
+
+def _label(trail: tuple[Step, ...]) -> str:
+    labels = {step.label for step in trail}
+    return next(label for label in WEAKEST if label in labels or label == "definition")
+
+
+class _Follower:
+    def __init__(self, topo: Topology, usage: UsageFile, volume: Decimal) -> None:
+        self.topo = topo
+        self.usage = usage
+        self.result = Followed(volume)
+        self.workflow = ""
+        self.walks: dict[str, Walk] = {}
+        self.fed = self._fed()
+
+    # ------------------------------------------------------------------ entries
+    def run(self) -> Followed:
+        topo = self.topo
+        for route in topo.routes:
+            self._enter(
+                f"{route.api} {route.key}",
+                "API route",
+                route.api,
+                ("requests_per_unit", route.key),
+                lambda q, t, r=route: self._route(r, q, t),
+            )
+        for rule in topo.rules:
+            if rule.schedule:
+                self._scheduled(
+                    rule.logical_id,
+                    "schedule rule",
+                    rule.schedule,
+                    lambda q, t, r=rule: self._targets(r.logical_id, r.targets, q, t, "rule"),
+                )
+            elif rule.pattern is not None and rule.logical_id not in self.fed:
+                aws = _aws_source(rule.pattern)
+                kind = "AWS service events" if aws else f"events on {rule.bus} bus"
+                self._enter(
+                    rule.logical_id,
+                    kind,
+                    rule.logical_id,
+                    ("events_per_unit", None),
+                    lambda q, t, r=rule, a=aws: self._external_events(r, q, t, a),
+                )
+        for name, (expression, target) in topo.schedules.items():
+            self._scheduled(
+                name,
+                "Scheduler schedule",
+                expression,
+                lambda q, t, n=name, g=target: self._schedule(n, g, q, t),
+            )
+        self._external()
+        if not self.result.entries:
+            self.result.notes.append(
+                "nothing billable per unit of work: no API route, state machine, rule, schedule, "
+                "event source, bucket notification or subscribed topic"
+            )
+        return self.result
+
+    def _external(self) -> None:
+        """State machines, event sources, buckets and topics nothing in the template feeds."""
+        topo = self.topo
+        entries: list[tuple[str, str, str, Any]] = [
+            *((n, "state machine", "executions_per_unit", self._machine) for n in topo.machines),
+            *(
+                (
+                    s,
+                    f"{topo.kind(s)} records",
+                    "records_per_unit",
+                    lambda s_, q, t: self._arrive(s_, q, t, "external"),
+                )
+                for s in topo.consumers
+            ),
+            *((b, "S3 objects", "objects_per_unit", self._bucket) for b in topo.notifications),
+            *((n, "SNS publishes", "publishes_per_unit", self._topic) for n in topo.subscriptions),
+        ]
+        for name, kind, key, handler in entries:
+            if name not in self.fed or kind == "S3 objects":
+                self._enter(
+                    name, kind, name, (key, None), lambda q, t, n=name, h=handler: h(n, q, t)
+                )
+
+    def _enter(
+        self, workflow: str, kind: str, resource: str, key: tuple[str, str | None], go: Any
+    ) -> None:
+        given = self.usage.figure(resource, *key)
+        per_unit = Decimal(1) if given is None else given
+        label = "default" if given is None else "user"
+        why = (
+            "default: an externally started entry point is hit once per unit of work"
+            if given is None
+            else f"user: {self.usage.path}"
+        )
+        if given is None:
+            dotted = ".".join(part for part in key if part)
+            self._default(f"{resource}.{dotted}", per_unit, "hit once per unit of work")
+        monthly = per_unit * self.result.volume
+        self.result.entries.append(Entry(workflow, kind, resource, per_unit, monthly, label, why))
+        self.workflow = workflow
+        go(monthly, (Step(f"{workflow}: {per_unit.normalize():f} per unit ({label})", label),))
+
+    def _scheduled(self, name: str, kind: str, expression: str, go: Any) -> None:
+        where = f"{self.topo.template.path}: {name}"
+        monthly = monthly_firings(expression, where)
+        source = f"definition: {expression} fires {monthly.normalize():f} times a month"
+        self.result.entries.append(Entry(name, kind, name, None, monthly, "definition", source))
+        if monthly == 0:
+            self.result.notes.append(f"{name}: {expression} fires once, not monthly: not priced")
+            return
+        self.workflow = name
+        go(monthly, (Step(f"{name}: {expression}", "definition"),))
+
+    def _fed(self) -> set[str]:
+        """Resources something in the template sends work to (so they are not entries)."""
+        topo = self.topo
+        fed: set[str] = set()
+        for route in topo.routes:
+            fed.add(route.target)
+        for rule in topo.rules:
+            fed.update(rule.targets)
+        for _, target in topo.schedules.values():
+            fed.add(target)
+        for _, target in topo.pipes.values():
+            fed.add(target)
+        for targets in (*topo.subscriptions.values(), *topo.notifications.values()):
+            fed.update(targets)
+        for callees in topo.calls.values():
+            fed.update(callees)
+        for name, (definition, _) in topo.machines.items():
+            fed.update(m for m in mentioned(definition.get("States"), set(topo.types)) if m != name)
+        putters = {
+            c
+            for f, callees in topo.calls.items()
+            for c in callees
+            if topo.functions[f].may("events:PutEvents")
+        }
+        if any(topo.functions[f].may("events:PutEvents") for f in topo.functions):
+            putters.add(DEFAULT_BUS)
+        literal = _literal_puts(topo)
+        for rule in topo.rules:
+            if rule.pattern is None or _aws_source(rule.pattern):
+                continue
+            where = f"{topo.template.path}: {rule.logical_id}.EventPattern"
+            if rule.bus in putters or any(
+                bus == rule.bus and matches(rule.pattern, _sample(rule.pattern, detail), where)
+                for bus, detail in literal
+            ):
+                fed.add(rule.logical_id)
+        return fed
+
+    # ------------------------------------------------------------------ billing
+    def _bill(self, resource: str, usage: Usage, trail: tuple[Step, ...]) -> None:
+        source = " > ".join(step.text for step in trail)
+        for (service, item), quantity in usage.quantities.items():
+            if quantity:
+                self.result.charges.append(
+                    Charge(
+                        self.workflow,
+                        resource,
+                        self.topo.types.get(resource, ""),
+                        service,
+                        item,
+                        quantity,
+                        _label(trail),
+                        source,
+                    )
+                )
+
+    def _unknown(self, resource: str, what: str, key: str) -> None:
+        unknown = Unknown(self.workflow, resource, what, f"{resource}.{key}")
+        if unknown not in self.result.unknowns:
+            self.result.unknowns.append(unknown)
+
+    def _default(self, key: str, value: Decimal, reason: str) -> None:
+        default = Default(key, value, reason)
+        if default not in self.result.defaults:
+            self.result.defaults.append(default)
+
+    # ------------------------------------------------------------------ nodes
+    def _reach(
+        self,
+        target: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        how: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """``quantity`` calls (invoke, start, put, send, publish, write) reaching ``target``."""
+        if not target or quantity == 0:
+            return
+        if len(trail) > _MAX_DEPTH or any(step.text.startswith(f"{target}:") for step in trail):
+            self.result.notes.append(
+                f"{target}: reached again through {trail[-1].text}: a loop, followed once"
+            )
+            return
+        kind = self.topo.kind(target)
+        handlers = {
+            "function": self._function,
+            "state_machine": self._machine,
+            "queue": lambda t, q, tr: self._arrive(t, q, tr, "send"),
+            "stream": lambda t, q, tr: self._arrive(t, q, tr, "put"),
+            "topic": self._topic,
+            "bus": lambda t, q, tr: self._bus(t, q, tr, detail),
+            "table": lambda t, q, tr: self._table(t, q, tr, how),
+            "bucket": self._bucket,
+            "pipe": self._pipe,
+        }
+        handler = handlers.get(kind)
+        if handler is None:
+            self.result.notes.append(
+                f"{target} ({self.topo.types.get(target)}): reached by "
+                f"{trail[-1].text}, not billed by the estimate"
+            )
+            return
+        handler(target, quantity, trail)
+
+    def _route(self, route: Route, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        usage = Usage()
+        (add_apigw_rest if route.rest else add_apigw_http)(usage, requests=_whole(quantity))
+        self._bill(route.api, usage, trail)
+        step = Step(
+            f"{route.api}: {route.key} integrates {route.target or 'nothing billed'} "
+            f"({route.action})",
+            "definition",
+        )
+        if route.action == "put" and route.target == "":
+            self._bus(DEFAULT_BUS, quantity, (*trail, step), route.detail or None)
+            return
+        self._reach(route.target, quantity, (*trail, step), route.action, route.detail or None)
+
+    def _function(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        function = self.topo.functions[name]
+        duration = self.usage.figure(name, "duration_ms")
+        usage = Usage()
+        trail = (*trail, Step(f"{name}: {quantity.normalize():f} invocations", "definition"))
+        if duration is None:
+            self._unknown(
+                name, "duration per invocation (ms): the GB-seconds billed", "duration_ms"
+            )
+            add_lambda(
+                usage,
+                requests=_whole(quantity),
+                duration_ms=Decimal(1),
+                memory_mb=function.memory_mb,
+                arch=function.arch,
+            )
+            usage.quantities = {
+                k: v for k, v in usage.quantities.items() if not k[1].startswith("duration")
+            }
+        else:
+            add_lambda(
+                usage,
+                requests=_whole(quantity),
+                duration_ms=duration,
+                memory_mb=function.memory_mb,
+                arch=function.arch,
+                ephemeral_storage_mb=function.ephemeral_storage_mb,
+            )
+        self._bill(name, usage, trail)
+        calls = self.usage.mapping(name, "calls")
+        unknown_call = set(calls) - set(self.topo.calls[name]) - set(self.topo.types)
+        if unknown_call:
+            raise UsageError(
+                f"{self.usage.path}: {name}.calls.{sorted(unknown_call)[0]}: no "
+                "such resource in the template"
+            )
+        for callee in (
+            *self.topo.calls[name],
+            *(c for c in calls if c not in self.topo.calls[name]),
+        ):
+            given = calls.get(callee)
+            if given is None:
+                self._unknown(
+                    name,
+                    f"calls to {callee} ({self.topo.types[callee]}) per invocation",
+                    f"calls.{callee}",
+                )
+                continue
+            step = Step(f"{name}: calls {callee} (user)", "user")
+            if isinstance(given, Mapping):
+                for detail_type, count in _numbers(self.usage, name, "calls", callee).items():
+                    self._reach(
+                        callee,
+                        quantity * count,
+                        (*trail, step),
+                        "call",
+                        {"detail-type": detail_type},
+                    )
+            else:
+                number = self.usage.figure(name, "calls", callee) or Decimal(0)
+                self._reach(callee, quantity * number, (*trail, step), "call")
+
+    def _machine(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        definition, express = self.topo.machines[name]
+        done = self._walk(name, definition)
+        counted = self._count(name, definition, done)
+        trail = (*trail, Step(f"{name}: {quantity.normalize():f} executions", "definition"))
+        self._executions(name, quantity, express=express, done=done, counted=counted, trail=trail)
+
+    def _walk(self, name: str, definition: Mapping[str, Any]) -> Walk:
+        if name not in self.walks:
+            given = Given(
+                choices={
+                    state: _numbers(self.usage, name, "choices", state)
+                    for state in self.usage.mapping(name, "choices")
+                },
+                map_items=self.usage.numbers(name, "map_items"),
+            )
+            where = f"{self.topo.template.path}: {name}"
+            self.walks[name] = walk(definition, given, where)
+            for assumed in self.walks[name].assumed:
+                if assumed.label == "default":
+                    self._default(f"{name}.{assumed.key}", assumed.value, assumed.reason)
+        return self.walks[name]
+
+    def _count(self, name: str, definition: Mapping[str, Any], done: Walk) -> TransitionEstimate:
+        """The transition counter's estimate under the scenario the walk read (same shares,
+        same items), with the usage file's retry and redrive rates."""
+        choices: dict[str, dict[str, Decimal]] = {}
+        items: dict[str, Decimal] = {}
+        for assumed in done.assumed:
+            kind, _, rest = assumed.key.partition(".")
+            if kind == "map_items":
+                items[rest] = assumed.value
+            elif kind == "choices":
+                state, _, target = rest.rpartition(".")
+                choices.setdefault(state, {})[target] = assumed.value
+        scenario = Counting(
+            map_items=items,
+            choices=choices,
+            retry_rate=self.usage.figure(name, "retry_rate") or Decimal(0),
+            redrive_rate=self.usage.figure(name, "redrive_rate") or Decimal(0),
+        )
+        return expected_transitions(definition, scenario, f"{self.topo.template.path}: {name}")
+
+    def _executions(
+        self,
+        name: str,
+        quantity: Decimal,
+        *,
+        express: bool,
+        done: Walk,
+        counted: TransitionEstimate,
+        trail: tuple[Step, ...],
+    ) -> None:
+        usage = Usage()
+        label = "default" if any(a.label == "default" for a in done.assumed) else "definition"
+        if express:
+            duration = self._express_duration(name, counted.express_duration_ms)
+            label = "default" if self.usage.figure(name, "duration_ms") is None else label
+            add_stepfunctions_express(
+                usage,
+                requests=_whole(quantity),
+                duration_ms=duration,
+                memory_mb=self.usage.figure(name, "memory_mb") or Decimal(64),
+            )
+            text = f"{name}: Express, {_short(duration)} ms per execution"
+        else:
+            add_stepfunctions_standard(usage, transitions=_whole(quantity * counted.expected))
+            text = f"{name}: {_short(counted.expected)} transitions per execution"
+        for child in counted.children:
+            if child.execution_type == "EXPRESS":
+                add_stepfunctions_express(
+                    usage,
+                    requests=_whole(quantity * child.executions),
+                    duration_ms=max(child.duration_ms, Decimal(1)),
+                )
+            else:
+                add_stepfunctions_standard(usage, transitions=_whole(quantity * child.transitions))
+        step = Step(text, label)
+        self._bill(name, usage, (*trail, step))
+        visits = [*done.visits, *(v for child in done.children for v in child.walk.visits)]
+        for visit in visits:
+            if visit.state.get("Type") == "Task":
+                self._task(name, visit.name, visit.state, quantity * visit.visits, (*trail, step))
+
+    def _express_duration(self, name: str, counted_ms: Decimal) -> Decimal:
+        given = self.usage.figure(name, "duration_ms")
+        if given is not None:
+            return given
+        duration = max(counted_ms, Decimal(1))
+        self._default(
+            f"{name}.duration_ms",
+            duration,
+            "the transition counter's default duration per state entered (Express bills it)",
+        )
+        return duration
+
+    def _task(
+        self,
+        machine: str,
+        state: str,
+        state_def: Mapping[str, Any],
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+    ) -> None:
+        resource = str(state_def.get("Resource", ""))
+        parameters = state_def.get("Parameters") or state_def.get("Arguments") or {}
+        known = set(self.topo.types)
+        step = Step(f"{machine}.{state}: {resource.removeprefix(_INTEGRATION)}", "definition")
+        trail = (*trail, step)
+        if resource in known:
+            self._reach(resource, quantity, trail, "invoke")
+            return
+        if not resource.startswith(_INTEGRATION):
+            named = mentioned(resource, known)
+            if named:
+                self._reach(named[0], quantity, trail, "invoke")
+            else:
+                self.result.notes.append(
+                    f"{machine}.{state}: {resource or 'an activity'} is "
+                    "outside the template: not billed"
+                )
+            return
+        integration = resource.removeprefix(_INTEGRATION).removeprefix("aws-sdk:")
+        service, _, action_text = integration.partition(":")
+        action = action_text.split(".", 1)[0].lower()
+        targets = mentioned(parameters, known)
+        if service == "events" and action == "putevents":
+            for entry in parameters.get("Entries") or [{}]:
+                bus = next(iter(mentioned(entry.get("EventBusName"), known)), DEFAULT_BUS)
+                self._bus(bus, quantity, trail, _detail(entry) or None)
+            return
+        if service == "states" and action.startswith("startexecution"):
+            self._reach(targets[0] if targets else "", quantity, trail, "start")
+            return
+        if service in ("ses", "sesv2") and action.startswith("send"):
+            usage = Usage()
+            add_ses(usage, emails=_whole(quantity))
+            self._bill(machine, usage, trail)
+            return
+        if service == "dynamodb":
+            how = "write" if action in _TABLE_WRITES else "read" if action in _TABLE_READS else ""
+            if how and targets:
+                self._table(targets[0], quantity, trail, how)
+            return
+        if targets:
+            self._reach(targets[0], quantity, trail, action)
+        else:
+            self.result.notes.append(
+                f"{machine}.{state}: {integration}: no resource of the template; not billed"
+            )
+
+    def _bus(
+        self, bus: str, quantity: Decimal, trail: tuple[Step, ...], detail: Mapping[str, Any] | None
+    ) -> None:
+        usage = Usage()
+        add_eventbridge(usage, events=_whole(quantity))
+        where = bus if bus != DEFAULT_BUS else "the default bus"
+        self._bill(bus if bus in self.topo.types else "(default bus)", usage, trail)
+        if detail is None:
+            self.result.notes.append(
+                f"{trail[-1].text}: events put on {where} with no literal "
+                "detail-type: matched against no rule"
+            )
+            return
+        for rule in self.topo.rules:
+            if rule.bus != bus or rule.pattern is None:
+                continue
+            sample = _sample(rule.pattern, detail)
+            path = f"{self.topo.template.path}: {rule.logical_id}.EventPattern"
+            if matches(rule.pattern, sample, path):
+                step = Step(f"{rule.logical_id}: matches {detail.get('detail-type')}", "definition")
+                self._targets(rule.logical_id, rule.targets, quantity, (*trail, step), "rule")
+
+    def _external_events(
+        self, rule: Any, quantity: Decimal, trail: tuple[Step, ...], aws: bool
+    ) -> None:
+        if not aws:
+            usage = Usage()
+            add_eventbridge(usage, events=_whole(quantity))
+            self._bill(rule.bus if rule.bus in self.topo.types else "(default bus)", usage, trail)
+        self._targets(rule.logical_id, rule.targets, quantity, trail, "rule")
+
+    def _targets(
+        self,
+        owner: str,
+        targets: tuple[str, ...],
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        how: str,
+    ) -> None:
+        for target in targets:
+            if not target:
+                self.result.notes.append(f"{owner}: a target outside the template: not billed")
+                continue
+            self._reach(
+                target,
+                quantity,
+                (*trail, Step(f"{owner}: delivers to {target}", "definition")),
+                how,
+            )
+
+    def _schedule(self, name: str, target: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        usage = Usage()
+        add_scheduler(usage, invocations=_whole(quantity))
+        self._bill(name, usage, trail)
+        self._targets(name, (target,), quantity, trail, "schedule")
+
+    def _arrive(self, source: str, quantity: Decimal, trail: tuple[Step, ...], how: str) -> None:
+        """Messages or records arriving at a queue, stream or table stream."""
+        kind = self.topo.kind(source)
+        consumers = self.topo.consumers.get(source, ())
+        usage = Usage()
+        if kind == "queue":
+            per = 1 + 2 * bool(consumers)
+            add_sqs(usage, requests=_whole(quantity * per))
+            text = f"{source}: {per} requests per message (send" + (
+                ", receive, delete: batches of one)" if consumers else ")"
+            )
+        elif kind == "stream":
+            usage.add("kinesis", "put-payload-units", quantity)
+            text = f"{source}: one PUT payload unit per record"
+        else:
+            text = f"{source}: one stream record per write"
+        self._bill(source, usage, trail)
+        step = Step(text, "definition")
+        for consumer in consumers:
+            self._reach(consumer, quantity, (*trail, step), "consume")
+
+    def _table(self, table: str, quantity: Decimal, trail: tuple[Step, ...], how: str) -> None:
+        usage = Usage()
+        reads = how == "read"
+        add_dynamodb(
+            usage,
+            write_units=Decimal(0) if reads else _whole(quantity),
+            read_units=_whole(quantity) if reads else Decimal(0),
+        )
+        self._bill(
+            table,
+            usage,
+            (
+                *trail,
+                Step(
+                    f"{table}: one request unit per {how or 'call'} (items up to 1 KB)",
+                    "definition",
+                ),
+            ),
+        )
+        if not reads and table in self.topo.consumers:
+            self._arrive(table, quantity, trail, "write")
+
+    def _topic(self, topic: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        usage = Usage()
+        usage.add("sns", "publish-requests", quantity)
+        targets = self.topo.subscriptions.get(topic, ())
+        for target in targets:
+            item = {"function": "deliveries-lambda", "queue": "deliveries-sqs"}.get(
+                self.topo.kind(target)
+            )
+            if item:
+                usage.add("sns", item, quantity)
+        self._bill(topic, usage, trail)
+        self._targets(topic, targets, quantity, trail, "publish")
+
+    def _bucket(self, bucket: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        usage = Usage()
+        usage.add("s3", "put-requests", quantity)
+        self._bill(bucket, usage, trail)
+        self._targets(bucket, self.topo.notifications.get(bucket, ()), quantity, trail, "notify")
+
+    def _pipe(self, pipe: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        usage = Usage()
+        usage.add("pipes", "requests", quantity)
+        self._bill(pipe, usage, trail)
+        self._targets(pipe, (self.topo.pipes[pipe][1],), quantity, trail, "pipe")
+
+
+def _numbers(usage: UsageFile, resource: str, key: str, sub: str) -> dict[str, Decimal]:
+    """``resource.key.sub`` of the usage file: a mapping of names to numbers."""
+    raw = usage.mapping(resource, key).get(sub)
+    if not isinstance(raw, Mapping):
+        raise UsageError(f"{usage.path}: {resource}.{key}.{sub}: expected a mapping of numbers")
+    return UsageFile(usage.path, {f"{resource}.{key}": {sub: raw}}).numbers(
+        f"{resource}.{key}", sub
+    )
+
+
+def _short(value: Decimal) -> str:
+    """A per-execution figure for people: four decimals at most."""
+    return f"{value.quantize(Decimal('0.0001')).normalize():f}"
+
+
+def _whole(quantity: Decimal) -> Decimal:
+    """A month's expected count as AWS bills it: whole requests (rounded up)."""
+    return quantity.to_integral_value(rounding=ROUND_CEILING)
+
+
+def _literal_puts(topo: Topology) -> list[tuple[str, Mapping[str, Any]]]:
+    """(bus, source/detail-type) of every put the definitions spell out (routes, tasks)."""
+    found: list[tuple[str, Mapping[str, Any]]] = [
+        (route.target or DEFAULT_BUS, route.detail)
+        for route in topo.routes
+        if route.action == "put" and route.detail
+    ]
+    known = set(topo.types)
+    pending: list[Any] = [definition for definition, _ in topo.machines.values()]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, Mapping):
+            if "events:putEvents" in str(value.get("Resource", "")):
+                parameters = value.get("Parameters") or value.get("Arguments") or {}
+                for entry in parameters.get("Entries") or []:
+                    bus = next(iter(mentioned(entry.get("EventBusName"), known)), DEFAULT_BUS)
+                    found.append((bus, _detail(entry)))
+            pending.extend(value.values())
+    return found
+
+
+def _detail(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The literal Source and DetailType of a put's entry."""
+    return {
+        key: value
+        for key, value in (
+            ("source", entry.get("Source")),
+            ("detail-type", entry.get("DetailType")),
+        )
+        if isinstance(value, str)
+    }
+
+
+def _aws_source(pattern: Mapping[str, Any]) -> bool:
+    sources = pattern.get("source")
+    return (
+        isinstance(sources, list)
+        and bool(sources)
+        and all(isinstance(s, str) and s.startswith("aws.") for s in sources)
+    )
+
+
+def _sample(pattern: Mapping[str, Any], detail: Mapping[str, Any]) -> dict[str, Any]:
+    """The event a literal put sends, its source taken from the rule when the put names none."""
+    sample: dict[str, Any] = {"detail": {}, "account": "123456789012", "region": "us-east-1"}
+    sources = pattern.get("source")
+    if "source" in detail:
+        sample["source"] = detail["source"]
+    elif isinstance(sources, list) and sources and isinstance(sources[0], str):
+        sample["source"] = sources[0]
+    if "detail-type" in detail:
+        sample["detail-type"] = detail["detail-type"]
+    if isinstance(pattern.get("detail"), Mapping):
+        sample["detail"] = _satisfying(pattern["detail"])
+    return sample
+
+
+def _satisfying(pattern: Mapping[str, Any]) -> dict[str, Any]:
+    """A detail that meets the pattern's literal values (what a put's detail is unknown)."""
+    found: dict[str, Any] = {}
+    for key, wanted in pattern.items():
+        if isinstance(wanted, Mapping):
+            found[key] = _satisfying(wanted)
+        elif isinstance(wanted, list) and wanted and not isinstance(wanted[0], Mapping):
+            found[key] = wanted[0]
+    return found

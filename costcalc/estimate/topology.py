@@ -1,0 +1,364 @@
+"""What a template wires to what, read from the resources alone: the edges an estimate follows.
+
+API routes to their integrations (a function, or a direct StartExecution, StartSyncExecution,
+PutEvents or SendMessage), rules on any bus (the default bus included) to their targets,
+schedules to theirs, event source mappings and pipes from their sources, topic subscriptions,
+bucket notifications, and the resources each function's role or environment names (what it may
+call: how often it does is never in a definition).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from costcalc.estimate.deployed import Function, deployed
+from costcalc.estimate.refs import listed, mentioned, referenced
+from costcalc.estimate.template import Template
+
+DEFAULT_BUS = "default"
+#: Resource types an estimate bills or follows, by the kind it treats them as.
+KINDS = {
+    "AWS::Lambda::Function": "function",
+    "AWS::StepFunctions::StateMachine": "state_machine",
+    "AWS::Events::EventBus": "bus",
+    "AWS::SQS::Queue": "queue",
+    "AWS::SNS::Topic": "topic",
+    "AWS::DynamoDB::Table": "table",
+    "AWS::DynamoDB::GlobalTable": "table",
+    "AWS::Kinesis::Stream": "stream",
+    "AWS::S3::Bucket": "bucket",
+    "AWS::Events::Rule": "rule",
+    "AWS::Scheduler::Schedule": "schedule",
+    "AWS::Pipes::Pipe": "pipe",
+}
+#: What a function may call, by the kind of resource its role or environment names.
+CALLABLE = ("table", "bus", "queue", "topic", "state_machine", "bucket", "stream", "function")
+_HTTP_METHODS = {
+    "get",
+    "put",
+    "post",
+    "delete",
+    "patch",
+    "head",
+    "options",
+    "any",
+    "x-amazon-apigateway-any-method",
+}
+_DIRECT = {
+    "startexecution": "start",
+    "startsyncexecution": "start",
+    "putevents": "put",
+    "sendmessage": "send",
+}
+_ACTION = re.compile(
+    r"(?:action/|path/|-)(StartExecution|StartSyncExecution|PutEvents|"
+    r"SendMessage)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One API route and what it integrates (``target`` is a logical id, or "")."""
+
+    api: str
+    rest: bool
+    method: str
+    path: str
+    action: str  # invoke, start, put, send, or other (an HTTP proxy, a mock)
+    target: str
+    detail: Mapping[str, Any] = field(default_factory=dict)  # PutEvents: literal Source/DetailType
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class RuleWiring:
+    logical_id: str
+    bus: str
+    pattern: Mapping[str, Any] | None
+    schedule: str | None
+    targets: tuple[str, ...]  # logical ids; "" for a target outside the template
+
+
+@dataclass(frozen=True)
+class Topology:
+    template: Template
+    types: Mapping[str, str]
+    kinds: Mapping[str, str]
+    functions: Mapping[str, Function]
+    routes: tuple[Route, ...]
+    rules: tuple[RuleWiring, ...]
+    consumers: Mapping[str, tuple[str, ...]]  # queue/stream/table -> functions or pipes
+    subscriptions: Mapping[str, tuple[str, ...]]  # topic -> targets
+    notifications: Mapping[str, tuple[str, ...]]  # bucket -> targets
+    schedules: Mapping[str, tuple[str, str]]  # schedule id -> (expression, target)
+    pipes: Mapping[str, tuple[str, str]]  # pipe id -> (source, target)
+    machines: Mapping[str, tuple[Mapping[str, Any], bool]]  # id -> (definition, express)
+    calls: Mapping[str, tuple[str, ...]]  # function -> resources it may call
+    batch_sizes: Mapping[tuple[str, str], int] = field(default_factory=dict)
+
+    def kind(self, logical_id: str) -> str:
+        return self.kinds.get(logical_id, "")
+
+
+def topology(template: Template) -> Topology:
+    resources = template.resources
+    types = {name: str(r.get("Type", "")) for name, r in resources.items()}
+    kinds = {name: KINDS[t] for name, t in types.items() if t in KINDS}
+    functions = deployed(template).functions
+    known = set(resources)
+    consumers: dict[str, list[str]] = {}
+    batch: dict[tuple[str, str], int] = {}
+    for mapping in template.of_type("AWS::Lambda::EventSourceMapping").values():
+        properties = mapping.get("Properties", {})
+        source = next(iter(mentioned(properties.get("EventSourceArn"), known)), "")
+        function = next(iter(mentioned(properties.get("FunctionName"), known)), "")
+        if source and function:
+            consumers.setdefault(source, []).append(function)
+            size = properties.get("BatchSize")
+            batch[(source, function)] = int(size) if str(size).isdigit() else 1
+    pipes: dict[str, tuple[str, str]] = {}
+    for name, pipe in template.of_type("AWS::Pipes::Pipe").items():
+        properties = pipe.get("Properties", {})
+        source = next(iter(mentioned(properties.get("Source"), known)), "")
+        target = next(iter(mentioned(properties.get("Target"), known)), "")
+        pipes[name] = (source, target)
+        if source:
+            consumers.setdefault(source, []).append(name)
+    return Topology(
+        template=template,
+        types=types,
+        kinds=kinds,
+        functions=functions,
+        routes=tuple(_routes(template, known)),
+        rules=tuple(_rules(template, known)),
+        consumers={k: tuple(v) for k, v in consumers.items()},
+        subscriptions=_subscriptions(template, known),
+        notifications=_notifications(template, known),
+        schedules=_schedules(template, known),
+        pipes=pipes,
+        machines=_machines(template),
+        calls={f: tuple(_callable(template, f, kinds)) for f in functions},
+        batch_sizes=batch,
+    )
+
+
+def _machines(template: Template) -> dict[str, tuple[Mapping[str, Any], bool]]:
+    found = {}
+    for name, resource in template.of_type("AWS::StepFunctions::StateMachine").items():
+        properties = resource.get("Properties", {})
+        express = str(properties.get("StateMachineType", "STANDARD")).upper() == "EXPRESS"
+        found[name] = (template.definitions.get(name, {}), express)
+    return found
+
+
+def _routes(template: Template, known: set[str]) -> list[Route]:
+    routes: list[Route] = []
+    for rest, kind in ((False, "AWS::ApiGatewayV2::Api"), (True, "AWS::ApiGateway::RestApi")):
+        for api, resource in template.of_type(kind).items():
+            body = resource.get("Properties", {}).get("Body") or {}
+            paths = body.get("paths") if isinstance(body, Mapping) else None
+            for path, methods in (paths or {}).items():
+                for method, operation in (methods or {}).items():
+                    if str(method).lower() not in _HTTP_METHODS or not isinstance(operation, dict):
+                        continue
+                    integration = operation.get("x-amazon-apigateway-integration") or {}
+                    if _preflight(str(method), integration):
+                        continue
+                    verb = "ANY" if "any" in str(method).lower() else str(method).upper()
+                    routes.append(
+                        _route(api, rest, verb, str(path), integration=integration, known=known)
+                    )
+    integrations = template.of_type("AWS::ApiGatewayV2::Integration")
+    for route in template.of_type("AWS::ApiGatewayV2::Route").values():
+        properties = route.get("Properties", {})
+        method, _, path = str(properties.get("RouteKey", "")).partition(" ")
+        api = next(iter(mentioned(properties.get("ApiId"), known)), "")
+        used = mentioned(properties.get("Target"), set(integrations))
+        integration = integrations[used[0]].get("Properties", {}) if used else {}
+        routes.append(
+            _route(
+                api,
+                False,
+                method.upper() or "ANY",
+                path or method,
+                integration=integration,
+                known=known,
+            )
+        )
+    for method in template.of_type("AWS::ApiGateway::Method").values():
+        properties = method.get("Properties", {})
+        api = next(iter(mentioned(properties.get("RestApiId"), known)), "")
+        path = _rest_path(template, properties.get("ResourceId"))
+        verb = str(properties.get("HttpMethod", "ANY")).upper()
+        if _preflight(verb, properties.get("Integration") or {}):
+            continue
+        routes.append(
+            _route(
+                api, True, verb, path, integration=properties.get("Integration") or {}, known=known
+            )
+        )
+    return routes
+
+
+def _preflight(method: str, integration: Any) -> bool:
+    """A CORS preflight answered by API Gateway alone (an OPTIONS mock): not an entry point."""
+    kind = str(integration.get("type") or integration.get("Type") or "").lower()
+    return method.upper() == "OPTIONS" and kind in ("mock", "")
+
+
+def _rest_path(template: Template, resource_id: Any) -> str:
+    parts: list[str] = []
+    current = referenced(resource_id)
+    for _ in range(64):
+        resource = template.resources.get(current)
+        if resource is None or resource.get("Type") != "AWS::ApiGateway::Resource":
+            break
+        properties = resource.get("Properties", {})
+        parts.append(str(properties.get("PathPart", "")))
+        current = referenced(properties.get("ParentId"))
+    return "/" + "/".join(reversed(parts))
+
+
+def _route(
+    api: str,
+    rest: bool,
+    method: str,
+    path: str,
+    *,
+    integration: Mapping[str, Any],
+    known: set[str],
+) -> Route:
+    text = str(
+        integration.get("uri") or integration.get("Uri") or integration.get("IntegrationUri") or ""
+    )
+    subtype = str(integration.get("IntegrationSubtype", ""))
+    action = _ACTION.search(f"{subtype} {text}")
+    if action is None:
+        targets = mentioned(integration, known)
+        kind = "invoke" if targets else "other"
+        return Route(api, rest, method, path, kind, targets[0] if targets else "")
+    verb = _DIRECT[action.group(1).lower()]
+    parameters = integration.get("RequestParameters") or {}
+    targets = mentioned(
+        [
+            parameters,
+            integration.get("RequestTemplates") or {},
+            integration.get("requestTemplates") or {},
+        ],
+        known,
+    )
+    detail = {
+        key: value
+        for key, value in (
+            ("source", parameters.get("Source")),
+            ("detail-type", parameters.get("DetailType")),
+        )
+        if isinstance(value, str) and not value.startswith("$")
+    }
+    return Route(api, rest, method, path, verb, targets[0] if targets else "", detail)
+
+
+def _rules(template: Template, known: set[str]) -> list[RuleWiring]:
+    rules = []
+    for name, resource in template.of_type("AWS::Events::Rule").items():
+        properties = resource.get("Properties", {})
+        if str(properties.get("State", "ENABLED")).upper() != "ENABLED":
+            continue
+        bus_value = properties.get("EventBusName")
+        bus = next(iter(mentioned(bus_value, known)), "") or DEFAULT_BUS
+        pattern = properties.get("EventPattern")
+        if pattern is not None:
+            pattern = template.resolve(pattern, f"{name}.EventPattern")
+        schedule = template.resolve(
+            properties.get("ScheduleExpression"), f"{name}.ScheduleExpression"
+        )
+        targets = tuple(
+            next(iter(mentioned(target.get("Arn"), known)), "")
+            for target in listed(properties.get("Targets"))
+            if isinstance(target, Mapping)
+        )
+        rules.append(
+            RuleWiring(
+                name,
+                bus,
+                pattern if isinstance(pattern, Mapping) else None,
+                str(schedule) if schedule else None,
+                targets,
+            )
+        )
+    return rules
+
+
+def _subscriptions(template: Template, known: set[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for topic, resource in template.of_type("AWS::SNS::Topic").items():
+        for sub in listed(resource.get("Properties", {}).get("Subscription")):
+            found.setdefault(topic, []).extend(mentioned(sub.get("Endpoint"), known) or [""])
+    for sub in template.of_type("AWS::SNS::Subscription").values():
+        properties = sub.get("Properties", {})
+        topic = next(iter(mentioned(properties.get("TopicArn"), known)), "")
+        if topic:
+            found.setdefault(topic, []).extend(mentioned(properties.get("Endpoint"), known) or [""])
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _notifications(template: Template, known: set[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for bucket, resource in template.of_type("AWS::S3::Bucket").items():
+        config = resource.get("Properties", {}).get("NotificationConfiguration") or {}
+        targets = [
+            target
+            for key, field_name in (
+                ("LambdaConfigurations", "Function"),
+                ("QueueConfigurations", "Queue"),
+                ("TopicConfigurations", "Topic"),
+            )
+            for item in listed(config.get(key))
+            if isinstance(item, Mapping)
+            for target in mentioned(item.get(field_name), known)
+        ]
+        if targets:
+            found[bucket] = tuple(targets)
+    return found
+
+
+def _schedules(template: Template, known: set[str]) -> dict[str, tuple[str, str]]:
+    found = {}
+    for name, resource in template.of_type("AWS::Scheduler::Schedule").items():
+        properties = resource.get("Properties", {})
+        if str(properties.get("State", "ENABLED")).upper() != "ENABLED":
+            continue
+        target = next(iter(mentioned((properties.get("Target") or {}).get("Arn"), known)), "")
+        expression = template.resolve(
+            properties.get("ScheduleExpression", ""), f"{name}.ScheduleExpression"
+        )
+        found[name] = (str(expression), target)
+    return found
+
+
+def _callable(template: Template, function: str, kinds: Mapping[str, str]) -> list[str]:
+    """Resources the function's role policies or environment name (what it may call)."""
+    properties = template.resources[function].get("Properties", {})
+    role = template.resources.get(referenced(properties.get("Role")), {})
+    role_properties = role.get("Properties", {})
+    named = mentioned(
+        [role_properties.get("Policies"), (properties.get("Environment") or {}).get("Variables")],
+        set(kinds),
+    )
+    policies = [
+        policy.get("Properties", {}).get("PolicyDocument")
+        for policy in template.of_type("AWS::IAM::Policy").values()
+        if referenced(properties.get("Role"))
+        in mentioned(policy.get("Properties", {}).get("Roles"), set(template.resources))
+    ]
+    named += mentioned(policies, set(kinds))
+    return [
+        name for name in dict.fromkeys(named) if kinds.get(name) in CALLABLE and name != function
+    ]

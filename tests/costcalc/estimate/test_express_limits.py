@@ -1,0 +1,76 @@
+"""Express limits: what Express cannot run is refused with the reason, never priced."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from costcalc.estimate.express_limits import express_refusals
+
+ROOT = Path(__file__).resolve().parents[3]
+ORCHESTRATION = ROOT / "sam/orchestration/template.yaml"
+
+
+def _task(resource: str) -> dict[str, object]:
+    return {"Type": "Task", "Resource": resource, "End": True}
+
+
+def test_callbacks_jobs_activities_and_long_waits_are_what_express_cannot_run() -> None:
+    definition = {
+        "StartAt": "A",
+        "States": {
+            "A": _task("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+            "B": _task("arn:aws:states:::states:startExecution.sync:2"),
+            "C": _task("arn:aws:states:us-east-1:123456789012:activity:review"),
+            "D": {"Type": "Wait", "Seconds": 301, "End": True},
+            "E": {
+                "Type": "Parallel",
+                "End": True,
+                "Branches": [
+                    {
+                        "StartAt": "F",
+                        "States": {"F": _task("arn:aws:states:::glue:startJobRun.sync")},
+                    }
+                ],
+            },
+        },
+    }
+    reasons = express_refusals(definition, expected_duration_ms=Decimal(400_000))
+    assert [reason.split(" ", 2)[1] for reason in reasons[:5]] == [
+        "'A'",
+        "'B'",
+        "'C'",
+        "'D'",
+        "'F'",
+    ]
+    assert "stops after 5 minutes (300000 ms)" in reasons[5]
+
+
+def test_a_definition_express_can_run_has_no_refusal() -> None:
+    definition = {"StartAt": "A", "States": {"A": _task("arn:aws:states:::lambda:invoke")}}
+    assert express_refusals(definition, expected_duration_ms=Decimal(100)) == []
+
+
+def test_diff_from_standard_to_express_on_the_orders_template_refuses_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    text = ORCHESTRATION.read_text(encoding="utf-8")
+    text = text.replace("CodeUri: ../../functions/", f"CodeUri: {ROOT / 'functions'}/")
+    text = text.replace(
+        "DefinitionUri: ../../statemachine/", f"DefinitionUri: {ROOT / 'statemachine'}/"
+    )
+    express = tmp_path / "template.yaml"
+    express.write_text(text.replace("Type: STANDARD", "Type: EXPRESS"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "costcalc", "diff", ORCHESTRATION, express],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = [line for line in result.stderr.splitlines() if "error" in line]
+    assert "Type EXPRESS, which cannot run this definition" in line
+    assert "state 'AwaitRestaurant' waits for a task token" in line

@@ -1,0 +1,55 @@
+"""A foreign Pulumi program runs in a child process: held to a time limit and an exit contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from costcalc.estimate import pulumi_template
+from costcalc.estimate.pulumi_template import read_pulumi
+from costcalc.estimate.template import TemplateError
+
+_PROJECT = "name: foreign\nruntime: python\n"
+_CONFIG = "config:\n  aws:region: us-east-1\n"
+
+
+def _project(tmp_path: Path, program: str) -> Path:
+    (tmp_path / "Pulumi.yaml").write_text(_PROJECT)
+    (tmp_path / "Pulumi.dev.yaml").write_text(_CONFIG)
+    (tmp_path / "__main__.py").write_text(program)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "ending", ["import sys\nsys.exit(0)\n", "import os\nos._exit(0)\n", "raise SystemExit(0)\n"]
+)
+def test_a_program_that_exits_early_is_refused_not_priced_as_empty(
+    tmp_path: Path, ending: str
+) -> None:
+    project = _project(tmp_path, "import pulumi_aws as aws\naws.sqs.Queue('q')\n" + ending)
+    with pytest.raises(TemplateError, match=r"exited with code 0 before it finished"):
+        read_pulumi(project)
+
+
+def test_a_program_that_never_returns_is_stopped_at_the_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pulumi_template, "PROGRAM_SECONDS", 3)
+    project = _project(tmp_path, "while True:\n    pass\n")
+    with pytest.raises(TemplateError, match="did not finish within 3 s"):
+        read_pulumi(project)
+
+
+def test_a_program_that_raises_is_refused_with_its_exception(tmp_path: Path) -> None:
+    project = _project(tmp_path, "raise KeyError('Bucket')\n")
+    with pytest.raises(TemplateError, match=r"raised KeyError: 'Bucket'; expected a program"):
+        read_pulumi(project)
+
+
+def test_a_program_that_returns_is_read_from_the_childs_report(tmp_path: Path) -> None:
+    project = _project(
+        tmp_path, "import pulumi_aws as aws\nprint('chatty')\naws.sqs.Queue('jobs')\n"
+    )
+    template = read_pulumi(project)
+    assert template.of_type("AWS::SQS::Queue").keys() == {"Jobs"}
