@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from costcalc import __version__
-from costcalc.cli import compare, estimate, price, prices, report, transitions
+from costcalc.cli import actual, compare, estimate, price, prices, report, transitions
 from costcalc.cli.arguments import Parser
 from costcalc.errors import CostcalcError
 
-COMMANDS = (price, compare, report, estimate, transitions, prices)
+COMMANDS = (price, compare, report, estimate, transitions, actual, prices)
 
 
 def build_parser() -> argparse.ArgumentParser:

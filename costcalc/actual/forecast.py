@@ -1,0 +1,94 @@
+"""The estimate's side: per-unit figures and a bill at the measured volume, from main's API.
+
+A small adapter over :class:`costcalc.estimate.usage.Estimated` (its ``figures()``, per path,
+weighed by the path mix) and :meth:`costcalc.compare.scenario.Scenario.price` (one bill), so
+that ``actual`` depends on two calls of the estimate and nothing of its rendering.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from costcalc.actual.measured import Measured
+from costcalc.compare.scenario import Scenario
+from costcalc.errors import UsageError
+from costcalc.estimate.usage import Estimated, estimate
+from costcalc.pricing.bill import Bill
+
+
+@dataclass(frozen=True)
+class Forecast:
+    design: str
+    rates: Mapping[str, Decimal]  # the path mix assumed
+    per_unit: Mapping[str, Decimal]  # path figures, per order, mix-weighed
+    per_path: Mapping[str, Mapping[str, Decimal]]  # path figure -> path -> per order
+    per_invocation: Mapping[str, Decimal]  # functions.NAME.FIELD (numbers only)
+    bill: Bill  # at the measured volume
+    sources: Mapping[str, str]  # key -> definition, profile or user
+
+
+def read_definition(path: Path, usage_files: list[Path] | None) -> list[Estimated]:
+    """The workflows a definition holds, read as ``costcalc estimate`` reads them."""
+    return estimate(path, usage_files=usage_files)
+
+
+def pick_workflow(workflows: list[Estimated], measured: Measured) -> Estimated:
+    """The one workflow to compare: the only one, or the style the stack ran."""
+    if len(workflows) == 1:
+        return workflows[0]
+    style = "orchestration" if "executions" in measured.per_unit else "choreography"
+    matching = [w for w in workflows if w.derivation.design == style]
+    if len(matching) != 1:
+        names = ", ".join(str(w.template) for w in workflows)
+        raise UsageError(
+            f"--definition holds {len(workflows)} workflows ({names}); name the one deployed"
+        )
+    return matching[0]
+
+
+def forecast(estimated: Estimated, plan: Scenario, units: Decimal) -> Forecast:
+    """The estimate of one workflow, per unit and billed at ``units`` orders."""
+    rates = plan.mix.rates
+    per_unit: dict[str, Decimal] = {}
+    per_path: dict[str, dict[str, Decimal]] = {}
+    per_invocation: dict[str, Decimal] = {}
+    sources: dict[str, str] = {}
+    for figure in estimated.figures():
+        if "" in figure.values:
+            value = figure.values[""]
+            if isinstance(value, Decimal):
+                per_invocation[figure.key] = value
+                sources[figure.key] = figure.source
+            continue
+        per_path[figure.key] = {path: Decimal(value) for path, value in figure.values.items()}
+        per_unit[figure.key] = sum(
+            (rates[path] * value for path, value in per_path[figure.key].items()), Decimal(0)
+        )
+        sources[figure.key] = figure.source
+    per_unit.update(_capacity_units(estimated, per_unit))
+    design = plan.price(units).designs[0]
+    return Forecast(
+        estimated.profile.design, rates, per_unit, per_path, per_invocation, design.bill, sources
+    )
+
+
+def _capacity_units(estimated: Estimated, per_unit: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Writes and reads in capacity units, as DynamoDB meters them (metering.py's rule)."""
+    tables = estimated.profile.settings.get("tables", {})
+    found: dict[str, Decimal] = {}
+    for key, items in per_unit.items():
+        kind, _, table = key.partition(".")
+        if kind not in ("writes", "reads") or table not in tables:
+            continue
+        item_kb = Decimal(str(tables[table]["item_kb"]))
+        if kind == "writes":
+            found[f"write_units.{table}"] = items * max(1, math.ceil(item_kb))
+        else:
+            units = Decimal(max(1, math.ceil(item_kb / 4)))
+            strong = tables[table].get("read", "eventual") == "strong"
+            found[f"read_units.{table}"] = items * (units if strong else units / 2)
+    return found

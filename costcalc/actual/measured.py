@@ -1,0 +1,139 @@
+"""What the deployment really did in the window, per unit of work, named as the estimate names it.
+
+Path figures are per unit of work (``invocations.api``, ``transitions``, ``write_units.orders``
+...), function figures per invocation (``functions.api.duration_ms``, ``functions.api.log_kb``).
+A figure no metric or billed usage measured is absent, never zero by default.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from costcalc.actual.billing import Billed
+from costcalc.actual.metrics import PLACE, ROUTES, Query
+from costcalc.errors import UsageError
+
+UNITS_HELP = (
+    "executions (Step Functions executions started), requests (POST /orders requests) or "
+    "invocations:FUNCTION (a function's invocations, by its estimate name)"
+)
+_ANSWERS = {"accepted": ROUTES[1], "rejected": ROUTES[2], "cancelled": ROUTES[3]}
+_PER_UNIT = {
+    ("state_machine", "ExecutionsStarted"): "executions",
+    ("http_api", "Count"): "api_requests",
+    ("rule", "Invocations"): "rule_matches",
+    ("topic", "NumberOfMessagesPublished"): "notifications",
+    ("account_email", "Send"): "emails",
+}
+_BILLED_PER_UNIT = {"StateTransition": "transitions", "Event-64K-Chunks": "events"}
+
+
+@dataclass(frozen=True)
+class Measured:
+    unit: str  # what one unit of work is
+    units: Decimal  # how many the window holds
+    per_unit: Mapping[str, Decimal]
+    per_invocation: Mapping[str, Decimal]
+    rates: Mapping[str, Decimal]  # path -> share, when the answer routes were measured
+    outcomes: Mapping[str, Mapping[str, Decimal]]  # state machine -> metric -> total
+    billed: Sequence[Billed]
+    notes: Sequence[str] = field(default_factory=tuple)
+
+
+def measure(
+    totals: Mapping[Query, Decimal], billed: Sequence[Billed], unit: str | None
+) -> Measured:
+    """The per-unit figures of the metric totals and the billed usage (``unit``: see UNITS_HELP)."""
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    functions: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    routes: dict[str, Decimal] = defaultdict(Decimal)
+    outcomes: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for query, total in totals.items():
+        kind, name, metric = query.resource.kind, query.resource.name, query.metric
+        if (kind, metric) in _PER_UNIT:
+            sums[_PER_UNIT[kind, metric]] += total
+        if kind == "function":
+            functions[name][metric] = total
+        elif kind == "log_group":
+            functions[name]["IncomingBytes"] = total
+        elif kind == "route":
+            routes[query.resource.physical.partition("|")[2]] += total
+        elif kind == "table":
+            short = "write_units" if "Write" in metric else "read_units"
+            sums[f"{short}.{name}"] += total
+        if kind == "state_machine":
+            outcomes[name][metric] = total
+    for key, quantity in _billed_usage(billed).items():
+        sums[key] += quantity
+    for name, values in functions.items():
+        sums[f"invocations.{name}"] += values.get("Invocations", Decimal(0))
+    per_invocation = _per_invocation(functions)
+    label, units = _units(unit, sums, routes, functions)
+    if units <= 0:
+        raise UsageError(
+            f"no {label} in the window: nothing to divide by; pick another --unit ({UNITS_HELP}) "
+            "or a window when the stack ran"
+        )
+    per_unit = {key: total / units for key, total in sorted(sums.items())}
+    notes = []
+    if "emails" in per_unit:
+        notes.append("SES sends are the account's in the region (SES has no per-stack metric)")
+    return Measured(label, units, per_unit, per_invocation, _rates(routes), outcomes, billed,
+                    tuple(notes))  # fmt: skip
+
+
+def _billed_usage(billed: Sequence[Billed]) -> dict[str, Decimal]:
+    """The usage only the bill measures (state transitions, events put), by figure."""
+    found: dict[str, Decimal] = defaultdict(Decimal)
+    for item in billed:
+        for suffix, key in _BILLED_PER_UNIT.items():
+            if item.usage_type.endswith(suffix):
+                found[key] += item.quantity
+    return found
+
+
+def _per_invocation(functions: Mapping[str, Mapping[str, Decimal]]) -> dict[str, Decimal]:
+    """Mean duration (ms) and log output (KB) per invocation, of the functions invoked."""
+    found: dict[str, Decimal] = {}
+    for name, values in functions.items():
+        invocations = values.get("Invocations", Decimal(0))
+        if not invocations:
+            continue
+        if "Duration" in values:
+            found[f"functions.{name}.duration_ms"] = values["Duration"] / invocations
+        if "IncomingBytes" in values:
+            found[f"functions.{name}.log_kb"] = values["IncomingBytes"] / 1024 / invocations
+    return found
+
+
+def _units(
+    unit: str | None,
+    sums: Mapping[str, Decimal],
+    routes: Mapping[str, Decimal],
+    functions: Mapping[str, Mapping[str, Decimal]],
+) -> tuple[str, Decimal]:
+    if unit is None:
+        unit = "executions" if "executions" in sums else "requests"
+    if unit == "executions":
+        return "executions started", sums.get("executions", Decimal(0))
+    if unit == "requests":
+        return f"{PLACE} requests", routes.get(PLACE, Decimal(0))
+    kind, _, name = unit.partition(":")
+    if kind == "invocations" and name:
+        if name not in functions:
+            known = ", ".join(sorted(functions)) or "none"
+            raise UsageError(f"--unit {unit}: no function {name!r} measured; measured: {known}")
+        return f"invocations of {name}", functions[name].get("Invocations", Decimal(0))
+    raise UsageError(f"--unit {unit!r}: expected {UNITS_HELP}")
+
+
+def _rates(routes: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    placed = routes.get(PLACE, Decimal(0))
+    if not placed:
+        return {}
+    rates = {path: routes.get(route, Decimal(0)) / placed for path, route in _ANSWERS.items()}
+    rates["timed_out"] = max(Decimal(0), 1 - sum(rates.values(), Decimal(0)))
+    return rates

@@ -1,0 +1,57 @@
+"""Reading a deployment's window: its resources, their metrics, and its bill by usage type."""
+
+from __future__ import annotations
+
+import sys
+
+from costcalc.actual import billing, metrics
+from costcalc.actual.aws import Clients, aws_errors
+from costcalc.actual.measured import Measured, measure
+from costcalc.actual.resources import KINDS, stack_resources, tagged_resources
+from costcalc.actual.window import Window
+from costcalc.errors import UsageError
+
+STACK_TAG = "aws:cloudformation:stack-name"
+
+
+def read_actual(
+    clients: Clients,
+    *,
+    stack: str | None,
+    tag: tuple[str, str] | None,
+    window: Window,
+    unit: str | None,
+) -> Measured:
+    """What the stack (or the tagged resources) did in the window; a refusal when nothing ran."""
+    with aws_errors():
+        if stack is not None:
+            resources = stack_resources(clients, stack)
+            key, value = STACK_TAG, stack
+            named = f"stack {stack}"
+        else:
+            assert tag is not None
+            key, value = tag
+            resources = tagged_resources(clients, key, value)
+            named = f"the resources tagged {key}={value}"
+        if not resources:
+            raise UsageError(
+                f"{named}: no resource actual measures (expected any of "
+                f"{', '.join(KINDS)}); nothing measured"
+            )
+        totals = metrics.totals(clients, metrics.queries(resources), window)
+        if not totals:
+            raise UsageError(
+                f"{named}: CloudWatch holds no metric in {window} for its {len(resources)} "
+                "resources; nothing measured (pick a window when it ran)"
+            )
+        billed = billing.billed(clients, key, value, window)
+    found = measure(totals, billed, unit)
+    if not billed:
+        note = (
+            f"Cost Explorer has no cost tagged {key}={value} in the window: is the tag "
+            "activated as a cost allocation tag? (Billing console, Cost allocation tags); "
+            "billed figures are left out, not guessed"
+        )
+        print(f"costcalc actual: {note}", file=sys.stderr)
+        found = type(found)(**{**found.__dict__, "notes": (*found.notes, note)})
+    return found

@@ -1,0 +1,139 @@
+"""The comparison as a table for people, Markdown for documents, JSON (exact decimals) for
+scripts. Human formats round; JSON carries every digit as a number literal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from costcalc.actual.drift import Drift, Row
+from costcalc.pricing.render import JsonNumber, dump_json, exact
+from costcalc.tables import table
+
+FORMATS = ("table", "json", "markdown")
+PER = Decimal(1000)  # money is shown per 1,000 units of work: a unit's cost is a fraction of a cent
+
+
+def render(found: Drift, title: str, window: str, fmt: str) -> str:
+    if fmt == "json":
+        return dump_json(_document(found, title, window)) + "\n"
+    markdown = fmt == "markdown"
+    measured = found.measured
+    against = (
+        f"forecast: `costcalc estimate` of the {found.forecast.design} definition at that volume"
+        if found.forecast
+        else "no --definition: the measured side alone"
+    )
+    out = [
+        f"# {title}" if markdown else title,
+        "",
+        f"{window}: {_num(measured.units)} {measured.unit} (the unit of work); {against}",
+        "",
+    ]
+    out += _section("Usage per unit of work", ["figure"], found.usage, markdown)
+    out += _section("Per invocation", ["figure"], found.per_invocation, markdown)
+    if found.rates:
+        out += _section("Path mix (from the answer routes)", ["path"], found.rates, markdown)
+    else:
+        out += ["Path mix: not measured (no per-route API counts in the window)", ""]
+    out += _costs(found, markdown)
+    out.append("## Largest gaps" if markdown else "Largest gaps")
+    out += [f"- {gap}" for gap in found.gaps] or ["- none: every assumption matches what ran"]
+    notes = list(measured.notes)
+    if notes:
+        out += ["", "## Notes" if markdown else "Notes", *(f"- {note}" for note in notes)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _section(heading: str, first: list[str], rows: Sequence[Row], markdown: bool) -> list[str]:
+    if not rows:
+        return []
+    header = [*first, "forecast", "measured", "drift", "forecast from"]
+    cells = [header] + [
+        [row.key, _num(row.forecast), _num(row.measured), _pct(row.drift_pct), row.source]
+        for row in rows
+    ]
+    lines = table(cells, numeric={1, 2, 3}, markdown=markdown, rules={1})
+    return [f"## {heading}" if markdown else heading, *([""] if markdown else []), *lines, ""]
+
+
+def _costs(found: Drift, markdown: bool) -> list[str]:
+    billed = any(row.billed_usd is not None for row in found.costs)
+    header = ["service", "forecast USD/1k", "billed USD/1k", "drift"]
+    cells = [header] + [
+        [row.service, _usd(row.forecast_usd), _usd(row.billed_usd), _pct(row.drift_pct)]
+        for row in found.costs
+    ]
+    heading = "Cost per 1,000 units of work"
+    lines = table(cells, numeric={1, 2, 3}, markdown=markdown, rules={1})
+    tail = [] if billed else ["Billed: Cost Explorer returned nothing for the tag in the window"]
+    return [f"## {heading}" if markdown else heading, *([""] if markdown else []), *lines,
+            *tail, ""]  # fmt: skip
+
+
+def _num(value: Decimal | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.3f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+def _usd(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value * PER:,.4f}"
+
+
+def _pct(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:+.1f}%"
+
+
+def _document(found: Drift, title: str, window: str) -> dict[str, Any]:
+    measured = found.measured
+
+    def row(item: Row) -> dict[str, Any]:
+        return {
+            "figure": item.key,
+            "forecast": _exact(item.forecast),
+            "measured": _exact(item.measured),
+            "drift_pct": _exact(item.drift_pct),
+            "forecast_from": item.source,
+        }
+
+    return {
+        "title": title,
+        "window": window,
+        "unit": measured.unit,
+        "units": _exact(measured.units),
+        "design": found.forecast.design if found.forecast else None,
+        "usage_per_unit": [row(item) for item in found.usage],
+        "per_invocation": [row(item) for item in found.per_invocation],
+        "path_mix": [row(item) for item in found.rates],
+        "cost_per_unit": [
+            {
+                "service": cost.service,
+                "forecast_usd": _exact(cost.forecast_usd),
+                "billed_usd": _exact(cost.billed_usd),
+                "drift_pct": _exact(cost.drift_pct),
+            }
+            for cost in found.costs
+        ],
+        "billed": [
+            {
+                "service": item.service,
+                "usage_type": item.usage_type,
+                "quantity": _exact(item.quantity),
+                "unit": item.unit,
+                "usd": _exact(item.usd),
+            }
+            for item in measured.billed
+        ],
+        "state_machines": {
+            name: {metric: _exact(total) for metric, total in outcomes.items()}
+            for name, outcomes in measured.outcomes.items()
+        },
+        "largest_gaps": list(found.gaps),
+        "notes": list(measured.notes),
+    }
+
+
+def _exact(value: Decimal | None) -> Any:
+    return None if value is None else JsonNumber(exact(value))

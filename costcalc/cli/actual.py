@@ -1,0 +1,115 @@
+"""`costcalc actual`: the forecast against what a deployed stack really used and cost."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from costcalc.cli.arguments import (
+    Commands,
+    add_count_start_end,
+    add_format,
+    add_path_rates,
+    add_pricing,
+    add_usage,
+    command,
+)
+from costcalc.errors import UsageError
+
+FORMATS = ("table", "json", "markdown")
+EXAMPLES = """\
+Examples:
+  costcalc actual --stack orders-orchestration --since 30d \\
+      --definition sam/orchestration/template.yaml
+  costcalc actual --tag project=orderflow --start 2026-11-01 --end 2026-12-01 --format json
+  costcalc actual --stack orders-choreography --since 7d \\
+      --definition sam/choreography/template.yaml --write-usage measured.yaml
+  costcalc estimate sam/choreography/template.yaml --usage measured.yaml
+
+Reads (read-only, policy in docs/actual-permissions.md): CloudFormation ListStackResources or
+the Resource Groups Tagging API GetResources; CloudWatch GetMetricData (Lambda invocations and
+duration, log bytes, Step Functions executions, EventBridge rule invocations, HTTP API counts
+per route, SNS publishes, SES sends, DynamoDB consumed capacity); Cost Explorer
+GetCostAndUsage by usage type, filtered by the tag (aws:cloudformation:stack-name for --stack:
+activate it as a cost allocation tag). State transitions come from the bill, not a metric.
+Throttled calls are retried by botocore's adaptive retry mode (up to 10 retries, backoff).
+The path mix is measured from the answer routes' counts (accept, reject, cancel per order placed;
+the rest timed out), which needs the API stage's detailed metrics.
+"""
+
+
+def register(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "actual",
+        help="check the forecast against what a deployed stack used and was billed",
+        description="Measure a deployed stack (CloudWatch metrics, Cost Explorer usage) per "
+        "unit of work and set it beside `costcalc estimate` of its definition at that volume.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--stack", metavar="NAME", help="a CloudFormation (SAM) stack")
+    which.add_argument(
+        "--tag", metavar="KEY=VALUE", help="every resource with this tag (Pulumi, any tool)"
+    )
+    parser.add_argument("--since", metavar="AGE", help="the window ending now: 30d, 12h")
+    parser.add_argument("--start", metavar="DATE", help="window start, ISO date or time (UTC)")
+    parser.add_argument("--end", metavar="DATE", help="window end (default now)")
+    parser.add_argument(
+        "--unit",
+        metavar="METRIC",
+        help="the unit of work: executions, requests or invocations:FUNCTION (default: "
+        "executions started when the stack has a state machine, else POST /orders requests)",
+    )
+    parser.add_argument(
+        "--definition", type=Path, metavar="PATH",
+        help="the template or Pulumi project deployed, estimated at the measured volume",
+    )  # fmt: skip
+    parser.add_argument(
+        "--write-usage", type=Path, metavar="FILE",
+        help="write the measured figures as a usage file (estimate --usage FILE)",
+    )  # fmt: skip
+    parser.add_argument("--profile", help="AWS named profile (default: the environment's)")
+    add_usage(parser)
+    add_path_rates(parser)
+    add_count_start_end(parser)
+    add_pricing(parser)
+    add_format(parser, FORMATS, "table")
+    command(parser, run_actual)
+
+
+def run_actual(args: argparse.Namespace) -> int:
+    from costcalc.actual import aws  # noqa: PLC0415
+    from costcalc.actual.drift import drift  # noqa: PLC0415
+    from costcalc.actual.forecast import forecast, pick_workflow, read_definition  # noqa: PLC0415
+    from costcalc.actual.read import read_actual  # noqa: PLC0415
+    from costcalc.actual.render import render  # noqa: PLC0415
+    from costcalc.actual.resources import tag_pair  # noqa: PLC0415
+    from costcalc.actual.usage_file import check_usage_target, usage_text, write_usage  # noqa: PLC0415
+    from costcalc.actual.window import window  # noqa: PLC0415
+
+    span = window(args.since, args.start, args.end)
+    tag = tag_pair(args.tag) if args.tag else None
+    if args.write_usage is not None:
+        check_usage_target(args.write_usage)
+        if args.definition is None:
+            raise UsageError("--write-usage needs --definition: the file scales its figures")
+    if args.definition is not None:
+        print(f"costcalc: reading {args.definition} ...", file=sys.stderr, flush=True)
+        workflows = read_definition(args.definition, args.usage)
+    clients = aws.boto_clients(args.region, args.profile)
+    measured = read_actual(clients, stack=args.stack, tag=tag, window=span, unit=args.unit)
+    expected = None
+    if args.definition is not None:
+        from costcalc.cli.plans import plan_for  # noqa: PLC0415
+
+        estimated = pick_workflow(workflows, measured)
+        expected = forecast(estimated, plan_for(args, [estimated]), measured.units)
+    found = drift(expected, measured)
+    origin = f"stack {args.stack}" if args.stack else f"tag {args.tag}"
+    sys.stdout.write(render(found, f"Actual of {origin}", str(span), args.format))
+    if args.write_usage is not None and expected is not None:  # --definition checked above
+        write_usage(args.write_usage, usage_text(expected, measured, origin))
+        print(f"costcalc actual: wrote {args.write_usage}", file=sys.stderr)
+    return 0

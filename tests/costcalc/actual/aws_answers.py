@@ -1,0 +1,182 @@
+"""Stubbed AWS clients answering as the real APIs do (shapes from botocore's service models).
+
+``Answers`` holds a deployment's resources, its metric totals and its bill; ``stub`` queues
+those answers on botocore Stubbers, paged the way AWS pages them, and records every call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import boto3
+from botocore.stub import Stubber
+
+from costcalc.actual.metrics import Query, queries
+from costcalc.actual.resources import KINDS, Resource
+from costcalc.actual.window import Window
+
+WINDOW = Window(dt.datetime(2026, 11, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+_TYPES = {kind: cfn for cfn, kind in KINDS.items()}
+
+
+@dataclass
+class Answers:
+    resources: list[Resource]
+    metrics: Mapping[tuple[str, str], Decimal]  # (resource name or route, metric) -> total
+    billed: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    # (service, usage type, quantity, unit, usd)
+    calls: list[str] = field(default_factory=list)  # "service:Operation", as made
+
+
+def stack_page(resources: list[Resource], token: str | None) -> dict[str, Any]:
+    page: dict[str, Any] = {
+        "StackResourceSummaries": [
+            {
+                "LogicalResourceId": r.logical,
+                "PhysicalResourceId": r.physical,
+                "ResourceType": _TYPES[r.kind],
+                "LastUpdatedTimestamp": WINDOW.start,
+                "ResourceStatus": "CREATE_COMPLETE",
+                "DriftInformation": {"StackResourceDriftStatus": "NOT_CHECKED"},
+            }
+            for r in resources
+        ]
+    }
+    if token:
+        page["NextToken"] = token
+    return page
+
+
+def metric_pages(
+    wanted: list[Query], totals: Mapping[tuple[str, str], Decimal]
+) -> list[dict[str, Any]]:
+    """Two pages, as GetMetricData splits a long answer: each total as two hourly points, one
+    per page (a query with no points is answered with empty values, as CloudWatch does)."""
+    pages: list[dict[str, Any]] = [{"MetricDataResults": [], "Messages": []} for _ in range(2)]
+    for index, query in enumerate(wanted):
+        total = totals.get((_name(query), query.metric))
+        for half, page in enumerate(pages):
+            values = [] if total is None else [float(total / 2)]
+            page["MetricDataResults"].append({
+                "Id": f"m{index}",
+                "Label": query.metric,
+                "Timestamps": [WINDOW.start + dt.timedelta(hours=half)] if values else [],
+                "Values": values,
+                "StatusCode": "Complete" if half else "PartialData",
+            })  # fmt: skip
+    pages[0]["NextToken"] = "page-2"
+    return pages
+
+
+def cost_pages(billed: list[tuple[str, str, str, str, str]]) -> list[dict[str, Any]]:
+    """GetCostAndUsage grouped by SERVICE and USAGE_TYPE, one group per page after the first."""
+
+    def group(item: tuple[str, str, str, str, str]) -> dict[str, Any]:
+        service, usage_type, quantity, unit, usd = item
+        return {
+            "Keys": [service, usage_type],
+            "Metrics": {
+                "UnblendedCost": {"Amount": usd, "Unit": "USD"},
+                "UsageQuantity": {"Amount": quantity, "Unit": unit},
+            },
+        }
+
+    period = {"Start": "2026-11-01", "End": "2026-12-01"}
+    chunks = [billed[:1], *([item] for item in billed[1:])] if billed else [[]]
+    pages = []
+    for index, chunk in enumerate(chunks):
+        page: dict[str, Any] = {
+            "GroupDefinitions": [
+                {"Type": "DIMENSION", "Key": "SERVICE"},
+                {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
+            ],
+            "ResultsByTime": [
+                {"TimePeriod": period, "Total": {}, "Groups": [group(i) for i in chunk],
+                 "Estimated": False}
+            ],
+            "DimensionValueAttributes": [],
+        }  # fmt: skip
+        if index < len(chunks) - 1:
+            page["NextPageToken"] = f"ce-{index + 1}"
+        pages.append(page)
+    return pages
+
+
+@contextmanager
+def stub(answers: Answers, *, stack: str | None = "orders", tag: bool = False) -> Iterator[Any]:
+    """A client factory whose clients answer from ``answers``; every call is recorded."""
+    made = {
+        service: boto3.client(
+            service, region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
+        )
+        for service in ("cloudformation", "resourcegroupstaggingapi", "cloudwatch", "ce")
+    }
+    for service, client in made.items():
+        client.meta.events.register(
+            "before-call.*.*",
+            lambda model, _service=service, **_: answers.calls.append(f"{_service}:{model.name}"),
+        )
+    with ExitStack() as stack_:
+        stubbers = {name: stack_.enter_context(Stubber(client)) for name, client in made.items()}
+        if tag:
+            stubbers["resourcegroupstaggingapi"].add_response(
+                "get_resources", _tag_page(answers.resources)
+            )
+        elif stack:
+            half = len(answers.resources) // 2
+            cfn = stubbers["cloudformation"]
+            cfn.add_response("list_stack_resources", stack_page(answers.resources[:half], "t2"),
+                             {"StackName": stack})  # fmt: skip
+            cfn.add_response("list_stack_resources", stack_page(answers.resources[half:], None),
+                             {"StackName": stack, "NextToken": "t2"})  # fmt: skip
+        if answers.resources:
+            for page in metric_pages(queries(answers.resources), answers.metrics):
+                stubbers["cloudwatch"].add_response("get_metric_data", page)
+        if answers.metrics:
+            for page in cost_pages(answers.billed):
+                stubbers["ce"].add_response("get_cost_and_usage", page)
+        yield made.__getitem__
+        for stubber in stubbers.values():
+            stubber.assert_no_pending_responses()
+
+
+def _tag_page(resources: list[Resource]) -> dict[str, Any]:
+    return {
+        "PaginationToken": "",
+        "ResourceTagMappingList": [
+            {
+                "ResourceARN": _arn(r),
+                "Tags": [
+                    {"Key": "project", "Value": "orderflow-kit"},
+                    {"Key": "aws:cloudformation:logical-id", "Value": r.logical},
+                ],
+            }
+            for r in resources
+        ],
+    }
+
+
+def _arn(resource: Resource) -> str:
+    base = f"arn:aws:{{}}:{REGION}:{ACCOUNT}:"
+    kind, physical = resource.kind, resource.physical
+    if kind in ("state_machine", "topic"):
+        return physical
+    if kind == "http_api":
+        return f"arn:aws:apigateway:{REGION}::/apis/{physical}"
+    if kind == "rule":
+        return base.format("events") + "rule/" + physical.replace("|", "/")
+    service, prefix = {"function": ("lambda", "function:"), "table": ("dynamodb", "table/")}[kind]
+    return base.format(service) + prefix + physical
+
+
+def _name(query: Query) -> str:
+    if query.resource.kind == "route":
+        return query.resource.physical.partition("|")[2]
+    return query.resource.name

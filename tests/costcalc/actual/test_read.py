@@ -1,0 +1,82 @@
+"""`actual` reads a stack through the real botocore clients, stubbed with real-shape answers:
+ListStackResources and GetMetricData in two pages, GetCostAndUsage grouped by usage type."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from costcalc.actual.read import read_actual
+from costcalc.errors import UsageError
+from tests.costcalc.actual.aws_answers import WINDOW, Answers, stub
+from tests.costcalc.actual.orders_stack import answers
+
+
+def test_every_page_of_every_answer_is_summed_per_unit_of_work() -> None:
+    found = answers()
+    with stub(found) as clients:
+        measured = read_actual(clients, stack="orders", tag=None, window=WINDOW, unit=None)
+    assert (measured.unit, measured.units) == ("executions started", Decimal(1000))
+    assert measured.per_unit["executions"] == 1
+    assert measured.per_unit["invocations.api"] == Decimal("3.7")
+    assert measured.per_unit["rule_matches"] == Decimal("4.7")
+    assert measured.per_unit["transitions"] == Decimal("7.46")  # billed usage, not a metric
+    assert measured.per_unit["write_units.orders"] == 8
+    assert measured.per_invocation["functions.api.duration_ms"] == 131
+    assert measured.per_invocation["functions.api.log_kb"] == Decimal("0.5")
+    assert measured.rates == {
+        "accepted": Decimal("0.82"),
+        "rejected": Decimal("0.1"),
+        "cancelled": Decimal("0.03"),
+        "timed_out": Decimal("0.05"),
+    }
+    assert measured.outcomes["orders_state_machine"]["ExecutionsFailed"] == 10
+    assert sum(item.usd for item in measured.billed) == Decimal("0.194084")
+    assert found.calls == [
+        "cloudformation:ListStackResources",
+        "cloudformation:ListStackResources",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:GetMetricData",
+        "ce:GetCostAndUsage",
+        "ce:GetCostAndUsage",
+        "ce:GetCostAndUsage",
+        "ce:GetCostAndUsage",
+    ]
+
+
+def test_tagged_resources_are_found_by_arn_and_named_by_their_logical_id() -> None:
+    with stub(answers(), tag=True) as clients:
+        measured = read_actual(
+            clients, stack=None, tag=("project", "orderflow-kit"), window=WINDOW, unit="requests"
+        )
+    assert (measured.unit, measured.units) == ("POST /orders requests", Decimal(1000))
+    assert measured.per_unit["notifications"] == 1
+
+
+def test_a_named_function_can_be_the_unit_of_work() -> None:
+    with stub(answers()) as clients:
+        measured = read_actual(
+            clients, stack="orders", tag=None, window=WINDOW, unit="invocations:await_restaurant"
+        )
+    assert measured.per_unit["invocations.api"] == Decimal("3.7")
+
+
+def test_a_window_without_metrics_is_said_plainly_and_nothing_is_invented() -> None:
+    quiet = Answers(answers().resources, {})
+    with stub(quiet) as clients, pytest.raises(UsageError, match="CloudWatch holds no metric"):
+        read_actual(clients, stack="orders", tag=None, window=WINDOW, unit=None)
+
+
+def test_a_stack_without_measured_resources_is_refused() -> None:
+    with stub(Answers([], {})) as clients, pytest.raises(UsageError, match="no resource"):
+        read_actual(clients, stack="orders", tag=None, window=WINDOW, unit=None)
+
+
+def test_an_untagged_bill_is_left_out_with_a_note() -> None:
+    found = answers()
+    found.billed = []
+    with stub(found) as clients:
+        measured = read_actual(clients, stack="orders", tag=None, window=WINDOW, unit=None)
+    assert "transitions" not in measured.per_unit
+    assert "activated as a cost allocation tag" in measured.notes[-1]
