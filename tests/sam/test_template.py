@@ -13,8 +13,9 @@ from stack_helpers import ORDER_STACKS, ROOT
 from template_checks import BIN, TAGGED_TYPES, run_tool, tags_of
 
 from localrun.deploy import parameter_values
-from localrun.intrinsics import Names, resolve
+from localrun.intrinsics import Names
 from localrun.template import load_template
+from orderflow_definitions.intrinsics import resolve
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _user_pool(stack: Stack, **parameters: str) -> dict[str, Any]:
         stack_name=f"{stack.style}-test",
         region="us-east-1",
         account_id="123456789012",
-        parameters=parameter_values(template, {"SenderEmail": "a@b.co", **parameters}),
+        parameters=parameter_values(template),
         mappings=template.mappings,
         conditions=template.conditions,
     )
