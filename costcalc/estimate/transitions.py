@@ -1,12 +1,12 @@
 """Billed transitions of an Amazon States Language definition, as an expectation per execution.
 
-The rule (docs/design.md#how-standard-transitions-are-counted): one transition per state
-entered, as the execution history shows them (one ``<Type>StateEntered`` event each). An execution is a random walk over the states: every
-Choice outcome and every Catch has a probability (``Counting.choices``; defaults below), so
-the expected transitions per execution are ``sum(expected entries of s x billed per entry of
-s)``, solved as an absorbing Markov chain (``costcalc.estimate.markov``) in time polynomial in
-the number of states. Paths are never enumerated to count; the most probable ones are listed
-(``costcalc.estimate.likely_paths``), capped, with the probability they leave unlisted.
+The rule (docs/design.md#how-standard-transitions-are-counted): one transition per state entered, as
+the execution history shows them (one ``<Type>StateEntered`` event each). An execution is a random
+walk over the states: every Choice outcome and every Catch has a probability (``Counting.choices``;
+defaults below), so the expected transitions per execution are ``sum(expected entries of s x billed
+per entry of s)``, solved as an absorbing Markov chain (``costcalc.estimate.markov``) in time
+polynomial in the number of states. Paths are never enumerated to count; the most probable ones are
+listed (``costcalc.estimate.likely_paths``), capped, with the probability they leave unlisted.
 
 Billed per entry of a state:
 
