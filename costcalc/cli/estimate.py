@@ -140,7 +140,9 @@ def run_estimate(args: argparse.Namespace) -> int:
     try:
         return _run_orderflow(args)
     except UsageError:
-        if args.model == "orderflow":
+        # Profile overrides (--usage) are read by the order flow only: a bad one is refused,
+        # never dropped by falling back to a model that would not read it.
+        if args.model == "orderflow" or args.usage:
             raise
     return _run_graph(args, general, announced=True)
 

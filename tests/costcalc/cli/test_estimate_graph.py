@@ -88,6 +88,21 @@ def test_the_kits_own_stack_keeps_its_order_flow_estimate_under_auto() -> None:
     assert auto.stdout == flow.stdout
 
 
+def test_a_bad_profile_usage_file_on_the_kits_own_stack_is_refused_not_dropped(
+    tmp_path: Path,
+) -> None:
+    """Under auto, a usage file the order flow refuses must not fall back to the general model
+    (which would not read it and would print another total, exit 0)."""
+    usage = tmp_path / "bad.yaml"
+    usage.write_text("functions: {api: {duration_ms: fast}}\n")
+    template = Path(__file__).parents[3] / "sam/choreography/template.yaml"
+    result = costcalc("estimate", template, "--usage", usage)
+    assert result.returncode == 2, result.stdout
+    assert str(usage) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
 def test_a_cdk_out_folder_is_read_as_its_stacks_templates() -> None:
     folder = CORPUS / "cdk-eventbridge-stepfunction-sqs/cdk.out"
     result = costcalc("estimate", folder, "--format", "json")
