@@ -98,6 +98,12 @@ class _Choreography:
             triggers[function] = "api"
         return triggers
 
+    def _claims_before_sending(self, function: str) -> bool:
+        """An emailing function that writes the order table claims the send on the order first
+        (claim-then-send: at most one email), one write more than the event it records."""
+        deployed = self.found.functions[function]
+        return self.outbox in deployed.writes and deployed.may(*EMAIL_ACTIONS)
+
     def _path(self, name: str, flow: OrderPath) -> dict[str, Any]:
         found = self.found
         invocations: Counter[str] = Counter()
@@ -117,6 +123,8 @@ class _Choreography:
                 invocations[function] += 1
                 rule_matches += 1
                 writes.update(found.functions[function].writes - {self.outbox})
+                if self._claims_before_sending(function):
+                    writes[self.outbox] += 1
                 if event == "order_placed":
                     placed_deliveries[function] += 1
         fired = 0

@@ -84,10 +84,19 @@ class RejectOrderRequest(BaseModel):
     reason: RejectReason
 
 
+def _field_name(part: str) -> str:
+    """A field name as a caller sent it, quoted unless it is a plain identifier: an unknown key
+    is caller-controlled text and must not put a newline or control character in the message."""
+    return part if part.isidentifier() and part.isascii() else json.dumps(part)
+
+
 def _location(loc: tuple[int | str, ...]) -> str:
     path = ""
     for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{_field_name(part)}" if path else _field_name(part)
     return path or "body"
 
 

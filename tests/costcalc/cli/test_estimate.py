@@ -144,8 +144,9 @@ def test_the_infracost_usage_file_holds_the_derived_monthly_figures() -> None:
     assert usage["aws_lambda_function.api"]["monthly_requests"] == 4_770_000
     # 0.9 x 5 + 0.05 x 4 + 0.03 x 4 + 0.02 x 3 = 4.88 events per order
     assert usage["aws_cloudwatch_event_bus.orders_bus"]["monthly_custom_events"] == 4_880_000
-    # one write per event, 2 write units each (1.5 KB items)
-    assert usage["aws_dynamodb_table.orders"]["monthly_write_request_units"] == 9_760_000
+    # one write per event and one per email claimed before sending (0.9 x 6 + 0.05 x 5 +
+    # 0.03 x 5 + 0.02 x 3 = 5.86 per order), 2 write units each (1.5 KB items)
+    assert usage["aws_dynamodb_table.orders"]["monthly_write_request_units"] == 11_720_000
 
 
 def test_a_project_folder_is_estimated_from_the_stacks_it_holds(tmp_path: Path) -> None:

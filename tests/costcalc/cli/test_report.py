@@ -191,7 +191,7 @@ def test_every_figure_of_a_report_on_a_definition_says_where_it_came_from(tmp_pa
     assert definition > 20
     assert "No figure was read from a definition" not in text
     template, usage_file = (str(path).replace("_", "\\_") for path in (CHOREOGRAPHY, usage))
-    assert f"| paths.accepted.writes.orders | 5 | definition | {template} (definition) |" in text
+    assert f"| paths.accepted.writes.orders | 6 | definition | {template} (definition) |" in text
     assert f"| functions.api.memory\\_mb | 512 | user | {usage_file}:3 |" in text
     assert re.search(
         r"\| functions\.api \| duration\\_ms \d+, .* \| profile \| "

@@ -163,7 +163,7 @@ def test_a_region_without_every_price_is_reported_not_priced_naming_the_gaps(
 
 def test_a_moved_assumption_that_changes_the_cheaper_design_is_flagged() -> None:
     # At 2,000 orders/month orchestration is the cheaper design by about 3 cents (four alarms
-    # fewer; the curves cross near 2,146); retried transitions, the free tier or Start/End
+    # fewer; the curves cross near 2,160); retried transitions, the free tier or Start/End
     # counting tip it over.
     moved = sensitivity(scenario(), D(2_000))
     assert moved.pair == ("choreography", "orchestration")

@@ -59,9 +59,9 @@ def test_lambda_duration_includes_the_billed_init_of_cold_starts() -> None:
 def test_dynamodb_units_follow_item_sizes_and_read_consistency() -> None:
     profile = load_profiles(["orchestration"])[0]
     quantities = workload(profile, ONLY_ACCEPTED).per_order
-    # 4 order writes x 2 units (1.5 KB) + 2 idempotency writes x 1 unit (0.5 KB)
+    # 4 order writes x 2 units (1.5 KB) + 3 idempotency-table writes x 1 unit (0.5 KB)
     # + 5 timeline writes x 1 unit (1 KB)
-    assert quantities["dynamodb", "write-request-units"] == 15
+    assert quantities["dynamodb", "write-request-units"] == 16
     # 7 strongly consistent reads of 1.5 KB: one unit each; 2 eventual timeline reads: half each
     assert quantities["dynamodb", "read-request-units"] == 8
 

@@ -181,3 +181,10 @@ def test_surrounding_whitespace_is_stripped_from_text_fields() -> None:
         "ring",
         "x",
     )
+
+
+def test_an_unknown_key_with_a_newline_is_named_quoted_on_one_line() -> None:
+    with pytest.raises(BadRequestError) as refused:
+        parse_place_order(json.dumps({**VALID, "items": [{"\n": None}]}))
+    assert "\n" not in str(refused.value)
+    assert 'items[0]."\\n": Extra inputs are not permitted' in str(refused.value)

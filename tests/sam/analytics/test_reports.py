@@ -137,7 +137,7 @@ def test_an_order_still_waiting_counts_as_waiting_not_as_an_outcome(
     decided = [p for p in seeded_mix(seed=1, count=len(OUTCOMES)) if p.outcome != "timeout"]
     drive(runner, decided, CUSTOMER)  # nothing times out: the clock does not move
     waiting = runner.request(
-        "POST", "/orders", decided[0].body(CUSTOMER), caller=customer("waiting", CUSTOMER)
+        "POST", "/orders", decided[0].body(), caller=customer("waiting", CUSTOMER)
     )
     assert waiting.status == 201
     [rates] = _report(runner, deployment)["outcome-rates"].as_dicts()
