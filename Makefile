@@ -78,8 +78,11 @@ browser:
 		$$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
+# One worker per core, each taking whole files (`--dist loadfile`), so a module's fixtures
+# (generated projects, built sites) are made once; the slowest files are listed at the end.
+PYTEST_WORKERS ?= auto
 pytest: install checkov-install browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 ## demo: run everything that exists on an embedded default, in the order docs/design.md gives
 demo: install demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-analytics demo-generate demo-estimate demo-report
