@@ -1,8 +1,13 @@
-"""The estimate's side: per-unit figures and a bill at the measured volume, from main's API.
+"""The estimate's side: per-unit figures and a bill for the measured window, from main's API.
 
 A small adapter over :class:`costcalc.estimate.usage.Estimated` (its ``figures()``, per path,
-weighed by the path mix) and :meth:`costcalc.compare.scenario.Scenario.price` (one bill), so
+weighed by the path mix) and :meth:`costcalc.compare.scenario.Scenario.bill` (one bill), so
 that ``actual`` depends on two calls of the estimate and nothing of its rendering.
+
+The bill is the window's, not a month's: the measured volume, and the fixed monthly items
+(alarms, custom metrics, dashboards) scaled to the window's share of a 730-hour month, as AWS
+prorates them by the hour. Priced for a whole month, a week's bill would carry four times the
+alarms it was billed for.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from costcalc.actual.measured import Measured
-from costcalc.compare.scenario import Scenario
+from costcalc.compare.scenario import Scenario, check_orders
 from costcalc.errors import UsageError
 from costcalc.estimate.usage import Estimated, estimate
 from costcalc.pricing.bill import Bill
+from costcalc.workload.metering import Workload
 
 
 @dataclass(frozen=True)
@@ -27,8 +33,9 @@ class Forecast:
     per_unit: Mapping[str, Decimal]  # path figures, per order, mix-weighed
     per_path: Mapping[str, Mapping[str, Decimal]]  # path figure -> path -> per order
     per_invocation: Mapping[str, Decimal]  # functions.NAME.FIELD (numbers only)
-    bill: Bill  # at the measured volume
+    bill: Bill  # the window's: the measured volume, fixed monthly items scaled to it
     sources: Mapping[str, str]  # key -> definition, profile or user
+    months: Decimal = Decimal(1)  # the window's share of a 730-hour month
 
 
 def read_definition(path: Path, usage_files: list[Path] | None) -> list[Estimated]:
@@ -50,8 +57,10 @@ def pick_workflow(workflows: list[Estimated], measured: Measured) -> Estimated:
     return matching[0]
 
 
-def forecast(estimated: Estimated, plan: Scenario, units: Decimal) -> Forecast:
-    """The estimate of one workflow, per unit and billed at ``units`` orders."""
+def forecast(
+    estimated: Estimated, plan: Scenario, units: Decimal, months: Decimal = Decimal(1)
+) -> Forecast:
+    """The estimate of one workflow, per unit, billed at ``units`` orders over ``months``."""
     rates = plan.mix.rates
     per_unit: dict[str, Decimal] = {}
     per_path: dict[str, dict[str, Decimal]] = {}
@@ -70,10 +79,23 @@ def forecast(estimated: Estimated, plan: Scenario, units: Decimal) -> Forecast:
         )
         sources[figure.key] = figure.source
     per_unit.update(_capacity_units(estimated, per_unit))
-    design = plan.price(units).designs[0]
     return Forecast(
-        estimated.profile.design, rates, per_unit, per_path, per_invocation, design.bill, sources
+        estimated.profile.design,
+        rates,
+        per_unit,
+        per_path,
+        per_invocation,
+        window_bill(plan, units, months),
+        sources,
+        months,
     )
+
+
+def window_bill(plan: Scenario, units: Decimal, months: Decimal) -> Bill:
+    """The first design's bill for ``units`` orders, its fixed items for ``months`` months."""
+    load = plan.workloads[0]
+    scaled = {key: quantity * months for key, quantity in load.fixed.items()}
+    return plan.bill(Workload(load.profile, load.per_order, scaled), check_orders(units))
 
 
 def _capacity_units(estimated: Estimated, per_unit: Mapping[str, Decimal]) -> dict[str, Decimal]:

@@ -21,7 +21,8 @@ def render(found: Drift, title: str, window: str, fmt: str) -> str:
     markdown = fmt == "markdown"
     measured = found.measured
     against = (
-        f"forecast: `costcalc estimate` of the {found.forecast.design} definition at that volume"
+        f"forecast: `costcalc estimate` of the {found.forecast.design} definition at that volume, "
+        f"its fixed monthly items for {found.forecast.months:.3f} of a 730-hour month"
         if found.forecast
         else "no --definition: the measured side alone"
     )
@@ -104,6 +105,7 @@ def _document(found: Drift, title: str, window: str) -> dict[str, Any]:
         "unit": measured.unit,
         "units": _exact(measured.units),
         "design": found.forecast.design if found.forecast else None,
+        "months": _exact(found.forecast.months) if found.forecast else None,
         "usage_per_unit": [row(item) for item in found.usage],
         "per_invocation": [row(item) for item in found.per_invocation],
         "path_mix": [row(item) for item in found.rates],

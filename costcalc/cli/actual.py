@@ -105,7 +105,8 @@ def run_actual(args: argparse.Namespace) -> int:
         from costcalc.cli.plans import plan_for  # noqa: PLC0415
 
         estimated = pick_workflow(workflows, measured)
-        expected = forecast(estimated, plan_for(args, [estimated]), measured.units)
+        plan = plan_for(args, [estimated])
+        expected = forecast(estimated, plan, measured.units, span.months)
     found = drift(expected, measured)
     origin = f"stack {args.stack}" if args.stack else f"tag {args.tag}"
     sys.stdout.write(render(found, f"Actual of {origin}", str(span), args.format))

@@ -1,0 +1,41 @@
+"""The forecast is the measured window's bill: its volume, and its fixed monthly items scaled."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from costcalc.actual.forecast import forecast, read_definition
+from costcalc.actual.window import Window
+from costcalc.compare.scenario import scenario
+
+ROOT = Path(__file__).resolve().parents[3]
+ORCHESTRATION = ROOT / "sam/orchestration/template.yaml"
+START = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+
+
+def quantities(days: int) -> dict[tuple[str, str], Decimal]:
+    (estimated,) = read_definition(ORCHESTRATION, None)
+    plan = scenario(profiles=[estimated.profile])
+    span = Window(START, START + dt.timedelta(days=days))
+    bill = forecast(estimated, plan, Decimal(1000), span.months).bill
+    found: dict[tuple[str, str], Decimal] = {}
+    for line in bill.lines:
+        found[line.service, line.item] = found.get((line.service, line.item), 0) + line.quantity
+    return found
+
+
+def test_a_weeks_window_bills_a_week_of_alarms_and_dashboards_not_a_month() -> None:
+    (estimated,) = read_definition(ORCHESTRATION, None)
+    monthly = estimated.profile.figure("monthly")
+    week = quantities(7)
+    share = Decimal(7 * 24) / 730
+    assert week["cloudwatch", "alarms"] == monthly["alarms"] * share
+    assert week["cloudwatch", "dashboards"] == monthly["dashboards"] * share
+
+
+def test_what_scales_with_orders_is_billed_at_the_measured_volume_whatever_the_window() -> None:
+    week, month = quantities(7), quantities(30)
+    assert week["stepfunctions", "state-transitions"] == month["stepfunctions", "state-transitions"]
+    assert week["cloudwatch", "alarms"] * 30 == month["cloudwatch", "alarms"] * 7
