@@ -32,6 +32,14 @@ CE_SERVICES: Mapping[str, str] = {
 _RATE_NAMES = {"accepted": "accept", "rejected": "reject", "timed_out": "timeout",
                "cancelled": "cancel"}  # fmt: skip
 GAPS_SHOWN = 3
+#: The function figures ``actual`` measures (INIT ones from the REPORT lines).
+MEASURED_PER_INVOCATION = ("duration_ms", "log_kb", "cold_start_rate", "init_ms")
+_FUNCTION_GAPS = {
+    "duration_ms": ("Lambda duration", "{:.0f} ms"),
+    "log_kb": ("log output", "{:.2f} KB"),
+    "cold_start_rate": ("cold-start rate", "{:.3f}"),
+    "init_ms": ("INIT duration", "{:.0f} ms"),
+}
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ def drift(forecast: Forecast | None, measured: Measured) -> Drift:
     usage = _rows(per_unit, measured.per_unit, sources)
     functions = forecast.per_invocation if forecast else {}
     per_invocation = _rows(
-        {k: v for k, v in functions.items() if k.endswith(("duration_ms", "log_kb"))},
+        {k: v for k, v in functions.items() if k.endswith(MEASURED_PER_INVOCATION)},
         measured.per_invocation,
         sources,
     )
@@ -134,10 +142,10 @@ def _gap(row: Row) -> str:
         name = _RATE_NAMES.get(row.key, row.key)
         return f"{name} rate {forecast:.2f} assumed, {measured:.2f} measured"
     parts = row.key.split(".")
-    if parts[0] == "functions" and parts[-1] == "duration_ms":
+    if parts[0] == "functions" and parts[-1] in _FUNCTION_GAPS:
+        what, shown = _FUNCTION_GAPS[parts[-1]]
         return (
-            f"Lambda duration of {parts[1]} {forecast:.0f} ms assumed, {measured:.0f} ms measured"
+            f"{what} of {parts[1]} {shown.format(forecast)} assumed, "
+            f"{shown.format(measured)} measured"
         )
-    if parts[0] == "functions" and parts[-1] == "log_kb":
-        return f"log output of {parts[1]} {forecast:.2f} KB assumed, {measured:.2f} KB measured"
     return f"{row.key} {forecast:.3f} per unit assumed, {measured:.3f} measured"

@@ -79,6 +79,9 @@ def forecast(
         )
         sources[figure.key] = figure.source
     per_unit.update(_capacity_units(estimated, per_unit))
+    if "notifications" in per_unit:  # metering delivers each publish to the profile's protocol
+        per_unit["deliveries"] = per_unit["notifications"]
+        sources["deliveries"] = "profile"
     return Forecast(
         estimated.profile.design,
         rates,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 
-from costcalc.actual import billing, metrics
+from costcalc.actual import billing, insights, metrics
 from costcalc.actual.aws import Clients, aws_errors
 from costcalc.actual.measured import Measured, measure
 from costcalc.actual.resources import KINDS, stack_resources, tagged_resources
@@ -21,8 +23,11 @@ def read_actual(
     tag: tuple[str, str] | None,
     window: Window,
     unit: str | None,
+    init: bool = True,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Measured:
-    """What the stack (or the tagged resources) did in the window; a refusal when nothing ran."""
+    """What the stack (or the tagged resources) did in the window; a refusal when nothing ran
+    (``init``: read Lambda's INIT from the REPORT lines; ``sleep``: between polls of that query)."""
     with aws_errors():
         if stack is not None:
             resources = stack_resources(clients, stack)
@@ -44,8 +49,10 @@ def read_actual(
                 f"{named}: CloudWatch holds no metric in {window} for its {len(resources)} "
                 "resources; nothing measured (pick a window when it ran)"
             )
+        functions = [resource for resource in resources if resource.kind == "function"]
+        inits = insights.inits(clients, functions, window, sleep) if init else None
         billed = billing.billed(clients, key, value, window)
-    found = measure(totals, billed, unit)
+    found = measure(totals, billed, unit, inits)
     if not billed:
         note = (
             f"Cost Explorer has no cost tagged {key}={value} in the window: is the tag "

@@ -30,7 +30,9 @@ Examples:
 Reads (read-only, policy in docs/actual-permissions.md): CloudFormation ListStackResources or
 the Resource Groups Tagging API GetResources; CloudWatch GetMetricData (Lambda invocations and
 duration, log bytes, Step Functions executions, EventBridge rule invocations, HTTP API counts
-per route, SNS publishes, SES sends, DynamoDB consumed capacity); Cost Explorer
+per route, SNS publishes and deliveries, Scheduler invocation attempts, SES sends, DynamoDB
+consumed capacity); CloudWatch Logs Insights StartQuery/GetQueryResults (Lambda's INIT from the
+REPORT lines; --no-init skips it, it is billed per GB scanned); Cost Explorer
 GetCostAndUsage by usage type, filtered by the tag (aws:cloudformation:stack-name for --stack:
 activate it as a cost allocation tag). State transitions come from the bill, not a metric.
 Throttled calls are retried by botocore's adaptive retry mode (up to 10 retries, backoff).
@@ -70,6 +72,11 @@ def register(commands: Commands) -> None:
         "--write-usage", type=Path, metavar="FILE",
         help="write the measured figures as a usage file (estimate --usage FILE)",
     )  # fmt: skip
+    parser.add_argument(
+        "--no-init", dest="init", action="store_false",
+        help="do not read Lambda's INIT from the REPORT lines (a Logs Insights query, billed per "
+        "GB scanned)",
+    )  # fmt: skip
     parser.add_argument("--profile", help="AWS named profile (default: the environment's)")
     add_usage(parser)
     add_path_rates(parser)
@@ -99,7 +106,9 @@ def run_actual(args: argparse.Namespace) -> int:
         print(f"costcalc: reading {args.definition} ...", file=sys.stderr, flush=True)
         workflows = read_definition(args.definition, args.usage)
     clients = aws.boto_clients(args.region, args.profile)
-    measured = read_actual(clients, stack=args.stack, tag=tag, window=span, unit=args.unit)
+    measured = read_actual(
+        clients, stack=args.stack, tag=tag, window=span, unit=args.unit, init=args.init
+    )
     expected = None
     if args.definition is not None:
         from costcalc.cli.plans import plan_for  # noqa: PLC0415

@@ -39,3 +39,10 @@ def test_what_scales_with_orders_is_billed_at_the_measured_volume_whatever_the_w
     week, month = quantities(7), quantities(30)
     assert week["stepfunctions", "state-transitions"] == month["stepfunctions", "state-transitions"]
     assert week["cloudwatch", "alarms"] * 30 == month["cloudwatch", "alarms"] * 7
+
+
+def test_each_notification_is_forecast_as_one_delivery_to_the_profiles_protocol() -> None:
+    (estimated,) = read_definition(ORCHESTRATION, None)
+    expected = forecast(estimated, scenario(profiles=[estimated.profile]), Decimal(1000))
+    assert expected.per_unit["deliveries"] == expected.per_unit["notifications"]
+    assert expected.sources["deliveries"] == "profile"
