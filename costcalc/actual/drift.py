@@ -58,9 +58,10 @@ class Row:
 
 @dataclass(frozen=True)
 class CostRow:
-    service: str  # Cost Explorer's name
+    name: str  # Cost Explorer's service name, or a resource's tag value (its logical id)
     forecast_usd: Decimal | None  # per unit of work (None: no --definition)
     billed_usd: Decimal | None  # per unit of work (None: no bill read)
+    unestimated: int = 0  # a resource's figures the estimate could not estimate
 
     @property
     def drift_pct(self) -> Decimal | None:
@@ -78,6 +79,7 @@ class Drift:
     rates: tuple[Row, ...]
     costs: tuple[CostRow, ...]
     gaps: tuple[str, ...]
+    resources: tuple[CostRow, ...] = ()  # per resource: the bill grouped by its tag
 
 
 def drift(forecast: Forecast | None, measured: Measured) -> Drift:
@@ -102,7 +104,16 @@ def drift(forecast: Forecast | None, measured: Measured) -> Drift:
         key=lambda row: -abs(row.drift_pct or Decimal(0)),
     )
     gaps = tuple(_gap(row) for row in ranked[:GAPS_SHOWN])
-    return Drift(forecast, measured, usage, per_invocation, rates, _costs(forecast, measured), gaps)
+    return Drift(
+        forecast,
+        measured,
+        usage,
+        per_invocation,
+        rates,
+        _costs(forecast, measured),
+        gaps,
+        _resources(forecast, measured),
+    )
 
 
 def _rows(
@@ -131,6 +142,22 @@ def _costs(forecast: Forecast | None, measured: Measured) -> tuple[CostRow, ...]
             billed[service] / units if service in billed else None,  # not billed: unknown
         )
         for service in sorted(set(expected) | set(billed))
+    )
+
+
+def _resources(forecast: Forecast | None, measured: Measured) -> tuple[CostRow, ...]:
+    """Per resource: the general estimate's money beside the bill grouped by the resource tag."""
+    expected = forecast.per_resource if forecast else {}
+    unknown = forecast.unestimated if forecast else {}
+    billed, units = measured.billed_resources, measured.units
+    return tuple(
+        CostRow(
+            name,
+            expected[name] / units if name in expected else None,  # not reached: unknown
+            billed[name] / units if name in billed else None,
+            unknown.get(name, 0),
+        )
+        for name in sorted(set(expected) | set(billed) | set(unknown))
     )
 
 

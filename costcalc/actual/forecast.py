@@ -13,14 +13,16 @@ alarms it was billed for.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from costcalc.actual.measured import Measured
 from costcalc.compare.scenario import Scenario, check_orders
 from costcalc.errors import UsageError
+from costcalc.estimate.breakdown import Breakdown
 from costcalc.estimate.usage import Estimated, estimate
 from costcalc.pricing.bill import Bill
 from costcalc.workload.metering import Workload
@@ -36,6 +38,8 @@ class Forecast:
     bill: Bill  # the window's: the measured volume, fixed monthly items scaled to it
     sources: Mapping[str, str]  # key -> definition, profile or user
     months: Decimal = Decimal(1)  # the window's share of a 730-hour month
+    per_resource: Mapping[str, Decimal] = field(default_factory=dict)  # logical id -> window USD
+    unestimated: Mapping[str, int] = field(default_factory=dict)  # logical id -> figures unknown
 
 
 def read_definition(path: Path, usage_files: list[Path] | None) -> list[Estimated]:
@@ -58,9 +62,14 @@ def pick_workflow(workflows: list[Estimated], measured: Measured) -> Estimated:
 
 
 def forecast(
-    estimated: Estimated, plan: Scenario, units: Decimal, months: Decimal = Decimal(1)
+    estimated: Estimated,
+    plan: Scenario,
+    units: Decimal,
+    months: Decimal = Decimal(1),
+    breakdown: Breakdown | None = None,
 ) -> Forecast:
-    """The estimate of one workflow, per unit, billed at ``units`` orders over ``months``."""
+    """The estimate of one workflow, per unit, billed at ``units`` orders over ``months``
+    (``breakdown``: the general estimate of its template, for the cost per resource)."""
     rates = plan.mix.rates
     per_unit: dict[str, Decimal] = {}
     per_path: dict[str, dict[str, Decimal]] = {}
@@ -91,7 +100,28 @@ def forecast(
         window_bill(plan, units, months),
         sources,
         months,
+        *(resource_forecast(breakdown, estimated.template, months) if breakdown else ({}, {})),
     )
+
+
+def resource_forecast(
+    breakdown: Breakdown, template: Path, months: Decimal
+) -> tuple[dict[str, Decimal], dict[str, int]]:
+    """Each resource's forecast USD for the window (a schedule's monthly rate scaled to it),
+    and how many of its figures the general estimate could not estimate (their money is left
+    out, so the forecast is short by them: said beside it)."""
+    estimates = [e for e in breakdown.estimates if e.template == template] or breakdown.estimates
+    usd: dict[str, Decimal] = defaultdict(Decimal)
+    unknown: dict[str, int] = defaultdict(int)
+    for found in estimates:
+        scheduled = {entry.workflow for entry in found.followed.entries if entry.per_unit is None}
+        for priced in found.priced:
+            if priced.monthly_usd is not None:
+                share = months if priced.charge.workflow in scheduled else Decimal(1)
+                usd[priced.charge.resource] += priced.monthly_usd * share
+        for missing in found.followed.unknowns:
+            unknown[missing.resource] += 1
+    return dict(usd), dict(unknown)
 
 
 def window_bill(plan: Scenario, units: Decimal, months: Decimal) -> Bill:

@@ -44,6 +44,7 @@ class Measured:
     outcomes: Mapping[str, Mapping[str, Decimal]]  # state machine -> metric -> total
     billed: Sequence[Billed]
     notes: Sequence[str] = field(default_factory=tuple)
+    billed_resources: Mapping[str, Decimal] = field(default_factory=dict)  # USD per resource tag
 
 
 def measure(

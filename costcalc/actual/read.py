@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections.abc import Callable
@@ -25,9 +26,11 @@ def read_actual(
     unit: str | None,
     init: bool = True,
     sleep: Callable[[float], None] = time.sleep,
+    resource_tag: str = billing.RESOURCE_TAG,
 ) -> Measured:
     """What the stack (or the tagged resources) did in the window; a refusal when nothing ran
-    (``init``: read Lambda's INIT from the REPORT lines; ``sleep``: between polls of that query)."""
+    (``init``: read Lambda's INIT from the REPORT lines; ``sleep``: between polls of that query;
+    ``resource_tag``: the tag the bill is grouped by per resource)."""
     with aws_errors():
         if stack is not None:
             resources = stack_resources(clients, stack)
@@ -52,7 +55,10 @@ def read_actual(
         functions = [resource for resource in resources if resource.kind == "function"]
         inits = insights.inits(clients, functions, window, sleep) if init else None
         billed = billing.billed(clients, key, value, window)
-    found = measure(totals, billed, unit, inits)
+        per_resource = (
+            billing.billed_by_resource(clients, key, value, window, resource_tag) if billed else {}
+        )
+    found = dataclasses.replace(measure(totals, billed, unit, inits), billed_resources=per_resource)
     if not billed:
         note = (
             f"Cost Explorer has no cost tagged {key}={value} in the window: is the tag "
@@ -60,5 +66,5 @@ def read_actual(
             "billed figures are left out, not guessed"
         )
         print(f"costcalc actual: {note}", file=sys.stderr)
-        found = type(found)(**{**found.__dict__, "notes": (*found.notes, note)})
+        found = dataclasses.replace(found, notes=(*found.notes, note))
     return found

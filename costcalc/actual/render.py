@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from costcalc.actual.drift import Drift, Row
+from costcalc.actual.drift import CostRow, Drift, Row
 from costcalc.pricing.render import JsonNumber, dump_json, exact
 from costcalc.tables import table
 
@@ -61,14 +61,32 @@ def _section(heading: str, first: list[str], rows: Sequence[Row], markdown: bool
 
 def _costs(found: Drift, markdown: bool) -> list[str]:
     billed = any(row.billed_usd is not None for row in found.costs)
-    header = ["service", "forecast USD/1k", "billed USD/1k", "drift"]
-    cells = [header] + [
-        [row.service, _usd(row.forecast_usd), _usd(row.billed_usd), _pct(row.drift_pct)]
-        for row in found.costs
-    ]
-    heading = "Cost per 1,000 units of work"
-    lines = table(cells, numeric={1, 2, 3}, markdown=markdown, rules={1})
     tail = [] if billed else ["Billed: Cost Explorer returned nothing for the tag in the window"]
+    out = _money("Cost per 1,000 units of work", "service", found.costs, markdown, tail)
+    if found.resources:
+        out += _money(
+            "Cost per resource per 1,000 units of work (billed: grouped by the resource tag; "
+            "forecast: `costcalc estimate`'s per-resource breakdown)",
+            "resource",
+            found.resources,
+            markdown,
+            ["not estimated: the resource's figures the estimate lists as unknown (its forecast "
+             "leaves their money out; a usage file fills them)"],
+        )  # fmt: skip
+    return out
+
+
+def _money(
+    heading: str, first: str, rows: Sequence[CostRow], markdown: bool, tail: list[str]
+) -> list[str]:
+    per_resource = first == "resource"
+    header = [first, "forecast USD/1k", "billed USD/1k", "drift"]
+    cells = [header + ["not estimated"] * per_resource] + [
+        [row.name, _usd(row.forecast_usd), _usd(row.billed_usd), _pct(row.drift_pct)]
+        + [str(row.unestimated or "-")] * per_resource
+        for row in rows
+    ]
+    lines = table(cells, numeric={1, 2, 3, 4}, markdown=markdown, rules={1})
     return [f"## {heading}" if markdown else heading, *([""] if markdown else []), *lines,
             *tail, ""]  # fmt: skip
 
@@ -111,12 +129,22 @@ def _document(found: Drift, title: str, window: str) -> dict[str, Any]:
         "path_mix": [row(item) for item in found.rates],
         "cost_per_unit": [
             {
-                "service": cost.service,
+                "service": cost.name,
                 "forecast_usd": _exact(cost.forecast_usd),
                 "billed_usd": _exact(cost.billed_usd),
                 "drift_pct": _exact(cost.drift_pct),
             }
             for cost in found.costs
+        ],
+        "cost_per_resource": [
+            {
+                "resource": cost.name,
+                "forecast_usd": _exact(cost.forecast_usd),
+                "billed_usd": _exact(cost.billed_usd),
+                "drift_pct": _exact(cost.drift_pct),
+                "not_estimated": cost.unestimated,
+            }
+            for cost in found.resources
         ],
         "billed": [
             {

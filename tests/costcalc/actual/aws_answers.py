@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 from botocore.stub import Stubber
 
+from costcalc.actual.billing import RESOURCE_TAG
 from costcalc.actual.metrics import Query, queries
 from costcalc.actual.resources import KINDS, Resource
 from costcalc.actual.window import Window
@@ -33,6 +34,7 @@ class Answers:
     metrics: Mapping[tuple[str, str], Decimal]  # (resource name or route, metric) -> total
     billed: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     # (service, usage type, quantity, unit, usd)
+    billed_resources: list[tuple[str, str]] = field(default_factory=list)  # (logical id, usd)
     inits: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
     # function's physical name -> (REPORT lines, those with an Init Duration, INIT ms in all)
     query_ends: str = "Complete"  # how the Logs Insights query ends (Failed, Timeout...)
@@ -106,11 +108,23 @@ def insights_answers(answers: Answers) -> list[dict[str, Any]]:
 
 def cost_pages(billed: list[tuple[str, str, str, str, str]]) -> list[dict[str, Any]]:
     """GetCostAndUsage grouped by SERVICE and USAGE_TYPE, one group per page after the first."""
+    by = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
+    return _ce_pages(by, [([s, u], quantity, unit, usd) for s, u, quantity, unit, usd in billed])
 
-    def group(item: tuple[str, str, str, str, str]) -> dict[str, Any]:
-        service, usage_type, quantity, unit, usd = item
+
+def resource_pages(billed: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """GetCostAndUsage grouped by the logical-id tag (``KEY$VALUE``; an empty value: untagged)."""
+    by = [{"Type": "TAG", "Key": RESOURCE_TAG}]
+    return _ce_pages(by, [([f"{RESOURCE_TAG}${r}"], "1", "N/A", usd) for r, usd in billed])
+
+
+def _ce_pages(
+    group_by: list[dict[str, str]], groups: list[tuple[list[str], str, str, str]]
+) -> list[dict[str, Any]]:
+    def group(item: tuple[list[str], str, str, str]) -> dict[str, Any]:
+        keys, quantity, unit, usd = item
         return {
-            "Keys": [service, usage_type],
+            "Keys": keys,
             "Metrics": {
                 "UnblendedCost": {"Amount": usd, "Unit": "USD"},
                 "UsageQuantity": {"Amount": quantity, "Unit": unit},
@@ -118,14 +132,11 @@ def cost_pages(billed: list[tuple[str, str, str, str, str]]) -> list[dict[str, A
         }
 
     period = {"Start": "2026-11-01", "End": "2026-12-01"}
-    chunks = [billed[:1], *([item] for item in billed[1:])] if billed else [[]]
+    chunks = [groups[:1], *([item] for item in groups[1:])] if groups else [[]]
     pages = []
     for index, chunk in enumerate(chunks):
         page: dict[str, Any] = {
-            "GroupDefinitions": [
-                {"Type": "DIMENSION", "Key": "SERVICE"},
-                {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
-            ],
+            "GroupDefinitions": group_by,
             "ResultsByTime": [
                 {"TimePeriod": period, "Total": {}, "Groups": [group(i) for i in chunk],
                  "Estimated": False}
@@ -178,6 +189,9 @@ def stub(
                 logs.add_response("get_query_results", page)
         if answers.metrics:
             for page in cost_pages(answers.billed):
+                stubbers["ce"].add_response("get_cost_and_usage", page)
+        if answers.metrics and answers.billed:
+            for page in resource_pages(answers.billed_resources):
                 stubbers["ce"].add_response("get_cost_and_usage", page)
         yield made.__getitem__
         for stubber in stubbers.values():

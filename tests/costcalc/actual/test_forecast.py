@@ -6,9 +6,13 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from costcalc.actual.forecast import forecast, read_definition
+import pytest
+
+from costcalc.actual.forecast import forecast, read_definition, resource_forecast
 from costcalc.actual.window import Window
 from costcalc.compare.scenario import scenario
+from costcalc.estimate.breakdown import estimate_source
+from costcalc.estimate.usage_file import read_usage_file
 
 ROOT = Path(__file__).resolve().parents[3]
 ORCHESTRATION = ROOT / "sam/orchestration/template.yaml"
@@ -46,3 +50,35 @@ def test_each_notification_is_forecast_as_one_delivery_to_the_profiles_protocol(
     expected = forecast(estimated, scenario(profiles=[estimated.profile]), Decimal(1000))
     assert expected.per_unit["deliveries"] == expected.per_unit["notifications"]
     assert expected.sources["deliveries"] == "profile"
+
+
+SCHEDULED = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Nightly:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: rate(1 hour)
+      Targets: [{Id: sweep, Arn: !GetAtt SweepFunction.Arn}]
+  SweepFunction:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Code: {ZipFile: "def handler(event, context): pass"}
+      Role: arn:aws:iam::123456789012:role/sweep
+"""
+
+
+def test_a_schedules_monthly_rate_is_scaled_to_the_window_per_resource(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(SCHEDULED)
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("resource_usage:\n  SweepFunction:\n    duration_ms: 100\n")
+    breakdown = estimate_source(template, Decimal(1000), read_usage_file(usage))
+    share = Decimal(7 * 24) / 730
+    month, _ = resource_forecast(breakdown, template, Decimal(1))
+    week, _ = resource_forecast(breakdown, template, share)
+    assert month["SweepFunction"] > 0
+    scaled = month["SweepFunction"] * share
+    assert week["SweepFunction"] == pytest.approx(scaled, rel=Decimal("1e-20"))

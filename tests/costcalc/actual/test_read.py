@@ -44,10 +44,8 @@ def test_every_page_of_every_answer_is_summed_per_unit_of_work() -> None:
         "cloudwatch:GetMetricData",
         "logs:StartQuery",
         *["logs:GetQueryResults"] * 4,  # running, then three pages
-        "ce:GetCostAndUsage",
-        "ce:GetCostAndUsage",
-        "ce:GetCostAndUsage",
-        "ce:GetCostAndUsage",
+        *["ce:GetCostAndUsage"] * 4,  # by service and usage type: four pages
+        *["ce:GetCostAndUsage"] * 5,  # by the logical-id tag: five pages
     ]
     assert slept == [0.0]  # one poll found the query running
 
@@ -136,3 +134,13 @@ def test_a_logs_query_that_fails_leaves_init_unmeasured_with_a_note() -> None:
         "Logs Insights query query-1 ended Failed: INIT not measured for api,"
         in (measured.notes[0])
     )
+
+
+def test_the_bill_is_also_read_per_resource_by_its_logical_id_tag_untagged_apart() -> None:
+    found = answers()
+    found.billed_resources = [*found.billed_resources, ("", "0.0001")]
+    with stub(found) as clients:
+        measured = read_actual(clients, stack="orders", tag=None, window=WINDOW, unit=None)
+    assert measured.billed_resources["ApiFunction"] == Decimal("0.0025")
+    assert measured.billed_resources["OrdersStateMachine"] == Decimal("0.1865")
+    assert measured.billed_resources["(untagged)"] == Decimal("0.0001")

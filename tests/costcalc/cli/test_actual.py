@@ -13,6 +13,8 @@ import pytest
 
 from costcalc.actual import aws, insights
 from costcalc.cli.main import main
+from costcalc.estimate.breakdown import estimate_source
+from costcalc.estimate.usage_file import UsageFile
 from tests.costcalc.actual.aws_answers import Answers, stub
 from tests.costcalc.actual.orders_stack import answers
 
@@ -59,6 +61,27 @@ def test_json_sets_each_measured_figure_beside_the_estimate_with_exact_decimals(
     costs = {row["service"]: row for row in document["cost_per_unit"]}
     assert costs["AWS Step Functions"]["billed_usd"] == Decimal("0.0001865")
     assert isinstance(costs["AWS Step Functions"]["forecast_usd"], Decimal)
+
+
+def test_cost_is_compared_per_resource_beside_the_estimates_per_resource_breakdown(
+    stack: Answers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = actual(capsys, "--definition", ORCHESTRATION, "--format", "json")
+    assert code == 0
+    rows = {
+        row["resource"]: row for row in json.loads(out, parse_float=Decimal)["cost_per_resource"]
+    }
+    breakdown = estimate_source(ORCHESTRATION, Decimal(1000), UsageFile())
+    api = sum(
+        (p.monthly_usd or 0 for e in breakdown.estimates for p in e.priced
+         if p.charge.resource == "ApiFunction"),
+        Decimal(0),
+    )  # fmt: skip
+    assert rows["ApiFunction"]["forecast_usd"] == pytest.approx(api / 1000, rel=Decimal("1e-20"))
+    assert rows["ApiFunction"]["billed_usd"] == Decimal("0.0000025")
+    assert rows["ApiFunction"]["not_estimated"] > 0  # its duration and calls: unknown
+    machine = rows["OrdersStateMachine"]
+    assert (machine["forecast_usd"], machine["billed_usd"]) == (None, Decimal("0.0001865"))
 
 
 def test_the_table_names_the_unit_the_window_and_the_largest_gaps(
