@@ -9,10 +9,10 @@ from typing import Any
 
 from costcalc.actual.drift import CostRow, Drift, Row
 from costcalc.pricing.render import JsonNumber, dump_json, exact
+from costcalc.report.actual_section import shown_number, shown_pct, shown_usd
 from costcalc.tables import table
 
 FORMATS = ("table", "json", "markdown")
-PER = Decimal(1000)  # money is shown per 1,000 units of work: a unit's cost is a fraction of a cent
 
 
 def render(found: Drift, title: str, window: str, fmt: str) -> str:
@@ -29,7 +29,7 @@ def render(found: Drift, title: str, window: str, fmt: str) -> str:
     out = [
         f"# {title}" if markdown else title,
         "",
-        f"{window}: {_num(measured.units)} {measured.unit} (the unit of work); {against}",
+        f"{window}: {shown_number(measured.units)} {measured.unit} (the unit of work); {against}",
         "",
     ]
     out += _section("Usage per unit of work", ["figure"], found.usage, markdown)
@@ -52,7 +52,13 @@ def _section(heading: str, first: list[str], rows: Sequence[Row], markdown: bool
         return []
     header = [*first, "forecast", "measured", "drift", "forecast from"]
     cells = [header] + [
-        [row.key, _num(row.forecast), _num(row.measured), _pct(row.drift_pct), row.source]
+        [
+            row.key,
+            shown_number(row.forecast),
+            shown_number(row.measured),
+            shown_pct(row.drift_pct),
+            row.source,
+        ]
         for row in rows
     ]
     lines = table(cells, numeric={1, 2, 3}, markdown=markdown, rules={1})
@@ -82,27 +88,13 @@ def _money(
     per_resource = first == "resource"
     header = [first, "forecast USD/1k", "billed USD/1k", "drift"]
     cells = [header + ["not estimated"] * per_resource] + [
-        [row.name, _usd(row.forecast_usd), _usd(row.billed_usd), _pct(row.drift_pct)]
+        [row.name, shown_usd(row.forecast_usd), shown_usd(row.billed_usd), shown_pct(row.drift_pct)]
         + [str(row.unestimated or "-")] * per_resource
         for row in rows
     ]
     lines = table(cells, numeric={1, 2, 3, 4}, markdown=markdown, rules={1})
     return [f"## {heading}" if markdown else heading, *([""] if markdown else []), *lines,
             *tail, ""]  # fmt: skip
-
-
-def _num(value: Decimal | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:,.3f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-
-
-def _usd(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value * PER:,.4f}"
-
-
-def _pct(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value:+.1f}%"
 
 
 def _document(found: Drift, title: str, window: str) -> dict[str, Any]:
