@@ -32,6 +32,14 @@ CE_SERVICES: Mapping[str, str] = {
 _RATE_NAMES = {"accepted": "accept", "rejected": "reject", "timed_out": "timeout",
                "cancelled": "cancel"}  # fmt: skip
 GAPS_SHOWN = 3
+#: The function figures ``actual`` measures (INIT ones from the REPORT lines).
+MEASURED_PER_INVOCATION = ("duration_ms", "log_kb", "cold_start_rate", "init_ms")
+_FUNCTION_GAPS = {
+    "duration_ms": ("Lambda duration", "{:.0f} ms"),
+    "log_kb": ("log output", "{:.2f} KB"),
+    "cold_start_rate": ("cold-start rate", "{:.3f}"),
+    "init_ms": ("INIT duration", "{:.0f} ms"),
+}
 
 
 @dataclass(frozen=True)
@@ -50,9 +58,10 @@ class Row:
 
 @dataclass(frozen=True)
 class CostRow:
-    service: str  # Cost Explorer's name
+    name: str  # Cost Explorer's service name, or a resource's tag value (its logical id)
     forecast_usd: Decimal | None  # per unit of work (None: no --definition)
     billed_usd: Decimal | None  # per unit of work (None: no bill read)
+    unestimated: int = 0  # a resource's figures the estimate could not estimate
 
     @property
     def drift_pct(self) -> Decimal | None:
@@ -70,6 +79,7 @@ class Drift:
     rates: tuple[Row, ...]
     costs: tuple[CostRow, ...]
     gaps: tuple[str, ...]
+    resources: tuple[CostRow, ...] = ()  # per resource: the bill grouped by its tag
 
 
 def drift(forecast: Forecast | None, measured: Measured) -> Drift:
@@ -79,7 +89,7 @@ def drift(forecast: Forecast | None, measured: Measured) -> Drift:
     usage = _rows(per_unit, measured.per_unit, sources)
     functions = forecast.per_invocation if forecast else {}
     per_invocation = _rows(
-        {k: v for k, v in functions.items() if k.endswith(("duration_ms", "log_kb"))},
+        {k: v for k, v in functions.items() if k.endswith(MEASURED_PER_INVOCATION)},
         measured.per_invocation,
         sources,
     )
@@ -94,7 +104,16 @@ def drift(forecast: Forecast | None, measured: Measured) -> Drift:
         key=lambda row: -abs(row.drift_pct or Decimal(0)),
     )
     gaps = tuple(_gap(row) for row in ranked[:GAPS_SHOWN])
-    return Drift(forecast, measured, usage, per_invocation, rates, _costs(forecast, measured), gaps)
+    return Drift(
+        forecast,
+        measured,
+        usage,
+        per_invocation,
+        rates,
+        _costs(forecast, measured),
+        gaps,
+        _resources(forecast, measured),
+    )
 
 
 def _rows(
@@ -126,6 +145,22 @@ def _costs(forecast: Forecast | None, measured: Measured) -> tuple[CostRow, ...]
     )
 
 
+def _resources(forecast: Forecast | None, measured: Measured) -> tuple[CostRow, ...]:
+    """Per resource: the general estimate's money beside the bill grouped by the resource tag."""
+    expected = forecast.per_resource if forecast else {}
+    unknown = forecast.unestimated if forecast else {}
+    billed, units = measured.billed_resources, measured.units
+    return tuple(
+        CostRow(
+            name,
+            expected[name] / units if name in expected else None,  # not reached: unknown
+            billed[name] / units if name in billed else None,
+            unknown.get(name, 0),
+        )
+        for name in sorted(set(expected) | set(billed) | set(unknown))
+    )
+
+
 def _gap(row: Row) -> str:
     forecast, measured = row.forecast, row.measured
     assert forecast is not None
@@ -134,10 +169,10 @@ def _gap(row: Row) -> str:
         name = _RATE_NAMES.get(row.key, row.key)
         return f"{name} rate {forecast:.2f} assumed, {measured:.2f} measured"
     parts = row.key.split(".")
-    if parts[0] == "functions" and parts[-1] == "duration_ms":
+    if parts[0] == "functions" and parts[-1] in _FUNCTION_GAPS:
+        what, shown = _FUNCTION_GAPS[parts[-1]]
         return (
-            f"Lambda duration of {parts[1]} {forecast:.0f} ms assumed, {measured:.0f} ms measured"
+            f"{what} of {parts[1]} {shown.format(forecast)} assumed, "
+            f"{shown.format(measured)} measured"
         )
-    if parts[0] == "functions" and parts[-1] == "log_kb":
-        return f"log output of {parts[1]} {forecast:.2f} KB assumed, {measured:.2f} KB measured"
     return f"{row.key} {forecast:.3f} per unit assumed, {measured:.3f} measured"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from costcalc.actual.billing import Billed
+from costcalc.actual.insights import Inits
 from costcalc.actual.metrics import PLACE, ROUTES, Query
 from costcalc.errors import UsageError
 
@@ -26,6 +27,8 @@ _PER_UNIT = {
     ("http_api", "Count"): "api_requests",
     ("rule", "Invocations"): "rule_matches",
     ("topic", "NumberOfMessagesPublished"): "notifications",
+    ("topic", "NumberOfNotificationsDelivered"): "deliveries",
+    ("schedule_group", "InvocationAttemptCount"): "schedules_fired",
     ("account_email", "Send"): "emails",
 }
 _BILLED_PER_UNIT = {"StateTransition": "transitions", "Event-64K-Chunks": "events"}
@@ -41,12 +44,17 @@ class Measured:
     outcomes: Mapping[str, Mapping[str, Decimal]]  # state machine -> metric -> total
     billed: Sequence[Billed]
     notes: Sequence[str] = field(default_factory=tuple)
+    billed_resources: Mapping[str, Decimal] = field(default_factory=dict)  # USD per resource tag
 
 
 def measure(
-    totals: Mapping[Query, Decimal], billed: Sequence[Billed], unit: str | None
+    totals: Mapping[Query, Decimal],
+    billed: Sequence[Billed],
+    unit: str | None,
+    inits: Inits | None = None,
 ) -> Measured:
-    """The per-unit figures of the metric totals and the billed usage (``unit``: see UNITS_HELP)."""
+    """The per-unit figures of the metric totals, the billed usage and the REPORT lines' INIT
+    (``unit``: see UNITS_HELP; ``inits`` None: not read, ``--no-init``)."""
     sums: dict[str, Decimal] = defaultdict(Decimal)
     functions: dict[str, dict[str, Decimal]] = defaultdict(dict)
     routes: dict[str, Decimal] = defaultdict(Decimal)
@@ -70,7 +78,7 @@ def measure(
         sums[key] += quantity
     for name, values in functions.items():
         sums[f"invocations.{name}"] += values.get("Invocations", Decimal(0))
-    per_invocation = _per_invocation(functions)
+    per_invocation = _per_invocation(functions) | (_cold_starts(inits) if inits else {})
     label, units = _units(unit, sums, routes, functions)
     if units <= 0:
         raise UsageError(
@@ -78,7 +86,9 @@ def measure(
             "or a window when the stack ran"
         )
     per_unit = {key: total / units for key, total in sorted(sums.items())}
-    notes = []
+    notes = list(inits.notes) if inits else []
+    if inits is None:
+        notes.append("INIT not read (--no-init): cold starts are the forecast's alone")
     if "emails" in per_unit:
         notes.append("SES sends are the account's in the region (SES has no per-stack metric)")
     return Measured(label, units, per_unit, per_invocation, _rates(routes), outcomes, billed,
@@ -106,6 +116,19 @@ def _per_invocation(functions: Mapping[str, Mapping[str, Decimal]]) -> dict[str,
             found[f"functions.{name}.duration_ms"] = values["Duration"] / invocations
         if "IncomingBytes" in values:
             found[f"functions.{name}.log_kb"] = values["IncomingBytes"] / 1024 / invocations
+    return found
+
+
+def _cold_starts(inits: Inits) -> dict[str, Decimal]:
+    """Per function: the share of REPORT lines with an INIT, and the mean INIT (ms)."""
+    found: dict[str, Decimal] = {}
+    for name, reports in inits.reports.items():
+        if not reports:
+            continue
+        cold = inits.cold_starts.get(name, Decimal(0))
+        found[f"functions.{name}.cold_start_rate"] = cold / reports
+        if cold:
+            found[f"functions.{name}.init_ms"] = inits.init_ms[name] / cold
     return found
 
 

@@ -36,7 +36,15 @@ METRICS: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "rule": ("AWS/Events", ("Invocations", "MatchedEvents")),
     "http_api": ("AWS/ApiGateway", ("Count", "4xx", "5xx")),
     "route": ("AWS/ApiGateway", ("Count",)),  # needs the stage's detailed metrics
-    "topic": ("AWS/SNS", ("NumberOfMessagesPublished",)),
+    "topic": (
+        "AWS/SNS",
+        (
+            "NumberOfMessagesPublished",
+            "NumberOfNotificationsDelivered",
+            "NumberOfNotificationsFailed",
+        ),
+    ),
+    "schedule_group": ("AWS/Scheduler", ("InvocationAttemptCount", "TargetErrorCount")),
     "table": ("AWS/DynamoDB", ("ConsumedWriteCapacityUnits", "ConsumedReadCapacityUnits")),
     "log_group": ("AWS/Logs", ("IncomingBytes",)),
     "account_email": ("AWS/SES", ("Send",)),
@@ -117,6 +125,7 @@ _DIMENSION = {
     "http_api": "ApiId",
     "table": "TableName",
     "log_group": "LogGroupName",
+    "schedule_group": "ScheduleGroup",
 }
 
 

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from costcalc.actual.drift import Drift, Row
+from costcalc.actual.drift import CostRow, Drift, Row
 from costcalc.pricing.render import JsonNumber, dump_json, exact
+from costcalc.report.actual_section import shown_number, shown_pct, shown_usd
 from costcalc.tables import table
 
 FORMATS = ("table", "json", "markdown")
-PER = Decimal(1000)  # money is shown per 1,000 units of work: a unit's cost is a fraction of a cent
 
 
 def render(found: Drift, title: str, window: str, fmt: str) -> str:
@@ -21,14 +21,15 @@ def render(found: Drift, title: str, window: str, fmt: str) -> str:
     markdown = fmt == "markdown"
     measured = found.measured
     against = (
-        f"forecast: `costcalc estimate` of the {found.forecast.design} definition at that volume"
+        f"forecast: `costcalc estimate` of the {found.forecast.design} definition at that volume, "
+        f"its fixed monthly items for {found.forecast.months:.3f} of a 730-hour month"
         if found.forecast
         else "no --definition: the measured side alone"
     )
     out = [
         f"# {title}" if markdown else title,
         "",
-        f"{window}: {_num(measured.units)} {measured.unit} (the unit of work); {against}",
+        f"{window}: {shown_number(measured.units)} {measured.unit} (the unit of work); {against}",
         "",
     ]
     out += _section("Usage per unit of work", ["figure"], found.usage, markdown)
@@ -51,7 +52,13 @@ def _section(heading: str, first: list[str], rows: Sequence[Row], markdown: bool
         return []
     header = [*first, "forecast", "measured", "drift", "forecast from"]
     cells = [header] + [
-        [row.key, _num(row.forecast), _num(row.measured), _pct(row.drift_pct), row.source]
+        [
+            row.key,
+            shown_number(row.forecast),
+            shown_number(row.measured),
+            shown_pct(row.drift_pct),
+            row.source,
+        ]
         for row in rows
     ]
     lines = table(cells, numeric={1, 2, 3}, markdown=markdown, rules={1})
@@ -60,30 +67,34 @@ def _section(heading: str, first: list[str], rows: Sequence[Row], markdown: bool
 
 def _costs(found: Drift, markdown: bool) -> list[str]:
     billed = any(row.billed_usd is not None for row in found.costs)
-    header = ["service", "forecast USD/1k", "billed USD/1k", "drift"]
-    cells = [header] + [
-        [row.service, _usd(row.forecast_usd), _usd(row.billed_usd), _pct(row.drift_pct)]
-        for row in found.costs
-    ]
-    heading = "Cost per 1,000 units of work"
-    lines = table(cells, numeric={1, 2, 3}, markdown=markdown, rules={1})
     tail = [] if billed else ["Billed: Cost Explorer returned nothing for the tag in the window"]
+    out = _money("Cost per 1,000 units of work", "service", found.costs, markdown, tail)
+    if found.resources:
+        out += _money(
+            "Cost per resource per 1,000 units of work (billed: grouped by the resource tag; "
+            "forecast: `costcalc estimate`'s per-resource breakdown)",
+            "resource",
+            found.resources,
+            markdown,
+            ["not estimated: the resource's figures the estimate lists as unknown (its forecast "
+             "leaves their money out; a usage file fills them)"],
+        )  # fmt: skip
+    return out
+
+
+def _money(
+    heading: str, first: str, rows: Sequence[CostRow], markdown: bool, tail: list[str]
+) -> list[str]:
+    per_resource = first == "resource"
+    header = [first, "forecast USD/1k", "billed USD/1k", "drift"]
+    cells = [header + ["not estimated"] * per_resource] + [
+        [row.name, shown_usd(row.forecast_usd), shown_usd(row.billed_usd), shown_pct(row.drift_pct)]
+        + [str(row.unestimated or "-")] * per_resource
+        for row in rows
+    ]
+    lines = table(cells, numeric={1, 2, 3, 4}, markdown=markdown, rules={1})
     return [f"## {heading}" if markdown else heading, *([""] if markdown else []), *lines,
             *tail, ""]  # fmt: skip
-
-
-def _num(value: Decimal | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:,.3f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-
-
-def _usd(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value * PER:,.4f}"
-
-
-def _pct(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value:+.1f}%"
 
 
 def _document(found: Drift, title: str, window: str) -> dict[str, Any]:
@@ -104,17 +115,28 @@ def _document(found: Drift, title: str, window: str) -> dict[str, Any]:
         "unit": measured.unit,
         "units": _exact(measured.units),
         "design": found.forecast.design if found.forecast else None,
+        "months": _exact(found.forecast.months) if found.forecast else None,
         "usage_per_unit": [row(item) for item in found.usage],
         "per_invocation": [row(item) for item in found.per_invocation],
         "path_mix": [row(item) for item in found.rates],
         "cost_per_unit": [
             {
-                "service": cost.service,
+                "service": cost.name,
                 "forecast_usd": _exact(cost.forecast_usd),
                 "billed_usd": _exact(cost.billed_usd),
                 "drift_pct": _exact(cost.drift_pct),
             }
             for cost in found.costs
+        ],
+        "cost_per_resource": [
+            {
+                "resource": cost.name,
+                "forecast_usd": _exact(cost.forecast_usd),
+                "billed_usd": _exact(cost.billed_usd),
+                "drift_pct": _exact(cost.drift_pct),
+                "not_estimated": cost.unestimated,
+            }
+            for cost in found.resources
         ],
         "billed": [
             {

@@ -23,12 +23,14 @@ KINDS: Mapping[str, str] = {
     "AWS::ApiGatewayV2::Api": "http_api",
     "AWS::SNS::Topic": "topic",
     "AWS::DynamoDB::Table": "table",
+    "AWS::Scheduler::ScheduleGroup": "schedule_group",
 }
 _ARN_KINDS = {
     ("lambda", "function"): "function",
     ("states", "stateMachine"): "state_machine",
     ("events", "rule"): "rule",
     ("dynamodb", "table"): "table",
+    ("scheduler", "schedule-group"): "schedule_group",
 }
 #: What the estimate's names leave off (a log group is named by its function's logical id).
 _SUFFIX = {"function": "Function", "log_group": "Function", "table": "Table"}

@@ -22,7 +22,7 @@ from costcalc.safe_output import check_target, write_files
 
 #: Path figures a usage file may set (capacity units are DynamoDB's, not a profile's).
 PATH_KEYS = ("api_requests", "events", "rule_matches", "invocations", "transitions",
-             "executions", "notifications", "emails")  # fmt: skip
+             "executions", "notifications", "emails", "schedules_fired")  # fmt: skip
 _FLAGS = {"accepted": "--accept-rate", "rejected": "--reject-rate",
           "timed_out": "--timeout-rate", "cancelled": "--cancel-rate"}  # fmt: skip
 PLACES = Decimal("1e-6")

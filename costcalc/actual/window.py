@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from costcalc.errors import UsageError
+from costcalc.estimate.schedule_rate import HOURS_PER_MONTH
 
 _SINCE = re.compile(r"^([1-9][0-9]{0,2})([dh])$")
 #: Cost Explorer keeps 14 months of daily data; CloudWatch keeps 1-hour points for 455 days.
@@ -21,6 +23,12 @@ class Window:
     @property
     def days(self) -> int:
         return max(1, (self.end - self.start).days)
+
+    @property
+    def months(self) -> Decimal:
+        """The window's share of AWS's 730-hour pricing month (monthly items bill by the hour)."""
+        seconds = Decimal(int((self.end - self.start).total_seconds()))
+        return seconds / 3600 / HOURS_PER_MONTH
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%dT%H:%MZ} to {self.end:%Y-%m-%dT%H:%MZ}"

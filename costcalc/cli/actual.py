@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from costcalc.actual.billing import RESOURCE_TAG
 from costcalc.cli.arguments import (
     Commands,
     add_count_start_end,
@@ -16,6 +19,9 @@ from costcalc.cli.arguments import (
     command,
 )
 from costcalc.errors import UsageError
+
+if TYPE_CHECKING:
+    from costcalc.estimate.breakdown import Breakdown
 
 FORMATS = ("table", "json", "markdown")
 EXAMPLES = """\
@@ -30,9 +36,13 @@ Examples:
 Reads (read-only, policy in docs/actual-permissions.md): CloudFormation ListStackResources or
 the Resource Groups Tagging API GetResources; CloudWatch GetMetricData (Lambda invocations and
 duration, log bytes, Step Functions executions, EventBridge rule invocations, HTTP API counts
-per route, SNS publishes, SES sends, DynamoDB consumed capacity); Cost Explorer
+per route, SNS publishes and deliveries, Scheduler invocation attempts, SES sends, DynamoDB
+consumed capacity); CloudWatch Logs Insights StartQuery/GetQueryResults (Lambda's INIT from the
+REPORT lines; --no-init skips it, it is billed per GB scanned); Cost Explorer
 GetCostAndUsage by usage type, filtered by the tag (aws:cloudformation:stack-name for --stack:
-activate it as a cost allocation tag). State transitions come from the bill, not a metric.
+activate it as a cost allocation tag), and again grouped by --resource-tag for the cost per
+resource, set beside `costcalc estimate`'s per-resource breakdown of --definition. State
+transitions come from the bill, not a metric.
 Throttled calls are retried by botocore's adaptive retry mode (up to 10 retries, backoff).
 The path mix is measured from the answer routes' counts (accept, reject, cancel per order placed;
 the rest timed out), which needs the API stage's detailed metrics.
@@ -70,6 +80,16 @@ def register(commands: Commands) -> None:
         "--write-usage", type=Path, metavar="FILE",
         help="write the measured figures as a usage file (estimate --usage FILE)",
     )  # fmt: skip
+    parser.add_argument(
+        "--no-init", dest="init", action="store_false",
+        help="do not read Lambda's INIT from the REPORT lines (a Logs Insights query, billed per "
+        "GB scanned)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--resource-tag", metavar="KEY", default=RESOURCE_TAG,
+        help="the tag the bill is grouped by per resource (default: the logical id "
+        "CloudFormation tags; activate it as a cost allocation tag)",
+    )  # fmt: skip
     parser.add_argument("--profile", help="AWS named profile (default: the environment's)")
     add_usage(parser)
     add_path_rates(parser)
@@ -97,15 +117,26 @@ def run_actual(args: argparse.Namespace) -> int:
             raise UsageError("--write-usage needs --definition: the file scales its figures")
     if args.definition is not None:
         print(f"costcalc: reading {args.definition} ...", file=sys.stderr, flush=True)
-        workflows = read_definition(args.definition, args.usage)
+        general, profiles = _usage_files(args.usage)
+        workflows = read_definition(args.definition, profiles)
     clients = aws.boto_clients(args.region, args.profile)
-    measured = read_actual(clients, stack=args.stack, tag=tag, window=span, unit=args.unit)
+    measured = read_actual(
+        clients,
+        stack=args.stack,
+        tag=tag,
+        window=span,
+        unit=args.unit,
+        init=args.init,
+        resource_tag=args.resource_tag,
+    )
     expected = None
     if args.definition is not None:
         from costcalc.cli.plans import plan_for  # noqa: PLC0415
 
         estimated = pick_workflow(workflows, measured)
-        expected = forecast(estimated, plan_for(args, [estimated]), measured.units)
+        plan = plan_for(args, [estimated])
+        breakdown = _breakdown(args, general, measured.units)
+        expected = forecast(estimated, plan, measured.units, span.months, breakdown)
     found = drift(expected, measured)
     origin = f"stack {args.stack}" if args.stack else f"tag {args.tag}"
     sys.stdout.write(render(found, f"Actual of {origin}", str(span), args.format))
@@ -113,3 +144,25 @@ def run_actual(args: argparse.Namespace) -> int:
         write_usage(args.write_usage, usage_text(expected, measured, origin))
         print(f"costcalc actual: wrote {args.write_usage}", file=sys.stderr)
     return 0
+
+
+def _usage_files(given: list[Path] | None) -> tuple[Path | None, list[Path] | None]:
+    """The general usage file (per resource) and the profile overrides among ``--usage``."""
+    from costcalc.estimate.usage_file import is_usage_file  # noqa: PLC0415
+
+    general = [path for path in given or [] if is_usage_file(path)]
+    if len(general) > 1:
+        raise UsageError(f"--usage {general[1]}: give one usage file in the per-resource format")
+    profiles = [path for path in given or [] if path not in general]
+    return (general[0] if general else None), (profiles or None)
+
+
+def _breakdown(args: argparse.Namespace, general: Path | None, units: Decimal) -> Breakdown:
+    """The general estimate of --definition at the measured volume: the cost per resource."""
+    from costcalc.estimate.breakdown import estimate_source  # noqa: PLC0415
+    from costcalc.estimate.usage_file import UsageFile, read_usage_file  # noqa: PLC0415
+
+    usage = read_usage_file(general) if general else UsageFile()
+    return estimate_source(
+        args.definition, units, usage, region=args.region, free_tier=args.free_tier
+    )

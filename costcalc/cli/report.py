@@ -39,6 +39,8 @@ Examples:
   costcalc report --orders-per-month 1e6 --free-tier --format html --out report.txt
   costcalc report path/to/generated-project --sweep 2e4:5e7 --out decision.md
   costcalc report pulumi/orders-choreography --stack dev --out decision.html
+  costcalc actual --stack orders --since 30d --definition sam/orchestration/template.yaml \
+      --format json > actual.json && costcalc report --actual actual.json --out decision.md
 
 The page answers first (each design per month and per order at the volume, the difference per
 month and per year), then charts the cost across the sweep with its break-evens, splits the cost
@@ -97,6 +99,10 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--out", type=Path, required=True, metavar="FILE", help="the report to write"
     )
+    parser.add_argument(
+        "--actual", type=Path, metavar="FILE",
+        help="add the forecast against what ran: the output of `costcalc actual --format json`",
+    )  # fmt: skip
     add_format(
         parser, ("html", "markdown"), None, "html or markdown (default: from --out's extension)"
     )
@@ -107,10 +113,12 @@ def run(args: argparse.Namespace) -> int:
     fmt = _format(args.out, args.format)
     check_target(args.out, "--out")
     low, high, points = args.sweep or (*DEFAULT_SWEEP, DEFAULT_POINTS)
+    from costcalc.report.actual_section import actual_section, read_actual  # noqa: PLC0415
     from costcalc.report.charts import draw_charts  # noqa: PLC0415 - matplotlib
     from costcalc.report.content import document  # noqa: PLC0415
     from costcalc.report.decision import check_volume, decision, profile_origins  # noqa: PLC0415
 
+    measured = [actual_section(read_actual(args.actual))] if args.actual else []
     orders, span = check_volume(args.orders_per_month, (low, high))
     sweep_volumes(*span, points)  # refuses a bad POINTS before any work
     plan, definitions = _plan(args)
@@ -122,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     facts = decision(plan, orders, span, points, origins=profile_origins(plan, definitions))
     _progress("drawing the charts ...")
     charts = draw_charts(facts)
-    content = document(facts)
+    content = document(facts, measured)
     written = _write(args.out, fmt, content, charts)
     for warning in facts.warnings:
         _progress(f"warning: {warning}")

@@ -75,8 +75,9 @@ class Document:
     sections: tuple[Section, ...] = field(default=())
 
 
-def document(facts: Decision) -> Document:
-    """The whole report for ``facts``, section by section, the answer first."""
+def document(facts: Decision, measured: Sequence[Section] = ()) -> Document:
+    """The whole report for ``facts``, section by section, the answer first (``measured``: the
+    forecast against what ran, from `costcalc actual`, before where the figures come from)."""
     plan = facts.plan
     free = "always-free allowances applied" if plan.free_tier else "no free tier (marginal cost)"
     return Document(
@@ -95,6 +96,7 @@ def document(facts: Decision) -> Document:
             _breakdown(facts),
             _sensitivity(facts),
             _constraints(facts),
+            *measured,
             _provenance(facts),
             _sweep(facts),
         ),

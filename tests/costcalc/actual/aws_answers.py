@@ -1,7 +1,8 @@
 """Stubbed AWS clients answering as the real APIs do (shapes from botocore's service models).
 
-``Answers`` holds a deployment's resources, its metric totals and its bill; ``stub`` queues
-those answers on botocore Stubbers, paged the way AWS pages them, and records every call.
+``Answers`` holds a deployment's resources, its metric totals, its REPORT lines' INIT and its
+bill; ``stub`` queues those answers on botocore Stubbers, paged (and, for Logs Insights, still
+running at the first poll) the way AWS answers, and records every call.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import boto3
 from botocore.stub import Stubber
 
+from costcalc.actual.billing import RESOURCE_TAG
 from costcalc.actual.metrics import Query, queries
 from costcalc.actual.resources import KINDS, Resource
 from costcalc.actual.window import Window
@@ -32,6 +34,10 @@ class Answers:
     metrics: Mapping[tuple[str, str], Decimal]  # (resource name or route, metric) -> total
     billed: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     # (service, usage type, quantity, unit, usd)
+    billed_resources: list[tuple[str, str]] = field(default_factory=list)  # (logical id, usd)
+    inits: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+    # function's physical name -> (REPORT lines, those with an Init Duration, INIT ms in all)
+    query_ends: str = "Complete"  # how the Logs Insights query ends (Failed, Timeout...)
     calls: list[str] = field(default_factory=list)  # "service:Operation", as made
 
 
@@ -75,13 +81,50 @@ def metric_pages(
     return pages
 
 
+def insights_answers(answers: Answers) -> list[dict[str, Any]]:
+    """GetQueryResults as Logs Insights answers a poll: still running, then complete in pages
+    of one row (the last page without a nextToken)."""
+    stats = {"recordsMatched": 1.0, "recordsScanned": 2.0, "bytesScanned": 3.0}
+    rows = [
+        [
+            {"field": "@log", "value": f"{ACCOUNT}:/aws/lambda/{name}"},
+            {"field": "reports", "value": str(reports)},
+            {"field": "cold_starts", "value": str(cold)},
+            {"field": "init_ms", "value": str(init_ms)},
+        ]
+        for name, (reports, cold, init_ms) in answers.inits.items()
+    ]
+    pages: list[dict[str, Any]] = [{"status": "Running", "results": [], "statistics": stats}]
+    if answers.query_ends != "Complete":
+        return [*pages, {"status": answers.query_ends, "results": [], "statistics": stats}]
+    for index, row in enumerate(rows or [[]]):
+        page: dict[str, Any] = {"status": "Complete", "results": [row] if row else [],
+                                "statistics": stats}  # fmt: skip
+        if index < len(rows) - 1:
+            page["nextToken"] = f"logs-{index + 1}"
+        pages.append(page)
+    return pages
+
+
 def cost_pages(billed: list[tuple[str, str, str, str, str]]) -> list[dict[str, Any]]:
     """GetCostAndUsage grouped by SERVICE and USAGE_TYPE, one group per page after the first."""
+    by = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
+    return _ce_pages(by, [([s, u], quantity, unit, usd) for s, u, quantity, unit, usd in billed])
 
-    def group(item: tuple[str, str, str, str, str]) -> dict[str, Any]:
-        service, usage_type, quantity, unit, usd = item
+
+def resource_pages(billed: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """GetCostAndUsage grouped by the logical-id tag (``KEY$VALUE``; an empty value: untagged)."""
+    by = [{"Type": "TAG", "Key": RESOURCE_TAG}]
+    return _ce_pages(by, [([f"{RESOURCE_TAG}${r}"], "1", "N/A", usd) for r, usd in billed])
+
+
+def _ce_pages(
+    group_by: list[dict[str, str]], groups: list[tuple[list[str], str, str, str]]
+) -> list[dict[str, Any]]:
+    def group(item: tuple[list[str], str, str, str]) -> dict[str, Any]:
+        keys, quantity, unit, usd = item
         return {
-            "Keys": [service, usage_type],
+            "Keys": keys,
             "Metrics": {
                 "UnblendedCost": {"Amount": usd, "Unit": "USD"},
                 "UsageQuantity": {"Amount": quantity, "Unit": unit},
@@ -89,14 +132,11 @@ def cost_pages(billed: list[tuple[str, str, str, str, str]]) -> list[dict[str, A
         }
 
     period = {"Start": "2026-11-01", "End": "2026-12-01"}
-    chunks = [billed[:1], *([item] for item in billed[1:])] if billed else [[]]
+    chunks = [groups[:1], *([item] for item in groups[1:])] if groups else [[]]
     pages = []
     for index, chunk in enumerate(chunks):
         page: dict[str, Any] = {
-            "GroupDefinitions": [
-                {"Type": "DIMENSION", "Key": "SERVICE"},
-                {"Type": "DIMENSION", "Key": "USAGE_TYPE"},
-            ],
+            "GroupDefinitions": group_by,
             "ResultsByTime": [
                 {"TimePeriod": period, "Total": {}, "Groups": [group(i) for i in chunk],
                  "Estimated": False}
@@ -110,13 +150,16 @@ def cost_pages(billed: list[tuple[str, str, str, str, str]]) -> list[dict[str, A
 
 
 @contextmanager
-def stub(answers: Answers, *, stack: str | None = "orders", tag: bool = False) -> Iterator[Any]:
-    """A client factory whose clients answer from ``answers``; every call is recorded."""
+def stub(
+    answers: Answers, *, stack: str | None = "orders", tag: bool = False, init: bool = True
+) -> Iterator[Any]:
+    """A client factory whose clients answer from ``answers``; every call is recorded
+    (``init``: the command reads the INIT, so Logs Insights answers are queued)."""
     made = {
         service: boto3.client(
             service, region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
         )
-        for service in ("cloudformation", "resourcegroupstaggingapi", "cloudwatch", "ce")
+        for service in ("cloudformation", "resourcegroupstaggingapi", "cloudwatch", "logs", "ce")
     }
     for service, client in made.items():
         client.meta.events.register(
@@ -139,8 +182,16 @@ def stub(answers: Answers, *, stack: str | None = "orders", tag: bool = False) -
         if answers.resources:
             for page in metric_pages(queries(answers.resources), answers.metrics):
                 stubbers["cloudwatch"].add_response("get_metric_data", page)
+        if answers.metrics and init and any(r.kind == "function" for r in answers.resources):
+            logs = stubbers["logs"]
+            logs.add_response("start_query", {"queryId": "query-1"})
+            for page in insights_answers(answers):
+                logs.add_response("get_query_results", page)
         if answers.metrics:
             for page in cost_pages(answers.billed):
+                stubbers["ce"].add_response("get_cost_and_usage", page)
+        if answers.metrics and answers.billed:
+            for page in resource_pages(answers.billed_resources):
                 stubbers["ce"].add_response("get_cost_and_usage", page)
         yield made.__getitem__
         for stubber in stubbers.values():

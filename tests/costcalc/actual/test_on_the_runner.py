@@ -26,7 +26,7 @@ from costcalc.actual.window import Window
 from costcalc.compare.scenario import scenario
 from localrun import LocalRunner
 from localrun.executions import states_entered
-from tests.costcalc.actual.aws_answers import cost_pages, stack_page
+from tests.costcalc.actual.aws_answers import cost_pages, resource_pages, stack_page
 
 MIX = {"completed": 4, "rejected": 2, "cancelled": 2}
 ROUTES = {"completed": "accept", "rejected": "reject", "cancelled": "cancel"}
@@ -81,6 +81,8 @@ def test_actual_recovers_the_mix_and_the_estimates_per_order_figures(
     with Stubber(cfn) as cfn_stub, Stubber(ce) as ce_stub:
         cfn_stub.add_response("list_stack_resources", stack_page(resources, None))
         for page in cost_pages(billed):
+            ce_stub.add_response("get_cost_and_usage", page)
+        for page in resource_pages([("OrdersStateMachine", billed[0][-1])]):
             ce_stub.add_response("get_cost_and_usage", page)
         clients = {"cloudformation": cfn, "cloudwatch": cloudwatch, "ce": ce}.__getitem__
         window = Window(now - dt.timedelta(hours=2), now)

@@ -46,7 +46,7 @@ def test_every_client_is_built_with_adaptive_retries() -> None:
     from costcalc.actual.aws import boto_clients  # noqa: PLC0415
 
     clients = boto_clients("eu-west-1")
-    for service in ("cloudformation", "resourcegroupstaggingapi", "cloudwatch", "ce"):
+    for service in ("cloudformation", "resourcegroupstaggingapi", "cloudwatch", "logs", "ce"):
         retries = clients(service).meta.config.retries
         assert retries == {"mode": "adaptive", "total_max_attempts": 11}, service  # 1 + 10 retries
     assert clients("ce").meta.endpoint_url == "https://ce.us-east-1.amazonaws.com"

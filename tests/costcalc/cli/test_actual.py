@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
-from costcalc.actual import aws
+from costcalc.actual import aws, insights
 from costcalc.cli.main import main
+from costcalc.estimate.breakdown import estimate_source
+from costcalc.estimate.usage_file import UsageFile
 from tests.costcalc.actual.aws_answers import Answers, stub
 from tests.costcalc.actual.orders_stack import answers
 
@@ -24,6 +26,7 @@ WINDOW = ["--start", "2026-11-01", "--end", "2026-12-01"]
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Answers]:
     found = answers()
+    monkeypatch.setattr(insights, "POLL_SECONDS", 0.0)
     with stub(found) as clients:
         monkeypatch.setattr(aws, "boto_clients", lambda region, profile: clients)
         yield found
@@ -49,13 +52,36 @@ def test_json_sets_each_measured_figure_beside_the_estimate_with_exact_decimals(
     ]
     assert (duration["forecast"], duration["measured"], duration["drift_pct"]) == (50, 131, 162)
     assert document["largest_gaps"] == [  # ranked by drift in percent of the assumption
+        "cold-start rate of api 0.020 assumed, 0.100 measured",
         "Lambda duration of api 50 ms assumed, 131 ms measured",
-        "reject rate 0.05 assumed, 0.10 measured",
-        "timeout rate 0.03 assumed, 0.05 measured",
+        "cold-start rate of await_restaurant 0.020 assumed, 0.050 measured",
     ]
+    init = {row["figure"]: row for row in document["per_invocation"]}["functions.api.init_ms"]
+    assert (init["forecast"], init["measured"], init["forecast_from"]) == (500, 420, "profile")
     costs = {row["service"]: row for row in document["cost_per_unit"]}
     assert costs["AWS Step Functions"]["billed_usd"] == Decimal("0.0001865")
     assert isinstance(costs["AWS Step Functions"]["forecast_usd"], Decimal)
+
+
+def test_cost_is_compared_per_resource_beside_the_estimates_per_resource_breakdown(
+    stack: Answers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = actual(capsys, "--definition", ORCHESTRATION, "--format", "json")
+    assert code == 0
+    rows = {
+        row["resource"]: row for row in json.loads(out, parse_float=Decimal)["cost_per_resource"]
+    }
+    breakdown = estimate_source(ORCHESTRATION, Decimal(1000), UsageFile())
+    api = sum(
+        (p.monthly_usd or 0 for e in breakdown.estimates for p in e.priced
+         if p.charge.resource == "ApiFunction"),
+        Decimal(0),
+    )  # fmt: skip
+    assert rows["ApiFunction"]["forecast_usd"] == pytest.approx(api / 1000, rel=Decimal("1e-20"))
+    assert rows["ApiFunction"]["billed_usd"] == Decimal("0.0000025")
+    assert rows["ApiFunction"]["not_estimated"] > 0  # its duration and calls: unknown
+    machine = rows["OrdersStateMachine"]
+    assert (machine["forecast_usd"], machine["billed_usd"]) == (None, Decimal("0.0001865"))
 
 
 def test_the_table_names_the_unit_the_window_and_the_largest_gaps(
@@ -65,7 +91,8 @@ def test_the_table_names_the_unit_the_window_and_the_largest_gaps(
     assert code == 0
     assert "1,000 executions started (the unit of work)" in out
     assert "- Lambda duration of api 50 ms assumed, 131 ms measured" in out
-    assert "reading 32 CloudWatch metrics" in err
+    assert "reading 34 CloudWatch metrics" in err
+    assert "querying Logs Insights for the INIT of 3 functions" in err
 
 
 def test_without_a_definition_the_measured_side_stands_alone(
@@ -75,6 +102,18 @@ def test_without_a_definition_the_measured_side_stands_alone(
     assert code == 0
     assert "no --definition: the measured side alone" in out
     assert "| functions.api.duration_ms | - | 131 | - | - |" in out
+
+
+def test_no_init_skips_the_logs_query_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = answers()
+    with stub(found, init=False) as clients:
+        monkeypatch.setattr(aws, "boto_clients", lambda region, profile: clients)
+        code, out, _ = actual(capsys, "--definition", ORCHESTRATION, "--no-init")
+    assert code == 0
+    assert not any(call.startswith("logs:") for call in found.calls)
+    assert "- INIT not read (--no-init): cold starts are the forecast's alone" in out
 
 
 def test_the_written_usage_file_makes_the_next_estimate_use_what_was_measured(
@@ -92,6 +131,7 @@ def test_the_written_usage_file_makes_the_next_estimate_use_what_was_measured(
     figures = {row["figure"]: row for row in estimated["designs"][0]["usage"]}
     assert figures["functions.api.duration_ms"]["value"] == 131
     assert figures["functions.api.duration_ms"]["source"] == "user"
+    assert figures["functions.api.init_ms"]["value"] == 420
     invocations = figures["invocations.api"]["per_path"]
     mix = dict(zip(["accepted", "rejected", "cancelled", "timed_out"],
                    map(Decimal, rates[1::2]), strict=True))  # fmt: skip

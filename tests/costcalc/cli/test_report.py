@@ -244,3 +244,29 @@ def test_an_out_that_is_not_a_regular_file_is_refused_in_one_line_before_any_wor
     )
     assert result.stdout == ""
     assert [p.name for p in tmp_path.iterdir()] == ["decision.html"]
+
+
+ACTUAL = ROOT / "tests/costcalc/report/goldens/actual.json"
+
+
+@pytest.mark.parametrize("name", ["decision.md", "decision.html"])
+def test_actual_adds_the_forecast_against_what_ran_as_a_section(tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    assert main(["report", "--sweep", "2e4:5e7:3", "--actual", str(ACTUAL), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Forecast against what ran" in text
+    assert text.index("Forecast against what ran") < text.index("Where the figures come from")
+    assert "cold-start rate of api 0.020 assumed, 0.100 measured" in text
+
+
+def test_an_actual_file_that_is_not_actuals_output_is_refused_and_nothing_written(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "actual.json").write_text('{"title": "t"}')
+    result = costcalc("--actual", "actual.json", "--out", "decision.md", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "costcalc report: error: --actual actual.json: window: expected text (`costcalc actual` "
+        "output)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["actual.json"]
