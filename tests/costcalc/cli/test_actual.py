@@ -93,6 +93,9 @@ def test_the_table_names_the_unit_the_window_and_the_largest_gaps(
     assert "- Lambda duration of api 50 ms assumed, 131 ms measured" in out
     assert "reading 34 CloudWatch metrics" in err
     assert "querying Logs Insights for the INIT of 3 functions" in err
+    assert "listing the resources of stack orders" in err  # a progress line per kind of call
+    assert "reading Cost Explorer for aws:cloudformation:stack-name=orders" in err
+    assert "reading Cost Explorer per resource (tag aws:cloudformation:logical-id)" in err
 
 
 def test_without_a_definition_the_measured_side_stands_alone(
