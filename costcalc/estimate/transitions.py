@@ -168,10 +168,12 @@ def expected_transitions(
 
 @dataclass(frozen=True)
 class ExecutionPath:
-    """One possible way through the machine (any probability) and its billed transitions."""
+    """One possible way through the machine (any probability), its billed transitions and
+    the duration it bills when run as Express."""
 
     states: tuple[str, ...]
     transitions: Decimal
+    express_duration_ms: Decimal = Decimal(0)
 
     @property
     def end(self) -> str:
@@ -205,7 +207,8 @@ def execution_paths(
         if trail[-1] in ENDS:
             states = trail[:-1]
             total = sum((machine.cost(s) + machine.child_cost(s) for s in states), Fraction(0))
-            found.append(ExecutionPath(states, _decimal(total)))
+            duration = sum((machine.duration_of(s) for s in states), Fraction(0))
+            found.append(ExecutionPath(states, _decimal(total), _decimal(duration)))
             if len(found) > cap:
                 raise DefinitionError(
                     f"{where}: more than {cap} ways through the definition; this estimate "
@@ -288,7 +291,7 @@ class _Machine:
         return self.visits.get(FAILED, Fraction(0))
 
     def duration(self) -> Fraction:
-        return sum((self.visits.get(s, Fraction(0)) * self._duration(s) for s in self.states),
+        return sum((self.visits.get(s, Fraction(0)) * self.duration_of(s) for s in self.states),
                    Fraction(0))  # fmt: skip
 
     def redrive_cost(self) -> Fraction:
@@ -628,7 +631,8 @@ class _Machine:
         kind = "lambda" if ":lambda:" in resource else "service"
         return Fraction(DEFAULT_DURATION_MS[kind])
 
-    def _duration(self, name: str) -> Fraction:
+    def duration_of(self, name: str) -> Fraction:
+        """The Express duration (ms) of one entry of ``name``, nested states included."""
         return self._durations[name]
 
 
