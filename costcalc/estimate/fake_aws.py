@@ -87,14 +87,15 @@ def _function(account: Account, _resource: str, name: str) -> dict[str, str]:
     return {"id": name, "name": name, "arn": arn, "invokeArn": invoke}
 
 
-def _http_api(account: Account, resource: str, name: str) -> dict[str, str]:
+def _api(account: Account, resource: str, name: str) -> dict[str, str]:
+    """What an API Gateway API (HTTP or REST) answers: its id and its execution ARN."""
     api_id = f"{resource}-id"
-    return {
-        "id": api_id,
-        "name": name,
-        "apiEndpoint": f"https://{api_id}.execute-api.{account.region}.{account.url_suffix}",
-        "executionArn": account.arn("execute-api", api_id),
-    }
+    return {"id": api_id, "name": name, "executionArn": account.arn("execute-api", api_id)}
+
+
+def _http_api(account: Account, resource: str, name: str) -> dict[str, str]:
+    endpoint = f"https://{resource}-id.execute-api.{account.region}.{account.url_suffix}"
+    return _api(account, resource, name) | {"apiEndpoint": endpoint}
 
 
 def _bucket(account: Account, _resource: str, name: str) -> dict[str, str]:
@@ -102,13 +103,7 @@ def _bucket(account: Account, _resource: str, name: str) -> dict[str, str]:
 
 
 def _rest_api(account: Account, resource: str, name: str) -> dict[str, str]:
-    api_id = f"{resource}-id"
-    return {
-        "id": api_id,
-        "name": name,
-        "rootResourceId": f"{resource}-root",
-        "executionArn": account.arn("execute-api", api_id),
-    }
+    return _api(account, resource, name) | {"rootResourceId": f"{resource}-root"}
 
 
 def _part(_account: Account, resource: str, _name: str) -> dict[str, str]:
