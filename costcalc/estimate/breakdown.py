@@ -3,7 +3,8 @@
 Quantities of all workflows are priced together (volume tiers see the month's total), and each
 priced line's money is shared among the charges that make it up, by quantity, so per-resource,
 per-workflow and total figures add up exactly. An item the catalogue has no sourced price for
-(Kinesis, Pipes) is listed with its quantity and no money.
+(Kinesis, Pipes, API destinations, or any item in a region the catalogue has no figure for) is
+listed with its quantity, no money and what is missing; totals say they leave it out.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 
 from costcalc.errors import MissingPriceError, UsageError
-from costcalc.estimate.follow import UNPRICED_UNITS, Charge, Followed, follow
+from costcalc.estimate.follow import UNPRICED_ITEMS, Charge, Followed, follow
 from costcalc.estimate.topology import topology
 from costcalc.estimate.usage import definitions_for
 from costcalc.estimate.usage_file import UsageFile
@@ -27,6 +28,7 @@ class Priced:
     charge: Charge
     monthly_usd: Decimal | None  # None: no sourced price
     unit: str
+    missing: str = ""  # with no price: which price is missing, and what else the item bills
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class Breakdown:
     estimates: tuple[TemplateEstimate, ...]
     prices_as_of: str
     sources: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def not_priced(self) -> tuple[Priced, ...]:
+        """The billed items left out of every total: no sourced price."""
+        return tuple(p for e in self.estimates for p in e.priced if p.monthly_usd is None)
 
     @property
     def monthly_usd(self) -> Decimal:
@@ -105,7 +112,7 @@ def price(
                     (charge.service, charge.item), (Decimal(0), Decimal(0), "")
                 )
                 if quantity == 0:
-                    priced.append(Priced(charge, None, _unpriced_unit(charge)))
+                    priced.append(_unpriced(charge, region))
                     continue
                 priced.append(Priced(charge, money * charge.monthly / quantity, unit))
             estimates.append(TemplateEstimate(path, result, tuple(priced)))
@@ -120,8 +127,15 @@ def _has_price(catalogue: Catalogue, charge: Charge, region: str) -> bool:
     return True
 
 
-def _unpriced_unit(charge: Charge) -> str:
-    return UNPRICED_UNITS.get((charge.service, charge.item), "unit")
+def _unpriced(charge: Charge, region: str) -> Priced:
+    unit, missing = UNPRICED_ITEMS.get(
+        (charge.service, charge.item),
+        (
+            "unit",
+            f"no sourced price for {charge.service}/{charge.item} in {region} in the catalogue",
+        ),
+    )
+    return Priced(charge, None, unit, missing)
 
 
 def _check_usage_names(usage: UsageFile, known: set[str]) -> None:

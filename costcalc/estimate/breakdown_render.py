@@ -122,6 +122,25 @@ def _text(breakdown: Breakdown, *, markdown: bool) -> str:
             out += [*_table(rows, markdown=markdown), ""]
         else:
             out += ["nothing billed: " + "; ".join(followed.notes or ["no billed item"]), ""]
+        unpriced = [p for p in estimate.priced if p.monthly_usd is None]
+        if unpriced:
+            out += [
+                f"{heading}Not priced"
+                if markdown
+                else "Not priced (no sourced price: left out of every total)",
+                "",
+            ]
+            rows = [("resource", "item", "quantity/month", "missing")]
+            rows += [
+                (
+                    p.charge.resource,
+                    f"{p.charge.service}/{p.charge.item}",
+                    f"{quantity(p.charge.monthly)} {p.unit}",
+                    p.missing,
+                )
+                for p in unpriced
+            ]
+            out += [*_table(rows, markdown=markdown), ""]
         if followed.unknowns:
             out += [
                 f"{heading}Not estimated"
@@ -142,9 +161,12 @@ def _text(breakdown: Breakdown, *, markdown: bool) -> str:
             out += [f"{heading}Notes" if markdown else "Notes", ""]
             out += [f"- {note}" for note in dict.fromkeys(followed.notes)] + [""]
     total = breakdown.monthly_usd
+    left_out = len(breakdown.not_priced)
     out.append(
         f"Total: {cents(total)} USD a month, {_unit_money(breakdown, total)} USD per unit "
-        f"of work" + (f"; prices as of {breakdown.prices_as_of}" if breakdown.prices_as_of else "")
+        f"of work"
+        + (f", leaving out {left_out} item(s) not priced" if left_out else "")
+        + (f"; prices as of {breakdown.prices_as_of}" if breakdown.prices_as_of else "")
     )
     out.append(LABELS_NOTE)
     return "\n".join(out) + "\n"
@@ -208,6 +230,18 @@ def _json(breakdown: Breakdown) -> str:
                 "workflows": {
                     name: _number(usd) for name, usd in _workflow_totals(estimate.priced).items()
                 },
+                "not_priced": [
+                    {
+                        "workflow": p.charge.workflow,
+                        "resource": p.charge.resource,
+                        "item": f"{p.charge.service}/{p.charge.item}",
+                        "quantity": _number(p.charge.monthly),
+                        "unit": p.unit,
+                        "missing": p.missing,
+                    }
+                    for p in estimate.priced
+                    if p.monthly_usd is None
+                ],
                 "not_estimated": [
                     {"workflow": u.workflow, "resource": u.resource, "what": u.what, "key": u.key}
                     for u in f.unknowns

@@ -87,18 +87,23 @@ def _function(account: Account, _resource: str, name: str) -> dict[str, str]:
     return {"id": name, "name": name, "arn": arn, "invokeArn": invoke}
 
 
-def _http_api(account: Account, resource: str, name: str) -> dict[str, str]:
+def _api(account: Account, resource: str, name: str) -> dict[str, str]:
+    """What an API Gateway API (HTTP or REST) answers: its id and its execution ARN."""
     api_id = f"{resource}-id"
-    return {
-        "id": api_id,
-        "name": name,
-        "apiEndpoint": f"https://{api_id}.execute-api.{account.region}.{account.url_suffix}",
-        "executionArn": account.arn("execute-api", api_id),
-    }
+    return {"id": api_id, "name": name, "executionArn": account.arn("execute-api", api_id)}
+
+
+def _http_api(account: Account, resource: str, name: str) -> dict[str, str]:
+    endpoint = f"https://{resource}-id.execute-api.{account.region}.{account.url_suffix}"
+    return _api(account, resource, name) | {"apiEndpoint": endpoint}
 
 
 def _bucket(account: Account, _resource: str, name: str) -> dict[str, str]:
     return {"id": name, "bucket": name, "arn": f"arn:{account.partition}:s3:::{name}"}
+
+
+def _rest_api(account: Account, resource: str, name: str) -> dict[str, str]:
+    return _api(account, resource, name) | {"rootResourceId": f"{resource}-root"}
 
 
 def _part(_account: Account, resource: str, _name: str) -> dict[str, str]:
@@ -221,6 +226,22 @@ KINDS = (
             ("lifecycle", "LifecycleConfiguration"),
         )
     ),
+    # What a team's own program deploys besides the kit's kinds (the estimate follows them).
+    Kind("stream", "AWS::Kinesis::Stream", "aws:kinesis/stream:Stream",
+         _named(lambda a, n: a.arn("kinesis", f"stream/{n}")), "name", {"Arn": "arn"}, "Name"),
+    Kind("pipe", "AWS::Pipes::Pipe", "aws:pipes/pipe:Pipe",
+         _named(lambda a, n: a.arn("pipes", f"pipe/{n}")), "name", {"Arn": "arn"}, "Name"),
+    Kind("schedule", "AWS::Scheduler::Schedule", "aws:scheduler/schedule:Schedule",
+         _named(lambda a, n: a.arn("scheduler", f"schedule/default/{n}")), "name",
+         {"Arn": "arn"}, "Name"),
+    Kind("rest-api", "AWS::ApiGateway::RestApi", "aws:apigateway/restApi:RestApi", _rest_api,
+         attributes={"RootResourceId": "rootResourceId"}),
+    Kind("rest-resource", "AWS::ApiGateway::Resource", "aws:apigateway/resource:Resource",
+         _part),
+    Kind("rest-method", "AWS::ApiGateway::Method", "aws:apigateway/method:Method", _part),
+    Kind("rest-integration", None, "aws:apigateway/integration:Integration", _part, part=True),
+    Kind("bucket-notification", None, "aws:s3/bucketNotification:BucketNotification", _part,
+         part=True),
     Kind("integration", None, "aws:apigatewayv2/integration:Integration", _part, part=True),
     Kind("route", None, "aws:apigatewayv2/route:Route", _part, part=True),
     Kind("authorizer", None, "aws:apigatewayv2/authorizer:Authorizer", _part, part=True),

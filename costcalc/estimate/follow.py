@@ -46,11 +46,26 @@ _MAX_DEPTH = 24
 _INTEGRATION = "arn:aws:states:::"
 _TABLE_WRITES = {"putitem", "updateitem", "deleteitem", "batchwriteitem", "transactwriteitems"}
 _TABLE_READS = {"getitem", "query", "scan", "batchgetitem", "transactgetitems"}
-#: Billed items with no price in the catalogue: listed with their quantity, never priced.
-UNPRICED_UNITS = {
-    ("kinesis", "put-payload-units"): "PUT payload unit (25 KB)",
-    ("pipes", "requests"): "request",
-    ("eventbridge", "api-destination-invocations"): "invocation",
+#: Billed items with no price in the catalogue: listed with their quantity and what is
+#: missing, never priced (the catalogue holds only prices read from AWS's own pages or its
+#: Price List; for these only third-party pages were found).
+UNPRICED_ITEMS = {
+    ("kinesis", "put-payload-units"): (
+        "PUT payload unit (25 KB)",
+        "no sourced Kinesis Data Streams price in the catalogue: its PUT payload units, and "
+        "the stream's own hours (shard-hours when provisioned; stream-hours and GB written "
+        "and read when on-demand), which also depend on its capacity mode and shard count",
+    ),
+    ("pipes", "requests"): (
+        "request",
+        "no sourced EventBridge Pipes price in the catalogue: its requests (one per 64 KB "
+        "chunk of each batch, after filtering)",
+    ),
+    ("eventbridge", "api-destination-invocations"): (
+        "invocation",
+        "no sourced EventBridge API destinations price in the catalogue: its invocations "
+        "(and the HTTP endpoint's own charges, outside AWS)",
+    ),
 }
 WEAKEST = ("default", "user", "definition")
 

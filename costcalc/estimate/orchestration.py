@@ -37,7 +37,12 @@ from costcalc.estimate.reach import (
     table_name,
 )
 from costcalc.estimate.template import TemplateError
-from costcalc.estimate.transitions import Counting, ExecutionPath, execution_paths
+from costcalc.estimate.transitions import (
+    DEFAULT_DURATION_MS,
+    Counting,
+    ExecutionPath,
+    execution_paths,
+)
 
 _INTEGRATION_PREFIX = "arn:aws:states:::"
 _TABLE_WRITES = {"putitem", "updateitem", "deleteitem", "batchwriteitem"}
@@ -75,8 +80,8 @@ class Orchestration:
         [self.machine] = found.state_machines
         self.definition: Mapping[str, Any] = found.template.definitions.get(self.machine, {})
         self.where = f"{where}: {self.machine}"
-        self._refuse_express(found.state_machines[self.machine].get("Properties") or {})
         self.paths = execution_paths(self.definition, counting, self.where)
+        self.express = self._express(found.state_machines[self.machine].get("Properties") or {})
         if not found.routes:
             raise TemplateError(
                 f"{where}: no HTTP API routes; expected the orders API that starts "
@@ -85,23 +90,20 @@ class Orchestration:
         states = self.definition.get("States", {})
         self.tasks = {name: self._task(name, state) for name, state in states.items()}
 
-    def _refuse_express(self, properties: Mapping[str, Any]) -> None:
-        """An EXPRESS machine bills requests and duration, not transitions: one Express
-        cannot run is refused with the reasons; one it can run is not an orders estimate."""
+    def _express(self, properties: Mapping[str, Any]) -> bool:
+        """Whether the machine is EXPRESS: billed by requests and duration, not transitions.
+        One that Express cannot run is refused with every reason, never priced."""
         kind = str(properties.get("StateMachineType", properties.get("Type", "STANDARD")))
         if kind.upper() != "EXPRESS":
-            return
-        reasons = express_refusals(self.definition)
+            return False
+        longest = max((path.express_duration_ms for path in self.paths), default=Decimal(0))
+        reasons = express_refusals(self.definition, longest)
         if reasons:
             raise TemplateError(
                 f"{self.where}: Type EXPRESS, which cannot run this definition (AWS rejects "
                 f"it), so it is not priced: {'; '.join(reasons)}"
             )
-        raise TemplateError(
-            f"{self.where}: Type EXPRESS: an Express orders flow is billed by requests and "
-            "duration per execution; price its definition with `costcalc transitions "
-            "DEFINITION --type express` (the orders estimate prices STANDARD machines)"
-        )
+        return True
 
     def derivation(self) -> Derivation:
         matched = {name: self._execution_for(name) for name in FLOW}
@@ -123,7 +125,16 @@ class Orchestration:
             )
         if idle:
             notes.append(f"not invoked by the order flow: {', '.join(idle)}")
-        return Derivation("orchestration", functions, per_path, tuple(notes))
+        if not self.express:
+            return Derivation("orchestration", functions, per_path, tuple(notes))
+        notes.append(
+            f"{self.machine}: Type EXPRESS: billed per request and by duration; each path's "
+            f"duration is its states' (ms per entry: Lambda {DEFAULT_DURATION_MS['lambda']}, "
+            f"other tasks {DEFAULT_DURATION_MS['service']}, Wait its Seconds, flow states "
+            f"{DEFAULT_DURATION_MS['flow']}; give --state-duration-ms STATE=MS)"
+        )
+        express = {"runnable": True}  # its definition is one Express runs
+        return Derivation("orchestration-express", functions, per_path, tuple(notes), express)
 
     # ------------------------------------------------------------------ the definition
     def _task(self, name: str, state: Mapping[str, Any]) -> _Task:
@@ -261,6 +272,7 @@ class Orchestration:
             },
             "transitions": path.transitions,
             "executions": Decimal(1),
+            **({"express_duration_ms": path.express_duration_ms} if self.express else {}),
             "writes": {table_name(t): Decimal(n) for t, n in sorted(writes.items())},
             "notifications": Decimal(notifications)
             + allowed_count(calls, functions, ("sns:Publish",)),

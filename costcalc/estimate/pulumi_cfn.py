@@ -259,7 +259,47 @@ def _cfn_bucket(run: ProgramRun, bucket: Registered) -> dict[str, Any]:
                 for r in lifecycle["rules"]
             ]
         }
+    if notification := _bucket_notification(run, bucket):
+        cfn["NotificationConfiguration"] = notification
     return cfn
+
+
+def _bucket_notification(run: ProgramRun, bucket: Registered) -> dict[str, Any]:
+    """A BucketNotification's targets as the bucket's NotificationConfiguration."""
+    found: dict[str, Any] = {}
+    for r in run.of_type("aws:s3/bucketNotification:BucketNotification"):
+        i = plain(r.inputs)
+        if i["bucket"] != bucket.id:
+            continue
+        for key, inputs, field, arn in (
+            ("LambdaConfigurations", "lambdaFunctions", "Function", "lambdaFunctionArn"),
+            ("QueueConfigurations", "queues", "Queue", "queueArn"),
+            ("TopicConfigurations", "topics", "Topic", "topicArn"),
+        ):
+            for target in i.get(inputs, []):
+                for event in target.get("events", []):
+                    found.setdefault(key, []).append({field: target[arn], "Event": event})
+        if i.get("eventbridge"):
+            found["EventBridgeConfiguration"] = {"EventBridgeEnabled": True}
+    return found
+
+
+def _rest_method(run: ProgramRun, registered: Registered) -> dict[str, Any]:
+    """The Integration registered for a REST API method, as the method's own Integration."""
+    method = plain(registered.inputs)
+    for r in run.of_type("aws:apigateway/integration:Integration"):
+        i = plain(r.inputs)
+        if (i["restApi"], i["resourceId"], i["httpMethod"]) == (
+            method["restApi"],
+            method["resourceId"],
+            method["httpMethod"],
+        ):
+            return {"Integration": _pick(
+                i, Type="type", IntegrationHttpMethod="integrationHttpMethod", Uri="uri",
+                Credentials="credentials", RequestParameters="requestParameters",
+                RequestTemplates="requestTemplates",
+            )}  # fmt: skip
+    return {"Integration": {}}
 
 
 def _cfn_delivery_stream(i: Mapping[str, Any]) -> dict[str, Any]:
@@ -383,12 +423,34 @@ def _cfn_glue_database(i: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-# The lake's kinds whose CloudFormation properties follow from their own inputs alone.
-_ANALYTICS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+def _cfn_stream(i: Mapping[str, Any]) -> dict[str, Any]:
+    mode = i.get("streamModeDetails", {}).get("streamMode")
+    return {"StreamModeDetails": {"StreamMode": mode}} if mode else {}
+
+
+def _cfn_schedule(i: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "Target": _pick(i.get("target", {}), Arn="arn", RoleArn="roleArn", Input="input"),
+        "FlexibleTimeWindow": _pick(i.get("flexibleTimeWindow", {}), Mode="mode"),
+    }
+
+
+# Kinds whose nested CloudFormation properties follow from their own inputs alone.
+_FROM_INPUTS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "delivery-stream": _cfn_delivery_stream,
     "glue-database": _cfn_glue_database,
     "glue-table": _cfn_glue_table,
     "workgroup": _cfn_workgroup,
+    "stream": _cfn_stream,
+    "schedule": _cfn_schedule,
+}
+
+
+# Kinds whose CloudFormation properties fold in other registered resources (their parts).
+_FROM_RUN: dict[str, Callable[[ProgramRun, Registered], dict[str, Any]]] = {
+    "role": _cfn_role,
+    "bucket": _cfn_bucket,
+    "rest-method": _rest_method,
 }
 
 
@@ -473,6 +535,16 @@ _RENAMES: dict[str, dict[str, str]] = {
     "queue-policy": {},
     "log-stream": {"LogGroupName": "logGroupName", "LogStreamName": "name"},
     "bucket-policy": {"Bucket": "bucket", "PolicyDocument": "policy"},
+    "stream": {"Name": "name", "ShardCount": "shardCount",
+               "RetentionPeriodHours": "retentionPeriod"},
+    "pipe": {"Name": "name", "Source": "source", "Target": "target", "RoleArn": "roleArn",
+             "Enrichment": "enrichment", "DesiredState": "desiredState"},
+    "schedule": {"Name": "name", "GroupName": "groupName",
+                 "ScheduleExpression": "scheduleExpression", "State": "state"},
+    "rest-api": {"Name": "name", "Body": "body"},
+    "rest-resource": {"RestApiId": "restApi", "ParentId": "parentId", "PathPart": "pathPart"},
+    "rest-method": {"RestApiId": "restApi", "ResourceId": "resourceId",
+                    "HttpMethod": "httpMethod", "AuthorizationType": "authorization"},
     "named-query": {
         "Name": "name", "Description": "description", "Database": "database",
         "WorkGroup": "workgroup", "QueryString": "query",
@@ -509,8 +581,8 @@ def as_cfn(run: ProgramRun, r: Registered, kind: str) -> dict[str, Any]:  # noqa
         cfn["DestinationConfig"] = {"OnFailure": {"Destination": on_failure.get("destinationArn")}}
     elif kind == "rule":
         cfn["Targets"] = _targets(run, r)
-    elif kind == "role":
-        cfn |= _cfn_role(run, r)
+    elif kind in _FROM_RUN:
+        cfn |= _FROM_RUN[kind](run, r)
     elif kind == "queue-policy":
         cfn = {"Queues": [i["queueUrl"]], "PolicyDocument": i["policy"]}
     elif kind == "table":
@@ -528,10 +600,8 @@ def as_cfn(run: ProgramRun, r: Registered, kind: str) -> dict[str, Any]:  # noqa
         )
     elif kind == "state-machine":
         cfn |= _cfn_state_machine(i)
-    elif kind == "bucket":
-        cfn |= _cfn_bucket(run, r)
-    elif kind in _ANALYTICS:
-        cfn |= _ANALYTICS[kind](i)
+    elif kind in _FROM_INPUTS:
+        cfn |= _FROM_INPUTS[kind](i)
     elif kind == "alarm":
         cfn["Dimensions"] = [{"Name": k, "Value": v} for k, v in i.get("dimensions", {}).items()]
         cfn["Metrics"] = [_cfn_metric_query(q) for q in i.get("metricQueries", [])]

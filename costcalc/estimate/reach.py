@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -25,12 +25,14 @@ _PARAMETER = re.compile(r"\{[^}]*\}")
 
 @dataclass(frozen=True)
 class Derivation:
-    """Profile-schema figures read from a definition (``functions`` and ``paths``)."""
+    """Profile-schema figures read from a definition (``functions`` and ``paths``, and the
+    top-level ``settings`` it decides, such as an Express machine's runnability)."""
 
     design: str
     functions: Mapping[str, Mapping[str, Any]]
     paths: Mapping[str, Mapping[str, Any]]
     notes: tuple[str, ...]
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 def invoked_functions(

@@ -43,15 +43,17 @@ from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
 
-from costcalc.errors import UsageError
+from costcalc.estimate.asl_levels import (
+    ENDS,
+    FAILED,
+    SUCCEEDED,
+    DefinitionError,
+    Level,
+    read_level,
+)
 from costcalc.estimate.likely_paths import likely_paths
 from costcalc.estimate.markov import NeverEnds, expected_visits
 
-_TYPES = ("Task", "Pass", "Wait", "Choice", "Succeed", "Fail", "Parallel", "Map")
-#: Where an execution ends: the two pseudo-states of the graph.
-SUCCEEDED = "(succeeded)"
-FAILED = "(failed)"
-_ENDS = (SUCCEEDED, FAILED)
 #: Default mean extra passes of a loop nobody gave a count for.
 DEFAULT_LOOP_PASSES = Fraction(1)
 #: Express: default billed duration per state entered, by what the state does (ms).
@@ -61,10 +63,6 @@ _START_EXECUTION = "arn:aws:states:::states:startExecution"
 DEFAULT_PATH_CAP = 10
 #: How far from 1 a Choice's written shares may add up (0.333 + 0.333 + 0.334 is fine).
 _SHARE_SLACK = Fraction(1, 10**6)
-
-
-class DefinitionError(UsageError):
-    """A state machine definition cannot be counted; the message names the state."""
 
 
 @dataclass(frozen=True)
@@ -140,9 +138,9 @@ def expected_transitions(
 ) -> TransitionEstimate:
     """The expected billed transitions of one execution of ``definition`` under ``scenario``."""
     notes: list[str] = []
-    machine = _Machine(definition, scenario, where, notes)
+    machine = _Machine(read_level(definition, where), scenario, notes)
     redrive = machine.redrive_cost() * Fraction(scenario.redrive_rate)
-    found = likely_paths(machine.start, machine.edges, _ENDS, scenario.path_cap)
+    found = likely_paths(machine.start, machine.edges, ENDS, scenario.path_cap)
     paths = tuple(
         PathEstimate(
             states=states[:-1],
@@ -170,10 +168,12 @@ def expected_transitions(
 
 @dataclass(frozen=True)
 class ExecutionPath:
-    """One possible way through the machine (any probability) and its billed transitions."""
+    """One possible way through the machine (any probability), its billed transitions and
+    the duration it bills when run as Express."""
 
     states: tuple[str, ...]
     transitions: Decimal
+    express_duration_ms: Decimal = Decimal(0)
 
     @property
     def end(self) -> str:
@@ -190,7 +190,7 @@ def execution_paths(
     probability (a caller that labels paths, as the orders estimate does, needs the unlikely
     ones too); more than ``cap`` is refused rather than enumerated."""
     notes: list[str] = []
-    machine = _Machine(definition, counting, where, notes)
+    machine = _Machine(read_level(definition, where), counting, notes)
     _check_given(counting, machine, where)
     possible = {
         node: [
@@ -204,10 +204,11 @@ def execution_paths(
     work: list[tuple[str, ...]] = [(machine.start,)]
     while work:
         trail = work.pop()
-        if trail[-1] in _ENDS:
+        if trail[-1] in ENDS:
             states = trail[:-1]
             total = sum((machine.cost(s) + machine.child_cost(s) for s in states), Fraction(0))
-            found.append(ExecutionPath(states, _decimal(total)))
+            duration = sum((machine.duration_of(s) for s in states), Fraction(0))
+            found.append(ExecutionPath(states, _decimal(total), _decimal(duration)))
             if len(found) > cap:
                 raise DefinitionError(
                     f"{where}: more than {cap} ways through the definition; this estimate "
@@ -250,28 +251,13 @@ def _check_given(scenario: Counting, machine: _Machine, where: str) -> None:
 class _Machine:
     """One (sub)machine's graph: outcomes with probabilities, billed cost per state entry."""
 
-    def __init__(
-        self, definition: object, counting: Counting, where: str, notes: list[str]
-    ) -> None:
-        self.where = where
+    def __init__(self, level: Level, counting: Counting, notes: list[str]) -> None:
+        self.level = level
+        self.where = where = level.where
         self.counting = counting
         self.notes = notes
-        if not isinstance(definition, Mapping):
-            raise DefinitionError(f"{where}: expected StartAt and States")
-        states = definition.get("States")
-        start = definition.get("StartAt")
-        if not isinstance(states, Mapping) or not states:
-            raise DefinitionError(f"{where}: States: expected a mapping of states")
-        if not isinstance(start, str) or start not in states:
-            raise DefinitionError(f"{where}: StartAt: {start!r} is not one of the States")
-        for name, state in states.items():
-            kind = state.get("Type") if isinstance(state, Mapping) else None
-            if kind not in _TYPES:
-                raise DefinitionError(
-                    f"{where}: state {name!r}: Type {kind!r} is not one of {', '.join(_TYPES)}"
-                )
-        self.states: Mapping[str, Mapping[str, Any]] = states
-        self.start = start
+        self.states = states = level.states
+        self.start = start = level.start
         self._children: dict[str, list[ChildBill]] = {}  # per entry of the state
         self.nested: dict[str, list[_Machine]] = {}
         self._costs: dict[str, Fraction] = {}
@@ -305,7 +291,7 @@ class _Machine:
         return self.visits.get(FAILED, Fraction(0))
 
     def duration(self) -> Fraction:
-        return sum((self.visits.get(s, Fraction(0)) * self._duration(s) for s in self.states),
+        return sum((self.visits.get(s, Fraction(0)) * self.duration_of(s) for s in self.states),
                    Fraction(0))  # fmt: skip
 
     def redrive_cost(self) -> Fraction:
@@ -355,44 +341,9 @@ class _Machine:
         return found
 
     # ------------------------------------------------------------------ the graph
-    def targets(self, name: str) -> list[str]:
-        """Every state (or end) that may follow ``name``: rules, Default, Next, catchers."""
-        state = self.states[name]
-        kind = state["Type"]
-        found: list[str] = []
-        if kind == "Choice":
-            rules = state.get("Choices")
-            if not isinstance(rules, list) or not rules:
-                raise DefinitionError(f"{self.where}: state {name!r}: Choices: expected a list")
-            found = [str(rule.get("Next")) for rule in rules if isinstance(rule, Mapping)]
-            if "Default" in state:
-                found.append(str(state["Default"]))
-        elif kind == "Fail":
-            found = [FAILED]
-        elif kind == "Succeed" or state.get("End"):
-            found = [SUCCEEDED]
-        else:
-            if "Next" not in state:
-                raise DefinitionError(f"{self.where}: state {name!r}: expected Next or End: true")
-            found = [str(state["Next"])]
-        for target in [*found, *self._catchers(name)]:
-            if target not in self.states and target not in _ENDS:
-                raise DefinitionError(
-                    f"{self.where}: state {name!r}: next state {target!r} is not one of the States"
-                )
-        return [*found, *self._catchers(name)]
-
-    def _catchers(self, name: str) -> list[str]:
-        catchers = self.states[name].get("Catch")
-        return (
-            [str(c.get("Next")) for c in catchers if isinstance(c, Mapping)]
-            if isinstance(catchers, list)
-            else []
-        )
-
     def _probabilities(self, name: str) -> list[tuple[str, Fraction]]:
         state = self.states[name]
-        targets = self.targets(name)
+        targets = self.level.targets(name)
         unique = list(dict.fromkeys(targets))
         given = self.counting.choices.get(name)
         if given is not None:
@@ -413,7 +364,7 @@ class _Machine:
             return [(t, share) for t in unique]
         if state["Type"] in ("Parallel", "Map"):
             return self._failing(name, targets[0])
-        catchers = self._catchers(name)
+        catchers = self.level.catchers(name)
         if catchers:
             self.notes.append(
                 f"state {name!r}: its Catch never taken (tasks succeed, after their retries; "
@@ -438,7 +389,7 @@ class _Machine:
         state = self.states[name]
         if state["Type"] != "Choice" and total <= 1:
             # A task's catchers: what they do not take goes on to Next.
-            success = self.targets(name)[0]
+            success = self.level.targets(name)[0]
             rest = 1 - total + Fraction(given.get(success, Decimal(0)))
             shares = {t: Fraction(s) for t, s in given.items()}
             shares[success] = rest
@@ -533,7 +484,7 @@ class _Machine:
 
     def _decider(self, cycle: tuple[str, ...]) -> str:
         """The last state of a loop that can leave it: where its repeats are decided."""
-        branching = [s for s in cycle if len(set(self.targets(s))) > 1]
+        branching = [s for s in cycle if len(set(self.level.targets(s))) > 1]
         if not branching:
             raise DefinitionError(
                 f"{self.where}: states {' > '.join(cycle)} loop forever: none of them "
@@ -551,7 +502,7 @@ class _Machine:
         work: list[tuple[str, int]] = [(self.start, 0)]
         while work:
             node, child = work.pop()
-            targets = [t for t in dict.fromkeys(self.targets(node)) if t not in _ENDS]
+            targets = [t for t in dict.fromkeys(self.level.targets(node)) if t not in ENDS]
             if child < len(targets):
                 work.append((node, child + 1))
                 target = targets[child]
@@ -594,12 +545,8 @@ class _Machine:
                 "bill is its definition's estimate, not the parent's"
             )
         if kind == "Parallel":
-            branches = state.get("Branches")
-            if not isinstance(branches, list) or not branches:
-                raise DefinitionError(f"{self.where}: state {name!r}: Branches: expected a list")
             machines = [
-                _Machine(b, self.counting, f"{self.where}: {name} branch {i + 1}", self.notes)
-                for i, b in enumerate(branches)
+                _Machine(branch, self.counting, self.notes) for branch in self.level.branches(name)
             ]
             self.nested[name] = machines
             extra, self._errors[name] = _lockstep(machines)
@@ -623,9 +570,7 @@ class _Machine:
         self._failures[name] = failure
 
     def _map(self, name: str, state: Mapping[str, Any]) -> tuple[Fraction, Fraction, Fraction]:
-        processor = state.get("ItemProcessor", state.get("Iterator"))
-        if not isinstance(processor, Mapping):
-            raise DefinitionError(f"{self.where}: state {name!r}: expected an ItemProcessor")
+        processor = self.level.processor(name)
         given = self.counting.map_items.get(name)
         if given is None:
             raise DefinitionError(
@@ -633,10 +578,8 @@ class _Machine:
                 f"cannot say how many: give {_flag('--map-items', f'{name}=N')}"
             )
         items = int(given)
-        config = processor.get("ProcessorConfig", {})
-        config = config if isinstance(config, Mapping) else {}
-        inner = _Machine(processor, self.counting, f"{self.where}: {name} item processor",
-                         self.notes)  # fmt: skip
+        config = self.level.processor_config(name)
+        inner = _Machine(processor, self.counting, self.notes)
         self.nested[name] = [inner]
         failure = _map_failure(state, items, inner.failure())
         self._errors[name] = _shares(inner.failures_by_error())
@@ -688,7 +631,8 @@ class _Machine:
         kind = "lambda" if ":lambda:" in resource else "service"
         return Fraction(DEFAULT_DURATION_MS[kind])
 
-    def _duration(self, name: str) -> Fraction:
+    def duration_of(self, name: str) -> Fraction:
+        """The Express duration (ms) of one entry of ``name``, nested states included."""
         return self._durations[name]
 
 

@@ -210,6 +210,7 @@ def _noted(estimated: Estimated, note: str) -> Estimated:
 def _profile(template: Path, derivation: Derivation, usage_files: list[Path] | None) -> Profile:
     derived = {
         "title": str(template),
+        **derivation.settings,
         "functions": derivation.functions,
         "paths": derivation.paths,
     }

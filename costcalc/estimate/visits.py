@@ -23,18 +23,11 @@ from decimal import ROUND_CEILING, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from costcalc.errors import UsageError
+from costcalc.estimate.asl_levels import ENDS, DefinitionError, Level, read_level
 from costcalc.estimate.markov import NeverEnds, expected_visits
 
-_TYPES = ("Task", "Pass", "Wait", "Choice", "Succeed", "Fail", "Parallel", "Map")
-#: Deepest nesting of Parallel branches and Map processors read.
-MAX_DEPTH = 12
 _ONE = Decimal(1)
 _CLOSE = Decimal("1e-6")
-
-
-class VisitError(UsageError):
-    """A definition whose expected visits cannot be computed; the message names the state."""
 
 
 @dataclass(frozen=True)
@@ -88,41 +81,24 @@ def walk(definition: Mapping[str, Any], given: Given = Given(), where: str = "de
     result = Walk()
     with localcontext() as context:
         context.prec = 40
-        _Level(definition, given, where, result, 0).add(_ONE)
+        _Level(read_level(definition, where), given, result).add(_ONE)
     return result
 
 
 class _Level:
     """One StartAt/States machine: the top one, a Parallel branch or a Map's processor."""
 
-    def __init__(self, definition: Any, given: Given, where: str, result: Walk, depth: int) -> None:
-        if depth > MAX_DEPTH:
-            raise VisitError(f"{where}: nested deeper than {MAX_DEPTH} Parallel/Map levels")
-        if not isinstance(definition, Mapping):
-            raise VisitError(f"{where}: expected a mapping with StartAt and States")
-        states = definition.get("States")
-        start = definition.get("StartAt")
-        if not isinstance(states, Mapping) or not states:
-            raise VisitError(f"{where}: States: expected a mapping of states")
-        if not isinstance(start, str) or start not in states:
-            raise VisitError(f"{where}: StartAt: {start!r} is not one of the States")
-        for name, state in states.items():
-            kind = state.get("Type") if isinstance(state, Mapping) else None
-            if kind not in _TYPES:
-                raise VisitError(
-                    f"{where}: state {name!r}: Type {kind!r} is not one of {', '.join(_TYPES)}"
-                )
-        self.states: Mapping[str, Mapping[str, Any]] = states
-        self.start = start
+    def __init__(self, level: Level, given: Given, result: Walk) -> None:
+        self.level = level
+        self.states = level.states
+        self.where = level.where
         self.given = given
-        self.where = where
         self.result = result
-        self.depth = depth
 
     def add(self, entries: Decimal) -> None:
         """Record this level's states (nested ones too) for ``entries`` starts."""
         odds = {name: self._odds(name, state) for name, state in self.states.items()}
-        for name, per_start in _solve(self.start, odds, self.where).items():
+        for name, per_start in _solve(self.level.start, odds, self.where).items():
             if per_start == 0 or name not in self.states:
                 continue
             state = self.states[name]
@@ -133,15 +109,11 @@ class _Level:
     def _nested(self, name: str, state: Mapping[str, Any], entered: Decimal) -> None:
         kind = state["Type"]
         if kind == "Parallel":
-            branches = state.get("Branches")
-            if not isinstance(branches, list) or not branches:
-                raise VisitError(f"{self.where}: state {name!r}: Branches: expected a list")
-            for index, branch in enumerate(branches):
-                self._inner(branch, f"{name} branch {index + 1}").add(entered)
+            for branch in self.level.branches(name):
+                _Level(branch, self.given, self.result).add(entered)
             return
         if kind != "Map":
             return
-        processor = state.get("ItemProcessor", state.get("Iterator"))
         items = self._figure(
             "map_items",
             name,
@@ -149,9 +121,9 @@ class _Level:
             _ONE,
             "the items a Map iterates over are its input's",
         )
-        config = processor.get("ProcessorConfig", {}) if isinstance(processor, Mapping) else {}
-        if not isinstance(config, Mapping) or config.get("Mode") != "DISTRIBUTED":
-            self._inner(processor, f"{name} item processor").add(entered * items)
+        config = self.level.processor_config(name)
+        if config.get("Mode") != "DISTRIBUTED":
+            _Level(self.level.processor(name), self.given, self.result).add(entered * items)
             return
         batcher = state.get("ItemBatcher")
         per_child = batcher.get("MaxItemsPerBatch") if isinstance(batcher, Mapping) else None
@@ -160,13 +132,10 @@ class _Level:
             children = (items / Decimal(str(per_child))).to_integral_value(rounding=ROUND_CEILING)
         executions = entered * children
         child = Walk()
-        _Level(processor, self.given, f"{self.where}: {name} child", child, 0).add(executions)
+        _Level(self.level.processor(name, "child"), self.given, child).add(executions)
         express = config.get("ExecutionType") == "EXPRESS"
         self.result.children.append(Child(name, executions, express, child))
         self.result.assumed.extend(a for a in child.assumed if a not in self.result.assumed)
-
-    def _inner(self, definition: Any, label: str) -> _Level:
-        return _Level(definition, self.given, f"{self.where}: {label}", self.result, self.depth + 1)
 
     def _figure(
         self, kind: str, name: str, given: Mapping[str, Decimal], default: Decimal, why: str
@@ -184,19 +153,8 @@ class _Level:
 
     def _odds(self, name: str, state: Mapping[str, Any]) -> dict[str, Decimal]:
         """Each next state of ``name`` and its probability (empty for a terminal state)."""
-        rules = self._rules(name, state)
-        catchers = state.get("Catch")
-        caught = (
-            [str(c.get("Next")) for c in catchers if isinstance(c, Mapping)]
-            if isinstance(catchers, list)
-            else []
-        )
-        outcomes = list(dict.fromkeys([*rules, *caught]))
-        for target in outcomes:
-            if target not in self.states:
-                raise VisitError(
-                    f"{self.where}: state {name!r}: next state {target!r} is not one of the States"
-                )
+        rules = self.level.rules(name)
+        outcomes = [t for t in dict.fromkeys(self.level.targets(name)) if t not in ENDS]
         if not outcomes:
             return {}
         wanted = self.given.choices.get(name)
@@ -223,29 +181,12 @@ class _Level:
             self._assume(Assumed(f"choices.{name}.{target}", share, "default", reason))
         return shares
 
-    def _rules(self, name: str, state: Mapping[str, Any]) -> list[str]:
-        """The states ``name`` goes on to when it does not fail: Next, or a Choice's."""
-        kind = state["Type"]
-        rules: list[str] = []
-        if kind == "Choice":
-            choices = state.get("Choices")
-            if not isinstance(choices, list) or not choices:
-                raise VisitError(f"{self.where}: state {name!r}: Choices: expected a list")
-            rules = [str(rule.get("Next")) for rule in choices if isinstance(rule, Mapping)]
-            if "Default" in state:
-                rules.append(str(state["Default"]))
-        elif kind not in ("Succeed", "Fail") and not state.get("End"):
-            if "Next" not in state:
-                raise VisitError(f"{self.where}: state {name!r}: expected Next or End: true")
-            rules = [str(state["Next"])]
-        return rules
-
     def _given_odds(
         self, name: str, outcomes: list[str], wanted: Mapping[str, Decimal]
     ) -> dict[str, Decimal]:
         unknown = set(wanted) - set(outcomes)
         if unknown:
-            raise VisitError(
+            raise DefinitionError(
                 f"{self.where}: choices.{name}.{sorted(unknown)[0]}: {name!r} leads to "
                 f"{', '.join(outcomes)}"
             )
@@ -254,7 +195,7 @@ class _Level:
             wanted = {target: share / total for target, share in wanted.items()}
             total = _ONE
         if total > _ONE or (total < _ONE and len(wanted) == len(outcomes)):
-            raise VisitError(
+            raise DefinitionError(
                 f"{self.where}: choices.{name}: the probabilities add up to {total}; expected 1"
             )
         rest = [t for t in outcomes if t not in wanted]
@@ -275,7 +216,7 @@ def _solve(start: str, odds: Mapping[str, Mapping[str, Decimal]], where: str) ->
     try:
         visits = expected_visits(start, edges)
     except NeverEnds as error:
-        raise VisitError(
+        raise DefinitionError(
             f"{where}: state {error.states[0]!r} is in a loop its probabilities never leave; "
             "give the loop's exit a probability (choices.STATE.NEXT in the usage file)"
         ) from None

@@ -24,11 +24,10 @@ import pytest
 import yaml
 from asl_runs import run
 
+from costcalc.estimate.asl_levels import SUCCEEDED, DefinitionError
 from costcalc.estimate.express_limits import express_refusals
 from costcalc.estimate.transitions import (
-    SUCCEEDED,
     Counting,
-    DefinitionError,
     PathEstimate,
     TransitionEstimate,
     expected_transitions,

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from costcalc.estimate.transitions import Counting, DefinitionError, expected_transitions
+from costcalc.estimate.asl_levels import DefinitionError
+from costcalc.estimate.transitions import Counting, expected_transitions
 
 
 def _task(next_state: str | None = None, **extra: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from costcalc.estimate.express_limits import express_refusals
 
 ROOT = Path(__file__).resolve().parents[3]
 ORCHESTRATION = ROOT / "sam/orchestration/template.yaml"
+DEFINITION = ROOT / "statemachine/orders.asl.json"
 
 
 def _task(resource: str) -> dict[str, object]:
@@ -53,24 +54,51 @@ def test_a_definition_express_can_run_has_no_refusal() -> None:
     assert express_refusals(definition, expected_duration_ms=Decimal(100)) == []
 
 
-def test_diff_from_standard_to_express_on_the_orders_template_refuses_with_the_reason(
-    tmp_path: Path,
-) -> None:
+def _diff_to_express(tmp_path: Path, definition: str) -> subprocess.CompletedProcess[str]:
+    """``costcalc diff`` from the orders template to a copy of it with Type: EXPRESS whose
+    definition is ``definition``."""
+    (tmp_path / "orders.asl.json").write_text(definition, encoding="utf-8")
     text = ORCHESTRATION.read_text(encoding="utf-8")
     text = text.replace("CodeUri: ../../functions/", f"CodeUri: {ROOT / 'functions'}/")
     text = text.replace(
-        "DefinitionUri: ../../statemachine/", f"DefinitionUri: {ROOT / 'statemachine'}/"
+        "DefinitionUri: ../../statemachine/orders.asl.json",
+        f"DefinitionUri: {tmp_path / 'orders.asl.json'}",
     )
     express = tmp_path / "template.yaml"
     express.write_text(text.replace("Type: STANDARD", "Type: EXPRESS"), encoding="utf-8")
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "costcalc", "diff", ORCHESTRATION, express],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_diff_from_standard_to_express_on_the_orders_template_refuses_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    result = _diff_to_express(tmp_path, DEFINITION.read_text(encoding="utf-8"))
     assert result.returncode == 2
     assert result.stdout == ""
     [line] = [line for line in result.stderr.splitlines() if "error" in line]
     assert "Type EXPRESS, which cannot run this definition" in line
     assert "state 'AwaitRestaurant' waits for a task token" in line
+
+
+def test_diff_from_standard_to_an_express_machine_express_can_run_shows_the_real_difference(
+    tmp_path: Path,
+) -> None:
+    runnable = DEFINITION.read_text(encoding="utf-8").replace('.waitForTaskToken"', '"')
+    result = _diff_to_express(tmp_path, runnable)
+    assert result.returncode == 0, result.stderr
+    rows = {
+        tuple(cells[1:3]): cells[3:5]
+        for line in result.stdout.splitlines()
+        if (cells := [c.strip() for c in line.split("|")])[1:2] == ["stepfunctions"]
+    }
+    base, head = rows[("stepfunctions", "state-transitions")]
+    assert (float(base) > 0, float(head)) == (True, 0)
+    for item in ("express-requests", "express-duration"):
+        base, head = rows[("stepfunctions", item)]
+        assert (float(base), float(head) > 0) == (0, True)
+    assert "no change in cost" not in result.stdout

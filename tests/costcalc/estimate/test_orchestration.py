@@ -82,3 +82,28 @@ def test_a_definition_the_order_paths_cannot_be_read_from_is_refused_naming_why(
 ) -> None:
     with pytest.raises(TemplateError, match=message):
         estimate(_copy(tmp_path, definition, template))
+
+
+def test_an_express_orders_machine_express_can_run_is_priced_by_requests_and_duration(
+    tmp_path: Path,
+) -> None:
+    express = _copy(tmp_path, ('.waitForTaskToken"', '"'), ("Type: STANDARD", "Type: EXPRESS"))
+    (estimated,) = estimate(express)
+    assert estimated.derivation.design == "orchestration-express"
+    assert estimated.profile.runnable
+    assert estimated.profile.settings["state_machine"]["type"] == "express"
+    # the accepted path: one Lambda task (100 ms) and seven service tasks (50 ms each)
+    assert estimated.profile.paths["accepted"].express_duration_ms == 450
+    assert estimated.profile.paths["accepted"].executions == 1
+    assert any("Type EXPRESS: billed per request" in n for n in estimated.derivation.notes)
+
+
+def test_an_express_orders_machine_with_callbacks_is_refused_with_every_reason(
+    tmp_path: Path,
+) -> None:
+    express = _copy(tmp_path, template=("Type: STANDARD", "Type: EXPRESS"))
+    with pytest.raises(TemplateError) as refused:
+        estimate(express)
+    assert "Type EXPRESS, which cannot run this definition" in str(refused.value)
+    assert "'AwaitRestaurant' waits for a task token" in str(refused.value)
+    assert "'AwaitCompletion' waits for a task token" in str(refused.value)

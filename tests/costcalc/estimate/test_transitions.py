@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from costcalc.estimate.asl_levels import DefinitionError
 from costcalc.estimate.transitions import (
     Counting,
-    DefinitionError,
     execution_paths,
     expected_transitions,
 )

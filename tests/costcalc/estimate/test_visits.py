@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from costcalc.estimate.visits import Given, VisitError, walk
+from costcalc.estimate.asl_levels import DefinitionError
+from costcalc.estimate.visits import Given, walk
 
 
 def _task(next_state: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -131,10 +132,10 @@ def test_a_distributed_map_starts_one_child_per_batch_billed_as_its_own_type() -
 
 
 def test_probabilities_that_do_not_add_up_are_refused_naming_the_state() -> None:
-    with pytest.raises(VisitError, match=r"choices.Ready: the probabilities add up to 1.5"):
+    with pytest.raises(DefinitionError, match=r"choices.Ready: the probabilities add up to 1.5"):
         walk(POLL, Given(choices={"Ready": {"Done": Decimal(1), "Wait": Decimal("0.5")}}))
 
 
 def test_a_loop_its_probabilities_never_leave_is_refused() -> None:
-    with pytest.raises(VisitError, match="never leave"):
+    with pytest.raises(DefinitionError, match="never leave"):
         walk(POLL, Given(choices={"Ready": {"Wait": Decimal(1)}}))
