@@ -1,8 +1,6 @@
 """How the kit's command lines end: the code a run returns, a missing extra, an internal error."""
 
 import sys
-import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -11,13 +9,10 @@ from orderflow_definitions.exits import (
     EXIT_INTERNAL,
     EXIT_OK,
     EXIT_USAGE,
-    EXTRAS,
     MissingExtraError,
     require,
     run_guarded,
 )
-
-PYPROJECT = Path(__file__).parents[2] / "pyproject.toml"
 
 
 def _raise(error: Exception) -> int:
@@ -78,8 +73,3 @@ def test_require_refuses_before_any_work_when_a_module_is_not_installed(
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(MissingExtraError, match=r"pip install 'orderflow-kit\[report\]'"):
         require("kit report", "matplotlib")
-
-
-def test_every_extra_named_is_one_pyproject_declares() -> None:
-    declared = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]
-    assert set(EXTRAS.values()) <= set(declared)

@@ -3,6 +3,7 @@ its exit codes (0 done, 1 a gate crossed, 2 bad input or a missing extra, 3 inte
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ import pytest
 from costcalc import __version__
 from costcalc.cli import price
 from costcalc.cli.main import main
+from orderflow_definitions.exits import EXTRAS
+
+PYPROJECT = Path(__file__).parents[3] / "pyproject.toml"
 
 
 def costcalc(*args: str) -> subprocess.CompletedProcess[str]:
@@ -131,3 +135,8 @@ def test_without_matplotlib_a_chart_names_the_report_extra_and_writes_nothing(
         "pip install 'orderflow-kit[report]'\n",
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_extra_a_command_can_name_is_one_the_package_declares() -> None:
+    declared = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]
+    assert set(EXTRAS.values()) <= set(declared)

@@ -1,5 +1,6 @@
 """The package as users get it: the sdist and the wheel built from it, the wheel installed into a
-fresh virtual environment without extras, and every command run once from there.
+fresh virtual environment without extras, and every command run once from there. (It sits in
+tests/costcalc/: the generator's manifest owns every test outside the kit's tool folders.)
 
 Offline and quick: the fresh environment installs with ``--no-index`` from a wheelhouse packed
 from this environment's own installed distributions, only those the wheel's declared
@@ -25,7 +26,7 @@ from packaging.utils import canonicalize_name
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 CHOREOGRAPHY = str(ROOT / "sam/choreography/template.yaml")
 # Every other AWS_ variable is unset: no identity is found, so no AWS call is made.
 NO_CREDENTIALS = {
