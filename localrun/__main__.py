@@ -1,3 +1,19 @@
-from localrun.cli import main
+"""`python -m localrun`: the runner needs its extra (moto and the functions' libraries), so
+that is checked before the command line is even read; every end is an exit code of
+:mod:`orderflow_definitions.exits`."""
 
-raise SystemExit(main())
+import sys
+
+from orderflow_definitions.exits import require, run_guarded
+
+PROG = "python -m localrun"
+
+
+def _main() -> int:
+    require("the local runner", "moto", "aws_lambda_powertools", "duckdb", "sqlglot")
+    from localrun.cli import main  # noqa: PLC0415 - imports moto
+
+    return main()
+
+
+raise SystemExit(run_guarded(PROG, _main, sys.argv[1:]))

@@ -31,6 +31,7 @@ from localrun.scenarios import (
 from localrun.template import load_template
 from localrun.traffic import TrafficError
 from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.exits import DEBUG_FLAG, DEBUG_HELP
 
 DEFAULT_TEMPLATE = Path("sam/choreography/template.yaml")
 DEFAULT_ANALYTICS_TEMPLATE = Path("sam/analytics/template.yaml")
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(DEBUG_FLAG, action="store_true", help=DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
     order = _command(commands, "order", "place one order on the local runner, print its timeline")
     _template_options(

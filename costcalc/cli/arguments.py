@@ -18,8 +18,8 @@ from typing import Any, NoReturn
 from costcalc.cli.counting import add_counting_arguments
 from costcalc.workload.contexts import CONTEXTS
 from costcalc.workload.path_mix import FLAGS
+from orderflow_definitions.exits import EXIT_USAGE
 
-EXIT_USAGE = 2
 DEFAULT_ORDERS = Decimal(250_000)
 DEFAULT_POINTS = 21
 _NUMBER = re.compile(r"[+-]?(\d+(_\d+)*)?(\.\d+(_\d+)*)?([eE][+-]?\d+)?")
@@ -35,15 +35,10 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def command(
-    parser: argparse.ArgumentParser,
-    run: Callable[[argparse.Namespace], int],
-    *,
-    failure_exit: int = EXIT_USAGE,
-) -> None:
+def command(parser: argparse.ArgumentParser, run: Callable[[argparse.Namespace], int]) -> None:
     """Make ``parser`` run ``run(args)``; its user errors print as ``PROG: error: ...`` and
-    exit ``failure_exit``."""
-    parser.set_defaults(run=run, prog=parser.prog, failure_exit=failure_exit)
+    exit 2."""
+    parser.set_defaults(run=run, prog=parser.prog)
 
 
 def number(text: str) -> Decimal:

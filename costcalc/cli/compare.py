@@ -22,6 +22,7 @@ from costcalc.cli.plans import plan_from
 from costcalc.compare.render import Report, render_report
 from costcalc.compare.scenario import DEFAULT_SWEEP, Scenario, sweep_volumes
 from costcalc.pricing.render import FORMATS
+from orderflow_definitions.exits import require
 
 EXAMPLES = """\
 Examples:
@@ -87,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if args.chart is not None:
         from costcalc.compare.chart import check_target  # noqa: PLC0415 - matplotlib only when asked
 
+        require("costcalc compare --chart", "matplotlib")
         check_target(args.chart)
     plan = plan_from(args)
     if args.sweep is not None:

@@ -22,6 +22,7 @@ from costcalc.cli.arguments import (
 from costcalc.cli.counting import counting_from
 from costcalc.cli.plans import breakdown_for, estimates_for, plan_for
 from costcalc.errors import UsageError
+from orderflow_definitions.exits import EXIT_GATE
 
 FORMATS = ("table", "json", "csv", "markdown", "infracost-usage")
 DIFF_FORMATS = ("markdown", "table", "json")
@@ -218,5 +219,5 @@ def run_diff(args: argparse.Namespace) -> int:
             f"{args.fail_above} USD",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_GATE
     return 0

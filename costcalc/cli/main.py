@@ -3,7 +3,9 @@
 Every command module has ``register(commands)``, which adds its parser (flags shared with other
 commands come from :mod:`costcalc.cli.arguments`) and names the function that runs it. Every
 user error (a bad flag, an out-of-range figure, an unknown region, a missing price) is one line
-on stderr naming the value and what is accepted, with exit code 2 and no traceback.
+on stderr naming the value and what is accepted, with exit code 2 and no traceback. Exit 1 is
+only a gate crossed (``--fail-above``); anything unforeseen is one line and exit 3
+(:mod:`orderflow_definitions.exits`, which the runner's command line ends through too).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from costcalc import __version__
 from costcalc.cli import actual, compare, estimate, price, prices, report, transitions
 from costcalc.cli.arguments import Parser
 from costcalc.errors import CostcalcError
+from orderflow_definitions.exits import DEBUG_FLAG, DEBUG_HELP, EXIT_USAGE, run_guarded
 
 COMMANDS = (price, compare, report, estimate, transitions, actual, prices)
 
@@ -35,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"costcalc {__version__}")
+    parser.add_argument(DEBUG_FLAG, action="store_true", help=DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in COMMANDS:
         module.register(commands)
@@ -42,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    return run_guarded("costcalc", lambda: _run(arguments), arguments)
+
+
+def _run(argv: Sequence[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -51,4 +60,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except CostcalcError as error:
         print(f"{args.prog}: error: {error}", file=sys.stderr)
-        return int(args.failure_exit)
+        return EXIT_USAGE

@@ -21,7 +21,6 @@ from costcalc.pricing.cache import CACHE_ENV, prices_dir
 from costcalc.pricing.catalogue import load_catalogue
 from costcalc.pricing.render_prices import FORMATS, render_prices, stale_warnings
 
-EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 
 
@@ -85,7 +84,7 @@ def register(commands: Commands) -> None:
         action="store_true",
         help="maintainers: rewrite the bundled catalogue in costcalc/data instead of the cache",
     )
-    command(refresh, _refresh, failure_exit=EXIT_FAILED)
+    command(refresh, _refresh)
 
 
 def _name_an_action(args: argparse.Namespace) -> int:

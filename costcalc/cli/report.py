@@ -29,6 +29,7 @@ from costcalc.cli.plans import estimates_for, plan_for, plan_from
 from costcalc.compare.scenario import DEFAULT_SWEEP, sweep_volumes
 from costcalc.errors import CostcalcError, UsageError
 from costcalc.safe_output import check_target, write_files
+from orderflow_definitions.exits import require
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 EXAMPLES = f"""\
@@ -112,6 +113,7 @@ def register(commands: Commands) -> None:
 def run(args: argparse.Namespace) -> int:
     fmt = _format(args.out, args.format)
     check_target(args.out, "--out")
+    require("costcalc report", "matplotlib")
     low, high, points = args.sweep or (*DEFAULT_SWEEP, DEFAULT_POINTS)
     from costcalc.report.actual_section import actual_section, read_actual  # noqa: PLC0415
     from costcalc.report.charts import draw_charts  # noqa: PLC0415 - matplotlib

@@ -115,3 +115,22 @@ def test_transitions_of_a_template_without_a_state_machine_is_refused_not_zero(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "deploys no state machine, so no execution bills transitions" in captured.err
+
+
+def test_without_moto_the_runner_names_the_extra_that_installs_it_and_exits_2() -> None:
+    without_moto = "import runpy, sys; sys.modules['moto'] = None; runpy.run_module('localrun')"
+    result = subprocess.run(
+        [sys.executable, "-c", without_moto, "--help"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "python -m localrun: error: the local runner needs moto, which is not installed: "
+        "pip install 'orderflow-kit[localrun]'\n"
+    )
+
+
+def test_debug_is_accepted_before_the_command() -> None:
+    result = run_localrun("--debug", "order", "--outcome", "shipped")
+    assert result.returncode == 2
+    assert "invalid choice: 'shipped'" in result.stderr

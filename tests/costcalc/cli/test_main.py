@@ -1,11 +1,19 @@
-"""The root `costcalc` command: its version, and the one shape every command's --help has."""
+"""The root `costcalc` command: its version, the one shape every command's --help has, and
+its exit codes (0 done, 1 a gate crossed, 2 bad input or a missing extra, 3 internal)."""
 
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 
 from costcalc import __version__
+from costcalc.cli import price
+from costcalc.cli.main import main
+from orderflow_definitions.exits import EXTRAS
+
+PYPROJECT = Path(__file__).parents[3] / "pyproject.toml"
 
 
 def costcalc(*args: str) -> subprocess.CompletedProcess[str]:
@@ -44,3 +52,91 @@ def test_without_a_command_the_help_lists_every_command() -> None:
     assert result.returncode == 0, result.stderr
     for command in ("price", "compare", "report", "estimate", "diff", "prices"):
         assert f"    {command} " in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("price", "lambda", "--requests", "many"),
+        ("prices", "show", "--region", "mars-1"),
+        ("prices", "refresh", "--region", "mars-1"),
+        ("compare", "--orders-per-month", "-5"),
+        ("estimate", "missing.yaml"),
+        ("diff", "missing.yaml", "missing.yaml"),
+        ("transitions", "missing.asl.json"),
+        ("actual",),
+        ("report", "--out", "decision.txt"),
+        ("--debug", "no-such-command"),
+    ],
+)
+def test_every_command_exits_2_on_bad_input_with_one_error_line(
+    args: tuple[str, ...], tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "costcalc", *args],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (2, "")
+    # progress lines may come before it (`--quiet` is not there yet); the refusal is one line
+    assert ": error: " in result.stderr.splitlines()[-1], result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def _crash(*args: object, **kwargs: object) -> object:
+    raise RuntimeError("the bill\nbroke")
+
+
+PRICE = ["price", "lambda", "--requests", "1e6", "--duration-ms", "100", "--memory-mb", "128"]
+
+
+def test_an_internal_error_is_one_line_and_exit_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(price, "price_usage", _crash)
+    assert main(PRICE) == 3
+    assert capsys.readouterr() == (
+        "",
+        "costcalc: internal error: RuntimeError: the bill broke; "
+        "run with --debug for the traceback\n",
+    )
+
+
+def test_with_debug_an_internal_error_shows_its_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(price, "price_usage", _crash)
+    assert main(["--debug", *PRICE]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):")
+    assert "in _crash" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (["compare", "--chart", "cost.png"], "costcalc compare --chart"),
+        (["report", "--out", "decision.md"], "costcalc report"),
+    ],
+)
+def test_without_matplotlib_a_chart_names_the_report_extra_and_writes_nothing(
+    args: list[str],
+    what: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert main(args) == 2
+    assert capsys.readouterr() == (
+        "",
+        f"costcalc: error: {what} needs matplotlib, which is not installed: "
+        "pip install 'orderflow-kit[report]'\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_extra_a_command_can_name_is_one_the_package_declares() -> None:
+    declared = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]
+    assert set(EXTRAS.values()) <= set(declared)

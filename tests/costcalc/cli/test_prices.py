@@ -117,7 +117,7 @@ def test_refresh_without_credentials_says_so_in_one_line_and_touches_nothing(
         AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"), AWS_CONFIG_FILE=str(tmp_path / "none"),
         AWS_EC2_METADATA_DISABLED="true", AWS_CONTAINER_CREDENTIALS_FULL_URI="",
     )  # fmt: skip
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
         "costcalc prices refresh: error: no AWS credentials found; the Price List API needs an "
         "identity allowed pricing:GetProducts (any account will do); nothing was changed"
@@ -160,7 +160,7 @@ def test_a_refused_refresh_exits_non_zero_in_one_line_and_writes_nothing(
     stubber: Stubber, cache_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     stub_refresh(stubber, {"ses": "AmazonSES"}, [], ["us-east-1"])
-    assert main(["prices", "refresh", "--region", "us-east-1", "--service", "ses"]) == 1
+    assert main(["prices", "refresh", "--region", "us-east-1", "--service", "ses"]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
         "costcalc prices refresh: error: ses/outbound-emails in us-east-1: the Price List API has "
         "no on-demand price for usage type USE1-Recipients or Recipients; nothing was written"
@@ -171,7 +171,7 @@ def test_a_refused_refresh_exits_non_zero_in_one_line_and_writes_nothing(
 def test_refresh_refuses_an_unknown_region_before_asking(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["prices", "refresh", "--region", "mars-1"]) == 1
+    assert main(["prices", "refresh", "--region", "mars-1"]) == 2
     assert "--region 'mars-1': accepted regions are ap-northeast-1" in capsys.readouterr().err
 
 
