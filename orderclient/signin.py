@@ -17,6 +17,10 @@ from botocore.exceptions import ClientError
 
 from orderclient.srp import Session, cognito_timestamp
 
+#: The app client settings this module needs: the flows it starts (USER_SRP_AUTH, then
+#: REFRESH_TOKEN_AUTH), and no client secret (it sends no SECRET_HASH).
+APP_CLIENT_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+
 
 class SignInError(Exception):
     """The pool refused the sign-in; the message is Cognito's reason, without any secret."""
