@@ -20,6 +20,8 @@ PASSWORD_VARIABLE = "ORDERCLIENT_PASSWORD"
 NEW_PASSWORD_VARIABLE = "ORDERCLIENT_NEW_PASSWORD"
 _ITEM = re.compile(r"^(?P<name>[^:]+):(?P<quantity>[1-9][0-9]*):(?P<price>[0-9]+(\.[0-9]{1,2})?)$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The registry's rule for a restaurant id (`python -m localrun seed-restaurants` checks it too).
+_RESTAURANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # Seconds before expiry at which an ID token is refreshed rather than sent.
 _EXPIRY_MARGIN_SECONDS = 60
 
@@ -53,6 +55,15 @@ class _Parser(argparse.ArgumentParser):
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
         raise argparse.ArgumentTypeError(f"{value!r} is not an email address")
+    return value
+
+
+def _restaurant_id(value: str) -> str:
+    if not _RESTAURANT_ID.match(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not accepted; use 1 to 63 lowercase letters, digits and hyphens, "
+            "starting with a letter or digit"
+        )
     return value
 
 
@@ -96,12 +107,16 @@ def build_parser() -> argparse.ArgumentParser:
         "add-user", help="create a user (an administrator's step; needs AWS credentials)"
     )
     add.add_argument("--email", type=_email, required=True)
-    add.add_argument("--restaurant", help="make it a restaurant account for this restaurant id")
+    add.add_argument(
+        "--restaurant",
+        type=_restaurant_id,
+        help="make it a restaurant account for this restaurant id",
+    )
     sign = commands.add_parser("sign-in", help="sign in (SRP) and keep the tokens")
     sign.add_argument("--email", type=_email, required=True)
     place = commands.add_parser("place", help="place an order as a signed-in customer")
     place.add_argument("--as", dest="user", type=_email, required=True)
-    place.add_argument("--restaurant", required=True)
+    place.add_argument("--restaurant", type=_restaurant_id, required=True)
     place.add_argument("--item", type=_item, action="append", required=True)
     place.add_argument("--note", default="", help="delivery note")
     for action in ("accept", "complete", "timeline"):

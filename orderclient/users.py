@@ -33,9 +33,14 @@ def add_user(stack: StackOutputs, email: str, password: str, restaurant: str | N
             TemporaryPassword=password,
             MessageAction="SUPPRESS",
         )
-        if restaurant:
+    except (ClientError, BotoCoreError) as error:
+        raise UserError(f"{email}: {error}") from None
+    if restaurant:
+        try:
             cognito.admin_add_user_to_group(
                 UserPoolId=stack.pool_id, Username=email, GroupName=RESTAURANTS_GROUP
             )
-    except (ClientError, BotoCoreError) as error:
-        raise UserError(f"{email}: {error}") from None
+        except (ClientError, BotoCoreError) as error:
+            # Half a restaurant account is none: the user goes again, so a retry starts clean.
+            cognito.admin_delete_user(UserPoolId=stack.pool_id, Username=email)
+            raise UserError(f"{email}: {error}") from None

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 from stack_helpers import ORDER_STACKS, StartStack
 
@@ -89,11 +90,23 @@ def test_the_restaurant_cannot_act_on_an_order_with_a_forged_token(
     assert (status, err.strip()) == (1, "python -m orderclient: POST /orders: 401 Unauthorized")
 
 
+def test_a_restaurant_account_the_pool_cannot_complete_is_not_left_half_made(
+    walk: LocalRunner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cognito = boto3.client("cognito-idp", region_name=walk.names.region)
+    pool = walk.deployment.outputs["UserPoolId"]
+    cognito.delete_group(GroupName="restaurants", UserPoolId=pool)
+    status, _, err = _run(capsys, "add-user", "--email", CHEF, "--restaurant", "pizza-1")
+    assert (status, err.count("\n")) == (1, 1)
+    assert cognito.list_users(UserPoolId=pool)["Users"] == []
+
+
 @pytest.mark.parametrize(
     ("argv", "named"),
     [
         (["place", "--as", ALICE, "--restaurant", "r", "--item", "tea"], "'tea' is not accepted"),
         (["sign-in", "--email", "not-an-email"], "'not-an-email' is not an email address"),
+        (["add-user", "--email", CHEF, "--restaurant", "Pizza One"], "'Pizza One' is not accepted"),
         (["accept", "--as", CHEF], f"{CHEF} is not signed in here"),
         (["--outputs", "missing.json", "timeline", "--as", ALICE], "missing.json: cannot be read"),
     ],
