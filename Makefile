@@ -10,7 +10,7 @@ export PYENV_VERSION ?= 3.11.7:3.12.1:3.13.0
 export AWS_DEFAULT_REGION ?= us-east-1
 export MPLBACKEND ?= Agg
 
-KIT_PACKAGES := costcalc localrun orderflow_definitions tools
+KIT_PACKAGES := costcalc localrun orderclient orderflow_definitions tools
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
 # The cookiecutter template's extension: loaded by cookiecutter from the template's folder.

@@ -51,9 +51,11 @@ examples:
   python -m localrun analytics                              # the BI report for a mix of orders
   python -m localrun analytics --json                       # ... as JSON, with each query's SQL
   python -m localrun seed-restaurants --stack-name orders-choreography restaurants.json
+  python -m localrun seed-restaurants --outputs outputs.json restaurants.json   # Pulumi too
 
 `order` and `analytics` deploy the templates into moto in this process (no AWS, no network);
-`seed-restaurants` writes to the deployed stack named by --stack-name (real AWS credentials).
+`seed-restaurants` writes to the deployed stack named by --stack-name, or whose outputs
+--outputs holds (real AWS credentials).
 """
 
 
@@ -160,7 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "file", type=Path, help="JSON list of {restaurant_id, name, notification_endpoint}"
     )
-    seed.add_argument("--stack-name", required=True, help="the deployed orders stack")
+    source = seed.add_mutually_exclusive_group(required=True)
+    source.add_argument("--stack-name", help="the deployed orders stack (CloudFormation)")
+    source.add_argument(
+        "--outputs",
+        type=Path,
+        help="the stack's outputs as a JSON object (`pulumi stack output --json`, `make outputs`)",
+    )
     seed.add_argument("--region", default=None, help="AWS region (default: your AWS configuration)")
     return parser
 
@@ -313,18 +321,42 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _seed(file: Path, stack_name: str, region: str | None) -> str:
+def _outputs_file(path: Path) -> dict[str, str]:
+    """A stack's outputs saved as JSON; the ones seeding needs, or a UsageError naming the gap."""
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"--outputs {path}: not a readable JSON file ({error})") from None
+    missing = [
+        name
+        for name in ("RestaurantsTableName", "RestaurantTopicArn")
+        if not isinstance(values, dict) or not isinstance(values.get(name), str)
+    ]
+    if missing:
+        raise UsageError(f"--outputs {path}: no {', '.join(missing)}; the orders stack has them")
+    return {k: str(v) for k, v in values.items()}
+
+
+def _seed(file: Path, stack_name: str | None, outputs_file: Path | None, region: str | None) -> str:
     restaurants = load_restaurants(file)
-    cloudformation = boto3.client("cloudformation", region_name=region)
-    stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    if outputs_file is not None:
+        outputs = _outputs_file(outputs_file)
+        # A topic ARN names its region: the stack's, whatever the local AWS configuration says.
+        region = outputs["RestaurantTopicArn"].split(":")[3]
+        where = str(outputs_file)
+    else:
+        cloudformation = boto3.client("cloudformation", region_name=region)
+        where = str(stack_name)  # argparse requires --stack-name or --outputs
+        stack = cloudformation.describe_stacks(StackName=where)["Stacks"][0]
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        region = cloudformation.meta.region_name
     seed_restaurants(
         restaurants,
         table_name=outputs["RestaurantsTableName"],
         topic_arn=outputs["RestaurantTopicArn"],
-        region=cloudformation.meta.region_name,
+        region=region,
     )
-    return f"registered {len(restaurants)} restaurant(s) in {stack_name}"
+    return f"registered {len(restaurants)} restaurant(s) in {where}"
 
 
 def _analytics(args: argparse.Namespace) -> int:
@@ -348,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "seed-restaurants":
-            print(_seed(args.file, args.stack_name, args.region))
+            print(_seed(args.file, args.stack_name, args.outputs, args.region))
             return 0
         if args.command == "analytics":
             return _analytics(args)

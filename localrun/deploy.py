@@ -10,6 +10,7 @@ from typing import Any
 
 import boto3
 
+from localrun.cognito import create_user_pools
 from localrun.firehose import FirehoseConfigError, object_body, render_prefix
 from localrun.intrinsics import Names
 from localrun.lambdas import FunctionSpec
@@ -422,6 +423,7 @@ def parameter_values(template: TransformedTemplate) -> dict[str, Any]:
 def deploy(template: TransformedTemplate, names: Names) -> Deployment:
     """Create the template's resources in the active moto mock and describe what runs locally."""
     _name_everything(template, names)
+    create_user_pools(template, names)
     deployment = Deployment(names)
     # Tables first: their stream ARNs are attributes other resources refer to.
     for logical_id in template.of_type("AWS::DynamoDB::Table"):

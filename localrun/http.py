@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from localrun.intrinsics import Names
+from localrun.jwt_authorizer import JwtConfig
 from localrun.template import TransformedTemplate
 from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.intrinsics import resolve
@@ -30,6 +31,8 @@ class Route:
     pattern: re.Pattern[str]
     #: The authorizer type guarding the route ("jwt"), or None for an open route.
     authorizer: str | None = None
+    #: A JWT authorizer's issuer and audiences (resolved), which the gateway checks tokens against.
+    jwt: JwtConfig | None = None
 
     @property
     def key(self) -> str:
@@ -58,14 +61,22 @@ def _path_pattern(path: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$")
 
 
-def _authorizer(body: dict[str, Any], operation: dict[str, Any]) -> str | None:
-    """The type of the authorizer an operation (or the whole API) requires, if any."""
+def _authorizer(
+    body: dict[str, Any], operation: dict[str, Any], names: Names
+) -> tuple[str | None, JwtConfig | None]:
+    """The type of the authorizer an operation (or the whole API) requires, if any, and for a
+    JWT authorizer the issuer and audiences it accepts."""
     schemes = body.get("components", {}).get("securitySchemes", {})
     for requirement in operation.get("security", body.get("security")) or []:
         for name in requirement:
             found = schemes.get(name, {}).get("x-amazon-apigateway-authorizer", {})
-            return str(found.get("type", "jwt")).lower()
-    return None
+            kind = str(found.get("type", "jwt")).lower()
+            configuration = resolve(found.get("jwtConfiguration"), names)
+            if kind != "jwt" or not isinstance(configuration, dict):
+                return kind, None
+            audience = tuple(str(a) for a in configuration.get("audience") or [])
+            return kind, JwtConfig(str(configuration.get("issuer", "")), audience)
+    return None, None
 
 
 def customer(sub: str, email: str = "") -> dict[str, str]:
@@ -109,6 +120,7 @@ def routes(template: TransformedTemplate, names: Names) -> list[Route]:
                         f"{logical_id}: {method.upper()} {path} has no Lambda integration"
                     )
                 verb = "ANY" if method == _ANY else method.upper()
+                authorizer, jwt = _authorizer(body, operation, names)
                 found.append(
                     Route(
                         names.refs[logical_id],
@@ -116,7 +128,8 @@ def routes(template: TransformedTemplate, names: Names) -> list[Route]:
                         path,
                         match.group(1),
                         _path_pattern(path),
-                        _authorizer(body, operation),
+                        authorizer,
+                        jwt,
                     )
                 )
     return found

@@ -44,6 +44,7 @@ from localrun import dynamodb_limits, executions, http, task_tokens
 from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
 from localrun.firehose import s3_delivery
 from localrun.intrinsics import Names
+from localrun.jwt_authorizer import Unauthorized, verified_claims
 from localrun.lambdas import FunctionError, InProcessFunction, holding_the_environment
 from localrun.template import load_template
 from orderflow_definitions.errors import DefinitionError
@@ -318,9 +319,10 @@ class LocalRunner:
         """Send an HTTP request to the stack's API; by default wait until all it caused is done.
 
         `body` may be a str (sent as is) or anything JSON-serialisable. `caller` is the signed-in
-        caller's token claims (`localrun.customer(...)`, `localrun.restaurant_staff(...)`): a
-        route behind a JWT authorizer answers 401 without them, as API Gateway does, and never
-        reaches the function.
+        caller's token claims (`localrun.customer(...)`, `localrun.restaurant_staff(...)`); without
+        them, a route behind a JWT authorizer checks the `Authorization` header's bearer token
+        (a real one from the stack's user pool in moto) and answers 401 if there is none or it
+        is refused, as API Gateway does, never reaching the function.
         """
         raw = body if body is None or isinstance(body, str) else json.dumps(body)
         found = http.match(self.routes, method.upper(), path.split("?", 1)[0])
@@ -330,9 +332,11 @@ class LocalRunner:
             )
         route, parameters = found
         if route.authorizer == "jwt" and caller is None:
-            return http.HttpResponse(
-                401, {"content-type": "application/json"}, '{"message":"Unauthorized"}'
-            )
+            caller = self._verified_caller(route, headers or {})
+            if caller is None:
+                return http.HttpResponse(
+                    401, {"content-type": "application/json"}, '{"message":"Unauthorized"}'
+                )
         event = http.request_event(
             route=route,
             parameters=parameters,
@@ -359,6 +363,17 @@ class LocalRunner:
         if settle:
             self.settle()
         return response
+
+    def _verified_caller(self, route: http.Route, headers: dict[str, str]) -> dict[str, str] | None:
+        """The claims of the request's bearer token, checked as the HTTP API's JWT authorizer
+        checks them (signature, issuer, audience, expiry on the runner's clock); None if refused."""
+        authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
+        if route.jwt is None or authorization is None:
+            return None
+        try:
+            return verified_claims(authorization, route.jwt, self.now().timestamp())
+        except Unauthorized:
+            return None
 
     def wait_for_executions(self, timeout: float = 30.0) -> None:
         """Wait until every Step Functions execution has ended (a time-out fires in real time)."""

@@ -3,9 +3,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import boto3
 import pytest
 from stack_helpers import ROOT, run_localrun
 
+from localrun import LocalRunner
 from localrun.cli import main
 
 
@@ -97,6 +99,36 @@ def test_seeding_from_a_bad_file_fails_before_touching_aws(tmp_path: Path) -> No
     result = run_localrun("seed-restaurants", "--stack-name", "orders", str(restaurants))
     assert result.returncode == 2
     assert "restaurants[0].restaurant_id: 'Bad Id' is not accepted" in result.stderr
+
+
+def test_seeding_from_a_saved_outputs_file_registers_in_that_stack(
+    choreography: LocalRunner, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps(choreography.deployment.outputs))
+    restaurants = tmp_path / "restaurants.json"
+    restaurants.write_text('[{"restaurant_id": "pizza-9", "name": "Pizza Nine"}]')
+    assert main(["seed-restaurants", "--outputs", str(outputs), str(restaurants)]) == 0
+    table = choreography.deployment.outputs["RestaurantsTableName"]
+    item = boto3.client("dynamodb", region_name=choreography.names.region).get_item(
+        TableName=table, Key={"restaurant_id": {"S": "pizza-9"}}
+    )
+    assert item["Item"]["name"] == {"S": "Pizza Nine"}
+    assert capsys.readouterr().out.strip() == f"registered 1 restaurant(s) in {outputs}"
+
+
+def test_an_outputs_file_without_the_registry_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text('{"ApiUrl": "https://example.com"}')
+    restaurants = tmp_path / "restaurants.json"
+    restaurants.write_text('[{"restaurant_id": "pizza-9"}]')
+    assert main(["seed-restaurants", "--outputs", str(outputs), str(restaurants)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"python -m localrun: error: --outputs {outputs}: no RestaurantsTableName, "
+        "RestaurantTopicArn; the orders stack has them"
+    )
 
 
 def test_the_cli_loads_the_lake_engines_only_for_the_analytics_command() -> None:

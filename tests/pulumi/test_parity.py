@@ -99,6 +99,7 @@ from pulumi_program import PULUMI_DIR, ROOT, project_name, run_program, stack_co
 from samtranslator.yaml_helper import yaml_parse
 
 from costcalc.estimate.fake_aws import Account
+from orderclient.signin import APP_CLIENT_FLOWS
 from orderflow_infra.orders import ROUTES
 
 
@@ -176,6 +177,19 @@ def test_the_pulumi_variant_describes_the_same_stack_as_the_sam_template(
     assert pulumi[section] == sam[section], (
         f"{stack}: the Pulumi program and the SAM template differ:\n{explain(sam, pulumi, section)}"
     )
+
+
+@pytest.mark.parametrize("stack", [s for s in ("choreography", "orchestration") if s in STACKS])
+def test_the_orders_app_client_lets_the_project_s_client_sign_in_in_both_variants(
+    stack: str,
+) -> None:
+    """orderclient signs in by SRP, refreshes, and sends no secret hash: both variants allow it."""
+    for variant, model in zip(("sam", "pulumi"), models(stack), strict=True):
+        clients = [c for pool in model["user_pools"].values() for c in pool["clients"].values()]
+        assert clients, variant
+        for client in clients:
+            assert set(APP_CLIENT_FLOWS) <= set(client["explicit_auth_flows"]), variant
+            assert client["generate_secret"] is False, variant
 
 
 @pytest.mark.parametrize("stack", sorted(PAIRS))

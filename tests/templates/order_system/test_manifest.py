@@ -16,7 +16,7 @@ from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 # The kit's folders projects are made of; tests/ but for the tests of the kit's own tools and
 # docs. (costcalc/ is the kit's tool: a Pulumi project gets only its mock runner's modules,
 # named in the manifest.)
-PROJECT_FOLDERS = ("functions", "localrun", "sam", "pulumi", "statemachine", "tests")
+PROJECT_FOLDERS = ("functions", "localrun", "orderclient", "sam", "pulumi", "statemachine", "tests")
 KIT_TOOL_TESTS = ("tests/costcalc/", "tests/templates/", "tests/docs/", "tests/tools/")
 
 

@@ -1,0 +1,50 @@
+"""The stack's HTTP API served on localhost, so HTTP clients reach the runner as they reach AWS.
+
+Requests go to `LocalRunner.request` one at a time (the runner is not thread-safe), with their
+headers: routes behind the JWT authorizer check the bearer token as the HTTP API does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from threading import Thread
+
+from localrun.runner import LocalRunner
+
+
+def _handler(runner: LocalRunner) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode() if length else None
+            response = runner.request(self.command, self.path, body, dict(self.headers.items()))
+            payload = response.body.encode()
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: the runner's own log records each request."""
+
+    return Handler
+
+
+@contextmanager
+def serving(runner: LocalRunner) -> Iterator[str]:
+    """The base URL (`http://127.0.0.1:PORT`) the runner's API answers on while in the block."""
+    server = HTTPServer(("127.0.0.1", 0), _handler(runner))
+    thread = Thread(target=server.serve_forever, name="localrun-gateway", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -1,0 +1,5 @@
+import sys
+
+from orderclient.cli import main
+
+sys.exit(main())
