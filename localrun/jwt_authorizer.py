@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from moto.utilities.utils import load_resource
-
 # DER prefix of a PKCS#1 v1.5 DigestInfo for SHA-256 (RFC 8017, section 9.2, note 1).
 _SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 
@@ -41,7 +39,10 @@ def _b64url_int(text: str) -> int:
 
 @cache
 def _keys() -> dict[str, tuple[int, int]]:
-    """moto's cognito-idp signing keys by kid: (modulus, exponent)."""
+    """moto's cognito-idp signing keys by kid: (modulus, exponent). moto is imported here, not
+    at the top: `python -m localrun` imports this module before it can name a missing extra."""
+    from moto.utilities.utils import load_resource  # noqa: PLC0415
+
     jwks = load_resource("cognitoidp/resources/jwks-public.json")
     return {k["kid"]: (_b64url_int(k["n"]), _b64url_int(k["e"])) for k in jwks["keys"]}
 

@@ -24,7 +24,7 @@ DEBUG_HELP = "on an internal error (exit 3), print its traceback instead of one 
 
 PACKAGE = "orderflow-kit"
 # The optional parts, by the top-level module that needs them, and the extra installing each
-# (pyproject.toml's [project.optional-dependencies]; docs/install.md tables them).
+# (pyproject.toml's [project.optional-dependencies], where the install page tables them).
 EXTRAS = {
     "matplotlib": "report",
     "pulumi": "pulumi",

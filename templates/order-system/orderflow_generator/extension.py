@@ -164,9 +164,11 @@ class Generator:
         return "".join(lines[starts[0] : next(i for i in ends if i > starts[0])])
 
     def requirements(self, cookiecutter: Context, *names: str) -> list[str]:
-        """The kit's own requirement strings for `names` (runtime and dev), so pins live once."""
+        """The kit's own requirement strings for `names` (runtime and every extra), so pins live
+        once."""
         project = tomllib.loads(self.kit_text(cookiecutter, "pyproject.toml"))["project"]
-        every = list(project["dependencies"]) + list(project["optional-dependencies"]["dev"])
+        extras = project["optional-dependencies"].values()
+        every = list(project["dependencies"]) + [r for extra in extras for r in extra]
         by_name = {re.split(r"[\[<>=!~ ]", r, maxsplit=1)[0].lower(): r for r in every}
         missing = [n for n in names if n.lower() not in by_name]
         if missing:
