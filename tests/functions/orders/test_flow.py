@@ -1,12 +1,8 @@
 """The order flow a deployment chooses, and what the state-machine flow refuses."""
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from decimal import Decimal
-
 import boto3
 import pytest
-from moto import mock_aws
+from order_tables import NOW, ORDER
 
 from orders.events import EventType
 from orders.flow import (
@@ -16,35 +12,8 @@ from orders.flow import (
     StateMachineFlow,
     flow_from_environment,
 )
-from orders.model import TRANSITIONS, Action, LineItem, Order, Status, event_for
+from orders.model import TRANSITIONS, Action, event_for
 from orders.store import OrderStore
-
-NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-ORDER = Order(
-    order_id="o-1",
-    status=Status.PLACED,
-    restaurant_id="pizza-1",
-    customer_email="ana@example.com",
-    items=(LineItem("margherita", 1, Decimal("9.50")),),
-    delivery_note="",
-    correlation_id="c-1",
-    placed_at=NOW.isoformat(),
-    updated_at=NOW.isoformat(),
-    version=1,
-)
-
-
-@pytest.fixture
-def store() -> Iterator[OrderStore]:
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        dynamodb.create_table(
-            TableName="orders",
-            KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        yield OrderStore(dynamodb, "orders")
 
 
 def _machine_flow(store: OrderStore) -> StateMachineFlow:
