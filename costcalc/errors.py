@@ -15,3 +15,8 @@ class CatalogueError(CostcalcError):
 
 class MissingPriceError(CatalogueError):
     """No sourced price exists for an item in a region (never guessed, never copied)."""
+
+
+def clipped(text: str, limit: int = 40) -> str:
+    """A user's value as a message quotes it: a 5,000-digit number is cut, not printed whole."""
+    return text if len(text) <= limit else f"{text[:20]}...({len(text):,} characters)"

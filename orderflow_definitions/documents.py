@@ -9,6 +9,8 @@
   578-byte "billion laughs" would otherwise expand to 387 million), and nesting is at most
   ``MAX_DEPTH`` deep. PyYAML's C parser is not used: it crashes the interpreter on deep nesting
   where the pure Python one raises an error this module reports.
+- Number literals are at most ``MAX_NUMBER_CHARS`` characters long: Python refuses to convert an
+  integer of more than 4,300 digits (a traceback, not a message), and no definition has one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from orderflow_definitions.errors import DefinitionError
 
 MAX_DEPTH = 100
 ALIAS_NODES = 100_000
+MAX_NUMBER_CHARS = 100
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 
 
 class _Resolver(yaml.resolver.Resolver):
@@ -89,6 +93,8 @@ def _expanded_size(node: yaml.Node, source: str) -> tuple[int, int]:
             raise DefinitionError(f"{source}: an alias refers to a node that contains it")
         if depth > MAX_DEPTH:
             raise DefinitionError(f"{source}: nested more than {MAX_DEPTH} levels deep")
+        if isinstance(current, yaml.ScalarNode) and current.tag in _NUMBER_TAGS:
+            check_number_literal(str(current.value), source)
         distinct += 1
         open_nodes.add(key)
         stack.append((current, depth, True))
@@ -105,6 +111,30 @@ def check_bounds(node: yaml.Node, source: str) -> None:
             f"{source}: its aliases expand to {expanded - distinct:,} more nodes "
             f"(at most {ALIAS_NODES:,} are read)"
         )
+
+
+def check_number_literal(text: str, source: str) -> str:
+    """``text`` if it is a number literal of a readable length; else one line saying why."""
+    if len(text) > MAX_NUMBER_CHARS:
+        raise DefinitionError(
+            f"{source}: a number of {len(text):,} characters ({text[:20]}...) is not accepted; "
+            f"numbers have at most {MAX_NUMBER_CHARS} characters"
+        )
+    return text
+
+
+def load_json(text: str, source: str) -> Any:
+    """``json.loads`` with number literals bounded and NaN/Infinity refused (not JSON)."""
+
+    def constant(name: str) -> Any:
+        raise DefinitionError(f"{source}: {name} is not a JSON number")
+
+    return json.loads(
+        text,
+        parse_int=lambda literal: int(check_number_literal(literal, source)),
+        parse_float=lambda literal: float(check_number_literal(literal, source)),
+        parse_constant=constant,
+    )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -137,7 +167,7 @@ def parse_document(text: str, source: str) -> Any:
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
-            value = json.loads(text)
+            value = load_json(text, source)
         except RecursionError:
             raise DefinitionError(f"{source}: nested more than {MAX_DEPTH} levels deep") from None
         except json.JSONDecodeError as error:

@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from costcalc.cli.counting import add_counting_arguments
+from costcalc.errors import clipped
 from costcalc.workload.contexts import CONTEXTS
 from costcalc.workload.path_mix import FLAGS
+from costcalc.workload.profiles import MAX_FIGURE
+from orderflow_definitions.documents import MAX_NUMBER_CHARS
 from orderflow_definitions.exits import EXIT_USAGE
 
 DEFAULT_ORDERS = Decimal(250_000)
@@ -48,9 +51,15 @@ def number(text: str) -> Decimal:
             f"{text!r} is not a number (use forms like 3000000, 3e6, 3_000_000 or 0.5)"
         )
     try:
-        return Decimal(text.strip().replace("_", ""))
+        value = Decimal(text.strip().replace("_", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if len(text) > MAX_NUMBER_CHARS or abs(value) > MAX_FIGURE:
+        raise argparse.ArgumentTypeError(
+            f"{clipped(text)} is not accepted: figures are at most 1e12, written in at most "
+            f"{MAX_NUMBER_CHARS} characters"
+        )
+    return value if value else abs(value)  # -0 is 0: no "-0.00" in what is printed
 
 
 def sweep(text: str) -> tuple[Decimal, Decimal, int]:

@@ -10,13 +10,16 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
 from costcalc.cli.arguments import Commands, command, number
 from costcalc.cli.counting import add_counting_arguments, counting_from
 from costcalc.errors import UsageError
+from costcalc.pricing.render import rounded
+from orderflow_definitions.documents import load_json
+from orderflow_definitions.errors import DefinitionError
 
 #: AWS's own limit on a definition's size (Step Functions quotas: 1 MB).
 MAX_DEFINITION_BYTES = 1_048_576
@@ -83,7 +86,9 @@ def read_definition(path: Path) -> Mapping[str, Any]:
     if len(raw) > MAX_DEFINITION_BYTES:
         raise UsageError(f"{path}: larger than 1 MB, the largest definition AWS accepts")
     try:
-        parsed = json.loads(raw.decode("utf-8"))
+        parsed = load_json(raw.decode("utf-8"), str(path))
+    except DefinitionError as error:
+        raise UsageError(str(error)) from None
     except UnicodeDecodeError as error:
         raise UsageError(f"{path}: not UTF-8 text (byte {error.start})") from None
     except json.JSONDecodeError as error:
@@ -131,8 +136,8 @@ def _document(args: argparse.Namespace, estimate: Any) -> dict[str, Any]:
 
 def _figure(value: Decimal, places: int = 4) -> str:
     """A figure for a person: rounded, never ``-0``."""
-    rounded = round(value, places).normalize()
-    return f"{rounded + 0:f}" if rounded else "0"
+    figure = rounded(value, Decimal(10) ** -places, ROUND_HALF_EVEN).normalize()
+    return f"{figure:f}"
 
 
 def _table(document: Mapping[str, Any]) -> str:

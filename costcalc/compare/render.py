@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from costcalc.compare.scenario import Comparison, CostCurves, DesignCost, Scenario
@@ -26,6 +26,7 @@ from costcalc.pricing.render import (
     exact,
     line_cells,
     line_document,
+    rounded,
 )
 from costcalc.tables import table
 
@@ -73,7 +74,7 @@ def render_report(report: Report, fmt: str) -> str:
 
 
 def per_order(value: Decimal) -> str:
-    return format(value.quantize(_MICRO, rounding=ROUND_HALF_UP), "f")
+    return format(rounded(value, _MICRO), "f")
 
 
 def _runnable(design: DesignCost) -> str:

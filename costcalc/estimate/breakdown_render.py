@@ -7,12 +7,12 @@ import csv
 import io
 import json
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from costcalc.estimate.breakdown import Breakdown, Priced
 from costcalc.estimate.usage_file import VERSION
-from costcalc.pricing.render import JsonNumber, cents, dump_json, exact, quantity
+from costcalc.pricing.render import JsonNumber, cents, dump_json, exact, quantity, rounded
 from costcalc.tables import table
 
 _NUMERIC = frozenset({"per unit", "per month", "quantity/month", "USD/month", "USD/unit", "value"})
@@ -45,7 +45,7 @@ def _unit_money(breakdown: Breakdown, value: Decimal | None) -> str:
     if value is None:
         return "-"
     per = _per_unit(breakdown, value)
-    return f"{per.quantize(Decimal('0.000001')):f}"
+    return f"{rounded(per, Decimal('0.000001'), ROUND_HALF_EVEN):f}"
 
 
 def _table(rows: list[tuple[str, ...]], *, markdown: bool) -> list[str]:

@@ -33,7 +33,9 @@ newer bundled catalogue is not masked by an older cache. Refreshed entries use t
 with ``source`` set to the AWS Price List API and ``published`` set.
 
 A region or item without a sourced price raises :class:`MissingPriceError`: prices are never
-guessed and never copied from another region.
+guessed and never copied from another region. A price file that is not YAML, not UTF-8, or (in
+the cache) holds a price seen after today is refused in one line naming the file: it is left as
+it is, for the user to remove or refresh, and never lets a future-dated price win unlabelled.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from costcalc.errors import CatalogueError, MissingPriceError
+from costcalc.pricing.age import today
 from costcalc.pricing.cache import prices_dir
 
 BUNDLED_DATA = Path(__file__).parent.parent / "data"
@@ -138,9 +141,12 @@ def load_catalogue(services: Iterable[str] | None = None) -> Catalogue:
 @cache
 def _load(services: tuple[str, ...]) -> Catalogue:
     entries: dict[tuple[str, str, str], PriceEntry] = {}
+    cache = prices_dir()
     for service in services:
         for path in _service_files(service):
             for entry in parse_service(read_yaml(path), path):
+                if path.parent == cache:
+                    _check_not_future(entry, path)
                 key = (entry.service, entry.item, entry.region)
                 if key not in entries or entry.seen > entries[key].seen:
                     entries[key] = entry
@@ -158,12 +164,32 @@ def _service_files(service: str) -> list[Path]:
     )
 
 
+def _check_not_future(entry: PriceEntry, path: Path) -> None:
+    """A refreshed price is dated the day it was fetched: a later date is a broken cache."""
+    now = today()
+    if entry.seen > now:
+        raise CatalogueError(
+            f"{path}: {entry.service}/{entry.item} in {entry.region} was seen "
+            f"{entry.seen.isoformat()}, after today ({now.isoformat()}); a cached price cannot "
+            f"come from the future: {_REMEDY}"
+        )
+
+
+#: What a user does about a broken cache file (the file is never changed for them).
+_REMEDY = "remove it (`costcalc prices refresh` then writes a new one)"
+
+
 def read_yaml(path: Path) -> Any:
+    """A price file's YAML; one :class:`CatalogueError` line if it cannot be read as YAML."""
     import yaml  # noqa: PLC0415 - only commands that read prices pay for importing it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open(encoding="utf-8") as stream:
-        return yaml.load(stream, Loader=loader)
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return yaml.load(stream, Loader=loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        problem = getattr(error, "problem", None) or getattr(error, "reason", None) or error
+        raise CatalogueError(f"{path}: not a readable price file ({problem}); {_REMEDY}") from None
 
 
 def parse_service(doc: Any, path: Path) -> list[PriceEntry]:
@@ -178,6 +204,7 @@ def parse_service(doc: Any, path: Path) -> list[PriceEntry]:
         item_where = f"{where}: {item}"
         for region, raw in _map(raw_item, "regions", item_where).items():
             region_where = f"{item_where} in {region}"
+            _mapping(raw, region_where)
             published = raw.get("published")
             entries.append(
                 PriceEntry(
@@ -203,6 +230,7 @@ def _parse_tiers(raw_tiers: list[Any], where: str) -> tuple[Tier, ...]:
     tiers = []
     expected_start = Decimal(0)
     for raw in raw_tiers:
+        _mapping(raw, f"{where}: tier")
         start = _decimal(raw.get("from"), f"{where}: tier from")
         end = None if raw.get("to") is None else _decimal(raw.get("to"), f"{where}: tier to")
         usd = _decimal(raw.get("usd"), f"{where}: tier usd")
@@ -228,6 +256,11 @@ def _parse_allowances(doc: Any, path: Path) -> tuple[FreeAllowance, ...]:
         )
         for raw in _list(doc, "allowances", where)
     )
+
+
+def _mapping(doc: Any, where: str) -> None:
+    if not isinstance(doc, dict):
+        raise CatalogueError(f"{where}: expected a mapping of keys, got {doc!r:.40}")
 
 
 def _str(doc: Any, key: str, where: str) -> str:

@@ -1,6 +1,8 @@
 """Bills as text: a table for people, JSON and CSV for scripts, Markdown for documents.
 
-Only the human formats round (money to the cent, half up). JSON and CSV carry exact decimals:
+Only the human formats round (money to the cent, half up). Every renderer rounds through
+:func:`rounded`, which never gives a negative zero (``-0.001`` is ``0.00``, not ``-0.00``).
+JSON and CSV carry exact decimals:
 unit prices with all their digits, quantities and money to :data:`EXACT_PLACES` decimal places,
 written as number literals, never through a binary float.
 """
@@ -38,14 +40,20 @@ def render(bill: Bill, fmt: str, title: str) -> str:
     return renderers[fmt](bill, title)
 
 
+def rounded(value: Decimal, places: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """``value`` to ``places`` (``Decimal("0.01")``), never a negative zero."""
+    result = value.quantize(places, rounding=rounding)
+    return result if result else abs(result)
+
+
 def exact(value: Decimal) -> str:
     """A computed amount as an exact decimal literal (no exponent, no float)."""
-    text = format(value.quantize(EXACT_PLACES, rounding=ROUND_HALF_EVEN), "f")
+    text = format(rounded(value, EXACT_PLACES, ROUND_HALF_EVEN), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def cents(value: Decimal) -> str:
-    return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):,}"
+    return f"{rounded(value, _CENT):,}"
 
 
 def unit_price(line: Line) -> str:
@@ -64,13 +72,13 @@ def unit_price(line: Line) -> str:
 def _at_least_cents(value: Decimal) -> str:
     text = _trim(value)
     decimals = len(text.partition(".")[2])
-    return text if decimals >= 2 else format(value.quantize(_CENT), "f")
+    return text if decimals >= 2 else format(rounded(value, _CENT, ROUND_HALF_EVEN), "f")
 
 
 def quantity(value: Decimal) -> str:
     if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return _trim(value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP), grouped=True)
+        return f"{rounded(value, Decimal(1)):,.0f}"
+    return _trim(rounded(value, Decimal("0.000001")), grouped=True)
 
 
 def _trim(value: Decimal, *, grouped: bool = False) -> str:

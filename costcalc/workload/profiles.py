@@ -58,13 +58,14 @@ schedule-triggered functions). Every error names the file, the line and the key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from costcalc.errors import UsageError
+from costcalc.errors import UsageError, clipped
 
 PROFILE_DIR = Path(__file__).parent.parent / "data" / "profiles"
 SCHEMA_VERSION = 1
@@ -77,6 +78,14 @@ MACHINE_TYPES = ("standard", "express")
 # The schema as data: a key's spec is a kind name, a tuple of accepted words, a nested mapping,
 # or ``{"*": spec}`` (any key, each value of that spec). Keys in OPTIONAL may be left out.
 _NUMBER, _TEXT, _FLAG, _COUNT = "number", "text", "flag", "count"
+#: A fraction of the whole (a rate, a sampling share): a number from 0 to 1.
+_SHARE = "share"
+#: The largest figure read: far beyond any month of orders, and small enough that every
+#: quantity and amount stays exact in the renderers' decimal places.
+MAX_FIGURE = Decimal(10) ** 12
+#: A number with an exponent as JSON writes it (`1e-05`, `2E6`): YAML 1.1 reads it as text
+#: unless it has a decimal point, so a JSON usage file would have its figures refused.
+_JSON_EXPONENT = re.compile(r"-?\d+(\.\d+)?[eE][+-]?\d+")
 _PATH_SPEC: dict[str, Any] = {
     "api_requests": _NUMBER,
     "events": _NUMBER,
@@ -110,7 +119,7 @@ SCHEMA: dict[str, Any] = {
             "memory_mb": _COUNT,
             "arch": ("x86_64", "arm64"),
             "duration_ms": _NUMBER,
-            "cold_start_rate": _NUMBER,
+            "cold_start_rate": _SHARE,
             "init_ms": _NUMBER,
             "log_kb": _NUMBER,
             "ephemeral_storage_mb": _COUNT,
@@ -121,7 +130,7 @@ SCHEMA: dict[str, Any] = {
         "log_kb_per_transition": _NUMBER,
         "express_memory_mb": _NUMBER,
     },
-    "tracing": {"sampling_rate": _NUMBER},
+    "tracing": {"sampling_rate": _SHARE},
     "logs": {"retention_months": _NUMBER},
     "monthly": {"alarms": _COUNT, "metrics": _COUNT, "dashboards": _COUNT},
     "paths": dict.fromkeys(PATHS, _PATH_SPEC),
@@ -419,11 +428,14 @@ def _plain(node: Any, key: str, source: str, where: dict[str, str]) -> Any:
     if isinstance(node, yaml.SequenceNode):
         raise ProfileError(f"{here}: {key or 'document'}: lists are not part of the schema")
     text = str(node.value)
-    if node.tag.endswith((":int", ":float")):
+    if node.tag.endswith((":int", ":float")) or (
+        node.style is None and _JSON_EXPONENT.fullmatch(text)
+    ):
         try:
-            return Decimal(text.replace("_", ""))
+            number = Decimal(text.replace("_", ""))
         except InvalidOperation:
-            raise ProfileError(f"{here}: {key}: {text!r} is not a number") from None
+            raise ProfileError(f"{here}: {key}: {clipped(text)!r} is not a number") from None
+        return number if number else abs(number)  # -0 is 0
     if node.tag.endswith(":bool"):
         return text.lower() in ("true", "yes", "on")
     if node.tag.endswith(":null"):
@@ -479,9 +491,17 @@ def _check_scalar(where: str, value: Any, spec: Any, key: str) -> None:
         if not isinstance(value, bool):
             raise ProfileError(f"{where}: {key}: expected true or false, got {value!r}")
     elif not isinstance(value, Decimal) or not value.is_finite() or value < 0:
-        raise ProfileError(f"{where}: {key}: expected a number >= 0, got {value!r}")
+        raise ProfileError(f"{where}: {key}: expected a number >= 0, got {_shown(value)}")
+    elif spec == _SHARE and value > 1:
+        raise ProfileError(f"{where}: {key}: expected a share from 0 to 1, got {value}")
+    elif value > MAX_FIGURE:
+        raise ProfileError(f"{where}: {key}: {_shown(value)} is over the limit of 1e12")
     elif spec == _COUNT and value != value.to_integral_value():
         raise ProfileError(f"{where}: {key}: expected a whole number, got {value}")
+
+
+def _shown(value: Any) -> str:
+    return clipped(str(value) if isinstance(value, Decimal) else repr(value))
 
 
 def _join(key: str, name: str) -> str:

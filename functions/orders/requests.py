@@ -1,11 +1,14 @@
 """HTTP request bodies the API accepts, validated field by field (pure: no AWS).
 
 What a caller controls is bounded here. Free text (item names, the delivery note) reaches the
-restaurant's message and the orders table only, never an event, and refuses control characters
-(NUL among them) and the Unicode bidirectional overrides that make a message read differently
-from what it holds. A rejection's reason is a code from `REJECT_REASONS`, not free text: it
-travels on `order_rejected` to every consumer of the bus, its archive and the data lake. The
-customer's address is not part of any body: it comes from the caller's verified ID token.
+restaurant's message and the orders table, and item names reach `order_placed` too. It refuses
+control characters (NUL among them), the line and paragraph separators U+2028/U+2029 (line
+breaks to a JSON or JavaScript reader), Unicode tag characters (invisible text), the bidi
+controls that make a message read differently from what it holds, and email addresses:
+personal data has no place where staff, the bus and its archive read. A rejection's reason is a
+code from `REJECT_REASONS`, not free text: it travels on `order_rejected` to every consumer of
+the bus, its archive and the data lake. The customer's address is not part of any body: it
+comes from the caller's verified ID token.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from orders.events import RejectReason
+from orders.redaction import EMAIL
 
 MAX_BODY_BYTES = 16 * 1024
 RESTAURANT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
@@ -27,16 +31,28 @@ RESTAURANT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
+#: Line and paragraph separators (categories Zl, Zp): U+2028, U+2029.
+SEPARATORS = frozenset("\u2028\u2029")
+#: Unicode tag characters, U+E0000-U+E007F: invisible, they smuggle text past a reader.
+TAGS = range(0xE0000, 0xE0080)
 
 
 def _plain_text(text: str) -> str:
-    """Refuse control characters (category Cc, NUL included), surrogates and bidi controls."""
+    """Refuse control characters (category Cc, NUL included), surrogates, line and paragraph
+    separators, tag characters, bidi controls and email addresses."""
     for char in text:
-        if char in BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Cs"}:
+        if (
+            char in BIDI_CONTROLS
+            or char in SEPARATORS
+            or ord(char) in TAGS
+            or unicodedata.category(char) in {"Cc", "Cs"}
+        ):
             raise ValueError(
                 f"U+{ord(char):04X} is not accepted; use text without control or "
                 "bidirectional-override characters"
             )
+    if EMAIL.search(text):
+        raise ValueError("an email address is not accepted here; leave personal data out")
     return text
 
 

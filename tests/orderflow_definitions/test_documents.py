@@ -73,3 +73,32 @@ def test_a_file_over_the_limit_is_refused_without_reading_it_all(tmp_path: Path)
     path.write_text("x" * 2000)
     with pytest.raises(DefinitionError, match=r"big.yaml: the template is larger than 1,000"):
         read_text(path, "template", 1000)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Timeout: " + "9" * 5000 + "\n",
+        "Timeout: 0." + "5" * 5000 + "\n",
+        '{"Timeout": ' + "9" * 5000 + "}",
+        '{"Timeout": 1.' + "5" * 5000 + "}",
+    ],
+    ids=["yaml-int", "yaml-float", "json-int", "json-float"],
+)
+def test_a_5000_digit_number_is_refused_in_one_line_naming_the_file(text: str) -> None:
+    with pytest.raises(DefinitionError) as refused:
+        parse_document(text, "template.yaml")
+    [line] = str(refused.value).splitlines()
+    assert line.startswith("template.yaml: a number of 5,00")
+    assert len(line) < 200
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_json_constants_that_are_no_numbers_are_refused(constant: str) -> None:
+    with pytest.raises(DefinitionError, match=f"t.json: {constant} is not a JSON number"):
+        parse_document(f'{{"Timeout": {constant}}}', "t.json")
+
+
+def test_numbers_of_a_sane_length_read_as_before() -> None:
+    assert parse_document('{"A": 12, "B": 1.5e3}', "t") == {"A": 12, "B": 1500.0}
+    assert parse_document("A: 12\nB: 1.5e+3\n", "t") == {"A": 12, "B": 1500.0}

@@ -495,3 +495,28 @@ def test_a_drift_in_a_neighbouring_context_program_only_fails_the_parity_test(
     pulumi = from_pulumi(run_program(STACKS[stack].project, pulumi_dir=copy))
 
     assert list(differences(sam, pulumi)) == [differing]
+
+
+def _cloudwatch_grants(model: Model) -> dict[str, list[str]]:
+    """Per KMS key, the key policy lines that grant CloudWatch (its alarms' SNS messages)."""
+    return {
+        key: [line for line in value["policy"] if "cloudwatch.amazonaws.com" in line]
+        for key, value in model["keys"].items()
+    }
+
+
+#: The stacks whose alarms publish to an encrypted topic (the contracts stack has no key).
+ALARMED_STACKS = sorted(set(STACKS) & {"analytics", "choreography", "orchestration", "promo"})
+
+
+@pytest.mark.parametrize("stack", ALARMED_STACKS)
+def test_cloudwatch_may_use_a_kms_key_only_for_this_account_in_sam_and_pulumi_alike(
+    stack: str,
+) -> None:
+    sam, pulumi = models(stack)
+    grants = _cloudwatch_grants(sam)
+    assert any(grants.values()), f"{stack}: no KMS key grants CloudWatch"
+    account = f'"aws:SourceAccount": "{Account().account_id}"'
+    for key, lines in grants.items():
+        assert all(account in line for line in lines), (key, lines)
+    assert _cloudwatch_grants(pulumi) == grants

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -90,7 +91,10 @@ def test_help_teaches_with_examples() -> None:
     [
         (("--requests", "-5"), "--requests -5: accepted values are 0 to"),
         (("--requests", "lots"), "'lots' is not a number"),
-        (("--requests", "1e99"), "--requests 1E+99: accepted values are 0 to"),
+        (("--requests", "1e99"), "1e99 is not accepted: figures are at most 1e12"),
+        (("--requests", "1e13"), "1e13 is not accepted: figures are at most 1e12"),
+        (("--requests", "9" * 5000), "99999999999999999999...(5,000 characters) is not accepted"),
+        (("--requests", "0." + "1" * 5000), "0.111111111111111111...(5,002 characters) is not"),
         (("--requests", "nan"), "'nan' is not a number"),
         (("--memory-mb", "64"), "--memory-mb 64: accepted values are 128 to 10,240"),
         (("--ephemeral-storage-mb", "20000"), "--ephemeral-storage-mb 20000"),
@@ -123,3 +127,13 @@ def test_price_without_a_service_says_what_to_do() -> None:
     result = costcalc("price")
     assert (result.returncode, result.stderr.count("\n")) == (2, 1)
     assert "name a service" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_a_figure_of_minus_zero_is_priced_as_zero_never_minus_zero(fmt: str) -> None:
+    result = costcalc(
+        "price", "lambda", "--requests", "-0", "--duration-ms", "1", "--memory-mb", "128",
+        "--format", fmt,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert not re.search(r"(?<![\w.])-0(\.0*)?(?![\d.])", result.stdout), result.stdout

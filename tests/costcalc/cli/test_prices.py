@@ -210,3 +210,52 @@ def test_an_interrupted_refresh_says_so_and_writes_nothing(
         "costcalc prices refresh: interrupted; nothing was changed"
     )
     assert not cache_dir.exists()
+
+
+def _cached_sqs(seen: str) -> str:
+    return (
+        "service: sqs\ntitle: Amazon SQS\nservicecode: AWSQueueService\nsource: s\nitems:\n"
+        "  - item: standard-requests\n    description: d\n    unit: request\n"
+        "    usagetype: Requests-RBP\n    regions:\n      us-east-1:\n"
+        f"        seen: '{seen}'\n        tiers: [{{from: '0', to: null, usd: '0.000001'}}]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"items: [\n", "not a readable price file"),
+        (b"service: sqs\n\xff\xfe\n", "not a readable price file"),
+        (_cached_sqs("2026-01-01").replace("tiers: [", "tiers: [7, ").encode(), "tier: expected"),
+        (b"service: sqs\nservicecode: s\nsource: s\nitems:\n  - item: i\n    regions:\n"
+         b"      us-east-1: 5\n", "us-east-1: expected a mapping"),
+    ],
+    ids=["broken-yaml", "not-utf-8", "tier-not-a-mapping", "region-not-a-mapping"],
+)  # fmt: skip
+@pytest.mark.parametrize("command", [SQS, ("prices", "show", "--service", "sqs")])
+def test_a_corrupt_price_cache_is_one_line_exit_2_and_left_as_it_is(
+    cache_dir: Path, content: bytes, problem: str, command: tuple[str, ...]
+) -> None:
+    cached = cache_dir / "prices" / "sqs.yaml"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(content)
+    result = costcalc(*command)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"costcalc {' '.join(command[:2])}: error: {cached}")
+    assert problem in line
+    assert cached.read_bytes() == content
+
+
+def test_a_cached_price_seen_after_today_is_refused_not_preferred(cache_dir: Path) -> None:
+    cached = cache_dir / "prices" / "sqs.yaml"
+    cached.parent.mkdir(parents=True)
+    cached.write_text(_cached_sqs("2027-03-01"))
+    result = costcalc(*SQS, COSTCALC_TODAY="2026-12-01")
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.splitlines() == [
+        f"costcalc price sqs: error: {cached}: sqs/standard-requests in us-east-1 was seen "
+        "2027-03-01, after today (2026-12-01); a cached price cannot come from the future: "
+        "remove it (`costcalc prices refresh` then writes a new one)"
+    ]
+    assert costcalc(*SQS, COSTCALC_TODAY="2027-03-01").returncode == 0

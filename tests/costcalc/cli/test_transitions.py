@@ -83,6 +83,8 @@ def test_express_refuses_what_it_cannot_run_and_otherwise_gives_the_duration(
     [
         (b"\xff\xfe{}", "not UTF-8 text"),
         (b"{not json", "not JSON"),
+        (b'{"StartAt": "A", "Seconds": ' + b"9" * 5000 + b"}", "a number of 5,000 characters"),
+        (b'{"StartAt": "A", "Seconds": NaN}', "NaN is not a JSON number"),
         (b"[]", "expected a JSON object with StartAt and States"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b" " * (1_048_577), "larger than 1 MB"),

@@ -1,10 +1,14 @@
 """Human formats round to the cent; machine formats keep every digit."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
+import pytest
+
+from costcalc.compare.render import per_order
 from costcalc.pricing.bill import Bill, Line
-from costcalc.pricing.render import cents, exact, quantity, render, unit_price
+from costcalc.pricing.render import cents, exact, quantity, render, rounded, unit_price
 
 D = Decimal
 
@@ -15,6 +19,20 @@ def line(price: str, unit: str = "request") -> Line:
 
 def test_money_rounds_half_up_to_the_cent_for_people() -> None:
     assert (cents(D("2.335")), cents(D("1234.5"))) == ("2.34", "1,234.50")
+
+
+@pytest.mark.parametrize("value", ["-0", "-0.00", "-0.000000000001", "-0E+3"])
+@pytest.mark.parametrize("shown", [cents, exact, quantity, per_order])
+def test_an_amount_that_rounds_to_zero_is_never_shown_as_minus_zero(
+    value: str, shown: Callable[[Decimal], str]
+) -> None:
+    assert not shown(D(value)).startswith("-")
+
+
+def test_rounding_keeps_the_sign_of_what_does_not_round_to_zero() -> None:
+    assert rounded(D("-0.005"), D("0.01")) == D("-0.01")
+    assert str(rounded(D("-0.004"), D("0.01"))) == "0.00"
+    assert (cents(D("-0.004")), quantity(D("-0.0000004"))) == ("0.00", "0")
 
 
 def test_exact_keeps_ten_places_without_exponent_or_trailing_zeros() -> None:

@@ -140,6 +140,65 @@ def test_a_malformed_usage_file_is_refused_naming_file_line_and_key(
     ("text", "message"),
     [
         (
+            "design: orchestration\ntracing: {sampling_rate: 5}\n",
+            r"usage\.yaml:2: tracing\.sampling_rate: expected a share from 0 to 1, got 5$",
+        ),
+        (
+            "design: orchestration\nfunctions:\n  api: {cold_start_rate: 1.5}\n",
+            r"usage\.yaml:3: functions\.api\.cold_start_rate: expected a share from 0 to 1",
+        ),
+        (
+            "design: orchestration\ntracing: {sampling_rate: -0.1}\n",
+            r"usage\.yaml:2: tracing\.sampling_rate: expected a number >= 0",
+        ),
+        (
+            "design: orchestration\napi: {request_kb: 1000000000001}\n",
+            r"usage\.yaml:2: api\.request_kb: 1000000000001 is over the limit of 1e12$",
+        ),
+        (
+            '{"design": "orchestration", "api": {"request_kb": 2e12}}\n',
+            r"usage\.yaml:1: api\.request_kb: 2E\+12 is over the limit of 1e12$",
+        ),
+    ],
+    ids=["sampling-rate-5", "cold-start-rate-1.5", "negative-share", "over-1e12", "json-2e12"],
+)
+def test_a_share_above_one_or_a_figure_above_1e12_is_refused_naming_the_key(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ProfileError, match=message):
+        load_profiles(None, [write(tmp_path, text)])
+
+
+def test_a_json_usage_file_is_read_with_exponents_as_numbers(tmp_path: Path) -> None:
+    usage = write(
+        tmp_path,
+        '{"design": "orchestration", "tracing": {"sampling_rate": 5e-1},'
+        ' "api": {"request_kb": 1.5E+1}}\n',
+        "usage.json",
+    )
+    [profile] = [p for p in load_profiles(None, [usage]) if p.design == "orchestration"]
+    assert profile.figure("tracing.sampling_rate") == Decimal("0.5")
+    assert profile.figure("api.request_kb") == 15
+
+
+@pytest.mark.parametrize(
+    "number", ["9" * 5000, "0." + "1" * 5000, "1e" + "9" * 5000], ids=["int", "fraction", "exp"]
+)
+def test_a_5000_digit_number_in_a_usage_file_is_one_line_naming_the_file(
+    tmp_path: Path, number: str
+) -> None:
+    usage = write(tmp_path, f"design: orchestration\napi: {{request_kb: {number}}}\n")
+    with pytest.raises(ProfileError) as refused:
+        load_profiles(None, [usage])
+    [line] = str(refused.value).splitlines()
+    assert line.startswith(str(usage)), line
+    assert len(line) < 200, line
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
             "design: choreography\npaths:\n  accepted:\n    rule_matches: 3\n",
             r"usage\.yaml:4: paths\.accepted\.rule_matches is 3 but the `trigger: rule` "
             r"functions are invoked 9 times",

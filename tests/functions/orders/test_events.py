@@ -108,3 +108,16 @@ def test_a_detail_cannot_be_changed_once_built() -> None:
     detail = build_detail(EventType.ORDER_ACCEPTED, **COMMON)
     with pytest.raises(ValidationError):
         detail.order_id = "o-2"  # type: ignore[misc]
+
+
+def test_the_items_of_a_placed_detail_cannot_be_changed_once_built() -> None:
+    detail = build_detail(EventType.ORDER_PLACED, items=[{"name": "x", "quantity": 1,
+                          "unit_price": "1.00"}], total="1.00", **COMMON)  # fmt: skip
+    with pytest.raises(ValidationError, match="frozen"):
+        detail.items[0].name = "y"  # type: ignore[attr-defined]
+
+
+def test_a_version_1_event_still_needs_a_correlation_id() -> None:
+    old = {**COMMON, "version": "1", "occurred_at": "2026-01-02T03:04:05Z"}
+    with pytest.raises(ValidationError, match="correlation_id"):
+        parse_detail("order_accepted", {**old, "correlation_id": ""})

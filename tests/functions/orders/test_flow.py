@@ -1,54 +1,27 @@
 """The order flow a deployment chooses, and what the state-machine flow refuses."""
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from decimal import Decimal
-
 import boto3
 import pytest
-from moto import mock_aws
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
+from mypy_boto3_stepfunctions import SFNClient
+from order_tables import NOW, ORDER
 
 from orders.events import EventType
 from orders.flow import (
     ACCEPTANCE_TOKEN,
+    COMPLETION_TOKEN,
     FlowNotWaitingError,
     OutboxFlow,
     StateMachineFlow,
     flow_from_environment,
 )
-from orders.model import TRANSITIONS, Action, LineItem, Order, Status, event_for
-from orders.store import OrderStore
-
-NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-ORDER = Order(
-    order_id="o-1",
-    status=Status.PLACED,
-    restaurant_id="pizza-1",
-    customer_email="ana@example.com",
-    items=(LineItem("margherita", 1, Decimal("9.50")),),
-    delivery_note="",
-    correlation_id="c-1",
-    placed_at=NOW.isoformat(),
-    updated_at=NOW.isoformat(),
-    version=1,
-)
+from orders.model import TRANSITIONS, Action, event_for
+from orders.store import OrderExistsError, OrderStore
 
 
-@pytest.fixture
-def store() -> Iterator[OrderStore]:
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        dynamodb.create_table(
-            TableName="orders",
-            KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        yield OrderStore(dynamodb, "orders")
-
-
-def _machine_flow(store: OrderStore) -> StateMachineFlow:
-    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+def _machine_flow(store: OrderStore, sfn: SFNClient | None = None) -> StateMachineFlow:
+    sfn = sfn or boto3.client("stepfunctions", region_name="us-east-1")
     return StateMachineFlow(store, sfn, "arn:aws:states:us-east-1:123456789012:stateMachine:x", 2)
 
 
@@ -91,3 +64,68 @@ def test_a_token_is_kept_only_while_the_order_is_placed(store: OrderStore) -> No
     assert not store.hold_token("o-1", ACCEPTANCE_TOKEN, "t-2")
     assert store.token("o-1", ACCEPTANCE_TOKEN) == "t-1"
     assert store.token("o-2", ACCEPTANCE_TOKEN) is None
+
+
+def _answering(store: OrderStore) -> tuple[StateMachineFlow, Stubber]:
+    """The flow, with its Step Functions client's answers stubbed (botocore checks each call)."""
+    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+    return _machine_flow(store, sfn), Stubber(sfn)
+
+
+@pytest.mark.parametrize(
+    ("action", "token", "fields", "answer"),
+    [
+        (Action.ACCEPT, ACCEPTANCE_TOKEN, {}, ("send_task_success", {"output": "{}"})),
+        (Action.REJECT, ACCEPTANCE_TOKEN, {"reason": "closed"},
+         ("send_task_failure", {"error": "OrderRejected", "cause": "closed"})),
+        (Action.CANCEL, ACCEPTANCE_TOKEN, {},
+         ("send_task_failure", {"error": "OrderCancelled", "cause": "cancelled by the customer"})),
+        (Action.COMPLETE, COMPLETION_TOKEN, {}, ("send_task_success", {"output": "{}"})),
+    ],
+)  # fmt: skip
+def test_each_answer_calls_back_the_task_that_waits_for_it(
+    store: OrderStore,
+    action: Action,
+    token: str,
+    fields: dict[str, str],
+    answer: tuple[str, dict[str, str]],
+) -> None:
+    call, sent = answer
+    _place(store)
+    store.hold_token("o-1", token, f"{token}-1")
+    flow, stub = _answering(store)
+    stub.add_response(call, {}, {"taskToken": f"{token}-1", **sent})
+    step = TRANSITIONS[action]
+    with stub:
+        moved = flow.act(ORDER, step, event_for(ORDER, step.event, NOW, **fields))
+    stub.assert_no_pending_responses()
+    assert moved.status is step.target
+
+
+def test_an_answer_to_a_task_that_no_longer_waits_is_refused(store: OrderStore) -> None:
+    _place(store)
+    store.hold_token("o-1", ACCEPTANCE_TOKEN, "t-1")
+    flow, stub = _answering(store)
+    stub.add_client_error("send_task_success", "TaskTimedOut")
+    step = TRANSITIONS[Action.ACCEPT]
+    with stub, pytest.raises(FlowNotWaitingError, match="no longer waits"):
+        flow.act(ORDER, step, event_for(ORDER, step.event, NOW))
+
+
+@pytest.mark.parametrize(
+    ("code", "raised"),
+    [("ExecutionAlreadyExists", OrderExistsError), ("ExecutionLimitExceeded", ClientError),
+     ("AccessDeniedException", ClientError)],
+)  # fmt: skip
+def test_a_second_execution_of_an_order_is_an_existing_order_and_other_failures_propagate(
+    store: OrderStore, code: str, raised: type[Exception]
+) -> None:
+    flow, stub = _answering(store)
+    stub.add_client_error("start_execution", code)
+    with stub, pytest.raises(raised) as failed:
+        flow.place(ORDER, event_for(ORDER, EventType.ORDER_PLACED, NOW, items=[], total="9.50"))
+    assert isinstance(failed.value, OrderExistsError) == (raised is OrderExistsError)
+
+
+def _place(store: OrderStore) -> None:
+    store.place(ORDER, event_for(ORDER, EventType.ORDER_PLACED, NOW, items=[], total="9.50"))

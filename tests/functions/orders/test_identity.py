@@ -1,8 +1,7 @@
 import dataclasses
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
+import order_tables
 import pytest
 
 from orders.identity import (
@@ -16,21 +15,8 @@ from orders.identity import (
     require_reader,
     require_restaurant_of,
 )
-from orders.model import LineItem, Order, Status
 
-ORDER = Order(
-    order_id="o-1",
-    status=Status.PLACED,
-    restaurant_id="pizza-1",
-    customer_email="ana@example.com",
-    items=(LineItem("margherita", 1, Decimal("9.50")),),
-    delivery_note="",
-    correlation_id="req-1",
-    placed_at=datetime(2026, 1, 1, tzinfo=UTC).isoformat(),
-    updated_at=datetime(2026, 1, 1, tzinfo=UTC).isoformat(),
-    version=1,
-    customer_id="u-1",
-)
+ORDER = dataclasses.replace(order_tables.ORDER, customer_id="u-1")
 
 
 def _jwt(**claims: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
+from order_tables import ORDER
 
 from orders.events import EventType
 from orders.model import (
@@ -86,3 +87,20 @@ def test_a_line_item_cannot_be_changed_once_made() -> None:
     item = LineItem("margherita", 1, Decimal("9.50"))
     with pytest.raises(dataclasses.FrozenInstanceError):
         item.quantity = 2  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [(TRANSITIONS[Action.ACCEPT], "target"), (LineItem("x", 1, Decimal(1)), "quantity"),
+     (ORDER, "status")],
+    ids=["transition", "line-item", "order"],
+)  # fmt: skip
+def test_model_values_cannot_be_changed_once_made(value: object, field: str) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(value, field, None)
+
+
+def test_a_line_item_amount_and_an_order_total_are_values() -> None:
+    assert LineItem("x", 3, Decimal("1.25")).amount == Decimal("3.75")
+    assert ORDER.total == Decimal("9.50")
+    assert LineItem("x", 1, Decimal(1)) == LineItem("x", 1, Decimal(1))

@@ -113,3 +113,9 @@ def test_an_address_in_an_implicitly_chained_error_is_masked_too() -> None:
     with pytest.raises(RuntimeError) as raised:
         handler()
     assert str(raised.value.__context__) == f"bounce from {MASK}"
+
+
+def test_a_record_without_an_exception_gains_no_exception_text() -> None:
+    record = logging.LogRecord("lib", logging.INFO, __file__, 1, "sent to %s", ("a@b.io",), None)
+    assert RedactingFilter().filter(record)
+    assert (record.getMessage(), record.exc_text) == (f"sent to {MASK}", None)

@@ -22,6 +22,10 @@ def _with(**changes: Any) -> str:
     return json.dumps({**VALID, **changes})
 
 
+def _item(name: str) -> dict[str, Any]:
+    return {"name": name, "quantity": 1, "unit_price": 1}
+
+
 def test_a_valid_order_is_parsed_with_exact_money() -> None:
     request = parse_place_order(json.dumps(VALID))
     assert request.restaurant_id == "pizza-1"
@@ -45,6 +49,13 @@ def test_prices_keep_their_decimal_digits_exactly() -> None:
         (_with(delivery_note="ring \u202etwice"), "delivery_note"),
         (_with(delivery_note="ring \u2066twice\u2069"), "delivery_note"),
         (_with(delivery_note="bell\u0007"), "delivery_note"),
+        (_with(delivery_note="ring\u2028twice"), "delivery_note"),
+        (_with(delivery_note="ring\u2029twice"), "delivery_note"),
+        (_with(delivery_note="ring twice\U000e0069\U000e0067\U000e006e"), "delivery_note"),
+        (_with(items=[_item("pizza\U000e007f")]), "items[0].name"),
+        (_with(items=[_item("ana@example.com")]), "items[0].name"),
+        (_with(items=[_item("pizza for jöe@exämple.de")]), "items[0].name"),
+        (_with(delivery_note="call o'brien@example.org"), "delivery_note"),
         (_with(restaurant_id="Pizza 1!"), "restaurant_id"),
         (_with(items=[]), "items"),
         (_with(items="pizza"), "items"),
@@ -106,6 +117,18 @@ def test_a_customer_address_in_the_body_is_refused_with_where_it_comes_from() ->
 def test_plain_text_keeps_letters_of_every_script_and_emoji() -> None:
     note = "Klingeln bei Jörg, 2. Stock \u05e9\u05dc\u05d5\u05dd 🍕"
     assert parse_place_order(_with(delivery_note=note)).delivery_note == note
+
+
+def test_plain_text_keeps_an_at_sign_that_is_no_address() -> None:
+    note = "2 @ 9.50, door @ back, @home"
+    assert parse_place_order(_with(delivery_note=note)).delivery_note == note
+
+
+def test_an_address_in_free_text_is_refused_without_quoting_it() -> None:
+    with pytest.raises(BadRequestError) as refused:
+        parse_place_order(_with(delivery_note="mail ana@example.com"))
+    assert "email address is not accepted" in str(refused.value)
+    assert "ana@example.com" not in str(refused.value)
 
 
 def test_the_digest_binds_the_content_not_the_layout() -> None:

@@ -1,7 +1,12 @@
+import dataclasses
 import json
 
+import pytest
+from order_tables import NOW, ORDER
+
 from orders.events import EventType
-from orders.store import new_events, recorded_events
+from orders.model import TRANSITIONS, Action, Status, TransitionNotAllowedError, event_for
+from orders.store import OrderExistsError, OrderStore, new_events, recorded_events
 
 
 def _entry(seq: int, event: str) -> dict[str, object]:
@@ -46,3 +51,70 @@ def test_a_modification_adds_only_the_events_the_old_image_lacked() -> None:
 
 def test_a_write_that_adds_no_event_publishes_nothing() -> None:
     assert new_events(NOTIFIED_AND_ACCEPTED, NOTIFIED_AND_ACCEPTED) == []
+
+
+def _placed(store: OrderStore) -> None:
+    store.place(ORDER, event_for(ORDER, EventType.ORDER_PLACED, NOW, items=[], total="9.50"))
+
+
+def test_an_order_id_is_placed_once(store: OrderStore) -> None:
+    _placed(store)
+    with pytest.raises(OrderExistsError):
+        _placed(store)
+
+
+def test_a_step_moves_the_order_one_version_on_with_its_event(store: OrderStore) -> None:
+    _placed(store)
+    step = TRANSITIONS[Action.ACCEPT]
+    moved = store.apply(ORDER, step, event_for(ORDER, step.event, NOW))
+    assert (moved.status, moved.version) == (Status.ACCEPTED, 2)
+    assert store.get("o-1") == moved
+    assert store.has_event("o-1", EventType.ORDER_ACCEPTED)
+
+
+@pytest.mark.parametrize(
+    ("first", "fields"), [(Action.CANCEL, {}), (Action.REJECT, {"reason": "closed"})]
+)
+def test_a_step_on_a_stale_copy_rereads_and_names_the_status_found(
+    store: OrderStore, first: Action, fields: dict[str, str]
+) -> None:
+    _placed(store)
+    done, accept = TRANSITIONS[first], TRANSITIONS[Action.ACCEPT]
+    store.apply(ORDER, done, event_for(ORDER, done.event, NOW, **fields))
+    with pytest.raises(TransitionNotAllowedError, match=f"'{done.target.value}'"):
+        store.apply(ORDER, accept, event_for(ORDER, accept.event, NOW))
+    with pytest.raises(TransitionNotAllowedError):
+        store.apply(store.get("o-1"), accept, event_for(ORDER, accept.event, NOW))
+    assert not store.has_event("o-1", EventType.ORDER_ACCEPTED)
+
+
+def test_a_recorded_event_cannot_be_changed() -> None:
+    [event] = new_events(None, PLACED)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.seq = 2  # type: ignore[misc]
+
+
+def test_an_event_is_recorded_once(store: OrderStore) -> None:
+    _placed(store)
+    notified = event_for(ORDER, EventType.RESTAURANT_NOTIFIED, NOW)
+    assert store.record(ORDER, notified)
+    assert not store.record(store.get("o-1"), notified)
+    assert store.get("o-1").version == 2
+
+
+def test_the_customer_email_is_claimed_by_one_attempt_and_released_only_by_it(
+    store: OrderStore,
+) -> None:
+    _placed(store)
+    assert store.claim_notice("o-1", "a-1", "t1")
+    assert not store.claim_notice("o-1", "a-2", "t2")
+    store.release_notice("o-1", "a-2")
+    assert store.notice_claim("o-1") == {"attempt": "a-1", "claimed_at": "t1"}
+    store.release_notice("o-1", "a-1")
+    assert store.notice_claim("o-1") == {}
+    assert store.claim_notice("o-1", "a-2", "t3")
+
+
+def test_no_notice_is_claimed_for_an_order_that_does_not_exist(store: OrderStore) -> None:
+    assert not store.claim_notice("o-404", "a-1", "t1")
+    assert store.find("o-404") is None
