@@ -79,14 +79,14 @@ def test_the_architecture_defaults_to_arm64_and_allows_x86_64(stack: Stack) -> N
     assert (parameter["Default"], parameter["AllowedValues"]) == ("arm64", ["arm64", "x86_64"])
 
 
-def test_every_taggable_resource_carries_the_style_tag(
+def test_every_taggable_resource_carries_the_project_parameter_and_style_tags(
     stack: Stack, resources: dict[str, dict[str, Any]]
 ) -> None:
     for logical_id, resource in resources.items():
         if resource["Type"] not in TAGGED_TYPES:
             continue
         tags = tags_of(resource)
-        assert tags.get("project") == "orderflow-kit", logical_id
+        assert tags.get("project") == {"Ref": "Project"}, logical_id
         assert tags.get("style") == stack.style, logical_id
 
 

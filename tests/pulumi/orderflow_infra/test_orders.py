@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from pulumi_program import PULUMI_DIR, ProgramRun, run_program
+from pulumi_program import PULUMI_DIR, ProgramRun, project_tag, run_program
 
 # The orders programs this checkout holds (a generated project holds one).
 STYLES = {
@@ -109,7 +109,7 @@ def test_the_orders_table_streams_only_where_it_is_the_outbox(project: str) -> N
 def test_every_resource_of_a_tagged_kind_carries_the_project_and_style_tags(
     project: str,
 ) -> None:
-    tags = {"project": "orderflow-kit", "style": STYLES[project]}
+    tags = {"project": project_tag(project), "style": STYLES[project]}
     for token in sorted(TAGGED_BY_STYLE[project]):
         resources = dev(project).of_type(token)
 
