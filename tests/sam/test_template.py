@@ -126,7 +126,16 @@ def _user_pool(stack: Stack, **parameters: str) -> dict[str, Any]:
         "admin_create_user_only": properties["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"],
         "mfa": properties.get("MfaConfiguration", "OFF"),
         "enabled_mfas": properties.get("EnabledMfas", []),
+        "deletion_protection": properties["DeletionProtection"],
     }
+
+
+def test_the_user_pool_can_be_deleted_with_the_stack_unless_the_deployer_protects_it(
+    stack: Stack,
+) -> None:
+    assert _user_pool(stack)["deletion_protection"] == "INACTIVE"
+    protected = _user_pool(stack, UserPoolDeletionProtection="ACTIVE")
+    assert protected["deletion_protection"] == "ACTIVE"
 
 
 def test_only_administrators_create_accounts_unless_the_deployer_allows_self_sign_up(
