@@ -16,7 +16,12 @@ import boto3
 
 from localrun import executions
 from localrun.promo import promo_codes
-from localrun.restaurants import RestaurantFileError, load_restaurants, seed_restaurants
+from localrun.restaurants import (
+    RestaurantFileError,
+    load_restaurants,
+    seed_restaurants,
+    stack_outputs,
+)
 from localrun.scenarios import (
     ANSWERED_TIMEOUT_SECONDS,
     CUSTOMER_CALLER,
@@ -32,13 +37,18 @@ from localrun.template import load_template
 from localrun.traffic import TrafficError
 from orderflow_definitions.errors import DefinitionError
 
-DEFAULT_TEMPLATE = Path("sam/choreography/template.yaml")
+# Paths relative to the checkout's root (where the commands run): the kit holds every stack, a
+# generated project one style's and no analytics stack, so only what is there is offered.
+ROOT = Path(__file__).resolve().parents[1]
+ORDERS_TEMPLATES = (Path("sam/choreography/template.yaml"), Path("sam/orchestration/template.yaml"))
+DEFAULT_TEMPLATE = next((t for t in ORDERS_TEMPLATES if (ROOT / t).is_file()), ORDERS_TEMPLATES[0])
 DEFAULT_ANALYTICS_TEMPLATE = Path("sam/analytics/template.yaml")
+HAS_ANALYTICS = (ROOT / DEFAULT_ANALYTICS_TEMPLATE).is_file()
 DEMO_PARAMETERS = {"SenderEmail": "orders@orderflow.example", "AcceptanceTimeoutSeconds": "2"}
 # The report's mix takes a few seconds to place; time-outs are scheduled by wall time.
 REPORT_PARAMETERS = {**DEMO_PARAMETERS, "AcceptanceTimeoutSeconds": "60"}
 
-EPILOG = """\
+EXAMPLES = """\
 examples:
   python -m localrun order                                  # one order, accepted and completed
   python -m localrun order --outcome timeout                # the restaurant never answers
@@ -50,10 +60,21 @@ examples:
   python -m localrun analytics                              # the BI report for a mix of orders
   python -m localrun analytics --json                       # ... as JSON, with each query's SQL
   python -m localrun seed-restaurants --stack-name orders-choreography restaurants.json
+  pulumi stack output --json > outputs.json  # in the Pulumi project, then:
+  python -m localrun seed-restaurants --outputs outputs.json restaurants.json
 
 `order` and `analytics` deploy the templates into moto in this process (no AWS, no network);
 `seed-restaurants` writes to the deployed stack named by --stack-name (real AWS credentials).
 """
+EPILOG = (
+    EXAMPLES
+    if HAS_ANALYTICS
+    else "".join(
+        line.replace("`order` and `analytics` deploy the templates", "`order` deploys the template")
+        for line in EXAMPLES.splitlines(keepends=True)
+        if "localrun analytics" not in line
+    )
+)
 
 
 class UsageError(Exception):
@@ -135,6 +156,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="template parameter override, repeatable",
     )
     paths.add_argument("--json", action="store_true", help="print the result as JSON")
+    if HAS_ANALYTICS:
+        _analytics_command(commands)
+    seed = _command(
+        commands, "seed-restaurants", "register restaurants in a deployed stack (needs AWS)"
+    )
+    seed.add_argument(
+        "file", type=Path, help="JSON list of {restaurant_id, name, notification_endpoint}"
+    )
+    stack = seed.add_mutually_exclusive_group(required=True)
+    stack.add_argument("--stack-name", help="the deployed orders stack (CloudFormation, SAM)")
+    stack.add_argument(
+        "--outputs",
+        type=Path,
+        metavar="FILE",
+        help="the deployed stack's outputs as `pulumi stack output --json` prints them (Pulumi)",
+    )
+    seed.add_argument("--region", default=None, help="AWS region (default: your AWS configuration)")
+    return parser
+
+
+def _analytics_command(commands: Any) -> None:
     analytics = _command(
         commands,
         "analytics",
@@ -152,15 +194,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--show-sql", action="store_true", help="print each query as translated for DuckDB"
     )
     analytics.add_argument("--json", action="store_true", help="print the report as JSON")
-    seed = _command(
-        commands, "seed-restaurants", "register restaurants in a deployed stack (needs AWS)"
-    )
-    seed.add_argument(
-        "file", type=Path, help="JSON list of {restaurant_id, name, notification_endpoint}"
-    )
-    seed.add_argument("--stack-name", required=True, help="the deployed orders stack")
-    seed.add_argument("--region", default=None, help="AWS region (default: your AWS configuration)")
-    return parser
 
 
 def _parameters(pairs: list[str], defaults: dict[str, str] = DEMO_PARAMETERS) -> dict[str, str]:
@@ -311,18 +344,23 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _seed(file: Path, stack_name: str, region: str | None) -> str:
-    restaurants = load_restaurants(file)
-    cloudformation = boto3.client("cloudformation", region_name=region)
-    stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+def _seed(args: argparse.Namespace) -> str:
+    restaurants = load_restaurants(args.file)
+    if args.outputs is not None:
+        outputs, where = stack_outputs(args.outputs), str(args.outputs)
+        region = args.region or boto3.session.Session().region_name
+    else:
+        cloudformation = boto3.client("cloudformation", region_name=args.region)
+        stack = cloudformation.describe_stacks(StackName=args.stack_name)["Stacks"][0]
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        where, region = args.stack_name, cloudformation.meta.region_name
     seed_restaurants(
         restaurants,
         table_name=outputs["RestaurantsTableName"],
         topic_arn=outputs["RestaurantTopicArn"],
-        region=cloudformation.meta.region_name,
+        region=region,
     )
-    return f"registered {len(restaurants)} restaurant(s) in {stack_name}"
+    return f"registered {len(restaurants)} restaurant(s) in {where}"
 
 
 def _analytics(args: argparse.Namespace) -> int:
@@ -346,7 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "seed-restaurants":
-            print(_seed(args.file, args.stack_name, args.region))
+            print(_seed(args))
             return 0
         if args.command == "analytics":
             return _analytics(args)

@@ -1,4 +1,5 @@
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,28 @@ def test_transitions_of_a_template_without_a_state_machine_is_refused_not_zero(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "deploys no state machine, so no execution bills transitions" in captured.err
+
+
+@pytest.mark.skipif(
+    not (ROOT / "sam/orchestration/template.yaml").is_file(), reason="no orchestration stack here"
+)
+def test_a_checkout_without_analytics_or_choreography_offers_what_it_holds(tmp_path: Path) -> None:
+    """As in a generated orchestration project: `order` defaults to its one template."""
+    # The runner finds its checkout from its own path: a copy, not a link to the kit's.
+    shutil.copytree(ROOT / "localrun", tmp_path / "localrun")
+    (tmp_path / "orderflow_definitions").symlink_to(ROOT / "orderflow_definitions")
+    template = tmp_path / "sam/orchestration/template.yaml"
+    template.parent.mkdir(parents=True)
+    template.write_bytes((ROOT / "sam/orchestration/template.yaml").read_bytes())
+    probe = "from localrun import cli; print(cli.DEFAULT_TEMPLATE, cli.HAS_ANALYTICS, cli.EPILOG)"
+    checked = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert checked.stdout.startswith("sam/orchestration/template.yaml False")
+    assert "localrun analytics" not in checked.stdout
+    refused = subprocess.run(
+        [sys.executable, "-m", "localrun", "analytics"], cwd=tmp_path, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "invalid choice: 'analytics'" in refused.stderr
