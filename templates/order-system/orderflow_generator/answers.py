@@ -16,12 +16,11 @@ from typing import Any, TypeVar
 from orderflow_generator.errors import AnswerRefused
 from orderflow_generator.manifest import Manifest
 
-# A project's slug names its stack and, through it, `<slug>-acceptance` (the Scheduler group,
-# at most 64 characters) and `<slug>-orders` (the bus); CloudFormation stack names start with a
-# letter and hold letters, digits and hyphens. A Pulumi stack's names carry its stack name too
-# (`<slug>-dev-acceptance`), so the dev stack leaves fewer.
-SLUG_MAX = 64 - len("-prod-acceptance")  # samconfig's prod environment: `<slug>-prod`
-PULUMI_SLUG_MAX = 64 - len("-dev-acceptance")
+# A project's slug names its stacks and, through them, `<stack>-acceptance` (the Scheduler group,
+# at most 64 characters) and `<stack>-orders` (the bus); CloudFormation stack names start with a
+# letter and hold letters, digits and hyphens. The longest stack name is the production one,
+# `<slug>-prod` (samconfig's prod environment, a Pulumi stack named prod: `<slug>-prod-...`).
+SLUG_MAX = 64 - len("-prod-acceptance")
 SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 # Step Functions Standard executions (the orchestration style waits in one) last at most a year;
 # EventBridge Scheduler's one-time `at()` schedules have no upper bound.
@@ -206,9 +205,7 @@ def check_answers(
     valid = {key: str(value) for key, value in chosen.items()}
     _built(valid, manifest)
     project_name = str(answers.get("project_name", ""))
-    slug = refusals.check(
-        _slug, project_name, PULUMI_SLUG_MAX if valid["iac"] in ("pulumi", "both") else SLUG_MAX
-    )
+    slug = refusals.check(_slug, project_name, SLUG_MAX)
     region = refusals.check(_region, str(answers.get("aws_region", "")), manifest)
     architecture = refusals.check(_architecture, str(answers.get("architecture", "")), parameters)
     pattern = str(parameters["SenderEmail"]["AllowedPattern"])

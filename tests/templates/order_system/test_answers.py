@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from orderflow_generator.answers import PULUMI_SLUG_MAX, SLUG_MAX, check_answers, slugify
+from orderflow_generator.answers import SLUG_MAX, check_answers, slugify
 from orderflow_generator.errors import AnswerRefused
 from orderflow_generator.manifest import NotBuilt
 from template_helpers import (
@@ -29,10 +29,7 @@ BAD_ANSWERS = [
     ({"project_name": "!!!"}, r"project_name '!!!': its slug is empty"),
     ({"project_name": "42 orders"}, r"project_name '42 orders': its slug '42-orders' must start"),
     ({"project_name": "o" * (SLUG_MAX + 1)}, rf"at most {SLUG_MAX} characters"),
-    (
-        {"project_name": "o" * (PULUMI_SLUG_MAX + 1), "iac": "both"},
-        rf"at most {PULUMI_SLUG_MAX} characters",
-    ),
+    ({"project_name": "o" * (SLUG_MAX + 1), "iac": "pulumi"}, rf"at most {SLUG_MAX} characters"),
     ({"aws_region": "us-east-7"}, r"aws_region 'us-east-7': expected a region .*eu-west-1"),
     ({"architecture": "sparc"}, r"architecture 'sparc': expected arm64 or x86_64"),
     ({"sender_email": "orders.example.com"}, r"sender_email 'orders.example.com': expected an"),
