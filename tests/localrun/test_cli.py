@@ -62,17 +62,22 @@ def test_order_json_reports_a_timed_out_order(capsys: pytest.CaptureFixture[str]
             ["order", "--param", "LogRetentionDays=2"],
             "LogRetentionDays=2: accepted values are 1, 3, 5",
         ),
-        (
-            ["analytics", "--analytics-template", "missing.yaml"],
-            "missing.yaml: cannot read the template",
-        ),
-        pytest.param(
-            ["analytics", "--param", "Colour=red"],
-            "unknown parameter(s) Colour",
-            marks=pytest.mark.skipif(
-                not (ROOT / "sam/analytics/template.yaml").is_file(),
-                reason="a project without the analytics stack",
-            ),
+        *(
+            pytest.param(
+                args,
+                message,
+                marks=pytest.mark.skipif(
+                    not (ROOT / "sam/analytics/template.yaml").is_file(),
+                    reason="a project without the analytics stack (no analytics command)",
+                ),
+            )
+            for args, message in [
+                (
+                    ["analytics", "--analytics-template", "missing.yaml"],
+                    "missing.yaml: cannot read",
+                ),
+                (["analytics", "--param", "Colour=red"], "unknown parameter(s) Colour"),
+            ]
         ),
     ],
 )
