@@ -126,7 +126,7 @@ GENERATED_STYLES = $(BIN)/python -c 'import yaml; m = yaml.safe_load(open("$(GEN
 demo-generate:
 	@echo "== a project generated per style (cookiecutter, hooks off), an order through each on its own runner =="
 	@out=$$(mktemp -d) && $(GENERATED_STYLES) | while read -r style template; do \
-	  $(BIN)/cookiecutter --no-input --accept-hooks no $(GENERATOR) -o $$out project_name="demo $$style" style=$$style || exit 1; \
+	  $(BIN)/cookiecutter --no-input --accept-hooks no $(GENERATOR) -o $$out project_name="demo $$style" style=$$style sender_email=orders@demo.dev alarm_email=oncall@demo.dev || exit 1; \
 	  project=$$out/demo-$$style; \
 	  echo "generated $$project: $$(find $$project -type f | wc -l) files"; \
 	  (cd $$project && $(CURDIR)/$(BIN)/python -m localrun order --template $$template) || exit 1; \

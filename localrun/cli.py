@@ -16,7 +16,12 @@ import boto3
 
 from localrun import executions
 from localrun.promo import promo_codes
-from localrun.restaurants import RestaurantFileError, load_restaurants, seed_restaurants
+from localrun.restaurants import (
+    RestaurantFileError,
+    load_restaurants,
+    seed_restaurants,
+    stack_outputs,
+)
 from localrun.scenarios import (
     ANSWERED_TIMEOUT_SECONDS,
     CUSTOMER_CALLER,
@@ -33,13 +38,18 @@ from localrun.traffic import TrafficError
 from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.exits import DEBUG_FLAG, DEBUG_HELP
 
-DEFAULT_TEMPLATE = Path("sam/choreography/template.yaml")
+# Paths relative to the checkout's root (where the commands run): the kit holds every stack, a
+# generated project one style's and no analytics stack, so only what is there is offered.
+ROOT = Path(__file__).resolve().parents[1]
+ORDERS_TEMPLATES = (Path("sam/choreography/template.yaml"), Path("sam/orchestration/template.yaml"))
+DEFAULT_TEMPLATE = next((t for t in ORDERS_TEMPLATES if (ROOT / t).is_file()), ORDERS_TEMPLATES[0])
 DEFAULT_ANALYTICS_TEMPLATE = Path("sam/analytics/template.yaml")
+HAS_ANALYTICS = (ROOT / DEFAULT_ANALYTICS_TEMPLATE).is_file()
 DEMO_PARAMETERS = {"SenderEmail": "orders@orderflow.example", "AcceptanceTimeoutSeconds": "2"}
 # The report's mix takes a few seconds to place; time-outs are scheduled by wall time.
 REPORT_PARAMETERS = {**DEMO_PARAMETERS, "AcceptanceTimeoutSeconds": "60"}
 
-EPILOG = """\
+EXAMPLES = """\
 examples:
   python -m localrun order                                  # one order, accepted and completed
   python -m localrun order --outcome timeout                # the restaurant never answers
@@ -57,6 +67,15 @@ examples:
 `seed-restaurants` writes to the deployed stack named by --stack-name, or whose outputs
 --outputs holds (real AWS credentials).
 """
+EPILOG = (
+    EXAMPLES
+    if HAS_ANALYTICS
+    else "".join(
+        line.replace("`order` and `analytics` deploy the templates", "`order` deploys the template")
+        for line in EXAMPLES.splitlines(keepends=True)
+        if "localrun analytics" not in line
+    )
+)
 
 
 class UsageError(Exception):
@@ -139,6 +158,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="template parameter override, repeatable",
     )
     paths.add_argument("--json", action="store_true", help="print the result as JSON")
+    if HAS_ANALYTICS:
+        _analytics_command(commands)
+    seed = _command(
+        commands, "seed-restaurants", "register restaurants in a deployed stack (needs AWS)"
+    )
+    seed.add_argument(
+        "file", type=Path, help="JSON list of {restaurant_id, name, notification_endpoint}"
+    )
+    stack = seed.add_mutually_exclusive_group(required=True)
+    stack.add_argument("--stack-name", help="the deployed orders stack (CloudFormation, SAM)")
+    stack.add_argument(
+        "--outputs",
+        type=Path,
+        metavar="FILE",
+        help="the deployed stack's outputs as `pulumi stack output --json` prints them (Pulumi)",
+    )
+    seed.add_argument("--region", default=None, help="AWS region (default: your AWS configuration)")
+    return parser
+
+
+def _analytics_command(commands: Any) -> None:
     analytics = _command(
         commands,
         "analytics",
@@ -156,21 +196,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--show-sql", action="store_true", help="print each query as translated for DuckDB"
     )
     analytics.add_argument("--json", action="store_true", help="print the report as JSON")
-    seed = _command(
-        commands, "seed-restaurants", "register restaurants in a deployed stack (needs AWS)"
-    )
-    seed.add_argument(
-        "file", type=Path, help="JSON list of {restaurant_id, name, notification_endpoint}"
-    )
-    source = seed.add_mutually_exclusive_group(required=True)
-    source.add_argument("--stack-name", help="the deployed orders stack (CloudFormation)")
-    source.add_argument(
-        "--outputs",
-        type=Path,
-        help="the stack's outputs as a JSON object (`pulumi stack output --json`, `make outputs`)",
-    )
-    seed.add_argument("--region", default=None, help="AWS region (default: your AWS configuration)")
-    return parser
 
 
 def _parameters(pairs: list[str], defaults: dict[str, str] = DEMO_PARAMETERS) -> dict[str, str]:
@@ -321,26 +346,10 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _outputs_file(path: Path) -> dict[str, str]:
-    """A stack's outputs saved as JSON; the ones seeding needs, or a UsageError naming the gap."""
-    try:
-        values = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UsageError(f"--outputs {path}: not a readable JSON file ({error})") from None
-    missing = [
-        name
-        for name in ("RestaurantsTableName", "RestaurantTopicArn")
-        if not isinstance(values, dict) or not isinstance(values.get(name), str)
-    ]
-    if missing:
-        raise UsageError(f"--outputs {path}: no {', '.join(missing)}; the orders stack has them")
-    return {k: str(v) for k, v in values.items()}
-
-
 def _seed(file: Path, stack_name: str | None, outputs_file: Path | None, region: str | None) -> str:
     restaurants = load_restaurants(file)
     if outputs_file is not None:
-        outputs = _outputs_file(outputs_file)
+        outputs = stack_outputs(outputs_file)
         # A topic ARN names its region: the stack's, whatever the local AWS configuration says.
         region = outputs["RestaurantTopicArn"].split(":")[3]
         where = str(outputs_file)

@@ -100,10 +100,37 @@ def load_restaurants(path: Path) -> list[Restaurant]:
     return restaurants
 
 
+# The outputs seeding reads, which both the SAM templates and the Pulumi programs export.
+SEED_OUTPUTS = ("RestaurantsTableName", "RestaurantTopicArn")
+
+
+def stack_outputs(path: Path) -> dict[str, str]:
+    """The outputs seeding needs from a file `pulumi stack output --json` wrote."""
+    try:
+        data = json.loads(read_text(path, "stack outputs file", SMALL_FILE_BYTES))
+    except DefinitionError as error:
+        raise RestaurantFileError(str(error)) from None
+    except (json.JSONDecodeError, RecursionError):
+        raise RestaurantFileError(
+            f"{path}: not JSON; write it with `pulumi stack output --json > {path.name}`"
+        ) from None
+    missing = [key for key in SEED_OUTPUTS if not isinstance(data, dict) or key not in data]
+    if missing:
+        raise RestaurantFileError(
+            f"{path}: no output {', '.join(missing)}; expected the orders stack's outputs "
+            "(`pulumi stack output --json` in its Pulumi project)"
+        )
+    return {key: str(data[key]) for key in SEED_OUTPUTS}
+
+
 def seed_restaurants(
     restaurants: list[Restaurant], *, table_name: str, topic_arn: str, region: str
 ) -> None:
-    """Register each restaurant and subscribe its endpoint to its own orders only."""
+    """Register each restaurant and subscribe its endpoint to its own orders only.
+
+    The item is `{restaurant_id, name, notification_endpoint?}` (strings); the subscription's
+    filter policy `{"restaurant_id": [<id>]}` matches the attribute each notification carries.
+    """
     dynamodb = boto3.client("dynamodb", region_name=region)
     sns = boto3.client("sns", region_name=region)
     for restaurant in restaurants:

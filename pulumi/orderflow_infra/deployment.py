@@ -18,6 +18,12 @@ LOG_RETENTION_DAYS = (
 ARCHITECTURES = ("arm64", "x86_64")
 # The user pool's MFA settings, as the orders templates' MfaConfiguration allows them.
 MFA_CONFIGURATIONS = ("OFF", "OPTIONAL", "ON")
+# The user pool's deletion protection, as the orders templates' UserPoolDeletionProtection.
+DELETION_PROTECTIONS = ("ACTIVE", "INACTIVE")
+# A stack by this name protects its user pool unless its config says otherwise.
+PRODUCTION_STACK = "prod"
+# The `project` tag's value unless the config's `Project` names one (the SAM parameter's default).
+DEFAULT_PROJECT = "orderflow-kit"
 
 
 class ConfigError(ValueError):
@@ -110,6 +116,7 @@ class OrderSettings:
     self_sign_up: bool = False
     mfa_configuration: str = "OPTIONAL"
     orders_per_caller_per_minute: int = 10
+    user_pool_deletion_protection: str = "INACTIVE"
 
     @classmethod
     def load(cls, config: pulumi.Config) -> OrderSettings:
@@ -125,6 +132,12 @@ class OrderSettings:
             self_sign_up=_choice(config, "SelfSignUp", ("false", "true"), "false") == "true",
             mfa_configuration=_choice(config, "MfaConfiguration", MFA_CONFIGURATIONS, "OPTIONAL"),
             orders_per_caller_per_minute=_int(config, "OrdersPerCallerPerMinute", 10, 1, 10_000),
+            user_pool_deletion_protection=_choice(
+                config,
+                "UserPoolDeletionProtection",
+                DELETION_PROTECTIONS,
+                "ACTIVE" if pulumi.get_stack() == PRODUCTION_STACK else "INACTIVE",
+            ),
         )
 
 
@@ -139,6 +152,7 @@ class Deployment:
     account_id: str
     url_suffix: str
     settings: Settings
+    project: str = DEFAULT_PROJECT
 
     @classmethod
     def current(cls, style: str | None = None, *, context: str | None = None) -> Deployment:
@@ -160,13 +174,21 @@ class Deployment:
             account_id=aws.get_caller_identity().account_id,
             url_suffix=partition.dns_suffix,
             settings=Settings.load(pulumi.Config()),
+            project=name(
+                pulumi.Config(),
+                "Project",
+                r"[a-z][a-z0-9-]{0,127}",
+                "a project slug (lower-case letters, digits and hyphens)",
+                DEFAULT_PROJECT,
+            ),
         )
 
     @property
     def tags(self) -> dict[str, str]:
-        """Every taggable resource carries these, so real bills compare per style or context."""
+        """Every taggable resource carries these, so real bills compare per project and per
+        style or context (once activated as cost allocation tags in Billing)."""
         key, value = self.scope
-        return {"project": "orderflow-kit", key: value}
+        return {"project": self.project, key: value}
 
     def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional else ""

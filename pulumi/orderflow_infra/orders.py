@@ -160,6 +160,7 @@ def orders_api(
         deployment,
         self_sign_up=settings.self_sign_up,
         mfa_configuration=settings.mfa_configuration,
+        deletion_protection=settings.user_pool_deletion_protection,
         custom_attributes=["restaurant_id"],
         groups={
             "restaurants": (

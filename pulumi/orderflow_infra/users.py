@@ -39,18 +39,20 @@ def user_directory(
     groups: Mapping[str, str],
     self_sign_up: bool = False,
     mfa_configuration: str = "OPTIONAL",
+    deletion_protection: str = "INACTIVE",
 ) -> UserDirectory:
     """The pool `<prefix>-users`, its app client and `groups` (name -> description).
 
     `custom_attributes` are string attributes (`restaurant_id` -> `custom:restaurant_id`).
     `mfa_configuration` is OFF, OPTIONAL or ON; any but OFF enables authenticator apps.
+    `deletion_protection` ACTIVE keeps the pool from being deleted (`pulumi destroy` fails).
     """
     pool = aws.cognito.UserPool(
         "user-pool",
         name=f"{deployment.prefix}-users",
         username_attributes=["email"],
         auto_verified_attributes=["email"],
-        deletion_protection="ACTIVE",
+        deletion_protection=deletion_protection,
         admin_create_user_config={"allow_admin_create_user_only": not self_sign_up},
         mfa_configuration=mfa_configuration,
         software_token_mfa_configuration=(

@@ -1,4 +1,5 @@
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,17 +64,22 @@ def test_order_json_reports_a_timed_out_order(capsys: pytest.CaptureFixture[str]
             ["order", "--param", "LogRetentionDays=2"],
             "LogRetentionDays=2: accepted values are 1, 3, 5",
         ),
-        (
-            ["analytics", "--analytics-template", "missing.yaml"],
-            "missing.yaml: cannot read the template",
-        ),
-        pytest.param(
-            ["analytics", "--param", "Colour=red"],
-            "unknown parameter(s) Colour",
-            marks=pytest.mark.skipif(
-                not (ROOT / "sam/analytics/template.yaml").is_file(),
-                reason="a project without the analytics stack",
-            ),
+        *(
+            pytest.param(
+                args,
+                message,
+                marks=pytest.mark.skipif(
+                    not (ROOT / "sam/analytics/template.yaml").is_file(),
+                    reason="a project without the analytics stack (no analytics command)",
+                ),
+            )
+            for args, message in [
+                (
+                    ["analytics", "--analytics-template", "missing.yaml"],
+                    "missing.yaml: cannot read",
+                ),
+                (["analytics", "--param", "Colour=red"], "unknown parameter(s) Colour"),
+            ]
         ),
     ],
 )
@@ -166,3 +172,28 @@ def test_debug_is_accepted_before_the_command() -> None:
     result = run_localrun("--debug", "order", "--outcome", "shipped")
     assert result.returncode == 2
     assert "invalid choice: 'shipped'" in result.stderr
+
+
+@pytest.mark.skipif(
+    not (ROOT / "sam/orchestration/template.yaml").is_file(), reason="no orchestration stack here"
+)
+def test_a_checkout_without_analytics_or_choreography_offers_what_it_holds(tmp_path: Path) -> None:
+    """As in a generated orchestration project: `order` defaults to its one template."""
+    # The runner finds its checkout from its own path: a copy, not a link to the kit's.
+    shutil.copytree(ROOT / "localrun", tmp_path / "localrun")
+    (tmp_path / "orderflow_definitions").symlink_to(ROOT / "orderflow_definitions")
+    template = tmp_path / "sam/orchestration/template.yaml"
+    template.parent.mkdir(parents=True)
+    template.write_bytes((ROOT / "sam/orchestration/template.yaml").read_bytes())
+    probe = "from localrun import cli; print(cli.DEFAULT_TEMPLATE, cli.HAS_ANALYTICS, cli.EPILOG)"
+    checked = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert checked.stdout.startswith("sam/orchestration/template.yaml False")
+    assert "localrun analytics" not in checked.stdout
+    refused = subprocess.run(
+        [sys.executable, "-m", "localrun", "analytics"], cwd=tmp_path, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "invalid choice: 'analytics'" in refused.stderr

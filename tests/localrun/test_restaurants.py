@@ -6,11 +6,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from localrun.cli import main
 from localrun.restaurants import (
     Restaurant,
     RestaurantFileError,
     load_restaurants,
     seed_restaurants,
+    stack_outputs,
 )
 
 
@@ -98,3 +100,45 @@ def test_a_seed_file_that_is_not_utf8_is_refused_naming_it(tmp_path: Path) -> No
     path.write_bytes('[{"name": "Caf\u00e9"}]'.encode("latin-1"))
     with pytest.raises(RestaurantFileError, match=r"restaurants.json: the restaurants file is not"):
         load_restaurants(path)
+
+
+@mock_aws
+def test_seeding_reads_a_pulumi_stack_s_outputs_file(tmp_path: Path) -> None:
+    dynamodb = boto3.client("dynamodb", region_name="eu-west-1")
+    dynamodb.create_table(
+        TableName="restaurants-1a2b",
+        AttributeDefinitions=[{"AttributeName": "restaurant_id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "restaurant_id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    topic = boto3.client("sns", region_name="eu-west-1").create_topic(Name="r")["TopicArn"]
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(
+        json.dumps({"RestaurantsTableName": "restaurants-1a2b", "RestaurantTopicArn": topic})
+    )
+    restaurants = _file(tmp_path, [{"restaurant_id": "pizza-1"}])
+
+    status = main(
+        ["seed-restaurants", "--outputs", str(outputs), "--region", "eu-west-1", str(restaurants)]
+    )
+
+    assert status == 0
+    items = dynamodb.scan(TableName="restaurants-1a2b")["Items"]
+    assert [i["restaurant_id"]["S"] for i in items] == ["pizza-1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json", "not JSON; write it with `pulumi stack output --json"),
+        ('{"RestaurantsTableName": "t"}', "no output RestaurantTopicArn"),
+        ("[]", "no output RestaurantsTableName, RestaurantTopicArn"),
+    ],
+)
+def test_an_outputs_file_without_the_restaurant_outputs_is_refused_naming_them(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(text)
+    with pytest.raises(RestaurantFileError, match=message):
+        stack_outputs(outputs)

@@ -8,7 +8,14 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi_program import PULUMI_DIR, ProgramRun, project_name, run_program, stack_config
+from pulumi_program import (
+    PULUMI_DIR,
+    ProgramRun,
+    project_name,
+    project_tag,
+    run_program,
+    stack_config,
+)
 
 from orderflow_infra.deployment import ConfigError
 
@@ -130,7 +137,7 @@ def test_every_taggable_resource_is_tagged_with_the_promo_context() -> None:
 
     assert {r.name for r in tagged} >= {"promo-codes-table", "promo-issuer-function", "alarm-key"}
     for resource in tagged:
-        assert resource.inputs["tags"] == {"project": "orderflow-kit", "context": "promo"}
+        assert resource.inputs["tags"] == {"project": project_tag(PROJECT), "context": "promo"}
 
 
 @pytest.mark.parametrize(

@@ -108,7 +108,9 @@ def test_a_key_policy_grants_a_service_only_for_this_account_and_its_topics(
 
 
 @every_template
-def test_every_taggable_resource_carries_the_project_tag(template: Path) -> None:
+def test_every_taggable_resource_carries_the_project_parameter_as_its_project_tag(
+    template: Path,
+) -> None:
     for logical_id, resource in _resources(template).items():
         if resource["Type"] in TAGGED_TYPES:
-            assert tags_of(resource).get("project") == "orderflow-kit", logical_id
+            assert tags_of(resource).get("project") == {"Ref": "Project"}, logical_id

@@ -79,14 +79,14 @@ def test_the_architecture_defaults_to_arm64_and_allows_x86_64(stack: Stack) -> N
     assert (parameter["Default"], parameter["AllowedValues"]) == ("arm64", ["arm64", "x86_64"])
 
 
-def test_every_taggable_resource_carries_the_style_tag(
+def test_every_taggable_resource_carries_the_project_parameter_and_style_tags(
     stack: Stack, resources: dict[str, dict[str, Any]]
 ) -> None:
     for logical_id, resource in resources.items():
         if resource["Type"] not in TAGGED_TYPES:
             continue
         tags = tags_of(resource)
-        assert tags.get("project") == "orderflow-kit", logical_id
+        assert tags.get("project") == {"Ref": "Project"}, logical_id
         assert tags.get("style") == stack.style, logical_id
 
 
@@ -126,7 +126,16 @@ def _user_pool(stack: Stack, **parameters: str) -> dict[str, Any]:
         "admin_create_user_only": properties["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"],
         "mfa": properties.get("MfaConfiguration", "OFF"),
         "enabled_mfas": properties.get("EnabledMfas", []),
+        "deletion_protection": properties["DeletionProtection"],
     }
+
+
+def test_the_user_pool_can_be_deleted_with_the_stack_unless_the_deployer_protects_it(
+    stack: Stack,
+) -> None:
+    assert _user_pool(stack)["deletion_protection"] == "INACTIVE"
+    protected = _user_pool(stack, UserPoolDeletionProtection="ACTIVE")
+    assert protected["deletion_protection"] == "ACTIVE"
 
 
 def test_only_administrators_create_accounts_unless_the_deployer_allows_self_sign_up(

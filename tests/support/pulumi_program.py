@@ -14,12 +14,13 @@ import yaml
 
 from costcalc.estimate import pulumi_program
 from costcalc.estimate.pulumi_program import FakeAws, ProgramRun, Registered, stack_config
+from orderflow_infra.deployment import DEFAULT_PROJECT
 
 ROOT = Path(__file__).resolve().parents[2]
 PULUMI_DIR = ROOT / "pulumi"
 
 __all__ = ["PULUMI_DIR", "ROOT", "FakeAws", "ProgramRun", "Registered", "project_name",
-           "run_program", "stack_config"]  # fmt: skip
+           "project_tag", "run_program", "stack_config"]  # fmt: skip
 
 
 def project_name(project: str, pulumi_dir: Path = PULUMI_DIR) -> str:
@@ -27,6 +28,13 @@ def project_name(project: str, pulumi_dir: Path = PULUMI_DIR) -> str:
     names its stack's resources; a generated project's differs from its folder's name."""
     document = yaml.safe_load((pulumi_dir / project / "Pulumi.yaml").read_text())
     return str(document["name"])
+
+
+def project_tag(project: str, pulumi_dir: Path = PULUMI_DIR) -> str:
+    """The `project` tag the dev stack puts on its resources: its config's `Project` (a
+    generated project's slug), else the SAM parameter's default, the kit's name."""
+    config = stack_config(pulumi_dir / project)
+    return str(config.get(f"{project_name(project, pulumi_dir)}:Project", DEFAULT_PROJECT))
 
 
 def run_program(

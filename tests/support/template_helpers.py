@@ -86,5 +86,14 @@ def files_under(project: Path) -> set[str]:
     }
 
 
+# The required answers with no default: addresses a team can receive mail at.
+ADDRESSES = {"sender_email": "orders@test-orders.dev", "alarm_email": "oncall@test-orders.dev"}
+
+
 def answers_for(combo: dict[str, str], **changes: Any) -> dict[str, str]:
-    return {"project_name": "Test Orders", **combo, **{k: str(v) for k, v in changes.items()}}
+    return {
+        "project_name": "Test Orders",
+        **ADDRESSES,
+        **combo,
+        **{k: str(v) for k, v in changes.items()},
+    }

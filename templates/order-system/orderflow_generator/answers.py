@@ -9,24 +9,31 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from orderflow_generator.errors import AnswerRefused
 from orderflow_generator.manifest import Manifest
 
-# A project's slug names its stack and, through it, `<slug>-acceptance` (the Scheduler group,
-# at most 64 characters) and `<slug>-orders` (the bus); CloudFormation stack names start with a
-# letter and hold letters, digits and hyphens. A Pulumi stack's names carry its stack name too
-# (`<slug>-dev-acceptance`), so the dev stack leaves fewer.
-SLUG_MAX = 64 - len("-acceptance")
-PULUMI_SLUG_MAX = 64 - len("-dev-acceptance")
+# A project's slug names its stacks and, through them, `<stack>-acceptance` (the Scheduler group,
+# at most 64 characters) and `<stack>-orders` (the bus); CloudFormation stack names start with a
+# letter and hold letters, digits and hyphens. The longest stack name is the production one,
+# `<slug>-prod` (samconfig's prod environment, a Pulumi stack named prod: `<slug>-prod-...`).
+SLUG_MAX = 64 - len("-prod-acceptance")
 SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 # Step Functions Standard executions (the orchestration style waits in one) last at most a year;
 # EventBridge Scheduler's one-time `at()` schedules have no upper bound.
 STEP_FUNCTIONS_MAX_SECONDS = 365 * 24 * 3600
+T = TypeVar("T")
+# What `sam init` adds to the answers it is given (its --runtime and --architecture options).
+SAM_INIT_KEYS = {"runtime", "architectures"}
 CHOICES = ("style", "iac", "include_promo")
+# Domains reserved for examples and tests (RFC 2606, RFC 6761): no mailbox there can confirm an
+# SES verification or an alarm subscription.
+RESERVED_DOMAINS = re.compile(
+    r"(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class Answers:
     architecture: str
     acceptance_timeout_seconds: int
     sender_email: str
+    alarm_email: str
     include_promo: str
 
     @property
@@ -51,6 +59,19 @@ class Answers:
 
     def as_choices(self) -> dict[str, str]:
         return {"style": self.style, "iac": self.iac, "include_promo": self.include_promo}
+
+    def sam_parameters(self, **overrides: str) -> str:
+        """The orders stack's parameter overrides for `sam deploy`, `Key=value` separated by
+        spaces; the dev stack's user pool may be deleted with it."""
+        parameters = {
+            "AcceptanceTimeoutSeconds": str(self.acceptance_timeout_seconds),
+            "SenderEmail": self.sender_email,
+            "AlarmEmail": self.alarm_email,
+            "Architecture": self.architecture,
+            "Project": self.slug,
+            "UserPoolDeletionProtection": "INACTIVE",
+        } | overrides
+        return " ".join(f"{key}={value}" for key, value in parameters.items())
 
 
 def slugify(name: str) -> str:
@@ -93,6 +114,33 @@ def _slug(project_name: str, limit: int) -> str:
     return slug
 
 
+def _region(value: str, manifest: Manifest) -> str:
+    if value not in manifest.regions:
+        raise AnswerRefused(
+            f"aws_region {value!r}: expected a region with every service the project uses: "
+            + ", ".join(manifest.regions)
+        )
+    return value
+
+
+def _architecture(value: str, parameters: Mapping[str, Mapping[str, Any]]) -> str:
+    architectures = [str(a) for a in parameters["Architecture"]["AllowedValues"]]
+    if value not in architectures:
+        raise AnswerRefused(f"architecture {value!r}: expected {_one_of(architectures)}")
+    return value
+
+
+def _email(key: str, value: str, pattern: str, purpose: str) -> str:
+    """A required address that can receive mail: `pattern` is the SAM parameter's."""
+    domain = value.rpartition("@")[2]
+    if not re.fullmatch(pattern, value) or RESERVED_DOMAINS.search(domain):
+        raise AnswerRefused(
+            f"{key} {value!r}: expected an email address you can receive mail at ({purpose}); "
+            "example.com and other reserved domains cannot"
+        )
+    return value
+
+
 def _timeout_seconds(value: Any, parameter: Mapping[str, Any], where: str) -> int:
     low = max(1, int(parameter.get("MinValue", 1)))
     high = min(
@@ -100,7 +148,8 @@ def _timeout_seconds(value: Any, parameter: Mapping[str, Any], where: str) -> in
     )
     low_minutes, high_minutes = -(-low // 60), high // 60
     text = str(value).strip()
-    if not text.isdigit() or not low_minutes <= int(text) <= high_minutes:
+    # ASCII digits only: `str.isdigit` also accepts "²", which `int` refuses.
+    if not re.fullmatch(r"[0-9]+", text) or not low_minutes <= int(text) <= high_minutes:
         raise AnswerRefused(
             f"acceptance_timeout_minutes {str(value)!r}: expected whole minutes from {low_minutes} "
             f"to {high_minutes} (AcceptanceTimeoutSeconds in {where} accepts {low} to {high} "
@@ -109,44 +158,79 @@ def _timeout_seconds(value: Any, parameter: Mapping[str, Any], where: str) -> in
     return int(text) * 60
 
 
+class _Refusals:
+    """Runs each answer's check and keeps every refusal, so all bad answers are named at once."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def check(self, check: Callable[..., T], *args: Any) -> T | None:
+        try:
+            return check(*args)
+        except AnswerRefused as refused:
+            self.messages.append(str(refused))
+            return None
+
+    def raise_any(self) -> None:
+        if self.messages:
+            raise AnswerRefused("\n".join(self.messages))
+
+
+def _known(given: Iterable[str], known: Iterable[str]) -> None:
+    unknown = sorted(set(given) - set(known) - SAM_INIT_KEYS)
+    if unknown:
+        raise AnswerRefused(
+            f"{', '.join(repr(key) for key in unknown)}: not an answer this template asks; "
+            f"expected {_one_of(sorted(known))}"
+        )
+
+
 def check_answers(
     answers: Mapping[str, Any],
     manifest: Manifest,
     parameters: Mapping[str, Mapping[str, Any]],
     template_name: str,
+    given: Iterable[str] = (),
 ) -> Answers:
-    """The validated answers; `parameters` are the style's SAM template parameters."""
-    chosen = {key: _choice(answers, key, manifest.choices) for key in CHOICES}
-    _built(chosen, manifest)
+    """The validated answers; `parameters` are the style's SAM template parameters, `given`
+    the names of the answers passed in (a misspelt one is refused, not ignored).
+
+    Every bad answer is named, one line each; the combination is checked once the choices are
+    good.
+    """
+    refusals = _Refusals()
+    refusals.check(_known, given, [key for key in answers if not key.startswith("_")])
+    chosen = {key: refusals.check(_choice, answers, key, manifest.choices) for key in CHOICES}
+    refusals.raise_any()
+    valid = {key: str(value) for key, value in chosen.items()}
+    _built(valid, manifest)
     project_name = str(answers.get("project_name", ""))
-    slug = _slug(project_name, PULUMI_SLUG_MAX if chosen["iac"] in ("pulumi", "both") else SLUG_MAX)
-    region = str(answers.get("aws_region", ""))
-    if region not in manifest.regions:
-        raise AnswerRefused(
-            f"aws_region {region!r}: expected a region with every service the project uses: "
-            + ", ".join(manifest.regions)
-        )
-    architectures = [str(a) for a in parameters["Architecture"]["AllowedValues"]]
-    architecture = str(answers.get("architecture", ""))
-    if architecture not in architectures:
-        raise AnswerRefused(f"architecture {architecture!r}: expected {_one_of(architectures)}")
-    email = str(answers.get("sender_email", ""))
-    if not re.fullmatch(str(parameters["SenderEmail"]["AllowedPattern"]), email):
-        raise AnswerRefused(
-            f"sender_email {email!r}: expected an email address such as orders@example.com "
-            "(verified in Amazon SES before the first order)"
-        )
-    seconds = _timeout_seconds(
+    slug = refusals.check(_slug, project_name, SLUG_MAX)
+    region = refusals.check(_region, str(answers.get("aws_region", "")), manifest)
+    architecture = refusals.check(_architecture, str(answers.get("architecture", "")), parameters)
+    pattern = str(parameters["SenderEmail"]["AllowedPattern"])
+    sender = refusals.check(
+        _email, "sender_email", str(answers.get("sender_email", "")), pattern,
+        "verified in Amazon SES before the first order",
+    )  # fmt: skip
+    alarm = refusals.check(
+        _email, "alarm_email", str(answers.get("alarm_email", "")), pattern,
+        "it confirms the alarm topic's subscription",
+    )  # fmt: skip
+    seconds = refusals.check(
+        _timeout_seconds,
         answers.get("acceptance_timeout_minutes", ""),
         parameters["AcceptanceTimeoutSeconds"],
         template_name,
     )
+    refusals.raise_any()
     return Answers(
         project_name=project_name,
-        slug=slug,
-        architecture=architecture,
-        aws_region=region,
-        acceptance_timeout_seconds=seconds,
-        sender_email=email,
-        **chosen,
+        slug=str(slug),
+        architecture=str(architecture),
+        aws_region=str(region),
+        acceptance_timeout_seconds=int(seconds or 0),
+        sender_email=str(sender),
+        alarm_email=str(alarm),
+        **valid,
     )

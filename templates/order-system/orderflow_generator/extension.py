@@ -19,6 +19,7 @@ No hook is involved anywhere: `sam init` on packaged SAM CLI builds refuses Pyth
 
 from __future__ import annotations
 
+import inspect
 import re
 import shutil
 import tomllib
@@ -26,6 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cookiecutter import main  # type: ignore[import-untyped]
 from jinja2 import Environment
 from jinja2.ext import Extension
 
@@ -40,6 +42,19 @@ from orderflow_generator.manifest import Manifest, Plan, load_manifest, plan_pro
 Context = Mapping[str, Any]
 SITE_URL = re.compile(r"^site_url: (\S+)$", re.MULTILINE)
 TABLE_HEADER = re.compile(r"\[\[?([^\]]+)\]\]?")
+
+
+def passed_answers() -> list[str]:
+    """The names of the answers passed to cookiecutter (`key=value` on its command line, `sam
+    init --extra-context`). Cookiecutter drops a name its cookiecutter.json lacks before any of
+    the template's code runs, so a misspelt answer would be ignored in silence; the extension
+    reads the names from cookiecutter's own call instead (no hook sees them under `sam init`)."""
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code is main.cookiecutter.__code__:
+            return list(frame.f_locals.get("extra_context") or {})
+        frame = frame.f_back
+    return []
 
 
 class Generator:
@@ -80,7 +95,11 @@ class Generator:
             template_name = manifest.sam_templates.get(style, "")
             template = self._load(kit_root / template_name) if template_name else {}
             answers = check_answers(
-                cookiecutter, manifest, template.get("Parameters", {}), template_name
+                cookiecutter,
+                manifest,
+                template.get("Parameters", {}),
+                template_name,
+                given=passed_answers(),
             )
             self._checked[key] = (answers, plan_project(manifest, kit_root, answers.as_choices()))
         return self._checked[key]

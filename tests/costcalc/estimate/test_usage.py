@@ -19,9 +19,9 @@ def _generate(output: Path, **answers: str) -> Path:
     """A project the real generator writes (cookiecutter's API, hooks off), as a user gets it."""
     if str(GENERATOR) not in sys.path:
         sys.path.insert(0, str(GENERATOR))  # cookiecutter imports the generator's package there
-    from template_helpers import generate  # noqa: PLC0415 - needs the path above
+    from template_helpers import answers_for, generate  # noqa: PLC0415 - needs the path above
 
-    return generate(output, **{"project_name": "Test Orders", **answers})
+    return generate(output, **answers_for({}, **answers))
 
 
 @pytest.fixture(scope="module")

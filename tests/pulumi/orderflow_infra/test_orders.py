@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from functools import cache
+import shutil
+from functools import cache, partial
+from pathlib import Path
 
 import pytest
-from pulumi_program import PULUMI_DIR, ProgramRun, run_program
+from pulumi_program import (
+    PULUMI_DIR,
+    ROOT,
+    ProgramRun,
+    project_name,
+    project_tag,
+    run_program,
+)
 
 # The orders programs this checkout holds (a generated project holds one).
 STYLES = {
@@ -109,7 +118,7 @@ def test_the_orders_table_streams_only_where_it_is_the_outbox(project: str) -> N
 def test_every_resource_of_a_tagged_kind_carries_the_project_and_style_tags(
     project: str,
 ) -> None:
-    tags = {"project": "orderflow-kit", "style": STYLES[project]}
+    tags = {"project": project_tag(project), "style": STYLES[project]}
     for token in sorted(TAGGED_BY_STYLE[project]):
         resources = dev(project).of_type(token)
 
@@ -117,3 +126,27 @@ def test_every_resource_of_a_tagged_kind_carries_the_project_and_style_tags(
         assert {r.name: r.inputs.get("tags") for r in resources} == {
             r.name: tags for r in resources
         }
+
+
+def _pool_protection(run: ProgramRun) -> str:
+    [pool] = run.of_type("aws:cognito/userPool:UserPool")
+    return str(pool.inputs["deletionProtection"])
+
+
+@pytest.mark.parametrize("project", sorted(STYLES))
+def test_the_dev_stack_s_user_pool_can_be_destroyed_and_a_prod_stack_s_is_protected(
+    project: str, tmp_path: Path
+) -> None:
+    # A checkout whose project has a prod stack (its programs read files beside pulumi/).
+    for part in ("functions", "statemachine"):
+        (tmp_path / part).symlink_to(ROOT / part)
+    copy = tmp_path / "pulumi" / project
+    shutil.copytree(PULUMI_DIR / project, copy, ignore=shutil.ignore_patterns("venv"))
+    shutil.copyfile(copy / "Pulumi.dev.yaml", copy / "Pulumi.prod.yaml")
+    key = f"{project_name(project)}:UserPoolDeletionProtection"
+    prod = partial(run_program, project, "prod", pulumi_dir=copy.parent)
+
+    assert _pool_protection(dev(project)) == "INACTIVE"
+    assert _pool_protection(prod({key: None})) == "ACTIVE"
+    assert _pool_protection(prod({key: "INACTIVE"})) == "INACTIVE"
+    assert _pool_protection(run_program(project, overrides={key: "ACTIVE"})) == "ACTIVE"

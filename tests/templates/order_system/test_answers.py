@@ -6,10 +6,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from orderflow_generator.answers import PULUMI_SLUG_MAX, SLUG_MAX, check_answers, slugify
+from orderflow_generator.answers import SLUG_MAX, check_answers, slugify
 from orderflow_generator.errors import AnswerRefused
 from orderflow_generator.manifest import NotBuilt
 from template_helpers import (
+    ADDRESSES,
     BIN,
     BUILT,
     MANIFEST,
@@ -28,13 +29,16 @@ BAD_ANSWERS = [
     ({"project_name": "!!!"}, r"project_name '!!!': its slug is empty"),
     ({"project_name": "42 orders"}, r"project_name '42 orders': its slug '42-orders' must start"),
     ({"project_name": "o" * (SLUG_MAX + 1)}, rf"at most {SLUG_MAX} characters"),
-    (
-        {"project_name": "o" * (PULUMI_SLUG_MAX + 1), "iac": "both"},
-        rf"at most {PULUMI_SLUG_MAX} characters",
-    ),
+    ({"project_name": "o" * (SLUG_MAX + 1), "iac": "pulumi"}, rf"at most {SLUG_MAX} characters"),
     ({"aws_region": "us-east-7"}, r"aws_region 'us-east-7': expected a region .*eu-west-1"),
     ({"architecture": "sparc"}, r"architecture 'sparc': expected arm64 or x86_64"),
     ({"sender_email": "orders.example.com"}, r"sender_email 'orders.example.com': expected an"),
+    ({"sender_email": ""}, r"sender_email '': expected an email address you can receive mail at"),
+    ({"sender_email": "orders@example.com"}, r"sender_email 'orders@example.com': .*reserved"),
+    ({"alarm_email": ""}, r"alarm_email '': expected an email address"),
+    ({"alarm_email": "ops@shop.test"}, r"alarm_email 'ops@shop.test': .*reserved"),
+    ({"acceptance_timeout_minutes": "\u00b2"}, r"'\u00b2': expected whole minutes"),
+    ({"include-promo": "yes"}, r"'include-promo': not an answer this template asks; expected"),
     ({"acceptance_timeout_minutes": "0"}, r"'0': expected whole minutes from 1 to 1440"),
     ({"acceptance_timeout_minutes": "1441"}, r"'1441': expected whole minutes from 1 to 1440"),
     ({"acceptance_timeout_minutes": "2.5"}, r"'2.5': expected whole minutes"),
@@ -65,6 +69,19 @@ def test_a_bad_answer_is_refused_by_name_and_leaves_nothing_written(
     assert list(output.iterdir()) == []
 
 
+def test_every_bad_answer_is_named_at_once_one_line_each(tmp_path: Path) -> None:
+    bad = {"aws_region": "mars-1", "sender_email": "", "acceptance_timeout_minutes": "ten"}
+    with pytest.raises(AnswerRefused) as refused:
+        generate(tmp_path, **answers_for(CHOREOGRAPHY, **bad))
+    lines = str(refused.value).splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        "aws_region",
+        "sender_email",
+        "acceptance_timeout_minutes",
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_every_combination_builds_today() -> None:
     assert NOT_BUILT == []
     assert len(BUILT) == 12
@@ -89,13 +106,27 @@ def test_minutes_are_written_as_seconds(tmp_path: Path) -> None:
     assert "AcceptanceTimeoutSeconds=420 " in (project / "samconfig.toml").read_text()
 
 
-def test_the_cookiecutter_cli_reports_a_refusal_on_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("answer", "start"),
+    [
+        ("aws_region=mars-1", "aws_region 'mars-1': expected a region"),
+        ("include-promo=yes", "'include-promo': not an answer this template asks"),
+        (
+            "acceptance_timeout_minutes=\u00b2",
+            "acceptance_timeout_minutes '\u00b2': expected whole",
+        ),
+    ],
+)
+def test_the_cookiecutter_cli_reports_a_refusal_on_one_line(
+    tmp_path: Path, answer: str, start: str
+) -> None:
+    addresses = [f"{key}={value}" for key, value in ADDRESSES.items()]
     result = run(
-        BIN / "cookiecutter", "--no-input", TEMPLATE, "-o", tmp_path, "aws_region=mars-1",
+        BIN / "cookiecutter", "--no-input", TEMPLATE, "-o", tmp_path, *addresses, answer,
         cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 1
     [line] = result.stdout.strip().splitlines()
-    assert line.startswith("aws_region 'mars-1': expected a region")
+    assert line.startswith(start)
     assert "Traceback" not in result.stdout + result.stderr
     assert list(tmp_path.iterdir()) == []

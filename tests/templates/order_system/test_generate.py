@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 from expensive_checks import (
     CHECKS,
     NOT_READ_BY_TESTS,
@@ -171,12 +172,40 @@ def test_samconfig_names_the_stack_after_the_slug_and_passes_the_answers(
     if combo["iac"] == "pulumi":
         assert not (project / "samconfig.toml").exists()
         return
-    config = tomllib.loads((project / "samconfig.toml").read_text())["default"]
+    environments = tomllib.loads((project / "samconfig.toml").read_text())
+    config = environments["default"]
     assert config["global"]["parameters"] == {"stack_name": "test-orders", "region": "us-east-1"}
     assert config["build"]["parameters"]["template_file"] == MANIFEST.sam_templates[combo["style"]]
-    assert config["deploy"]["parameters"]["parameter_overrides"] == (
-        "AcceptanceTimeoutSeconds=600 SenderEmail=orders@example.com Architecture=arm64"
+    deployed = (
+        "AcceptanceTimeoutSeconds=600 SenderEmail=orders@test-orders.dev "
+        "AlarmEmail=oncall@test-orders.dev Architecture=arm64 Project=test-orders "
+        "UserPoolDeletionProtection="
     )
+    assert config["deploy"]["parameters"]["parameter_overrides"] == deployed + "INACTIVE"
+    assert config["deploy"]["parameters"]["tags"] == f"project=test-orders style={combo['style']}"
+    prod = environments["prod"]
+    assert prod["global"]["parameters"]["stack_name"] == "test-orders-prod"
+    assert prod["deploy"]["parameters"]["parameter_overrides"] == deployed + "ACTIVE"
+
+
+@every_combo
+def test_the_pulumi_dev_stack_takes_the_same_answers_and_leaves_deletion_protection_off(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    project = projects[combo_id(combo)]
+    if combo["iac"] == "sam":
+        return
+    config = yaml.safe_load(
+        (project / f"pulumi/orders-{combo['style']}/Pulumi.dev.yaml").read_text()
+    )["config"]
+    assert {
+        key: config[f"test-orders:{key}"] for key in ("SenderEmail", "AlarmEmail", "Project")
+    } == {
+        "SenderEmail": "orders@test-orders.dev",
+        "AlarmEmail": "oncall@test-orders.dev",
+        "Project": "test-orders",
+    }
+    assert "test-orders:UserPoolDeletionProtection" not in config
 
 
 @every_combo
@@ -356,3 +385,16 @@ def test_costcalc_estimates_the_project_as_its_readme_says(
     result = run(BIN / "costcalc", "estimate", ".", "--orders-per-month", "100000", cwd=project)
     assert result.returncode == 0, result.stderr
     assert f"== {key[0]}: {MANIFEST.sam_templates[key[0]]}" in result.stdout
+
+
+@every_combo
+def test_make_logs_follows_the_stack_of_the_tool_it_is_told(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    project = projects[combo_id(combo)]
+    tools = ["sam", "pulumi"] if combo["iac"] == "both" else [combo["iac"]]
+    for tool in tools:
+        dry_run = run("make", "-n", "logs", f"IAC={tool}", cwd=project)
+        assert dry_run.returncode == 0, dry_run.stderr
+        followed = {"sam": "sam logs" in dry_run.stdout, "pulumi": "pulumi logs" in dry_run.stdout}
+        assert [name for name, found in followed.items() if found] == [tool]

@@ -6,13 +6,24 @@ import json
 from pathlib import Path
 
 import pytest
-from template_helpers import BIN, BUILT, TEMPLATE, answers_for, files_under, generate, run
+from template_helpers import (
+    ADDRESSES,
+    BIN,
+    BUILT,
+    TEMPLATE,
+    answers_for,
+    files_under,
+    generate,
+    run,
+)
 
 
-def _sam_init(output: Path, *extra: str) -> tuple[int, str]:
+def _sam_init(output: Path, answers: dict[str, str] | None = None) -> tuple[int, str]:
+    """`sam init` with the required addresses and `answers` as its --extra-context."""
+    context = json.dumps({**ADDRESSES, **(answers or {})})
     result = run(
         BIN / "sam", "init", "--no-input", "--location", TEMPLATE, "--name", "my-orders",
-        "--output-dir", output, *extra, cwd=output,
+        "--output-dir", output, "--extra-context", context, cwd=output,
     )  # fmt: skip
     return result.returncode, result.stdout + result.stderr
 
@@ -40,7 +51,7 @@ def test_sam_init_writes_the_same_files_as_cookiecutter(tmp_path: Path) -> None:
 def test_sam_init_refuses_a_bad_answer_and_writes_nothing(
     tmp_path: Path, answer: dict[str, str], message: str
 ) -> None:
-    status, output = _sam_init(tmp_path, "--extra-context", json.dumps(answer))
+    status, output = _sam_init(tmp_path, answer)
     assert status == 1
     assert message in output
     assert "Traceback" not in output
