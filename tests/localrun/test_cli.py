@@ -132,8 +132,9 @@ def test_an_outputs_file_without_the_registry_is_one_line_and_exit_2(
     restaurants.write_text('[{"restaurant_id": "pizza-9"}]')
     assert main(["seed-restaurants", "--outputs", str(outputs), str(restaurants)]) == 2
     assert capsys.readouterr().err.strip() == (
-        f"python -m localrun: error: --outputs {outputs}: no RestaurantsTableName, "
-        "RestaurantTopicArn; the orders stack has them"
+        f"python -m localrun: error: {outputs}: no output RestaurantsTableName, "
+        "RestaurantTopicArn; expected the orders stack's outputs (`pulumi stack output --json` "
+        "in its Pulumi project)"
     )
 
 
