@@ -10,6 +10,7 @@ import pytest
 from orderflow_generator.errors import AnswerRefused
 from orderflow_generator.manifest import plan_project
 from template_helpers import (
+    ADDRESSES,
     BUILT,
     MANIFEST,
     ROOT,
@@ -50,7 +51,9 @@ def test_generation_works_from_a_git_url_with_directory(tmp_path: Path) -> None:
     git = ["git", "-c", "user.name=kit", "-c", "user.email=kit@example.com"]
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "the kit"]):
         subprocess.run([*git, *command], cwd=kit, check=True, capture_output=True)
-    project = generate(tmp_path / "out", f"git+file://{kit}", directory="templates/order-system")
+    project = generate(
+        tmp_path / "out", f"git+file://{kit}", directory="templates/order-system", **ADDRESSES
+    )
     assert project == tmp_path / "out/my-orders"
     assert "sam/choreography/template.yaml" in files_under(project)
     assert (project / "functions/api.py").read_bytes() == (ROOT / "functions/api.py").read_bytes()
