@@ -1,13 +1,14 @@
 """Tier arithmetic over the month's total, the free tier, and the properties every cost keeps."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from costcalc.errors import UsageError
-from costcalc.pricing.bill import Usage
+from costcalc.errors import MissingPriceError, UsageError
+from costcalc.pricing.bill import Usage, price_usage
 from costcalc.pricing.catalogue import load_catalogue
 from tests.costcalc.helpers import priced
 
@@ -65,6 +66,57 @@ def test_zero_usage_still_shows_its_line_at_zero(usage: Usage) -> None:
     assert [(line.quantity, line.monthly_usd) for line in priced(usage).lines] == [(D(0), D(0))]
 
 
+def test_zero_usage_of_a_tiered_item_shows_its_first_tier(usage: Usage) -> None:
+    usage.add("sqs", "standard-requests", D(0))
+    assert [(line.tier, line.unit_price_usd) for line in priced(usage).lines] == [
+        ("first 100,000,000,000", D("0.0000004"))
+    ]
+
+
+def test_usage_ending_on_a_tier_bound_has_no_empty_line_for_the_next_tier(usage: Usage) -> None:
+    usage.add("sqs", "standard-requests", D("100e9"))
+    assert [(line.tier, line.quantity) for line in priced(usage).lines] == [
+        ("first 100,000,000,000", D("100e9"))
+    ]
+
+
+def test_each_tier_is_labelled_by_where_it_starts_and_how_wide_it_is(usage: Usage) -> None:
+    usage.add("lambda", "duration-x86", D("16e9"))
+    assert [line.tier for line in priced(usage).lines] == [
+        "first 6,000,000,000",
+        "next 9,000,000,000",
+        "over 15,000,000,000",
+    ]
+
+
+def test_a_single_free_unit_still_shows_as_its_free_line(usage: Usage) -> None:
+    usage.add("xray", "traces-recorded", D(1))
+    bill = priced(usage, free_tier=True)
+    assert [(line.tier, line.quantity) for line in bill.lines] == [("free tier", D(1))]
+
+
+def test_the_items_of_one_pool_share_its_free_allowance(usage: Usage) -> None:
+    usage.add("lambda", "duration-x86", D(300_000))
+    usage.add("lambda", "duration-arm64", D(300_000))
+    bill = priced(usage, free_tier=True)
+    assert [(line.item, line.tier, line.quantity) for line in bill.lines] == [
+        ("duration-x86", "free tier", D(300_000)),
+        ("duration-arm64", "free tier", D(100_000)),
+        ("duration-arm64", "first 7,500,000,000", D(200_000)),
+    ]
+    assert [(use.pool, use.quantity) for use in bill.free_tier_applied] == [
+        ("lambda-compute", D(400_000))
+    ]
+
+
+def test_a_bill_and_its_lines_cannot_be_changed_once_priced(usage: Usage) -> None:
+    usage.add("xray", "traces-recorded", D(250_000))
+    bill = priced(usage, free_tier=True)
+    for value in (bill, bill.lines[0], bill.free_tier_applied[0]):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.quantity = D(0)  # type: ignore[misc, union-attr]
+
+
 def test_a_bill_carries_the_price_date_and_source(usage: Usage) -> None:
     usage.add("ses", "outbound-emails", D(1))
     bill = priced(usage)
@@ -80,6 +132,24 @@ def test_an_empty_usage_is_refused(usage: Usage) -> None:
 def test_negative_usage_is_refused(usage: Usage) -> None:
     with pytest.raises(UsageError, match="must be a number >= 0"):
         usage.add("ses", "outbound-emails", D(-1))
+
+
+@pytest.mark.parametrize("quantity", ["Infinity", "NaN"])
+def test_a_quantity_that_is_not_a_finite_number_is_refused(usage: Usage, quantity: str) -> None:
+    with pytest.raises(UsageError, match=f"quantity {quantity} must be a number >= 0"):
+        usage.add("ses", "outbound-emails", D(quantity))
+
+
+def test_a_known_region_without_the_service_names_the_missing_price(usage: Usage) -> None:
+    usage.add("athena", "data-scanned", D(1))
+    with pytest.raises(MissingPriceError, match="no sourced price for athena/data-scanned"):
+        priced(usage, "eu-west-1")
+
+
+def test_the_free_tier_flag_must_be_named(usage: Usage) -> None:
+    usage.add("ses", "outbound-emails", D(1))
+    with pytest.raises(TypeError):
+        price_usage(usage, "us-east-1", True)  # type: ignore[call-arg]
 
 
 def test_an_unknown_region_names_the_regions_there_are(usage: Usage) -> None:
