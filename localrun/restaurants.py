@@ -16,6 +16,7 @@ import boto3
 
 from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.files import SMALL_FILE_BYTES, read_text
+from orderflow_definitions.stack_outputs import read_stack_outputs
 
 RESTAURANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -107,14 +108,10 @@ SEED_OUTPUTS = ("RestaurantsTableName", "RestaurantTopicArn")
 def stack_outputs(path: Path) -> dict[str, str]:
     """The outputs seeding needs from a file `pulumi stack output --json` wrote."""
     try:
-        data = json.loads(read_text(path, "stack outputs file", SMALL_FILE_BYTES))
+        data = read_stack_outputs(path)
     except DefinitionError as error:
         raise RestaurantFileError(str(error)) from None
-    except (json.JSONDecodeError, RecursionError):
-        raise RestaurantFileError(
-            f"{path}: not JSON; write it with `pulumi stack output --json > {path.name}`"
-        ) from None
-    missing = [key for key in SEED_OUTPUTS if not isinstance(data, dict) or key not in data]
+    missing = [key for key in SEED_OUTPUTS if key not in data]
     if missing:
         raise RestaurantFileError(
             f"{path}: no output {', '.join(missing)}; expected the orders stack's outputs "

@@ -10,6 +10,9 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.stack_outputs import read_stack_outputs
+
 NEEDED = ("ApiUrl", "UserPoolId", "UserPoolClientId")
 
 
@@ -45,18 +48,9 @@ def from_values(values: dict[str, Any], where: str) -> StackOutputs:
 def from_file(path: Path) -> StackOutputs:
     """A JSON object of output names and values (`pulumi stack output --json` prints one)."""
     try:
-        values = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise OutputsError(
-            f"{path}: cannot be read ({getattr(error, 'strerror', None) or error}); "
-            "write it with `make outputs`"
-        ) from None
-    except json.JSONDecodeError as error:
-        raise OutputsError(f"{path}: not JSON (line {error.lineno}); expected an object") from None
-    if not isinstance(values, dict):
-        raise OutputsError(
-            f"{path}: expected a JSON object of outputs, got {type(values).__name__}"
-        )
+        values = read_stack_outputs(path)
+    except DefinitionError as error:
+        raise OutputsError(str(error)) from None
     return from_values(values, str(path))
 
 

@@ -130,9 +130,9 @@ def test_seeding_reads_a_pulumi_stack_s_outputs_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("not json", "not JSON; write it with `pulumi stack output --json"),
+        ("not json", "not JSON .line 1.; write it with `make outputs` or `pulumi stack output"),
         ('{"RestaurantsTableName": "t"}', "no output RestaurantTopicArn"),
-        ("[]", "no output RestaurantsTableName, RestaurantTopicArn"),
+        ("[]", "expected a JSON object of outputs, got list"),
     ],
 )
 def test_an_outputs_file_without_the_restaurant_outputs_is_refused_naming_them(
