@@ -28,6 +28,8 @@ STEP_FUNCTIONS_MAX_SECONDS = 365 * 24 * 3600
 T = TypeVar("T")
 # What `sam init` adds to the answers it is given (its --runtime and --architecture options).
 SAM_INIT_KEYS = {"runtime", "architectures"}
+# `sam init` always passes this key to cookiecutter (which drops it: the template never asks it).
+SAM_INIT_MARK = "architectures"
 CHOICES = ("style", "iac", "include_promo")
 # Domains reserved for examples and tests (RFC 2606, RFC 6761): no mailbox there can confirm an
 # SES verification or an alarm subscription.
@@ -176,6 +178,25 @@ class _Refusals:
             raise AnswerRefused("\n".join(self.messages))
 
 
+def _fits_sam_init(project_name: str, slug: str, iac: str) -> None:
+    """`sam init --name N` writes a default samconfig.toml into `<output>/N/` unless one is there.
+
+    The project's folder is its slug and only SAM projects bring their own samconfig, so any other
+    name or a Pulumi-only project would leave SAM's generic file behind (a stray folder, or a SAM
+    configuration in a project that never runs `sam deploy`).
+    """
+    if project_name != slug:
+        raise AnswerRefused(
+            f"project_name {project_name!r}: `sam init` writes its samconfig.toml into a folder "
+            f"named as typed; pass --name {slug} (the project's folder)"
+        )
+    if iac == "pulumi":
+        raise AnswerRefused(
+            "iac 'pulumi': `sam init` adds a SAM samconfig.toml that a Pulumi-only project does "
+            "not use; generate it with cookiecutter (the same answers), or choose iac=both"
+        )
+
+
 def _known(given: Iterable[str], known: Iterable[str]) -> None:
     unknown = sorted(set(given) - set(known) - SAM_INIT_KEYS)
     if unknown:
@@ -198,6 +219,7 @@ def check_answers(
     Every bad answer is named, one line each; the combination is checked once the choices are
     good.
     """
+    given = list(given)
     refusals = _Refusals()
     refusals.check(_known, given, [key for key in answers if not key.startswith("_")])
     chosen = {key: refusals.check(_choice, answers, key, manifest.choices) for key in CHOICES}
@@ -217,6 +239,8 @@ def check_answers(
         _email, "alarm_email", str(answers.get("alarm_email", "")), pattern,
         "it confirms the alarm topic's subscription",
     )  # fmt: skip
+    if SAM_INIT_MARK in given:
+        refusals.check(_fits_sam_init, project_name, str(slug), valid["iac"])
     seconds = refusals.check(
         _timeout_seconds,
         answers.get("acceptance_timeout_minutes", ""),
