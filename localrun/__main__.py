@@ -1,5 +1,6 @@
 """`python -m localrun`: the runner needs its extra (moto and the functions' libraries), so
-that is checked before the command line is even read; every end is an exit code of
+that is checked before the command line is even read (the BI report's DuckDB and sqlglot only
+by `analytics`, which generated projects do not offer); every end is an exit code of
 :mod:`orderflow_definitions.exits`."""
 
 import sys
@@ -10,7 +11,7 @@ PROG = "python -m localrun"
 
 
 def _main() -> int:
-    require("the local runner", "moto", "aws_lambda_powertools", "duckdb", "sqlglot")
+    require("the local runner", "moto", "aws_lambda_powertools")
     from localrun.cli import main  # noqa: PLC0415 - imports moto
 
     return main()

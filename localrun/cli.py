@@ -36,7 +36,7 @@ from localrun.scenarios import (
 from localrun.template import load_template
 from localrun.traffic import TrafficError
 from orderflow_definitions.errors import DefinitionError
-from orderflow_definitions.exits import DEBUG_FLAG, DEBUG_HELP
+from orderflow_definitions.exits import DEBUG_FLAG, DEBUG_HELP, require
 
 # Paths relative to the checkout's root (where the commands run): the kit holds every stack, a
 # generated project one style's and no analytics stack, so only what is there is offered.
@@ -369,7 +369,9 @@ def _seed(file: Path, stack_name: str | None, outputs_file: Path | None, region:
 
 
 def _analytics(args: argparse.Namespace) -> int:
-    """The BI report; DuckDB and sqlglot load only here, so `order` and `transitions` start fast."""
+    """The BI report; DuckDB and sqlglot load only here, so `order` and `transitions` start fast
+    and a project without the analytics stack needs neither."""
+    require("the BI report", "duckdb", "sqlglot")
     from localrun.bi_report import render as render_report  # noqa: PLC0415 - see docstring
     from localrun.bi_report import run_report  # noqa: PLC0415
     from localrun.lake import QueryTranslationError  # noqa: PLC0415

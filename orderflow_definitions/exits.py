@@ -10,6 +10,7 @@ it, and generated projects get the runner with this package (never the rest of t
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import sys
 import traceback
@@ -40,10 +41,17 @@ class MissingExtraError(Exception):
     """An optional module a command needs is not installed; the message names the fix."""
 
     def __init__(self, what: str, module: str) -> None:
-        super().__init__(
-            f"{what} needs {module}, which is not installed: "
-            f"pip install '{PACKAGE}[{EXTRAS[module]}]'"
-        )
+        super().__init__(f"{what} needs {module}, which is not installed: {install_hint(module)}")
+
+
+def install_hint(module: str) -> str:
+    """The line that installs ``module`` where this code runs: the kit's extra, or, in a
+    generated project (which ships this package under its own distribution, with no extras),
+    the project's own install target."""
+    owners = importlib.metadata.packages_distributions().get(__name__.partition(".")[0], [])
+    if owners and PACKAGE not in owners:
+        return "run `make install` in the project (its dev tools include it)"
+    return f"pip install '{PACKAGE}[{EXTRAS[module]}]'"
 
 
 def require(what: str, *modules: str) -> None:

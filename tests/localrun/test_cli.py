@@ -10,6 +10,7 @@ from stack_helpers import ROOT, run_localrun
 
 from localrun import LocalRunner
 from localrun.cli import main
+from orderflow_definitions.exits import install_hint
 
 
 def test_help_teaches_with_examples() -> None:
@@ -165,7 +166,7 @@ def test_without_moto_the_runner_names_the_extra_that_installs_it_and_exits_2() 
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         "python -m localrun: error: the local runner needs moto, which is not installed: "
-        "pip install 'orderflow-kit[localrun]'\n"
+        f"{install_hint('moto')}\n"
     )
 
 

@@ -1,5 +1,6 @@
 """How the kit's command lines end: the code a run returns, a missing extra, an internal error."""
 
+import importlib.metadata
 import sys
 
 import pytest
@@ -10,6 +11,7 @@ from orderflow_definitions.exits import (
     EXIT_OK,
     EXIT_USAGE,
     MissingExtraError,
+    install_hint,
     require,
     run_guarded,
 )
@@ -51,6 +53,24 @@ def test_a_missing_extra_names_the_pip_line_that_installs_it_and_exits_2(
         "kit: error: kit report needs matplotlib, which is not installed: "
         "pip install 'orderflow-kit[report]'\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("owners", "hint"),
+    [
+        (["orderflow-kit"], "pip install 'orderflow-kit[localrun]'"),
+        ([], "pip install 'orderflow-kit[localrun]'"),
+        (["pizza-orders"], "run `make install` in the project (its dev tools include it)"),
+    ],
+    ids=["the-kit-installed", "run-from-a-checkout", "a-generated-project"],
+)
+def test_a_missing_module_is_installed_the_way_the_code_running_was(
+    monkeypatch: pytest.MonkeyPatch, owners: list[str], hint: str
+) -> None:
+    monkeypatch.setattr(
+        importlib.metadata, "packages_distributions", lambda: {"orderflow_definitions": owners}
+    )
+    assert install_hint("moto") == hint
 
 
 def test_an_optional_module_failing_to_import_mid_run_is_a_missing_extra(
