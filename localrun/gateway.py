@@ -11,20 +11,36 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from threading import Thread
 
+from localrun.http import PAYLOAD_LIMIT_BYTES, TOO_LARGE, HttpResponse
 from localrun.runner import LocalRunner
+
+JSON = {"content-type": "application/json"}
 
 
 def _handler(runner: LocalRunner) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def _forward(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode() if length else None
-            response = runner.request(self.command, self.path, body, dict(self.headers.items()))
+            declared = self.headers.get("Content-Length") or "0"
+            if not declared.isascii() or not declared.isdigit():
+                self._send(HttpResponse(400, JSON, '{"message":"Bad Request"}'), unread=True)
+                return
+            length = int(declared)
+            if length > PAYLOAD_LIMIT_BYTES:  # refused unread, as API Gateway does
+                self._send(HttpResponse(413, JSON, TOO_LARGE), unread=True)
+                return
+            # A body that is not UTF-8 reaches the function as text it cannot parse (a 400 there).
+            body = self.rfile.read(length).decode(errors="replace") if length else None
+            self._send(runner.request(self.command, self.path, body, dict(self.headers.items())))
+
+        def _send(self, response: HttpResponse, *, unread: bool = False) -> None:
             payload = response.body.encode()
             self.send_response(response.status)
             for name, value in response.headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
+            if unread:  # the body left unread cannot be skipped: the connection ends here
+                self.send_header("Connection", "close")
+                self.close_connection = True
             self.end_headers()
             self.wfile.write(payload)
 

@@ -21,6 +21,10 @@ _INTEGRATION = "x-amazon-apigateway-integration"
 _ANY = "x-amazon-apigateway-any-method"
 _FUNCTION_IN_URI = re.compile(r"functions/(arn:[^/]+)/invocations")
 
+#: API Gateway's HTTP API refuses a request body over 10 MB with a 413, before any integration.
+PAYLOAD_LIMIT_BYTES = 10 * 1024 * 1024
+TOO_LARGE = '{"message":"Request Entity Too Large"}'
+
 
 @dataclass(frozen=True)
 class Route:

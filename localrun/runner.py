@@ -325,6 +325,8 @@ class LocalRunner:
         is refused, as API Gateway does, never reaching the function.
         """
         raw = body if body is None or isinstance(body, str) else json.dumps(body)
+        if raw is not None and len(raw.encode()) > http.PAYLOAD_LIMIT_BYTES:
+            return http.HttpResponse(413, {"content-type": "application/json"}, http.TOO_LARGE)
         found = http.match(self.routes, method.upper(), path.split("?", 1)[0])
         if found is None:
             return http.HttpResponse(
