@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import urllib.error
 import urllib.request
 import uuid
 from typing import Any
 
 _TIMEOUT_SECONDS = 30
+# API Gateway answers at most 10 MB; a longer answer is not the orders API's.
+_RESPONSE_LIMIT_BYTES = 10 * 1024 * 1024
+# What a hostile answer could use to rewrite the terminal (escape sequences, bidi overrides).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class ApiError(Exception):
@@ -27,12 +32,31 @@ def call(api_url: str, id_token: str, method: str, path: str, body: Any = None) 
     request = urllib.request.Request(f"{api_url}{path}", data, headers, method=method)
     try:
         with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:
-            text = response.read().decode()
+            text = _bounded(response, f"{method} {path}")
     except urllib.error.HTTPError as error:
-        reason = error.read().decode(errors="replace")
+        reason = _bounded(error, f"{method} {path}")
         with contextlib.suppress(ValueError, AttributeError):
             reason = str(json.loads(reason).get("message", reason))
-        raise ApiError(f"{method} {path}: {error.code} {' '.join(reason.split())}") from None
+        raise ApiError(f"{method} {path}: {error.code} {_printable(reason)}") from None
     except urllib.error.URLError as error:
         raise ApiError(f"{method} {path}: {api_url} unreachable ({error.reason})") from None
-    return json.loads(text) if text else None
+    try:
+        return json.loads(text) if text else None
+    except (json.JSONDecodeError, RecursionError):
+        raise ApiError(
+            f"{method} {path}: the answer is not JSON ({_printable(text[:80])!r}); is ApiUrl "
+            "the orders API?"
+        ) from None
+
+
+def _bounded(response: Any, what: str) -> str:
+    body = bytes(response.read(_RESPONSE_LIMIT_BYTES + 1))
+    if len(body) > _RESPONSE_LIMIT_BYTES:
+        raise ApiError(f"{what}: the answer is over {_RESPONSE_LIMIT_BYTES:,} bytes; refused")
+    return body.decode(errors="replace")
+
+
+def _printable(text: str) -> str:
+    """One line without control or direction characters, so an answer cannot rewrite the
+    terminal it is printed on."""
+    return " ".join(_UNPRINTABLE.sub(" ", text).split())

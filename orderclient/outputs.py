@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -14,6 +15,8 @@ from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.stack_outputs import read_stack_outputs
 
 NEEDED = ("ApiUrl", "UserPoolId", "UserPoolClientId")
+# Where plain http is acceptable: the runner's gateway on this machine.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 class OutputsError(Exception):
@@ -33,10 +36,22 @@ class StackOutputs:
         return self.pool_id.split("_", 1)[0]
 
 
+def _api_url_ok(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return bool(parts.hostname)
+    return parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
+
+
 def from_values(values: dict[str, Any], where: str) -> StackOutputs:
     missing = [name for name in NEEDED if not isinstance(values.get(name), str) or not values[name]]
     if missing:
         raise OutputsError(f"{where}: no {', '.join(missing)} output; the orders stack has them")
+    if not _api_url_ok(values["ApiUrl"]):
+        raise OutputsError(
+            f"{where}: ApiUrl {values['ApiUrl'][:200]!r} is not an https:// URL (or http:// on "
+            "localhost, the runner); the ID token is sent nowhere else"
+        )
     if "_" not in values["UserPoolId"]:
         raise OutputsError(f"{where}: UserPoolId {values['UserPoolId']!r} is not a user pool id")
     strings = {k: str(v) for k, v in values.items() if isinstance(v, str | int | float)}
