@@ -16,6 +16,8 @@ from typing import Any
 
 from costcalc.errors import UsageError
 from costcalc.report.content import Bullets, Cell, Section, Table, Text
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.files import SMALL_FILE_BYTES, read_text
 
 ANCHOR = "actual"
 PER = Decimal(1000)
@@ -34,12 +36,18 @@ _NUMBERS = {"forecast", "measured", "drift_pct", "forecast_usd", "billed_usd", "
 def read_actual(path: Path) -> dict[str, Any]:
     """The comparison ``path`` holds; one line naming the file and what is wrong otherwise."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    except OSError as error:
-        raise UsageError(f"--actual {path}: cannot read ({error.strerror or error})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        text = read_text(path, "comparison file", SMALL_FILE_BYTES)
+        document = json.loads(text, parse_float=Decimal)
+    except DefinitionError as error:
+        raise UsageError(f"--actual {error}") from None
+    except json.JSONDecodeError as error:
         raise UsageError(
             f"--actual {path}: not JSON ({error}); expected `costcalc actual --format json` output"
+        ) from None
+    except (RecursionError, ValueError):  # nesting past the parser's depth, digits past int's
+        raise UsageError(
+            f"--actual {path}: not JSON `costcalc actual` writes (nested too deep or a number "
+            "too long); expected `costcalc actual --format json` output"
         ) from None
     if not isinstance(document, dict):
         raise UsageError(f"--actual {path}: expected a JSON object from `costcalc actual`")

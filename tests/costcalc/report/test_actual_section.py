@@ -85,6 +85,9 @@ def test_the_section_leads_with_the_unit_and_lists_the_largest_gaps_and_resource
     [
         ("{", "not JSON"),
         ("[]", "expected a JSON object"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deep or a number too long"),
+        ('{"units": ' + "9" * 5000 + "}", "nested too deep or a number too long"),
+        (" " * (1024 * 1024 + 1), "larger than 1,048,576 bytes; refusing to read it"),
         ('{"title": "t", "window": "w", "unit": "u"}', "units: expected a number, got None"),
         (
             '{"title": "t", "window": "w", "unit": "u", "units": 1, '
