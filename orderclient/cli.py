@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         print(_run(args))
-    except (UsageError, outputs.OutputsError) as error:
+    except (UsageError, outputs.OutputsError, store.StoreError) as error:
         print(f"python -m orderclient: error: {error}", file=sys.stderr)
         return 2
     except (SignInError, api.ApiError, users.UserError) as error:

@@ -16,6 +16,10 @@ from orderclient.signin import Tokens
 _LAST_ORDER = "last-order"
 
 
+class StoreError(Exception):
+    """The tokens cannot be kept where they belong; the message names the file."""
+
+
 def _file(directory: Path, email: str) -> Path:
     return directory / (re.sub(r"[^A-Za-z0-9@._-]", "_", email) + ".json")
 
@@ -23,7 +27,16 @@ def _file(directory: Path, email: str) -> Path:
 def save(directory: Path, email: str, tokens: Tokens) -> None:
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = _file(directory, email)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # Never through a symlink someone planted, and owner-only even if the file was there before
+    # with a looser mode (O_CREAT's mode applies only to a file it creates).
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    except OSError as error:
+        raise StoreError(
+            f"{path}: cannot keep the tokens there ({error.strerror or error}); remove it if it "
+            "is a link or not yours"
+        ) from None
+    os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         json.dump(asdict(tokens), file)
 
