@@ -90,10 +90,9 @@ def _headline(found: Diff) -> str:
         if not delta
         else f"{_signed(delta)} USD/month ({_percent(delta, before)})"
     )
-    return (
-        f"Cost change at {quantity(found.head.volume)} units of work a month in "
-        f"{found.head.region}: {verdict}"
-    )
+    # The order flow prices orders; the general model, units of work (as each one's estimate).
+    unit = "orders/month" if found.head.model == "orderflow" else "units of work a month"
+    return f"Cost change at {quantity(found.head.volume)} {unit} in {found.head.region}: {verdict}"
 
 
 def _resources(found: Diff, *, markdown: bool) -> list[str]:

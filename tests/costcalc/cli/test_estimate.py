@@ -167,7 +167,7 @@ def test_diff_shows_a_memory_increase_per_function_per_item_and_in_total_as_mark
     result = costcalc("diff", CHOREOGRAPHY, head, "--orders-per-month", "1e6")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("**Cost change at 1,000,000 units of work a month in us-east-1: +")
+    assert lines[0].startswith("**Cost change at 1,000,000 orders/month in us-east-1: +")
     cells = [[c.strip() for c in line.split("|")[1:-1]] for line in lines if line.startswith("|")]
     changed = {row[0] for row in cells if row[1:3] == ["AWS::Lambda::Function", "changed"]}
     assert "api" in changed
