@@ -125,6 +125,11 @@ def register(commands: Commands) -> None:
     _shared(diff, DIFF_FORMATS, "markdown")
     _model(diff)
     diff.add_argument(
+        "--comment-tag", metavar="TAG",
+        help="with --format github-comment: the tag of its hidden marker, so several gates on "
+        "one pull request keep a comment each (default: cost gate)",
+    )  # fmt: skip
+    diff.add_argument(
         "--fail-above",
         type=number,
         metavar="USD",
@@ -246,11 +251,12 @@ def _emit(args: argparse.Namespace, text: str) -> None:
 
 def run_diff(args: argparse.Namespace) -> int:
     from costcalc.estimate.diff import diff  # noqa: PLC0415
-    from costcalc.estimate.render_diff import render_diff  # noqa: PLC0415
+    from costcalc.estimate.render_diff import DEFAULT_TAG, check_tag, render_diff  # noqa: PLC0415
     from costcalc.estimate.snapshot import read_base  # noqa: PLC0415
 
     if args.fail_above is not None and (not args.fail_above.is_finite() or args.fail_above < 0):
         raise UsageError(f"--fail-above {args.fail_above}: expected USD >= 0")
+    tag = DEFAULT_TAG if args.comment_tag is None else check_tag(args.comment_tag)
     if args.compare_to is not None and args.base is not None:
         raise UsageError(
             f"--compare-to {args.compare_to}: give only the head definition with it, not "
@@ -267,7 +273,7 @@ def run_diff(args: argparse.Namespace) -> int:
         model = base.model
     head = side_for(args, args.head, model)
     found = diff(base, head)
-    sys.stdout.write(render_diff(found, args.format, fail_above=args.fail_above))
+    sys.stdout.write(render_diff(found, args.format, fail_above=args.fail_above, tag=tag))
     rise = found.delta_usd
     if args.fail_above is not None and rise > args.fail_above:
         print(

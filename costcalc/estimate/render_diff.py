@@ -6,22 +6,45 @@ searches for it)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
+from costcalc.errors import UsageError
 from costcalc.estimate.diff import Diff, ItemChange
 from costcalc.pricing.render import JsonNumber, cents, dump_json, exact, quantity
 from costcalc.tables import table
 
-#: The hidden first line of every ``--format github-comment`` body.
-COMMENT_MARKER = "<!-- costcalc-diff: cost gate -->"
+#: The tag of the hidden first line of a ``--format github-comment`` body; ``--comment-tag``
+#: names another, so several gates on one pull request (a SAM and a Pulumi definition) keep a
+#: comment each.
+DEFAULT_TAG = "cost gate"
+_TAG = re.compile(r"[\w .:/-]{1,60}")
 
 
-def render_diff(found: Diff, fmt: str, *, fail_above: Decimal | None = None) -> str:
+def comment_marker(tag: str = DEFAULT_TAG) -> str:
+    return f"<!-- costcalc-diff: {tag} -->"
+
+
+COMMENT_MARKER = comment_marker()
+
+
+def check_tag(tag: str) -> str:
+    """A tag that cannot end the hidden comment early: letters, digits, ``_ .:/-``, spaces."""
+    if not _TAG.fullmatch(tag) or tag != tag.strip():
+        raise UsageError(
+            f"--comment-tag {tag!r}: expected 1 to 60 letters, digits, spaces or _ . : / -"
+        )
+    return tag
+
+
+def render_diff(
+    found: Diff, fmt: str, *, fail_above: Decimal | None = None, tag: str = DEFAULT_TAG
+) -> str:
     if fmt == "json":
         return dump_json(diff_json(found)) + "\n"
     if fmt == "github-comment":
-        return _comment(found, fail_above)
+        return _comment(found, fail_above, comment_marker(tag))
     markdown = fmt == "markdown"
     lines = [
         f"**{_headline(found)}**" if markdown else _headline(found),
@@ -140,9 +163,9 @@ def _notes(found: Diff) -> list[str]:
     return notes
 
 
-def _comment(found: Diff, fail_above: Decimal | None) -> str:
+def _comment(found: Diff, fail_above: Decimal | None, marker: str) -> str:
     lines = [
-        COMMENT_MARKER,
+        marker,
         f"### {_headline(found)}",
         "",
         *_resources(found, markdown=True),

@@ -91,6 +91,20 @@ def test_the_comment_says_the_gate_passed_below_the_threshold(pair: Path) -> Non
     assert "**Cost gate passed:** the monthly cost rises by 11.58 USD, within" in result.stdout
 
 
+def test_a_comment_tag_gives_the_comment_its_own_marker_and_one_that_would_end_it_is_refused(
+    pair: Path,
+) -> None:
+    base = ("diff", "--compare-to", "base.json", "head.yaml", *VOLUME, "--format", "github-comment")
+    tagged = costcalc(*base, "--comment-tag", "pulumi: orders", cwd=pair)
+    assert tagged.stdout.splitlines()[0] == "<!-- costcalc-diff: pulumi: orders -->"
+    refused = costcalc(*base, "--comment-tag", "x --> y", cwd=pair)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-1] == (
+        "costcalc diff: error: --comment-tag 'x --> y': expected 1 to 60 letters, digits, "
+        "spaces or _ . : / -"
+    )
+
+
 def test_a_head_priced_otherwise_than_the_base_is_refused(pair: Path) -> None:
     result = costcalc("diff", "--compare-to", "base.json", "head.yaml", "--volume", "2e6",
                       cwd=pair)  # fmt: skip
