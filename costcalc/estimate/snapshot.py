@@ -28,6 +28,7 @@ from costcalc.workload.metering import MONITORING, Key, Part, Workload
 FORMAT = "costcalc-diff-base"
 VERSION = 1
 MEMBER = "diff_base"
+UNATTRIBUTED: Part = ("unattributed", "-")
 WRITE_IT = "write it with `costcalc estimate PATH --format json --out FILE` (one workflow)"
 
 
@@ -72,28 +73,27 @@ class Snapshot:
 def from_design(source: str, design: DesignCost, load: Workload, free_tier: bool) -> Snapshot:
     """The order-flow estimate per resource: each billed item's money (all its tiers) is shared
     among the resources its quantity is metered for, in proportion, so resources add up to the
-    bill exactly; a quantity no resource is known for goes to the monitoring part."""
-    money: dict[Key, Decimal] = {}
-    for line in design.bill.lines:
-        key = (line.service, line.item)
-        money[key] = money.get(key, Decimal(0)) + line.monthly_usd
-    orders = design.orders
-    parts: dict[Part, dict[Key, Decimal]] = {
-        part: {key: quantity * orders for key, quantity in quantities.items()}
-        for part, quantities in load.parts.items()
-    }
-    totals = load.usage(orders).quantities
-    rest = parts.setdefault(MONITORING, {})
-    for key, total in totals.items():
-        known = sum(
-            (q.get(key, Decimal(0)) for part, q in parts.items() if part != MONITORING),
-            Decimal(0),
-        )
-        if total - known:
-            rest[key] = rest.get(key, Decimal(0)) + total - known
-    resources = []
-    with localcontext() as context:
+    bill exactly; the fixed monthly quantities are the monitoring part's."""
+    with localcontext() as context:  # exact sums: a residue would show as a resource
         context.prec = PRECISION
+        money: dict[Key, Decimal] = {}
+        for line in design.bill.lines:
+            key = (line.service, line.item)
+            money[key] = money.get(key, Decimal(0)) + line.monthly_usd
+        orders = design.orders
+        parts: dict[Part, dict[Key, Decimal]] = {
+            part: {key: quantity * orders for key, quantity in quantities.items()}
+            for part, quantities in load.parts.items()
+        }
+        totals = load.usage(orders).quantities
+        for key, total in totals.items():
+            known = sum((q.get(key, Decimal(0)) for q in parts.values()), Decimal(0))
+            if total - known:
+                # The month's fixed quantities are the alarms, metrics and dashboards; anything
+                # else no resource was metered for (a workload built by hand) is said as such.
+                rest = parts.setdefault(MONITORING if key in load.fixed else UNATTRIBUTED, {})
+                rest[key] = rest.get(key, Decimal(0)) + total - known
+        resources = []
         for (name, kind), quantities in parts.items():
             items = tuple(
                 ItemCost(
