@@ -210,7 +210,10 @@ def _run_graph(
             file=sys.stderr,
         )
         return 0
-    base = snapshot.to_json(snapshot.from_breakdown(str(args.source), breakdown, args.free_tier))
+    base = None
+    if args.format == "json":
+        side = snapshot.from_breakdown(str(args.source), breakdown, args.free_tier)
+        base = snapshot.to_json(side)
     _emit(args, render_breakdown(breakdown, args.format, base))
     return 0
 
@@ -226,7 +229,7 @@ def _run_orderflow(args: argparse.Namespace) -> int:
     comparison = plan.price(args.orders_per_month)
     report = Report(plan, [comparison], title=f"Estimate of {args.source}")
     base = None
-    if len(estimates) == 1:  # a diff compares one workflow with one
+    if args.format == "json" and len(estimates) == 1:  # a diff compares one workflow with one
         side = snapshot.from_design(
             str(args.source), comparison.designs[0], plan.workloads[0], args.free_tier
         )
@@ -317,7 +320,8 @@ def side_for(args: argparse.Namespace, source: Path, model: str) -> Snapshot:
     from costcalc.estimate import snapshot  # noqa: PLC0415
     from costcalc.estimate.usage_file import UsageFile, is_usage_file, read_usage_file  # noqa: PLC0415
 
-    if model != "graph":
+    general = [path for path in args.usage or [] if is_usage_file(path)]
+    if model != "graph" and not general:  # a general usage file is the general model's
         try:
             found = estimates_for(args, source)
         except UsageError:
@@ -332,7 +336,8 @@ def side_for(args: argparse.Namespace, source: Path, model: str) -> Snapshot:
             plan = plan_for(args, found)
             design = plan.price(args.orders_per_month).designs[0]
             return snapshot.from_design(str(source), design, plan.workloads[0], args.free_tier)
-    general = [path for path in args.usage or [] if is_usage_file(path)]
+    if len(general) > 1:
+        raise UsageError(f"--usage {general[1]}: give one usage file")
     usage = read_usage_file(general[0]) if general else UsageFile()
     breakdown = breakdown_for(args, usage, source=source, announce=model == "graph")
     return snapshot.from_breakdown(str(source), breakdown, args.free_tier)

@@ -197,3 +197,21 @@ def test_diff_is_given_two_definitions_or_a_base_file_and_one(
     result = costcalc("diff", *args, cwd=pair)
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == f"costcalc diff: error: {said}"
+
+
+def test_a_base_saved_by_the_general_model_is_compared_per_logical_id(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text("Resources:\n" + _TOPIC.format(name="Alerts"))
+    (tmp_path / "usage.yml").write_text(
+        "version: 0.1\nresource_usage:\n  Alerts:\n    publishes_per_unit: 3\n"
+    )
+    saved = costcalc("estimate", "template.yaml", "--usage", "usage.yml", "--format", "json",
+                     "--out", "base.json", cwd=tmp_path)  # fmt: skip
+    assert saved.returncode == 0, saved.stderr
+    result = costcalc("diff", "--compare-to", "base.json", "template.yaml", "--format", "json",
+                      cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout, parse_float=Decimal)
+    assert document["model"] == "graph"
+    [alerts] = document["resources"]
+    assert (alerts["resource"], alerts["change"]) == ("Alerts", "changed")
+    assert alerts["head_usd"] * 3 == alerts["base_usd"]
