@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from costcalc.cli.arguments import (
     DEFAULT_ORDERS,
@@ -24,8 +26,11 @@ from costcalc.cli.plans import breakdown_for, estimates_for, plan_for
 from costcalc.errors import UsageError
 from orderflow_definitions.exits import EXIT_GATE
 
+if TYPE_CHECKING:
+    from costcalc.estimate.snapshot import Snapshot
+
 FORMATS = ("table", "json", "csv", "markdown", "infracost-usage")
-DIFF_FORMATS = ("markdown", "table", "json")
+DIFF_FORMATS = ("markdown", "table", "json", "github-comment")
 ESTIMATE_EXAMPLES = """\
 Examples:
   costcalc estimate template.yaml --volume 1e6                 # any SAM/CloudFormation template
@@ -63,9 +68,13 @@ DIFF_EXAMPLES = """\
 Examples:
   costcalc diff main/sam/choreography/template.yaml sam/choreography/template.yaml
   costcalc diff base.yaml head.yaml --orders-per-month 1e6 --fail-above 50
+  costcalc estimate template.yaml --format json --out base.json     # on the base branch
+  costcalc diff --compare-to base.json template.yaml --format github-comment
 
-Prints the change per billed item and in total as markdown (a pull-request comment) by
-default. With --fail-above USD it exits 1 when the monthly cost rises by more than USD.
+Prints the change per resource (added, removed, changed), per billed item and in total, as
+markdown by default. --compare-to FILE takes the base from an estimate's JSON instead of a
+definition; the head is priced as the base was (volume, region, free tier, model).
+With --fail-above USD it exits 1 when the monthly cost rises by more than USD.
 """
 
 
@@ -84,14 +93,15 @@ def register(commands: Commands) -> None:
     )
     _shared(estimate, FORMATS, "table")
     estimate.add_argument(
+        "--out", type=Path, metavar="FILE",
+        help="write the output to FILE instead of standard output (with --format json: the "
+        "base file of diff --compare-to)",
+    )  # fmt: skip
+    estimate.add_argument(
         "--init-usage", type=Path, metavar="FILE",
         help="write a commented usage file listing every unknown and default, then exit",
     )  # fmt: skip
-    estimate.add_argument(
-        "--model", choices=("auto", "graph", "orderflow"), default="auto",
-        help="graph: follow any definition from its entry points; orderflow: the kit's order "
-        "flow and its bundled profile; auto (default): orderflow where it applies, else graph",
-    )  # fmt: skip
+    _model(estimate)
     command(estimate, run_estimate)
     diff = commands.add_parser(
         "diff",
@@ -101,9 +111,24 @@ def register(commands: Commands) -> None:
         epilog=DIFF_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    diff.add_argument("base", type=Path, help="the definition before (e.g. main's)")
+    diff.add_argument(
+        "base",
+        type=Path,
+        nargs="?",
+        help="the definition before (e.g. main's); not with --compare-to",
+    )
     diff.add_argument("head", type=Path, help="the definition after (e.g. this branch's)")
+    diff.add_argument(
+        "--compare-to", type=Path, metavar="FILE",
+        help="the base: the JSON `costcalc estimate BASE --format json --out FILE` wrote",
+    )  # fmt: skip
     _shared(diff, DIFF_FORMATS, "markdown")
+    _model(diff)
+    diff.add_argument(
+        "--comment-tag", metavar="TAG",
+        help="with --format github-comment: the tag of its hidden marker, so several gates on "
+        "one pull request keep a comment each (default: cost gate)",
+    )  # fmt: skip
     diff.add_argument(
         "--fail-above",
         type=number,
@@ -111,6 +136,14 @@ def register(commands: Commands) -> None:
         help="exit 1 when the monthly cost rises by more than USD (for CI)",
     )
     command(diff, run_diff)
+
+
+def _model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model", choices=("auto", "graph", "orderflow"), default="auto",
+        help="graph: follow any definition from its entry points; orderflow: the kit's order "
+        "flow and its bundled profile; auto (default): orderflow where it applies, else graph",
+    )  # fmt: skip
 
 
 def _shared(parser: argparse.ArgumentParser, formats: tuple[str, ...], default: str) -> None:
@@ -133,6 +166,10 @@ def _shared(parser: argparse.ArgumentParser, formats: tuple[str, ...], default: 
 
 def run_estimate(args: argparse.Namespace) -> int:
     from costcalc.estimate.usage_file import is_usage_file  # noqa: PLC0415
+    from costcalc.safe_output import check_target  # noqa: PLC0415
+
+    if args.out is not None:
+        check_target(args.out, "--out")
 
     general = [path for path in args.usage or [] if is_usage_file(path)]
     if args.model == "graph" or args.init_usage or general:
@@ -152,6 +189,7 @@ def _run_graph(
     args: argparse.Namespace, usage_files: list[Path], *, announced: bool = False
 ) -> int:
     """The general estimate: every workflow followed from its entry points, per resource."""
+    from costcalc.estimate import snapshot  # noqa: PLC0415
     from costcalc.estimate.breakdown_render import init_usage, render_breakdown  # noqa: PLC0415
     from costcalc.estimate.usage_file import UsageFile, read_usage_file  # noqa: PLC0415
     from costcalc.safe_output import check_target, write_files  # noqa: PLC0415
@@ -172,47 +210,74 @@ def _run_graph(
             file=sys.stderr,
         )
         return 0
-    sys.stdout.write(render_breakdown(breakdown, args.format))
+    base = None
+    if args.format == "json":
+        side = snapshot.from_breakdown(str(args.source), breakdown, args.free_tier)
+        base = snapshot.to_json(side)
+    _emit(args, render_breakdown(breakdown, args.format, base))
     return 0
 
 
 def _run_orderflow(args: argparse.Namespace) -> int:
     """The kit's order flow priced with its bundled workload profile (path mix, durations)."""
     from costcalc.compare.render import Report  # noqa: PLC0415
+    from costcalc.estimate import snapshot  # noqa: PLC0415
     from costcalc.estimate.render import render_estimate  # noqa: PLC0415
 
     estimates = estimates_for(args, args.source)
     plan = plan_for(args, estimates)
-    report = Report(plan, [plan.price(args.orders_per_month)], title=f"Estimate of {args.source}")
-    sys.stdout.write(render_estimate(report, estimates, args.format))
+    comparison = plan.price(args.orders_per_month)
+    report = Report(plan, [comparison], title=f"Estimate of {args.source}")
+    base = None
+    if args.format == "json" and len(estimates) == 1:  # a diff compares one workflow with one
+        side = snapshot.from_design(
+            str(args.source), comparison.designs[0], plan.workloads[0], args.free_tier
+        )
+        base = snapshot.to_json(side)
+    _emit(args, render_estimate(report, estimates, args.format, base))
     if args.format in ("csv", "infracost-usage"):
         for warning in report.warnings:
             print(f"costcalc estimate: warning: {warning}", file=sys.stderr)
     return 0
 
 
+def _emit(args: argparse.Namespace, text: str) -> None:
+    """The output, on standard output or (``--out``) written whole into the file."""
+    from costcalc.safe_output import write_files  # noqa: PLC0415
+
+    if args.out is None:
+        sys.stdout.write(text)
+        return
+    write_files(args.out.parent, {args.out.name: text}, flag="--out")
+    print(f"costcalc: wrote {args.out}", file=sys.stderr)
+
+
 def run_diff(args: argparse.Namespace) -> int:
-    from costcalc.compare.render import Report  # noqa: PLC0415
-    from costcalc.estimate.render import render_diff  # noqa: PLC0415
+    from costcalc.estimate.diff import diff  # noqa: PLC0415
+    from costcalc.estimate.render_diff import DEFAULT_TAG, check_tag, render_diff  # noqa: PLC0415
+    from costcalc.estimate.snapshot import read_base  # noqa: PLC0415
 
     if args.fail_above is not None and (not args.fail_above.is_finite() or args.fail_above < 0):
         raise UsageError(f"--fail-above {args.fail_above}: expected USD >= 0")
-    sides = []
-    for source in (args.base, args.head):
-        found = estimates_for(args, source)
-        if len(found) != 1:
-            raise UsageError(
-                f"{source}: holds {len(found)} workflows; diff compares one template with one "
-                "(name the template file)"
-            )
-        sides.append(found[0])
-    plan = plan_for(args, sides)
-    comparison = plan.price(args.orders_per_month)
-    before, after = comparison.designs
-    report = Report(plan, [comparison])
-    sys.stdout.write(render_diff((str(args.base), str(args.head)), before, after, report,
-                                 args.format))  # fmt: skip
-    rise = after.monthly_usd - before.monthly_usd
+    tag = DEFAULT_TAG if args.comment_tag is None else check_tag(args.comment_tag)
+    if args.compare_to is not None and args.base is not None:
+        raise UsageError(
+            f"--compare-to {args.compare_to}: give only the head definition with it, not "
+            f"{args.base} too"
+        )
+    if args.compare_to is None and args.base is None:
+        raise UsageError("give BASE and HEAD definitions, or --compare-to FILE and HEAD")
+    if args.compare_to is not None:
+        base = read_base(args.compare_to)
+        _check_same_pricing(args, base)
+        model = base.model
+    else:
+        base = side_for(args, args.base, args.model)
+        model = base.model
+    head = side_for(args, args.head, model)
+    found = diff(base, head)
+    sys.stdout.write(render_diff(found, args.format, fail_above=args.fail_above, tag=tag))
+    rise = found.delta_usd
     if args.fail_above is not None and rise > args.fail_above:
         print(
             f"costcalc diff: the monthly cost rises by {rise:.2f} USD, above --fail-above "
@@ -221,3 +286,58 @@ def run_diff(args: argparse.Namespace) -> int:
         )
         return EXIT_GATE
     return 0
+
+
+def _check_same_pricing(args: argparse.Namespace, base: Snapshot) -> None:
+    """The head is priced as the base was, or the difference would not be the change's."""
+    where = f"--compare-to {args.compare_to}"
+    asked = (
+        ("--model", args.model, base.model, args.model in ("auto", base.model)),
+        ("--volume", args.orders_per_month, base.volume, args.orders_per_month == base.volume),
+        ("--region", args.region, base.region, args.region == base.region),
+        ("--free-tier", args.free_tier, base.free_tier, args.free_tier == base.free_tier),
+    )
+    for flag, given, saved, same in asked:
+        if not same:
+            raise UsageError(
+                f"{where}: the base was priced with {flag} {_flag_value(saved)}, the head with "
+                f"{flag} {_flag_value(given)}; give the head the base's value (or write the base "
+                "again)"
+            )
+
+
+def _flag_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def side_for(args: argparse.Namespace, source: Path, model: str) -> Snapshot:
+    """One side of a diff: ``source`` estimated with ``model`` (auto: the order flow where it
+    applies, else the general model) at the flags' volume, region and free tier."""
+    from costcalc.estimate import snapshot  # noqa: PLC0415
+    from costcalc.estimate.usage_file import UsageFile, is_usage_file, read_usage_file  # noqa: PLC0415
+
+    general = [path for path in args.usage or [] if is_usage_file(path)]
+    if model != "graph" and not general:  # a general usage file is the general model's
+        try:
+            found = estimates_for(args, source)
+        except UsageError:
+            if model == "orderflow" or args.usage:
+                raise
+        else:
+            if len(found) != 1:
+                raise UsageError(
+                    f"{source}: holds {len(found)} workflows; diff compares one template with "
+                    "one (name the template file)"
+                )
+            plan = plan_for(args, found)
+            design = plan.price(args.orders_per_month).designs[0]
+            return snapshot.from_design(str(source), design, plan.workloads[0], args.free_tier)
+    if len(general) > 1:
+        raise UsageError(f"--usage {general[1]}: give one usage file")
+    usage = read_usage_file(general[0]) if general else UsageFile()
+    breakdown = breakdown_for(args, usage, source=source, announce=model == "graph")
+    return snapshot.from_breakdown(str(source), breakdown, args.free_tier)

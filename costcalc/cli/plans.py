@@ -54,16 +54,22 @@ def estimates_for(args: argparse.Namespace, source: Path) -> list[Estimated]:
 
 
 def breakdown_for(
-    args: argparse.Namespace, usage: UsageFile, *, announce: bool = True
+    args: argparse.Namespace,
+    usage: UsageFile,
+    *,
+    source: Path | None = None,
+    announce: bool = True,
 ) -> Breakdown:
-    """The general estimate of ``args.source``: every workflow followed, priced per resource
-    (``announce``: say on stderr that it is being read, unless that was said already)."""
+    """The general estimate of ``source`` (default ``args.source``): every workflow followed,
+    priced per resource (``announce``: say on stderr that it is being read, unless that was
+    said already)."""
     from costcalc.estimate.breakdown import estimate_source  # noqa: PLC0415
 
+    source = args.source if source is None else source
     if announce:
-        print(f"costcalc: reading {args.source} ...", file=sys.stderr, flush=True)
+        print(f"costcalc: reading {source} ...", file=sys.stderr, flush=True)
     return estimate_source(
-        args.source,
+        source,
         args.orders_per_month,
         usage,
         parameters=pairs("--parameter", args.parameter, "MemorySize=512"),

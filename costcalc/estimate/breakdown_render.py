@@ -22,11 +22,14 @@ LABELS_NOTE = (
 )
 
 
-def render_breakdown(breakdown: Breakdown, fmt: str) -> str:
+def render_breakdown(
+    breakdown: Breakdown, fmt: str, diff_base: dict[str, Any] | None = None
+) -> str:
+    """``diff_base``: the JSON's ``diff_base`` member (``snapshot.to_json``)."""
     renderers = {
         "table": lambda b: _text(b, markdown=False),
         "markdown": lambda b: _text(b, markdown=True),
-        "json": _json,
+        "json": lambda b: _json(b, diff_base),
         "csv": _csv,
         "infracost-usage": _infracost,
     }
@@ -183,7 +186,7 @@ def _number(value: Decimal) -> JsonNumber:
     return JsonNumber(exact(value))
 
 
-def _json(breakdown: Breakdown) -> str:
+def _json(breakdown: Breakdown, diff_base: dict[str, Any] | None) -> str:
     document: dict[str, Any] = {
         "volume": _number(breakdown.volume),
         "region": breakdown.region,
@@ -253,6 +256,8 @@ def _json(breakdown: Breakdown) -> str:
                 "notes": list(dict.fromkeys(f.notes)),
             }
         )
+    if diff_base is not None:
+        document["diff_base"] = diff_base
     return dump_json(document) + "\n"
 
 

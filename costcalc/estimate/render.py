@@ -1,19 +1,18 @@
 """Estimates as text: compare's report plus the per-order figures and where each came from;
-an Infracost usage file; a diff of two estimates for pull-request comments."""
+an Infracost usage file. (A diff of two estimates is ``render_diff.py``.)"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from costcalc.compare.render import Report, render_report
-from costcalc.compare.scenario import Comparison, DesignCost
+from costcalc.compare.scenario import Comparison
 from costcalc.estimate.deployed import snake
 from costcalc.estimate.usage import Estimated, Figure
-from costcalc.pricing.render import JsonNumber, cents, dump_json, exact
+from costcalc.pricing.render import JsonNumber, dump_json, exact
 from costcalc.tables import table
 from costcalc.workload.profiles import PATHS
 
@@ -24,7 +23,13 @@ SOURCES_NOTE = (
 )
 
 
-def render_estimate(report: Report, estimates: Sequence[Estimated], fmt: str) -> str:
+def render_estimate(
+    report: Report,
+    estimates: Sequence[Estimated],
+    fmt: str,
+    diff_base: dict[str, Any] | None = None,
+) -> str:
+    """``diff_base``: the JSON's ``diff_base`` member (``snapshot.to_json``), when it has one."""
     if fmt == "infracost-usage":
         return infracost_usage(report.comparisons[0], estimates, report)
     text = render_report(report, fmt)
@@ -34,6 +39,8 @@ def render_estimate(report: Report, estimates: Sequence[Estimated], fmt: str) ->
             design["source"] = str(estimated.template)
             design["usage"] = [_figure_json(figure) for figure in estimated.figures()]
             design["notes"] = list(estimated.derivation.notes)
+        if diff_base is not None:
+            document["diff_base"] = diff_base
         return dump_json(document) + "\n"
     if fmt == "csv":
         return text
@@ -204,88 +211,3 @@ def _resources(
 
 def _ceil(value: Decimal) -> Decimal:
     return value.to_integral_value(rounding=ROUND_CEILING)
-
-
-# ---------------------------------------------------------------------------- diff
-@dataclass(frozen=True)
-class Change:
-    service: str
-    item: str
-    before_usd: Decimal
-    after_usd: Decimal
-
-    @property
-    def delta_usd(self) -> Decimal:
-        return self.after_usd - self.before_usd
-
-
-def changes(before: DesignCost, after: DesignCost) -> list[Change]:
-    """Per billed item (service, item), the month before and after; unchanged items left out."""
-    totals: dict[tuple[str, str], list[Decimal]] = {}
-    for index, design in enumerate((before, after)):
-        for line in design.bill.lines:
-            pair = totals.setdefault((line.service, line.item), [Decimal(0), Decimal(0)])
-            pair[index] += line.monthly_usd
-    return [
-        Change(service, item, old, new)
-        for (service, item), (old, new) in totals.items()
-        if old != new
-    ]
-
-
-def render_diff(
-    labels: tuple[str, str], before: DesignCost, after: DesignCost, report: Report, fmt: str
-) -> str:
-    found = changes(before, after)
-    delta = after.monthly_usd - before.monthly_usd
-    orders = report.comparisons[0].orders_per_month
-    if fmt == "json":
-        document = {
-            "orders_per_month": JsonNumber(exact(orders)),
-            "region": report.plan.region,
-            "base": {"source": labels[0], "monthly_usd": JsonNumber(exact(before.monthly_usd))},
-            "head": {"source": labels[1], "monthly_usd": JsonNumber(exact(after.monthly_usd))},
-            "delta_usd": JsonNumber(exact(delta)),
-            "changes": [
-                {
-                    "service": c.service,
-                    "item": c.item,
-                    "base_usd": JsonNumber(exact(c.before_usd)),
-                    "head_usd": JsonNumber(exact(c.after_usd)),
-                    "delta_usd": JsonNumber(exact(c.delta_usd)),
-                }
-                for c in found
-            ],
-            "prices_as_of": report.prices_as_of,
-        }
-        return dump_json(document) + "\n"
-    rows = [("service", "item", "base USD/month", "head USD/month", "change")]
-    rows += [
-        (c.service, c.item, cents(c.before_usd), cents(c.after_usd), _signed(c.delta_usd))
-        for c in found
-    ]
-    rows.append(("total", "", cents(before.monthly_usd), cents(after.monthly_usd), _signed(delta)))
-    verdict = (
-        "no change in cost"
-        if not delta
-        else f"{_signed(delta)} USD/month ({_percent(delta, before.monthly_usd)})"
-    )
-    headline = f"Cost change at {orders:,} orders/month in {report.plan.region}: {verdict}"
-    sources = f"base: {labels[0]}; head: {labels[1]}; prices as of {report.prices_as_of}"
-    markdown = fmt == "markdown"
-    body = table(rows, numeric={2, 3, 4} if markdown else (), markdown=markdown)
-    if not found:
-        body = ["No billed item changes."]
-    if markdown:
-        return "\n".join([f"**{headline}**", "", *body, "", f"_{sources}_"]) + "\n"
-    return "\n".join([headline, "", *body, "", sources]) + "\n"
-
-
-def _signed(value: Decimal) -> str:
-    return ("+" if value > 0 else "") + cents(value)
-
-
-def _percent(delta: Decimal, base: Decimal) -> str:
-    if not base:
-        return "from zero"
-    return f"{100 * delta / base:+.1f}%"

@@ -15,7 +15,7 @@ read units and an eventually consistent read half of that.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import Any
 
@@ -26,6 +26,10 @@ from costcalc.workload.path_mix import PathMix
 from costcalc.workload.profiles import PathUsage, Profile, ProfileError
 
 Key = tuple[str, str]
+#: What a quantity is billed for: a resource's name in the profile and its CloudFormation type.
+Part = tuple[str, str]
+MONITORING: Part = ("monitoring", "AWS::CloudWatch")
+STATE_MACHINE: Part = ("state machine", "AWS::StepFunctions::StateMachine")
 _KB_PER_GB = Decimal(1024) ** 2
 #: Transitions the seed article adds per execution: its Start and its End.
 START_END_TRANSITIONS = Decimal(2)
@@ -38,6 +42,9 @@ class Workload:
     profile: Profile
     per_order: Mapping[Key, Decimal]
     fixed: Mapping[Key, Decimal]
+    #: ``per_order`` split by the resource each quantity is billed for (``fixed`` is all
+    #: monitoring); empty for a workload built by hand, whose quantities have no resource.
+    parts: Mapping[Part, Mapping[Key, Decimal]] = field(default_factory=dict)
 
     def usage(self, orders: Decimal) -> Usage:
         """The month's usage at ``orders`` orders (quantities in a stable item order)."""
@@ -51,12 +58,17 @@ def workload(profile: Profile, mix: PathMix, *, count_start_end: bool = False) -
     """Meter one order of each path of ``profile`` and weight the paths by ``mix``."""
     meter = _Meter(profile)
     per_order: dict[Key, Decimal] = {}
+    parts: dict[Part, dict[Key, Decimal]] = {}
     with localcontext() as context:
         context.prec = PRECISION
         for name, path in profile.paths.items():
             rate = mix.rates[name]
-            for key, quantity in meter.path(name, path, count_start_end=count_start_end).items():
-                per_order[key] = per_order.get(key, Decimal(0)) + rate * quantity
+            metered = meter.path(name, path, count_start_end=count_start_end)
+            for part, quantities in metered.items():
+                share = parts.setdefault(part, {})
+                for key, quantity in quantities.items():
+                    per_order[key] = per_order.get(key, Decimal(0)) + rate * quantity
+                    share[key] = share.get(key, Decimal(0)) + rate * quantity
     fixed = Usage()
     monthly = profile.figure("monthly")
     services.add_cloudwatch(
@@ -69,6 +81,10 @@ def workload(profile: Profile, mix: PathMix, *, count_start_end: bool = False) -
         profile,
         {key: quantity for key, quantity in per_order.items() if quantity},
         dict(fixed.quantities),
+        {
+            part: {key: quantity for key, quantity in quantities.items() if quantity}
+            for part, quantities in parts.items()
+        },
     )
 
 
@@ -100,17 +116,22 @@ class _Meter:
                 return dotted
         return key
 
-    def path(self, name: str, path: PathUsage, *, count_start_end: bool) -> dict[Key, Decimal]:
-        """Billed quantities of one order taking ``path``."""
+    def path(
+        self, name: str, path: PathUsage, *, count_start_end: bool
+    ) -> dict[Part, dict[Key, Decimal]]:
+        """Billed quantities of one order taking ``path``, per resource billed."""
         figure = self.profile.figure
         one = Decimal(1)
-        counts: list[tuple[Decimal, Mapping[Key, Decimal]]] = []
+        counts: list[tuple[Part, Decimal, Mapping[Key, Decimal]]] = []
 
-        def take(count: Decimal, key: str, add: Callable[..., None], **figures: Any) -> None:
+        def take(
+            part: Part, count: Decimal, key: str, add: Callable[..., None], **figures: Any
+        ) -> None:
             if count:
-                counts.append((count, self.unit(key, add, **figures)))
+                counts.append((part, count, self.unit(key, add, **figures)))
 
         take(
+            ("api", "AWS::ApiGatewayV2::Api"),
             path.api_requests,
             "api.request_kb",
             services.add_apigw_http,
@@ -120,6 +141,7 @@ class _Meter:
         for function_name, invocations in path.invocations.items():
             function = self.profile.functions[function_name]
             take(
+                (function_name, "AWS::Lambda::Function"),
                 invocations,
                 f"functions.{function_name}",
                 services.add_lambda,
@@ -132,14 +154,22 @@ class _Meter:
                 init_duration_ms=function.init_ms,
             )
         take(
+            ("events", "AWS::Events::EventBus"),
             path.events,
             "events.size_kb",
             services.add_eventbridge,
             events=one,
             event_size_kb=figure("events.size_kb"),
         )
-        take(path.schedules_fired, "paths", services.add_scheduler, invocations=one)
         take(
+            ("schedules", "AWS::Scheduler::Schedule"),
+            path.schedules_fired,
+            "paths",
+            services.add_scheduler,
+            invocations=one,
+        )
+        take(
+            ("notifications", "AWS::SNS::Topic"),
             path.notifications,
             "notifications",
             services.add_sns,
@@ -147,10 +177,11 @@ class _Meter:
             message_size_kb=figure("notifications.message_kb"),
             deliveries={figure("notifications.protocol"): one},
         )
-        take(path.emails, "paths", services.add_ses, emails=one)
+        take(("emails", "AWS::SES"), path.emails, "paths", services.add_ses, emails=one)
         for table, writes in path.writes.items():
             units = _ceil(figure(f"tables.{table}.item_kb")) or one
             take(
+                (table, "AWS::DynamoDB::Table"),
                 writes,
                 f"tables.{table}",
                 services.add_dynamodb,
@@ -162,6 +193,7 @@ class _Meter:
             units = _ceil(settings["item_kb"] / 4) or one
             share = Decimal("0.5") if settings["read"] == "eventual" else one
             take(
+                (table, "AWS::DynamoDB::Table"),
                 reads * share,
                 f"tables.{table}",
                 services.add_dynamodb,
@@ -180,6 +212,7 @@ class _Meter:
             if count_start_end:
                 transitions += START_END_TRANSITIONS * path.executions
             take(
+                STATE_MACHINE,
                 transitions,
                 "state_machine",
                 services.add_stepfunctions_standard,
@@ -187,6 +220,7 @@ class _Meter:
             )
         elif machine is not None:
             take(
+                STATE_MACHINE,
                 path.executions,
                 f"paths.{name}.express_duration_ms",
                 services.add_stepfunctions_express,
@@ -198,6 +232,7 @@ class _Meter:
         standard_kb = path.api_requests * figure("api.access_log_kb")
         for kilobytes, vended in ((vended_kb, True), (standard_kb, False)):
             take(
+                ("logs", "AWS::Logs::LogGroup"),
                 kilobytes / _KB_PER_GB,
                 "logs",
                 services.add_logs,
@@ -206,13 +241,14 @@ class _Meter:
                 stored_gb=retention,
             )
         sampled = path.traces * figure("tracing.sampling_rate")
-        take(sampled, "tracing", services.add_xray, traces=one)
+        take(("tracing", "AWS::XRay"), sampled, "tracing", services.add_xray, traces=one)
 
-        quantities: dict[Key, Decimal] = {}
-        for count, unit in counts:
+        parts: dict[Part, dict[Key, Decimal]] = {}
+        for part, count, unit in counts:
+            quantities = parts.setdefault(part, {})
             for key, quantity in unit.items():
                 quantities[key] = quantities.get(key, Decimal(0)) + count * quantity
-        return quantities
+        return parts
 
 
 def _ceil(value: Decimal) -> Decimal:

@@ -41,6 +41,7 @@ from orderflow_generator.manifest import Manifest, Plan, load_manifest, plan_pro
 
 Context = Mapping[str, Any]
 SITE_URL = re.compile(r"^site_url: (\S+)$", re.MULTILINE)
+REPO_URL = re.compile(r"^repo_url: https://github\.com/([\w.-]+/[\w.-]+?)/?$", re.MULTILINE)
 TABLE_HEADER = re.compile(r"\[\[?([^\]]+)\]\]?")
 
 
@@ -158,6 +159,15 @@ class Generator:
             raise LookupError("mkdocs.yml has no site_url")
         path = "" if page == "index.md" else page.removesuffix(".md") + "/"
         return site.group(1).rstrip("/") + "/" + path + (f"#{anchor}" if anchor else "")
+
+    def kit_action(self, cookiecutter: Context) -> str:
+        """The kit's cost-gate action at the kit's release tag, ``owner/name@vX.Y.Z``: the
+        repository is mkdocs.yml's ``repo_url``, the version pyproject.toml's."""
+        repository = REPO_URL.search(self.kit_text(cookiecutter, "mkdocs.yml"))
+        if repository is None:
+            raise LookupError("mkdocs.yml has no repo_url on github.com")
+        version = tomllib.loads(self.kit_text(cookiecutter, "pyproject.toml"))["project"]["version"]
+        return f"{repository.group(1)}@v{version}"
 
     def pyproject_tables(self, cookiecutter: Context, *names: str) -> str:
         """The kit pyproject's `[name]` / `[[name]]` tables, verbatim, in the kit's order."""

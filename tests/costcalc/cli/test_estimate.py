@@ -160,14 +160,19 @@ def test_a_project_folder_is_estimated_from_the_stacks_it_holds(tmp_path: Path) 
     ]
 
 
-def test_diff_shows_a_memory_increase_per_line_and_in_total_as_markdown(tmp_path: Path) -> None:
+def test_diff_shows_a_memory_increase_per_function_per_item_and_in_total_as_markdown(
+    tmp_path: Path,
+) -> None:
     head = _copy(tmp_path, ("    MemorySize: 256\n", "    MemorySize: 1024\n"))
     result = costcalc("diff", CHOREOGRAPHY, head, "--orders-per-month", "1e6")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("**Cost change at 1,000,000 orders/month in us-east-1: +")
-    changed = [line for line in lines if line.startswith("| lambda")]
-    assert [line.split("|")[2].strip() for line in changed] == ["duration-arm64"]
+    cells = [[c.strip() for c in line.split("|")[1:-1]] for line in lines if line.startswith("|")]
+    changed = {row[0] for row in cells if row[1:3] == ["AWS::Lambda::Function", "changed"]}
+    assert "api" in changed
+    assert all(row[1] == "AWS::Lambda::Function" for row in cells if row[2:3] == ["changed"])
+    assert [row[0] for row in cells if "/" in row[0]] == ["lambda/duration-arm64"]
     assert lines[-1].startswith(f"_base: {CHOREOGRAPHY}; head: {head}")
 
 

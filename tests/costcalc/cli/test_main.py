@@ -34,7 +34,7 @@ def test_version_flag_prints_the_package_version() -> None:
         (("prices", "show"), "{table,json,csv}"),
         (("compare",), "{table,json,csv,markdown}"),
         (("estimate",), "{table,json,csv,markdown,infracost-usage}"),
-        (("diff",), "{markdown,table,json}"),
+        (("diff",), "{markdown,table,json,github-comment}"),
         (("report",), "{html,markdown}"),
     ],
 )

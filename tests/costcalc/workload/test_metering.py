@@ -84,3 +84,16 @@ def test_a_figure_the_billing_rules_refuse_is_reported_at_its_profile_line(tmp_p
         ProfileError, match=r"usage\.yaml:3: functions\.api\.memory_mb: --memory-mb 20000"
     ):
         workload(profile, path_mix({}))
+
+
+@pytest.mark.parametrize("design", ["choreography", "orchestration"])
+def test_the_quantities_split_by_resource_add_up_to_the_per_order_quantities(design: str) -> None:
+    profile = load_profiles([design])[0]
+    load = workload(profile, path_mix({}))
+    summed: dict[tuple[str, str], Decimal] = {}
+    for quantities in load.parts.values():
+        for key, quantity in quantities.items():
+            summed[key] = summed.get(key, D(0)) + quantity
+    assert summed == dict(load.per_order)
+    functions = {name for name, kind in load.parts if kind == "AWS::Lambda::Function"}
+    assert functions == set(profile.functions)

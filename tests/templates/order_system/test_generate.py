@@ -294,6 +294,26 @@ def test_the_workflow_passes_actionlint(combo: dict[str, str], projects: dict[st
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@every_combo
+def test_the_workflow_gates_pull_requests_on_cost_and_installs_pulumi_with_its_action(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    project = projects[combo_id(combo)]
+    workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text(encoding="utf-8"))
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    gate = workflow["jobs"]["cost"]["steps"][-1]
+    assert gate["uses"] == f"orderflow-kit/orderflow-kit@v{version}"
+    assert (project / gate["with"]["path"]).exists()  # the definition the project deploys
+    assert workflow["jobs"]["cost"]["permissions"]["pull-requests"] == "write"
+    deploy = [
+        step.get("uses", "") + step.get("run", "") for step in workflow["jobs"]["deploy"]["steps"]
+    ]
+    assert not any("curl" in step for step in deploy)
+    assert ("pulumi/actions@v7" in deploy) == (combo["iac"] == "pulumi")
+
+
 def test_the_suite_reads_none_of_the_files_its_grouping_leaves_out(
     projects: dict[str, Path],
 ) -> None:
