@@ -112,7 +112,7 @@ demo-choreography:
 
 demo-orchestration:
 	@echo "== one order through the orchestration stack on the local runner, with its execution history =="
-	$(BIN)/python -m localrun order --template sam/orchestration/template.yaml --param AcceptanceTimeoutSeconds=600
+	$(BIN)/python -m localrun order --template sam/orchestration/template.yaml --parameter AcceptanceTimeoutSeconds=600
 	@echo "== the transitions each orchestration path bills (a time-out of 2 s, waited in real time) =="
 	$(BIN)/python -m localrun transitions --template sam/orchestration/template.yaml
 

@@ -4,12 +4,14 @@ that is checked before the command line is even read; every end is an exit code 
 
 import sys
 
+from orderflow_definitions.cli import answer_version
 from orderflow_definitions.exits import require, run_guarded
 
 PROG = "python -m localrun"
 
 
 def _main() -> int:
+    answer_version(PROG, sys.argv[1:])  # --version needs no extra
     require("the local runner", "moto", "aws_lambda_powertools", "duckdb", "sqlglot")
     from localrun.cli import main  # noqa: PLC0415 - imports moto
 

@@ -22,6 +22,7 @@ from costcalc.cli.arguments import (
 from costcalc.cli.counting import counting_from
 from costcalc.cli.plans import breakdown_for, estimates_for, plan_for
 from costcalc.errors import UsageError
+from orderflow_definitions.cli import progress
 from orderflow_definitions.exits import EXIT_GATE
 
 FORMATS = ("table", "json", "csv", "markdown", "infracost-usage")
@@ -167,9 +168,8 @@ def _run_graph(
     if args.init_usage is not None:
         target = args.init_usage
         write_files(target.parent, {target.name: init_usage(breakdown)}, flag="--init-usage")
-        print(
-            f"costcalc: wrote {target}: fill in each ~, then --usage {shlex.quote(str(target))}",
-            file=sys.stderr,
+        progress(
+            f"costcalc: wrote {target}: fill in each ~, then --usage {shlex.quote(str(target))}"
         )
         return 0
     sys.stdout.write(render_breakdown(breakdown, args.format))

@@ -9,7 +9,6 @@ Every file is written whole or not at all, never over anything but a regular fil
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from costcalc.cli.plans import estimates_for, plan_for, plan_from
 from costcalc.compare.scenario import DEFAULT_SWEEP, sweep_volumes
 from costcalc.errors import CostcalcError, UsageError
 from costcalc.safe_output import check_target, write_files
+from orderflow_definitions.cli import progress
 from orderflow_definitions.exits import require
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -195,4 +195,4 @@ def _write(out: Path, fmt: str, content: Any, charts: dict[str, bytes]) -> list[
 
 
 def _progress(message: str) -> None:
-    print(f"costcalc report: {message}", file=sys.stderr)
+    progress(f"costcalc report: {message}")

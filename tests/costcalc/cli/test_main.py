@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from importlib import metadata
+
 from costcalc import __version__
 from costcalc.cli import price
 from costcalc.cli.main import main
@@ -25,6 +27,23 @@ def costcalc(*args: str) -> subprocess.CompletedProcess[str]:
 def test_version_flag_prints_the_package_version() -> None:
     result = costcalc("--version")
     assert result.stdout.strip() == f"costcalc {__version__}"
+    assert __version__ == metadata.version("orderflow-kit")
+
+
+def test_quiet_leaves_stdout_the_result_and_stderr_empty(tmp_path: Path) -> None:
+    template = Path(__file__).parents[3] / "sam/choreography/template.yaml"
+    loud = costcalc("estimate", str(template), "--format", "json")
+    quiet = costcalc("estimate", str(template), "--format", "json", "--quiet")
+    assert loud.stderr == f"costcalc: reading {template} ...\n"
+    assert (quiet.returncode, quiet.stderr, quiet.stdout) == (0, "", loud.stdout)
+
+
+def test_the_runners_old_param_spelling_works_here_too_with_a_warning() -> None:
+    template = Path(__file__).parents[3] / "sam/choreography/template.yaml"
+    old = costcalc("estimate", str(template), "-q", "--param", "AcceptanceTimeoutSeconds=300")
+    new = costcalc("estimate", str(template), "-q", "--parameter", "AcceptanceTimeoutSeconds=300")
+    assert old.stdout == new.stdout
+    assert old.stderr == "costcalc estimate: warning: --param is deprecated; use --parameter\n"
 
 
 @pytest.mark.parametrize(
