@@ -4,11 +4,10 @@ its exit codes (0 done, 1 a gate crossed, 2 bad input or a missing extra, 3 inte
 import subprocess
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
-
-from importlib import metadata
 
 from costcalc import __version__
 from costcalc.cli import price
