@@ -16,6 +16,7 @@ from costcalc.estimate.usage import Estimated, Figure
 from costcalc.pricing.render import JsonNumber, cents, dump_json, exact
 from costcalc.tables import table
 from costcalc.workload.profiles import PATHS
+from orderflow_definitions.cli import SCHEMA_VERSION
 
 SOURCES_NOTE = (
     "source: definition = read from the template or Pulumi program (the order flow of "
@@ -241,6 +242,7 @@ def render_diff(
     orders = report.comparisons[0].orders_per_month
     if fmt == "json":
         document = {
+            "schema_version": SCHEMA_VERSION,
             "orders_per_month": JsonNumber(exact(orders)),
             "region": report.plan.region,
             "base": {"source": labels[0], "monthly_usd": JsonNumber(exact(before.monthly_usd))},
