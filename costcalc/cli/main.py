@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from costcalc.cli import actual, compare, estimate, price, prices, report, transitions
+from costcalc.cli import actual, compare, config, estimate, price, prices, report, transitions
 from costcalc.errors import CostcalcError
 from orderflow_definitions.cli import Parser, add_root_flags, quiet
 from orderflow_definitions.exits import EXIT_USAGE, run_guarded
 
-COMMANDS = (price, compare, report, estimate, transitions, actual, prices)
+COMMANDS = (price, compare, report, estimate, transitions, actual, prices, config)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +51,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str]) -> int:
     parser = build_parser()
+    try:
+        found = config.find(Path.cwd())
+        config.apply(parser, found)
+    except config.ConfigError as error:
+        print(f"costcalc: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
+    config.with_usage(args, found)
     if args.command is None:
         parser.print_help()
         return 0
