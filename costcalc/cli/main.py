@@ -15,12 +15,22 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from costcalc.cli import actual, compare, config, estimate, price, prices, report, transitions
+from costcalc.cli import (
+    actual,
+    compare,
+    completion,
+    config,
+    estimate,
+    price,
+    prices,
+    report,
+    transitions,
+)
 from costcalc.errors import CostcalcError
 from orderflow_definitions.cli import Parser, add_root_flags, quiet
 from orderflow_definitions.exits import EXIT_USAGE, run_guarded
 
-COMMANDS = (price, compare, report, estimate, transitions, actual, prices, config)
+COMMANDS = (price, compare, report, estimate, transitions, actual, prices, config, completion)
 
 
 def build_parser() -> argparse.ArgumentParser:

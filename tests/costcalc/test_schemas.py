@@ -45,6 +45,7 @@ RUNS: dict[str, tuple[str, list[list[str]]]] = {
         ],
     ),
     "prices show": ("prices-show", [["prices", "show", "--service", "lambda"]]),
+    "config show": ("config-show", [["config", "show"]]),
     "compare": (
         "compare",
         [["compare"], ["compare", "--sweep", "1e3:1e6:3", "--with", "analytics", "--free-tier"]],
