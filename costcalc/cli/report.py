@@ -9,6 +9,7 @@ Every file is written whole or not at all, never over anything but a regular fil
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -134,8 +135,8 @@ def run(args: argparse.Namespace) -> int:
     charts = draw_charts(facts)
     content = document(facts, measured)
     written = _write(args.out, fmt, content, charts)
-    for warning in facts.warnings:
-        _progress(f"warning: {warning}")
+    for warning in facts.warnings:  # a warning is not progress: --quiet keeps it
+        print(f"costcalc report: warning: {warning}", file=sys.stderr)
     for path in written:
         print(path)
     return 0
