@@ -125,9 +125,8 @@ def test_every_schema_is_valid_json_schema_and_the_docs_publish_the_same_files()
     for schema in SCHEMAS.values():
         Draft202012Validator.check_schema(schema)
     published = ROOT / "docs/schemas"
-    assert sorted(p.name for p in published.glob("*.schema.json")) == sorted(
-        f"{name}.schema.json" for name in SCHEMAS
-    )
+    mine = [p for p in published.glob("*.schema.json") if not p.name.startswith("localrun-")]
+    assert sorted(p.name for p in mine) == sorted(f"{name}.schema.json" for name in SCHEMAS)
     for name, schema in SCHEMAS.items():
         assert json.loads((published / f"{name}.schema.json").read_text()) == schema
 
