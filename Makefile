@@ -20,7 +20,7 @@ GENERATOR := templates/order-system
 PULUMI_BLOCKS := pulumi/orderflow_infra
 PULUMI_PROGRAMS := $(wildcard pulumi/*/__main__.py)
 
-.PHONY: estimate-goldens install checkov-install test lint format typecheck pytest browser demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-analytics demo-generate demo-estimate demo-report docs docs-transcripts bench clean
+.PHONY: estimate-goldens install checkov-install test lint format typecheck pytest browser shells demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-analytics demo-generate demo-estimate demo-report docs docs-transcripts bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -77,11 +77,22 @@ browser:
 		$$SUDO apt-get update -qq >/dev/null && \
 		$$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# `costcalc completion` scripts are run in real zsh and fish (bash is always here); Debian's
+# packages, installed only when missing, as chromium is.
+shells:
+	@missing=""; for shell in zsh fish; do command -v $$shell >/dev/null 2>&1 || missing="$$missing $$shell"; done; \
+	[ -z "$$missing" ] || { \
+		echo "installing$$missing (Debian packages) for the completion tests ..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq >/dev/null && \
+		$$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }
+
 # pytest exits 5 when it collects no test; make treats that as the failure it is.
 # One worker per core, each taking whole files (`--dist loadfile`), so a module's fixtures
 # (generated projects, built sites) are made once; the slowest files are listed at the end.
 PYTEST_WORKERS ?= auto
-pytest: install checkov-install browser
+pytest: install checkov-install browser shells
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 ## demo: run everything that exists on an embedded default, in the order docs/design.md gives
@@ -112,7 +123,7 @@ demo-choreography:
 
 demo-orchestration:
 	@echo "== one order through the orchestration stack on the local runner, with its execution history =="
-	$(BIN)/python -m localrun order --template sam/orchestration/template.yaml --param AcceptanceTimeoutSeconds=600
+	$(BIN)/python -m localrun order --template sam/orchestration/template.yaml --parameter AcceptanceTimeoutSeconds=600
 	@echo "== the transitions each orchestration path bills (a time-out of 2 s, waited in real time) =="
 	$(BIN)/python -m localrun transitions --template sam/orchestration/template.yaml
 

@@ -5,12 +5,14 @@ by `analytics`, which generated projects do not offer); every end is an exit cod
 
 import sys
 
+from orderflow_definitions.cli import answer_version
 from orderflow_definitions.exits import require, run_guarded
 
 PROG = "python -m localrun"
 
 
 def _main() -> int:
+    answer_version(PROG, sys.argv[1:])  # --version needs no extra
     require("the local runner", "moto", "aws_lambda_powertools")
     from localrun.cli import main  # noqa: PLC0415 - imports moto
 

@@ -3,7 +3,6 @@ stack beside it, then the analytics stack's named queries as a business report."
 
 from __future__ import annotations
 
-import sys
 import time
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +16,7 @@ from localrun.restaurants import Restaurant, seed_restaurants
 from localrun.runner import LocalRunner
 from localrun.template import load_template
 from localrun.traffic import OrderPlan, drive
+from orderflow_definitions.cli import progress
 
 ANALYTICS_STACK = "analytics"
 DEMO_RESTAURANTS = [
@@ -38,10 +38,6 @@ DEMO_MIX = [
 CUSTOMER = "customer@orderflow.example"
 
 
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def _plain(value: Any) -> Any:
     """A query cell as JSON has it: decimals as strings (exact), times in ISO 8601."""
     if isinstance(value, Decimal):
@@ -59,7 +55,7 @@ def run_report(
 ) -> dict[str, Any]:
     """Deploy both stacks locally, drive `plans` (default: the demo mix), run the queries."""
     plans = DEMO_MIX if plans is None else plans
-    _progress(f"deploying {orders_template} into moto (in-process, no AWS)...")
+    progress(f"deploying {orders_template} into moto (in-process, no AWS)...")
     with LocalRunner.start(orders_template, parameters) as runner:
         runner.verify_email_identity(parameters["SenderEmail"])
         seed_restaurants(
@@ -69,19 +65,19 @@ def run_report(
             region=runner.names.region,
         )
         analytics_parameters = {"OrdersBusName": runner.deployment.outputs["OrdersBusName"]}
-        _progress(f"deploying {analytics_template} beside it, on that stack's bus...")
+        progress(f"deploying {analytics_template} beside it, on that stack's bus...")
         analytics = load_template(analytics_template, analytics_parameters)
         queries = named_queries(analytics)
         for query in queries:
             to_duckdb(query)  # refuse an untranslatable query before driving any order
         deployment = runner.deploy_beside(analytics_template, analytics_parameters, ANALYTICS_STACK)
-        _progress(f"driving {len(plans)} orders through every path...")
+        progress(f"driving {len(plans)} orders through every path...")
         started = time.perf_counter()
         drive(runner, plans, CUSTOMER)
         driven = time.perf_counter() - started
         bucket = deployment.outputs["EventsBucketName"]
         objects = boto3.client("s3", region_name=runner.names.region).list_objects_v2(Bucket=bucket)
-        _progress(f"running {len(queries)} named queries on DuckDB...")
+        progress(f"running {len(queries)} named queries on DuckDB...")
         results = run_named_queries(analytics, deployment)
         return {
             "orders_template": str(orders_template),

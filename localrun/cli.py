@@ -35,8 +35,18 @@ from localrun.scenarios import (
 )
 from localrun.template import load_template
 from localrun.traffic import TrafficError
+from orderflow_definitions.cli import (
+    SCHEMA_VERSION,
+    Parser,
+    add_json_format,
+    add_parameter,
+    add_quiet,
+    add_root_flags,
+    progress,
+    quiet,
+)
 from orderflow_definitions.errors import DefinitionError
-from orderflow_definitions.exits import DEBUG_FLAG, DEBUG_HELP, require
+from orderflow_definitions.exits import require
 
 # Paths relative to the checkout's root (where the commands run): the kit holds every stack, a
 # generated project one style's and no analytics stack, so only what is there is offered.
@@ -53,13 +63,13 @@ EXAMPLES = """\
 examples:
   python -m localrun order                                  # one order, accepted and completed
   python -m localrun order --outcome timeout                # the restaurant never answers
-  python -m localrun order --template sam/choreography/template.yaml --json
-  python -m localrun order --param AcceptanceTimeoutSeconds=5 --outcome timeout
+  python -m localrun order --template sam/choreography/template.yaml --format json
+  python -m localrun order --parameter AcceptanceTimeoutSeconds=5 --outcome timeout
   python -m localrun order --promo sam/promo/template.yaml   # and the promo stack beside it
   python -m localrun order --template sam/orchestration/template.yaml   # with its execution history
   python -m localrun transitions                            # billed transitions of every path
   python -m localrun analytics                              # the BI report for a mix of orders
-  python -m localrun analytics --json                       # ... as JSON, with each query's SQL
+  python -m localrun analytics --format json               # ... as JSON, with each query's SQL
   python -m localrun seed-restaurants --stack-name orders-choreography restaurants.json
   python -m localrun seed-restaurants --outputs outputs.json restaurants.json   # Pulumi too
 
@@ -87,6 +97,7 @@ def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
         name, help=summary, description=summary, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
+    add_quiet(parser)
     return parser
 
 
@@ -99,12 +110,9 @@ def _template_options(
         default=DEFAULT_TEMPLATE,
         help=f"the orders stack's SAM template (default {DEFAULT_TEMPLATE})",
     )
-    command.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="orders template parameter override, repeatable (defaults: "
+    add_parameter(
+        command,
+        "orders template parameter override, repeatable (defaults: "
         + ", ".join(f"{k}={v}" for k, v in defaults.items())
         + note
         + ")",
@@ -112,14 +120,14 @@ def _template_options(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m localrun",
         description="Run the orders system and its analytics locally on moto, or seed a stack.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(DEBUG_FLAG, action="store_true", help=DEBUG_HELP)
-    commands = parser.add_subparsers(dest="command", required=True)
+    add_root_flags(parser, "python -m localrun")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     order = _command(commands, "order", "place one order on the local runner, print its timeline")
     _template_options(
         order,
@@ -140,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TEMPLATE",
         help="also deploy this promo template beside the orders stack and show the code issued",
     )
-    order.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json_format(order, ("text", "json"))
     paths = _command(
         commands, "transitions", "run every path once, count the transitions each one bills"
     )
@@ -150,14 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path("sam/orchestration/template.yaml"),
         help="SAM template (default sam/orchestration/template.yaml)",
     )
-    paths.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="template parameter override, repeatable",
-    )
-    paths.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_parameter(paths, "template parameter override, repeatable")
+    add_json_format(paths, ("text", "json"))
     if HAS_ANALYTICS:
         _analytics_command(commands)
     seed = _command(
@@ -195,7 +197,7 @@ def _analytics_command(commands: Any) -> None:
     analytics.add_argument(
         "--show-sql", action="store_true", help="print each query as translated for DuckDB"
     )
-    analytics.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_json_format(analytics, ("text", "json"))
 
 
 def _parameters(pairs: list[str], defaults: dict[str, str] = DEMO_PARAMETERS) -> dict[str, str]:
@@ -204,29 +206,25 @@ def _parameters(pairs: list[str], defaults: dict[str, str] = DEMO_PARAMETERS) ->
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise UsageError(
-                f"--param {pair!r}: expected NAME=VALUE, e.g. AcceptanceTimeoutSeconds=5"
+                f"--parameter {pair!r}: expected NAME=VALUE, e.g. AcceptanceTimeoutSeconds=5"
             )
         parameters[name] = value
     return parameters
-
-
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def run_order(
     template: Path, parameters: dict[str, str], outcome: str, promo: Path | None = None
 ) -> dict[str, Any]:
     """Deploy `template` locally, place the demo order, drive it to `outcome`; what happened."""
-    _progress(f"deploying {template} into moto (in-process, no AWS)...")
+    progress(f"deploying {template} into moto (in-process, no AWS)...")
     if promo is not None:
-        _progress(f"deploying {promo} beside it, on the orders bus...")
+        progress(f"deploying {promo} beside it, on the orders bus...")
     with demo_stack(template, parameters, promo) as runner:
         started = time.perf_counter()
-        _progress("placing the order...")
+        progress("placing the order...")
         order_id = place_demo_order(runner)
         if outcome == "timeout":
-            _progress("waiting past the acceptance timeout...")
+            progress("waiting past the acceptance timeout...")
         drive(runner, order_id, outcome)
         elapsed = time.perf_counter() - started
         order = runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()
@@ -265,7 +263,7 @@ def run_transitions(template: Path, parameters: dict[str, str]) -> dict[str, Any
             f"{template}: deploys no state machine, so no execution bills transitions (give "
             "an orchestration template, e.g. --template sam/orchestration/template.yaml)"
         )
-    _progress(f"running each path through {template} (a time-out waits in real time)...")
+    progress(f"running each path through {template} (a time-out waits in real time)...")
     runs = run_paths(template, parameters)
     return {
         "template": str(template),
@@ -378,17 +376,27 @@ def _analytics(args: argparse.Namespace) -> int:
 
     try:
         report = run_report(
-            args.template, _parameters(args.param, REPORT_PARAMETERS), args.analytics_template
+            args.template, _parameters(args.parameter, REPORT_PARAMETERS), args.analytics_template
         )
     except QueryTranslationError as error:
         print(f"python -m localrun: error: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(report, indent=2) if args.json else render_report(report, args.show_sql))
+    print(_json(report) if args.format == "json" else render_report(report, args.show_sql))
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with quiet(args.quiet):
+        return _main(args)
+
+
+def _json(result: dict[str, Any]) -> str:
+    """A result for scripts: versioned like every `--format json` of the kit."""
+    return json.dumps({"schema_version": SCHEMA_VERSION, **result}, indent=2)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "seed-restaurants":
             print(_seed(args.file, args.stack_name, args.outputs, args.region))
@@ -396,11 +404,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "analytics":
             return _analytics(args)
         if args.command == "transitions":
-            result = run_transitions(args.template, _parameters(args.param))
+            result = run_transitions(args.template, _parameters(args.parameter))
             text = render_transitions(result)
         else:
-            parameters = _parameters(args.param)
-            if not any(p.partition("=")[0] == "AcceptanceTimeoutSeconds" for p in args.param):
+            parameters = _parameters(args.parameter)
+            if not any(p.partition("=")[0] == "AcceptanceTimeoutSeconds" for p in args.parameter):
                 # a slow machine must not turn the demo's answered order into a time-out
                 parameters = parameters_for(args.outcome, parameters)
             result = run_order(args.template, parameters, args.outcome, args.promo)
@@ -414,5 +422,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     ) as error:
         print(f"python -m localrun: error: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(result, indent=2) if args.json else text)
+    print(_json(result) if args.format == "json" else text)
     return 0

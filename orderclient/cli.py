@@ -11,10 +11,12 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from orderclient import api, outputs, store, users
 from orderclient.signin import SignInError, Tokens, refreshed, sign_in
+from orderflow_definitions.cli import Parser, add_root_flags
+from orderflow_definitions.exits import run_guarded
 
 PASSWORD_VARIABLE = "ORDERCLIENT_PASSWORD"
 NEW_PASSWORD_VARIABLE = "ORDERCLIENT_NEW_PASSWORD"
@@ -46,12 +48,6 @@ class UsageError(Exception):
     """A bad command line value; reported on one line with exit status 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        print(f"python -m orderclient: error: {message}", file=sys.stderr)
-        sys.exit(2)
-
-
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
         raise argparse.ArgumentTypeError(f"{value!r} is not an email address")
@@ -81,12 +77,13 @@ def _item(value: str) -> dict[str, Any]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="python -m orderclient",
         description="Sign in to the orders stack and place, accept and complete orders.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_root_flags(parser, "python -m orderclient")
     parser.add_argument(
         "--outputs",
         type=Path,
@@ -99,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path(".orderclient"),
         help="where signed-in users' tokens are kept (default: .orderclient)",
     )
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     save = commands.add_parser("save-outputs", help="write a CloudFormation stack's outputs")
     save.add_argument("--stack-name", required=True)
     save.add_argument("--region", default=None, help="default: your AWS configuration")
@@ -195,6 +192,11 @@ def _run(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    return run_guarded("python -m orderclient", lambda: _main(arguments), arguments)
+
+
+def _main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
         print(_run(args))

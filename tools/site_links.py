@@ -45,7 +45,8 @@ def site_url() -> str:
 
 @dataclass(frozen=True)
 class Site:
-    """A built site: each page's anchors, by the page's path under the site (`runbooks/`)."""
+    """A built site: each page's anchors, by the page's path under the site (`runbooks/`), and
+    the files it publishes as they are (`schemas/price.schema.json`), which have none."""
 
     anchors: dict[str, frozenset[str]]
 
@@ -56,6 +57,8 @@ class Site:
             path = html.parent.relative_to(site_dir).as_posix()
             key = "" if path == "." else path + "/"
             pages[key] = frozenset(ANCHOR.findall(html.read_text(encoding="utf-8")))
+        for published in site_dir.rglob("*.json"):
+            pages.setdefault(published.relative_to(site_dir).as_posix(), frozenset())
         return cls(pages)
 
     def problem(self, path: str, anchor: str, shown: str) -> str | None:

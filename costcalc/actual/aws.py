@@ -22,7 +22,8 @@ def boto_clients(region: str, profile: str | None = None) -> Clients:
     import boto3  # noqa: PLC0415 - only `actual` pays for boto3
     from botocore.config import Config  # noqa: PLC0415
 
-    session = boto3.Session(profile_name=profile, region_name=region)
+    with aws_errors():  # a --profile that is not configured is raised here, not at a call
+        session = boto3.Session(profile_name=profile, region_name=region)
     config = Config(retries=RETRIES)  # type: ignore[arg-type]
     made: dict[str, Any] = {}
 

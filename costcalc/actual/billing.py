@@ -10,7 +10,6 @@ The cost per resource is grouped by a resource's own tag, by default the
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +17,7 @@ from typing import Any
 
 from costcalc.actual.aws import Clients
 from costcalc.actual.window import Window
+from orderflow_definitions.cli import progress
 
 RESOURCE_TAG = "aws:cloudformation:logical-id"
 UNTAGGED = "(untagged)"  # cost under the deployment's tag but not the resource tag
@@ -34,7 +34,7 @@ class Billed:
 
 def billed(clients: Clients, key: str, value: str, window: Window) -> list[Billed]:
     """GetCostAndUsage grouped by service and usage type, filtered by the tag, paged."""
-    print(f"costcalc actual: reading Cost Explorer for {key}={value} ...", file=sys.stderr)
+    progress(f"costcalc actual: reading Cost Explorer for {key}={value} ...")
     groups = [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "DIMENSION", "Key": "USAGE_TYPE"}]
     sums: dict[tuple[str, str], list[Any]] = {}
     for group in _groups(clients, key, value, window, groups):
@@ -51,10 +51,7 @@ def billed_by_resource(
     clients: Clients, key: str, value: str, window: Window, resource_tag: str
 ) -> dict[str, Decimal]:
     """GetCostAndUsage grouped by ``resource_tag``: USD per tag value (``UNTAGGED``: none)."""
-    print(
-        f"costcalc actual: reading Cost Explorer per resource (tag {resource_tag}) ...",
-        file=sys.stderr,
-    )
+    progress(f"costcalc actual: reading Cost Explorer per resource (tag {resource_tag}) ...")
     found: dict[str, Decimal] = {}
     for group in _groups(clients, key, value, window, [{"Type": "TAG", "Key": resource_tag}]):
         resource = group["Keys"][0].partition("$")[2] or UNTAGGED  # "KEY$VALUE"

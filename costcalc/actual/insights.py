@@ -9,7 +9,6 @@ Insights bills the bytes it scans, which is why ``--no-init`` skips it.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 from costcalc.actual.aws import Clients
 from costcalc.actual.resources import Resource
 from costcalc.actual.window import Window
+from orderflow_definitions.cli import progress
 
 QUERY = (
     'filter @type = "REPORT" | stats count(*) as reports, count(@initDuration) as cold_starts, '
@@ -55,10 +55,9 @@ def inits(
     notes: list[str] = []
     for first in range(0, len(groups), GROUPS_PER_QUERY):
         batch = groups[first : first + GROUPS_PER_QUERY]
-        print(
+        progress(
             f"costcalc actual: querying Logs Insights for the INIT of {len(batch)} functions "
-            f"({window}) ...",
-            file=sys.stderr,
+            f"({window}) ..."
         )
         logs = clients("logs")  # asked for only when there is a function to query
         started = logs.start_query(

@@ -6,7 +6,6 @@ its Sum so that the mean is exact: total milliseconds over invocations.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +14,7 @@ from typing import Any
 from costcalc.actual.aws import Clients
 from costcalc.actual.resources import Resource
 from costcalc.actual.window import Window
+from orderflow_definitions.cli import progress
 
 PERIOD_SECONDS = 3600
 STAGE = "$default"
@@ -99,10 +99,7 @@ def totals(clients: Clients, wanted: list[Query], window: Window) -> dict[Query,
     for first in range(0, len(wanted), BATCH):
         batch = wanted[first : first + BATCH]
         by_id = {f"m{first + index}": query for index, query in enumerate(batch)}
-        print(
-            f"costcalc actual: reading {len(batch)} CloudWatch metrics ({window}) ...",
-            file=sys.stderr,
-        )
+        progress(f"costcalc actual: reading {len(batch)} CloudWatch metrics ({window}) ...")
         pages = cloudwatch.get_paginator("get_metric_data").paginate(
             MetricDataQueries=[query.spec(ident) for ident, query in by_id.items()],
             StartTime=window.start,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from costcalc.actual.drift import CostRow, Drift, Row
-from costcalc.pricing.render import JsonNumber, dump_json, exact
+from costcalc.pricing.render import JsonNumber, dump_json, exact, versioned
 from costcalc.report.actual_section import shown_number, shown_pct, shown_usd
 from costcalc.tables import table
 
@@ -17,7 +17,7 @@ FORMATS = ("table", "json", "markdown")
 
 def render(found: Drift, title: str, window: str, fmt: str) -> str:
     if fmt == "json":
-        return dump_json(_document(found, title, window)) + "\n"
+        return dump_json(versioned(_document(found, title, window))) + "\n"
     markdown = fmt == "markdown"
     measured = found.measured
     against = (

@@ -7,13 +7,13 @@ in snake_case), from the stack's logical ids or, for tagged resources, the
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from costcalc.actual.aws import Clients
 from costcalc.errors import UsageError
 from costcalc.estimate.deployed import snake
+from orderflow_definitions.cli import progress
 
 #: CloudFormation type -> the kind ``actual`` measures.
 KINDS: Mapping[str, str] = {
@@ -51,7 +51,7 @@ class Resource:
 
 def stack_resources(clients: Clients, stack: str) -> list[Resource]:
     """The measured resources of a CloudFormation stack (ListStackResources, paged)."""
-    print(f"costcalc actual: listing the resources of stack {stack} ...", file=sys.stderr)
+    progress(f"costcalc actual: listing the resources of stack {stack} ...")
     pages = clients("cloudformation").get_paginator("list_stack_resources")
     found = []
     for page in pages.paginate(StackName=stack):
@@ -66,7 +66,7 @@ def stack_resources(clients: Clients, stack: str) -> list[Resource]:
 
 def tagged_resources(clients: Clients, key: str, value: str) -> list[Resource]:
     """Every resource tagged ``key=value`` (Resource Groups Tagging API GetResources, paged)."""
-    print(f"costcalc actual: finding the resources tagged {key}={value} ...", file=sys.stderr)
+    progress(f"costcalc actual: finding the resources tagged {key}={value} ...")
     pages = clients("resourcegroupstaggingapi").get_paginator("get_resources")
     found = []
     for page in pages.paginate(TagFilters=[{"Key": key, "Values": [value]}]):

@@ -19,6 +19,7 @@ from costcalc.cli.arguments import (
     command,
 )
 from costcalc.errors import UsageError
+from orderflow_definitions.cli import progress
 
 if TYPE_CHECKING:
     from costcalc.estimate.breakdown import Breakdown
@@ -116,7 +117,7 @@ def run_actual(args: argparse.Namespace) -> int:
         if args.definition is None:
             raise UsageError("--write-usage needs --definition: the file scales its figures")
     if args.definition is not None:
-        print(f"costcalc: reading {args.definition} ...", file=sys.stderr, flush=True)
+        progress(f"costcalc: reading {args.definition} ...")
         general, profiles = _usage_files(args.usage)
         workflows = read_definition(args.definition, profiles)
     clients = aws.boto_clients(args.region, args.profile)
@@ -142,7 +143,7 @@ def run_actual(args: argparse.Namespace) -> int:
     sys.stdout.write(render(found, f"Actual of {origin}", str(span), args.format))
     if args.write_usage is not None and expected is not None:  # --definition checked above
         write_usage(args.write_usage, usage_text(expected, measured, origin))
-        print(f"costcalc actual: wrote {args.write_usage}", file=sys.stderr)
+        progress(f"costcalc actual: wrote {args.write_usage}")
     return 0
 
 

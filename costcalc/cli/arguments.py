@@ -13,15 +13,15 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from costcalc.cli.counting import add_counting_arguments
 from costcalc.errors import clipped
 from costcalc.workload.contexts import CONTEXTS
 from costcalc.workload.path_mix import FLAGS
 from costcalc.workload.profiles import MAX_FIGURE
+from orderflow_definitions.cli import add_parameter, add_quiet
 from orderflow_definitions.documents import MAX_NUMBER_CHARS
-from orderflow_definitions.exits import EXIT_USAGE
 
 DEFAULT_ORDERS = Decimal(250_000)
 DEFAULT_POINTS = 21
@@ -31,16 +31,10 @@ _NUMBER = re.compile(r"[+-]?(\d+(_\d+)*)?(\.\d+(_\d+)*)?([eE][+-]?\d+)?")
 Commands = Any
 
 
-class Parser(argparse.ArgumentParser):
-    """An argparse parser whose errors are one line (no usage block) and exit 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
 def command(parser: argparse.ArgumentParser, run: Callable[[argparse.Namespace], int]) -> None:
-    """Make ``parser`` run ``run(args)``; its user errors print as ``PROG: error: ...`` and
-    exit 2."""
+    """Make ``parser`` run ``run(args)`` (with ``--quiet``); its user errors print as
+    ``PROG: error: ...`` and exit 2."""
+    add_quiet(parser)
     parser.set_defaults(run=run, prog=parser.prog)
 
 
@@ -155,10 +149,9 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
 def add_definition_arguments(parser: argparse.ArgumentParser) -> None:
     """How a definition is read: template parameters, the Pulumi stack, the state machines'
     loops, Map items, pinned choices and retries (``estimate``, ``diff`` and ``report``)."""
-    parser.add_argument(
-        "--parameter", action="append", default=[], metavar="NAME=VALUE",
-        help="template parameter value (repeatable); wins over samconfig.toml and defaults",
-    )  # fmt: skip
+    add_parameter(
+        parser, "template parameter value (repeatable); wins over samconfig.toml and defaults"
+    )
     parser.add_argument(
         "--no-samconfig", action="store_true", help="ignore samconfig.toml parameter overrides"
     )

@@ -22,6 +22,7 @@ from costcalc.cli.plans import plan_from
 from costcalc.compare.render import Report, render_report
 from costcalc.compare.scenario import DEFAULT_SWEEP, Scenario, sweep_volumes
 from costcalc.pricing.render import FORMATS
+from orderflow_definitions.cli import progress
 from orderflow_definitions.exits import require
 
 EXAMPLES = """\
@@ -115,9 +116,9 @@ def _chart(args: argparse.Namespace, report: Report) -> None:
     """Draw the chart from the sweep's curves (priced once), or across the default span."""
     from costcalc.compare.chart import cost_figure, save  # noqa: PLC0415 - matplotlib only when asked
 
-    print(f"costcalc compare: drawing the chart to {args.chart} ...", file=sys.stderr)
+    progress(f"costcalc compare: drawing the chart to {args.chart} ...")
     across = report.across or report.plan.across(*DEFAULT_SWEEP)
     marked = None if report.across else report.comparisons[0].orders_per_month
     figure = cost_figure(report.plan, across, prices_as_of=report.prices_as_of, marked=marked)
     save(args.chart, figure)
-    print(f"costcalc compare: chart written to {args.chart}", file=sys.stderr)
+    progress(f"costcalc compare: chart written to {args.chart}")

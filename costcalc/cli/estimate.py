@@ -24,6 +24,7 @@ from costcalc.cli.arguments import (
 from costcalc.cli.counting import counting_from
 from costcalc.cli.plans import breakdown_for, estimates_for, plan_for
 from costcalc.errors import UsageError
+from orderflow_definitions.cli import progress
 from orderflow_definitions.exits import EXIT_GATE
 
 if TYPE_CHECKING:
@@ -205,9 +206,8 @@ def _run_graph(
     if args.init_usage is not None:
         target = args.init_usage
         write_files(target.parent, {target.name: init_usage(breakdown)}, flag="--init-usage")
-        print(
-            f"costcalc: wrote {target}: fill in each ~, then --usage {shlex.quote(str(target))}",
-            file=sys.stderr,
+        progress(
+            f"costcalc: wrote {target}: fill in each ~, then --usage {shlex.quote(str(target))}"
         )
         return 0
     base = None

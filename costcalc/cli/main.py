@@ -13,14 +13,24 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from costcalc import __version__
-from costcalc.cli import actual, compare, estimate, price, prices, report, transitions
-from costcalc.cli.arguments import Parser
+from costcalc.cli import (
+    actual,
+    compare,
+    completion,
+    config,
+    estimate,
+    price,
+    prices,
+    report,
+    transitions,
+)
 from costcalc.errors import CostcalcError
-from orderflow_definitions.exits import DEBUG_FLAG, DEBUG_HELP, EXIT_USAGE, run_guarded
+from orderflow_definitions.cli import Parser, add_root_flags, quiet
+from orderflow_definitions.exits import EXIT_USAGE, run_guarded
 
-COMMANDS = (price, compare, report, estimate, transitions, actual, prices)
+COMMANDS = (price, compare, report, estimate, transitions, actual, prices, config, completion)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,8 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  costcalc prices refresh",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"costcalc {__version__}")
-    parser.add_argument(DEBUG_FLAG, action="store_true", help=DEBUG_HELP)
+    add_root_flags(parser, "costcalc")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in COMMANDS:
         module.register(commands)
@@ -52,12 +61,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str]) -> int:
     parser = build_parser()
+    try:
+        found = config.find(Path.cwd())
+        config.apply(parser, found)
+    except config.ConfigError as error:
+        print(f"costcalc: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
+    config.with_usage(args, found)
     if args.command is None:
         parser.print_help()
         return 0
     try:
-        return int(args.run(args))
+        with quiet(args.quiet):
+            return int(args.run(args))
     except CostcalcError as error:
         print(f"{args.prog}: error: {error}", file=sys.stderr)
         return EXIT_USAGE

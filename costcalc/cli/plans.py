@@ -8,13 +8,13 @@ that needs them runs.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from costcalc.cli.arguments import rates
 from costcalc.cli.counting import counting_from, pairs
+from orderflow_definitions.cli import progress
 
 if TYPE_CHECKING:
     from costcalc.compare.scenario import Scenario
@@ -42,7 +42,7 @@ def estimates_for(args: argparse.Namespace, source: Path) -> list[Estimated]:
     """The workflows ``source`` holds, read as the definition flags ask."""
     from costcalc.estimate.usage import estimate  # noqa: PLC0415 - only these commands pay
 
-    print(f"costcalc: reading {source} ...", file=sys.stderr, flush=True)
+    progress(f"costcalc: reading {source} ...")
     return estimate(
         source,
         parameters=pairs("--parameter", args.parameter, "MemorySize=512"),
@@ -67,7 +67,7 @@ def breakdown_for(
 
     source = args.source if source is None else source
     if announce:
-        print(f"costcalc: reading {source} ...", file=sys.stderr, flush=True)
+        progress(f"costcalc: reading {source} ...")
     return estimate_source(
         source,
         args.orders_per_month,

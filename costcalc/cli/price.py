@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from costcalc.cli.arguments import Commands, Parser, add_format, add_pricing, command, number
+from costcalc.cli.arguments import Commands, add_format, add_pricing, command, number
 from costcalc.errors import CostcalcError
 from costcalc.pricing import services as s
 from costcalc.pricing.age import age_warning
 from costcalc.pricing.bill import Usage, price_usage
 from costcalc.pricing.render import FORMATS, render
+from orderflow_definitions.cli import Parser
 
 
 def delivery(text: str) -> tuple[str, Decimal]:

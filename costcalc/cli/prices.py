@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from costcalc.cli.arguments import Commands, Parser, add_format, add_region, command
+from costcalc.cli.arguments import Commands, add_format, add_region, command
 from costcalc.errors import CostcalcError
 from costcalc.pricing import price_list as pricelist
 from costcalc.pricing import refresh as price_refresh
@@ -20,6 +20,7 @@ from costcalc.pricing.age import STALE_AFTER_DAYS, today
 from costcalc.pricing.cache import CACHE_ENV, prices_dir
 from costcalc.pricing.catalogue import load_catalogue
 from costcalc.pricing.render_prices import FORMATS, render_prices, stale_warnings
+from orderflow_definitions.cli import Parser, progress
 
 EXIT_INTERRUPTED = 130
 
@@ -145,7 +146,7 @@ def _refresh(args: argparse.Namespace) -> int:
             regions,
             target,
             today=today(),
-            progress=lambda message: print(message, file=sys.stderr, flush=True),
+            progress=progress,
         )
     except (NoCredentialsError, PartialCredentialsError):
         raise CostcalcError(
@@ -164,5 +165,5 @@ def _refresh(args: argparse.Namespace) -> int:
         print(f"costcalc prices refresh: interrupted; {unchanged}", file=sys.stderr)
         return EXIT_INTERRUPTED
     for path in price_refresh.write(target, texts):
-        print(f"wrote {path}", file=sys.stderr)
+        progress(f"wrote {path}")
     return 0

@@ -29,6 +29,7 @@ from costcalc.cli.plans import estimates_for, plan_for, plan_from
 from costcalc.compare.scenario import DEFAULT_SWEEP, sweep_volumes
 from costcalc.errors import CostcalcError, UsageError
 from costcalc.safe_output import check_target, write_files
+from orderflow_definitions.cli import progress
 from orderflow_definitions.exits import require
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -134,8 +135,8 @@ def run(args: argparse.Namespace) -> int:
     charts = draw_charts(facts)
     content = document(facts, measured)
     written = _write(args.out, fmt, content, charts)
-    for warning in facts.warnings:
-        _progress(f"warning: {warning}")
+    for warning in facts.warnings:  # a warning is not progress: --quiet keeps it
+        print(f"costcalc report: warning: {warning}", file=sys.stderr)
     for path in written:
         print(path)
     return 0
@@ -195,4 +196,4 @@ def _write(out: Path, fmt: str, content: Any, charts: dict[str, bytes]) -> list[
 
 
 def _progress(message: str) -> None:
-    print(f"costcalc report: {message}", file=sys.stderr)
+    progress(f"costcalc report: {message}")

@@ -17,7 +17,7 @@ from typing import Any
 from costcalc.cli.arguments import Commands, command, number
 from costcalc.cli.counting import add_counting_arguments, counting_from
 from costcalc.errors import UsageError
-from costcalc.pricing.render import rounded
+from costcalc.pricing.render import rounded, versioned
 from orderflow_definitions.documents import load_json
 from orderflow_definitions.errors import DefinitionError
 
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             )
     document = _document(args, estimate)
     if args.format == "json":
-        sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps(versioned(document), indent=2, default=str) + "\n")
     else:
         sys.stdout.write(_table(document))
     return 0

@@ -29,6 +29,7 @@ from costcalc.pricing.render import (
     rounded,
 )
 from costcalc.tables import table
+from orderflow_definitions.cli import SCHEMA_VERSION
 
 _MICRO = Decimal("0.000001")
 
@@ -261,6 +262,7 @@ def _json(report: Report) -> str:
     assumptions = plan.assumptions()
     assumptions["path_mix"] = {k: JsonNumber(exact(v)) for k, v in plan.mix.rates.items()}
     head: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
         "region": plan.region,
         "free_tier": plan.free_tier,
         "prices_as_of": report.prices_as_of,

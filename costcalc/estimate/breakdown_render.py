@@ -14,6 +14,7 @@ from costcalc.estimate.breakdown import Breakdown, Priced
 from costcalc.estimate.usage_file import VERSION
 from costcalc.pricing.render import JsonNumber, cents, dump_json, exact, quantity, rounded
 from costcalc.tables import table
+from orderflow_definitions.cli import SCHEMA_VERSION
 
 _NUMERIC = frozenset({"per unit", "per month", "quantity/month", "USD/month", "USD/unit", "value"})
 LABELS_NOTE = (
@@ -188,6 +189,7 @@ def _number(value: Decimal) -> JsonNumber:
 
 def _json(breakdown: Breakdown, diff_base: dict[str, Any] | None) -> str:
     document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
         "volume": _number(breakdown.volume),
         "region": breakdown.region,
         "prices_as_of": breakdown.prices_as_of,

@@ -14,6 +14,7 @@ from costcalc.errors import UsageError
 from costcalc.estimate.diff import Diff, ItemChange
 from costcalc.pricing.render import JsonNumber, cents, dump_json, exact, quantity
 from costcalc.tables import table
+from orderflow_definitions.cli import SCHEMA_VERSION
 
 #: The tag of the hidden first line of a ``--format github-comment`` body; ``--comment-tag``
 #: names another, so several gates on one pull request (a SAM and a Pulumi definition) keep a
@@ -63,6 +64,7 @@ def diff_json(found: Diff) -> dict[str, Any]:
     added beside it."""
     base, head = found.base, found.head
     return {
+        "schema_version": SCHEMA_VERSION,
         "orders_per_month": _number(head.volume),
         "region": head.region,
         "model": head.model,

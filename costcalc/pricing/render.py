@@ -14,10 +14,12 @@ import io
 import json
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from costcalc.pricing.age import age_warning, origin
 from costcalc.pricing.bill import Bill, Line
 from costcalc.tables import table
+from orderflow_definitions.cli import SCHEMA_VERSION
 
 FORMATS = ("table", "json", "csv", "markdown")
 #: Decimal places kept for computed amounts in machine formats (exact for every tier price).
@@ -164,6 +166,7 @@ def _csv(bill: Bill, title: str) -> str:
 
 def _json(bill: Bill, title: str) -> str:
     document = {
+        "schema_version": SCHEMA_VERSION,
         "region": bill.region,
         "free_tier": bill.free_tier,
         "prices_as_of": bill.prices_as_of.isoformat(),
@@ -218,6 +221,12 @@ def _dump(value: object, indent: str = "") -> str:
             return "[]"
         return "[\n" + ",\n".join(inner + _dump(item, inner) for item in value) + f"\n{indent}]"
     return json.dumps(value)
+
+
+def versioned(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with ``schema_version`` first, as every ``--format json`` of costcalc has it:
+    the version of the JSON Schemas in ``costcalc/schemas/`` it validates against."""
+    return {"schema_version": SCHEMA_VERSION, **document}
 
 
 #: Exact JSON for other renderers (``costcalc compare``): a decimal literal kept as a number,

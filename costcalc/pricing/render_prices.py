@@ -16,6 +16,7 @@ from costcalc.pricing.age import PRICE_LIST_API, STALE_AFTER_DAYS, age_warning, 
 from costcalc.pricing.cache import prices_dir
 from costcalc.pricing.catalogue import BUNDLED_DATA, PriceEntry
 from costcalc.tables import table
+from orderflow_definitions.cli import SCHEMA_VERSION
 
 FORMATS = ("table", "json", "csv")
 _HEADERS = ("service", "item", "unit", "tier", "USD per unit", "source", "published", "seen")
@@ -77,6 +78,7 @@ def _table(region: str, entries: Sequence[PriceEntry]) -> str:
 def _json(region: str, entries: Sequence[PriceEntry]) -> str:
     on = today()
     document = {
+        "schema_version": SCHEMA_VERSION,
         "region": region,
         "prices": [
             {

@@ -1,6 +1,7 @@
-"""The package as users get it: the sdist and the wheel built from it, the wheel installed into a
-fresh virtual environment without extras, and every command run once from there. (It sits in
-tests/costcalc/: the generator's manifest owns every test outside the kit's tool folders.)
+"""The package as users get it: the sdist and the wheel built from it, each installed into a
+fresh virtual environment without extras, and the wheel with every extra, and every command run
+once from there. (It sits in tests/costcalc/: the generator's manifest owns every test outside
+the kit's tool folders.)
 
 Offline and quick: the fresh environment installs with ``--no-index`` from a wheelhouse packed
 from this environment's own installed distributions, only those the wheel's declared
@@ -38,10 +39,11 @@ NO_CREDENTIALS = {
 SKIPPED = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
 
 
-def _reached(requirements: list[str]) -> set[str]:
-    """The installed distributions ``requirements`` reach (markers and extras evaluated)."""
+def _reached(requirements: list[str], extras: tuple[str, ...] = ()) -> set[str]:
+    """The installed distributions ``requirements`` reach with ``extras`` asked for (markers and
+    extras evaluated)."""
     seen: set[tuple[str, str]] = set()
-    todo = [(Requirement(text), "") for text in requirements]
+    todo = [(Requirement(text), extra) for text in requirements for extra in ("", *extras)]
     while todo:
         requirement, extra = todo.pop()
         if requirement.marker and not requirement.marker.evaluate({"extra": extra}):
@@ -75,32 +77,65 @@ def _pack(name: str, wheelhouse: Path) -> None:
         archive.writestr(f"{info.as_posix()}/RECORD", "\n".join(record) + "\n")
 
 
+# The extras a user installs for every command (chart and dev only name these or the kit's tools).
+EVERY_EXTRA = ("report", "pulumi", "localrun")
+
+
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv's bin folder, holding the built wheel and its declared dependencies only."""
-    work = tmp_path_factory.mktemp("packaging")
-    dist = work / "dist"
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
+    """The wheel, the sdist, and the wheel's declared requirements."""
+    dist = tmp_path_factory.mktemp("dist")
     subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(ROOT)],
         check=True, capture_output=True,
     )  # fmt: skip
     (wheel,) = dist.glob("orderflow_kit-*.whl")
-    assert len(list(dist.glob("orderflow_kit-*.tar.gz"))) == 1
+    (sdist,) = dist.glob("orderflow_kit-*.tar.gz")
     with zipfile.ZipFile(wheel) as archive:
         name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         requires = Parser().parsestr(archive.read(name).decode()).get_all("Requires-Dist") or []
+    return wheel, sdist, requires
+
+
+def _install(
+    work: Path, target: str, requires: list[str], extras: tuple[str, ...] = (), *build: str
+) -> Path:
+    """A fresh venv's bin folder holding ``target`` and the distributions its declared
+    requirements (with ``extras``) reach, and ``build`` (what building an sdist needs)."""
     wheelhouse = work / "wheelhouse"
     wheelhouse.mkdir()
-    for reached in _reached([r for r in requires if "extra ==" not in r]):
+    for reached in _reached(requires, extras) | set(build):
         _pack(reached, wheelhouse)
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     subprocess.run(
         [venv / "bin/python", "-m", "pip", "install", "--quiet", "--no-index",
-         "--find-links", str(wheelhouse), str(wheel)],
+         "--find-links", str(wheelhouse), target],
         check=True, capture_output=True, env={**_env(), "PIP_FIND_LINKS": ""},
     )  # fmt: skip
     return venv / "bin"
+
+
+@pytest.fixture(scope="module", params=["wheel", "sdist"])
+def fresh(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    built: tuple[Path, Path, list[str]],
+) -> Path:
+    """The wheel, then the sdist (built by pip from the wheelhouse), without extras."""
+    wheel, sdist, requires = built
+    work = tmp_path_factory.mktemp(request.param)
+    if request.param == "wheel":
+        return _install(work, str(wheel), requires)
+    return _install(work, str(sdist), requires, (), "setuptools")
+
+
+@pytest.fixture(scope="module")
+def complete(tmp_path_factory: pytest.TempPathFactory, built: tuple[Path, Path, list[str]]) -> Path:
+    """The wheel with every extra a command needs."""
+    wheel, _, requires = built
+    extras = ",".join(EVERY_EXTRA)
+    return _install(tmp_path_factory.mktemp("extras"), f"{wheel}[{extras}]", requires, EVERY_EXTRA)
 
 
 def _env() -> dict[str, str]:
@@ -126,10 +161,14 @@ HELPED = [
     (),
     *(command.split() for command in ("price lambda", "prices show", "prices refresh")),
     *((command,) for command in ("compare", "estimate", "diff", "transitions", "actual", "report")),
+    ("config", "show"),
+    ("completion",),
 ]
 
 
-def test_the_wheel_without_extras_runs_every_core_command(fresh: Path, tmp_path: Path) -> None:
+def test_the_wheel_and_the_sdist_without_extras_runs_every_core_command(
+    fresh: Path, tmp_path: Path
+) -> None:
     for command in HELPED:
         helped = _run(fresh, "costcalc", *command, "--help", cwd=tmp_path)
         assert helped.returncode == 0, (command, helped.stderr)
@@ -139,6 +178,9 @@ def test_the_wheel_without_extras_runs_every_core_command(fresh: Path, tmp_path:
         assert result.stdout, command
     version = _run(fresh, "python", "-m", "costcalc", "--version", cwd=tmp_path)
     assert version.stdout.startswith("costcalc ")
+    for entry in ("localrun", "orderclient"):  # --version needs no extra
+        version = _run(fresh, "python", "-m", entry, "--version", cwd=tmp_path)
+        assert version.stdout.startswith(f"python -m {entry} "), version.stderr
 
 
 @pytest.mark.parametrize(
@@ -148,7 +190,7 @@ def test_the_wheel_without_extras_runs_every_core_command(fresh: Path, tmp_path:
         (("actual", "--stack", "orders", "--since", "30d"), "error: "),
     ],
 )
-def test_the_wheel_without_extras_refuses_an_aws_call_without_credentials_in_one_line(
+def test_the_wheel_and_the_sdist_without_extras_refuses_an_aws_call_without_credentials_in_one_line(
     fresh: Path, tmp_path: Path, command: tuple[str, ...], line: str
 ) -> None:
     result = _run(fresh, "costcalc", *command, cwd=tmp_path)
@@ -165,7 +207,7 @@ def test_the_wheel_without_extras_refuses_an_aws_call_without_credentials_in_one
         (("python", "-m", "localrun", "--help"), "localrun"),
     ],
 )
-def test_the_wheel_without_extras_names_the_extra_a_command_needs(
+def test_the_wheel_and_the_sdist_without_extras_names_the_extra_a_command_needs(
     fresh: Path, tmp_path: Path, command: tuple[str, ...], extra: str
 ) -> None:
     result = _run(fresh, *command, cwd=tmp_path)
@@ -173,3 +215,29 @@ def test_the_wheel_without_extras_names_the_extra_a_command_needs(
     assert result.stderr.splitlines() == [result.stderr.strip()]
     assert result.stderr.strip().endswith(f"pip install 'orderflow-kit[{extra}]'")
     assert list(tmp_path.iterdir()) == []
+
+
+EXTRA_COMMANDS = [
+    ("costcalc", "compare", "--orders-per-month", "1000", "--chart", "cost.svg"),
+    ("costcalc", "report", "--orders-per-month", "1000", "--sweep", "1e3:1e5:3", "--out",
+     "decision.md"),
+    ("costcalc", "estimate", str(ROOT / "pulumi/orders-choreography"), "--format", "json"),
+    ("costcalc", "config", "show"),
+    ("costcalc", "completion", "bash"),
+    ("python", "-m", "localrun", "--version"),
+    ("python", "-m", "orderclient", "--version"),
+]  # fmt: skip
+
+
+def test_the_wheel_with_every_extra_runs_every_command(complete: Path, tmp_path: Path) -> None:
+    for command in COMMANDS:
+        result = _run(complete, "costcalc", *command, cwd=tmp_path)
+        assert result.returncode == 0, (command, result.stderr)
+    for command in EXTRA_COMMANDS:
+        result = _run(complete, *command, cwd=tmp_path)
+        assert result.returncode == 0, (command, result.stderr)
+        assert result.stdout, command
+    order = _run(complete, "python", "-m", "localrun", "order", "--template", CHOREOGRAPHY,
+                 "--format", "json", "--quiet", cwd=ROOT)  # fmt: skip
+    assert (order.returncode, order.stderr) == (0, ""), order.stderr
+    assert '"status": "completed"' in order.stdout

@@ -37,8 +37,10 @@ def test_order_prints_the_timeline_of_one_completed_order() -> None:
 
 
 def test_order_json_reports_a_timed_out_order(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["order", "--outcome", "timeout", "--json"]) == 0
-    result = json.loads(capsys.readouterr().out)
+    assert main(["order", "--outcome", "timeout", "--format", "json", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    result = json.loads(out)
+    assert (result["schema_version"], err) == ("1", "")
     assert result["status"] == "timed_out"
     assert [e["detail_type"] for e in result["bus_events"]][-2:] == [
         "order_timed_out",
@@ -50,19 +52,22 @@ def test_order_json_reports_a_timed_out_order(capsys: pytest.CaptureFixture[str]
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["order", "--param", "SenderEmail"], "--param 'SenderEmail': expected NAME=VALUE"),
-        (["order", "--param", "Colour=red"], "unknown parameter(s) Colour"),
+        (
+            ["order", "--parameter", "SenderEmail"],
+            "--parameter 'SenderEmail': expected NAME=VALUE",
+        ),
+        (["order", "--parameter", "Colour=red"], "unknown parameter(s) Colour"),
         (["order", "--template", "missing.yaml"], "missing.yaml: cannot read the template"),
         (
-            ["order", "--param", "SenderEmail=not-an-email"],
+            ["order", "--parameter", "SenderEmail=not-an-email"],
             "parameter SenderEmail=not-an-email: does not match the pattern",
         ),
         (
-            ["order", "--param", "AcceptanceTimeoutSeconds=0"],
+            ["order", "--parameter", "AcceptanceTimeoutSeconds=0"],
             "AcceptanceTimeoutSeconds=0: accepted values are 1 to 86400",
         ),
         (
-            ["order", "--param", "LogRetentionDays=2"],
+            ["order", "--parameter", "LogRetentionDays=2"],
             "LogRetentionDays=2: accepted values are 1, 3, 5",
         ),
         *(
@@ -79,7 +84,7 @@ def test_order_json_reports_a_timed_out_order(capsys: pytest.CaptureFixture[str]
                     ["analytics", "--analytics-template", "missing.yaml"],
                     "missing.yaml: cannot read",
                 ),
-                (["analytics", "--param", "Colour=red"], "unknown parameter(s) Colour"),
+                (["analytics", "--parameter", "Colour=red"], "unknown parameter(s) Colour"),
             ]
         ),
     ],
@@ -91,6 +96,33 @@ def test_bad_usage_is_one_line_and_exit_status_2(
     error = capsys.readouterr().err.strip().splitlines()[-1]
     assert error.startswith("python -m localrun: error: ")
     assert message in error
+
+
+def test_the_old_spellings_still_work_and_warn_that_they_are_deprecated(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["transitions", "--param", "AcceptanceTimeoutSeconds=0", "--json"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "python -m localrun transitions: warning: --param is deprecated; use --parameter",
+        "python -m localrun transitions: warning: --json is deprecated; use --format json",
+        "python -m localrun: error: sam/orchestration/template.yaml: parameter "
+        "AcceptanceTimeoutSeconds=0: accepted values are 1 to 86400",
+    ]
+
+
+def test_help_says_which_spellings_are_deprecated() -> None:
+    result = run_localrun("order", "--help")
+    assert "--param: deprecated spelling of --parameter, still accepted" in " ".join(
+        result.stdout.split()
+    )
+    assert "deprecated spelling of --format json" in " ".join(result.stdout.split())
+
+
+def test_version_answers_before_the_runner_is_loaded() -> None:
+    result = run_localrun("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("python -m localrun ")
 
 
 def test_an_unknown_outcome_is_a_usage_error() -> None:

@@ -121,3 +121,12 @@ def test_bad_input_is_one_line_naming_the_value_with_exit_2(
     assert status == 2
     assert len(err.strip().splitlines()) == 1
     assert named in err
+
+
+def test_version_names_the_client_and_the_kit_version(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["--version"])
+    assert ended.value.code == 0
+    assert capsys.readouterr().out.startswith("python -m orderclient ")

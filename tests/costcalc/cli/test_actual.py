@@ -190,3 +190,17 @@ def test_a_usage_target_that_is_a_folder_is_refused_before_any_call(
                  str(ORCHESTRATION), "--write-usage", str(tmp_path)])  # fmt: skip
     assert code == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_a_profile_that_is_not_configured_is_a_usage_error_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    code = main(["actual", "--stack", "orders", "--since", "30d", "--profile", "nosuch"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (code, len(err)) == (2, 1)
+    assert err[0] == (
+        "costcalc actual: error: The config profile (nosuch) could not be found; list yours "
+        "with `aws configure list-profiles`"
+    )

@@ -1,9 +1,12 @@
 """The root `costcalc` command: its version, the one shape every command's --help has, and
 its exit codes (0 done, 1 a gate crossed, 2 bad input or a missing extra, 3 internal)."""
 
+import os
+import pty
 import subprocess
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,23 @@ def costcalc(*args: str) -> subprocess.CompletedProcess[str]:
 def test_version_flag_prints_the_package_version() -> None:
     result = costcalc("--version")
     assert result.stdout.strip() == f"costcalc {__version__}"
+    assert __version__ == metadata.version("orderflow-kit")
+
+
+def test_quiet_leaves_stdout_the_result_and_stderr_empty(tmp_path: Path) -> None:
+    template = Path(__file__).parents[3] / "sam/choreography/template.yaml"
+    loud = costcalc("estimate", str(template), "--format", "json")
+    quiet = costcalc("estimate", str(template), "--format", "json", "--quiet")
+    assert loud.stderr == f"costcalc: reading {template} ...\n"
+    assert (quiet.returncode, quiet.stderr, quiet.stdout) == (0, "", loud.stdout)
+
+
+def test_the_runners_old_param_spelling_works_here_too_with_a_warning() -> None:
+    template = Path(__file__).parents[3] / "sam/choreography/template.yaml"
+    old = costcalc("estimate", str(template), "-q", "--param", "AcceptanceTimeoutSeconds=300")
+    new = costcalc("estimate", str(template), "-q", "--parameter", "AcceptanceTimeoutSeconds=300")
+    assert old.stdout == new.stdout
+    assert old.stderr == "costcalc estimate: warning: --param is deprecated; use --parameter\n"
 
 
 @pytest.mark.parametrize(
@@ -140,3 +160,40 @@ def test_without_matplotlib_a_chart_names_the_report_extra_and_writes_nothing(
 def test_every_extra_a_command_can_name_is_one_the_package_declares() -> None:
     declared = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"]
     assert set(EXTRAS.values()) <= set(declared)
+
+
+def _on_a_terminal(*args: str, env: dict[str, str]) -> bytes:
+    """What `costcalc ARGS` writes to a terminal (a pseudo-terminal as its stdout and stderr)."""
+    primary, secondary = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "costcalc", *args],
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+    ) as process:
+        os.close(secondary)
+        written = b""
+        while chunk := _read(primary):
+            written += chunk
+        process.wait()
+    os.close(primary)
+    return written
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal closed: the command ended
+        return b""
+
+
+@pytest.mark.parametrize("args", [("--help",), ("compare",), ("price", "ses", "--emails", "x")])
+def test_no_colour_on_a_pipe_nor_with_no_color_on_a_terminal(args: tuple[str, ...]) -> None:
+    """Nothing costcalc prints is coloured today; should a part start (Python 3.14's argparse
+    colours help on a terminal), it must stay off the pipes scripts read and off with NO_COLOR."""
+    piped = costcalc(*args)
+    assert "\x1b[" not in piped.stdout + piped.stderr
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm-256color"}
+    on_terminal = _on_a_terminal(*args, env=env)
+    assert on_terminal  # it did print
+    assert b"\x1b[" not in on_terminal
