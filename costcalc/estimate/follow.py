@@ -185,6 +185,10 @@ class _Follower:
                 lambda q, t, n=name, g=target: self._schedule(n, g, q, t),
             )
         self._external()
+        for name, kind in sorted(topo.template.unread.items()):
+            self.result.notes.append(
+                f"{name} ({kind}): a Pulumi resource type the estimate does not read: not billed"
+            )
         if not self.result.entries:
             self.result.notes.append(
                 "nothing billable per unit of work: no API route, state machine, rule, schedule, "
