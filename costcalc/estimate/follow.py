@@ -21,6 +21,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from costcalc.errors import UsageError
+from costcalc.estimate.fixed_items import FIXED_WORKFLOW, fixed_items
 from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
 from costcalc.estimate.topology import DEFAULT_BUS, Route, Topology
@@ -29,6 +30,7 @@ from costcalc.estimate.usage_file import UsageFile
 from costcalc.estimate.visits import Given, Walk, walk
 from costcalc.pricing.bill import Usage
 from costcalc.pricing.services import (
+    SNS_PROTOCOLS,
     add_apigw_http,
     add_apigw_rest,
     add_dynamodb,
@@ -65,6 +67,15 @@ UNPRICED_ITEMS = {
         "invocation",
         "no sourced EventBridge API destinations price in the catalogue: its invocations "
         "(and the HTTP endpoint's own charges, outside AWS)",
+    ),
+    ("cloudwatch", "alarms-high-resolution"): (
+        "alarm-month",
+        "no sourced price for high-resolution CloudWatch alarms (a period under 60 s) in the "
+        "catalogue: one alarm-month per metric evaluated",
+    ),
+    ("cloudwatch", "composite-alarms"): (
+        "alarm-month",
+        "no sourced price for CloudWatch composite alarms in the catalogue",
     ),
 }
 WEAKEST = ("default", "user", "definition")
@@ -185,6 +196,7 @@ class _Follower:
                 lambda q, t, n=name, g=target: self._schedule(n, g, q, t),
             )
         self._external()
+        self._fixed()
         for name, kind in sorted(topo.template.unread.items()):
             self.result.notes.append(
                 f"{name} ({kind}): a Pulumi resource type the estimate does not read: not billed"
@@ -218,6 +230,14 @@ class _Follower:
                 self._enter(
                     name, kind, name, (key, None), lambda q, t, n=name, h=handler: h(n, q, t)
                 )
+
+    def _fixed(self) -> None:
+        """Alarms, dashboards and custom metrics: billed by the month, not per unit."""
+        self.workflow = FIXED_WORKFLOW
+        for fixed in fixed_items(self.topo.template, self.usage, list(self.topo.functions)):
+            usage = Usage()
+            usage.add(fixed.service, fixed.item, fixed.quantity)
+            self._bill(fixed.resource, usage, (Step(fixed.why, fixed.label),))
 
     def _enter(
         self, workflow: str, kind: str, resource: str, key: tuple[str, str | None], go: Any
@@ -394,6 +414,7 @@ class _Follower:
                 memory_mb=function.memory_mb,
                 arch=function.arch,
                 ephemeral_storage_mb=function.ephemeral_storage_mb,
+                **self._cold_starts(name),
             )
         self._bill(name, usage, trail)
         calls = self.usage.mapping(name, "calls")
@@ -428,6 +449,18 @@ class _Follower:
             else:
                 number = self.usage.figure(name, "calls", callee) or Decimal(0)
                 self._reach(callee, quantity * number, (*trail, step), "call")
+
+    def _cold_starts(self, name: str) -> dict[str, Decimal]:
+        """INIT, billed as duration since 2025-08-01: the share of invocations that are cold
+        starts and their INIT duration, from the usage file (none when it gives none)."""
+        rate = self.usage.figure(name, "cold_start_rate") or Decimal(0)
+        init = self.usage.figure(name, "init_ms") or Decimal(0)
+        where = f"{self.usage.path}: {name}"
+        if rate > 1:
+            raise UsageError(f"{where}.cold_start_rate: {rate}: expected a share from 0 to 1")
+        if rate > 0 and init == 0:
+            raise UsageError(f"{where}.cold_start_rate: {rate} needs {name}.init_ms > 0")
+        return {"cold_start_rate": rate, "init_duration_ms": init}
 
     def _machine(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         definition, express = self.topo.machines[name]
@@ -683,12 +716,15 @@ class _Follower:
         usage = Usage()
         usage.add("sns", "publish-requests", quantity)
         targets = self.topo.subscriptions.get(topic, ())
-        for target in targets:
-            item = {"function": "deliveries-lambda", "queue": "deliveries-sqs"}.get(
-                self.topo.kind(target)
-            )
+        for protocol in self.topo.protocols.get(topic, ()):
+            item = SNS_PROTOCOLS.get(protocol)
             if item:
                 usage.add("sns", item, quantity)
+            else:
+                self.result.notes.append(
+                    f"{topic}: deliveries over {protocol or 'a protocol not written literally'}"
+                    " have no price in the catalogue: not billed"
+                )
         self._bill(topic, usage, trail)
         self._targets(topic, targets, quantity, trail, "publish")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from costcalc.errors import UsageError
 from costcalc.estimate.breakdown import Breakdown, estimate_source
 from costcalc.estimate.usage_file import UsageFile
 
@@ -239,3 +240,117 @@ def test_a_schedule_expression_built_with_sub_is_read_with_its_parameter(tmp_pat
                                      "Default: 30}\nResources:\n") + body)  # fmt: skip
     breakdown = estimate_source(template, Decimal(1), UsageFile(), samconfig=False)
     assert _items(breakdown)[("Tick", "scheduler-invocations")] == 1460
+
+
+TOPIC = """\
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      Subscription:
+        - {Protocol: https, Endpoint: "https://hooks.example.com/orders"}
+        - {Protocol: email, Endpoint: ops@example.com}
+  Inbox: {Type: AWS::SQS::Queue}
+  ToInbox:
+    Type: AWS::SNS::Subscription
+    Properties: {TopicArn: !Ref Topic, Protocol: sqs, Endpoint: !GetAtt Inbox.Arn}
+  ToPhones:
+    Type: AWS::SNS::Subscription
+    Properties: {TopicArn: !Ref Topic, Protocol: application, Endpoint: !Ref AWS::NoValue}
+"""
+
+
+def test_each_subscription_bills_its_deliveries_by_protocol_inside_the_template_or_not(
+    tmp_path: Path,
+) -> None:
+    breakdown = _estimate(tmp_path, TOPIC)
+    items = _items(breakdown)
+    assert items[("Topic", "publish-requests")] == 1000
+    assert items[("Topic", "deliveries-http")] == 1000
+    assert items[("Topic", "deliveries-email")] == 1000
+    assert items[("Topic", "deliveries-sqs")] == 1000
+    assert (
+        "Topic: deliveries over application have no price in the catalogue: not billed"
+        in breakdown.estimates[0].followed.notes
+    )
+
+
+ALARMS = """\
+  Errors:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      {Namespace: AWS/Lambda, MetricName: Errors, Statistic: Sum, Period: 300,
+       EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: GreaterThanThreshold}
+  ErrorRate:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      EvaluationPeriods: 1
+      Threshold: 0.05
+      ComparisonOperator: GreaterThanThreshold
+      Metrics:
+        - {Id: rate, Expression: errors / invocations}
+        - Id: errors
+          ReturnData: false
+          MetricStat: {Metric: {Namespace: AWS/Lambda, MetricName: Errors}, Period: 60,
+                       Stat: Sum}
+        - Id: invocations
+          ReturnData: false
+          MetricStat: {Metric: {Namespace: AWS/Lambda, MetricName: Invocations}, Period: 60,
+                       Stat: Sum}
+  Fast:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      {Namespace: AWS/SQS, MetricName: ApproximateAgeOfOldestMessage, Statistic: Maximum,
+       Period: 10, EvaluationPeriods: 1, Threshold: 60, ComparisonOperator: GreaterThanThreshold}
+  Board:
+    Type: AWS::CloudWatch::Dashboard
+    Properties: {DashboardBody: "{}"}
+"""
+
+
+def test_alarms_and_dashboards_bill_by_the_month_whatever_the_volume(tmp_path: Path) -> None:
+    for volume in (1, 10**6):
+        items = _items(_estimate(tmp_path, API + ALARMS, volume=volume))
+        assert items[("Errors", "alarms")] == 1
+        assert items[("ErrorRate", "alarms")] == 2  # one alarm-month per metric it reads
+        assert items[("Fast", "alarms-high-resolution")] == 1
+        assert items[("Board", "dashboards")] == 1
+    priced = _estimate(tmp_path, API + ALARMS).estimates[0].priced
+    fixed = {p.charge.resource: p for p in priced if p.charge.workflow == "(fixed monthly)"}
+    assert set(fixed) == {"Errors", "ErrorRate", "Fast", "Board"}
+    assert fixed["Errors"].monthly_usd == Decimal("0.10")
+    assert fixed["Errors"].charge.label == "definition"
+    assert fixed["Fast"].monthly_usd is None  # no sourced high-resolution price: not priced
+
+
+def test_the_custom_metrics_a_function_publishes_come_from_the_usage_file(tmp_path: Path) -> None:
+    assert not any(item == "metrics" for _, item in _items(_estimate(tmp_path, API)))
+    breakdown = _estimate(tmp_path, API, {"Fn": {"custom_metrics": 3}})
+    [metrics] = [p for p in breakdown.estimates[0].priced if p.charge.item == "metrics"]
+    assert (metrics.charge.resource, metrics.charge.monthly) == ("Fn", 3)
+    assert metrics.charge.label == "user"
+    assert metrics.monthly_usd == Decimal("0.90")
+
+
+def test_cold_starts_from_the_usage_file_bill_their_init_as_duration(tmp_path: Path) -> None:
+    warm = _items(_estimate(tmp_path, API, {"Fn": {"duration_ms": 100}}))
+    cold = _items(
+        _estimate(tmp_path, API, {"Fn": {"duration_ms": 100, "cold_start_rate": 0.1,
+                                         "init_ms": 500}})
+    )  # fmt: skip
+    # 1,000 invocations x 0.1 cold x 0.5 s x 1 GB of INIT on top of 1,000 x 0.1 s x 1 GB
+    assert warm[("Fn", "duration-x86")] == 100
+    assert cold[("Fn", "duration-x86")] == 150
+
+
+@pytest.mark.parametrize(
+    ("figures", "message"),
+    [
+        ({"cold_start_rate": 2, "init_ms": 500}, r"Fn\.cold_start_rate: 2: expected a share"),
+        ({"cold_start_rate": 0.1}, r"Fn\.cold_start_rate: 0\.1 needs Fn\.init_ms > 0"),
+    ],
+)
+def test_cold_starts_the_usage_file_cannot_mean_are_refused_naming_the_key(
+    tmp_path: Path, figures: dict[str, object], message: str
+) -> None:
+    with pytest.raises(UsageError, match=message):
+        _estimate(tmp_path, API, {"Fn": {"duration_ms": 100, **figures}})
