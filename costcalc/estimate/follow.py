@@ -22,6 +22,7 @@ from typing import Any
 
 from costcalc.errors import UsageError
 from costcalc.estimate.fixed_items import FIXED_WORKFLOW, fixed_items
+from costcalc.estimate.log_groups import retention_months
 from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
 from costcalc.estimate.topology import DEFAULT_BUS, Route, Topology
@@ -36,6 +37,7 @@ from costcalc.pricing.services import (
     add_dynamodb,
     add_eventbridge,
     add_lambda,
+    add_logs,
     add_scheduler,
     add_ses,
     add_sqs,
@@ -45,6 +47,7 @@ from costcalc.pricing.services import (
 from orderflow_definitions.patterns import matches
 
 _MAX_DEPTH = 24
+_KB_PER_GB = Decimal(1024 * 1024)  # logs: 1 GB = 1,048,576 KB, as the profile's metering
 _INTEGRATION = "arn:aws:states:::"
 _TABLE_WRITES = {"putitem", "updateitem", "deleteitem", "batchwriteitem", "transactwriteitems"}
 _TABLE_READS = {"getitem", "query", "scan", "batchgetitem", "transactgetitems"}
@@ -416,6 +419,7 @@ class _Follower:
                 ephemeral_storage_mb=function.ephemeral_storage_mb,
                 **self._cold_starts(name),
             )
+        self._logs(name, quantity, usage)
         self._bill(name, usage, trail)
         calls = self.usage.mapping(name, "calls")
         unknown_call = set(calls) - set(self.topo.calls[name]) - set(self.topo.types)
@@ -449,6 +453,21 @@ class _Follower:
             else:
                 number = self.usage.figure(name, "calls", callee) or Decimal(0)
                 self._reach(callee, quantity * number, (*trail, step), "call")
+
+    def _logs(self, name: str, quantity: Decimal, usage: Usage) -> None:
+        """The function's log lines (``log_kb`` per invocation, from the usage file): vended
+        ingestion, and storage for as long as its log group keeps them."""
+        log_kb = self.usage.figure(name, "log_kb")
+        if not log_kb:
+            return
+        ingested = quantity * log_kb / _KB_PER_GB
+        months = retention_months(self.topo.template, name)
+        add_logs(usage, ingested_gb=ingested, vended=True, stored_gb=ingested * (months or 0))
+        if months is None:
+            self.result.notes.append(
+                f"{name}: its log group keeps logs forever (the template sets no "
+                "RetentionInDays for it): their storage grows every month and is not billed"
+            )
 
     def _cold_starts(self, name: str) -> dict[str, Decimal]:
         """INIT, billed as duration since 2025-08-01: the share of invocations that are cold

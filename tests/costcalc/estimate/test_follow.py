@@ -354,3 +354,33 @@ def test_cold_starts_the_usage_file_cannot_mean_are_refused_naming_the_key(
 ) -> None:
     with pytest.raises(UsageError, match=message):
         _estimate(tmp_path, API, {"Fn": {"duration_ms": 100, **figures}})
+
+
+LOGGED = (
+    FUNCTION.format(
+        name="Fn",
+        events="      LoggingConfig: {LogGroup: !Ref FnLogs}\n"
+        "      Events:\n        Get: {Type: HttpApi, Properties: {Path: /items, Method: get}}",
+    )
+    + TABLE
+    + "  FnLogs:\n    Type: AWS::Logs::LogGroup\n    Properties: {RetentionInDays: 73}\n"
+)
+
+
+def test_a_function_s_log_lines_bill_ingestion_and_storage_for_its_group_s_retention(
+    tmp_path: Path,
+) -> None:
+    items = _items(_estimate(tmp_path, LOGGED, {"Fn": {"log_kb": 2}}, volume=1024 * 512))
+    assert items[("Fn", "logs-ingestion-vended")] == 1  # 524,288 x 2 KB = 1 GB
+    assert items[("Fn", "logs-storage")] == Decimal("2.4")  # 73 days = 2.4 months kept
+
+
+def test_logs_kept_forever_bill_ingestion_and_say_their_storage_is_not_billed(
+    tmp_path: Path,
+) -> None:
+    breakdown = _estimate(tmp_path, API, {"Fn": {"log_kb": 2}}, volume=1024 * 512)
+    items = _items(breakdown)
+    assert items[("Fn", "logs-ingestion-vended")] == 1
+    assert ("Fn", "logs-storage") not in items
+    assert any("keeps logs forever" in n for n in breakdown.estimates[0].followed.notes)
+    assert not any(item.startswith("logs") for _, item in _items(_estimate(tmp_path, API)))
