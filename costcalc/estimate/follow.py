@@ -712,24 +712,39 @@ class _Follower:
     def _table(self, table: str, quantity: Decimal, trail: tuple[Step, ...], how: str) -> None:
         usage = Usage()
         reads = how == "read"
+        units, step = self._request_units(table, how)
         add_dynamodb(
             usage,
-            write_units=Decimal(0) if reads else _whole(quantity),
-            read_units=_whole(quantity) if reads else Decimal(0),
+            write_units=Decimal(0) if reads else _whole(quantity * units),
+            read_units=_whole(quantity * units) if reads else Decimal(0),
         )
-        self._bill(
-            table,
-            usage,
-            (
-                *trail,
-                Step(
-                    f"{table}: one request unit per {how or 'call'} (items up to 1 KB)",
-                    "definition",
-                ),
-            ),
-        )
+        self._bill(table, usage, (*trail, step))
         if not reads and table in self.topo.consumers:
             self._arrive(table, quantity, trail, "write")
+
+    def _request_units(self, table: str, how: str) -> tuple[Decimal, Step]:
+        """Request units one call takes: a write unit per KB of item, a strongly consistent
+        read unit per 4 KB, an eventually consistent read half of one; items of 1 KB and
+        strong reads unless the usage file gives ``item_kb`` and ``eventual_reads`` (0-1)."""
+        item_kb = self.usage.figure(table, "item_kb")
+        eventual = self.usage.figure(table, "eventual_reads") or Decimal(0)
+        if eventual > 1:
+            raise UsageError(
+                f"{self.usage.path}: {table}.eventual_reads: {eventual}: expected a share "
+                "from 0 to 1"
+            )
+        size = item_kb or Decimal(1)
+        if how == "read":
+            units = max((size / 4).to_integral_value(rounding=ROUND_CEILING), Decimal(1))
+            units *= 1 - eventual / 2
+        else:
+            units = max(size.to_integral_value(rounding=ROUND_CEILING), Decimal(1))
+        if item_kb is None and not eventual:
+            return units, Step(
+                f"{table}: one request unit per {how or 'call'} (items up to 1 KB)", "definition"
+            )
+        text = f"{table}: {_short(units)} request units per {how or 'call'} of {_short(size)} KB"
+        return units, Step(f"{text} (user)", "user")
 
     def _topic(self, topic: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()

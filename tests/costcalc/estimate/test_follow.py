@@ -384,3 +384,48 @@ def test_logs_kept_forever_bill_ingestion_and_say_their_storage_is_not_billed(
     assert ("Fn", "logs-storage") not in items
     assert any("keeps logs forever" in n for n in breakdown.estimates[0].followed.notes)
     assert not any(item.startswith("logs") for _, item in _items(_estimate(tmp_path, API)))
+
+
+ITEMS = (
+    TABLE
+    + """\
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Read
+        States:
+          Read:
+            Type: Task
+            Resource: arn:aws:states:::dynamodb:getItem
+            Parameters: {TableName: !Ref Table, Key: {id: {S: x}}}
+            Next: Write
+          Write:
+            Type: Task
+            Resource: arn:aws:states:::dynamodb:putItem
+            Parameters: {TableName: !Ref Table, Item: {id: {S: x}}}
+            End: true
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("figures", "writes", "reads"),
+    [
+        ({}, 1000, 1000),  # items up to 1 KB, strong reads: one unit each
+        ({"item_kb": 1.5}, 2000, 1000),  # 2 write units; one read unit covers 4 KB
+        ({"item_kb": 6}, 6000, 2000),
+        ({"item_kb": 6, "eventual_reads": 1}, 6000, 1000),  # an eventual read is half
+    ],
+)
+def test_a_table_bills_request_units_by_item_size_and_read_consistency(
+    tmp_path: Path, figures: dict[str, object], writes: int, reads: int
+) -> None:
+    items = _items(_estimate(tmp_path, ITEMS, {"Table": figures} if figures else None))
+    assert items[("Table", "write-request-units")] == writes
+    assert items[("Table", "read-request-units")] == reads
+
+
+def test_a_share_of_eventual_reads_above_one_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"Table\.eventual_reads: 2: expected a share"):
+        _estimate(tmp_path, ITEMS, {"Table": {"eventual_reads": 2}})
