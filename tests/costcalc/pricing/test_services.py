@@ -326,8 +326,10 @@ def test_lambda_reads_an_architecture_made_at_run_time_as_the_literal_it_spells(
         lambda u: services.add_dynamodb(u, D(1), D(1)),
         lambda u: services.add_stepfunctions_express(u, D(1), D(100)),
         lambda u: services.add_sqs(u, D(1)),
+        lambda u: services.add_s3(u, D(1)),
+        lambda u: services.add_cloudwatch(u, D(1)),
     ],
-    ids=["lambda", "dynamodb", "express", "sqs"],
+    ids=["lambda", "dynamodb", "express", "sqs", "s3", "cloudwatch"],
 )
 def test_a_service_s_figures_must_be_named_never_taken_by_position(
     usage: Usage, add: object
