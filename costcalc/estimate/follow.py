@@ -15,7 +15,7 @@ as unknown with the key that fills it; it is never guessed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
@@ -378,8 +378,14 @@ class _Follower:
 
     def _route(self, route: Route, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
-        (add_apigw_rest if route.rest else add_apigw_http)(usage, requests=_whole(quantity))
-        self._bill(route.api, usage, trail)
+        sized = self._sized(
+            route.api,
+            "request_kb",
+            add_apigw_rest if route.rest else add_apigw_http,
+            usage,
+            requests=_whole(quantity),
+        )
+        self._bill(route.api, usage, (*trail, *sized))
         step = Step(
             f"{route.api}: {route.key} integrates {route.target or 'nothing billed'} "
             f"({route.action})",
@@ -468,6 +474,27 @@ class _Follower:
                 f"{name}: its log group keeps logs forever (the template sets no "
                 "RetentionInDays for it): their storage grows every month and is not billed"
             )
+
+    def _sized(
+        self, resource: str, key: str, add: Callable[..., None], usage: Usage, **figures: Decimal
+    ) -> tuple[Step, ...]:
+        """``add`` the figures with the payload size the usage file gives ``resource`` (an API's
+        ``request_kb``, a bus's ``event_kb``, a queue's ``message_kb``: each chunk the service
+        meters billed as one); the service's own default size (1 KB) when it gives none.
+        Returns the step that says so, for the trail of what it bills."""
+        size = self.usage.figure(resource, key)
+        if size is None:
+            add(usage, **figures)
+            return ()
+        parameter = {"request_kb": "request_size_kb", "event_kb": "event_size_kb"}.get(
+            key, "message_size_kb"
+        )
+        try:
+            add(usage, **figures, **{parameter: size})
+        except UsageError as error:
+            accepted = str(error).split(": ", 1)[-1]
+            raise UsageError(f"{self.usage.path}: {resource}.{key}: {accepted}") from None
+        return (Step(f"{resource}: {_short(size)} KB per payload (user)", "user"),)
 
     def _cold_starts(self, name: str) -> dict[str, Decimal]:
         """INIT, billed as duration since 2025-08-01: the share of invocations that are cold
@@ -636,9 +663,9 @@ class _Follower:
         self, bus: str, quantity: Decimal, trail: tuple[Step, ...], detail: Mapping[str, Any] | None
     ) -> None:
         usage = Usage()
-        add_eventbridge(usage, events=_whole(quantity))
+        sized = self._sized(bus, "event_kb", add_eventbridge, usage, events=_whole(quantity))
         where = bus if bus != DEFAULT_BUS else "the default bus"
-        self._bill(bus if bus in self.topo.types else "(default bus)", usage, trail)
+        self._bill(bus if bus in self.topo.types else "(default bus)", usage, (*trail, *sized))
         if detail is None:
             self.result.notes.append(
                 f"{trail[-1].text}: events put on {where} with no literal "
@@ -659,8 +686,9 @@ class _Follower:
     ) -> None:
         if not aws:
             usage = Usage()
-            add_eventbridge(usage, events=_whole(quantity))
-            self._bill(rule.bus if rule.bus in self.topo.types else "(default bus)", usage, trail)
+            bus = rule.bus if rule.bus in self.topo.types else "(default bus)"
+            sized = self._sized(bus, "event_kb", add_eventbridge, usage, events=_whole(quantity))
+            self._bill(bus, usage, (*trail, *sized))
         self._targets(rule.logical_id, rule.targets, quantity, trail, "rule")
 
     def _targets(
@@ -693,9 +721,12 @@ class _Follower:
         kind = self.topo.kind(source)
         consumers = self.topo.consumers.get(source, ())
         usage = Usage()
+        sized: tuple[Step, ...] = ()
         if kind == "queue":
             per = 1 + 2 * bool(consumers)
-            add_sqs(usage, requests=_whole(quantity * per))
+            sized = self._sized(
+                source, "message_kb", add_sqs, usage, requests=_whole(quantity * per)
+            )
             text = f"{source}: {per} requests per message (send" + (
                 ", receive, delete: batches of one)" if consumers else ")"
             )
@@ -704,7 +735,7 @@ class _Follower:
             text = f"{source}: one PUT payload unit per record"
         else:
             text = f"{source}: one stream record per write"
-        self._bill(source, usage, trail)
+        self._bill(source, usage, (*trail, *sized))
         step = Step(text, "definition")
         for consumer in consumers:
             self._reach(consumer, quantity, (*trail, step), "consume")

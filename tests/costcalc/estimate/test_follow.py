@@ -429,3 +429,45 @@ def test_a_table_bills_request_units_by_item_size_and_read_consistency(
 def test_a_share_of_eventual_reads_above_one_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"Table\.eventual_reads: 2: expected a share"):
         _estimate(tmp_path, ITEMS, {"Table": {"eventual_reads": 2}})
+
+
+SIZED = (
+    "  Bus: {Type: AWS::Events::EventBus, Properties: {Name: team}}\n"
+    "  Queue: {Type: AWS::SQS::Queue}\n"
+    + FUNCTION.format(
+        name="Fn",
+        events="      Events:\n"
+        "        Get: {Type: HttpApi, Properties: {Path: /items, Method: post}}\n"
+        "        Work: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn}}\n"
+        "        Placed:\n          Type: EventBridgeRule\n          Properties:\n"
+        "            EventBusName: !Ref Bus\n            Pattern: {source: [team.orders]}",
+    )
+    + TABLE
+)
+
+
+def test_payload_sizes_from_the_usage_file_bill_each_metered_chunk(tmp_path: Path) -> None:
+    plain = _items(_estimate(tmp_path, SIZED))
+    usage = {
+        "ServerlessHttpApi": {"request_kb": 600},  # two 512 KB increments
+        "Bus": {"event_kb": 100},  # two 64 KB chunks
+        "Queue": {"message_kb": 65},  # two 64 KB chunks per request
+    }
+    breakdown = _estimate(tmp_path, SIZED, usage)
+    sized = _items(breakdown)
+    for key in [
+        ("ServerlessHttpApi", "http-requests"),
+        ("Bus", "custom-events"),
+        ("Queue", "standard-requests"),
+    ]:
+        assert sized[key] == 2 * plain[key] > 0
+    sources = {p.charge.resource: p.charge.source for p in breakdown.estimates[0].priced}
+    assert sources["Bus"].endswith("Bus: 100 KB per payload (user)")
+    assert sources["Queue"].endswith("Queue: 65 KB per payload (user)")
+
+
+def test_a_payload_size_the_service_does_not_take_is_refused_naming_the_key(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(UsageError, match=r"u\.yml: Bus\.event_kb: accepted values are 0 to 1,024"):
+        _estimate(tmp_path, SIZED, {"Bus": {"event_kb": 2000}})
