@@ -21,10 +21,12 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from costcalc.errors import UsageError
+from costcalc.estimate.express_limits import express_refusals
 from costcalc.estimate.fixed_items import FIXED_WORKFLOW, fixed_items
 from costcalc.estimate.log_groups import retention_months
 from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
+from costcalc.estimate.template import TemplateError
 from costcalc.estimate.topology import DEFAULT_BUS, Route, Topology
 from costcalc.estimate.transitions import Counting, TransitionEstimate, expected_transitions
 from costcalc.estimate.usage_file import UsageFile
@@ -512,6 +514,13 @@ class _Follower:
         definition, express = self.topo.machines[name]
         done = self._walk(name, definition)
         counted = self._count(name, definition, done)
+        where = f"{self.topo.template.path}: {name}"
+        reasons = express_refusals(definition, None, where) if express else []
+        if reasons:
+            raise TemplateError(
+                f"{where}: Type EXPRESS, which cannot run this definition (AWS rejects it), so "
+                f"it is not priced: {'; '.join(reasons)}"
+            )
         trail = (*trail, Step(f"{name}: {quantity.normalize():f} executions", "definition"))
         self._executions(name, quantity, express=express, done=done, counted=counted, trail=trail)
 

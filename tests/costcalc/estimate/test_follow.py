@@ -471,3 +471,23 @@ def test_a_payload_size_the_service_does_not_take_is_refused_naming_the_key(
 ) -> None:
     with pytest.raises(UsageError, match=r"u\.yml: Bus\.event_kb: accepted values are 0 to 1,024"):
         _estimate(tmp_path, SIZED, {"Bus": {"event_kb": 2000}})
+
+
+def test_an_express_machine_express_cannot_run_is_refused_with_the_reason(tmp_path: Path) -> None:
+    body = """\
+  Queue: {Type: AWS::SQS::Queue}
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Type: EXPRESS
+      Definition:
+        StartAt: Ask
+        States:
+          Ask:
+            Type: Task
+            Resource: arn:aws:states:::sqs:sendMessage.waitForTaskToken
+            Parameters: {QueueUrl: !Ref Queue, MessageBody: {token.$: $$.Task.Token}}
+            End: true
+"""
+    with pytest.raises(UsageError, match=r"Flow: Type EXPRESS.*'Ask' waits for a task token"):
+        _estimate(tmp_path, body)
