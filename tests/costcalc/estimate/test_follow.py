@@ -326,7 +326,7 @@ def test_the_custom_metrics_a_function_publishes_come_from_the_usage_file(tmp_pa
     assert not any(item == "metrics" for _, item in _items(_estimate(tmp_path, API)))
     breakdown = _estimate(tmp_path, API, {"Fn": {"custom_metrics": 3}})
     [metrics] = [p for p in breakdown.estimates[0].priced if p.charge.item == "metrics"]
-    assert (metrics.charge.resource, metrics.charge.monthly) == ("Fn", 3)
+    assert (metrics.charge.resource, metrics.charge.monthly) == ("Fn", Decimal(3))
     assert metrics.charge.label == "user"
     assert metrics.monthly_usd == Decimal("0.90")
 
@@ -448,7 +448,7 @@ SIZED = (
 
 def test_payload_sizes_from_the_usage_file_bill_each_metered_chunk(tmp_path: Path) -> None:
     plain = _items(_estimate(tmp_path, SIZED))
-    usage = {
+    usage: dict[str, dict[str, object]] = {
         "ServerlessHttpApi": {"request_kb": 600},  # two 512 KB increments
         "Bus": {"event_kb": 100},  # two 64 KB chunks
         "Queue": {"message_kb": 65},  # two 64 KB chunks per request

@@ -322,12 +322,12 @@ def test_lambda_reads_an_architecture_made_at_run_time_as_the_literal_it_spells(
 @pytest.mark.parametrize(
     "add",
     [
-        lambda u: services.add_lambda(u, D(1), D(100), D(128)),
-        lambda u: services.add_dynamodb(u, D(1), D(1)),
-        lambda u: services.add_stepfunctions_express(u, D(1), D(100)),
-        lambda u: services.add_sqs(u, D(1)),
-        lambda u: services.add_s3(u, D(1)),
-        lambda u: services.add_cloudwatch(u, D(1)),
+        lambda u: services.add_lambda(u, D(1), D(100), D(128)),  # type: ignore[call-arg]
+        lambda u: services.add_dynamodb(u, D(1), D(1)),  # type: ignore[call-arg]
+        lambda u: services.add_stepfunctions_express(u, D(1), D(100)),  # type: ignore[call-arg]
+        lambda u: services.add_sqs(u, D(1)),  # type: ignore[call-arg]
+        lambda u: services.add_s3(u, D(1)),  # type: ignore[call-arg]
+        lambda u: services.add_cloudwatch(u, D(1)),  # type: ignore[call-arg]
     ],
     ids=["lambda", "dynamodb", "express", "sqs", "s3", "cloudwatch"],
 )
