@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     definition = read_definition(args.definition)
     estimate = expected_transitions(definition, counting_from(args), str(args.definition))
     if args.type == "express":
-        reasons = express_refusals(definition, estimate.express_duration_ms)
+        reasons = express_refusals(definition, estimate.express_duration_ms, str(args.definition))
         if reasons:
             raise UsageError(
                 f"{args.definition}: Express cannot run this definition, so it is not priced: "

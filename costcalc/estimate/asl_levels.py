@@ -9,7 +9,7 @@ it here, so a definition is refused by the same rule, with the same line and the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,6 +107,21 @@ class Level:
         processor = state.get("ItemProcessor", state.get("Iterator"))
         config = processor.get("ProcessorConfig", {}) if isinstance(processor, Mapping) else {}
         return config if isinstance(config, Mapping) else {}
+
+
+def states_run(level: Level) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every state one execution of ``level`` may run, nested ones included: Parallel
+    branches and Inline Map item processors; a Distributed Map's item processor is not, its
+    children being executions of their own."""
+    for name, state in level.states.items():
+        yield name, state
+        nested: list[Level] = []
+        if state["Type"] == "Parallel":
+            nested = level.branches(name)
+        elif state["Type"] == "Map" and level.processor_config(name).get("Mode") != "DISTRIBUTED":
+            nested = [level.processor(name)]
+        for inner in nested:
+            yield from states_run(inner)
 
 
 def read_level(definition: object, where: str, depth: int = 0) -> Level:

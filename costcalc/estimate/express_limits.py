@@ -8,20 +8,25 @@ reject it when the stack is created (or the execution would be cut off at five m
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
+
+from costcalc.estimate.asl_levels import read_level, states_run
 
 #: Express executions stop after five minutes.
 EXPRESS_MAX_MS = Decimal(300_000)
 
 
 def express_refusals(
-    definition: Mapping[str, Any], expected_duration_ms: Decimal | None = None
+    definition: Mapping[str, Any],
+    expected_duration_ms: Decimal | None = None,
+    where: str = "definition",
 ) -> list[str]:
-    """Why Express cannot run ``definition`` (empty when it can)."""
+    """Why Express cannot run ``definition`` (empty when it can); a definition that cannot be
+    walked is refused as every walker refuses it (``DefinitionError``)."""
     reasons = []
-    for name, state in _states(definition):
+    for name, state in states_run(read_level(definition, where)):
         resource = str(state.get("Resource", "")) if state.get("Type") == "Task" else ""
         if resource.endswith(".waitForTaskToken"):
             reasons.append(f"state {name!r} waits for a task token ({resource}); Express has no "
@@ -41,21 +46,3 @@ def express_refusals(
             "execution stops after 5 minutes (300000 ms)"
         )
     return reasons
-
-
-def _states(definition: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """Every state, nested ones (Parallel branches, Map processors) included."""
-    states = definition.get("States")
-    for name, state in states.items() if isinstance(states, Mapping) else ():
-        if not isinstance(state, Mapping):
-            continue
-        yield name, state
-        nested = [*(state.get("Branches") or [])]
-        processor = state.get("ItemProcessor", state.get("Iterator"))
-        config = processor.get("ProcessorConfig") if isinstance(processor, Mapping) else None
-        distributed = isinstance(config, Mapping) and config.get("Mode") == "DISTRIBUTED"
-        if isinstance(processor, Mapping) and not distributed:
-            nested.append(processor)  # a Distributed Map's children run as their own type
-        for machine in nested:
-            if isinstance(machine, Mapping):
-                yield from _states(machine)

@@ -15,25 +15,31 @@ as unknown with the key that fills it; it is never guessed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from costcalc.errors import UsageError
+from costcalc.estimate.express_limits import express_refusals
+from costcalc.estimate.fixed_items import FIXED_WORKFLOW, fixed_items
+from costcalc.estimate.log_groups import retention_months
 from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
+from costcalc.estimate.template import TemplateError
 from costcalc.estimate.topology import DEFAULT_BUS, Route, Topology
 from costcalc.estimate.transitions import Counting, TransitionEstimate, expected_transitions
 from costcalc.estimate.usage_file import UsageFile
 from costcalc.estimate.visits import Given, Walk, walk
 from costcalc.pricing.bill import Usage
 from costcalc.pricing.services import (
+    SNS_PROTOCOLS,
     add_apigw_http,
     add_apigw_rest,
     add_dynamodb,
     add_eventbridge,
     add_lambda,
+    add_logs,
     add_scheduler,
     add_ses,
     add_sqs,
@@ -43,6 +49,7 @@ from costcalc.pricing.services import (
 from orderflow_definitions.patterns import matches
 
 _MAX_DEPTH = 24
+_KB_PER_GB = Decimal(1024 * 1024)  # logs: 1 GB = 1,048,576 KB, as the profile's metering
 _INTEGRATION = "arn:aws:states:::"
 _TABLE_WRITES = {"putitem", "updateitem", "deleteitem", "batchwriteitem", "transactwriteitems"}
 _TABLE_READS = {"getitem", "query", "scan", "batchgetitem", "transactgetitems"}
@@ -65,6 +72,15 @@ UNPRICED_ITEMS = {
         "invocation",
         "no sourced EventBridge API destinations price in the catalogue: its invocations "
         "(and the HTTP endpoint's own charges, outside AWS)",
+    ),
+    ("cloudwatch", "alarms-high-resolution"): (
+        "alarm-month",
+        "no sourced price for high-resolution CloudWatch alarms (a period under 60 s) in the "
+        "catalogue: one alarm-month per metric evaluated",
+    ),
+    ("cloudwatch", "composite-alarms"): (
+        "alarm-month",
+        "no sourced price for CloudWatch composite alarms in the catalogue",
     ),
 }
 WEAKEST = ("default", "user", "definition")
@@ -185,6 +201,11 @@ class _Follower:
                 lambda q, t, n=name, g=target: self._schedule(n, g, q, t),
             )
         self._external()
+        self._fixed()
+        for name, kind in sorted(topo.template.unread.items()):
+            self.result.notes.append(
+                f"{name} ({kind}): a Pulumi resource type the estimate does not read: not billed"
+            )
         if not self.result.entries:
             self.result.notes.append(
                 "nothing billable per unit of work: no API route, state machine, rule, schedule, "
@@ -214,6 +235,14 @@ class _Follower:
                 self._enter(
                     name, kind, name, (key, None), lambda q, t, n=name, h=handler: h(n, q, t)
                 )
+
+    def _fixed(self) -> None:
+        """Alarms, dashboards and custom metrics: billed by the month, not per unit."""
+        self.workflow = FIXED_WORKFLOW
+        for fixed in fixed_items(self.topo.template, self.usage, list(self.topo.functions)):
+            usage = Usage()
+            usage.add(fixed.service, fixed.item, fixed.quantity)
+            self._bill(fixed.resource, usage, (Step(fixed.why, fixed.label),))
 
     def _enter(
         self, workflow: str, kind: str, resource: str, key: tuple[str, str | None], go: Any
@@ -351,8 +380,14 @@ class _Follower:
 
     def _route(self, route: Route, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
-        (add_apigw_rest if route.rest else add_apigw_http)(usage, requests=_whole(quantity))
-        self._bill(route.api, usage, trail)
+        sized = self._sized(
+            route.api,
+            "request_kb",
+            add_apigw_rest if route.rest else add_apigw_http,
+            usage,
+            requests=_whole(quantity),
+        )
+        self._bill(route.api, usage, (*trail, *sized))
         step = Step(
             f"{route.api}: {route.key} integrates {route.target or 'nothing billed'} "
             f"({route.action})",
@@ -390,7 +425,9 @@ class _Follower:
                 memory_mb=function.memory_mb,
                 arch=function.arch,
                 ephemeral_storage_mb=function.ephemeral_storage_mb,
+                **self._cold_starts(name),
             )
+        self._logs(name, quantity, usage)
         self._bill(name, usage, trail)
         calls = self.usage.mapping(name, "calls")
         unknown_call = set(calls) - set(self.topo.calls[name]) - set(self.topo.types)
@@ -425,10 +462,65 @@ class _Follower:
                 number = self.usage.figure(name, "calls", callee) or Decimal(0)
                 self._reach(callee, quantity * number, (*trail, step), "call")
 
+    def _logs(self, name: str, quantity: Decimal, usage: Usage) -> None:
+        """The function's log lines (``log_kb`` per invocation, from the usage file): vended
+        ingestion, and storage for as long as its log group keeps them."""
+        log_kb = self.usage.figure(name, "log_kb")
+        if not log_kb:
+            return
+        ingested = quantity * log_kb / _KB_PER_GB
+        months = retention_months(self.topo.template, name)
+        add_logs(usage, ingested_gb=ingested, vended=True, stored_gb=ingested * (months or 0))
+        if months is None:
+            self.result.notes.append(
+                f"{name}: its log group keeps logs forever (the template sets no "
+                "RetentionInDays for it): their storage grows every month and is not billed"
+            )
+
+    def _sized(
+        self, resource: str, key: str, add: Callable[..., None], usage: Usage, **figures: Decimal
+    ) -> tuple[Step, ...]:
+        """``add`` the figures with the payload size the usage file gives ``resource`` (an API's
+        ``request_kb``, a bus's ``event_kb``, a queue's ``message_kb``: each chunk the service
+        meters billed as one); the service's own default size (1 KB) when it gives none.
+        Returns the step that says so, for the trail of what it bills."""
+        size = self.usage.figure(resource, key)
+        if size is None:
+            add(usage, **figures)
+            return ()
+        parameter = {"request_kb": "request_size_kb", "event_kb": "event_size_kb"}.get(
+            key, "message_size_kb"
+        )
+        try:
+            add(usage, **figures, **{parameter: size})
+        except UsageError as error:
+            accepted = str(error).split(": ", 1)[-1]
+            raise UsageError(f"{self.usage.path}: {resource}.{key}: {accepted}") from None
+        return (Step(f"{resource}: {_short(size)} KB per payload (user)", "user"),)
+
+    def _cold_starts(self, name: str) -> dict[str, Decimal]:
+        """INIT, billed as duration since 2025-08-01: the share of invocations that are cold
+        starts and their INIT duration, from the usage file (none when it gives none)."""
+        rate = self.usage.figure(name, "cold_start_rate") or Decimal(0)
+        init = self.usage.figure(name, "init_ms") or Decimal(0)
+        where = f"{self.usage.path}: {name}"
+        if rate > 1:
+            raise UsageError(f"{where}.cold_start_rate: {rate}: expected a share from 0 to 1")
+        if rate > 0 and init == 0:
+            raise UsageError(f"{where}.cold_start_rate: {rate} needs {name}.init_ms > 0")
+        return {"cold_start_rate": rate, "init_duration_ms": init}
+
     def _machine(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         definition, express = self.topo.machines[name]
         done = self._walk(name, definition)
         counted = self._count(name, definition, done)
+        where = f"{self.topo.template.path}: {name}"
+        reasons = express_refusals(definition, None, where) if express else []
+        if reasons:
+            raise TemplateError(
+                f"{where}: Type EXPRESS, which cannot run this definition (AWS rejects it), so "
+                f"it is not priced: {'; '.join(reasons)}"
+            )
         trail = (*trail, Step(f"{name}: {quantity.normalize():f} executions", "definition"))
         self._executions(name, quantity, express=express, done=done, counted=counted, trail=trail)
 
@@ -580,9 +672,9 @@ class _Follower:
         self, bus: str, quantity: Decimal, trail: tuple[Step, ...], detail: Mapping[str, Any] | None
     ) -> None:
         usage = Usage()
-        add_eventbridge(usage, events=_whole(quantity))
+        sized = self._sized(bus, "event_kb", add_eventbridge, usage, events=_whole(quantity))
         where = bus if bus != DEFAULT_BUS else "the default bus"
-        self._bill(bus if bus in self.topo.types else "(default bus)", usage, trail)
+        self._bill(bus if bus in self.topo.types else "(default bus)", usage, (*trail, *sized))
         if detail is None:
             self.result.notes.append(
                 f"{trail[-1].text}: events put on {where} with no literal "
@@ -603,8 +695,9 @@ class _Follower:
     ) -> None:
         if not aws:
             usage = Usage()
-            add_eventbridge(usage, events=_whole(quantity))
-            self._bill(rule.bus if rule.bus in self.topo.types else "(default bus)", usage, trail)
+            bus = rule.bus if rule.bus in self.topo.types else "(default bus)"
+            sized = self._sized(bus, "event_kb", add_eventbridge, usage, events=_whole(quantity))
+            self._bill(bus, usage, (*trail, *sized))
         self._targets(rule.logical_id, rule.targets, quantity, trail, "rule")
 
     def _targets(
@@ -637,9 +730,12 @@ class _Follower:
         kind = self.topo.kind(source)
         consumers = self.topo.consumers.get(source, ())
         usage = Usage()
+        sized: tuple[Step, ...] = ()
         if kind == "queue":
             per = 1 + 2 * bool(consumers)
-            add_sqs(usage, requests=_whole(quantity * per))
+            sized = self._sized(
+                source, "message_kb", add_sqs, usage, requests=_whole(quantity * per)
+            )
             text = f"{source}: {per} requests per message (send" + (
                 ", receive, delete: batches of one)" if consumers else ")"
             )
@@ -648,7 +744,7 @@ class _Follower:
             text = f"{source}: one PUT payload unit per record"
         else:
             text = f"{source}: one stream record per write"
-        self._bill(source, usage, trail)
+        self._bill(source, usage, (*trail, *sized))
         step = Step(text, "definition")
         for consumer in consumers:
             self._reach(consumer, quantity, (*trail, step), "consume")
@@ -656,35 +752,53 @@ class _Follower:
     def _table(self, table: str, quantity: Decimal, trail: tuple[Step, ...], how: str) -> None:
         usage = Usage()
         reads = how == "read"
+        units, step = self._request_units(table, how)
         add_dynamodb(
             usage,
-            write_units=Decimal(0) if reads else _whole(quantity),
-            read_units=_whole(quantity) if reads else Decimal(0),
+            write_units=Decimal(0) if reads else _whole(quantity * units),
+            read_units=_whole(quantity * units) if reads else Decimal(0),
         )
-        self._bill(
-            table,
-            usage,
-            (
-                *trail,
-                Step(
-                    f"{table}: one request unit per {how or 'call'} (items up to 1 KB)",
-                    "definition",
-                ),
-            ),
-        )
+        self._bill(table, usage, (*trail, step))
         if not reads and table in self.topo.consumers:
             self._arrive(table, quantity, trail, "write")
+
+    def _request_units(self, table: str, how: str) -> tuple[Decimal, Step]:
+        """Request units one call takes: a write unit per KB of item, a strongly consistent
+        read unit per 4 KB, an eventually consistent read half of one; items of 1 KB and
+        strong reads unless the usage file gives ``item_kb`` and ``eventual_reads`` (0-1)."""
+        item_kb = self.usage.figure(table, "item_kb")
+        eventual = self.usage.figure(table, "eventual_reads") or Decimal(0)
+        if eventual > 1:
+            raise UsageError(
+                f"{self.usage.path}: {table}.eventual_reads: {eventual}: expected a share "
+                "from 0 to 1"
+            )
+        size = item_kb or Decimal(1)
+        if how == "read":
+            units = max((size / 4).to_integral_value(rounding=ROUND_CEILING), Decimal(1))
+            units *= 1 - eventual / 2
+        else:
+            units = max(size.to_integral_value(rounding=ROUND_CEILING), Decimal(1))
+        if item_kb is None and not eventual:
+            return units, Step(
+                f"{table}: one request unit per {how or 'call'} (items up to 1 KB)", "definition"
+            )
+        text = f"{table}: {_short(units)} request units per {how or 'call'} of {_short(size)} KB"
+        return units, Step(f"{text} (user)", "user")
 
     def _topic(self, topic: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
         usage.add("sns", "publish-requests", quantity)
         targets = self.topo.subscriptions.get(topic, ())
-        for target in targets:
-            item = {"function": "deliveries-lambda", "queue": "deliveries-sqs"}.get(
-                self.topo.kind(target)
-            )
+        for protocol in self.topo.protocols.get(topic, ()):
+            item = SNS_PROTOCOLS.get(protocol)
             if item:
                 usage.add("sns", item, quantity)
+            else:
+                self.result.notes.append(
+                    f"{topic}: deliveries over {protocol or 'a protocol not written literally'}"
+                    " have no price in the catalogue: not billed"
+                )
         self._bill(topic, usage, trail)
         self._targets(topic, targets, quantity, trail, "publish")
 

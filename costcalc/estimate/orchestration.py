@@ -97,7 +97,7 @@ class Orchestration:
         if kind.upper() != "EXPRESS":
             return False
         longest = max((path.express_duration_ms for path in self.paths), default=Decimal(0))
-        reasons = express_refusals(self.definition, longest)
+        reasons = express_refusals(self.definition, longest, self.where)
         if reasons:
             raise TemplateError(
                 f"{self.where}: Type EXPRESS, which cannot run this definition (AWS rejects "

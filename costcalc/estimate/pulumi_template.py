@@ -110,6 +110,11 @@ def as_template(project: Path, run: ProgramRun) -> Template:
     from costcalc.estimate.pulumi_cfn import as_cfn  # noqa: PLC0415
 
     known = [(r, BY_PULUMI_TYPE[r.type]) for r in run.resources if r.type in BY_PULUMI_TYPE]
+    unread = {
+        camel(r.name): r.type
+        for r in run.resources
+        if r.type not in BY_PULUMI_TYPE and not r.type.startswith("pulumi:")  # providers
+    }
     symbols = _symbols(known)
     resources: dict[str, dict[str, Any]] = {}
     definitions: dict[str, Any] = {}
@@ -129,6 +134,7 @@ def as_template(project: Path, run: ProgramRun) -> Template:
         resources,
         {},
         {k: read.with_placeholders(d, f"{k}.Definition") for k, d in definitions.items()},
+        unread,
     )
 
 

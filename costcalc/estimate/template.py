@@ -53,6 +53,9 @@ class Template:
     resources: Mapping[str, Mapping[str, Any]]
     parameters: Mapping[str, Any]
     definitions: Mapping[str, Mapping[str, Any]]
+    #: Resources read from a Pulumi program whose type maps onto no CloudFormation type the
+    #: estimate reads (logical id -> Pulumi type): listed as not billed, never dropped.
+    unread: Mapping[str, str] = field(default_factory=dict)
     _placeholders: PlaceholderScope = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

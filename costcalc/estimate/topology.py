@@ -96,6 +96,7 @@ class Topology:
     rules: tuple[RuleWiring, ...]
     consumers: Mapping[str, tuple[str, ...]]  # queue/stream/table -> functions or pipes
     subscriptions: Mapping[str, tuple[str, ...]]  # topic -> targets
+    protocols: Mapping[str, tuple[str, ...]]  # topic -> each subscription's protocol
     notifications: Mapping[str, tuple[str, ...]]  # bucket -> targets
     schedules: Mapping[str, tuple[str, str]]  # schedule id -> (expression, target)
     pipes: Mapping[str, tuple[str, str]]  # pipe id -> (source, target)
@@ -140,6 +141,7 @@ def topology(template: Template) -> Topology:
         rules=tuple(_rules(template, known)),
         consumers={k: tuple(v) for k, v in consumers.items()},
         subscriptions=_subscriptions(template, known),
+        protocols=_protocols(template, known),
         notifications=_notifications(template, known),
         schedules=_schedules(template, known),
         pipes=pipes,
@@ -307,6 +309,26 @@ def _subscriptions(template: Template, known: set[str]) -> dict[str, tuple[str, 
         if topic:
             found.setdefault(topic, []).extend(mentioned(properties.get("Endpoint"), known) or [""])
     return {k: tuple(v) for k, v in found.items()}
+
+
+def _protocols(template: Template, known: set[str]) -> dict[str, tuple[str, ...]]:
+    """Per topic, the protocol of each of its subscriptions (lower case; ``""`` where it is
+    not a literal): SNS bills each delivery by its protocol, to endpoints in the template or
+    outside it (an HTTPS webhook, an email address) alike."""
+    found: dict[str, list[str]] = {}
+    for topic, resource in template.of_type("AWS::SNS::Topic").items():
+        for sub in listed(resource.get("Properties", {}).get("Subscription")):
+            found.setdefault(topic, []).append(_protocol(sub.get("Protocol")))
+    for sub in template.of_type("AWS::SNS::Subscription").values():
+        properties = sub.get("Properties", {})
+        topic = next(iter(mentioned(properties.get("TopicArn"), known)), "")
+        if topic:
+            found.setdefault(topic, []).append(_protocol(properties.get("Protocol")))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _protocol(value: Any) -> str:
+    return value.lower() if isinstance(value, str) else ""
 
 
 def _notifications(template: Template, known: set[str]) -> dict[str, tuple[str, ...]]:

@@ -7,6 +7,9 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
+from costcalc.estimate.asl_levels import DefinitionError
 from costcalc.estimate.express_limits import express_refusals
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -52,6 +55,41 @@ def test_callbacks_jobs_activities_and_long_waits_are_what_express_cannot_run() 
 def test_a_definition_express_can_run_has_no_refusal() -> None:
     definition = {"StartAt": "A", "States": {"A": _task("arn:aws:states:::lambda:invoke")}}
     assert express_refusals(definition, expected_duration_ms=Decimal(100)) == []
+
+
+def _map(mode: str) -> dict[str, object]:
+    return {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "End": True,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": mode, "ExecutionType": "STANDARD"},
+                    "StartAt": "Wait",
+                    "States": {"Wait": _task("arn:aws:states:::sqs:sendMessage.waitForTaskToken")},
+                },
+            }
+        },
+    }
+
+
+def test_an_inline_map_runs_its_items_in_the_execution_so_their_limits_apply() -> None:
+    assert [r.split(" ", 2)[1] for r in express_refusals(_map("INLINE"))] == ["'Wait'"]
+
+
+def test_a_distributed_map_runs_its_items_as_executions_of_their_own_type() -> None:
+    assert express_refusals(_map("DISTRIBUTED")) == []
+
+
+def test_a_definition_no_walker_can_read_is_refused_as_the_walkers_refuse_it() -> None:
+    broken = {"StartAt": "A", "States": {"A": {"Type": "Tasks", "End": True}}}
+    with pytest.raises(DefinitionError, match=r"orders\.asl\.json: P branch 1: .*'Tasks'"):
+        express_refusals(
+            {"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [broken],
+                                              "End": True}}},
+            where="orders.asl.json",
+        )  # fmt: skip
 
 
 def _diff_to_express(tmp_path: Path, definition: str) -> subprocess.CompletedProcess[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from costcalc.errors import UsageError
 from costcalc.estimate.breakdown import Breakdown, estimate_source
 from costcalc.estimate.usage_file import UsageFile
 
@@ -239,3 +240,254 @@ def test_a_schedule_expression_built_with_sub_is_read_with_its_parameter(tmp_pat
                                      "Default: 30}\nResources:\n") + body)  # fmt: skip
     breakdown = estimate_source(template, Decimal(1), UsageFile(), samconfig=False)
     assert _items(breakdown)[("Tick", "scheduler-invocations")] == 1460
+
+
+TOPIC = """\
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      Subscription:
+        - {Protocol: https, Endpoint: "https://hooks.example.com/orders"}
+        - {Protocol: email, Endpoint: ops@example.com}
+  Inbox: {Type: AWS::SQS::Queue}
+  ToInbox:
+    Type: AWS::SNS::Subscription
+    Properties: {TopicArn: !Ref Topic, Protocol: sqs, Endpoint: !GetAtt Inbox.Arn}
+  ToPhones:
+    Type: AWS::SNS::Subscription
+    Properties: {TopicArn: !Ref Topic, Protocol: application, Endpoint: !Ref AWS::NoValue}
+"""
+
+
+def test_each_subscription_bills_its_deliveries_by_protocol_inside_the_template_or_not(
+    tmp_path: Path,
+) -> None:
+    breakdown = _estimate(tmp_path, TOPIC)
+    items = _items(breakdown)
+    assert items[("Topic", "publish-requests")] == 1000
+    assert items[("Topic", "deliveries-http")] == 1000
+    assert items[("Topic", "deliveries-email")] == 1000
+    assert items[("Topic", "deliveries-sqs")] == 1000
+    assert (
+        "Topic: deliveries over application have no price in the catalogue: not billed"
+        in breakdown.estimates[0].followed.notes
+    )
+
+
+ALARMS = """\
+  Errors:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      {Namespace: AWS/Lambda, MetricName: Errors, Statistic: Sum, Period: 300,
+       EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: GreaterThanThreshold}
+  ErrorRate:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      EvaluationPeriods: 1
+      Threshold: 0.05
+      ComparisonOperator: GreaterThanThreshold
+      Metrics:
+        - {Id: rate, Expression: errors / invocations}
+        - Id: errors
+          ReturnData: false
+          MetricStat: {Metric: {Namespace: AWS/Lambda, MetricName: Errors}, Period: 60,
+                       Stat: Sum}
+        - Id: invocations
+          ReturnData: false
+          MetricStat: {Metric: {Namespace: AWS/Lambda, MetricName: Invocations}, Period: 60,
+                       Stat: Sum}
+  Fast:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      {Namespace: AWS/SQS, MetricName: ApproximateAgeOfOldestMessage, Statistic: Maximum,
+       Period: 10, EvaluationPeriods: 1, Threshold: 60, ComparisonOperator: GreaterThanThreshold}
+  Board:
+    Type: AWS::CloudWatch::Dashboard
+    Properties: {DashboardBody: "{}"}
+"""
+
+
+def test_alarms_and_dashboards_bill_by_the_month_whatever_the_volume(tmp_path: Path) -> None:
+    for volume in (1, 10**6):
+        items = _items(_estimate(tmp_path, API + ALARMS, volume=volume))
+        assert items[("Errors", "alarms")] == 1
+        assert items[("ErrorRate", "alarms")] == 2  # one alarm-month per metric it reads
+        assert items[("Fast", "alarms-high-resolution")] == 1
+        assert items[("Board", "dashboards")] == 1
+    priced = _estimate(tmp_path, API + ALARMS).estimates[0].priced
+    fixed = {p.charge.resource: p for p in priced if p.charge.workflow == "(fixed monthly)"}
+    assert set(fixed) == {"Errors", "ErrorRate", "Fast", "Board"}
+    assert fixed["Errors"].monthly_usd == Decimal("0.10")
+    assert fixed["Errors"].charge.label == "definition"
+    assert fixed["Fast"].monthly_usd is None  # no sourced high-resolution price: not priced
+
+
+def test_the_custom_metrics_a_function_publishes_come_from_the_usage_file(tmp_path: Path) -> None:
+    assert not any(item == "metrics" for _, item in _items(_estimate(tmp_path, API)))
+    breakdown = _estimate(tmp_path, API, {"Fn": {"custom_metrics": 3}})
+    [metrics] = [p for p in breakdown.estimates[0].priced if p.charge.item == "metrics"]
+    assert (metrics.charge.resource, metrics.charge.monthly) == ("Fn", Decimal(3))
+    assert metrics.charge.label == "user"
+    assert metrics.monthly_usd == Decimal("0.90")
+
+
+def test_cold_starts_from_the_usage_file_bill_their_init_as_duration(tmp_path: Path) -> None:
+    warm = _items(_estimate(tmp_path, API, {"Fn": {"duration_ms": 100}}))
+    cold = _items(
+        _estimate(tmp_path, API, {"Fn": {"duration_ms": 100, "cold_start_rate": 0.1,
+                                         "init_ms": 500}})
+    )  # fmt: skip
+    # 1,000 invocations x 0.1 cold x 0.5 s x 1 GB of INIT on top of 1,000 x 0.1 s x 1 GB
+    assert warm[("Fn", "duration-x86")] == 100
+    assert cold[("Fn", "duration-x86")] == 150
+
+
+@pytest.mark.parametrize(
+    ("figures", "message"),
+    [
+        ({"cold_start_rate": 2, "init_ms": 500}, r"Fn\.cold_start_rate: 2: expected a share"),
+        ({"cold_start_rate": 0.1}, r"Fn\.cold_start_rate: 0\.1 needs Fn\.init_ms > 0"),
+    ],
+)
+def test_cold_starts_the_usage_file_cannot_mean_are_refused_naming_the_key(
+    tmp_path: Path, figures: dict[str, object], message: str
+) -> None:
+    with pytest.raises(UsageError, match=message):
+        _estimate(tmp_path, API, {"Fn": {"duration_ms": 100, **figures}})
+
+
+LOGGED = (
+    FUNCTION.format(
+        name="Fn",
+        events="      LoggingConfig: {LogGroup: !Ref FnLogs}\n"
+        "      Events:\n        Get: {Type: HttpApi, Properties: {Path: /items, Method: get}}",
+    )
+    + TABLE
+    + "  FnLogs:\n    Type: AWS::Logs::LogGroup\n    Properties: {RetentionInDays: 73}\n"
+)
+
+
+def test_a_function_s_log_lines_bill_ingestion_and_storage_for_its_group_s_retention(
+    tmp_path: Path,
+) -> None:
+    items = _items(_estimate(tmp_path, LOGGED, {"Fn": {"log_kb": 2}}, volume=1024 * 512))
+    assert items[("Fn", "logs-ingestion-vended")] == 1  # 524,288 x 2 KB = 1 GB
+    assert items[("Fn", "logs-storage")] == Decimal("2.4")  # 73 days = 2.4 months kept
+
+
+def test_logs_kept_forever_bill_ingestion_and_say_their_storage_is_not_billed(
+    tmp_path: Path,
+) -> None:
+    breakdown = _estimate(tmp_path, API, {"Fn": {"log_kb": 2}}, volume=1024 * 512)
+    items = _items(breakdown)
+    assert items[("Fn", "logs-ingestion-vended")] == 1
+    assert ("Fn", "logs-storage") not in items
+    assert any("keeps logs forever" in n for n in breakdown.estimates[0].followed.notes)
+    assert not any(item.startswith("logs") for _, item in _items(_estimate(tmp_path, API)))
+
+
+ITEMS = (
+    TABLE
+    + """\
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Read
+        States:
+          Read:
+            Type: Task
+            Resource: arn:aws:states:::dynamodb:getItem
+            Parameters: {TableName: !Ref Table, Key: {id: {S: x}}}
+            Next: Write
+          Write:
+            Type: Task
+            Resource: arn:aws:states:::dynamodb:putItem
+            Parameters: {TableName: !Ref Table, Item: {id: {S: x}}}
+            End: true
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("figures", "writes", "reads"),
+    [
+        ({}, 1000, 1000),  # items up to 1 KB, strong reads: one unit each
+        ({"item_kb": 1.5}, 2000, 1000),  # 2 write units; one read unit covers 4 KB
+        ({"item_kb": 6}, 6000, 2000),
+        ({"item_kb": 6, "eventual_reads": 1}, 6000, 1000),  # an eventual read is half
+    ],
+)
+def test_a_table_bills_request_units_by_item_size_and_read_consistency(
+    tmp_path: Path, figures: dict[str, object], writes: int, reads: int
+) -> None:
+    items = _items(_estimate(tmp_path, ITEMS, {"Table": figures} if figures else None))
+    assert items[("Table", "write-request-units")] == writes
+    assert items[("Table", "read-request-units")] == reads
+
+
+def test_a_share_of_eventual_reads_above_one_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"Table\.eventual_reads: 2: expected a share"):
+        _estimate(tmp_path, ITEMS, {"Table": {"eventual_reads": 2}})
+
+
+SIZED = (
+    "  Bus: {Type: AWS::Events::EventBus, Properties: {Name: team}}\n"
+    "  Queue: {Type: AWS::SQS::Queue}\n"
+    + FUNCTION.format(
+        name="Fn",
+        events="      Events:\n"
+        "        Get: {Type: HttpApi, Properties: {Path: /items, Method: post}}\n"
+        "        Work: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn}}\n"
+        "        Placed:\n          Type: EventBridgeRule\n          Properties:\n"
+        "            EventBusName: !Ref Bus\n            Pattern: {source: [team.orders]}",
+    )
+    + TABLE
+)
+
+
+def test_payload_sizes_from_the_usage_file_bill_each_metered_chunk(tmp_path: Path) -> None:
+    plain = _items(_estimate(tmp_path, SIZED))
+    usage: dict[str, dict[str, object]] = {
+        "ServerlessHttpApi": {"request_kb": 600},  # two 512 KB increments
+        "Bus": {"event_kb": 100},  # two 64 KB chunks
+        "Queue": {"message_kb": 65},  # two 64 KB chunks per request
+    }
+    breakdown = _estimate(tmp_path, SIZED, usage)
+    sized = _items(breakdown)
+    for key in [
+        ("ServerlessHttpApi", "http-requests"),
+        ("Bus", "custom-events"),
+        ("Queue", "standard-requests"),
+    ]:
+        assert sized[key] == 2 * plain[key] > 0
+    sources = {p.charge.resource: p.charge.source for p in breakdown.estimates[0].priced}
+    assert sources["Bus"].endswith("Bus: 100 KB per payload (user)")
+    assert sources["Queue"].endswith("Queue: 65 KB per payload (user)")
+
+
+def test_a_payload_size_the_service_does_not_take_is_refused_naming_the_key(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(UsageError, match=r"u\.yml: Bus\.event_kb: accepted values are 0 to 1,024"):
+        _estimate(tmp_path, SIZED, {"Bus": {"event_kb": 2000}})
+
+
+def test_an_express_machine_express_cannot_run_is_refused_with_the_reason(tmp_path: Path) -> None:
+    body = """\
+  Queue: {Type: AWS::SQS::Queue}
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Type: EXPRESS
+      Definition:
+        StartAt: Ask
+        States:
+          Ask:
+            Type: Task
+            Resource: arn:aws:states:::sqs:sendMessage.waitForTaskToken
+            Parameters: {QueueUrl: !Ref Queue, MessageBody: {token.$: $$.Task.Token}}
+            End: true
+"""
+    with pytest.raises(UsageError, match=r"Flow: Type EXPRESS.*'Ask' waits for a task token"):
+        _estimate(tmp_path, body)

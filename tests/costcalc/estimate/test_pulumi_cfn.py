@@ -92,3 +92,35 @@ def test_the_estimate_follows_every_entry_point_of_the_program_to_the_function(
     assert {("Clicks", "put-payload-units"), ("JobsPipe", "requests")} <= items
     assert ("Nightly", "scheduler-invocations") in items
     assert ("OrdersApi", "rest-requests") in items
+
+
+def test_a_registered_resource_of_a_type_the_estimate_does_not_read_is_listed_not_dropped(
+    template: Template, breakdown: Breakdown
+) -> None:
+    assert template.unread == {
+        "WorkerUrl": "aws:lambda/functionUrl:FunctionUrl",
+        "WorkerSetting": "aws:ssm/parameter:Parameter",
+    }
+    [estimate] = breakdown.estimates
+    assert [n for n in estimate.followed.notes if "does not read" in n] == [
+        "WorkerSetting (aws:ssm/parameter:Parameter): a Pulumi resource type the estimate "
+        "does not read: not billed",
+        "WorkerUrl (aws:lambda/functionUrl:FunctionUrl): a Pulumi resource type the estimate "
+        "does not read: not billed",
+    ]
+
+
+def test_the_provider_a_program_registers_is_no_resource_to_list(tmp_path: Path) -> None:
+    project = tmp_path / "team_orders"
+    shutil.copytree(PROGRAM, project)
+    main = project / "__main__.py"
+    main.write_text(
+        main.read_text(encoding="utf-8")
+        + 'aws.sqs.Queue("west", opts=pulumi.ResourceOptions(provider=aws.Provider('
+        '"west", region="us-west-2")))\n',
+        encoding="utf-8",
+    )
+    main.write_text("import pulumi\n" + main.read_text(encoding="utf-8"), encoding="utf-8")
+    template = read_pulumi(project)
+    assert "West" in template.resources
+    assert set(template.unread) == {"WorkerUrl", "WorkerSetting"}

@@ -264,3 +264,98 @@ def test_s3_prices_storage_puts_and_gets(usage: Usage) -> None:
     services.add_s3(usage, stored_gb_months=D(100), puts=D(10_000), gets=D(1_000_000))
     # 100 x 0.023 + 10 x 0.005 + 1,000 x 0.0004
     assert to_cent(priced(usage).monthly_usd) == D("2.75")
+
+
+# Behaviour the mutation pass over services.py found untested (docs/mutation-testing.md).
+
+
+def test_lambda_accepts_its_longest_run_of_fifteen_minutes_and_no_more(usage: Usage) -> None:
+    services.add_lambda(usage, requests=D(1), duration_ms=D(900_000), memory_mb=D(1024))
+    assert usage.quantities[("lambda", "duration-x86")] == D(900)
+    with pytest.raises(UsageError, match="--duration-ms 900001: accepted values are 0 to"):
+        services.add_lambda(usage, requests=D(1), duration_ms=D(900_001), memory_mb=D(1024))
+
+
+def test_express_accepts_its_longest_run_of_five_minutes_and_no_more(usage: Usage) -> None:
+    services.add_stepfunctions_express(usage, requests=D(3600), duration_ms=D(300_000))
+    # 3600 x 300 s x 0.0625 GB = 67,500 GB-s = 18.75 GB-hours
+    assert usage.quantities[("stepfunctions", "express-duration")] == D("18.75")
+    with pytest.raises(UsageError, match="--duration-ms 300001: accepted values are 0 to"):
+        services.add_stepfunctions_express(usage, requests=D(1), duration_ms=D(300_001))
+
+
+def test_express_memory_under_one_mb_still_bills_one_64_mb_step(usage: Usage) -> None:
+    services.add_stepfunctions_express(
+        usage, requests=D(3600), duration_ms=D(100), memory_mb=D("0.5")
+    )
+    # 3600 x 0.1 s x 0.0625 GB = 22.5 GB-s = 0.00625 GB-hours
+    assert usage.quantities[("stepfunctions", "express-duration")] == D("0.00625")
+
+
+@pytest.mark.parametrize(
+    ("figures", "flag"),
+    [
+        ({"cold_start_rate": D("-0.1"), "init_duration_ms": D(500)}, "--cold-start-rate"),
+        ({"cold_start_rate": D("0.1"), "init_duration_ms": D(-1)}, "--init-duration-ms"),
+    ],
+)
+def test_lambda_refuses_a_negative_cold_start_share_or_init(
+    usage: Usage, figures: dict[str, Decimal], flag: str
+) -> None:
+    with pytest.raises(UsageError, match=f"{flag} -.*: accepted values are 0 to"):
+        services.add_lambda(usage, requests=D(1), duration_ms=D(100), memory_mb=D(128), **figures)  # type: ignore[arg-type]
+
+
+def test_lambda_without_cold_starts_notes_no_init(usage: Usage) -> None:
+    services.add_lambda(usage, requests=D(1000), duration_ms=D(100), memory_mb=D(128))
+    assert usage.notes == []
+
+
+def test_lambda_reads_an_architecture_made_at_run_time_as_the_literal_it_spells(
+    usage: Usage,
+) -> None:
+    arch = "".join(["x86", "_64"])  # as read from a template: equal, not the same object
+    services.add_lambda(usage, requests=D(1), duration_ms=D(1), memory_mb=D(128), arch=arch)
+    assert ("lambda", "requests-x86") in usage.quantities
+
+
+@pytest.mark.parametrize(
+    "add",
+    [
+        lambda u: services.add_lambda(u, D(1), D(100), D(128)),  # type: ignore[call-arg]
+        lambda u: services.add_dynamodb(u, D(1), D(1)),  # type: ignore[call-arg]
+        lambda u: services.add_stepfunctions_express(u, D(1), D(100)),  # type: ignore[call-arg]
+        lambda u: services.add_sqs(u, D(1)),  # type: ignore[call-arg]
+        lambda u: services.add_s3(u, D(1)),  # type: ignore[call-arg]
+        lambda u: services.add_cloudwatch(u, D(1)),  # type: ignore[call-arg]
+    ],
+    ids=["lambda", "dynamodb", "express", "sqs", "s3", "cloudwatch"],
+)
+def test_a_service_s_figures_must_be_named_never_taken_by_position(
+    usage: Usage, add: object
+) -> None:
+    with pytest.raises(TypeError):
+        add(usage)  # type: ignore[operator]
+
+
+def test_a_monthly_volume_of_a_million_billion_is_the_largest_accepted(usage: Usage) -> None:
+    services.add_ses(usage, emails=D(10) ** 15)
+    assert usage.quantities[("ses", "outbound-emails")] == D(10) ** 15
+    with pytest.raises(UsageError, match="--emails 1000000000000001: accepted values are 0 to"):
+        services.add_ses(usage, emails=D(10) ** 15 + 1)
+
+
+def test_an_sns_message_of_exactly_64_kb_is_one_publish(usage: Usage) -> None:
+    services.add_sns(usage, publishes=D(10), message_size_kb=D(64))
+    assert usage.quantities[("sns", "publish-requests")] == D(10)
+
+
+def test_monitoring_and_storage_figures_left_out_count_as_none(usage: Usage) -> None:
+    services.add_cloudwatch(usage, alarms=D(2))
+    services.add_s3(usage, puts=D(5))
+    quantities = usage.quantities
+    assert quantities[("cloudwatch", "alarms")] == D(2)
+    assert quantities.get(("cloudwatch", "metrics"), D(0)) == 0
+    assert quantities.get(("cloudwatch", "dashboards"), D(0)) == 0
+    assert quantities.get(("s3", "standard-storage"), D(0)) == 0
+    assert quantities.get(("s3", "get-requests"), D(0)) == 0
