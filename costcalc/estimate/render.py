@@ -15,7 +15,6 @@ from costcalc.estimate.usage import Estimated, Figure
 from costcalc.pricing.render import JsonNumber, dump_json, exact
 from costcalc.tables import table
 from costcalc.workload.profiles import PATHS
-from orderflow_definitions.cli import SCHEMA_VERSION
 
 SOURCES_NOTE = (
     "source: definition = read from the template or Pulumi program (the order flow of "
