@@ -187,7 +187,7 @@ docs-transcripts: install
 	$(BIN)/costcalc compare --orders-per-month 250000 --chart docs/compare-cost.png >/dev/null
 
 ## bench: speed figures with their baselines (not part of the tests)
-bench: install
+bench: install lambda-venv
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
