@@ -20,7 +20,7 @@ GENERATOR := templates/order-system
 PULUMI_BLOCKS := pulumi/orderflow_infra
 PULUMI_PROGRAMS := $(wildcard pulumi/*/__main__.py)
 
-.PHONY: estimate-goldens install checkov-install test lint format typecheck pytest browser shells demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-analytics demo-generate demo-estimate demo-report docs docs-transcripts bench clean
+.PHONY: estimate-goldens install checkov-install lambda-venv test lint format typecheck pytest browser shells demo demo-price demo-prices demo-compare demo-choreography demo-orchestration demo-promo demo-analytics demo-generate demo-estimate demo-report docs docs-transcripts bench clean
 
 # checkov pins boto3 1.35, aws-sam-cli 1.43: it gets its own venv, used by the template tests.
 CHECKOV_VENV := .venv-checkov
@@ -41,6 +41,18 @@ $(CHECKOV_STAMP):
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
 	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+# python3.13 with boto3 and the Powertools layer's packages: what benchmarks/cold_import.py
+# imports each function with, as Lambda's python3.13 runtime does.
+LAMBDA_VENV := .venv-lambda
+LAMBDA_STAMP := $(LAMBDA_VENV)/.installed-stamp
+
+lambda-venv: $(LAMBDA_STAMP)
+
+$(LAMBDA_STAMP): benchmarks/lambda-requirements.txt
+	python3.13 -m venv $(LAMBDA_VENV)
+	$(LAMBDA_VENV)/bin/pip install --quiet -r benchmarks/lambda-requirements.txt
 	touch $@
 
 ## test: lint, type-check and run the whole test suite (what CI runs)
@@ -186,7 +198,7 @@ docs-transcripts: install
 	$(BIN)/costcalc compare --orders-per-month 250000 --chart docs/compare-cost.png >/dev/null
 
 ## bench: speed figures with their baselines (not part of the tests)
-bench: install
+bench: install lambda-venv
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:

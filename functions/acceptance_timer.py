@@ -13,15 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
 from orders.events import EventType
 from orders.redaction import masks_failures, redacting_logger
+from orders.tracing import handler_tracer
 
 logger = redacting_logger()
-tracer = Tracer()
+tracer = handler_tracer()
 
 GROUP = os.environ["SCHEDULE_GROUP"]
 TARGET_ARN = os.environ["TIMEOUT_FUNCTION_ARN"]

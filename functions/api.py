@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Metrics, Tracer
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
@@ -46,6 +46,7 @@ from orders.registry import RestaurantRegistry
 from orders.requests import BadRequestError, parse_place_order, parse_reject_order
 from orders.store import OrderExistsError, OrderNotFoundError, OrderStore
 from orders.timeline import Timeline
+from orders.tracing import handler_tracer
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
 MAX_KEY_LENGTH = 128
@@ -54,7 +55,7 @@ ORDER_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 KEY_REUSED = "Idempotency-Key: reused with a different body; send a new key for a new order"
 
 logger = redacting_logger()
-tracer = Tracer()
+tracer = handler_tracer()
 metrics = Metrics()
 app = APIGatewayHttpResolver()
 
@@ -69,7 +70,10 @@ idempotency = IdempotencyConfig(
     payload_validation_jmespath="body",
     expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
 )
-persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"])
+# On the API's own client: left to make one, Powertools starts a second boto3 session at INIT.
+persistence = DynamoDBPersistenceLayer(
+    table_name=os.environ["IDEMPOTENCY_TABLE"], boto3_client=_dynamodb
+)
 quota = CallerQuota(
     _dynamodb, os.environ["IDEMPOTENCY_TABLE"], int(os.environ["ORDERS_PER_CALLER_PER_MINUTE"])
 )

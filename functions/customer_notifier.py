@@ -14,7 +14,6 @@ import os
 from typing import Any, Literal
 
 import boto3
-from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
@@ -23,9 +22,10 @@ from orders.model import Order, event_for
 from orders.redaction import masks_failures, redacting_logger
 from orders.sending import SES_CONFIG, SES_FAILURES, ses_refused
 from orders.store import OrderStore
+from orders.tracing import handler_tracer
 
 logger = redacting_logger()
-tracer = Tracer()
+tracer = handler_tracer()
 
 SENDER = os.environ["SENDER_EMAIL"]
 store = OrderStore(boto3.client("dynamodb"), os.environ["ORDERS_TABLE"])

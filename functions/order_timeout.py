@@ -10,16 +10,16 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.events import utcnow
 from orders.model import Action, TransitionNotAllowedError, event_for, transition
 from orders.redaction import masks_failures, redacting_logger
 from orders.store import OrderStore
+from orders.tracing import handler_tracer
 
 logger = redacting_logger()
-tracer = Tracer()
+tracer = handler_tracer()
 
 store = OrderStore(boto3.client("dynamodb"), os.environ["ORDERS_TABLE"])
 

@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Metrics, Tracer
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -29,9 +29,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from orders.events import SOURCE
 from orders.redaction import masks_failures, redacting_logger
 from orders.store import new_events
+from orders.tracing import handler_tracer
 
 logger = redacting_logger()
-tracer = Tracer()
+tracer = handler_tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

@@ -18,7 +18,7 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Metrics, Tracer
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -26,10 +26,11 @@ from orders.consumer import read_event
 from orders.events import EventType, utcnow
 from orders.redaction import masks_failures, redacting_logger
 from orders.sending import SES_CONFIG, SES_FAILURES, ses_refused
+from orders.tracing import handler_tracer
 from promo.ledger import EmailState, PromoCode, PromoLedger, new_code
 
 logger = redacting_logger()
-tracer = Tracer()
+tracer = handler_tracer()
 metrics = Metrics()
 
 SENDER = os.environ["SENDER_EMAIL"]

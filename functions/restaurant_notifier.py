@@ -11,7 +11,6 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
@@ -20,9 +19,10 @@ from orders.model import event_for
 from orders.redaction import masks_failures, redacting_logger
 from orders.restaurant_messages import send, send_new_order
 from orders.store import OrderStore
+from orders.tracing import handler_tracer
 
 logger = redacting_logger()
-tracer = Tracer()
+tracer = handler_tracer()
 
 TOPIC_ARN = os.environ["RESTAURANT_TOPIC_ARN"]
 store = OrderStore(boto3.client("dynamodb"), os.environ["ORDERS_TABLE"])

@@ -11,15 +11,15 @@ import os
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
 from orders.redaction import masks_failures, redacting_logger
 from orders.timeline import Timeline
+from orders.tracing import handler_tracer
 
 logger = redacting_logger()
-tracer = Tracer()
+tracer = handler_tracer()
 
 timeline = Timeline(boto3.client("dynamodb"), os.environ["TIMELINE_TABLE"])
 

@@ -19,7 +19,8 @@ from costcalc.workload.profiles import PATHS
 SOURCES_NOTE = (
     "source: definition = read from the template or Pulumi program (the order flow of "
     "docs/design.md applied to what it deploys); profile = the bundled workload profile; "
-    "user = --usage"
+    "benchmark = the function's cold import measured by benchmarks/cold_import.py "
+    "(costcalc/data/cold_imports.yaml); user = --usage"
 )
 
 

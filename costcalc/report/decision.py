@@ -38,13 +38,15 @@ from costcalc.errors import UsageError
 from costcalc.pricing.age import today
 from costcalc.pricing.bill import PRECISION
 from costcalc.report.sensitivity import Sensitivity, sensitivity
-from costcalc.workload.profiles import PROFILE_DIR, Profile
+from costcalc.workload.profiles import COLD_IMPORTS, PROFILE_DIR, Profile
 
 #: Where a figure came from, in order of trust.
 ORIGINS = ("definition", "profile", "user")
 #: Profile keys that name or describe a design rather than measure it.
 _NOT_FIGURES = frozenset({"schema", "design", "title", "runnable", "why_not", "based_on"})
-_BUNDLED = f"costcalc/data/{PROFILE_DIR.name}/"
+#: The bundled data a profile's figures come from: the profiles, and the measured INIT of each
+#: function (benchmarks/cold_import.py), which the figure's ``where`` names.
+_BUNDLED = (f"costcalc/data/{PROFILE_DIR.name}/", f"costcalc/data/{COLD_IMPORTS.name}:")
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,11 @@ Schema (version 1). Sizes are KB, durations ms; every per-path figure is a per-o
         schedules_fired: 0       # schedules that fired (billed invocations)
         traces: 10               # trace roots (sampled at tracing.sampling_rate)
 
+A bundled profile may leave a function's ``init_ms`` out: it is then the INIT that the function's
+cold import stands for, as ``benchmarks/cold_import.py --record`` measured it
+(``costcalc/data/cold_imports.yaml``, per design and function), and :func:`provenance` names
+that figure's source ``benchmark``.
+
 Loading checks the shape (unknown keys, types, ranges) and the cross-references (functions and
 tables a path names exist; rule matches equal invocations of rule-triggered functions; API
 requests equal invocations of API-triggered functions; schedules fired equal invocations of
@@ -68,6 +73,9 @@ from typing import Any
 from costcalc.errors import UsageError, clipped
 
 PROFILE_DIR = Path(__file__).parent.parent / "data" / "profiles"
+#: Each function's measured cold import (benchmarks/cold_import.py --record): the INIT a cold
+#: start of it is priced at, wherever its profile gives no ``init_ms`` of its own.
+COLD_IMPORTS = PROFILE_DIR.parent / "cold_imports.yaml"
 SCHEMA_VERSION = 1
 PATHS = ("accepted", "rejected", "timed_out", "cancelled")
 # `task`: invoked by a Step Functions task (lambda:invoke), billed like any invocation.
@@ -277,10 +285,12 @@ def derived_profile(
 
 
 def provenance(profile: Profile, dotted: str, definition_source: str) -> str:
-    """Where a figure came from: ``definition``, ``profile`` or ``user``."""
+    """Where a figure came from: ``definition``, ``profile``, ``benchmark`` or ``user``."""
     place = profile.at(dotted)
     if place.startswith(definition_source):
         return "definition"
+    if place.startswith(f"costcalc/data/{COLD_IMPORTS.name}:"):
+        return "benchmark"
     if place.startswith("costcalc/data/profiles/"):
         return "profile"
     return "user"
@@ -359,6 +369,7 @@ def _bundled_document(name: str, seen: tuple[str, ...] = ()) -> _Document:
     _check_shape(document, SCHEMA, "", partial=True)
     base = document.value.get("based_on")
     if base is None:
+        _measured_inits(name, document)
         return document
     if base == name or base in seen or not (PROFILE_DIR / f"{base}.yaml").is_file():
         raise ProfileError(f"{document.where['based_on']}: based_on: no usable profile {base!r}")
@@ -367,6 +378,24 @@ def _bundled_document(name: str, seen: tuple[str, ...] = ()) -> _Document:
     merged.value.pop("based_on", None)
     merged.source = f"{merged.source} + {document.source}"
     return merged
+
+
+def _measured_inits(design: str, document: _Document) -> None:
+    """Give each of the profile's functions that states no ``init_ms`` the INIT its measured cold
+    import stands for (recorded per design under ``functions``), the record's line its place."""
+    record = next(_read_documents(COLD_IMPORTS))
+    measured = record.value.get("functions", {}).get(design, {})
+    filled = False
+    for name, function in document.value.get("functions", {}).items():
+        if "init_ms" in function or name not in measured:
+            continue
+        function["init_ms"] = measured[name]["init_ms"]
+        document.where[f"functions.{name}.init_ms"] = record.where[
+            f"functions.{design}.{name}.init_ms"
+        ]
+        filled = True
+    if filled:
+        document.source = f"{document.source} + {record.source}"
 
 
 def _read_documents(path: Path) -> Iterator[_Document]:
@@ -407,6 +436,8 @@ def _label(path: Path) -> str:
     """How a file is named in messages: bundled data files by their place in the package."""
     if path.parent.parent == PROFILE_DIR.parent:  # bundled profiles and contexts
         return f"costcalc/data/{path.parent.name}/{path.name}"
+    if path == COLD_IMPORTS:
+        return f"costcalc/data/{path.name}"
     return str(path)
 
 

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from datetime import datetime
+from typing import Any
 
-from aws_lambda_powertools.utilities.parser import parse
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from orders.events import EventDetail, EventType, parse_detail
 
 
+class Delivered(BaseModel):
+    """The envelope EventBridge delivers, with the fields and types of Powertools'
+    `EventBridgeModel`. Declared here because importing that one imports every model of
+    Powertools' parser (one per AWS event source) at each cold start; this one is built on first
+    use (`defer_build`)."""
+
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
+
+    version: str
+    id: str
+    source: str
+    account: str
+    time: datetime
+    region: str
+    resources: list[str]
+    detail_type: str = Field(alias="detail-type")
+    detail: dict[str, Any]
+    replay_name: str | None = Field(None, alias="replay-name")
+
+
 def read_event(event: dict[str, Any]) -> tuple[EventType, EventDetail]:
     """The event's type and its contract-checked detail (pydantic ValidationError if malformed)."""
-    envelope = parse(event=event, model=EventBridgeModel)
-    detail = cast(dict[str, Any], envelope.detail)
-    return EventType(envelope.detail_type), parse_detail(envelope.detail_type, detail)
+    envelope = Delivered.model_validate(event)
+    return EventType(envelope.detail_type), parse_detail(envelope.detail_type, envelope.detail)

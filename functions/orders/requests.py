@@ -75,7 +75,7 @@ class BadRequestError(Exception):
 
 
 class ItemRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     name: PlainText = Field(min_length=1, max_length=100)
     quantity: StrictInt = Field(ge=1, le=100)
@@ -83,7 +83,7 @@ class ItemRequest(BaseModel):
 
 
 class PlaceOrderRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     restaurant_id: str = Field(pattern=RESTAURANT_ID_PATTERN)
     items: list[ItemRequest] = Field(min_length=1, max_length=50)
@@ -95,7 +95,7 @@ class PlaceOrderRequest(BaseModel):
 
 
 class RejectOrderRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     reason: RejectReason
 

@@ -77,7 +77,12 @@ def test_estimate_prices_the_template_as_compare_does_and_labels_every_figure() 
     assert usage["functions.api.memory_mb"]["source"] == "definition"
     assert usage["functions.api.duration_ms"]["source"] == "profile"
     assert usage["writes.idempotency"]["source"] == "profile"
-    assert {figure["source"] for figure in design["usage"]} == {"definition", "profile"}
+    assert usage["functions.api.init_ms"]["source"] == "benchmark"
+    assert {figure["source"] for figure in design["usage"]} == {
+        "definition",
+        "profile",
+        "benchmark",
+    }
     # each figure is rounded to 10 places in JSON: the lines add up to the total within that
     summed = sum(Decimal(str(line["monthly_usd"])) for line in design["lines"])
     assert abs(summed - Decimal(str(design["monthly_usd"]))) < Decimal("1e-9")

@@ -18,12 +18,15 @@ KB_PER_GB = D(1024) ** 2
 def test_orchestration_at_100000_accepted_orders_matches_the_hand_computed_bill() -> None:
     plan = scenario(designs=["orchestration"], rates={"accepted": D(1)})
     design = plan.price(D(100_000)).designs[0]
+    init = {name: function.init_ms for name, function in design.profile.functions.items()}
+    cold = D("0.02") * (5 * init["api"] + init["await_restaurant"] + 5 * init["timeline_writer"])
     # Per accepted order (orchestration.yaml), priced in us-east-1 without the free tier:
     expected = (
         5 * D("0.000001")  # HTTP API: 5 requests of 1 KB, one 512 KB step each
         + 11 * D("0.0000002")  # Lambda requests: 11 invocations
-        # Lambda duration: (5 API x 50 + 60 + 5 timeline x 30 ms + 11 x 2% x 500 ms INIT) x 0.25 GB
-        + (D(460) + 11 * D("0.02") * 500) / 1000 / 4 * D("0.0000133334")
+        # Lambda duration: (5 API x 50 + 60 + 5 timeline x 30 ms + 2% of those 11 invocations
+        # cold, each with its function's measured INIT) x 0.25 GB
+        + (D(460) + cold) / 1000 / 4 * D("0.0000133334")
         + 5 * D("0.000001")  # EventBridge: 5 events of 1 KB
         + 1 * D("0.0000005")  # SNS: 1 publish ("new order")
         + 1 * D("0.0000006")  # SNS: 1 HTTPS delivery to the restaurant
@@ -39,7 +42,7 @@ def test_orchestration_at_100000_accepted_orders_matches_the_hand_computed_bill(
         8 * D("0.10") + 8 * D("0.30") + D("3.00")  # 8 alarms, 8 custom metrics, 1 dashboard
     )
     assert design.monthly_usd == expected
-    assert expected.quantize(D("0.01")) == D("39.63")
+    assert expected.quantize(D("0.01")) == D("39.62")
     assert design.per_order_usd == expected / 100_000
 
 

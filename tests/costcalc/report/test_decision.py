@@ -37,7 +37,7 @@ def test_the_sweep_reads_the_exact_curves_at_each_volume_to_the_cent(facts: Deci
 
 def test_the_one_crossing_in_the_default_range_is_found_exactly_and_said(facts: Decision) -> None:
     # Orchestration's fixed monthly items cost $0.40 less (four alarms fewer), choreography's
-    # orders cost less: the curves cross once, near 2,160 orders/month.
+    # orders cost less: the curves cross once, near 2,159 orders/month.
     (crossing,) = facts.across.break_evens
     assert crossing.designs == ("choreography", "orchestration")
     assert D(2_150) < crossing.orders_per_month < D(2_170)
@@ -46,7 +46,7 @@ def test_the_one_crossing_in_the_default_range_is_found_exactly_and_said(facts: 
         to_cent(at["choreography"]) == to_cent(at["orchestration"]) == to_cent(crossing.monthly_usd)
     )
     assert (
-        facts.across.verdict == "choreography and orchestration cost the same at 2,160 orders/month"
+        facts.across.verdict == "choreography and orchestration cost the same at 2,159 orders/month"
     )
 
 

@@ -50,9 +50,11 @@ def test_express_bills_requests_and_duration_instead_of_transitions() -> None:
 def test_lambda_duration_includes_the_billed_init_of_cold_starts() -> None:
     profile = load_profiles(["orchestration"])[0]
     quantities = workload(profile, ONLY_ACCEPTED).per_order
-    # (5 API requests x 50 + 60 + 5 timeline writes x 30 ms) + 11 invocations x 2% x 500 ms
-    # INIT, at 0.25 GB
-    assert quantities["lambda", "duration-arm64"] == (D(460) + 11 * D("0.02") * 500) / 1000 / 4
+    init = {name: function.init_ms for name, function in profile.functions.items()}
+    # (5 API requests x 50 + 60 + 5 timeline writes x 30 ms) + 2% of the 11 invocations (5 API,
+    # 1 await, 5 timeline) cold, each with its function's INIT, at 0.25 GB
+    cold = D("0.02") * (5 * init["api"] + init["await_restaurant"] + 5 * init["timeline_writer"])
+    assert quantities["lambda", "duration-arm64"] == (D(460) + cold) / 1000 / 4
     assert quantities["lambda", "requests-arm64"] == 11
 
 

@@ -5,14 +5,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 from costcalc.errors import UsageError
+from costcalc.workload import profiles
 from costcalc.workload.profiles import (
     PATHS,
     PROFILE_DIR,
     ProfileError,
     bundled_designs,
     load_profiles,
+    provenance,
 )
 
 BUNDLED = sorted(PROFILE_DIR.glob("*.yaml"))
@@ -50,8 +53,38 @@ def test_express_inherits_orchestrations_figures_and_overrides_its_own() -> None
     assert express.figure("state_machine.type") == "express"
     assert express.paths["accepted"].express_duration_ms == Decimal(560)
     assert express.sources[0].endswith(
-        "orchestration.yaml + costcalc/data/profiles/orchestration-express.yaml"
+        "orchestration.yaml + costcalc/data/cold_imports.yaml"
+        " + costcalc/data/profiles/orchestration-express.yaml"
     )
+
+
+def test_each_functions_init_is_its_cold_import_as_the_benchmark_recorded_it() -> None:
+    record = yaml.safe_load(profiles.COLD_IMPORTS.read_text(encoding="utf-8"))["functions"]
+    for profile in load_profiles(["choreography", "orchestration"]):
+        measured = record[profile.design]
+        assert set(profile.functions) <= set(measured)
+        for name, function in profile.functions.items():
+            assert function.init_ms == Decimal(str(measured[name]["init_ms"]))
+            assert provenance(profile, f"functions.{name}.init_ms", "-") == "benchmark"
+        assert "costcalc/data/cold_imports.yaml" in profile.sources[0]
+
+
+def test_a_slower_recorded_import_is_a_longer_init_in_the_estimate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = profiles.COLD_IMPORTS.read_text(encoding="utf-8")
+    before = load_profiles(["choreography"])[0].functions["api"].init_ms
+    slower = re.sub(r"(\n    api: \{init_ms: )\d+", r"\g<1>2500", text, count=1)
+    assert slower != text
+    monkeypatch.setattr(profiles, "COLD_IMPORTS", write(tmp_path, slower, "cold_imports.yaml"))
+    assert load_profiles(["choreography"])[0].functions["api"].init_ms == Decimal(2500) != before
+
+
+def test_a_usage_file_still_overrides_the_measured_init(tmp_path: Path) -> None:
+    usage = write(tmp_path, "design: choreography\nfunctions: {api: {init_ms: 123}}\n")
+    profile = load_profiles(["choreography"], [usage])[0]
+    assert profile.functions["api"].init_ms == Decimal(123)
+    assert provenance(profile, "functions.api.init_ms", "-") == "user"
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)

@@ -1,6 +1,9 @@
 import json
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from documented import documented_section
@@ -15,6 +18,7 @@ from orders.events import (
     parse_detail,
 )
 
+FUNCTIONS = Path(__file__).resolve().parents[3] / "functions"
 COMMON = {"order_id": "o-1", "correlation_id": "req-1", "restaurant_id": "pizza-1"}
 
 
@@ -121,3 +125,18 @@ def test_a_version_1_event_still_needs_a_correlation_id() -> None:
     old = {**COMMON, "version": "1", "occurred_at": "2026-01-02T03:04:05Z"}
     with pytest.raises(ValidationError, match="correlation_id"):
         parse_detail("order_accepted", {**old, "correlation_id": ""})
+
+
+def test_importing_the_contract_builds_no_validator_until_one_is_used() -> None:
+    """Each model's validator is built on first use, so a cold start pays for none of them."""
+    script = (
+        "from orders.events import DETAIL_MODELS, EventType, build_detail\n"
+        "print(sum(m.__pydantic_complete__ for m in DETAIL_MODELS.values()))\n"
+        "build_detail(EventType.ORDER_ACCEPTED, order_id='o-1', correlation_id='r-1',"
+        " restaurant_id='p-1')\n"
+        "print(sum(m.__pydantic_complete__ for m in DETAIL_MODELS.values()))\n"
+    )
+    built = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=FUNCTIONS
+    ).stdout.split()
+    assert built == ["0", "1"]
