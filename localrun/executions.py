@@ -66,6 +66,20 @@ def wait_until_quiet(region: str, timeout: float) -> bool:
     return waited
 
 
+def stop_running(region: str, timeout: float) -> None:
+    """Stop every running execution, then wait until none is still in the middle of a state.
+
+    moto runs executions in daemon threads that outlive the mock. One left waiting (for a
+    callback's time-out, a Wait state) would carry on when its timer fires, against whatever
+    moto is running by then: the next runner's stack, whose resources have the same names.
+    A stopped one that is waiting ends at its timer without entering another state.
+    """
+    sfn = _sfn(region)
+    for execution in _executions(region, "RUNNING"):
+        sfn.stop_execution(executionArn=execution["executionArn"])
+    wait_until_quiet(region, timeout)
+
+
 def wait_until_ended(region: str, timeout: float) -> None:
     """Block until no execution is running (for example until a time-out has fired)."""
     deadline = time.monotonic() + timeout

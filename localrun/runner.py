@@ -163,6 +163,8 @@ class LocalRunner:
             deployment = deploy(transformed, names)
             runner = cls(deployment, http.routes(transformed, names))
             runner._tap_the_bus(stack)
+            # Runs first on exit, while moto and the runner's patches are still in place.
+            stack.callback(executions.stop_running, region, _EXECUTION_QUIET_SECONDS)
             yield runner
 
     def deploy_beside(
