@@ -9,10 +9,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import boto3
 from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.stepfunctions.parser.api import ExecutionStatus
+from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.responses import get_backend
 
 from localrun.lambdas import holding_the_environment
@@ -68,8 +70,12 @@ def _busy(region: str) -> bool:
     order's AWS calls, each taking the GIL from the execution being waited for.
     """
     for machine in get_backend(DEFAULT_ACCOUNT_ID, region).state_machines:
-        for execution in machine.executions:
-            if execution.status != "RUNNING":
+        for listed in machine.executions:
+            # Under MOTO_CONFIG's execute_state_machine, moto's parser runs every execution.
+            execution = cast(Execution, listed)
+            if execution.exec_status is None:
+                return True  # listed, its thread about to start
+            if execution.exec_status != ExecutionStatus.RUNNING:
                 continue
             events = execution.to_history_output()["events"]
             if not events or _type(events[-1]) != WAITING_FOR_CALLBACK:

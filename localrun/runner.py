@@ -18,8 +18,9 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import boto3
-import jsonpath_ng.ext
+import jsonpath_ng.ext as jsonpath_ext
 from botocore.exceptions import ClientError
+from jsonpath_ng.ext.parser import parse as parse_jsonpath
 from moto import mock_aws
 from moto.awslambda.models import LambdaBackend
 from moto.awslambda_simple.models import LambdaSimpleBackend
@@ -60,7 +61,7 @@ MOTO_CONFIG = {
 _AT_EXPRESSION = re.compile(r"^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$")
 # moto's input transformer parses each InputPathsMap path anew, building a parser each time
 # (a tenth of a choreography order's time); a parsed path is only read, so one serves them all.
-_PARSED_JSONPATH = cache(jsonpath_ng.ext.parse)
+_PARSED_JSONPATH = cache(parse_jsonpath)
 _MAX_SETTLE_ROUNDS = 10_000
 _EXECUTION_QUIET_SECONDS = 30.0
 # Where moto's Step Functions tasks build their boto3 clients (see holding_the_environment).
@@ -273,7 +274,7 @@ class LocalRunner:
             mock.patch.object(FirehoseBackend, "put_s3_records", s3_delivery(runner.now))
         )
         stack.enter_context(mock.patch.object(MotoRule, "send_to_targets", send_to_targets))
-        stack.enter_context(mock.patch.object(jsonpath_ng.ext, "parse", _PARSED_JSONPATH))
+        stack.enter_context(mock.patch.object(jsonpath_ext, "parse", _PARSED_JSONPATH))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
         stack.enter_context(dynamodb_limits.enforced())
         for module in _SFN_CLIENT_MODULES:
