@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -153,6 +154,32 @@ def test_a_state_machine_runs_its_local_definition_with_substitutions_filled(
         assert sfn.describe_execution(executionArn=execution)["status"] == "SUCCEEDED"
         [event] = runner.bus_events
     assert (event.bus, event.detail_type, event.detail) == ("shop-bus", "announced", {"id": 7})
+
+
+def test_an_execution_a_stopped_runner_left_running_never_acts_on_the_next_runner(
+    tmp_path: Path,
+) -> None:
+    """moto's execution threads outlive the mock; the next runner's stack has the same names."""
+    waits_then_announces = {
+        "StartAt": "Pause",
+        "States": {"Pause": {"Type": "Wait", "Seconds": 1, "Next": "Announce"}}
+        | DEFINITION["States"],
+    }
+    (tmp_path / "flow.asl.json").write_text(json.dumps(waits_then_announces))
+    (tmp_path / "template.yaml").write_text(STATE_MACHINE_TEMPLATE)
+    before = set(threading.enumerate())
+    with LocalRunner.start(tmp_path / "template.yaml", stack_name="shop") as first:
+        boto3.client("stepfunctions", region_name="us-east-1").start_execution(
+            stateMachineArn=first.names.refs["Flow"], input='{"id": 7}'
+        )
+        executions = set(threading.enumerate()) - before
+    with LocalRunner.start(tmp_path / "template.yaml", stack_name="shop") as second:
+        for thread in executions:  # however late the first execution's timer fires
+            thread.join(timeout=30)
+        assert not any(thread.is_alive() for thread in executions)
+        second.settle()
+        assert second.bus_events == []
+    assert first.bus_events == []
 
 
 def test_a_state_machine_definition_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
