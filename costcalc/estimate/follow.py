@@ -230,6 +230,11 @@ class _Follower:
             *((b, "S3 objects", "objects_per_unit", self._bucket) for b in topo.notifications),
             *((n, "SNS publishes", "publishes_per_unit", self._topic) for n in topo.subscriptions),
         ]
+        for name in sorted(self._alarm_targets() & set(topo.subscriptions)):
+            self.result.notes.append(
+                f"{name}: published by alarms when their state changes, not per unit of work; "
+                "its deliveries are not priced"
+            )
         for name, kind, key, handler in entries:
             if name not in self.fed or kind == "S3 objects":
                 self._enter(
@@ -274,6 +279,18 @@ class _Follower:
         self.workflow = name
         go(monthly, (Step(f"{name}: {expression}", "definition"),))
 
+    def _alarm_targets(self) -> set[str]:
+        """What alarms act on (a topic, mostly): they publish on a state change, never per unit
+        of work, so such a topic is fed, not an entry point hit once per unit."""
+        known = set(self.topo.types)
+        found: set[str] = set()
+        for kind in ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
+            for resource in self.topo.template.of_type(kind).values():
+                properties = resource.get("Properties") or {}
+                for key in ("AlarmActions", "OKActions", "InsufficientDataActions"):
+                    found.update(mentioned(properties.get(key), known))
+        return found
+
     def _fed(self) -> set[str]:
         """Resources something in the template sends work to (so they are not entries)."""
         topo = self.topo
@@ -290,6 +307,7 @@ class _Follower:
             fed.update(targets)
         for callees in topo.calls.values():
             fed.update(callees)
+        fed.update(self._alarm_targets())
         for name, (definition, _) in topo.machines.items():
             fed.update(m for m in mentioned(definition.get("States"), set(topo.types)) if m != name)
         putters = {

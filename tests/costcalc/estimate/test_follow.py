@@ -322,6 +322,34 @@ def test_alarms_and_dashboards_bill_by_the_month_whatever_the_volume(tmp_path: P
     assert fixed["Fast"].monthly_usd is None  # no sourced high-resolution price: not priced
 
 
+ALARM_TOPIC = """\
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties:
+      Subscription: [{Protocol: email, Endpoint: oncall@pizza.shop}]
+  Errors:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      {Namespace: AWS/Lambda, MetricName: Errors, Statistic: Sum, Period: 300,
+       EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: GreaterThanThreshold,
+       AlarmActions: [!Ref Alerts], OKActions: [!Ref Alerts]}
+"""
+
+
+def test_a_topic_only_alarms_publish_to_is_not_an_entry_point_hit_per_unit_of_work(
+    tmp_path: Path,
+) -> None:
+    breakdown = _estimate(tmp_path, API + ALARM_TOPIC, volume=10**6)
+    items = _items(breakdown)
+    assert not any(resource == "Alerts" for resource, _ in items)
+    assert items[("Errors", "alarms")] == 1
+    assert {e.resource for e in breakdown.estimates[0].followed.entries} == {"ServerlessHttpApi"}
+    assert (
+        "Alerts: published by alarms when their state changes, not per unit of work; its "
+        "deliveries are not priced" in breakdown.estimates[0].followed.notes
+    )
+
+
 def test_the_custom_metrics_a_function_publishes_come_from_the_usage_file(tmp_path: Path) -> None:
     assert not any(item == "metrics" for _, item in _items(_estimate(tmp_path, API)))
     breakdown = _estimate(tmp_path, API, {"Fn": {"custom_metrics": 3}})
