@@ -104,6 +104,17 @@ class _Choreography:
         deployed = self.found.functions[function]
         return self.outbox in deployed.writes and deployed.may(*EMAIL_ACTIONS)
 
+    def _acceptance_targets(self, placed_deliveries: Counter[str]) -> frozenset[str]:
+        """What the schedules made on placement invoke: the functions the creators' environment
+        names among the scheduled ones (not the deadline's target, scheduled at acceptance);
+        every scheduled function when no creator names one."""
+        found = self.found
+        creators = [
+            f for f in placed_deliveries if found.functions[f].may("scheduler:CreateSchedule")
+        ]
+        named = frozenset().union(*(found.schedule_targets.get(f, frozenset()) for f in creators))
+        return named or found.scheduled
+
     def _path(self, name: str, flow: OrderPath) -> dict[str, Any]:
         found = self.found
         invocations: Counter[str] = Counter()
@@ -129,7 +140,7 @@ class _Choreography:
                     placed_deliveries[function] += 1
         fired = 0
         if flow.acceptance_timeout_fires:
-            for function in sorted(found.scheduled):
+            for function in sorted(self._acceptance_targets(placed_deliveries)):
                 invocations[function] += 1
                 traces += found.functions[function].traced
                 fired += 1
