@@ -42,8 +42,11 @@ BAD_ANSWERS = [
     ({"acceptance_timeout_minutes": "0"}, r"'0': expected whole minutes from 1 to 1440"),
     ({"acceptance_timeout_minutes": "1441"}, r"'1441': expected whole minutes from 1 to 1440"),
     ({"acceptance_timeout_minutes": "2.5"}, r"'2.5': expected whole minutes"),
-    ({"order_deadline_minutes": "0"}, r"order_deadline_minutes '0': expected whole minutes from 1 "
-     r"to 10080 \(OrderDeadlineSeconds in .* accepts 1 to 604800 seconds\)"),
+    (
+        {"order_deadline_minutes": "0"},
+        r"order_deadline_minutes '0': expected whole minutes from 1 "
+        r"to 10080 \(OrderDeadlineSeconds in .* accepts 1 to 604800 seconds\)",
+    ),
     ({"style": "saga"}, r"style 'saga': expected choreography or orchestration"),
     ({"iac": "terraform"}, r"iac 'terraform': expected sam, pulumi or both"),
     ({"include_promo": "maybe"}, r"include_promo 'maybe': expected no or yes"),
