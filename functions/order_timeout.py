@@ -12,9 +12,9 @@ from typing import Any
 import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from orders.events import utcnow
-from orders.model import Action, TransitionNotAllowedError, event_for, transition
+from orders.model import Action
 from orders.redaction import masks_failures, redacting_logger
+from orders.schedules import ring
 from orders.store import OrderStore
 from orders.tracing import handler_tracer
 
@@ -28,13 +28,8 @@ store = OrderStore(boto3.client("dynamodb"), os.environ["ORDERS_TABLE"])
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
-    order = store.get(str(event["order_id"]))
-    try:
-        step = transition(order.order_id, order.status, Action.TIME_OUT)
-        seconds = int(event["timeout_seconds"])
-        order = store.apply(
-            order, step, event_for(order, step.event, utcnow(), timeout_seconds=seconds)
-        )
-    except TransitionNotAllowedError as error:
-        logger.info("order no longer waits; nothing to time out", extra={"reason": str(error)})
+    seconds = int(event["timeout_seconds"])
+    order, refused = ring(store, str(event["order_id"]), Action.TIME_OUT, timeout_seconds=seconds)
+    if refused:
+        logger.info("order no longer waits; nothing to time out", extra={"reason": refused})
     return {"order_id": order.order_id, "status": order.status.value}

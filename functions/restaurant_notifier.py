@@ -1,8 +1,10 @@
 """Tells the restaurant about an order (SNS): a new order, and one it no longer has to cook.
 
 `order_placed` → a "new_order" message, then `restaurant_notified`; `order_cancelled` and
-`order_timed_out` → an "order_withdrawn" message. The restaurant topic's subscriptions filter on
-the `restaurant_id` message attribute, so each restaurant receives only its own orders.
+`order_timed_out` → an "order_withdrawn" message; `order_overdue` → an "order_overdue" message
+(the order passed its deadline and the customer still waits for it). The restaurant topic's
+subscriptions filter on the `restaurant_id` message attribute, so each restaurant receives only
+its own orders.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ _sns = boto3.client("sns")
 def handler(event: dict[str, Any], context: LambdaContext) -> None:
     event_type, detail = read_event(event)
     order = store.get(detail.order_id)
+    if event_type is EventType.ORDER_OVERDUE:
+        send(_sns, TOPIC_ARN, order.restaurant_id, "order_overdue", {"order_id": order.order_id})
+        return
     if event_type is not EventType.ORDER_PLACED:
         send(
             _sns,

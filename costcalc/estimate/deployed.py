@@ -65,21 +65,37 @@ class Deployed:
     tables: tuple[str, ...]
     buses: tuple[str, ...]
     state_machines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: function -> the scheduled functions its environment names: the targets of the schedules
+    #: it creates (the acceptance clock's creator names the time-out function, the deadline's
+    #: the overdue function)
+    schedule_targets: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def deployed(template: Template) -> Deployed:
     functions = _functions(template)
+    scheduled = _scheduled(template, functions)
     return Deployed(
         template=template,
         functions=functions,
         routes=_routes(template, functions),
         rules=_rules(template, functions),
         streams=_streams(template),
-        scheduled=_scheduled(template, functions),
+        scheduled=scheduled,
         tables=tuple(template.of_type("AWS::DynamoDB::Table")),
         buses=tuple(template.of_type("AWS::Events::EventBus")),
         state_machines=dict(template.of_type("AWS::StepFunctions::StateMachine")),
+        schedule_targets=_schedule_targets(template, scheduled),
     )
+
+
+def _schedule_targets(template: Template, scheduled: frozenset[str]) -> dict[str, frozenset[str]]:
+    found = {}
+    for logical_id, resource in template.of_type("AWS::Lambda::Function").items():
+        variables = (resource.get("Properties", {}).get("Environment") or {}).get("Variables")
+        named = {referenced(value) for value in (variables or {}).values()} & scheduled
+        if named:
+            found[logical_id] = frozenset(named)
+    return found
 
 
 def snake(name: str) -> str:

@@ -7,8 +7,10 @@ record), one event put on the bus, and one delivery per rule on that bus whose p
 it, to each of its function targets; a rule's target that may write a table other than the
 outbox (a projection, such as the order timeline) writes one item there per delivery. A
 function allowed ``sns:Publish`` publishes one
-notification per invocation, one allowed ``ses:SendEmail`` sends one email; on the timed-out
-path the acceptance schedule fires once and invokes the function Scheduler may invoke. Trace
+notification per invocation, one allowed ``ses:SendEmail`` sends one email; a function allowed
+``scheduler:CreateSchedule`` creates one schedule on the first event it receives, unless that
+event ends the order (a clock is stopped, never started, by it); on the timed-out path the
+acceptance schedule fires once and invokes the function its creator names. Trace
 roots are the invocations nothing upstream traced (API requests, stream batches, schedules)
 of functions with active tracing.
 
@@ -40,6 +42,9 @@ from costcalc.estimate.template import TemplateError
 from costcalc.estimate.transitions import Counting
 
 __all__ = ["Derivation", "derive"]
+
+#: The events that end an order (`orders.model.FINAL_STATUSES`' events).
+_ENDING = frozenset({"order_completed", "order_rejected", "order_timed_out", "order_cancelled"})
 
 
 def derive(found: Deployed, counting: Counting | None = None) -> Derivation:
@@ -104,6 +109,17 @@ class _Choreography:
         deployed = self.found.functions[function]
         return self.outbox in deployed.writes and deployed.may(*EMAIL_ACTIONS)
 
+    def _acceptance_targets(self, placed_deliveries: Counter[str]) -> frozenset[str]:
+        """What the schedules made on placement invoke: the functions the creators' environment
+        names among the scheduled ones (not the deadline's target, scheduled at acceptance);
+        every scheduled function when no creator names one."""
+        found = self.found
+        creators = [
+            f for f in placed_deliveries if found.functions[f].may("scheduler:CreateSchedule")
+        ]
+        named = frozenset().union(*(found.schedule_targets.get(f, frozenset()) for f in creators))
+        return named or found.scheduled
+
     def _path(self, name: str, flow: OrderPath) -> dict[str, Any]:
         found = self.found
         invocations: Counter[str] = Counter()
@@ -114,6 +130,7 @@ class _Choreography:
             traces += found.functions[function].traced
         rule_matches = 0
         placed_deliveries: Counter[str] = Counter()
+        first_event: dict[str, str] = {}
         writes: Counter[str] = Counter({self.outbox: len(flow.events)})
         for event in flow.events:
             for function in found.streams[self.outbox]:
@@ -127,9 +144,10 @@ class _Choreography:
                     writes[self.outbox] += 1
                 if event == "order_placed":
                     placed_deliveries[function] += 1
+                first_event.setdefault(function, event)
         fired = 0
         if flow.acceptance_timeout_fires:
-            for function in sorted(found.scheduled):
+            for function in sorted(self._acceptance_targets(placed_deliveries)):
                 invocations[function] += 1
                 traces += found.functions[function].traced
                 fired += 1
@@ -145,7 +163,9 @@ class _Choreography:
             "notifications": allowed_count(invocations, functions, ("sns:Publish",)),
             "emails": allowed_count(invocations, functions, EMAIL_ACTIONS),
             "schedules_created": allowed_count(
-                placed_deliveries, functions, ("scheduler:CreateSchedule",)
+                Counter(f for f, event in first_event.items() if event not in _ENDING),
+                functions,
+                ("scheduler:CreateSchedule",),
             ),
             "schedules_fired": Decimal(fired),
             "traces": Decimal(traces),

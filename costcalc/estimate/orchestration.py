@@ -197,12 +197,17 @@ class Orchestration:
         return [event for state in path.states for event in self.tasks[state].events]
 
     def _execution_for(self, name: str) -> ExecutionPath:
+        """The execution path of order path `name`: it publishes that path's outcome, no other
+        path's, and no event outside the order paths' (the overdue path publishes the accepted
+        path's events and `order_overdue`: it is listed as not priced, not taken for it)."""
         outcomes = _distinctive()
+        known = {event for flow in FLOW.values() for event in flow.events}
         candidates = [
             path
             for path in self.paths
             if outcomes[name] <= set(self._published(path))
             and not any(outcomes[o] & set(self._published(path)) for o in FLOW if o != name)
+            and set(self._published(path)) <= known
         ]
         if len(candidates) == 1:
             return candidates[0]

@@ -49,6 +49,7 @@ class EventType(StrEnum):
     ORDER_TIMED_OUT = "order_timed_out"
     ORDER_CANCELLED = "order_cancelled"
     USER_NOTIFIED = "user_notified"
+    ORDER_OVERDUE = "order_overdue"
     ORDER_COMPLETED = "order_completed"
 
 
@@ -123,6 +124,14 @@ class UserNotified(EventDetail):
     outcome: Literal["accepted", "rejected", "timed_out"]
 
 
+class OrderOverdue(EventDetail):
+    """An accepted order not completed by its deadline (new in version 2: never published as 1)."""
+
+    event_type = EventType.ORDER_OVERDUE
+    version: Literal["2"] = CONTRACT_VERSION
+    deadline_seconds: int = Field(gt=0, description="the deadline, in seconds from placement")
+
+
 class OrderCompleted(EventDetail):
     event_type = EventType.ORDER_COMPLETED
 
@@ -137,6 +146,7 @@ DETAIL_MODELS: dict[EventType, type[EventDetail]] = {
         OrderTimedOut,
         OrderCancelled,
         UserNotified,
+        OrderOverdue,
         OrderCompleted,
     )
 }

@@ -12,15 +12,17 @@ the orders table (`acceptance_token`, `completion_token`), never in an answer to
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import boto3
 from botocore.exceptions import ClientError
 
 from orders.events import EventDetail, detail_json
-from orders.model import Action, Order, Transition
+from orders.model import Action, Order, Status, Transition
 from orders.store import OrderExistsError, OrderStore, placed_item
 
 if TYPE_CHECKING:
@@ -68,12 +70,18 @@ class StateMachineFlow:
     """Orchestration: an execution per order owns the flow; the API starts it and calls back."""
 
     def __init__(
-        self, store: OrderStore, sfn: SFNClient, state_machine_arn: str, timeout_seconds: int
+        self,
+        store: OrderStore,
+        sfn: SFNClient,
+        state_machine_arn: str,
+        timeout_seconds: int,
+        deadline_seconds: int,
     ) -> None:
         self._store = store
         self._sfn = sfn
         self._arn = state_machine_arn
         self._timeout_seconds = timeout_seconds
+        self._deadline_seconds = deadline_seconds
 
     def place(self, order: Order, placed: EventDetail) -> None:
         """Start the order's execution; its name is the order id, so a repeat starts nothing.
@@ -84,6 +92,7 @@ class StateMachineFlow:
         execution_input = {
             "order_id": order.order_id,
             "timeout_seconds": self._timeout_seconds,
+            "deadline_seconds": self._deadline_seconds,
             "order_item": placed_item(order, placed),
             "order_placed": json.loads(detail_json(placed)),
             "contract": {
@@ -105,14 +114,16 @@ class StateMachineFlow:
             raise
 
     def act(self, order: Order, step: Transition, detail: EventDetail) -> Order:
-        attribute = COMPLETION_TOKEN if step.action is Action.COMPLETE else ACCEPTANCE_TOKEN
+        # Once accepted, the execution waits in its completion task (overdue or not).
+        waits_for_completion = step.action is Action.COMPLETE or order.status is Status.OVERDUE
+        attribute = COMPLETION_TOKEN if waits_for_completion else ACCEPTANCE_TOKEN
         token = self._store.token(order.order_id, attribute)
         if token is None:
             raise FlowNotWaitingError(
                 order, step.action, "the restaurant has not been notified yet; try again shortly"
             )
         try:
-            self._call_back(step.action, token, detail)
+            self._call_back(step.action, token, detail, order)
         except ClientError as error:
             if error.response["Error"]["Code"] in _CLOSED_TASK_ERRORS:
                 raise FlowNotWaitingError(
@@ -123,7 +134,13 @@ class StateMachineFlow:
             raise
         return replace(order, status=step.target)
 
-    def _call_back(self, action: Action, token: str, detail: EventDetail) -> None:
+    def seconds_left(self, order: Order, now: datetime) -> int:
+        """Whole seconds from `now` to the order's deadline (placement + the deadline), at least
+        1: the completion task's time-out (`TimeoutSecondsPath`) must be a positive integer."""
+        elapsed = (now - datetime.fromisoformat(order.placed_at)).total_seconds()
+        return max(1, math.ceil(self._deadline_seconds - elapsed))
+
+    def _call_back(self, action: Action, token: str, detail: EventDetail, order: Order) -> None:
         if action is Action.REJECT:
             reason = str(getattr(detail, "reason", ""))
             self._sfn.send_task_failure(taskToken=token, error=REJECTED_ERROR, cause=reason)
@@ -131,6 +148,10 @@ class StateMachineFlow:
             self._sfn.send_task_failure(
                 taskToken=token, error=CANCELLED_ERROR, cause="cancelled by the customer"
             )
+        elif action is Action.ACCEPT:
+            left = self.seconds_left(order, detail.occurred_at)
+            output = json.dumps({"deadline_seconds_left": left})
+            self._sfn.send_task_success(taskToken=token, output=output)
         else:
             self._sfn.send_task_success(taskToken=token, output="{}")
 
@@ -147,5 +168,6 @@ def flow_from_environment(store: OrderStore, environ: dict[str, str] | None = No
             boto3.client("stepfunctions"),
             env["STATE_MACHINE_ARN"],
             int(env["ACCEPTANCE_TIMEOUT_SECONDS"]),
+            int(env["ORDER_DEADLINE_SECONDS"]),
         )
     raise ValueError(f"ORDER_FLOW: {owner!r} is not accepted; use 'outbox' or 'state_machine'")

@@ -19,6 +19,8 @@ class Status(StrEnum):
     TIMED_OUT = "timed_out"
     CANCELLED = "cancelled"
     COMPLETED = "completed"
+    #: Accepted, and not completed by the order's deadline (placement + OrderDeadlineSeconds).
+    OVERDUE = "overdue"
 
 
 class Action(StrEnum):
@@ -27,31 +29,41 @@ class Action(StrEnum):
     CANCEL = "cancel"
     TIME_OUT = "time_out"
     COMPLETE = "complete"
+    GO_OVERDUE = "go_overdue"
 
 
 @dataclass(frozen=True)
 class Transition:
     action: Action
-    source: Status
+    sources: tuple[Status, ...]
     target: Status
     event: EventType
 
 
+# A late delivery is still a delivery: an overdue order completes as an accepted one does. An
+# overdue order may be cancelled (the customer gave up waiting); refunds are out of the kit's
+# scope, the cancellation only withdraws the order from the restaurant.
 TRANSITIONS: dict[Action, Transition] = {
     Action.ACCEPT: Transition(
-        Action.ACCEPT, Status.PLACED, Status.ACCEPTED, EventType.ORDER_ACCEPTED
+        Action.ACCEPT, (Status.PLACED,), Status.ACCEPTED, EventType.ORDER_ACCEPTED
     ),
     Action.REJECT: Transition(
-        Action.REJECT, Status.PLACED, Status.REJECTED, EventType.ORDER_REJECTED
+        Action.REJECT, (Status.PLACED,), Status.REJECTED, EventType.ORDER_REJECTED
     ),
     Action.CANCEL: Transition(
-        Action.CANCEL, Status.PLACED, Status.CANCELLED, EventType.ORDER_CANCELLED
+        Action.CANCEL, (Status.PLACED, Status.OVERDUE), Status.CANCELLED, EventType.ORDER_CANCELLED
     ),
     Action.TIME_OUT: Transition(
-        Action.TIME_OUT, Status.PLACED, Status.TIMED_OUT, EventType.ORDER_TIMED_OUT
+        Action.TIME_OUT, (Status.PLACED,), Status.TIMED_OUT, EventType.ORDER_TIMED_OUT
     ),
     Action.COMPLETE: Transition(
-        Action.COMPLETE, Status.ACCEPTED, Status.COMPLETED, EventType.ORDER_COMPLETED
+        Action.COMPLETE,
+        (Status.ACCEPTED, Status.OVERDUE),
+        Status.COMPLETED,
+        EventType.ORDER_COMPLETED,
+    ),
+    Action.GO_OVERDUE: Transition(
+        Action.GO_OVERDUE, (Status.ACCEPTED,), Status.OVERDUE, EventType.ORDER_OVERDUE
     ),
 }
 
@@ -62,10 +74,10 @@ class TransitionNotAllowedError(Exception):
     """The order's current status does not allow the requested action (an HTTP 409)."""
 
     def __init__(self, order_id: str, action: Action, current: Status) -> None:
-        allowed = TRANSITIONS[action].source
+        allowed = " or ".join(f"'{status.value}'" for status in TRANSITIONS[action].sources)
         super().__init__(
             f"cannot {action.value.replace('_', ' ')} order {order_id}: its status is "
-            f"'{current.value}' ({action.value} is allowed only when '{allowed.value}')"
+            f"'{current.value}' ({action.value} is allowed only when {allowed})"
         )
         self.order_id = order_id
         self.action = action
@@ -75,7 +87,7 @@ class TransitionNotAllowedError(Exception):
 def transition(order_id: str, current: Status, action: Action) -> Transition:
     """The transition `action` makes from `current`, or TransitionNotAllowedError."""
     step = TRANSITIONS[action]
-    if current is not step.source:
+    if current not in step.sources:
         raise TransitionNotAllowedError(order_id, action, current)
     return step
 

@@ -14,7 +14,11 @@ from orders.model import Order, describe_items
 if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
 
-SUBJECTS = {"new_order": "New order {order_id}", "order_withdrawn": "Order {order_id} withdrawn"}
+SUBJECTS = {
+    "new_order": "New order {order_id}",
+    "order_withdrawn": "Order {order_id} withdrawn",
+    "order_overdue": "Order {order_id} is overdue",
+}
 
 
 def send(

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 KEY = "order_id"
+#: The claims on the customer's emails: the outcome's, and the deadline's (`overdue_notice`).
+CUSTOMER_NOTICE = "customer_notice"
+OVERDUE_NOTICE = "overdue_notice"
 _ATTEMPTS = 5
 
 _serializer = TypeSerializer()
@@ -169,11 +172,11 @@ class OrderStore:
         """Move `order` along `step` and store the step's event, unless someone moved it first.
 
         Raises TransitionNotAllowedError naming the status found if the order is no longer in
-        `step.source` (for example accepted after it timed out).
+        `step.sources` (for example accepted after it timed out).
         """
         now = detail.occurred_at.isoformat()
         for _ in range(_ATTEMPTS):
-            if order.status is not step.source:
+            if order.status not in step.sources:
                 raise TransitionNotAllowedError(order.order_id, step.action, order.status)
             reason = getattr(detail, "reason", order.reason)
             updated = replace(
@@ -233,22 +236,25 @@ class OrderStore:
             raise
         return True
 
-    def claim_notice(self, order_id: str, attempt: str, now: str) -> bool:
-        """Take the right to email the customer the outcome (True), unless an attempt has it.
+    def claim_notice(
+        self, order_id: str, attempt: str, now: str, notice: str = CUSTOMER_NOTICE
+    ) -> bool:
+        """Take the right to send the customer the email `notice` names (True), unless an
+        attempt has it.
 
-        The claim (`customer_notice`: the attempt and when) is written before SES is called and
-        never taken back once SES may have the email, so the customer is emailed at most once:
-        `user_notified` records the send, and a claim without it means an attempt died between
-        the two (see `customer_notifier`).
+        The claim (`customer_notice`, or `overdue_notice` for the deadline's email: the attempt
+        and when) is written before SES is called and never taken back once SES may have the
+        email, so the customer gets each email at most once: `user_notified` (or the claim's
+        `sent_at`, `mark_sent`) records the send, and a claim without it means an attempt died
+        between the two (see `customer_notifier`).
         """
         try:
             self._client.update_item(
                 TableName=self._table,
                 Key={KEY: {"S": order_id}},
-                UpdateExpression="SET customer_notice = :claim",
-                ConditionExpression=(
-                    "attribute_exists(order_id) AND attribute_not_exists(customer_notice)"
-                ),
+                UpdateExpression="SET #notice = :claim",
+                ConditionExpression="attribute_exists(order_id) AND attribute_not_exists(#notice)",
+                ExpressionAttributeNames={"#notice": notice},
                 ExpressionAttributeValues={
                     ":claim": {"M": {"attempt": {"S": attempt}, "claimed_at": {"S": now}}}
                 },
@@ -259,30 +265,43 @@ class OrderStore:
             raise
         return True
 
-    def notice_claim(self, order_id: str) -> dict[str, str]:
-        """Who claimed the order's customer email and when (empty if nobody has)."""
+    def notice_claim(self, order_id: str, notice: str = CUSTOMER_NOTICE) -> dict[str, str]:
+        """Who claimed the order's email `notice` and when (empty if nobody has)."""
         response = self._client.get_item(
             TableName=self._table,
             Key={KEY: {"S": order_id}},
             ConsistentRead=True,
-            ProjectionExpression="customer_notice",
+            ProjectionExpression="#notice",
+            ExpressionAttributeNames={"#notice": notice},
         )
-        claim = response.get("Item", {}).get("customer_notice", {}).get("M", {})
+        claim = response.get("Item", {}).get(notice, {}).get("M", {})
         return {name: str(value.get("S", "")) for name, value in claim.items()}
 
-    def release_notice(self, order_id: str, attempt: str) -> None:
+    def release_notice(self, order_id: str, attempt: str, notice: str = CUSTOMER_NOTICE) -> None:
         """Give back `attempt`'s claim: SES certainly did not take the email, a retry may send."""
         try:
             self._client.update_item(
                 TableName=self._table,
                 Key={KEY: {"S": order_id}},
-                UpdateExpression="REMOVE customer_notice",
-                ConditionExpression="customer_notice.attempt = :attempt",
+                UpdateExpression="REMOVE #notice",
+                ConditionExpression="#notice.attempt = :attempt",
+                ExpressionAttributeNames={"#notice": notice},
                 ExpressionAttributeValues={":attempt": {"S": attempt}},
             )
         except ClientError as error:
             if not _condition_failed(error):
                 raise
+
+    def mark_sent(self, order_id: str, attempt: str, now: str, notice: str) -> None:
+        """Record on `attempt`'s claim that SES took the email (for a notice with no event)."""
+        self._client.update_item(
+            TableName=self._table,
+            Key={KEY: {"S": order_id}},
+            UpdateExpression="SET #notice.sent_at = :now",
+            ConditionExpression="#notice.attempt = :attempt",
+            ExpressionAttributeNames={"#notice": notice},
+            ExpressionAttributeValues={":attempt": {"S": attempt}, ":now": {"S": now}},
+        )
 
     def hold_token(self, order_id: str, attribute: str, token: str) -> bool:
         """Keep a Step Functions task token with the order while it is placed; False if not."""

@@ -33,6 +33,8 @@ PUBLISHED = [
         "user_notified",
     )
 ]
+# order_overdue is new in version 2: there is no order_overdue.v1.
+PUBLISHED.append(EventVersion("order_overdue", 2))
 
 deployment = Deployment.current(context="contracts")
 registry = schema_registry(

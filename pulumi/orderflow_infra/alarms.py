@@ -121,10 +121,17 @@ def queue_depth(queue: aws.sqs.Queue) -> Metric:
 
 
 def alarm(
-    name: str, *, metric: Metric, topic: aws.sns.Topic, description: str
+    name: str,
+    *,
+    metric: Metric,
+    topic: aws.sns.Topic,
+    description: str,
+    threshold: pulumi.Input[float] = THRESHOLD,
 ) -> aws.cloudwatch.MetricAlarm:
-    """An alarm on one metric: it fires when the metric is above zero in a period."""
-    return _metric_alarm(name, topic=topic, description=description, metric=metric)
+    """An alarm on one metric: it fires when the metric is above `threshold` (0) in a period."""
+    return _metric_alarm(
+        name, topic=topic, description=description, metric=metric, threshold=threshold
+    )
 
 
 def alarm_on_total(
@@ -171,6 +178,7 @@ def _metric_alarm(
     description: str,
     metric: Metric | None = None,
     queries: Sequence[aws.cloudwatch.MetricAlarmMetricQueryArgsDict] | None = None,
+    threshold: pulumi.Input[float] = THRESHOLD,
 ) -> aws.cloudwatch.MetricAlarm:
     """The alarm on `metric` or on metric-math `queries`, judged as every kit alarm is."""
     return aws.cloudwatch.MetricAlarm(
@@ -183,7 +191,7 @@ def _metric_alarm(
         period=PERIOD_SECONDS if metric else None,
         metric_queries=queries,
         evaluation_periods=EVALUATION_PERIODS,
-        threshold=THRESHOLD,
+        threshold=threshold,
         comparison_operator=COMPARISON,
         treat_missing_data=MISSING_DATA,
         alarm_actions=[topic.arn],

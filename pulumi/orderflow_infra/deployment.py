@@ -117,6 +117,10 @@ class OrderSettings:
     mfa_configuration: str = "OPTIONAL"
     orders_per_caller_per_minute: int = 10
     user_pool_deletion_protection: str = "INACTIVE"
+    #: Seconds from placement by which an accepted order should be completed (then: overdue).
+    order_deadline_seconds: int = 7200
+    #: Overdue orders in five minutes above which the overdue-orders alarm fires.
+    overdue_alarm_threshold: int = 5
 
     @classmethod
     def load(cls, config: pulumi.Config) -> OrderSettings:
@@ -132,6 +136,8 @@ class OrderSettings:
             self_sign_up=_choice(config, "SelfSignUp", ("false", "true"), "false") == "true",
             mfa_configuration=_choice(config, "MfaConfiguration", MFA_CONFIGURATIONS, "OPTIONAL"),
             orders_per_caller_per_minute=_int(config, "OrdersPerCallerPerMinute", 10, 1, 10_000),
+            order_deadline_seconds=_int(config, "OrderDeadlineSeconds", 7200, 1, 604_800),
+            overdue_alarm_threshold=_int(config, "OverdueAlarmThreshold", 5, 0, 2_147_483_647),
             user_pool_deletion_protection=_choice(
                 config,
                 "UserPoolDeletionProtection",

@@ -261,6 +261,21 @@ def api_5xx_alarm(api: OrdersApi, *, topic: aws.sns.Topic) -> aws.cloudwatch.Met
     )
 
 
+def overdue_alarm(settings: OrderSettings, *, topic: aws.sns.Topic) -> aws.cloudwatch.MetricAlarm:
+    """More orders than the threshold went overdue in a period (counted by the timeline writer,
+    which every order_overdue reaches in either style)."""
+    return alarm(
+        "overdue-orders-alarm",
+        metric=Metric("Orderflow", "OrdersOverdue", {"service": "orders"}),
+        topic=topic,
+        description=(
+            "More accepted orders than OverdueAlarmThreshold passed their deadline in five "
+            "minutes (restaurants or delivery are falling behind)."
+        ),
+        threshold=settings.overdue_alarm_threshold,
+    )
+
+
 def api_widget(api: OrdersApi) -> MetricWidget:
     """The dashboard's graph of the API's requests, 4xx and 5xx answers."""
     return MetricWidget(

@@ -118,7 +118,7 @@ restaurant_notifier = reacting_function(
         environment={"RESTAURANT_TOPIC_ARN": restaurant_topic.arn},
         statements=[Allow(["sns:Publish"], [restaurant_topic.arn]), orders_outbox],
     ),
-    reacts_to=("order_placed", "order_cancelled", "order_timed_out"),
+    reacts_to=("order_placed", "order_cancelled", "order_timed_out", "order_overdue"),
 )
 
 acceptance_schedules = aws.scheduler.ScheduleGroup(
@@ -135,19 +135,43 @@ order_timeout = lambda_function(
         asynchronous=asynchronous,
     ),
 )
+# The order's deadline: the second clock, a schedule per accepted order.
+deadline_schedules = aws.scheduler.ScheduleGroup(
+    "deadline-schedules", name=f"{deployment.prefix}-deadline", tags=deployment.tags
+)
+order_overdue = lambda_function(
+    deployment,
+    defaults,
+    FunctionSpec(
+        name="order-overdue",
+        handler="order_overdue.handler",
+        description=(
+            "Marks an accepted order overdue at its deadline, unless it completed first "
+            "(invoked by its schedule)."
+        ),
+        statements=[orders_outbox],
+        asynchronous=asynchronous,
+    ),
+)
 scheduler_invoke_role = service_role(
     deployment,
     "scheduler-invoke-role",
     service="scheduler.amazonaws.com",
     trust_condition={"StringEquals": {"aws:SourceAccount": deployment.account_id}},
     statements=[
-        Allow(["lambda:InvokeFunction"], [order_timeout.function.arn]),
+        Allow(["lambda:InvokeFunction"], [order_timeout.function.arn, order_overdue.function.arn]),
         Allow(["sqs:SendMessage"], [function_dlq.arn]),
     ],
     description=(
-        "Lets the acceptance schedules invoke the order time-out function and dead-letter "
+        "Lets the acceptance and deadline schedules invoke their functions and dead-letter "
         "what they cannot deliver."
     ),
+)
+pass_scheduler_role = Allow(
+    ["iam:PassRole"],
+    [scheduler_invoke_role.arn],
+    sid="PassSchedulerRole",
+    condition={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
 )
 acceptance_timer = reacting_function(
     FunctionSpec(
@@ -173,15 +197,41 @@ acceptance_timer = reacting_function(
                 ],
                 sid="AcceptanceSchedules",
             ),
-            Allow(
-                ["iam:PassRole"],
-                [scheduler_invoke_role.arn],
-                sid="PassSchedulerRole",
-                condition={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
-            ),
+            pass_scheduler_role,
         ],
     ),
     reacts_to=("order_placed", "order_accepted", "order_rejected", "order_cancelled"),
+)
+deadline_timer = reacting_function(
+    FunctionSpec(
+        name="deadline-timer",
+        handler="deadline_timer.handler",
+        description=(
+            "Starts the order's deadline clock on order_accepted and stops it once the order "
+            "completes or is cancelled."
+        ),
+        environment={
+            "SCHEDULE_GROUP": deadline_schedules.name,
+            "OVERDUE_FUNCTION_ARN": order_overdue.function.arn,
+            "SCHEDULER_ROLE_ARN": scheduler_invoke_role.arn,
+            "ORDER_DEADLINE_SECONDS": str(settings.order_deadline_seconds),
+            "SCHEDULE_DEAD_LETTER_ARN": function_dlq.arn,
+        },
+        statements=[
+            Allow(
+                ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"],
+                [
+                    deadline_schedules.name.apply(
+                        lambda group: deployment.arn("scheduler", f"schedule/{group}/*")
+                    )
+                ],
+                sid="DeadlineSchedules",
+            ),
+            pass_scheduler_role,
+            Allow(["dynamodb:GetItem"], [orders_table.arn], sid="ReadOrders"),
+        ],
+    ),
+    reacts_to=("order_accepted", "order_completed", "order_cancelled"),
 )
 
 customer_notifier = reacting_function(
@@ -189,7 +239,8 @@ customer_notifier = reacting_function(
         name="customer-notifier",
         handler="customer_notifier.handler",
         description=(
-            "Emails the customer (SES) whether the order was accepted, rejected or timed out."
+            "Emails the customer (SES) whether the order was accepted, rejected or timed out, "
+            "and when it is overdue."
         ),
         environment={"SENDER_EMAIL": settings.sender_email},
         statements=[
@@ -201,7 +252,7 @@ customer_notifier = reacting_function(
             orders_outbox,
         ],
     ),
-    reacts_to=("order_accepted", "order_rejected", "order_timed_out"),
+    reacts_to=("order_accepted", "order_rejected", "order_timed_out", "order_overdue"),
 )
 
 # ---------------------------------------------------------------- the order timeline
@@ -221,6 +272,8 @@ functions = [
     order_timeout,
     customer_notifier,
     timeline_writer,
+    deadline_timer,
+    order_overdue,
 ]
 dead_letter_queues = [outbox_failures, function_dlq, rule_dlq]
 function_alarms = orders.function_alarms(
@@ -242,6 +295,7 @@ dead_letters_alarm = alarms.alarm_on_total(
     ),
 )
 api_5xx_alarm = orders.api_5xx_alarm(orders_api, topic=alarm_topic)
+overdue_alarm = orders.overdue_alarm(settings, topic=alarm_topic)
 dashboard(
     deployment,
     "dashboard",
@@ -268,7 +322,10 @@ dashboard(
             stat="Maximum",
         ),
         AlarmWidget(
-            "Alarms", [*function_alarms, dead_letters_alarm, api_5xx_alarm], width=24, height=3
+            "Alarms",
+            [*function_alarms, dead_letters_alarm, api_5xx_alarm, overdue_alarm],
+            width=24,
+            height=3,
         ),
     ],
 )

@@ -118,6 +118,7 @@ orders_api = orders.orders_api(
         "ORDER_FLOW": "state_machine",
         "STATE_MACHINE_ARN": orders_state_machine.arn,
         "ACCEPTANCE_TIMEOUT_SECONDS": str(settings.acceptance_timeout_seconds),
+        "ORDER_DEADLINE_SECONDS": str(settings.order_deadline_seconds),
     },
     statements=[
         Allow(["dynamodb:GetItem"], [orders_table.arn], sid="ReadOrdersAndTheirTokens"),
@@ -180,6 +181,7 @@ execution_alarms = [
     for outcome, (metric, description) in EXECUTION_ALARMS.items()
 ]
 api_5xx_alarm = orders.api_5xx_alarm(orders_api, topic=alarm_topic)
+overdue_alarm = orders.overdue_alarm(settings, topic=alarm_topic)
 dashboard(
     deployment,
     "dashboard",
@@ -202,7 +204,8 @@ dashboard(
             ],
         ),
         AlarmWidget(
-            "Alarms", [*function_alarms, dead_letters_alarm, *execution_alarms, api_5xx_alarm]
+            "Alarms",
+            [*function_alarms, dead_letters_alarm, *execution_alarms, api_5xx_alarm, overdue_alarm],
         ),
     ],
 )

@@ -19,6 +19,8 @@ FUNCTION_NAMES = {
     "order-timeout-function",
     "customer-notifier-function",
     "timeline-writer-function",
+    "deadline-timer-function",
+    "order-overdue-function",
 }
 
 
@@ -96,20 +98,21 @@ def test_every_function_statement_names_its_resources_rather_than_allowing_all()
                 assert resource.startswith("arn:aws:"), (function, statement)
 
 
-def test_only_the_timer_may_pass_the_scheduler_role_and_only_to_the_scheduler() -> None:
+def test_only_the_timers_may_pass_the_scheduler_role_and_only_to_the_scheduler() -> None:
     passing = [
         (function, s)
-        for function in FUNCTION_NAMES
+        for function in sorted(FUNCTION_NAMES)
         for s in dev().statements(f"{function}-role")
         if "iam:PassRole" in s["Action"]
     ]
 
     assert [(f, s["Resource"], s["Condition"]) for f, s in passing] == [
         (
-            "acceptance-timer-function",
+            timer,
             "arn:aws:iam::123456789012:role/scheduler-invoke-role",
             {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
         )
+        for timer in ("acceptance-timer-function", "deadline-timer-function")
     ]
 
 
@@ -123,7 +126,7 @@ def test_every_flow_rule_excludes_replays_and_every_rule_dead_letters_to_the_bus
     queue = dev().named("rule-dead-letter-queue")
     assert queue.inputs["sqsManagedSseEnabled"] is True
 
-    assert len(rules) == 4
+    assert len(rules) == 5
     for rule in rules:
         pattern = json.loads(rule.inputs["eventPattern"])
         # The timeline takes replays: its write is idempotent, so a replay back-fills it.

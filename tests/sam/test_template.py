@@ -29,7 +29,7 @@ class Stack:
         return self.template.relative_to(ROOT)
 
 
-FUNCTIONS = {"choreography": 7, "orchestration": 3}
+FUNCTIONS = {"choreography": 9, "orchestration": 3}
 STACKS = [Stack(style, template, FUNCTIONS[style]) for style, template in ORDER_STACKS.items()]
 
 

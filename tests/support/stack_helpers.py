@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,10 @@ CUSTOMER = "ana@example.com"
 TIMEOUT_SECONDS = 2
 #: Advancing the runner's clock this far times out an order of any stack started here.
 PAST_EVERY_TIMEOUT = 601
+#: The order deadline (OrderDeadlineSeconds) of the tests that let orders go overdue.
+DEADLINE_SECONDS = 2
+# Wall time a loaded machine may take before a state machine's time-out has run its path.
+_REAL_TIME_SLACK_SECONDS = 30.0
 
 StartStack = Callable[..., LocalRunner]
 # Signed-in callers, as the API's JWT authorizer passes their token claims on.
@@ -115,9 +120,27 @@ def status(runner: LocalRunner, order_id: str) -> str:
     )
 
 
+def pass_the_deadline(runner: LocalRunner, order_id: str) -> None:
+    """Move past an accepted order's deadline (DEADLINE_SECONDS) and wait until it is overdue.
+
+    Choreography's deadline is a Scheduler schedule, fired by the runner's clock (`advance`);
+    the state machine's is a task time-out, fired in real time inside moto.
+    """
+    runner.advance(DEADLINE_SECONDS + 1)
+    give_up = time.monotonic() + _REAL_TIME_SLACK_SECONDS
+    while status(runner, order_id) != "overdue":
+        assert time.monotonic() < give_up, f"order {order_id} never went overdue"
+        time.sleep(0.1)
+        runner.advance(0)
+
+
 def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
-    """Take a placed order to `outcome`: completed, rejected, timed_out or cancelled."""
-    if outcome == "completed":
+    """Take a placed order to `outcome`: completed, rejected, timed_out, cancelled or overdue
+    (accepted and left past its deadline: the stack must run with DEADLINE_SECONDS)."""
+    if outcome == "overdue":
+        runner.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
+        pass_the_deadline(runner, order_id)
+    elif outcome == "completed":
         runner.request("POST", f"/orders/{order_id}/accept", caller=STAFF)
         runner.request("POST", f"/orders/{order_id}/complete", caller=STAFF)
     elif outcome == "rejected":

@@ -50,6 +50,7 @@ class Answers:
     sender_email: str
     alarm_email: str
     include_promo: str
+    order_deadline_seconds: int = 7200
 
     @property
     def has_sam(self) -> bool:
@@ -67,6 +68,7 @@ class Answers:
         spaces; the dev stack's user pool may be deleted with it."""
         parameters = {
             "AcceptanceTimeoutSeconds": str(self.acceptance_timeout_seconds),
+            "OrderDeadlineSeconds": str(self.order_deadline_seconds),
             "SenderEmail": self.sender_email,
             "AlarmEmail": self.alarm_email,
             "Architecture": self.architecture,
@@ -143,7 +145,11 @@ def _email(key: str, value: str, pattern: str, purpose: str) -> str:
     return value
 
 
-def _timeout_seconds(value: Any, parameter: Mapping[str, Any], where: str) -> int:
+def _timeout_seconds(
+    key: str, value: Any, parameters: Mapping[str, Mapping[str, Any]], name: str, where: str
+) -> int:
+    """Whole minutes (the answer `key`) as the seconds of the template's parameter `name`."""
+    parameter = parameters[name]
     low = max(1, int(parameter.get("MinValue", 1)))
     high = min(
         int(parameter.get("MaxValue", STEP_FUNCTIONS_MAX_SECONDS)), STEP_FUNCTIONS_MAX_SECONDS
@@ -153,8 +159,8 @@ def _timeout_seconds(value: Any, parameter: Mapping[str, Any], where: str) -> in
     # ASCII digits only: `str.isdigit` also accepts "²", which `int` refuses.
     if not re.fullmatch(r"[0-9]+", text) or not low_minutes <= int(text) <= high_minutes:
         raise AnswerRefused(
-            f"acceptance_timeout_minutes {str(value)!r}: expected whole minutes from {low_minutes} "
-            f"to {high_minutes} (AcceptanceTimeoutSeconds in {where} accepts {low} to {high} "
+            f"{key} {str(value)!r}: expected whole minutes from {low_minutes} "
+            f"to {high_minutes} ({name} in {where} accepts {low} to {high} "
             "seconds)"
         )
     return int(text) * 60
@@ -243,8 +249,18 @@ def check_answers(
         refusals.check(_fits_sam_init, project_name, str(slug), valid["iac"])
     seconds = refusals.check(
         _timeout_seconds,
+        "acceptance_timeout_minutes",
         answers.get("acceptance_timeout_minutes", ""),
-        parameters["AcceptanceTimeoutSeconds"],
+        parameters,
+        "AcceptanceTimeoutSeconds",
+        template_name,
+    )
+    deadline = refusals.check(
+        _timeout_seconds,
+        "order_deadline_minutes",
+        answers.get("order_deadline_minutes", ""),
+        parameters,
+        "OrderDeadlineSeconds",
         template_name,
     )
     refusals.raise_any()
@@ -254,6 +270,7 @@ def check_answers(
         architecture=str(architecture),
         aws_region=str(region),
         acceptance_timeout_seconds=int(seconds or 0),
+        order_deadline_seconds=int(deadline or 0),
         sender_email=str(sender),
         alarm_email=str(alarm),
         **valid,

@@ -71,7 +71,7 @@ def test_estimate_prices_the_template_as_compare_does_and_labels_every_figure() 
     usage = {figure["figure"]: figure for figure in design["usage"]}
     assert usage["rule_matches"] == {
         "figure": "rule_matches",
-        "per_path": {"accepted": 9, "rejected": 8, "timed_out": 8, "cancelled": 7},
+        "per_path": {"accepted": 11, "rejected": 8, "timed_out": 8, "cancelled": 8},
         "source": "definition",
     }
     assert usage["functions.api.memory_mb"]["source"] == "definition"

@@ -1,5 +1,8 @@
 """The order flow a deployment chooses, and what the state-machine flow refuses."""
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -16,13 +19,15 @@ from orders.flow import (
     StateMachineFlow,
     flow_from_environment,
 )
-from orders.model import TRANSITIONS, Action, event_for
+from orders.model import TRANSITIONS, Action, Status, event_for
 from orders.store import OrderExistsError, OrderStore
 
 
 def _machine_flow(store: OrderStore, sfn: SFNClient | None = None) -> StateMachineFlow:
     sfn = sfn or boto3.client("stepfunctions", region_name="us-east-1")
-    return StateMachineFlow(store, sfn, "arn:aws:states:us-east-1:123456789012:stateMachine:x", 2)
+    return StateMachineFlow(
+        store, sfn, "arn:aws:states:us-east-1:123456789012:stateMachine:x", 2, 7200
+    )
 
 
 def test_the_outbox_flow_is_the_default(store: OrderStore) -> None:
@@ -37,8 +42,20 @@ def test_the_state_machine_flow_reads_its_machine_and_timeout(
         "ORDER_FLOW": "state_machine",
         "STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:x",
         "ACCEPTANCE_TIMEOUT_SECONDS": "600",
+        "ORDER_DEADLINE_SECONDS": "7200",
     }
     assert isinstance(flow_from_environment(store, environ), StateMachineFlow)
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "left"), [(0, 7200), (0.5, 7200), (7199.2, 1), (7200, 1), (9000, 1)]
+)
+def test_the_completion_wait_is_the_time_left_to_the_deadline_and_never_below_a_second(
+    store: OrderStore, elapsed: float, left: int
+) -> None:
+    placed = datetime(2026, 1, 1, tzinfo=UTC)
+    order = replace(ORDER, placed_at=placed.isoformat())
+    assert _machine_flow(store).seconds_left(order, placed + timedelta(seconds=elapsed)) == left
 
 
 def test_an_unknown_flow_is_refused_naming_the_value_and_the_accepted_ones(
@@ -75,7 +92,9 @@ def _answering(store: OrderStore) -> tuple[StateMachineFlow, Stubber]:
 @pytest.mark.parametrize(
     ("action", "token", "fields", "answer"),
     [
-        (Action.ACCEPT, ACCEPTANCE_TOKEN, {}, ("send_task_success", {"output": "{}"})),
+        # ORDER was placed at NOW: the whole deadline is left for the completion wait.
+        (Action.ACCEPT, ACCEPTANCE_TOKEN, {},
+         ("send_task_success", {"output": '{"deadline_seconds_left": 7200}'})),
         (Action.REJECT, ACCEPTANCE_TOKEN, {"reason": "closed"},
          ("send_task_failure", {"error": "OrderRejected", "cause": "closed"})),
         (Action.CANCEL, ACCEPTANCE_TOKEN, {},
@@ -100,6 +119,19 @@ def test_each_answer_calls_back_the_task_that_waits_for_it(
         moved = flow.act(ORDER, step, event_for(ORDER, step.event, NOW, **fields))
     stub.assert_no_pending_responses()
     assert moved.status is step.target
+
+
+def test_cancelling_an_overdue_order_calls_back_the_completion_wait(store: OrderStore) -> None:
+    _place(store)
+    store.hold_token("o-1", COMPLETION_TOKEN, "late-1")
+    flow, stub = _answering(store)
+    sent = {"error": "OrderCancelled", "cause": "cancelled by the customer"}
+    stub.add_response("send_task_failure", {}, {"taskToken": "late-1", **sent})
+    step, overdue = TRANSITIONS[Action.CANCEL], replace(ORDER, status=Status.OVERDUE)
+    with stub:
+        moved = flow.act(overdue, step, event_for(overdue, step.event, NOW))
+    stub.assert_no_pending_responses()
+    assert moved.status is Status.CANCELLED
 
 
 def test_an_answer_to_a_task_that_no_longer_waits_is_refused(store: OrderStore) -> None:

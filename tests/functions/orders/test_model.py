@@ -33,7 +33,7 @@ def test_a_placed_order_can_be_answered_cancelled_or_timed_out(
     assert (step.target, step.event) == (target, event)
 
 
-def test_only_an_accepted_order_can_be_completed() -> None:
+def test_only_an_accepted_or_overdue_order_can_be_completed() -> None:
     assert transition("o-1", Status.ACCEPTED, Action.COMPLETE).target is Status.COMPLETED
     with pytest.raises(TransitionNotAllowedError) as refused:
         transition("o-1", Status.PLACED, Action.COMPLETE)
@@ -58,7 +58,16 @@ def test_a_refused_transition_names_the_current_status_and_what_is_allowed(
     message = str(refused.value)
     assert "o-7" in message
     assert f"'{current.value}'" in message
-    assert f"'{TRANSITIONS[action].source.value}'" in message
+    assert all(f"'{source.value}'" in message for source in TRANSITIONS[action].sources)
+
+
+def test_an_overdue_order_can_still_be_completed_or_cancelled_but_not_go_overdue_twice() -> None:
+    assert transition("o-1", Status.ACCEPTED, Action.GO_OVERDUE).target is Status.OVERDUE
+    assert transition("o-1", Status.OVERDUE, Action.COMPLETE).target is Status.COMPLETED
+    assert transition("o-1", Status.OVERDUE, Action.CANCEL).target is Status.CANCELLED
+    for current in (Status.OVERDUE, Status.COMPLETED, Status.CANCELLED, Status.PLACED):
+        with pytest.raises(TransitionNotAllowedError, match="'accepted'"):
+            transition("o-1", current, Action.GO_OVERDUE)
 
 
 def test_every_action_has_exactly_one_transition() -> None:

@@ -42,6 +42,11 @@ BAD_ANSWERS = [
     ({"acceptance_timeout_minutes": "0"}, r"'0': expected whole minutes from 1 to 1440"),
     ({"acceptance_timeout_minutes": "1441"}, r"'1441': expected whole minutes from 1 to 1440"),
     ({"acceptance_timeout_minutes": "2.5"}, r"'2.5': expected whole minutes"),
+    (
+        {"order_deadline_minutes": "0"},
+        r"order_deadline_minutes '0': expected whole minutes from 1 "
+        r"to 10080 \(OrderDeadlineSeconds in .* accepts 1 to 604800 seconds\)",
+    ),
     ({"style": "saga"}, r"style 'saga': expected choreography or orchestration"),
     ({"iac": "terraform"}, r"iac 'terraform': expected sam, pulumi or both"),
     ({"include_promo": "maybe"}, r"include_promo 'maybe': expected no or yes"),
@@ -102,8 +107,10 @@ def test_a_combination_the_manifest_says_is_not_built_is_refused_saying_why() ->
 
 
 def test_minutes_are_written_as_seconds(tmp_path: Path) -> None:
-    project = generate(tmp_path, **answers_for(CHOREOGRAPHY, acceptance_timeout_minutes=7))
-    assert "AcceptanceTimeoutSeconds=420 " in (project / "samconfig.toml").read_text()
+    answers = answers_for(CHOREOGRAPHY, acceptance_timeout_minutes=7, order_deadline_minutes=45)
+    samconfig = (generate(tmp_path, **answers) / "samconfig.toml").read_text()
+    assert "AcceptanceTimeoutSeconds=420 " in samconfig
+    assert "OrderDeadlineSeconds=2700 " in samconfig
 
 
 @pytest.mark.parametrize(

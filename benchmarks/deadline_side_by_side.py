@@ -1,0 +1,116 @@
+"""What the order's deadline took in each style, measured against the tree before it.
+
+    python benchmarks/deadline_side_by_side.py
+
+The tree before is the parent of the commit that added `functions/deadline_timer.py`
+(`git archive`). Per style it counts, in the SAM template after the transform: the resources
+the deadline added and the IAM policy statements it added; from `git diff --numstat`: the net
+lines (added less removed) of definition (the template, and the ASL for orchestration), of
+handler code (the handler modules the style's template names) and of the domain modules both
+styles share (`functions/orders/`). Prints one Markdown table.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from localrun.template import load_template
+
+ROOT = Path(__file__).resolve().parents[1]
+STYLES = {
+    "choreography": ["sam/choreography/template.yaml"],
+    "orchestration": ["sam/orchestration/template.yaml", "statemachine/orders.asl.json"],
+}
+PARAMETERS = {"SenderEmail": "orders@orderflow.example"}
+_GIT = ["git", "-C", str(ROOT)]
+
+
+def _git(*args: str) -> str:
+    return subprocess.run([*_GIT, *args], capture_output=True, text=True, check=True).stdout
+
+
+def before_the_deadline() -> str:
+    added = _git("log", "--format=%H", "--diff-filter=A", "--", "functions/deadline_timer.py")
+    return f"{added.split()[-1]}^"
+
+
+def _export(revision: str, into: Path) -> None:
+    archive = subprocess.run(
+        [*_GIT, "archive", revision, "sam", "functions", "statemachine"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+
+
+def _resources(root: Path, template: str) -> dict[str, Mapping[str, Any]]:
+    return dict(load_template(root / template, PARAMETERS).resources)
+
+
+def _statements(resources: Mapping[str, Mapping[str, Any]]) -> int:
+    """IAM policy statements of the stack's roles (the functions', the machine's, Scheduler's)."""
+    count = 0
+    for resource in resources.values():
+        if resource["Type"] != "AWS::IAM::Role":
+            continue
+        for policy in resource.get("Properties", {}).get("Policies") or []:
+            statements = policy.get("PolicyDocument", {}).get("Statement", [])
+            count += len(statements) if isinstance(statements, list) else 1
+    return count
+
+
+def _net_lines(revision: str, paths: Iterable[str]) -> int:
+    """Lines added less lines removed in `paths` since `revision` (the work tree included)."""
+    counts = [
+        line.split()[:2] for line in _git("diff", "--numstat", revision, "--", *paths).splitlines()
+    ]
+    return sum(int(added) - int(removed) for added, removed in counts if added.isdigit())
+
+
+def _handler_files(resources: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    handlers = {
+        str(r.get("Properties", {}).get("Handler", "")).split(".")[0]
+        for r in resources.values()
+        if r["Type"] == "AWS::Lambda::Function"
+    }
+    return sorted(f"functions/{module}.py" for module in handlers if module)
+
+
+def measure() -> dict[str, dict[str, int]]:
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    revision = before_the_deadline()
+    figures: dict[str, dict[str, int]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        before = Path(folder)
+        _export(revision, before)
+        for style, definitions in STYLES.items():
+            then, now = _resources(before, definitions[0]), _resources(ROOT, definitions[0])
+            figures[style] = {
+                "resources added": len(set(now) - set(then)),
+                "IAM statements added": _statements(now) - _statements(then),
+                "lines of definition added": _net_lines(revision, definitions),
+                "lines of handler code added": _net_lines(revision, _handler_files(now)),
+                "lines of shared domain code added": _net_lines(revision, ["functions/orders"]),
+            }
+    return figures
+
+
+def main() -> None:
+    figures = measure()
+    rows = list(next(iter(figures.values())))
+    print("| what the deadline took | " + " | ".join(figures) + " |")
+    print("|---|" + "---|" * len(figures))
+    for row in rows:
+        print(f"| {row} | " + " | ".join(str(f[row]) for f in figures.values()) + " |")
+
+
+if __name__ == "__main__":
+    main()
