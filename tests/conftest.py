@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from stack_helpers import CHOREOGRAPHY, ORCHESTRATION, SENDER, TIMEOUT_SECONDS, StartStack, prepare
+from tool_runs import FOLDER_VARIABLE
 
 from localrun import LocalRunner
 from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
+
+# The folder of this session's tool runs, when this process made it (not a worker's or a
+# generated project's suite: they inherit the outermost session's).
+_TOOL_RUNS = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One folder of tool runs (tool_runs.py) for this session and every process it starts."""
+    if not os.environ.get(FOLDER_VARIABLE):
+        folder = Path(tempfile.mkdtemp(prefix="orderflow-tool-runs-"))
+        os.environ[FOLDER_VARIABLE] = str(folder)
+        config.stash[_TOOL_RUNS] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_TOOL_RUNS, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        del os.environ[FOLDER_VARIABLE]
 
 
 @pytest.fixture
