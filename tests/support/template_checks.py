@@ -11,6 +11,7 @@ from typing import Any
 
 from samtranslator.yaml_helper import yaml_parse
 from stack_helpers import ROOT
+from tool_runs import run_once
 
 BIN = Path(sys.executable).parent
 CHECKOV = ROOT / ".venv-checkov/bin/checkov"
@@ -75,9 +76,8 @@ def required_parameters(template: Path) -> dict[str, str]:
 
 
 def run_tool(*command: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(c) for c in command], capture_output=True, text=True, cwd=ROOT, env=ENV, check=False
-    )
+    """`command` run in the checkout, once per distinct input in a session (tool_runs.py)."""
+    return run_once(command, cwd=ROOT, env=ENV)
 
 
 def checkov_report(template: Path) -> tuple[int, dict[str, Any]]:
