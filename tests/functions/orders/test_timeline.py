@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from orders.events import EventType, build_detail
@@ -38,6 +39,14 @@ def test_an_event_delivered_again_is_recorded_once(timeline: Timeline) -> None:
     assert timeline.record(accepted, {**published, "occurred_at": "2026-11-24T12:00:00Z"}) is False
     [entry] = timeline.entries("o-1")
     assert (entry.event_type, entry.detail) == (EventType.ORDER_ACCEPTED, published)
+
+
+def test_a_failed_write_other_than_a_repeat_is_raised_not_taken_for_a_redelivery() -> None:
+    accepted = build_detail(EventType.ORDER_ACCEPTED, occurred_at=AT, **COMMON)
+    with mock_aws():
+        missing = Timeline(boto3.client("dynamodb", region_name="us-east-1"), "no-such-table")
+        with pytest.raises(ClientError, match="ResourceNotFoundException"):
+            missing.record(accepted, accepted.model_dump(mode="json"))
 
 
 def _record(timeline: Timeline, event_type: EventType, at: datetime, **fields: str) -> None:
