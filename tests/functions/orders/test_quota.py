@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from botocore.stub import Stubber
 from moto import mock_aws
 
 from orders.quota import CallerQuota
@@ -58,8 +59,11 @@ def test_the_counter_names_no_caller_and_expires_a_minute_after_its_window(
     assert int(item["expiration"]["N"]) == datetime(2026, 12, 2, 5, 2, tzinfo=UTC).timestamp()
 
 
-def test_a_failed_count_other_than_a_spent_budget_is_raised_not_taken_for_one() -> None:
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        with pytest.raises(ClientError, match="ResourceNotFoundException"):
-            CallerQuota(client, "no-such-table", per_minute=2).take("ana", NOW)
+@pytest.mark.parametrize("code", ["AccessDeniedException", "ResourceNotFoundException"])
+def test_a_failed_count_other_than_a_spent_budget_is_raised_not_taken_for_one(code: str) -> None:
+    # One code sorting before ConditionalCheckFailedException and one after.
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    with Stubber(client) as stubber:
+        stubber.add_client_error("update_item", service_error_code=code)
+        with pytest.raises(ClientError, match=code):
+            CallerQuota(client, "idempotency", per_minute=2).take("ana", NOW)

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from botocore.stub import Stubber
 from moto import mock_aws
 
 from orders.events import EventType, build_detail
@@ -41,12 +42,17 @@ def test_an_event_delivered_again_is_recorded_once(timeline: Timeline) -> None:
     assert (entry.event_type, entry.detail) == (EventType.ORDER_ACCEPTED, published)
 
 
-def test_a_failed_write_other_than_a_repeat_is_raised_not_taken_for_a_redelivery() -> None:
+@pytest.mark.parametrize("code", ["AccessDeniedException", "ResourceNotFoundException"])
+def test_a_failed_write_other_than_a_repeat_is_raised_not_taken_for_a_redelivery(
+    code: str,
+) -> None:
+    # One code sorting before ConditionalCheckFailedException and one after.
+    client = boto3.client("dynamodb", region_name="us-east-1")
     accepted = build_detail(EventType.ORDER_ACCEPTED, occurred_at=AT, **COMMON)
-    with mock_aws():
-        missing = Timeline(boto3.client("dynamodb", region_name="us-east-1"), "no-such-table")
-        with pytest.raises(ClientError, match="ResourceNotFoundException"):
-            missing.record(accepted, accepted.model_dump(mode="json"))
+    with Stubber(client) as stubber:
+        stubber.add_client_error("put_item", service_error_code=code)
+        with pytest.raises(ClientError, match=code):
+            Timeline(client, "timeline").record(accepted, accepted.model_dump(mode="json"))
 
 
 def _record(timeline: Timeline, event_type: EventType, at: datetime, **fields: str) -> None:
