@@ -1,3 +1,4 @@
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -77,3 +78,10 @@ def test_entries_come_back_oldest_first_and_in_the_flows_order_when_simultaneous
 
 def test_an_order_the_bus_has_not_seen_has_an_empty_timeline(timeline: Timeline) -> None:
     assert timeline.entries("o-unknown") == []
+
+
+def test_a_timeline_entry_cannot_be_changed(timeline: Timeline) -> None:
+    _record(timeline, EventType.RESTAURANT_NOTIFIED, AT)
+    [entry] = timeline.entries("o-1")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        entry.occurred_at = "2026-11-24T13:00:00+00:00"  # type: ignore[misc]
