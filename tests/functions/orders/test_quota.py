@@ -3,6 +3,8 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
 from moto import mock_aws
 
 from orders.quota import CallerQuota
@@ -40,10 +42,28 @@ def test_the_next_minute_opens_a_new_budget(quota: CallerQuota) -> None:
     assert quota.retry_after(NOW) == 50
 
 
-def test_the_counter_names_no_caller_and_expires(quota: CallerQuota) -> None:
+def test_a_spent_budget_stays_spent_until_the_minute_ends(quota: CallerQuota) -> None:
+    quota.take("ana", NOW)
+    quota.take("ana", NOW + timedelta(seconds=1))
+    assert quota.take("ana", NOW + timedelta(seconds=49)) is False
+
+
+def test_the_counter_names_no_caller_and_expires_a_minute_after_its_window(
+    quota: CallerQuota,
+) -> None:
     quota.take("ana@example.com", NOW)
     [item] = boto3.client("dynamodb", region_name="us-east-1").scan(TableName="idempotency")[
         "Items"
     ]
     assert "ana" not in item["id"]["S"]
-    assert int(item["expiration"]["N"]) > NOW.timestamp()
+    assert int(item["expiration"]["N"]) == datetime(2026, 12, 2, 5, 2, tzinfo=UTC).timestamp()
+
+
+@pytest.mark.parametrize("code", ["AccessDeniedException", "ResourceNotFoundException"])
+def test_a_failed_count_other_than_a_spent_budget_is_raised_not_taken_for_one(code: str) -> None:
+    # One code sorting before ConditionalCheckFailedException and one after.
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    with Stubber(client) as stubber:
+        stubber.add_client_error("update_item", service_error_code=code)
+        with pytest.raises(ClientError, match=code):
+            CallerQuota(client, "idempotency", per_minute=2).take("ana", NOW)

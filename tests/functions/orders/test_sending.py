@@ -23,6 +23,7 @@ def _answer(status: int, code: str) -> ClientError:
     [
         (_answer(400, "MessageRejected"), True),
         (_answer(400, "Throttling"), True),
+        (_answer(499, "ClientClosedRequest"), True),
         (ConnectTimeoutError(endpoint_url="https://email.us-east-1.amazonaws.com"), True),
         (EndpointConnectionError(endpoint_url="https://email.us-east-1.amazonaws.com"), True),
         (_answer(500, "InternalFailure"), False),
@@ -30,7 +31,7 @@ def _answer(status: int, code: str) -> ClientError:
         (ReadTimeoutError(endpoint_url="https://email.us-east-1.amazonaws.com"), False),
         (ClientError({"Error": {"Code": "Unknown"}}, "SendEmail"), False),
     ],
-    ids=["rejected", "throttled", "no-connection", "no-endpoint", "server-error",
+    ids=["rejected", "throttled", "last-4xx", "no-connection", "no-endpoint", "server-error",
          "unavailable", "answer-lost", "no-status"],
 )  # fmt: skip
 def test_only_an_error_proving_ses_did_not_take_the_email_counts_as_refused(
