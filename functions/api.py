@@ -27,7 +27,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders import identity
-from orders.events import CORRELATION_ID_PATTERN, EventType, utcnow
+from orders.events import CORRELATION_ID_PATTERN, EventType, timestamp, utcnow
 from orders.flow import FlowNotWaitingError, flow_from_environment
 from orders.model import (
     Action,
@@ -192,8 +192,8 @@ def place_order(command: dict[str, Any]) -> dict[str, Any]:
         items=items,
         delivery_note=request.delivery_note,
         correlation_id=command["correlation_id"],
-        placed_at=now.isoformat(),
-        updated_at=now.isoformat(),
+        placed_at=timestamp(now),
+        updated_at=timestamp(now),
         version=1,
         customer_id=command["caller"],
         request_digest=request.digest(),

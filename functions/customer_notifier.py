@@ -20,7 +20,7 @@ import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orders.consumer import read_event
-from orders.events import EventType, utcnow
+from orders.events import EventType, timestamp, utcnow
 from orders.model import Order, event_for
 from orders.redaction import masks_failures, redacting_logger
 from orders.sending import SES_CONFIG, SES_FAILURES, ses_refused
@@ -95,7 +95,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
         return
     order = store.get(detail.order_id)
     attempt = context.aws_request_id
-    if not store.claim_notice(order.order_id, attempt, utcnow().isoformat()):
+    if not store.claim_notice(order.order_id, attempt, timestamp(utcnow())):
         if store.has_event(order.order_id, EventType.USER_NOTIFIED):
             logger.info("customer already notified; duplicate delivery ignored")
             return
@@ -105,7 +105,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> None:
 
 
 def _email_overdue(order_id: str, attempt: str) -> None:
-    if not store.claim_notice(order_id, attempt, utcnow().isoformat(), OVERDUE_NOTICE):
+    if not store.claim_notice(order_id, attempt, timestamp(utcnow()), OVERDUE_NOTICE):
         claim = store.notice_claim(order_id, OVERDUE_NOTICE)
         if claim.get("sent_at"):
             logger.info("customer already told the order is late; duplicate delivery ignored")
@@ -113,7 +113,7 @@ def _email_overdue(order_id: str, attempt: str) -> None:
         raise EmailInDoubtError(order_id, claim)
     order = store.get(order_id)
     _send(order, compose_overdue(order), attempt, OVERDUE_NOTICE)
-    store.mark_sent(order_id, attempt, utcnow().isoformat(), OVERDUE_NOTICE)
+    store.mark_sent(order_id, attempt, timestamp(utcnow()), OVERDUE_NOTICE)
 
 
 def _send(order: Order, message: tuple[str, str], attempt: str, notice: str) -> None:

@@ -108,7 +108,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, str) and "T" in value and value[:4].isdigit():
-        return value.replace("T", " ").removesuffix("+00:00") + " UTC"
+        return value.replace("T", " ").removesuffix("+00:00").removesuffix("Z") + " UTC"
     return str(value)
 
 

@@ -46,6 +46,7 @@ from moto.stepfunctions.responses import StepFunctionResponse
 
 from localrun import dynamodb_limits, executions, http, task_tokens
 from localrun.deploy import Deployment, StreamMapping, deploy, parameter_values
+from localrun.entered_time import as_aws_writes_it
 from localrun.firehose import s3_delivery
 from localrun.intrinsics import Names
 from localrun.jwt_authorizer import Unauthorized, verified_claims
@@ -277,6 +278,7 @@ class LocalRunner:
         stack.enter_context(mock.patch.object(jsonpath_ext, "parse", _PARSED_JSONPATH))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
         stack.enter_context(dynamodb_limits.enforced())
+        stack.enter_context(as_aws_writes_it())
         for module in _SFN_CLIENT_MODULES:
             stack.enter_context(
                 mock.patch.object(

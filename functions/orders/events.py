@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
 SOURCE = "orderflow.orders"
 CONTRACT_VERSION: Final = "2"
@@ -68,6 +68,10 @@ class EventDetail(BaseModel):
     occurred_at: datetime
     correlation_id: str = Field(min_length=1)
     restaurant_id: str = Field(min_length=1)
+
+    @field_serializer("occurred_at")
+    def _written_as_every_time_is(self, moment: datetime) -> str:
+        return timestamp(moment)
 
     @model_validator(mode="after")
     def _bounded_in_version_2(self) -> EventDetail:
@@ -154,6 +158,14 @@ DETAIL_MODELS: dict[EventType, type[EventDetail]] = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def timestamp(moment: datetime) -> str:
+    """The one way the kit writes a time: ISO 8601 in UTC, to the microsecond, with `Z`
+    (`2026-12-02T16:30:00.123456Z`), in events, API answers and tables alike, so a caller never
+    meets `+00:00` beside `Z` and times of one source sort as text."""
+    utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return utc.isoformat(timespec="microseconds").removesuffix("+00:00") + "Z"
 
 
 def build_detail(event_type: EventType, **fields: Any) -> EventDetail:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from orders.events import EventDetail, EventType, detail_json
+from orders.events import EventDetail, EventType, detail_json, timestamp
 from orders.model import LineItem, Order, Status, Transition, TransitionNotAllowedError
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ class OrderStore:
         Raises TransitionNotAllowedError naming the status found if the order is no longer in
         `step.sources` (for example accepted after it timed out).
         """
-        now = detail.occurred_at.isoformat()
+        now = timestamp(detail.occurred_at)
         for _ in range(_ATTEMPTS):
             if order.status not in step.sources:
                 raise TransitionNotAllowedError(order.order_id, step.action, order.status)
@@ -190,7 +190,7 @@ class OrderStore:
 
     def record(self, order: Order, detail: EventDetail) -> bool:
         """Store an event that does not change the status; False if it was already recorded."""
-        event_type, now = detail.event_type, detail.occurred_at.isoformat()
+        event_type, now = detail.event_type, timestamp(detail.occurred_at)
         for _ in range(_ATTEMPTS):
             if self.has_event(order.order_id, event_type):
                 return False

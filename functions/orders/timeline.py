@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from orders.events import EventDetail, EventType
+from orders.events import EventDetail, EventType, timestamp
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -49,7 +49,7 @@ class Timeline:
                 Item={
                     "order_id": {"S": detail.order_id},
                     "event": {"S": detail.event_type.value},
-                    "occurred_at": {"S": detail.occurred_at.isoformat(timespec="microseconds")},
+                    "occurred_at": {"S": timestamp(detail.occurred_at)},
                     "detail": {"S": json.dumps(published, separators=(",", ":"))},
                 },
                 ConditionExpression="attribute_not_exists(order_id)",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import boto3
 import pytest
 
 from localrun import LocalRunner
+from localrun.entered_time import aws_time
 from orderflow_definitions.errors import DefinitionError
 
 A_BUS = """\
@@ -253,3 +255,8 @@ def test_a_stack_with_stream_mappings_cannot_be_deployed_beside_another(
         choreography.deploy_beside(
             "sam/choreography/template.yaml", {"SenderEmail": "a@b.co"}, "second"
         )
+
+
+def test_a_state_s_entered_time_is_written_as_step_functions_writes_it() -> None:
+    moment = datetime(2026, 12, 2, 17, 30, 5, 123456, tzinfo=timezone(timedelta(hours=2)))
+    assert aws_time(moment) == "2026-12-02T15:30:05.123Z"

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from stack_helpers import CHOREOGRAPHY, ORCHESTRATION, SENDER, TIMEOUT_SECONDS
 
-from localrun.scenarios import OUTCOMES, demo_stack, drive, parameters_for, place_demo_order
+from localrun.scenarios import (
+    CUSTOMER_CALLER,
+    OUTCOMES,
+    demo_stack,
+    drive,
+    parameters_for,
+    place_demo_order,
+)
 from orders.events import parse_detail
 
 
@@ -37,3 +45,23 @@ def test_both_styles_publish_the_same_sequence_of_the_same_shapes(outcome: str) 
     assert [t for t, _ in orchestration] == [t for t, _ in choreography]
     for (detail_type, ours), (_, theirs) in zip(orchestration, choreography, strict=True):
         assert ours == theirs, detail_type
+
+
+_UTC_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})Z$")
+
+
+@pytest.mark.parametrize(
+    "template", [CHOREOGRAPHY, ORCHESTRATION], ids=["choreography", "orchestration"]
+)
+def test_every_time_an_order_shows_is_utc_written_with_z_in_both_styles(template: Any) -> None:
+    """Events, the order's API answer and its timeline: one format (Step Functions' own times to
+    the millisecond, the kit's to the microsecond), never `+00:00` beside `Z`."""
+    parameters = {"SenderEmail": SENDER, "AcceptanceTimeoutSeconds": str(TIMEOUT_SECONDS)}
+    with demo_stack(template, parameters_for("complete", parameters)) as runner:
+        order_id = place_demo_order(runner)
+        drive(runner, order_id, "complete")
+        times = [e.detail["occurred_at"] for e in runner.bus_events]
+        answer = runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()
+        times += [answer[key] for key in ("placed_at", "updated_at") if key in answer]
+    assert len(times) >= 5
+    assert [t for t in times if not _UTC_Z.match(t)] == []

@@ -11,6 +11,7 @@ from decimal import Decimal
 import boto3
 from moto import mock_aws
 
+from orders.events import timestamp
 from orders.model import LineItem, Order, Status
 from orders.store import OrderStore
 
@@ -23,8 +24,8 @@ ORDER = Order(
     items=(LineItem("margherita", 1, Decimal("9.50")),),
     delivery_note="",
     correlation_id="c-1",
-    placed_at=NOW.isoformat(),
-    updated_at=NOW.isoformat(),
+    placed_at=timestamp(NOW),
+    updated_at=timestamp(NOW),
     version=1,
 )
 

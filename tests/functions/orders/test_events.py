@@ -2,7 +2,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from orders.events import (
     build_detail,
     detail_json,
     parse_detail,
+    timestamp,
 )
 
 FUNCTIONS = Path(__file__).resolve().parents[3] / "functions"
@@ -34,7 +35,7 @@ def test_a_detail_carries_version_order_id_timestamp_and_correlation_id() -> Non
     assert detail == {
         "version": "2",
         "order_id": "o-1",
-        "occurred_at": "2026-01-02T03:04:05Z",
+        "occurred_at": "2026-01-02T03:04:05.000000Z",
         "correlation_id": "req-1",
         "restaurant_id": "pizza-1",
     }
@@ -140,3 +141,28 @@ def test_importing_the_contract_builds_no_validator_until_one_is_used() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=FUNCTIONS
     ).stdout.split()
     assert built == ["0", "1"]
+
+
+@pytest.mark.parametrize(
+    ("moment", "written"),
+    [
+        (datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "2026-01-02T03:04:05.000000Z"),
+        (datetime(2026, 1, 2, 3, 4, 5, 120, tzinfo=UTC), "2026-01-02T03:04:05.000120Z"),
+        (
+            datetime(2026, 1, 2, 4, 4, 5, tzinfo=timezone(timedelta(hours=1))),
+            "2026-01-02T03:04:05.000000Z",
+        ),
+        (datetime(2026, 1, 2, 3, 4, 5), "2026-01-02T03:04:05.000000Z"),  # naive: taken as UTC
+    ],
+    ids=["utc", "microseconds", "another-zone", "naive"],
+)
+def test_every_time_is_written_in_utc_to_the_microsecond_with_z(
+    moment: datetime, written: str
+) -> None:
+    assert timestamp(moment) == written
+
+
+def test_an_events_occurred_at_is_written_as_every_other_time() -> None:
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    detail = build_detail(EventType.ORDER_ACCEPTED, occurred_at=at, **COMMON)
+    assert json.loads(detail_json(detail))["occurred_at"] == "2026-01-02T03:04:05.000000Z"
