@@ -31,7 +31,7 @@ DATABASE_NAME = r"[a-z0-9_]{1,255}"
 DETAIL = (
     "struct<version:string,order_id:string,occurred_at:string,correlation_id:string,"
     "restaurant_id:string,items:array<struct<name:string,quantity:int,unit_price:string>>,"
-    "total:string,reason:string,timeout_seconds:int,outcome:string>"
+    "total:string,reason:string,timeout_seconds:int,deadline_seconds:int,outcome:string>"
 )
 COLUMNS = (
     ("id", "string", "EventBridge event id"),

@@ -36,8 +36,8 @@ def test_a_rule_pattern_that_stops_matching_stops_the_reaction(
 ) -> None:
     template = modified_template(
         tmp_path,
-        "detail-type: [order_accepted, order_rejected, order_timed_out]",
-        "detail-type: [order_acepted, order_rejected, order_timed_out]",
+        "detail-type: [order_accepted, order_rejected, order_timed_out, order_overdue]",
+        "detail-type: [order_acepted, order_rejected, order_timed_out, order_overdue]",
     )
     assert _accepted_flow(start_stack, template) == [
         "order_placed",

@@ -136,7 +136,7 @@ _ROW = re.compile(r"^\| `(\w+)` \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.MULTILIN
 def test_the_overdue_path_enters_the_states_and_publishes_the_events_the_docs_count(
     start_stack: StartStack,
 ) -> None:
-    [(path, count, states, events)] = _ROW.findall(documented_section("The order's deadline"))
+    [(path, count, states, events)] = _ROW.findall(documented_section("The overdue path, counted"))
     runner = start_stack(
         ORDER_STACKS["orchestration"],
         AcceptanceTimeoutSeconds=ANSWERED_TIMEOUT_SECONDS,

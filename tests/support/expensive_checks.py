@@ -101,7 +101,11 @@ SUITE = Check(
     ("style",),
     lambda combo: True,
     _runner_suite_reads,
-    readme_sections=("### The event contract", "### The transitions, counted"),
+    readme_sections=(
+        "### The event contract",
+        "### The transitions, counted",
+        "### The overdue path, counted",
+    ),
     superset=True,
     pytest_args=("--ignore=tests/pulumi",),
 )

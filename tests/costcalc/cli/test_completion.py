@@ -45,7 +45,8 @@ def test_bash_completes_a_flags_choices_and_files_where_a_file_is_taken(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     completion = script("bash", capsys, tmp_path)
-    assert bash(completion, "diff", "a", "b", "--format", "") == ["markdown", "table", "json"]
+    formats = ["markdown", "table", "json", "github-comment"]
+    assert bash(completion, "diff", "a", "b", "--format", "") == formats
     assert bash(completion, "completion", "") == ["bash", "zsh", "fish", "-h", "--help",
                                                   "-q", "--quiet"]  # fmt: skip
     (tmp_path / "template.yaml").write_text("")
@@ -85,6 +86,6 @@ def test_zsh_offers_what_the_command_being_typed_takes(
         done = subprocess.run(["zsh", "-c", program], capture_output=True, text=True, check=True)
         return done.stdout.split()
 
-    assert zsh("diff", "a", "b", "--format", "") == ["markdown", "table", "json"]
+    assert zsh("diff", "a", "b", "--format", "") == ["markdown", "table", "json", "github-comment"]
     assert "--arch" in zsh("price", "lambda", "")
     assert zsh("estimate", "--usage", "") == ["FILES"]

@@ -101,7 +101,7 @@ def test_a_format_a_command_does_not_print_leaves_that_command_its_own(
         ("free_tier = 1\n", "free_tier = 1: expected true or false"),
         ('usage = "u.yaml"\n', "usage = 'u.yaml': expected a list of file paths"),
         ("region = [\n", "not valid TOML"),
-        ('format = "yaml"\n', "format = 'yaml': no command prints it; accepted: csv, html"),
+        ('format = "yaml"\n', "format = 'yaml': no command prints it; accepted: csv, github-"),
     ],
 )  # fmt: skip
 def test_a_bad_file_is_one_line_naming_the_file_and_key_and_exit_2(

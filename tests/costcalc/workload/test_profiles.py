@@ -234,7 +234,7 @@ def test_a_5000_digit_number_in_a_usage_file_is_one_line_naming_the_file(
         (
             "design: choreography\npaths:\n  accepted:\n    rule_matches: 3\n",
             r"usage\.yaml:4: paths\.accepted\.rule_matches is 3 but the `trigger: rule` "
-            r"functions are invoked 9 times",
+            r"functions are invoked 11 times",
         ),
         (
             "design: choreography\npaths:\n  accepted:\n    invocations: {nobody: 1}\n",

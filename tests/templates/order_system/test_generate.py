@@ -177,7 +177,7 @@ def test_samconfig_names_the_stack_after_the_slug_and_passes_the_answers(
     assert config["global"]["parameters"] == {"stack_name": "test-orders", "region": "us-east-1"}
     assert config["build"]["parameters"]["template_file"] == MANIFEST.sam_templates[combo["style"]]
     deployed = (
-        "AcceptanceTimeoutSeconds=600 SenderEmail=orders@test-orders.dev "
+        "AcceptanceTimeoutSeconds=600 OrderDeadlineSeconds=7200 SenderEmail=orders@test-orders.dev "
         "AlarmEmail=oncall@test-orders.dev Architecture=arm64 Project=test-orders "
         "UserPoolDeletionProtection="
     )
@@ -258,7 +258,7 @@ def test_a_choreography_readme_draws_its_rules_and_bills_no_transitions(
 ) -> None:
     readme = _readme_of("choreography", projects)
     assert (
-        '  OrdersBus -->|"order_accepted, order_rejected, order_timed_out"| '
+        '  OrdersBus -->|"order_accepted, order_rejected, order_timed_out, order_overdue"| '
         "CustomerNotifierFunction" in readme
     )
     assert '  OrdersTable -->|"stream"| OutboxPublisherFunction' in readme
