@@ -57,7 +57,7 @@ def test_json_sets_each_measured_figure_beside_the_estimate_with_exact_decimals(
         "cold-start rate of await_restaurant 0.020 assumed, 0.050 measured",
     ]
     init = {row["figure"]: row for row in document["per_invocation"]}["functions.api.init_ms"]
-    assert (init["forecast"], init["measured"], init["forecast_from"]) == (437, 420, "benchmark")
+    assert (init["forecast"], init["measured"], init["forecast_from"]) == (452, 420, "benchmark")
     costs = {row["service"]: row for row in document["cost_per_unit"]}
     assert costs["AWS Step Functions"]["billed_usd"] == Decimal("0.0001865")
     assert isinstance(costs["AWS Step Functions"]["forecast_usd"], Decimal)
