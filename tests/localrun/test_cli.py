@@ -6,7 +6,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from stack_helpers import ROOT, run_localrun
+from stack_helpers import ORDER_STACKS, ROOT, run_localrun
 
 from localrun import LocalRunner
 from localrun.cli import main
@@ -99,14 +99,18 @@ def test_bad_usage_is_one_line_and_exit_status_2(
 
 
 def test_the_old_spellings_still_work_and_warn_that_they_are_deprecated(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert main(["transitions", "--param", "AcceptanceTimeoutSeconds=0", "--json"]) == 2
+    template = next(iter(ORDER_STACKS.values())).relative_to(ROOT)  # one this checkout has
+    monkeypatch.chdir(ROOT)
+    argv = ["order", "--template", str(template), "--param", "AcceptanceTimeoutSeconds=0"]
+    assert main([*argv, "--json"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        "python -m localrun transitions: warning: --param is deprecated; use --parameter",
-        "python -m localrun transitions: warning: --json is deprecated; use --format json",
-        "python -m localrun: error: sam/orchestration/template.yaml: parameter "
+        "python -m localrun order: warning: --param is deprecated; use --parameter",
+        "python -m localrun order: warning: --json is deprecated; use --format json",
+        f"deploying {template} into moto (in-process, no AWS)...",
+        f"python -m localrun: error: {template}: parameter "
         "AcceptanceTimeoutSeconds=0: accepted values are 1 to 86400",
     ]
 
