@@ -263,7 +263,7 @@ def test_a_choreography_readme_draws_its_rules_and_bills_no_transitions(
     )
     assert '  OrdersTable -->|"stream"| OutboxPublisherFunction' in readme
     assert '  OrdersBus -->|"any"| TimelineWriterFunction' in readme
-    assert "| completed | 5 | 11 | 0 |" in readme  # 6 to the handlers (2 the deadline clock), 5 to the timeline
+    assert "| completed | 5 | 11 | 0 |" in readme  # 6 to the handlers (2 its deadline), 5 timeline
     assert "stateDiagram-v2" not in readme
 
 
