@@ -10,7 +10,7 @@ export PYENV_VERSION ?= 3.11.7:3.12.1:3.13.0
 export AWS_DEFAULT_REGION ?= us-east-1
 export MPLBACKEND ?= Agg
 
-KIT_PACKAGES := costcalc localrun orderclient orderflow_definitions tools
+KIT_PACKAGES := costcalc orderflow_localrun orderclient orderflow_definitions tools
 # Lambda code: typed and checked, but not an installable package (its modules are top-level).
 FUNCTIONS := functions
 # The cookiecutter template's extension: loaded by cookiecutter from the template's folder.
@@ -135,17 +135,17 @@ demo-compare:
 
 demo-choreography:
 	@echo "== one order through the choreography stack on the local runner =="
-	$(BIN)/python -m localrun order --template sam/choreography/template.yaml
+	$(BIN)/python -m orderflow_localrun order --template sam/choreography/template.yaml
 
 demo-orchestration:
 	@echo "== one order through the orchestration stack on the local runner, with its execution history =="
-	$(BIN)/python -m localrun order --template sam/orchestration/template.yaml --parameter AcceptanceTimeoutSeconds=600
+	$(BIN)/python -m orderflow_localrun order --template sam/orchestration/template.yaml --parameter AcceptanceTimeoutSeconds=600
 	@echo "== the transitions each orchestration path bills (a time-out of 2 s, waited in real time) =="
-	$(BIN)/python -m localrun transitions --template sam/orchestration/template.yaml
+	$(BIN)/python -m orderflow_localrun transitions --template sam/orchestration/template.yaml
 
 demo-promo:
 	@echo "== the promo stack beside the orders stack: the demo order's code, and its timeline via GET /orders/{id} =="
-	$(BIN)/python -m localrun order --template sam/choreography/template.yaml --promo sam/promo/template.yaml
+	$(BIN)/python -m orderflow_localrun order --template sam/choreography/template.yaml --promo sam/promo/template.yaml
 
 # Each style the generator offers, with the SAM template its projects run orders through.
 GENERATED_STYLES = $(BIN)/python -c 'import yaml; m = yaml.safe_load(open("$(GENERATOR)/manifest.yaml")); [print(s, m["sam_templates"][s]) for s in m["choices"]["style"]]'
@@ -156,7 +156,7 @@ demo-generate:
 	  $(BIN)/cookiecutter --no-input --accept-hooks no $(GENERATOR) -o $$out project_name="demo $$style" style=$$style sender_email=orders@demo.dev alarm_email=oncall@demo.dev || exit 1; \
 	  project=$$out/demo-$$style; \
 	  echo "generated $$project: $$(find $$project -type f | wc -l) files"; \
-	  (cd $$project && $(CURDIR)/$(BIN)/python -m localrun order --template $$template) || exit 1; \
+	  (cd $$project && $(CURDIR)/$(BIN)/python -m orderflow_localrun order --template $$template) || exit 1; \
 	done && rm -rf $$out
 
 demo-report: install browser
@@ -186,7 +186,7 @@ demo-estimate: install
 	$(BIN)/costcalc diff sam/choreography/template.yaml build/choreography-1024mb.yaml --orders-per-month 1e6 --fail-above 100
 demo-analytics:
 	@echo "== the BI report: a mix of orders through the choreography stack, landed by the analytics stack, queried on DuckDB =="
-	$(BIN)/python -m localrun analytics --template sam/choreography/template.yaml
+	$(BIN)/python -m orderflow_localrun analytics --template sam/choreography/template.yaml
 	@echo "== what the analytics context adds to each design's bill =="
 	$(BIN)/costcalc compare --orders-per-month 250000 --with analytics --design choreography
 

@@ -3,7 +3,7 @@
 Writes N orders' events (placed, notified, accepted, user notified, completed; the contract's
 shape) as gzipped JSON lines, 10,000 events an object, in a temporary `dt=` folder; then times
 loading them, translating and running every named query of sam/analytics/template.yaml through
-localrun.lake, next to a baseline from the same run: reading the same files with Python's gzip
+orderflow_localrun.lake, next to a baseline from the same run: reading the same files with Python's gzip
 and json alone. Run: `make bench`.
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from _median import median_seconds
 
-from localrun.lake import connect, named_queries, run_query
-from localrun.template import load_template
+from orderflow_localrun.lake import connect, named_queries, run_query
+from orderflow_localrun.template import load_template
 
 ORDERS = (10_000, 100_000)
 EVENTS_PER_OBJECT = 10_000

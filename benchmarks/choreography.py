@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "tests/support"))
 
 from stack_helpers import CHOREOGRAPHY, CUSTOMER_CALLER, STAFF, prepare  # noqa: E402
 
-from localrun import LocalRunner  # noqa: E402
-from localrun.deploy import Deployment  # noqa: E402
+from orderflow_localrun import LocalRunner  # noqa: E402
+from orderflow_localrun.deploy import Deployment  # noqa: E402
 
 # The per-account order quota is lifted: one benchmark customer places every order.
 PARAMETERS = {"SenderEmail": "orders@orderflow.example", "OrdersPerCallerPerMinute": "10000"}

@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT / "tests/support"))
 
 from stack_helpers import CHOREOGRAPHY, ORCHESTRATION, PROMO, SENDER  # noqa: E402
 
-from localrun import LocalRunner  # noqa: E402
-from localrun.promo import deploy_promo  # noqa: E402
+from orderflow_localrun import LocalRunner  # noqa: E402
+from orderflow_localrun.promo import deploy_promo  # noqa: E402
 
 LAMBDA_PYTHON = ROOT / ".venv-lambda/bin/python"
 RECORD = ROOT / "costcalc/data/cold_imports.yaml"

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from localrun.template import load_template
+from orderflow_localrun.template import load_template
 
 ROOT = Path(__file__).resolve().parents[1]
 STYLES = {

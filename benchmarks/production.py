@@ -48,8 +48,8 @@ from stack_helpers import (  # noqa: E402
     prepare,
 )
 
-from localrun import LocalRunner, customer  # noqa: E402
-from localrun.promo import deploy_promo, promo_codes  # noqa: E402
+from orderflow_localrun import LocalRunner, customer  # noqa: E402
+from orderflow_localrun.promo import deploy_promo, promo_codes  # noqa: E402
 from orders import identity  # noqa: E402
 from orders.model import Order, Status  # noqa: E402
 

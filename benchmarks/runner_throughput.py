@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _median import median_seconds  # noqa: E402
 from stack_helpers import CHOREOGRAPHY, CUSTOMER_CALLER, ORCHESTRATION, STAFF, prepare  # noqa: E402
 
-from localrun import LocalRunner  # noqa: E402
+from orderflow_localrun import LocalRunner  # noqa: E402
 
 STYLES = {"choreography": CHOREOGRAPHY, "orchestration": ORCHESTRATION}
 # One benchmark customer places every order: the per-account quota is at its top. Nobody answers

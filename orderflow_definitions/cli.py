@@ -1,7 +1,7 @@
 """What the kit's command lines share: one-line usage errors, ``--version``, ``--quiet`` and the
 old spellings of flags kept as deprecated aliases.
 
-``costcalc``, ``python -m localrun`` and ``python -m orderclient`` build their parsers on
+``costcalc``, ``python -m orderflow_localrun`` and ``python -m orderclient`` build their parsers on
 :class:`Parser`, so a bad flag reads and ends the same way everywhere (``PROG: error: MESSAGE``,
 exit 2). It lives here because the runner and the client ship in generated projects with this
 package and may import no other part of the kit.

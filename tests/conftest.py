@@ -15,8 +15,8 @@ import pytest
 from stack_helpers import CHOREOGRAPHY, ORCHESTRATION, SENDER, TIMEOUT_SECONDS, StartStack, prepare
 from tool_runs import FOLDER_VARIABLE
 
-from localrun import LocalRunner
-from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 # The folder of this session's tool runs, when this process made it (not a worker's or a
 # generated project's suite: they inherit the outermost session's).

@@ -2,7 +2,7 @@
 
 The reports are written once, in Athena's SQL, as the `QueryString`s of the template's
 `AWS::Athena::NamedQuery` resources (CloudFormation cannot read SQL from a file);
-`python -m localrun analytics` runs them from there on DuckDB, and the Pulumi program deploys
+`python -m orderflow_localrun analytics` runs them from there on DuckDB, and the Pulumi program deploys
 them from there too, so no query is kept twice.
 """
 

@@ -178,7 +178,7 @@ def test_the_wheel_and_the_sdist_without_extras_runs_every_core_command(
         assert result.stdout, command
     version = _run(fresh, "python", "-m", "costcalc", "--version", cwd=tmp_path)
     assert version.stdout.startswith("costcalc ")
-    for entry in ("localrun", "orderclient"):  # --version needs no extra
+    for entry in ("orderflow_localrun", "orderclient"):  # --version needs no extra
         version = _run(fresh, "python", "-m", entry, "--version", cwd=tmp_path)
         assert version.stdout.startswith(f"python -m {entry} "), version.stderr
 
@@ -204,7 +204,7 @@ def test_the_wheel_and_the_sdist_without_extras_refuses_an_aws_call_without_cred
     [
         (("costcalc", "compare", "--chart", "cost.png"), "report"),
         (("costcalc", "report", "--out", "decision.html"), "report"),
-        (("python", "-m", "localrun", "--help"), "localrun"),
+        (("python", "-m", "orderflow_localrun", "--help"), "orderflow_localrun"),
     ],
 )
 def test_the_wheel_and_the_sdist_without_extras_names_the_extra_a_command_needs(
@@ -224,7 +224,7 @@ EXTRA_COMMANDS = [
     ("costcalc", "estimate", str(ROOT / "pulumi/orders-choreography"), "--format", "json"),
     ("costcalc", "config", "show"),
     ("costcalc", "completion", "bash"),
-    ("python", "-m", "localrun", "--version"),
+    ("python", "-m", "orderflow_localrun", "--version"),
     ("python", "-m", "orderclient", "--version"),
 ]  # fmt: skip
 
@@ -237,7 +237,7 @@ def test_the_wheel_with_every_extra_runs_every_command(complete: Path, tmp_path:
         result = _run(complete, *command, cwd=tmp_path)
         assert result.returncode == 0, (command, result.stderr)
         assert result.stdout, command
-    order = _run(complete, "python", "-m", "localrun", "order", "--template", CHOREOGRAPHY,
+    order = _run(complete, "python", "-m", "orderflow_localrun", "order", "--template", CHOREOGRAPHY,
                  "--format", "json", "--quiet", cwd=ROOT)  # fmt: skip
     assert (order.returncode, order.stderr) == (0, ""), order.stderr
     assert '"status": "completed"' in order.stdout

@@ -11,10 +11,10 @@ import boto3
 import pytest
 from stack_helpers import ORDER_STACKS, StartStack
 
-from localrun import LocalRunner
-from localrun.gateway import serving
-from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 from orderclient.cli import NEW_PASSWORD_VARIABLE, PASSWORD_VARIABLE, main
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.gateway import serving
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 CHEF = "chef@pizza-one.example"
 ALICE = "alice@example.com"

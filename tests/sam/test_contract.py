@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from stack_helpers import CHOREOGRAPHY, ORCHESTRATION, SENDER, TIMEOUT_SECONDS
 
-from localrun.scenarios import (
+from orderflow_localrun.scenarios import (
     CUSTOMER_CALLER,
     OUTCOMES,
     demo_stack,

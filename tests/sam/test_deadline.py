@@ -22,8 +22,8 @@ from stack_helpers import (
     status,
 )
 
-from localrun import LocalRunner, executions
-from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
+from orderflow_localrun import LocalRunner, executions
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 
 @pytest.fixture(params=sorted(ORDER_STACKS), ids=str)

@@ -21,7 +21,7 @@ from template_checks import (
     tags_of,
 )
 
-from localrun.template import load_template
+from orderflow_localrun.template import load_template
 
 every_template = pytest.mark.parametrize("template", TEMPLATES, ids=stack_of)
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from template_checks import TEMPLATES, required_parameters, stack_of
 
-from localrun.template import load_template
+from orderflow_localrun.template import load_template
 
 every_template = pytest.mark.parametrize("template", TEMPLATES, ids=stack_of)
 Resources = dict[str, dict[str, Any]]

@@ -12,10 +12,10 @@ import pytest
 from stack_helpers import ORDER_STACKS, ROOT
 from template_checks import BIN, TAGGED_TYPES, run_tool, tags_of
 
-from localrun.deploy import parameter_values
-from localrun.intrinsics import Names
-from localrun.template import load_template
 from orderflow_definitions.intrinsics import resolve
+from orderflow_localrun.deploy import parameter_values
+from orderflow_localrun.intrinsics import Names
+from orderflow_localrun.template import load_template
 
 
 @dataclass(frozen=True)

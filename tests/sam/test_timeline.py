@@ -15,8 +15,8 @@ import boto3
 import pytest
 from stack_helpers import CUSTOMER_CALLER, ORDER_STACKS, StartStack, drive, place
 
-from localrun import LocalRunner
-from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 STYLES = ORDER_STACKS  # both in the kit, its own in a generated project
 EVENTS = {

@@ -1,7 +1,7 @@
 """The event contract as published: the schemas the contracts stack registers.
 
 `sam/contracts/template.yaml` is the one copy of every schema (each `AWS::EventSchemas::Schema`'s
-`Content`); the tests read them from there, as `localrun/lake.py` reads the analytics SQL from
+`Content`); the tests read them from there, as `orderflow_localrun/lake.py` reads the analytics SQL from
 its template. `sam/contracts/published.json` records a digest per published version.
 """
 

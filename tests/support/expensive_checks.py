@@ -67,7 +67,7 @@ def _pulumi_suite_reads(relative: str) -> bool:
         "sam/",
         "statemachine/",
         "functions/",
-        "localrun/",
+        "orderflow_localrun/",
         "orderflow_definitions/",
     )
     return (

@@ -10,10 +10,10 @@ from typing import Any
 from parity_model import Model, ModelError, empty_model, finish, reduce_resource
 
 from costcalc.estimate.fake_aws import BY_CFN_TYPE, Account, kebab
-from localrun.deploy import parameter_values
-from localrun.intrinsics import Names
-from localrun.template import load_template
 from orderflow_definitions.intrinsics import resolve
+from orderflow_localrun.deploy import parameter_values
+from orderflow_localrun.intrinsics import Names
+from orderflow_localrun.template import load_template
 
 
 def _named_by(properties: Mapping[str, Any], name_property: str | None) -> Any:

@@ -11,9 +11,9 @@ from typing import Any
 
 import boto3
 
-from localrun import LocalRunner, customer, restaurant_staff
-from localrun.promo import deploy_promo
-from localrun.restaurants import Restaurant, seed_restaurants
+from orderflow_localrun import LocalRunner, customer, restaurant_staff
+from orderflow_localrun.promo import deploy_promo
+from orderflow_localrun.restaurants import Restaurant, seed_restaurants
 
 ROOT = Path(__file__).resolve().parents[2]
 CHOREOGRAPHY = ROOT / "sam/choreography/template.yaml"
@@ -154,9 +154,9 @@ def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
 
 
 def run_localrun(*args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m localrun ARGS` from the repository root, as a user runs it."""
+    """`python -m orderflow_localrun ARGS` from the repository root, as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "localrun", *args],
+        [sys.executable, "-m", "orderflow_localrun", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -24,8 +24,8 @@ from costcalc.actual.read import read_actual
 from costcalc.actual.resources import Resource
 from costcalc.actual.window import Window
 from costcalc.compare.scenario import scenario
-from localrun import LocalRunner
-from localrun.executions import states_entered
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.executions import states_entered
 from tests.costcalc.actual.aws_answers import cost_pages, resource_pages, stack_page
 
 MIX = {"completed": 4, "rejected": 2, "cancelled": 2}

@@ -37,8 +37,8 @@ from stack_helpers import (
 from costcalc.estimate.flow import FLOW, OrderPath
 from costcalc.estimate.usage import Estimated, estimate
 from costcalc.workload.profiles import PATHS, ProfileError, load_profiles
-from localrun import LocalRunner
-from localrun.executions import states_entered
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.executions import states_entered
 
 # The production default: the runner's clock is advanced past it on choreography's timed-out
 # path, so no answered path can time out on a machine slowed by other work.

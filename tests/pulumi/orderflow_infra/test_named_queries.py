@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pulumi_program import ROOT
 
-from localrun.lake import named_queries as local_queries
-from localrun.template import load_template
 from orderflow_infra.named_queries import NamedQueryError, named_queries
+from orderflow_localrun.lake import named_queries as local_queries
+from orderflow_localrun.template import load_template
 
 TEMPLATE = ROOT / "sam/analytics/template.yaml"
 

@@ -17,12 +17,12 @@ import pytest
 from stack_helpers import CUSTOMER, StartStack
 from template_checks import TEMPLATES, stack_of
 
-from localrun import LocalRunner, customer
-from localrun.deploy import Deployment
-from localrun.lake import QueryResult, run_named_queries
-from localrun.restaurants import Restaurant, seed_restaurants
-from localrun.template import load_template
-from localrun.traffic import OUTCOMES, OrderPlan, drive
+from orderflow_localrun import LocalRunner, customer
+from orderflow_localrun.deploy import Deployment
+from orderflow_localrun.lake import QueryResult, run_named_queries
+from orderflow_localrun.restaurants import Restaurant, seed_restaurants
+from orderflow_localrun.template import load_template
+from orderflow_localrun.traffic import OUTCOMES, OrderPlan, drive
 
 ANALYTICS = Path("sam/analytics/template.yaml").resolve()
 # The orders stacks of both styles (orchestration once its template exists).

@@ -12,7 +12,7 @@ from moto.events.utils import EventMessageType
 from sqlglot import exp
 from stack_helpers import ROOT
 
-from localrun.template import load_template
+from orderflow_localrun.template import load_template
 from orders.events import DETAIL_MODELS, SOURCE, EventType, ItemDetail
 
 ANALYTICS = ROOT / "sam/analytics/template.yaml"

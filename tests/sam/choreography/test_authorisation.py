@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from stack_helpers import CUSTOMER, CUSTOMER_CALLER, STAFF, StartStack, order_body
 
-from localrun import LocalRunner, customer, restaurant_staff
+from orderflow_localrun import LocalRunner, customer, restaurant_staff
 
 OTHER_CUSTOMER = customer("customer-bo", "bo@example.com")
 OTHER_RESTAURANT = restaurant_staff("staff-sushi-2", "sushi-2")

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from stack_helpers import CUSTOMER_CALLER, STAFF, order_body
 
-from localrun import LocalRunner
+from orderflow_localrun import LocalRunner
 
 
 def _stored_items(runner: LocalRunner) -> list[dict[str, Any]]:

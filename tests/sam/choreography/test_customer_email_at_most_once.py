@@ -12,7 +12,7 @@ import boto3
 from faults import SimulatedCrash, fault, refusal
 from stack_helpers import CUSTOMER, STAFF, place
 
-from localrun import LocalRunner
+from orderflow_localrun import LocalRunner
 
 
 def _outcome_emails(runner: LocalRunner) -> list[str]:

@@ -13,7 +13,7 @@ import pytest
 from order_tables import NOW, ORDER
 from stack_helpers import DEADLINE_SECONDS, StartStack
 
-from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 from orders.events import EventType, utcnow
 from orders.flow import OutboxFlow
 from orders.model import TRANSITIONS, Action, Order, Status, event_for

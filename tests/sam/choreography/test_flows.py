@@ -18,7 +18,7 @@ from stack_helpers import (
     status,
 )
 
-from localrun import LocalRunner
+from orderflow_localrun import LocalRunner
 from orders.events import CONTRACT_VERSION
 
 LONG_TIMEOUT_SECONDS = 60

@@ -11,8 +11,8 @@ from faults import SimulatedCrash, fault
 from moto.events.models import EventsBackend
 from stack_helpers import CUSTOMER_CALLER, STAFF, order_body
 
-from localrun import LocalRunner
-from localrun.lambdas import FunctionError
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.lambdas import FunctionError
 
 FLOW = ["order_placed", "restaurant_notified", "order_accepted", "user_notified"]
 

@@ -37,8 +37,8 @@ from stack_helpers import (
     prepare,
 )
 
-from localrun import LocalRunner
-from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 from orders.events import (
     CONTRACT_VERSION,
     CORRELATION_ID_PATTERN,

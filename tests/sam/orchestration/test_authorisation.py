@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from stack_helpers import CUSTOMER_CALLER, STAFF, place, status
 
-from localrun import LocalRunner, customer, restaurant_staff
-from localrun.executions import status as execution_status
+from orderflow_localrun import LocalRunner, customer, restaurant_staff
+from orderflow_localrun.executions import status as execution_status
 
 OTHER_CUSTOMER = customer("customer-bo", "bo@example.com")
 OTHER_RESTAURANT = restaurant_staff("staff-sushi-2", "sushi-2")

@@ -22,8 +22,8 @@ from stack_helpers import (
     status,
 )
 
-from localrun import LocalRunner
-from localrun.executions import states_entered
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.executions import states_entered
 
 
 def _item(runner: LocalRunner, order_id: str) -> dict[str, dict[str, str]]:

@@ -8,7 +8,7 @@ import pytest
 from documented import documented_section
 from stack_helpers import ORCHESTRATION, SENDER, TIMEOUT_SECONDS
 
-from localrun.scenarios import PATHS, PathRun, run_paths
+from orderflow_localrun.scenarios import PATHS, PathRun, run_paths
 
 ROW = re.compile(r"^\| `(\w+)` \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.MULTILINE)
 

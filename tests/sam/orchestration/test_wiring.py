@@ -14,7 +14,7 @@ from stack_helpers import (
     order_body,
 )
 
-from localrun.executions import states_entered
+from orderflow_localrun.executions import states_entered
 
 
 def test_the_unmodified_copy_reaches_the_restaurant(

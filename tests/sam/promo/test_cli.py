@@ -1,6 +1,6 @@
-"""`python -m localrun order --promo`: the promo stack beside the orders stack, from the CLI.
+"""`python -m orderflow_localrun order --promo`: the promo stack beside the orders stack, from the CLI.
 
-Here rather than in tests/localrun: a generated project without the promo service has no
+Here rather than in tests/orderflow_localrun: a generated project without the promo service has no
 sam/promo/ to deploy.
 """
 
@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from localrun.cli import main
+from orderflow_localrun.cli import main
 
 
 def test_order_with_promo_shows_the_code_and_the_timeline_read_back(

@@ -15,7 +15,7 @@ import boto3
 from faults import SimulatedCrash, fault, refusal
 from stack_helpers import StartStack, drive, place, redrive_promo_dead_letters, with_promo
 
-from localrun import LocalRunner
+from orderflow_localrun import LocalRunner
 
 
 def _promo_emails(runner: LocalRunner) -> list[str]:

@@ -19,9 +19,9 @@ from stack_helpers import (
     with_promo,
 )
 
-from localrun import LocalRunner
-from localrun.promo import promo_codes
-from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.promo import promo_codes
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 STYLES = ORDER_STACKS
 

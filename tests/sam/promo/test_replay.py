@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from stack_helpers import StartStack, drive, place, with_promo
 
-from localrun import LocalRunner
-from localrun.promo import promo_codes
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.promo import promo_codes
 
 
 def _replay_everything(runner: LocalRunner, name: str) -> str:

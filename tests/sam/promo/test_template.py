@@ -10,7 +10,7 @@ import pytest
 from stack_helpers import PROMO, ROOT
 from template_checks import BIN, required_parameters, run_tool
 
-from localrun.template import load_template
+from orderflow_localrun.template import load_template
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,21 @@ from orderflow_generator.manifest import expand, plan_project
 from stack_helpers import TIMEOUT_SECONDS, StartStack, drive, place
 from template_helpers import BUILT, MANIFEST, ROOT
 
-from localrun import LocalRunner
-from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 # The kit's folders projects are made of; tests/ but for the tests of the kit's own tools and
 # docs. (costcalc/ is the kit's tool: a Pulumi project gets only its mock runner's modules,
 # named in the manifest.)
-PROJECT_FOLDERS = ("functions", "localrun", "orderclient", "sam", "pulumi", "statemachine", "tests")
+PROJECT_FOLDERS = (
+    "functions",
+    "orderflow_localrun",
+    "orderclient",
+    "sam",
+    "pulumi",
+    "statemachine",
+    "tests",
+)
 KIT_TOOL_TESTS = ("tests/costcalc/", "tests/templates/", "tests/docs/", "tests/tools/")
 
 
@@ -65,7 +73,7 @@ def test_kit_only_parts_go_to_no_project() -> None:
 def test_every_handler_and_runner_module_goes_to_every_project() -> None:
     modules = {
         p.relative_to(ROOT).as_posix()
-        for folder in ("functions", "localrun")
+        for folder in ("functions", "orderflow_localrun")
         for p in (ROOT / folder).rglob("*.py")
         if "__pycache__" not in p.parts
     }

@@ -20,17 +20,17 @@ import pytest
 from stack_helpers import SENDER
 from template_helpers import BUILT, MANIFEST, answers_for, combo_id, generate, run
 
-import localrun.cli
 import orderclient.cli
-from localrun import LocalRunner
-from localrun.gateway import serving
-from localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
+import orderflow_localrun.cli
 from orderclient.cli import NEW_PASSWORD_VARIABLE, PASSWORD_VARIABLE
+from orderflow_localrun import LocalRunner
+from orderflow_localrun.gateway import serving
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 _WALK = re.compile(r"^<!-- walk -->\n(?P<lines>.*?)\n<!-- /walk -->$", re.MULTILINE | re.DOTALL)
 _MAINS: dict[str, Callable[[Sequence[str]], int]] = {
     "orderclient": orderclient.cli.main,
-    "localrun": localrun.cli.main,
+    "orderflow_localrun": orderflow_localrun.cli.main,
 }
 # One SAM and one Pulumi combination run with the fast tests; the others are slow.
 _QUICK = [{"style": "choreography", "iac": "sam", "include_promo": "no"}]
