@@ -2,9 +2,9 @@
 
 Writes N orders' events (placed, notified, accepted, user notified, completed; the contract's
 shape) as gzipped JSON lines, 10,000 events an object, in a temporary `dt=` folder; then times
-loading them, translating and running every named query of sam/analytics/template.yaml through
-orderflow_localrun.lake, next to a baseline from the same run: reading the same files with Python's gzip
-and json alone. Run: `make bench`.
+loading them, translating and running every named query of sam/analytics/template.yaml
+through orderflow_localrun.lake, next to a baseline from the same run: reading the same files
+with Python's gzip and json alone. Run: `make bench`.
 """
 
 from __future__ import annotations

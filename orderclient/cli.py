@@ -22,7 +22,8 @@ PASSWORD_VARIABLE = "ORDERCLIENT_PASSWORD"
 NEW_PASSWORD_VARIABLE = "ORDERCLIENT_NEW_PASSWORD"
 _ITEM = re.compile(r"^(?P<name>[^:]+):(?P<quantity>[1-9][0-9]*):(?P<price>[0-9]+(\.[0-9]{1,2})?)$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# The registry's rule for a restaurant id (`python -m orderflow_localrun seed-restaurants` checks it too).
+# The registry's rule for a restaurant id (`python -m orderflow_localrun seed-restaurants`
+# checks it too).
 _RESTAURANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # Seconds before expiry at which an ID token is refreshed rather than sent.
 _EXPIRY_MARGIN_SECONDS = 60

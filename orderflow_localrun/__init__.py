@@ -5,8 +5,9 @@ patterns, targets, event source mappings, function handlers and environment, the
 routes) and fills in what moto cannot do without Docker: Lambda code runs in this process, rule
 targets and stream records are delivered by the runner, and due schedules fire from its clock.
 
-`python -m orderflow_localrun` enters through this module, so the runner (moto) is imported only when
-``LocalRunner`` is first asked for: without the extra, __main__ can still say which one to install.
+`python -m orderflow_localrun` enters through this module, so the runner (moto) is imported
+only when ``LocalRunner`` is first asked for: without the extra, __main__ can still say which
+one to install.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""`python -m orderflow_localrun`: the runner needs its extra (moto and the functions' libraries), so
-that is checked before the command line is even read (the BI report's DuckDB and sqlglot only
-by `analytics`, which generated projects do not offer); every end is an exit code of
-:mod:`orderflow_definitions.exits`."""
+"""`python -m orderflow_localrun`: the runner needs its extra (moto and the functions'
+libraries), so that is checked before the command line is even read (the BI report's DuckDB and
+sqlglot only by `analytics`, which generated projects do not offer); every end is an exit code
+of :mod:`orderflow_definitions.exits`."""
 
 import sys
 

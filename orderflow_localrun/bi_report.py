@@ -1,5 +1,5 @@
-"""`python -m orderflow_localrun analytics`: the demo's orders through an orders stack and the analytics
-stack beside it, then the analytics stack's named queries as a business report."""
+"""`python -m orderflow_localrun analytics`: the demo's orders through an orders stack and the
+analytics stack beside it, then the analytics stack's named queries as a business report."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`python -m orderflow_localrun`: drive an order through a stack on the local runner, or seed restaurants."""
+"""`python -m orderflow_localrun`: drive an order through a stack on the local runner, or seed
+restaurants."""
 
 from __future__ import annotations
 
@@ -61,17 +62,17 @@ REPORT_PARAMETERS = {**DEMO_PARAMETERS, "AcceptanceTimeoutSeconds": "60"}
 
 EXAMPLES = """\
 examples:
-  python -m orderflow_localrun order                                  # one order, accepted and completed
-  python -m orderflow_localrun order --outcome timeout                # the restaurant never answers
+  python -m orderflow_localrun order                       # one order, accepted and completed
+  python -m orderflow_localrun order --outcome timeout     # the restaurant never answers
   python -m orderflow_localrun order --template sam/choreography/template.yaml --format json
   python -m orderflow_localrun order --parameter AcceptanceTimeoutSeconds=5 --outcome timeout
-  python -m orderflow_localrun order --promo sam/promo/template.yaml   # and the promo stack beside it
-  python -m orderflow_localrun order --template sam/orchestration/template.yaml   # with its execution history
-  python -m orderflow_localrun transitions                            # billed transitions of every path
-  python -m orderflow_localrun analytics                              # the BI report for a mix of orders
-  python -m orderflow_localrun analytics --format json               # ... as JSON, with each query's SQL
+  python -m orderflow_localrun order --promo sam/promo/template.yaml  # and the promo stack
+  python -m orderflow_localrun order --template sam/orchestration/template.yaml  # + history
+  python -m orderflow_localrun transitions                 # billed transitions of every path
+  python -m orderflow_localrun analytics                   # the BI report for a mix of orders
+  python -m orderflow_localrun analytics --format json     # ... as JSON, with each query's SQL
   python -m orderflow_localrun seed-restaurants --stack-name orders-choreography restaurants.json
-  python -m orderflow_localrun seed-restaurants --outputs outputs.json restaurants.json   # Pulumi too
+  python -m orderflow_localrun seed-restaurants --outputs outputs.json restaurants.json  # Pulumi
 
 `order` and `analytics` deploy the templates into moto in this process (no AWS, no network);
 `seed-restaurants` writes to the deployed stack named by --stack-name, or whose outputs

@@ -267,7 +267,8 @@ def _create_bucket(props: dict[str, Any], name: str, names: Names) -> None:
 
 
 def _create_delivery_stream(props: dict[str, Any], name: str, names: Names) -> None:
-    """Create the stream; refuse what the runner's S3 delivery (orderflow_localrun.firehose) cannot do."""
+    """Create the stream; refuse what the runner's S3 delivery (orderflow_localrun.firehose)
+    cannot do."""
     destination = props.get("ExtendedS3DestinationConfiguration")
     if destination is None:
         raise DefinitionError(f"delivery stream {name}: only S3 destinations run locally")

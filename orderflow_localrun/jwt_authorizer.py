@@ -40,7 +40,8 @@ def _b64url_int(text: str) -> int:
 @cache
 def _keys() -> dict[str, tuple[int, int]]:
     """moto's cognito-idp signing keys by kid: (modulus, exponent). moto is imported here, not
-    at the top: `python -m orderflow_localrun` imports this module before it can name a missing extra."""
+    at the top: `python -m orderflow_localrun` imports this module before it can name a missing
+    extra."""
     from moto.utilities.utils import load_resource  # noqa: PLC0415
 
     jwks = load_resource("cognitoidp/resources/jwks-public.json")

@@ -331,7 +331,8 @@ class LocalRunner:
         """Send an HTTP request to the stack's API; by default wait until all it caused is done.
 
         `body` may be a str (sent as is) or anything JSON-serialisable. `caller` is the signed-in
-        caller's token claims (`orderflow_localrun.customer(...)`, `orderflow_localrun.restaurant_staff(...)`); without
+        caller's token claims (`orderflow_localrun.customer(...)`,
+        `orderflow_localrun.restaurant_staff(...)`); without
         them, a route behind a JWT authorizer checks the `Authorization` header's bearer token
         (a real one from the stack's user pool in moto) and answers 401 if there is none or it
         is refused, as API Gateway does, never reaching the function.

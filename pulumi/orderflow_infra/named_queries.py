@@ -2,8 +2,8 @@
 
 The reports are written once, in Athena's SQL, as the `QueryString`s of the template's
 `AWS::Athena::NamedQuery` resources (CloudFormation cannot read SQL from a file);
-`python -m orderflow_localrun analytics` runs them from there on DuckDB, and the Pulumi program deploys
-them from there too, so no query is kept twice.
+`python -m orderflow_localrun analytics` runs them from there on DuckDB, and the Pulumi program
+deploys them from there too, so no query is kept twice.
 """
 
 from __future__ import annotations

@@ -237,7 +237,7 @@ def test_the_wheel_with_every_extra_runs_every_command(complete: Path, tmp_path:
         result = _run(complete, *command, cwd=tmp_path)
         assert result.returncode == 0, (command, result.stderr)
         assert result.stdout, command
-    order = _run(complete, "python", "-m", "orderflow_localrun", "order", "--template", CHOREOGRAPHY,
-                 "--format", "json", "--quiet", cwd=ROOT)  # fmt: skip
+    order = _run(complete, "python", "-m", "orderflow_localrun", "order",
+                 "--template", CHOREOGRAPHY, "--format", "json", "--quiet", cwd=ROOT)  # fmt: skip
     assert (order.returncode, order.stderr) == (0, ""), order.stderr
     assert '"status": "completed"' in order.stdout

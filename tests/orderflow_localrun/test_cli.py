@@ -176,7 +176,10 @@ def test_an_outputs_file_without_the_registry_is_one_line_and_exit_2(
 
 
 def test_the_cli_loads_the_lake_engines_only_for_the_analytics_command() -> None:
-    probe = "import sys, orderflow_localrun.cli; print(sorted({'duckdb', 'sqlglot'} & set(sys.modules)))"
+    probe = (
+        "import sys, orderflow_localrun.cli; "
+        "print(sorted({'duckdb', 'sqlglot'} & set(sys.modules)))"
+    )
     loaded = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
@@ -225,15 +228,18 @@ def test_a_checkout_without_analytics_or_choreography_offers_what_it_holds(tmp_p
     template = tmp_path / "sam/orchestration/template.yaml"
     template.parent.mkdir(parents=True)
     template.write_bytes((ROOT / "sam/orchestration/template.yaml").read_bytes())
-    probe = "from orderflow_localrun import cli; print(cli.DEFAULT_TEMPLATE, cli.HAS_ANALYTICS, cli.EPILOG)"
+    probe = (
+        "from orderflow_localrun import cli; "
+        "print(cli.DEFAULT_TEMPLATE, cli.HAS_ANALYTICS, cli.EPILOG)"
+    )
     checked = subprocess.run(
         [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert checked.stdout.startswith("sam/orchestration/template.yaml False")
     assert "orderflow_localrun analytics" not in checked.stdout
     refused = subprocess.run(
-        [sys.executable, "-m", "orderflow_localrun", "analytics"], cwd=tmp_path, capture_output=True,
-        text=True, check=False,
+        [sys.executable, "-m", "orderflow_localrun", "analytics"], cwd=tmp_path,
+        capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert refused.returncode == 2
     assert "invalid choice: 'analytics'" in refused.stderr

@@ -1,6 +1,6 @@
 """The runner's `--format json` documents carry `schema_version` and validate against the JSON
-Schemas shipped in the package (orderflow_localrun/schemas/, read as package data) and published in the
-docs (docs/schemas/localrun-*.schema.json)."""
+Schemas shipped in the package (orderflow_localrun/schemas/, read as package data) and published
+in the docs (docs/schemas/localrun-*.schema.json)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,8 @@ RUNS = {
 
 
 def schema(name: str) -> dict[str, Any]:
-    text = (resources.files("orderflow_localrun") / "schemas" / f"{name}.schema.json").read_text(
-        "utf-8"
-    )
+    shipped = resources.files("orderflow_localrun") / "schemas" / f"{name}.schema.json"
+    text = shipped.read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

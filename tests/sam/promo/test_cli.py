@@ -1,4 +1,5 @@
-"""`python -m orderflow_localrun order --promo`: the promo stack beside the orders stack, from the CLI.
+"""`python -m orderflow_localrun order --promo`: the promo stack beside the orders stack, from
+the CLI.
 
 Here rather than in tests/orderflow_localrun: a generated project without the promo service has no
 sam/promo/ to deploy.
