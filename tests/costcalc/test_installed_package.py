@@ -204,7 +204,7 @@ def test_the_wheel_and_the_sdist_without_extras_refuses_an_aws_call_without_cred
     [
         (("costcalc", "compare", "--chart", "cost.png"), "report"),
         (("costcalc", "report", "--out", "decision.html"), "report"),
-        (("python", "-m", "orderflow_localrun", "--help"), "orderflow_localrun"),
+        (("python", "-m", "orderflow_localrun", "--help"), "localrun"),
     ],
 )
 def test_the_wheel_and_the_sdist_without_extras_names_the_extra_a_command_needs(
