@@ -7,22 +7,16 @@ import os
 import subprocess
 import sys
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from costcalc.cli.main import main
 from costcalc.compare.scenario import CostCurve, Scenario
+from tests.costcalc.helpers import run_costcalc
 
-
-def costcalc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "costcalc", "compare", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
+costcalc = partial(run_costcalc, "compare")
 
 
 def test_the_issue_example_prices_all_designs_in_json() -> None:

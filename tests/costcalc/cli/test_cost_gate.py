@@ -4,29 +4,18 @@ the per-resource diff, the pull-request comment, and the base files it refuses."
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from costcalc.estimate.render_diff import COMMENT_MARKER
+from tests.costcalc.helpers import run_costcalc as costcalc
 
 ROOT = Path(__file__).resolve().parents[3]
 CHOREOGRAPHY = ROOT / "sam/choreography/template.yaml"
 GOLDEN = Path(__file__).parent / "goldens" / "cost-gate-comment.md"
 VOLUME = ("--volume", "1e6")
-
-
-def costcalc(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "costcalc", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
 
 
 def _choreography(folder: Path, name: str, *changes: tuple[str, str]) -> str:

@@ -11,19 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.costcalc.helpers import run_costcalc as costcalc
+
 ROOT = Path(__file__).resolve().parents[3]
 CHOREOGRAPHY = ROOT / "sam/choreography/template.yaml"
 ORCHESTRATION = ROOT / "sam/orchestration/template.yaml"
-
-
-def costcalc(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "costcalc", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
 
 
 POLLING = (

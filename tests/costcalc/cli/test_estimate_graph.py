@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.costcalc.cli.test_estimate import costcalc
+from tests.costcalc.helpers import run_costcalc as costcalc
 
 CORPUS = Path(__file__).parents[1] / "estimate/template_corpus/cases"
 PUBLIC = CORPUS / "server-apigw-sfn-crud/template.yaml"

@@ -15,14 +15,9 @@ from costcalc import __version__
 from costcalc.cli import price
 from costcalc.cli.main import main
 from orderflow_definitions.exits import EXTRAS
+from tests.costcalc.helpers import run_costcalc as costcalc
 
 PYPROJECT = Path(__file__).parents[3] / "pyproject.toml"
-
-
-def costcalc(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "costcalc", *args], capture_output=True, text=True, check=False
-    )
 
 
 def test_version_flag_prints_the_package_version() -> None:

@@ -4,18 +4,11 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
 
-
-def costcalc(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "costcalc", *args], capture_output=True, text=True, check=False
-    )
-
+from tests.costcalc.helpers import run_costcalc as costcalc
 
 LAMBDA = ("price", "lambda", "--requests", "3e6", "--duration-ms", "120", "--memory-mb", "1536")
 

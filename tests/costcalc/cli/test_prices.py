@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from costcalc.pricing import price_list as pricelist
 from costcalc.pricing import refresh as price_refresh
 from costcalc.pricing.price_list import fetch_service
 from costcalc.pricing.refresh import BUNDLED_PRICES
+from tests.costcalc.helpers import run_costcalc
 from tests.costcalc.price_list_answers import US_EAST_1, stub_refresh
 
 SQS = ("price", "sqs", "--requests", "3e6")
@@ -26,13 +26,7 @@ SQS = ("price", "sqs", "--requests", "3e6")
 def costcalc(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the real command; an empty value in ``env`` removes that variable."""
     merged = {**os.environ, **env}
-    return subprocess.run(
-        [sys.executable, "-m", "costcalc", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={key: value for key, value in merged.items() if value},
-    )
+    return run_costcalc(*args, env={key: value for key, value in merged.items() if value})
 
 
 def digest(folder: Path) -> str:

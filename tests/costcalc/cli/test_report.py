@@ -5,28 +5,21 @@ import io
 import json
 import os
 import re
-import subprocess
-import sys
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from costcalc.cli.main import main
+from tests.costcalc.helpers import run_costcalc
 
 ROOT = Path(__file__).resolve().parents[3]
 CHOREOGRAPHY = ROOT / "sam/choreography/template.yaml"
 PULUMI_CHOREOGRAPHY = ROOT / "pulumi/orders-choreography"
 
 
-def costcalc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "costcalc", "report", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
+costcalc = partial(run_costcalc, "report")
 
 
 def test_the_issue_example_writes_one_html_page_and_prints_its_path(tmp_path: Path) -> None:
