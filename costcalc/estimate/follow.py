@@ -23,7 +23,7 @@ from typing import Any
 from costcalc.errors import UsageError
 from costcalc.estimate.express_limits import express_refusals
 from costcalc.estimate.fixed_items import FIXED_WORKFLOW, fixed_items
-from costcalc.estimate.log_groups import retention_months
+from costcalc.estimate.log_groups import access_log_groups, group_retention_months, retention_months
 from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
 from costcalc.estimate.template import TemplateError
@@ -406,6 +406,7 @@ class _Follower:
             requests=_whole(quantity),
         )
         self._bill(route.api, usage, (*trail, *sized))
+        self._access_logs(route.api, quantity, trail)
         step = Step(
             f"{route.api}: {route.key} integrates {route.target or 'nothing billed'} "
             f"({route.action})",
@@ -494,6 +495,33 @@ class _Follower:
                 f"{name}: its log group keeps logs forever (the template sets no "
                 "RetentionInDays for it): their storage grows every month and is not billed"
             )
+
+    def _access_logs(self, api: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        """One access-log line per request for each stage of ``api`` that logs (``access_log_kb``
+        per request, from the usage file): standard ingestion, billed to the group written to,
+        and its storage for as long as that group keeps it."""
+        groups = access_log_groups(self.topo.template, api)
+        if not groups:
+            return
+        line_kb = self.usage.figure(api, "access_log_kb")
+        if line_kb is None:
+            self._unknown(
+                api, "access-log line per request (KB): the logs ingested", "access_log_kb"
+            )
+            return
+        step = Step(f"{api}: {_short(line_kb)} KB of access log per request (user)", "user")
+        for group in groups:
+            ingested = quantity * line_kb / _KB_PER_GB
+            months = group_retention_months(self.topo.template, group) if group else None
+            usage = Usage()
+            add_logs(usage, ingested_gb=ingested, stored_gb=ingested * (months or 0))
+            self._bill(group or api, usage, (*trail, step))
+            if months is None:
+                where = group or "a destination outside the template"
+                self.result.notes.append(
+                    f"{api}: its access logs go to {where}, which keeps them forever or is not "
+                    "declared with a RetentionInDays: their storage is not billed"
+                )
 
     def _sized(
         self, resource: str, key: str, add: Callable[..., None], usage: Usage, **figures: Decimal
