@@ -162,6 +162,7 @@ class _Follower:
         self.result = Followed(volume)
         self.workflow = ""
         self.walks: dict[str, Walk] = {}
+        self.alarm_targets = self._alarm_targets()
         self.fed = self._fed()
 
     # ------------------------------------------------------------------ entries
@@ -230,7 +231,7 @@ class _Follower:
             *((b, "S3 objects", "objects_per_unit", self._bucket) for b in topo.notifications),
             *((n, "SNS publishes", "publishes_per_unit", self._topic) for n in topo.subscriptions),
         ]
-        for name in sorted(self._alarm_targets() & set(topo.subscriptions)):
+        for name in sorted(self.alarm_targets & set(topo.subscriptions)):
             self.result.notes.append(
                 f"{name}: published by alarms when their state changes, not per unit of work; "
                 "its deliveries are not priced"
@@ -307,7 +308,7 @@ class _Follower:
             fed.update(targets)
         for callees in topo.calls.values():
             fed.update(callees)
-        fed.update(self._alarm_targets())
+        fed.update(self.alarm_targets)
         for name, (definition, _) in topo.machines.items():
             fed.update(m for m in mentioned(definition.get("States"), set(topo.types)) if m != name)
         putters = {
