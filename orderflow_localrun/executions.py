@@ -123,20 +123,6 @@ def wait_until_ended(region: str, timeout: float) -> None:
         time.sleep(_POLL_SECONDS)
 
 
-def wait_until_answered(execution_arn: str, timeout: float) -> None:
-    """Block until the execution no longer waits for the callback it was just sent."""
-    region = execution_arn.split(":")[3]
-    sfn = _sfn(region)
-    deadline = time.monotonic() + timeout
-    while sfn.describe_execution(executionArn=execution_arn)["status"] == "RUNNING":
-        events = sfn.get_execution_history(executionArn=execution_arn)["events"]
-        if events and events[-1]["type"] != WAITING_FOR_CALLBACK:
-            return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{execution_arn} did not take its callback within {timeout:g} s")
-        time.sleep(_POLL_SECONDS)
-
-
 def status(region: str, name: str) -> str:
     """The status of the execution called `name` (RUNNING, SUCCEEDED, ...)."""
     return str(_find(region, name)["status"])
