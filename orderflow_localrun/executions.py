@@ -54,11 +54,13 @@ def _state_machine_arns(region: str) -> list[str]:
 
 
 def _executions(region: str, status: str | None = None) -> list[dict[str, Any]]:
-    sfn = _sfn(region)
+    """Every execution of the region's state machines (all pages: one lists 100 at most)."""
+    pages = _sfn(region).get_paginator("list_executions")
     found: list[dict[str, Any]] = []
     for arn in _state_machine_arns(region):
         filters = {"statusFilter": status} if status else {}
-        found += sfn.list_executions(stateMachineArn=arn, **filters)["executions"]
+        for page in pages.paginate(stateMachineArn=arn, **filters):
+            found += page["executions"]
     return found
 
 

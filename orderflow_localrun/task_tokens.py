@@ -25,7 +25,6 @@ from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.stepfunctions.exceptions import InvalidToken
 from moto.stepfunctions.parser.api import TaskDoesNotExist
-from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import EvalTimeoutError
 from moto.stepfunctions.parser.asl.component.state.exec.execute_state import ExecutionState
 from moto.stepfunctions.parser.asl.eval.callback.callback import (
     CallbackConsumerTimeout,
@@ -133,9 +132,10 @@ def _waiting_endpoint(env: Any) -> CallbackEndpoint | None:
 def _deciding(evaluate: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
     """`ExecutionState._evaluate_with_timeout` recording what a waiting task decided.
 
-    moto's time-out is the state's own: it stops waiting for the task's evaluation, whatever
-    the token's endpoint holds. When it fires, the endpoint is marked timed out (moto refuses
-    answers to it from then on), and an answer that came in the meantime is refused too.
+    moto times a waiting task out twice, the state (EvalTimeoutError) and its callback wait
+    (CallbackTimeoutError), both TimeoutErrors: whichever wakes first decides, whatever the
+    token's endpoint holds. Once one has, the endpoint is marked timed out (moto refuses answers
+    to it from then on), and an answer that came in the meantime is refused too.
     """
 
     def evaluate_deciding(state: Any, env: Any) -> None:
@@ -146,7 +146,7 @@ def _deciding(evaluate: Callable[[Any, Any], None]) -> Callable[[Any, Any], None
         timed_out = False
         try:
             evaluate(state, env)
-        except EvalTimeoutError:
+        except TimeoutError:  # the state's own, or its callback wait's when that one woke first
             timed_out = True
             endpoint.report(CallbackConsumerTimeout())
             raise
