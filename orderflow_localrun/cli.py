@@ -216,7 +216,7 @@ def _parameters(pairs: list[str], defaults: dict[str, str] = DEMO_PARAMETERS) ->
     return parameters
 
 
-def _order_parameters(pairs: list[str], outcome: str) -> dict[str, str]:
+def order_parameters(pairs: list[str], outcome: str) -> dict[str, str]:
     """The demo's parameters for `outcome` (a slow machine must not turn an answered order into
     a time-out, nor a completed one overdue), where the user's own values win."""
     given = _parameters(pairs, {})
@@ -422,7 +422,7 @@ def _main(args: argparse.Namespace) -> int:
         else:
             result = run_order(
                 args.template,
-                _order_parameters(args.parameter, args.outcome),
+                order_parameters(args.parameter, args.outcome),
                 args.outcome,
                 args.promo,
             )
