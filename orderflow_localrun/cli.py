@@ -41,6 +41,7 @@ from orderflow_localrun.scenarios import (
     ANSWERED_TIMEOUT_SECONDS,
     CUSTOMER_CALLER,
     OUTCOMES,
+    OVERDUE_DEADLINE_SECONDS,
     ScenarioError,
     demo_stack,
     drive,
@@ -69,6 +70,7 @@ EXAMPLES = """\
 examples:
   python -m orderflow_localrun order                       # one order, accepted and completed
   python -m orderflow_localrun order --outcome timeout     # the restaurant never answers
+  python -m orderflow_localrun order --outcome overdue     # accepted, late, completed after
   python -m orderflow_localrun order --template sam/choreography/template.yaml --format json
   python -m orderflow_localrun order --parameter AcceptanceTimeoutSeconds=5 --outcome timeout
   python -m orderflow_localrun order --promo sam/promo/template.yaml  # and the promo stack
@@ -139,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         order,
         DEMO_PARAMETERS,
         note="; the 2 s timeout only for --outcome timeout, other outcomes get "
-        f"{ANSWERED_TIMEOUT_SECONDS} s unless you set it",
+        f"{ANSWERED_TIMEOUT_SECONDS} s unless you set it; --outcome overdue gets "
+        f"OrderDeadlineSeconds={OVERDUE_DEADLINE_SECONDS}, others the template's",
     )
     order.add_argument(
         "--outcome",
@@ -218,6 +221,13 @@ def _parameters(pairs: list[str], defaults: dict[str, str] = DEMO_PARAMETERS) ->
     return parameters
 
 
+def order_parameters(pairs: list[str], outcome: str) -> dict[str, str]:
+    """The demo's parameters for `outcome` (a slow machine must not turn an answered order into
+    a time-out, nor a completed one overdue), where the user's own values win."""
+    given = _parameters(pairs, {})
+    return {**parameters_for(outcome, _parameters(pairs)), **given}
+
+
 def run_order(
     template: Path, parameters: dict[str, str], outcome: str, promo: Path | None = None
 ) -> dict[str, Any]:
@@ -231,6 +241,8 @@ def run_order(
         order_id = place_demo_order(runner)
         if outcome == "timeout":
             progress("waiting past the acceptance timeout...")
+        if outcome == "overdue":
+            progress("accepting it, waiting past its deadline, completing it late...")
         drive(runner, order_id, outcome)
         elapsed = time.perf_counter() - started
         order = runner.request("GET", f"/orders/{order_id}", caller=CUSTOMER_CALLER).json()
@@ -407,11 +419,12 @@ def _main(args: argparse.Namespace) -> int:
             result = run_transitions(args.template, _parameters(args.parameter))
             text = render_transitions(result)
         else:
-            parameters = _parameters(args.parameter)
-            if not any(p.partition("=")[0] == "AcceptanceTimeoutSeconds" for p in args.parameter):
-                # a slow machine must not turn the demo's answered order into a time-out
-                parameters = parameters_for(args.outcome, parameters)
-            result = run_order(args.template, parameters, args.outcome, args.promo)
+            result = run_order(
+                args.template,
+                order_parameters(args.parameter, args.outcome),
+                args.outcome,
+                args.promo,
+            )
             text = render(result)
     except (
         UsageError,

@@ -54,11 +54,13 @@ def _state_machine_arns(region: str) -> list[str]:
 
 
 def _executions(region: str, status: str | None = None) -> list[dict[str, Any]]:
-    sfn = _sfn(region)
+    """Every execution of the region's state machines (all pages: one lists 100 at most)."""
+    pages = _sfn(region).get_paginator("list_executions")
     found: list[dict[str, Any]] = []
     for arn in _state_machine_arns(region):
         filters = {"statusFilter": status} if status else {}
-        found += sfn.list_executions(stateMachineArn=arn, **filters)["executions"]
+        for page in pages.paginate(stateMachineArn=arn, **filters):
+            found += page["executions"]
     return found
 
 
@@ -120,20 +122,6 @@ def wait_until_ended(region: str, timeout: float) -> None:
     while _executions(region, "RUNNING"):
         if time.monotonic() > deadline:
             raise RuntimeError(f"a Step Functions execution was still running after {timeout:g} s")
-        time.sleep(_POLL_SECONDS)
-
-
-def wait_until_answered(execution_arn: str, timeout: float) -> None:
-    """Block until the execution no longer waits for the callback it was just sent."""
-    region = execution_arn.split(":")[3]
-    sfn = _sfn(region)
-    deadline = time.monotonic() + timeout
-    while sfn.describe_execution(executionArn=execution_arn)["status"] == "RUNNING":
-        events = sfn.get_execution_history(executionArn=execution_arn)["events"]
-        if events and events[-1]["type"] != WAITING_FOR_CALLBACK:
-            return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{execution_arn} did not take its callback within {timeout:g} s")
         time.sleep(_POLL_SECONDS)
 
 

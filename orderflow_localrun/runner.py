@@ -270,6 +270,7 @@ class LocalRunner:
             ("send_task_failure", task_tokens.send_task_failure),
         ]:
             stack.enter_context(mock.patch.object(StepFunctionResponse, name, handler))
+        stack.enter_context(task_tokens.deciding_time_outs())
         # Firehose writes to S3 as AWS does (prefix expressions, delimiter, compression).
         stack.enter_context(
             mock.patch.object(FirehoseBackend, "put_s3_records", s3_delivery(runner.now))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from orderflow_localrun.promo import deploy_promo
 from orderflow_localrun.restaurants import Restaurant, seed_restaurants
 from orderflow_localrun.runner import LocalRunner
 
-OUTCOMES = ("complete", "reject", "timeout", "cancel")
+OUTCOMES = ("complete", "reject", "timeout", "cancel", "overdue")
 # The path each outcome takes, named as the transitions table names it
 # (https://orderflow-kit.github.io/orderflow-kit/orchestration/#the-transitions-counted).
 PATHS = {
@@ -21,6 +22,7 @@ PATHS = {
     "reject": "rejected",
     "timeout": "timed_out",
     "cancel": "cancelled",
+    "overdue": "overdue",
 }
 DEMO_RESTAURANT = Restaurant("demo-pizzeria", "Demo Pizzeria", "kitchen@demo-pizzeria.example")
 DEMO_ORDER = {
@@ -38,6 +40,9 @@ _REAL_TIME_SLACK_SECONDS = 30.0
 # The acceptance timeout on paths where someone answers: long enough that a slow machine
 # (cold imports take seconds) cannot turn them into time-outs.
 ANSWERED_TIMEOUT_SECONDS = "600"
+# The order's deadline on the overdue path (OrderDeadlineSeconds): short, so a run waits seconds
+# for it; the other paths keep the template's (hours), which no slow machine reaches.
+OVERDUE_DEADLINE_SECONDS = "2"
 
 
 class ScenarioError(Exception):
@@ -72,11 +77,38 @@ def place_demo_order(runner: LocalRunner, key: str = "demo-order-1") -> str:
     return str(placed.json()["order_id"])
 
 
+def pass_the_deadline(
+    runner: LocalRunner, order_id: str, caller: dict[str, str] = CUSTOMER_CALLER
+) -> None:
+    """Move past an accepted order's deadline (its stack's OrderDeadlineSeconds) and wait until
+    it is overdue, reading it as `caller`.
+
+    Choreography's deadline is a Scheduler schedule, fired by the runner's clock (`advance`);
+    the state machine's is a task time-out, fired in real time inside moto.
+    """
+    deadline = int(runner.names.parameters["OrderDeadlineSeconds"])
+    runner.advance(deadline + 1)
+    give_up = time.monotonic() + deadline + _REAL_TIME_SLACK_SECONDS
+    while runner.request("GET", f"/orders/{order_id}", caller=caller).json()["status"] != "overdue":
+        if time.monotonic() > give_up:
+            raise ScenarioError(
+                f"order {order_id} was still not overdue {_REAL_TIME_SLACK_SECONDS:g} s after "
+                f"its {deadline} s deadline"
+            )
+        time.sleep(0.1)
+        runner.advance(0)
+
+
 def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
-    """Take a placed order to `outcome` as its restaurant, customer or the clock would."""
+    """Take a placed order to `outcome` as its restaurant, customer or the clock would
+    (overdue: accepted, left past its deadline, then completed late)."""
     steps: list[tuple[str, dict[str, str] | None, dict[str, str]]]
     if outcome == "complete":
         steps = [("accept", None, STAFF), ("complete", None, STAFF)]
+    elif outcome == "overdue":
+        _act(runner, order_id, "accept", None, STAFF)
+        pass_the_deadline(runner, order_id)
+        steps = [("complete", None, STAFF)]
     elif outcome == "reject":
         steps = [("reject", {"reason": "item_unavailable"}, STAFF)]
     elif outcome == "cancel":
@@ -89,9 +121,19 @@ def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
         runner.wait_for_executions(timeout + _REAL_TIME_SLACK_SECONDS)
         return
     for action, body, caller in steps:
-        response = runner.request("POST", f"/orders/{order_id}/{action}", body, caller=caller)
-        if response.status != 200:
-            raise ScenarioError(f"{action} was refused: {response.status} {response.body}")
+        _act(runner, order_id, action, body, caller)
+
+
+def _act(
+    runner: LocalRunner,
+    order_id: str,
+    action: str,
+    body: dict[str, str] | None,
+    caller: dict[str, str],
+) -> None:
+    response = runner.request("POST", f"/orders/{order_id}/{action}", body, caller=caller)
+    if response.status != 200:
+        raise ScenarioError(f"{action} was refused: {response.status} {response.body}")
 
 
 @dataclass(frozen=True)
@@ -105,10 +147,17 @@ class PathRun:
 
 
 def parameters_for(outcome: str, parameters: dict[str, str]) -> dict[str, str]:
-    """`parameters` for a run to `outcome`: only the time-out path keeps the given timeout."""
+    """`parameters` for a run to `outcome`: only the time-out path keeps the given acceptance
+    timeout; only the overdue path keeps the given deadline (else OVERDUE_DEADLINE_SECONDS),
+    the others get the template's."""
     if outcome == "timeout":
-        return parameters
-    return {**parameters, "AcceptanceTimeoutSeconds": ANSWERED_TIMEOUT_SECONDS}
+        chosen = dict(parameters)
+    else:
+        chosen = {**parameters, "AcceptanceTimeoutSeconds": ANSWERED_TIMEOUT_SECONDS}
+    if outcome == "overdue":
+        return {"OrderDeadlineSeconds": OVERDUE_DEADLINE_SECONDS, **chosen}
+    chosen.pop("OrderDeadlineSeconds", None)
+    return chosen
 
 
 def run_paths(template: Path, parameters: dict[str, str]) -> list[PathRun]:

@@ -5,22 +5,51 @@ used token (or on one whose execution has ended) with a 200, so no test could re
 handler does when AWS refuses a late or repeated callback. AWS answers `TaskTimedOut` for a
 token whose task no longer waits (answered, timed out, or its execution ended) and
 `InvalidToken` for a token it never issued; so does the runner.
+
+moto also takes an answer to a task whose time-out has fired but whose execution runs on (a
+`Catch` of `States.Timeout`: the order's overdue path), and drops it: the caller hears 200, the
+execution goes the time-out's way. AWS decides once, per task, between the answer and the
+time-out; the runner records that decision (`deciding_time_outs`) and answers the caller by it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest import mock
+from weakref import WeakKeyDictionary
 
 from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.stepfunctions.exceptions import InvalidToken
+from moto.stepfunctions.parser.api import TaskDoesNotExist
+from moto.stepfunctions.parser.asl.component.state.exec.execute_state import ExecutionState
+from moto.stepfunctions.parser.asl.eval.callback.callback import (
+    CallbackConsumerTimeout,
+    CallbackEndpoint,
+)
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from orderflow_localrun import executions
-
 _QUIET_SECONDS = 30.0
+
+
+class _Decision:
+    """What a waiting task did: took an answer, or timed out (`made` once either happened)."""
+
+    def __init__(self) -> None:
+        self.made = threading.Event()
+        self.timed_out = False
+
+
+_DECISIONS: WeakKeyDictionary[CallbackEndpoint, _Decision] = WeakKeyDictionary()
+_DECISIONS_LOCK = threading.Lock()
+
+
+def _decision(endpoint: CallbackEndpoint) -> _Decision:
+    with _DECISIONS_LOCK:
+        return _DECISIONS.setdefault(endpoint, _Decision())
 
 
 class TaskTimedOut(AWSError):
@@ -71,8 +100,8 @@ def _still_waits(execution: Any, endpoint: Any) -> bool:
 
 @contextmanager
 def _answered(backend: Any, token: str) -> Iterator[None]:
-    """Refuse a callback AWS would refuse; after one it takes, wait until the execution it
-    answers has moved on.
+    """Refuse a callback AWS would refuse; after one it takes, wait until the task has decided
+    and refuse it after all if the task's time-out won.
 
     moto hands the answer to the execution's thread; until that thread records it, the history
     still ends in `TaskSubmitted`, which `settle()` would take for "waiting, nothing to do".
@@ -82,5 +111,57 @@ def _answered(backend: Any, token: str) -> Iterator[None]:
         raise InvalidToken()
     if not _still_waits(owner, endpoint):
         raise TaskTimedOut()
-    yield
-    executions.wait_until_answered(owner.exec_arn, _QUIET_SECONDS)
+    try:
+        yield
+    except TaskDoesNotExist:
+        # moto's answer once the time-out marked the endpoint (it tests for the wrong class)
+        raise TaskTimedOut() from None
+    decision = _decision(endpoint)
+    if not decision.made.wait(_QUIET_SECONDS):
+        raise RuntimeError(f"{owner.exec_arn} did not take its answer within {_QUIET_SECONDS:g} s")
+    if decision.timed_out:
+        raise TaskTimedOut()
+
+
+def _waiting_endpoint(env: Any) -> CallbackEndpoint | None:
+    """The endpoint of the token the state being evaluated waits for, if it waits for one."""
+    task = env.states.context_object.context_object_data.get("Task")
+    return None if task is None else env.callback_pool_manager.get(task["Token"])
+
+
+def _deciding(evaluate: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """`ExecutionState._evaluate_with_timeout` recording what a waiting task decided.
+
+    moto times a waiting task out twice, the state (EvalTimeoutError) and its callback wait
+    (CallbackTimeoutError), both TimeoutErrors: whichever wakes first decides, whatever the
+    token's endpoint holds. Once one has, the endpoint is marked timed out (moto refuses answers
+    to it from then on), and an answer that came in the meantime is refused too.
+    """
+
+    def evaluate_deciding(state: Any, env: Any) -> None:
+        endpoint = _waiting_endpoint(env)
+        if endpoint is None:
+            evaluate(state, env)
+            return
+        timed_out = False
+        try:
+            evaluate(state, env)
+        except TimeoutError:  # the state's own, or its callback wait's when that one woke first
+            timed_out = True
+            endpoint.report(CallbackConsumerTimeout())
+            raise
+        finally:
+            if timed_out or endpoint.get_outcome() is not None:
+                decision = _decision(endpoint)
+                decision.timed_out = timed_out
+                decision.made.set()
+
+    return evaluate_deciding
+
+
+@contextmanager
+def deciding_time_outs() -> Iterator[None]:
+    """While in it, each waiting task decides once between its answer and its time-out."""
+    original = ExecutionState._evaluate_with_timeout
+    with mock.patch.object(ExecutionState, "_evaluate_with_timeout", _deciding(original)):
+        yield

@@ -10,7 +10,8 @@ from stack_helpers import ORDER_STACKS, ROOT, run_localrun
 
 from orderflow_definitions.exits import install_hint
 from orderflow_localrun import LocalRunner
-from orderflow_localrun.cli import main
+from orderflow_localrun.cli import DEMO_PARAMETERS, main, order_parameters
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS, OVERDUE_DEADLINE_SECONDS
 
 
 def test_help_teaches_with_examples() -> None:
@@ -18,6 +19,7 @@ def test_help_teaches_with_examples() -> None:
     assert result.returncode == 0
     assert "examples:" in result.stdout
     assert "python -m orderflow_localrun order --outcome timeout" in result.stdout
+    assert "python -m orderflow_localrun order --outcome overdue" in result.stdout
 
 
 def test_order_prints_the_timeline_of_one_completed_order() -> None:
@@ -47,6 +49,36 @@ def test_order_json_reports_a_timed_out_order(capsys: pytest.CaptureFixture[str]
         "user_notified",
     ]
     assert result["emails"][0]["subject"].endswith("timed out")
+
+
+def test_order_json_reports_an_overdue_order_completed_late(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["order", "--outcome", "overdue", "--format", "json", "--quiet"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "completed"
+    assert [e["detail_type"] for e in result["bus_events"]][-2:] == [
+        "order_overdue",
+        "order_completed",
+    ]
+    assert [e["subject"].endswith("is late") for e in result["emails"]] == [False, True]
+
+
+def test_the_overdue_outcome_gets_its_short_deadline_whatever_acceptance_timeout_is_given() -> None:
+    assert order_parameters(["AcceptanceTimeoutSeconds=5"], "overdue") == {
+        **DEMO_PARAMETERS,
+        "AcceptanceTimeoutSeconds": "5",
+        "OrderDeadlineSeconds": OVERDUE_DEADLINE_SECONDS,
+    }
+    assert order_parameters([], "complete") == {
+        **DEMO_PARAMETERS,
+        "AcceptanceTimeoutSeconds": ANSWERED_TIMEOUT_SECONDS,
+    }
+
+
+def test_a_deadline_the_user_gives_is_the_one_an_order_runs_with() -> None:
+    for outcome in ("complete", "overdue"):
+        assert order_parameters(["OrderDeadlineSeconds=3"], outcome)["OrderDeadlineSeconds"] == "3"
 
 
 @pytest.mark.parametrize(

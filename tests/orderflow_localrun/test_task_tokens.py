@@ -5,16 +5,24 @@ from __future__ import annotations
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from stack_helpers import STAFF, place
+from stack_helpers import (
+    DEADLINE_SECONDS,
+    ORCHESTRATION,
+    STAFF,
+    StartStack,
+    pass_the_deadline,
+    place,
+)
 
 from orderflow_localrun import LocalRunner
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 
-def _token(runner: LocalRunner, order_id: str) -> str:
+def _token(runner: LocalRunner, order_id: str, attribute: str = "acceptance_token") -> str:
     item = boto3.client("dynamodb", region_name=runner.names.region).get_item(
         TableName=runner.deployment.outputs["OrdersTableName"], Key={"order_id": {"S": order_id}}
     )["Item"]
-    return str(item["acceptance_token"]["S"])
+    return str(item[attribute]["S"])
 
 
 def _refusal(call: object) -> str:
@@ -44,3 +52,25 @@ def test_a_token_never_issued_is_an_invalid_token(orchestration: LocalRunner) ->
     assert _refusal(lambda: sfn.send_task_success(taskToken="forged", output="{}")) == (
         "InvalidToken"
     )
+
+
+def test_an_answer_after_its_task_timed_out_is_refused_while_the_execution_runs_on(
+    start_stack: StartStack,
+) -> None:
+    """The completion wait timed out into the overdue path, which waits again with a new token:
+    the old token's answer is refused (moto took it and dropped it: a 200 and no completion)."""
+    runner = start_stack(
+        ORCHESTRATION,
+        AcceptanceTimeoutSeconds=ANSWERED_TIMEOUT_SECONDS,
+        OrderDeadlineSeconds=str(DEADLINE_SECONDS),
+    )
+    order_id = place(runner)
+    assert runner.request("POST", f"/orders/{order_id}/accept", caller=STAFF).status == 200
+    timed_out = _token(runner, order_id, "completion_token")
+    pass_the_deadline(runner, order_id)
+    sfn = boto3.client("stepfunctions", region_name=runner.names.region)
+
+    assert _refusal(lambda: sfn.send_task_success(taskToken=timed_out, output="{}")) == (
+        "TaskTimedOut"
+    )
+    assert _token(runner, order_id, "completion_token") != timed_out

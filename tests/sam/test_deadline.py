@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from datetime import timedelta
 
 import pytest
-from documented import documented_section
 from stack_helpers import (
     CUSTOMER,
     CUSTOMER_CALLER,
@@ -22,7 +20,7 @@ from stack_helpers import (
     status,
 )
 
-from orderflow_localrun import LocalRunner, executions
+from orderflow_localrun import LocalRunner
 from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 
@@ -127,29 +125,3 @@ def test_replaying_the_archive_of_an_overdue_order_sends_nothing_twice(
     replayed = {k: len(f.invocations) for k, f in runner.functions.items()}
     assert replayed == invocations | {"TimelineWriterFunction": 2 * len(events)}
     assert status(runner, order_id) == "completed"
-
-
-_ROW = re.compile(r"^\| `(\w+)` \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.MULTILINE)
-
-
-@pytest.mark.skipif("orchestration" not in ORDER_STACKS, reason="no orchestration stack here")
-def test_the_overdue_path_enters_the_states_and_publishes_the_events_the_docs_count(
-    start_stack: StartStack,
-) -> None:
-    [(path, count, states, events)] = _ROW.findall(documented_section("The overdue path, counted"))
-    runner = start_stack(
-        ORDER_STACKS["orchestration"],
-        AcceptanceTimeoutSeconds=ANSWERED_TIMEOUT_SECONDS,
-        OrderDeadlineSeconds=str(DEADLINE_SECONDS),
-    )
-    order_id = place(runner)
-    accept(runner, order_id)
-    pass_the_deadline(runner, order_id)
-    runner.request("POST", f"/orders/{order_id}/complete", caller=STAFF)
-    runner.wait_for_executions()
-
-    entered = executions.states_entered(runner.execution_history(order_id))
-    assert path == "overdue"
-    assert len(entered) == int(count)
-    assert entered == [s.strip(" `") for s in states.split(">")]
-    assert event_types(runner) == [e.strip(" `") for e in events.split(",")]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from orderflow_localrun import LocalRunner, customer, restaurant_staff
+from orderflow_localrun import LocalRunner, customer, restaurant_staff, scenarios
 from orderflow_localrun.promo import deploy_promo
 from orderflow_localrun.restaurants import Restaurant, seed_restaurants
 
@@ -32,8 +31,6 @@ TIMEOUT_SECONDS = 2
 PAST_EVERY_TIMEOUT = 601
 #: The order deadline (OrderDeadlineSeconds) of the tests that let orders go overdue.
 DEADLINE_SECONDS = 2
-# Wall time a loaded machine may take before a state machine's time-out has run its path.
-_REAL_TIME_SLACK_SECONDS = 30.0
 
 StartStack = Callable[..., LocalRunner]
 # Signed-in callers, as the API's JWT authorizer passes their token claims on.
@@ -121,17 +118,8 @@ def status(runner: LocalRunner, order_id: str) -> str:
 
 
 def pass_the_deadline(runner: LocalRunner, order_id: str) -> None:
-    """Move past an accepted order's deadline (DEADLINE_SECONDS) and wait until it is overdue.
-
-    Choreography's deadline is a Scheduler schedule, fired by the runner's clock (`advance`);
-    the state machine's is a task time-out, fired in real time inside moto.
-    """
-    runner.advance(DEADLINE_SECONDS + 1)
-    give_up = time.monotonic() + _REAL_TIME_SLACK_SECONDS
-    while status(runner, order_id) != "overdue":
-        assert time.monotonic() < give_up, f"order {order_id} never went overdue"
-        time.sleep(0.1)
-        runner.advance(0)
+    """Move past an accepted order's deadline (DEADLINE_SECONDS) and wait until it is overdue."""
+    scenarios.pass_the_deadline(runner, order_id, CUSTOMER_CALLER)
 
 
 def drive(runner: LocalRunner, order_id: str, outcome: str) -> None:
