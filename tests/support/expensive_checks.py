@@ -104,7 +104,6 @@ SUITE = Check(
     readme_sections=(
         "### The event contract",
         "### The transitions, counted",
-        "### The overdue path, counted",
     ),
     superset=True,
     pytest_args=("--ignore=tests/pulumi",),

@@ -53,13 +53,16 @@ def transition_rows(
     """Each manifest path with the execution path that publishes its events (the definition's
     own events, in order, must be the path's events without those a function publishes)."""
     found = _transitions(kit_root).execution_paths(definition)
+    published = {e for state in definition["States"].values() for e in _published(state)}
     rows = []
     for name, events in paths.items():
+        # every event of the path the definition can publish, in order, and no other
+        expected = [e for e in events if e in published]
         matching = [
             p
             for p in found
             if (own := [e for s in p.states for e in _published(definition["States"][s])])
-            and own == [e for e in events if e in own]
+            and own == expected
             and own[-1] == events[-1]
         ]
         if len(matching) != 1:

@@ -14,11 +14,8 @@ ROW = re.compile(r"^\| `(\w+)` \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.MULTILINE
 
 
 def _documented_table() -> dict[str, tuple[int, list[str], list[str]]]:
-    """path -> (transitions, states entered, events published), as the docs state them (the
-    overdue path in a section of its own)."""
-    section = documented_section("The transitions, counted") + documented_section(
-        "The overdue path, counted"
-    )
+    """path -> (transitions, states entered, events published), as the docs state them."""
+    section = documented_section("The transitions, counted")
     return {
         path: (
             int(count),

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 from orderflow_generator.manifest import expand, plan_project
-from stack_helpers import TIMEOUT_SECONDS, StartStack, drive, place
+from stack_helpers import DEADLINE_SECONDS, STAFF, TIMEOUT_SECONDS, StartStack, drive, place
 from template_helpers import BUILT, MANIFEST, ROOT
 
 from orderflow_localrun import LocalRunner
@@ -34,11 +34,15 @@ def test_each_path_puts_the_manifest_s_events_on_the_bus_in_either_style(
     start_stack: StartStack, style: str, path: str
 ) -> None:
     timeout = str(TIMEOUT_SECONDS) if path == "timed_out" else ANSWERED_TIMEOUT_SECONDS
+    deadline = {"OrderDeadlineSeconds": str(DEADLINE_SECONDS)} if path == "overdue" else {}
     runner: LocalRunner = start_stack(
-        ROOT / MANIFEST.sam_templates[style], AcceptanceTimeoutSeconds=timeout
+        ROOT / MANIFEST.sam_templates[style], AcceptanceTimeoutSeconds=timeout, **deadline
     )
     order_id = place(runner)
     drive(runner, order_id, path)
+    if path == "overdue":  # a late delivery is still delivered
+        completed = runner.request("POST", f"/orders/{order_id}/complete", caller=STAFF)
+        assert completed.status == 200, completed.body
     runner.settle()
     seen = [e for e in runner.bus_events if e.detail.get("order_id") == order_id]
     assert [e.detail_type for e in seen] == list(MANIFEST.paths[path])
