@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -128,7 +127,7 @@ class LocalRunner:
         self.names = deployment.names
         self.logs = io.StringIO()
         self.functions = {
-            k: InProcessFunction(spec, self.names.region, self.logs)
+            k: InProcessFunction(spec, self.names.region, self.logs, self.now)
             for k, spec in deployment.functions.items()
         }
         self.routes = routes
@@ -201,7 +200,7 @@ class LocalRunner:
         deployment = deploy(transformed, names)
         self.neighbours[stack_name] = deployment
         self.neighbour_functions[stack_name] = {
-            k: InProcessFunction(spec, self.names.region, self.logs)
+            k: InProcessFunction(spec, self.names.region, self.logs, self.now)
             for k, spec in deployment.functions.items()
         }
         return deployment
@@ -245,6 +244,10 @@ class LocalRunner:
         def put_events(
             backend: EventsBackend, events: list[dict[str, Any]]
         ) -> list[dict[str, Any]]:
+            # An event the caller gave no time is stamped on the runner's clock, as its
+            # handlers' times are, not moto's (wall time).
+            now = runner.now().timestamp()
+            events = [event if "Time" in event else {**event, "Time": now} for event in events]
             entries = original_put(backend, events)
             for request, entry in zip(events, entries, strict=True):
                 if "EventId" in entry:
@@ -254,7 +257,7 @@ class LocalRunner:
                             source=request["Source"],
                             detail_type=request["DetailType"],
                             detail=json.loads(request["Detail"]),
-                            time=_iso(request.get("Time", time.time())),
+                            time=_iso(request["Time"]),
                         )
                     )
             return entries
@@ -278,7 +281,7 @@ class LocalRunner:
         stack.enter_context(mock.patch.object(jsonpath_ext, "parse", _PARSED_JSONPATH))
         stack.enter_context(mock.patch.object(EventsBackend, "put_events", put_events))
         stack.enter_context(dynamodb_limits.enforced())
-        stack.enter_context(as_aws_writes_it())
+        stack.enter_context(as_aws_writes_it(runner.now))
         for module in _SFN_CLIENT_MODULES:
             stack.enter_context(
                 mock.patch.object(
@@ -361,6 +364,7 @@ class LocalRunner:
             headers=headers or {},
             names=self.names,
             claims=caller,
+            now=self.now(),
         )
         function = self.deployment.function_by_arn(route.function_arn)
         if function is None:

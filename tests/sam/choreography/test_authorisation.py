@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -178,10 +177,10 @@ def test_one_account_placing_too_many_orders_gets_429s_while_others_still_order(
     start_stack: StartStack,
 ) -> None:
     runner = start_stack(OrdersPerCallerPerMinute="2")
-    # The quota counts per calendar minute: start the three requests early in a minute, so a
-    # slow machine cannot put the third into the next window (where it would rightly pass).
-    if (into_minute := time.time() % 60) > 40:
-        time.sleep(60 - into_minute)
+    # The quota counts per calendar minute of the handlers' clock, the runner's: move it to a
+    # minute's start, so a slow machine cannot put the third request into the next window
+    # (where it would rightly pass).
+    runner.advance(60 - runner.now().timestamp() % 60)
     answers = [
         runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER) for _ in range(3)
     ]
@@ -192,3 +191,6 @@ def test_one_account_placing_too_many_orders_gets_429s_while_others_still_order(
     assert 1 <= int(answers[2].headers["Retry-After"]) <= 60
     assert runner.request("POST", "/orders", order_body(), caller=OTHER_CUSTOMER).status == 201
     assert [e.detail_type for e in runner.bus_events].count("order_placed") == 3
+
+    runner.advance(int(answers[2].headers["Retry-After"]))
+    assert runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER).status == 201
