@@ -8,6 +8,7 @@ import pytest
 from stack_helpers import CUSTOMER, CUSTOMER_CALLER, STAFF, StartStack, order_body
 
 from orderflow_localrun import LocalRunner, customer, restaurant_staff
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 OTHER_CUSTOMER = customer("customer-bo", "bo@example.com")
 OTHER_RESTAURANT = restaurant_staff("staff-sushi-2", "sushi-2")
@@ -176,7 +177,10 @@ def test_an_order_emails_the_verified_address_of_the_token_and_nobody_else(
 def test_one_account_placing_too_many_orders_gets_429s_while_others_still_order(
     start_stack: StartStack,
 ) -> None:
-    runner = start_stack(OrdersPerCallerPerMinute="2")
+    # An acceptance time-out no advance here reaches: the orders only wait.
+    runner = start_stack(
+        OrdersPerCallerPerMinute="2", AcceptanceTimeoutSeconds=ANSWERED_TIMEOUT_SECONDS
+    )
     # The quota counts per calendar minute of the handlers' clock, the runner's: move it to a
     # minute's start, so a slow machine cannot put the third request into the next window
     # (where it would rightly pass).
