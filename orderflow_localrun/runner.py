@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -26,6 +27,7 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import DefaultConfig
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodbstreams.models import dynamodbstreams_backends
 from moto.events.models import EventsBackend
 from moto.events.models import Rule as MotoRule
 from moto.events.utils import EventMessageType, EventTemplateParser
@@ -63,6 +65,8 @@ _AT_EXPRESSION = re.compile(r"^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$")
 # (a tenth of a choreography order's time); a parsed path is only read, so one serves them all.
 _PARSED_JSONPATH = cache(parse_jsonpath)
 _MAX_SETTLE_ROUNDS = 10_000
+# What GetRecords returns at most when no Limit is given.
+_GET_RECORDS_LIMIT = 1000
 _EXECUTION_QUIET_SECONDS = 30.0
 # Where moto's Step Functions tasks build their boto3 clients (see holding_the_environment).
 _SFN_CLIENT_MODULES = (
@@ -668,13 +672,22 @@ class _StreamReader:
         for shard, iterator in self._iterators.items():
             if iterator is None or not self._grew(shard):
                 continue
-            response = self._client.get_records(ShardIterator=iterator)
+            response = self._get_records(iterator)
             self._iterators[shard] = response.get("NextShardIterator")
             self._read[shard] = self._read.get(shard, 0) + len(response["Records"])
             for record in response["Records"]:
                 event = self._lambda_record(record)
                 if self._passes_filters(event):
                     self._pending.append(event)
+
+    def _get_records(self, iterator: str) -> dict[str, Any]:
+        """GetRecords' answer (up to 1,000 records), asked of moto's backend.
+
+        Through the API, moto's serialiser and botocore's parser took 40 ms a call for two
+        records, a third of a stream-heavy test's time; the records are copied, as a response is.
+        """
+        backend = dynamodbstreams_backends[DEFAULT_ACCOUNT_ID][self._region]
+        return copy.deepcopy(backend.get_records(iterator, _GET_RECORDS_LIMIT))
 
     def _grew(self, shard: str) -> bool:
         """Whether `shard` holds records this reader has not read (True if moto cannot say).
@@ -692,8 +705,8 @@ class _StreamReader:
     def _lambda_record(self, record: Any) -> dict[str, Any]:
         dynamodb = dict(record["dynamodb"])
         created = dynamodb.get("ApproximateCreationDateTime")
-        if isinstance(created, datetime):
-            dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())
+        if isinstance(created, datetime):  # moto's is naive, in UTC
+            dynamodb["ApproximateCreationDateTime"] = int(created.replace(tzinfo=UTC).timestamp())
         return {
             "eventID": record["eventID"],
             "eventName": record["eventName"],
