@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -162,14 +161,16 @@ def request_event(
     body: str | None,
     headers: dict[str, str],
     names: Names,
+    now: datetime,
     claims: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The payload-2.0 event API Gateway sends the integration for this request.
 
-    `claims` are the verified token's claims, passed on as the JWT authorizer does.
+    `now` is when the gateway took the request (on the runner's clock); `claims` are the
+    verified token's claims, passed on as the JWT authorizer does.
     """
     parts = urlsplit(url)
-    now = datetime.now(UTC)
+    now = now.astimezone(UTC)
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route.key,
@@ -196,7 +197,7 @@ def request_event(
             "routeKey": route.key,
             "stage": "$default",
             "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-            "timeEpoch": int(time.time() * 1000),
+            "timeEpoch": int(now.timestamp() * 1000),
         },
         "isBase64Encoded": False,
     }

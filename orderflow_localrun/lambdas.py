@@ -18,13 +18,22 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from unittest import mock
 
 # One invocation at a time: functions swap sys.modules and os.environ, and moto runs Step
 # Functions executions (which may invoke functions) in their own threads.
 _INVOCATION = threading.RLock()
+
+#: Where a function's code reads the time (the kit's handlers: `orders/clock.py`, its `now`).
+#: While the function runs, the clock it was given answers instead, so time a test moves forward
+#: on the runner is time the handlers see; code without that module reads the system's clock.
+HANDLER_CLOCK = ("orders.clock", "now")
+
+Clock = Callable[[], datetime]
 
 
 def holding_the_environment(create: Callable[..., Any]) -> Callable[..., Any]:
@@ -121,8 +130,12 @@ def _top_level_names(code_dir: Path) -> set[str]:
 class InProcessFunction:
     """One deployed function: invoke it with an event, read its logs."""
 
-    def __init__(self, spec: FunctionSpec, region: str, logs: io.StringIO) -> None:
+    def __init__(
+        self, spec: FunctionSpec, region: str, logs: io.StringIO, clock: Clock | None = None
+    ) -> None:
+        """`clock` is the time the handler reads (HANDLER_CLOCK); None leaves the system's."""
         self.spec = spec
+        self._clock = clock
         # One stream for all functions: Powertools loggers of one service share a handler.
         self.logs = logs
         self.invocations: list[Invocation] = []
@@ -165,6 +178,17 @@ class InProcessFunction:
                 owned = [n for n in sys.modules if self._is_owned(n)]
                 self._modules = {n: sys.modules.pop(n) for n in owned}
             sys.modules.update(others)
+
+    @contextlib.contextmanager
+    def _reading_the_clock(self) -> Iterator[None]:
+        """While in the block (its modules swapped in), the function's code reads `self._clock`."""
+        module_name, attribute = HANDLER_CLOCK
+        module = sys.modules.get(module_name) if self._is_owned(module_name) else None
+        if self._clock is None or module is None:
+            yield
+            return
+        with mock.patch.object(module, attribute, self._clock):
+            yield
 
     def _load(self) -> Callable[[Any, Any], Any]:
         module_name, _, attribute = self.spec.handler.rpartition(".")
@@ -212,7 +236,8 @@ class InProcessFunction:
                 if self._handler is None:
                     self._handler = self._load()
                 try:
-                    result = self._handler(event, context)
+                    with self._reading_the_clock():
+                        result = self._handler(event, context)
                 except Exception as error:
                     self.logs.write(traceback.format_exc())
                     raise FunctionError(

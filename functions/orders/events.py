@@ -24,6 +24,8 @@ from typing import Any, ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
+from orders import clock
+
 SOURCE = "orderflow.orders"
 CONTRACT_VERSION: Final = "2"
 #: Letters, digits and `._:-`, at most 128: a request id or a UUID fits, an address does not.
@@ -157,7 +159,8 @@ DETAIL_MODELS: dict[EventType, type[EventDetail]] = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The time now (the system's in AWS, the local runner's clock under the runner)."""
+    return clock.now()
 
 
 def timestamp(moment: datetime) -> str:

@@ -1,13 +1,21 @@
 import io
 import os
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from orderflow_localrun.lambdas import FunctionError, FunctionSpec, InProcessFunction
+from orderflow_localrun.lambdas import Clock, FunctionError, FunctionSpec, InProcessFunction
+from orders.events import utcnow
+
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+RUNNER_TIME = datetime(2026, 12, 2, 5, 0, 10, tzinfo=UTC)
 
 
-def _function(code: Path, name: str, handler: str, **environment: str) -> InProcessFunction:
+def _function(
+    code: Path, name: str, handler: str, clock: Clock | None = None, **environment: str
+) -> InProcessFunction:
     spec = FunctionSpec(
         logical_id=name,
         name=f"stack-{name}",
@@ -19,7 +27,7 @@ def _function(code: Path, name: str, handler: str, **environment: str) -> InProc
         memory_mb=128,
         log_group=f"/aws/lambda/stack-{name}",
     )
-    return InProcessFunction(spec, "us-east-1", io.StringIO())
+    return InProcessFunction(spec, "us-east-1", io.StringIO(), clock)
 
 
 @pytest.fixture
@@ -78,3 +86,31 @@ def test_printed_output_goes_to_the_function_logs(code: Path) -> None:
     hello = _function(code, "Hello", "app.handler", GREETING="hello")
     hello.invoke({})
     assert "invoked stack-Hello" in hello.logs.getvalue()
+
+
+@pytest.fixture
+def timed_code(tmp_path: Path) -> Path:
+    """A handler answering the time as the kit's handlers read it, with the kit's `orders`."""
+    shutil.copytree(FUNCTIONS / "orders", tmp_path / "orders")
+    (tmp_path / "timed.py").write_text(
+        "from orders.events import utcnow\n\n"
+        "def handler(event, context):\n"
+        "    return utcnow().isoformat()\n"
+    )
+    return tmp_path
+
+
+def test_a_function_reads_the_time_from_the_clock_it_was_given(timed_code: Path) -> None:
+    timed = _function(timed_code, "Timed", "timed.handler", lambda: RUNNER_TIME)
+    assert timed.invoke({}) == RUNNER_TIME.isoformat()
+    assert timed.invoke({}) == RUNNER_TIME.isoformat()
+
+
+def test_without_a_clock_a_function_and_the_caller_read_the_system_s_time(
+    timed_code: Path,
+) -> None:
+    _function(timed_code, "Given", "timed.handler", lambda: RUNNER_TIME).invoke({})
+    before = datetime.now(UTC)
+    answered = datetime.fromisoformat(_function(timed_code, "Plain", "timed.handler").invoke({}))
+    assert before <= answered <= datetime.now(UTC)
+    assert before <= utcnow() <= datetime.now(UTC)

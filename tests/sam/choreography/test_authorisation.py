@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from stack_helpers import CUSTOMER, CUSTOMER_CALLER, STAFF, StartStack, order_body
 
 from orderflow_localrun import LocalRunner, customer, restaurant_staff
+from orderflow_localrun.scenarios import ANSWERED_TIMEOUT_SECONDS
 
 OTHER_CUSTOMER = customer("customer-bo", "bo@example.com")
 OTHER_RESTAURANT = restaurant_staff("staff-sushi-2", "sushi-2")
@@ -177,11 +177,14 @@ def test_an_order_emails_the_verified_address_of_the_token_and_nobody_else(
 def test_one_account_placing_too_many_orders_gets_429s_while_others_still_order(
     start_stack: StartStack,
 ) -> None:
-    runner = start_stack(OrdersPerCallerPerMinute="2")
-    # The quota counts per calendar minute: start the three requests early in a minute, so a
-    # slow machine cannot put the third into the next window (where it would rightly pass).
-    if (into_minute := time.time() % 60) > 40:
-        time.sleep(60 - into_minute)
+    # An acceptance time-out no advance here reaches: the orders only wait.
+    runner = start_stack(
+        OrdersPerCallerPerMinute="2", AcceptanceTimeoutSeconds=ANSWERED_TIMEOUT_SECONDS
+    )
+    # The quota counts per calendar minute of the handlers' clock, the runner's: move it to a
+    # minute's start, so a slow machine cannot put the third request into the next window
+    # (where it would rightly pass).
+    runner.advance(60 - runner.now().timestamp() % 60)
     answers = [
         runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER) for _ in range(3)
     ]
@@ -192,3 +195,6 @@ def test_one_account_placing_too_many_orders_gets_429s_while_others_still_order(
     assert 1 <= int(answers[2].headers["Retry-After"]) <= 60
     assert runner.request("POST", "/orders", order_body(), caller=OTHER_CUSTOMER).status == 201
     assert [e.detail_type for e in runner.bus_events].count("order_placed") == 3
+
+    runner.advance(int(answers[2].headers["Retry-After"]))
+    assert runner.request("POST", "/orders", order_body(), caller=CUSTOMER_CALLER).status == 201
