@@ -60,6 +60,11 @@ RULE = (
 )
 
 
+#: The places a share filled in by proportion is rounded to (a 28-digit quotient would round
+#: again when summed, and the rates would miss 1 by a digit).
+SHARE_PLACES = Decimal("1e-12")
+
+
 @dataclass(frozen=True)
 class PathMix:
     """Rates per path, summing to 1, and which of them were derived rather than given."""
@@ -91,8 +96,8 @@ def path_mix(given: Mapping[str, Decimal | None]) -> PathMix:
     elif missing:
         remainder = 1 - sum(stated.values(), Decimal(0))
         weight = sum((DEFAULTS[path] for path in missing), Decimal(0))
-        for path in missing[:-1]:
-            rates[path] = remainder * DEFAULTS[path] / weight
+        for path in missing[:-1]:  # to SHARE_PLACES, so that the sum stays exactly 1
+            rates[path] = (remainder * DEFAULTS[path] / weight).quantize(SHARE_PLACES).normalize()
         rates[missing[-1]] = remainder - sum((rates[path] for path in missing[:-1]), Decimal(0))
     total = sum(rates.values(), Decimal(0))
     if total != 1 or any(rate < 0 for rate in rates.values()):
