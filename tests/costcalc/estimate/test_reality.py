@@ -229,6 +229,11 @@ def test_each_path_bills_what_the_definition_says_and_the_profile_agrees(
     estimated: Estimated = request.getfixturevalue(style)
     ran = _run(STYLES[style], FLOW[path])
     assert _derived(estimated, path) == ran
+    # the definition states each path itself, not the profile beneath it
+    stated = estimated.derivation.paths[path]
+    assert {figure: int(stated.get(figure, 0)) for figure in COUNTED} == {
+        figure: ran[figure] for figure in COUNTED
+    }
     shipped = load_profiles([style])[0].paths[path]
     for figure in COUNTED:
         assert getattr(shipped, figure) == ran[figure], figure
