@@ -235,7 +235,8 @@ class Orchestration:
             )
             raise TemplateError(
                 f"{self.where}: no execution path publishes the {name} path's outcome ({wanted}) "
-                f"and no other path's; the paths (by last state) publish: {published}"
+                "and no other path's but those it extends; the paths (by last state) publish: "
+                f"{published}"
             )
         raise TemplateError(
             f"{self.where}: {len(candidates)} execution paths publish the {name} path's "

@@ -45,7 +45,9 @@ def test_the_default_accept_rate_fills_the_unhappy_paths_with_their_defaults() -
 def test_an_overdue_rate_given_alone_is_taken_from_the_accepted_orders() -> None:
     mix = path_mix({"overdue": D("0.05")})
     assert (mix.rates["accepted"], mix.rates["overdue"]) == (D("0.85"), D("0.05"))
-    assert mix.rates["accepted"] + mix.rates["overdue"] == DEFAULTS["accepted"] + DEFAULTS["overdue"]
+    assert (
+        mix.rates["accepted"] + mix.rates["overdue"] == DEFAULTS["accepted"] + DEFAULTS["overdue"]
+    )
 
 
 @pytest.mark.parametrize("accepted", ["0.9", "0.95", "0.97", "0.3"])
