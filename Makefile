@@ -43,18 +43,6 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
-# python3.13 with boto3 and the Powertools layer's packages: what benchmarks/cold_import.py
-# imports each function with, as Lambda's python3.13 runtime does.
-LAMBDA_VENV := .venv-lambda
-LAMBDA_STAMP := $(LAMBDA_VENV)/.installed-stamp
-
-lambda-venv: $(LAMBDA_STAMP)
-
-$(LAMBDA_STAMP): benchmarks/lambda-requirements.txt
-	python3.13 -m venv $(LAMBDA_VENV)
-	$(LAMBDA_VENV)/bin/pip install --quiet -r benchmarks/lambda-requirements.txt
-	touch $@
-
 ## test: lint, type-check and run the whole test suite (what CI runs)
 # Lint first (seconds), then the type-check beside the tests: mypy uses one core, so run alone
 # it left the other idle for minutes on a 2-core machine (a clean clone has no mypy cache).
@@ -82,6 +70,18 @@ typecheck: install
 		echo "MYPYPATH=pulumi $(BIN)/mypy $$program"; \
 		MYPYPATH=pulumi $(BIN)/mypy $$program || exit 1; \
 	done
+
+# python3.13 with boto3 and the Powertools layer's packages: what benchmarks/cold_import.py
+# imports each function with, as Lambda's python3.13 runtime does.
+LAMBDA_VENV := .venv-lambda
+LAMBDA_STAMP := $(LAMBDA_VENV)/.installed-stamp
+
+lambda-venv: $(LAMBDA_STAMP)
+
+$(LAMBDA_STAMP): benchmarks/lambda-requirements.txt
+	python3.13 -m venv $(LAMBDA_VENV)
+	$(LAMBDA_VENV)/bin/pip install --quiet -r benchmarks/lambda-requirements.txt
+	touch $@
 
 # The report's browser test drives Debian's chromium through Playwright (never a downloaded
 # browser build). Installed only when missing; CI runs as root on a possibly fresh machine.

@@ -3,8 +3,8 @@
 Writes N orders' events (placed, notified, accepted, user notified, completed; the contract's
 shape) as gzipped JSON lines, 10,000 events an object, in a temporary `dt=` folder; then times
 loading them, translating and running every named query of sam/analytics/template.yaml
-through orderflow_localrun.lake, next to a baseline from the same run: reading the same files
-with Python's gzip and json alone. Run: `make bench`.
+through orderflow_localrun.analytics.lake, next to a baseline from the same run: reading the same
+files with Python's gzip and json alone. Run: `make bench`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from _median import median_seconds
 
-from orderflow_localrun.lake import connect, named_queries, run_query
+from orderflow_localrun.analytics.lake import connect, named_queries, run_query
 from orderflow_localrun.template import load_template
 
 ORDERS = (10_000, 100_000)

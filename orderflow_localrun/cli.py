@@ -4,6 +4,8 @@ restaurants."""
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import sys
 import time
@@ -55,7 +57,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ORDERS_TEMPLATES = (Path("sam/choreography/template.yaml"), Path("sam/orchestration/template.yaml"))
 DEFAULT_TEMPLATE = next((t for t in ORDERS_TEMPLATES if (ROOT / t).is_file()), ORDERS_TEMPLATES[0])
 DEFAULT_ANALYTICS_TEMPLATE = Path("sam/analytics/template.yaml")
-HAS_ANALYTICS = (ROOT / DEFAULT_ANALYTICS_TEMPLATE).is_file()
+ANALYTICS_REPORT = "orderflow_localrun.analytics.bi_report"
+HAS_ANALYTICS = (ROOT / DEFAULT_ANALYTICS_TEMPLATE).is_file() and bool(
+    importlib.util.find_spec("orderflow_localrun.analytics")
+)
 DEMO_PARAMETERS = {"SenderEmail": "orders@orderflow.example", "AcceptanceTimeoutSeconds": "2"}
 # The report's mix takes a few seconds to place; time-outs are scheduled by wall time.
 REPORT_PARAMETERS = {**DEMO_PARAMETERS, "AcceptanceTimeoutSeconds": "60"}
@@ -367,23 +372,17 @@ def _seed(file: Path, stack_name: str | None, outputs_file: Path | None, region:
     return f"registered {len(restaurants)} restaurant(s) in {where}"
 
 
-def _analytics(args: argparse.Namespace) -> int:
-    """The BI report; DuckDB and sqlglot load only here, so `order` and `transitions` start fast
-    and a project without the analytics stack needs neither."""
+def _analytics(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    """The BI report and its text. Its module is loaded by name: DuckDB and sqlglot load only
+    here, so `order` and `transitions` start fast, and a project, which gets no analytics
+    package, needs neither (nor does its type-check)."""
     require("the BI report", "duckdb", "sqlglot")
-    from orderflow_localrun.bi_report import render as render_report  # noqa: PLC0415 - see docstring
-    from orderflow_localrun.bi_report import run_report  # noqa: PLC0415
-    from orderflow_localrun.lake import QueryTranslationError  # noqa: PLC0415
-
-    try:
-        report = run_report(
-            args.template, _parameters(args.parameter, REPORT_PARAMETERS), args.analytics_template
-        )
-    except QueryTranslationError as error:
-        print(f"python -m orderflow_localrun: error: {error}", file=sys.stderr)
-        return 2
-    print(_json(report) if args.format == "json" else render_report(report, args.show_sql))
-    return 0
+    bi_report = importlib.import_module(ANALYTICS_REPORT)
+    report: dict[str, Any] = bi_report.run_report(
+        args.template, _parameters(args.parameter, REPORT_PARAMETERS), args.analytics_template
+    )
+    text: str = bi_report.render(report, args.show_sql)
+    return report, text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -403,8 +402,8 @@ def _main(args: argparse.Namespace) -> int:
             print(_seed(args.file, args.stack_name, args.outputs, args.region))
             return 0
         if args.command == "analytics":
-            return _analytics(args)
-        if args.command == "transitions":
+            result, text = _analytics(args)
+        elif args.command == "transitions":
             result = run_transitions(args.template, _parameters(args.parameter))
             text = render_transitions(result)
         else:

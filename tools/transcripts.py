@@ -229,6 +229,7 @@ NORMALISED: tuple[Callable[[str], str], ...] = (
     _today,
     _replaced(r"\b\d+ days old\b", "<N> days old"),
     _replaced(r"\b\d+ days ago\b", "<N> days ago"),
+    _replaced(r'"age_days": \d+', '"age_days": <N>'),
     _replaced(r"\+\d+\.\d+s\b", "+<t>s"),
     _replaced(r"\bin \d+(?:\.\d+)?s\b(?: \(\d+:\d\d:\d\d\))?", "in <t>s"),
     _replaced(r"\b(THANKS-)[A-Z0-9]{8}\b", r"\1<code>"),

@@ -104,6 +104,11 @@ def forecast(
     )
 
 
+#: Services whose charges carry no resource tag, so no resource's billed row holds them: their
+#: forecast gets a row of its own instead of inflating the resource that caused it.
+UNTAGGABLE = {"xray": "(X-Ray traces, not taggable)"}
+
+
 def resource_forecast(
     breakdown: Breakdown, template: Path, months: Decimal
 ) -> tuple[dict[str, Decimal], dict[str, int]]:
@@ -118,7 +123,8 @@ def resource_forecast(
         for priced in found.priced:
             if priced.monthly_usd is not None:
                 share = months if priced.charge.workflow in scheduled else Decimal(1)
-                usd[priced.charge.resource] += priced.monthly_usd * share
+                row = UNTAGGABLE.get(priced.charge.service, priced.charge.resource)
+                usd[row] += priced.monthly_usd * share
         for missing in found.followed.unknowns:
             unknown[missing.resource] += 1
     return dict(usd), dict(unknown)

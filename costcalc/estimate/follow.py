@@ -15,7 +15,8 @@ as unknown with the key that fills it; it is never guessed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
@@ -28,6 +29,7 @@ from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
 from costcalc.estimate.template import TemplateError
 from costcalc.estimate.topology import DEFAULT_BUS, Route, Topology
+from costcalc.estimate.tracing import DEFAULT_RULE, default_share, traced_resources
 from costcalc.estimate.transitions import Counting, TransitionEstimate, expected_transitions
 from costcalc.estimate.usage_file import UsageFile
 from costcalc.estimate.visits import Given, Walk, walk
@@ -45,6 +47,7 @@ from costcalc.pricing.services import (
     add_sqs,
     add_stepfunctions_express,
     add_stepfunctions_standard,
+    add_xray,
 )
 from orderflow_definitions.patterns import matches
 
@@ -162,7 +165,12 @@ class _Follower:
         self.result = Followed(volume)
         self.workflow = ""
         self.walks: dict[str, Walk] = {}
+        self.alarm_targets = self._alarm_targets()
         self.fed = self._fed()
+        traced_functions = {name for name, f in topo.functions.items() if f.traced}
+        self.traced = traced_resources(topo.template, traced_functions)
+        self.in_trace = False  # a traced resource upstream passes its trace header on
+        self.roots: dict[tuple[str, str], tuple[Decimal, tuple[Step, ...]]] = {}
 
     # ------------------------------------------------------------------ entries
     def run(self) -> Followed:
@@ -201,6 +209,7 @@ class _Follower:
                 lambda q, t, n=name, g=target: self._schedule(n, g, q, t),
             )
         self._external()
+        self._traces()
         self._fixed()
         for name, kind in sorted(topo.template.unread.items()):
             self.result.notes.append(
@@ -230,7 +239,7 @@ class _Follower:
             *((b, "S3 objects", "objects_per_unit", self._bucket) for b in topo.notifications),
             *((n, "SNS publishes", "publishes_per_unit", self._topic) for n in topo.subscriptions),
         ]
-        for name in sorted(self._alarm_targets() & set(topo.subscriptions)):
+        for name in sorted(self.alarm_targets & set(topo.subscriptions)):
             self.result.notes.append(
                 f"{name}: published by alarms when their state changes, not per unit of work; "
                 "its deliveries are not priced"
@@ -266,7 +275,9 @@ class _Follower:
         monthly = per_unit * self.result.volume
         self.result.entries.append(Entry(workflow, kind, resource, per_unit, monthly, label, why))
         self.workflow = workflow
-        go(monthly, (Step(f"{workflow}: {per_unit.normalize():f} per unit ({label})", label),))
+        trail = (Step(f"{workflow}: {per_unit.normalize():f} per unit ({label})", label),)
+        with self._trace(resource, monthly, trail):
+            go(monthly, trail)
 
     def _scheduled(self, name: str, kind: str, expression: str, go: Any) -> None:
         where = f"{self.topo.template.path}: {name}"
@@ -307,7 +318,7 @@ class _Follower:
             fed.update(targets)
         for callees in topo.calls.values():
             fed.update(callees)
-        fed.update(self._alarm_targets())
+        fed.update(self.alarm_targets)
         for name, (definition, _) in topo.machines.items():
             fed.update(m for m in mentioned(definition.get("States"), set(topo.types)) if m != name)
         putters = {
@@ -394,7 +405,8 @@ class _Follower:
                 f"{trail[-1].text}, not billed by the estimate"
             )
             return
-        handler(target, quantity, trail)
+        with self._trace(target, quantity, trail):
+            handler(target, quantity, trail)
 
     def _route(self, route: Route, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
@@ -416,6 +428,49 @@ class _Follower:
             self._bus(DEFAULT_BUS, quantity, (*trail, step), route.detail or None)
             return
         self._reach(route.target, quantity, (*trail, step), route.action, route.detail or None)
+
+    @contextmanager
+    def _trace(self, resource: str, quantity: Decimal, trail: tuple[Step, ...]) -> Iterator[None]:
+        """While ``resource`` is followed: a trace root when it traces and nothing upstream did,
+        and what it reaches joins its trace."""
+        was = self.in_trace
+        if resource in self.traced and not was:
+            key = (self.workflow, resource)
+            before, first_trail = self.roots.get(key, (Decimal(0), trail))
+            self.roots[key] = (before + quantity, first_trail)
+        self.in_trace = was or resource in self.traced
+        try:
+            yield
+        finally:
+            self.in_trace = was
+
+    @contextmanager
+    def _untraced(self) -> Iterator[None]:
+        """A hop that carries no trace header (stream records, S3 notifications)."""
+        was, self.in_trace = self.in_trace, False
+        try:
+            yield
+        finally:
+            self.in_trace = was
+
+    def _traces(self) -> None:
+        """X-Ray traces recorded, at each root (costcalc.estimate.tracing says how many)."""
+        shared = default_share(sum((q for q, _ in self.roots.values()), Decimal(0)))
+        for (workflow, resource), (roots, trail) in self.roots.items():
+            given = self.usage.figure(resource, "traced_share")
+            if given is not None and given > 1:
+                raise UsageError(
+                    f"{self.usage.path}: {resource}.traced_share: {given}: expected a share "
+                    "from 0 to 1"
+                )
+            share, label = (shared, "default") if given is None else (given, "user")
+            if given is None:
+                self._default(f"{resource}.traced_share", shared, DEFAULT_RULE)
+            usage = Usage()
+            add_xray(usage, traces=_whole(roots * share))
+            self.workflow = workflow
+            text = f"{resource}: {_short(share)} of {_short(roots)} trace roots recorded ({label})"
+            self._bill(resource, usage, (*trail, Step(text, label)))
 
     def _function(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         function = self.topo.functions[name]
@@ -792,8 +847,10 @@ class _Follower:
             text = f"{source}: one stream record per write"
         self._bill(source, usage, (*trail, *sized))
         step = Step(text, "definition")
-        for consumer in consumers:
-            self._reach(consumer, quantity, (*trail, step), "consume")
+        carried = self._untraced() if kind != "queue" else nullcontext()
+        with carried:
+            for consumer in consumers:
+                self._reach(consumer, quantity, (*trail, step), "consume")
 
     def _table(self, table: str, quantity: Decimal, trail: tuple[Step, ...], how: str) -> None:
         usage = Usage()
@@ -852,7 +909,10 @@ class _Follower:
         usage = Usage()
         usage.add("s3", "put-requests", quantity)
         self._bill(bucket, usage, trail)
-        self._targets(bucket, self.topo.notifications.get(bucket, ()), quantity, trail, "notify")
+        with self._untraced():
+            self._targets(
+                bucket, self.topo.notifications.get(bucket, ()), quantity, trail, "notify"
+            )
 
     def _pipe(self, pipe: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()

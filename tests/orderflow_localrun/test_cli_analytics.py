@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from stack_helpers import run_localrun
 
-from orderflow_localrun.bi_report import DEMO_MIX
+from orderflow_localrun.analytics.bi_report import DEMO_MIX
 from orderflow_localrun.cli import main
 
 

@@ -1,8 +1,9 @@
 """The event contract as published: the schemas the contracts stack registers.
 
 `sam/contracts/template.yaml` is the one copy of every schema (each `AWS::EventSchemas::Schema`'s
-`Content`); the tests read them from there, as `orderflow_localrun/lake.py` reads the analytics
-SQL from its template. `sam/contracts/published.json` records a digest per published version.
+`Content`); the tests read them from there, as `orderflow_localrun/analytics/lake.py` reads the
+analytics SQL from its template. `sam/contracts/published.json` records a digest per published
+version.
 """
 
 from __future__ import annotations

@@ -47,6 +47,7 @@ def test_what_differs_between_runs_is_normalised() -> None:
         "  2026-11-24T14:05:33.631433Z  order_placed  +0.507s\n"
         "prices last seen 2025-08-01 are 488 days old; driven in 2.939s wall time\n"
         "210 passed in 70.31s (0:01:10)\n"
+        '{"age_days": 489, "stale": true}\n'
         f"promo code THANKS-TC1E6ZGM, chart: {ROOT}/build/cost.png\n"
         f"cache: {Path.home()}/.cache/costcalc/prices\n"
     )
@@ -55,6 +56,7 @@ def test_what_differs_between_runs_is_normalised() -> None:
         "  <time>  order_placed  +<t>s\n"
         "prices last seen 2025-08-01 are <N> days old; driven in <t>s wall time\n"
         "210 passed in <t>s\n"
+        '{"age_days": <N>, "stale": true}\n'
         "promo code THANKS-<code>, chart: build/cost.png\n"
         "cache: ~/.cache/costcalc/prices\n"
     )

@@ -82,3 +82,24 @@ def test_a_schedules_monthly_rate_is_scaled_to_the_window_per_resource(tmp_path:
     assert month["SweepFunction"] > 0
     scaled = month["SweepFunction"] * share
     assert week["SweepFunction"] == pytest.approx(scaled, rel=Decimal("1e-20"))
+
+
+def _per_resource(tmp_path: Path, name: str, text: str) -> dict[str, Decimal]:
+    template = tmp_path / name
+    template.write_text(text)
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("resource_usage:\n  SweepFunction:\n    duration_ms: 100\n")
+    breakdown = estimate_source(template, Decimal(1000), read_usage_file(usage))
+    return resource_forecast(breakdown, template, Decimal(1))[0]
+
+
+def test_x_ray_traces_get_a_row_of_their_own_since_no_resource_tag_carries_them(
+    tmp_path: Path,
+) -> None:
+    tracing = "      TracingConfig: {Mode: Active}\n      Role:"
+    traced = _per_resource(tmp_path, "traced.yaml", SCHEDULED.replace("      Role:", tracing))
+    untraced = _per_resource(tmp_path, "plain.yaml", SCHEDULED)
+    assert traced["SweepFunction"] == untraced["SweepFunction"]
+    # each of the schedule's 730 firings a month starts a trace, all within the reservoir
+    assert traced["(X-Ray traces, not taggable)"] == 730 * Decimal("0.000005")
+    assert "(X-Ray traces, not taggable)" not in untraced

@@ -74,7 +74,7 @@ def test_cost_is_compared_per_resource_beside_the_estimates_per_resource_breakdo
     breakdown = estimate_source(ORCHESTRATION, Decimal(1000), UsageFile())
     api = sum(
         (p.monthly_usd or 0 for e in breakdown.estimates for p in e.priced
-         if p.charge.resource == "ApiFunction"),
+         if p.charge.resource == "ApiFunction" and p.charge.service != "xray"),
         Decimal(0),
     )  # fmt: skip
     assert rows["ApiFunction"]["forecast_usd"] == pytest.approx(api / 1000, rel=Decimal("1e-20"))
@@ -82,6 +82,8 @@ def test_cost_is_compared_per_resource_beside_the_estimates_per_resource_breakdo
     assert rows["ApiFunction"]["not_estimated"] > 0  # its duration and calls: unknown
     machine = rows["OrdersStateMachine"]
     assert (machine["forecast_usd"], machine["billed_usd"]) == (None, Decimal("0.0001865"))
+    traces = rows["(X-Ray traces, not taggable)"]  # tagged to no resource, so billed to none
+    assert (traces["forecast_usd"] > 0, traces["billed_usd"]) == (True, None)
 
 
 def test_the_table_names_the_unit_the_window_and_the_largest_gaps(

@@ -8,7 +8,7 @@ import pytest
 from pulumi_program import ROOT
 
 from orderflow_infra.named_queries import NamedQueryError, named_queries
-from orderflow_localrun.lake import named_queries as local_queries
+from orderflow_localrun.analytics.lake import named_queries as local_queries
 from orderflow_localrun.template import load_template
 
 TEMPLATE = ROOT / "sam/analytics/template.yaml"

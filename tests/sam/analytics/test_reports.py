@@ -18,8 +18,8 @@ from stack_helpers import CUSTOMER, StartStack
 from template_checks import TEMPLATES, stack_of
 
 from orderflow_localrun import LocalRunner, customer
+from orderflow_localrun.analytics.lake import QueryResult, run_named_queries
 from orderflow_localrun.deploy import Deployment
-from orderflow_localrun.lake import QueryResult, run_named_queries
 from orderflow_localrun.restaurants import Restaurant, seed_restaurants
 from orderflow_localrun.template import load_template
 from orderflow_localrun.traffic import OUTCOMES, OrderPlan, drive

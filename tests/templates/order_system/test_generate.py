@@ -164,6 +164,42 @@ def test_its_dependencies_are_the_kit_s_own_pins_so_one_venv_runs_every_project(
     assert ours["name"] == "test-orders"
 
 
+# Imports every module of the project's runner (its `__main__` runs the CLI, so it is left out)
+# and its CLI's parser, then names what was loaded from where.
+IMPORT_THE_RUNNER = """
+import importlib, pkgutil, sys
+import orderflow_localrun
+for module in pkgutil.walk_packages(orderflow_localrun.__path__, "orderflow_localrun."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
+from orderflow_localrun.cli import build_parser
+commands = build_parser()._subparsers._group_actions[0].choices
+print(orderflow_localrun.__file__)
+print(" ".join(sorted({name.partition(".")[0] for name in sys.modules})))
+print(" ".join(sorted(commands)))
+"""
+LAKE_ENGINES = {"duckdb", "sqlglot"}
+
+
+@every_combo
+def test_it_neither_installs_nor_imports_the_analytics_lake_s_engines(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    """A project has no analytics stack: DuckDB and sqlglot would only weigh on its install."""
+    project = projects[combo_id(combo)]
+    extras = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    dev = extras["optional-dependencies"]["dev"]
+    named = {re.split(r"[\[<>=!~ ]", r, maxsplit=1)[0].lower() for r in dev}
+    assert named & LAKE_ENGINES == set()
+    result = run(BIN / "python", "-c", IMPORT_THE_RUNNER, cwd=project)
+    assert result.returncode == 0, result.stderr
+    where, loaded, commands = result.stdout.splitlines()
+    assert Path(where).is_relative_to(project)  # the project's own runner, not the kit's
+    assert set(loaded.split()) & LAKE_ENGINES == set()
+    assert "analytics" not in commands.split()
+    assert {"order", "transitions"} <= set(commands.split())
+
+
 @every_combo
 def test_samconfig_names_the_stack_after_the_slug_and_passes_the_answers(
     combo: dict[str, str], projects: dict[str, Path]
@@ -209,7 +245,7 @@ def test_the_pulumi_dev_stack_takes_the_same_answers_and_leaves_deletion_protect
 
 
 @every_combo
-def test_the_makefile_has_every_target_the_readme_uses(
+def test_the_makefile_has_every_target_the_readme_uses_and_each_of_its_targets_dry_runs(
     combo: dict[str, str], projects: dict[str, Path]
 ) -> None:
     project = projects[combo_id(combo)]
@@ -231,6 +267,9 @@ def test_the_makefile_has_every_target_the_readme_uses(
     first = "pulumi" if combo["iac"] == "pulumi" else "sam"  # `both` deploys with SAM by default
     assert [tool for tool, found in deploys.items() if found] == [first]
     assert promo[first] == (combo["include_promo"] == "yes")
+    # The rest too: a rule copied from the kit must need only files the project holds.
+    others = run("make", "-n", *sorted(targets - set(MAKE_TARGETS)), cwd=project)
+    assert others.returncode == 0, others.stderr
 
 
 @every_combo

@@ -70,12 +70,21 @@ def test_kit_only_parts_go_to_no_project() -> None:
         assert kit_only.isdisjoint(plan_project(MANIFEST, ROOT, combo).kit_files), combo
 
 
-def test_every_handler_and_runner_module_goes_to_every_project() -> None:
+# The runner's analytics package (the lake on DuckDB, the BI report) serves the kit's analytics
+# stack, which no project gets.
+RUNNER_ANALYTICS = "orderflow_localrun/analytics/"
+
+
+def test_every_handler_and_runner_module_goes_to_every_project_but_the_analytics_ones() -> None:
     modules = {
         p.relative_to(ROOT).as_posix()
         for folder in ("functions", "orderflow_localrun")
         for p in (ROOT / folder).rglob("*.py")
         if "__pycache__" not in p.parts
     }
+    analytics = {m for m in modules if m.startswith(RUNNER_ANALYTICS)}
+    assert "orderflow_localrun/analytics/lake.py" in analytics
     for combo in BUILT:
-        assert modules <= set(plan_project(MANIFEST, ROOT, combo).kit_files), combo
+        planned = set(plan_project(MANIFEST, ROOT, combo).kit_files)
+        assert modules - analytics <= planned, combo
+        assert analytics.isdisjoint(planned), combo

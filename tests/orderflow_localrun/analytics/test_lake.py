@@ -15,7 +15,7 @@ from stack_helpers import ROOT
 
 from orderflow_definitions.errors import DefinitionError
 from orderflow_localrun import LocalRunner
-from orderflow_localrun.lake import (
+from orderflow_localrun.analytics.lake import (
     NamedQuery,
     QueryTranslationError,
     connect,

@@ -12,7 +12,12 @@ from typing import Any
 import boto3
 
 from orderflow_definitions.cli import progress
-from orderflow_localrun.lake import QueryResult, named_queries, run_named_queries, to_duckdb
+from orderflow_localrun.analytics.lake import (
+    QueryResult,
+    named_queries,
+    run_named_queries,
+    to_duckdb,
+)
 from orderflow_localrun.restaurants import Restaurant, seed_restaurants
 from orderflow_localrun.runner import LocalRunner
 from orderflow_localrun.template import load_template

@@ -31,8 +31,9 @@ _ATHENA = "athena"
 _DUCKDB = "duckdb"
 
 
-class QueryTranslationError(Exception):
-    """sqlglot cannot translate a named query to DuckDB; the message names the query."""
+class QueryTranslationError(DefinitionError):
+    """sqlglot cannot translate a named query to DuckDB; the message names the query (a
+    definition the runner cannot use, reported as every other)."""
 
 
 @dataclass(frozen=True)
