@@ -7,7 +7,9 @@ The tree before is the parent of the commit that added `functions/deadline_timer
 the deadline added and the IAM policy statements it added; from `git diff --numstat`: the net
 lines (added less removed) of definition (the template, and the ASL for orchestration), of
 handler code (the handler modules the style's template names) and of the domain modules both
-styles share (`functions/orders/`). Prints one Markdown table.
+styles share (`functions/orders/`); from `costcalc estimate` of the style's template: what an
+order that goes overdue costs, and how much more than one completed in time (list prices in
+us-east-1, no free tier, the month's fixed items left out). Prints one Markdown table.
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from costcalc.compare.scenario import scenario
+from costcalc.estimate.usage import estimate
+from costcalc.workload.profiles import PATHS
 from orderflow_localrun.template import load_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +36,9 @@ STYLES = {
 }
 PARAMETERS = {"SenderEmail": "orders@orderflow.example"}
 _GIT = ["git", "-C", str(ROOT)]
+#: Orders a month the per-order cost is measured between (twice as many at the top): the
+#: difference is what the orders cost, without the month's alarms and dashboards.
+_ORDERS = Decimal(1_000_000)
 
 
 def _git(*args: str) -> str:
@@ -84,21 +93,36 @@ def _handler_files(resources: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return sorted(f"functions/{module}.py" for module in handlers if module)
 
 
-def measure() -> dict[str, dict[str, int]]:
+def usd_per_1000_orders(template: Path) -> dict[str, Decimal]:
+    """Per path, what 1,000 orders on it add to the month, as `costcalc estimate` prices the
+    template (each path alone in the mix, priced at _ORDERS and twice as many)."""
+    (estimated,) = estimate(template, parameters=PARAMETERS, samconfig=False)
+    found = {}
+    for path in ("accepted", "overdue"):
+        plan = scenario(rates={p: Decimal(p == path) for p in PATHS}, profiles=[estimated.profile])
+        low, high = (plan.price(n).designs[0].monthly_usd for n in (_ORDERS, 2 * _ORDERS))
+        found[path] = ((high - low) / _ORDERS * 1000).quantize(Decimal("0.0001"))
+    return found
+
+
+def measure() -> dict[str, dict[str, int | Decimal]]:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     revision = before_the_deadline()
-    figures: dict[str, dict[str, int]] = {}
+    figures: dict[str, dict[str, int | Decimal]] = {}
     with tempfile.TemporaryDirectory() as folder:
         before = Path(folder)
         _export(revision, before)
         for style, definitions in STYLES.items():
             then, now = _resources(before, definitions[0]), _resources(ROOT, definitions[0])
+            usd = usd_per_1000_orders(ROOT / definitions[0])
             figures[style] = {
                 "resources added": len(set(now) - set(then)),
                 "IAM statements added": _statements(now) - _statements(then),
                 "lines of definition added": _net_lines(revision, definitions),
                 "lines of handler code added": _net_lines(revision, _handler_files(now)),
                 "lines of shared domain code added": _net_lines(revision, ["functions/orders"]),
+                "USD per 1,000 orders that go overdue": usd["overdue"],
+                "USD more than 1,000 completed in time": usd["overdue"] - usd["accepted"],
             }
     return figures
 

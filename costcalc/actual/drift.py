@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from costcalc.actual.forecast import Forecast
 from costcalc.actual.measured import Measured
+from costcalc.workload.path_mix import FLAGS
 
 #: The bill's service -> Cost Explorer's SERVICE dimension (EventBridge bills as CloudWatch Events).
 CE_SERVICES: Mapping[str, str] = {
@@ -29,8 +30,6 @@ CE_SERVICES: Mapping[str, str] = {
     "cloudwatch": "AmazonCloudWatch",
     "xray": "AWS X-Ray",
 }
-_RATE_NAMES = {"accepted": "accept", "rejected": "reject", "timed_out": "timeout",
-               "cancelled": "cancel"}  # fmt: skip
 GAPS_SHOWN = 3
 #: The function figures ``actual`` measures (INIT ones from the REPORT lines).
 MEASURED_PER_INVOCATION = ("duration_ms", "log_kb", "cold_start_rate", "init_ms")
@@ -166,7 +165,7 @@ def _gap(row: Row) -> str:
     assert forecast is not None
     assert measured is not None
     if row.source == "mix":
-        name = _RATE_NAMES.get(row.key, row.key)
+        name = FLAGS[row.key].removeprefix("--").removesuffix("-rate")  # accept, ..., overdue
         return f"{name} rate {forecast:.2f} assumed, {measured:.2f} measured"
     parts = row.key.split(".")
     if parts[0] == "functions" and parts[-1] in _FUNCTION_GAPS:

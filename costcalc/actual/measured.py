@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from costcalc.actual.billing import Billed
 from costcalc.actual.insights import Inits
-from costcalc.actual.metrics import PLACE, ROUTES, Query
+from costcalc.actual.metrics import OVERDUE, PLACE, ROUTES, Query
 from costcalc.errors import UsageError
+from costcalc.workload.profiles import PATHS
 
 UNITS_HELP = (
     "executions (Step Functions executions started), requests (POST /orders requests) or "
@@ -40,7 +41,7 @@ class Measured:
     units: Decimal  # how many the window holds
     per_unit: Mapping[str, Decimal]
     per_invocation: Mapping[str, Decimal]
-    rates: Mapping[str, Decimal]  # path -> share, when the answer routes were measured
+    rates: Mapping[str, Decimal]  # path -> share, when the answer routes were measured (_rates)
     outcomes: Mapping[str, Mapping[str, Decimal]]  # state machine -> metric -> total
     billed: Sequence[Billed]
     notes: Sequence[str] = field(default_factory=tuple)
@@ -91,8 +92,9 @@ def measure(
         notes.append("INIT not read (--no-init): cold starts are the forecast's alone")
     if "emails" in per_unit:
         notes.append("SES sends are the account's in the region (SES has no per-stack metric)")
-    return Measured(label, units, per_unit, per_invocation, _rates(routes), outcomes, billed,
-                    tuple(notes))  # fmt: skip
+    overdue = sum((total for query, total in totals.items() if query.metric == OVERDUE), Decimal(0))
+    return Measured(label, units, per_unit, per_invocation, _rates(routes, overdue), outcomes,
+                    billed, tuple(notes))  # fmt: skip
 
 
 def _billed_usage(billed: Sequence[Billed]) -> dict[str, Decimal]:
@@ -153,10 +155,16 @@ def _units(
     raise UsageError(f"--unit {unit!r}: expected {UNITS_HELP}")
 
 
-def _rates(routes: Mapping[str, Decimal]) -> dict[str, Decimal]:
+def _rates(routes: Mapping[str, Decimal], overdue: Decimal) -> dict[str, Decimal]:
+    """Each path's share of the orders placed: the answer routes' counts, the overdue orders
+    (``OrdersOverdue``; 0 when none was counted) taken out of the accepted ones, the time-outs
+    the rest. An overdue order that is then cancelled counts on two paths (the rest is 0 then
+    sooner), as an accepted order that is cancelled does."""
     placed = routes.get(PLACE, Decimal(0))
     if not placed:
         return {}
     rates = {path: routes.get(route, Decimal(0)) / placed for path, route in _ANSWERS.items()}
+    rates["overdue"] = overdue / placed
+    rates["accepted"] = max(Decimal(0), rates["accepted"] - rates["overdue"])
     rates["timed_out"] = max(Decimal(0), 1 - sum(rates.values(), Decimal(0)))
-    return rates
+    return {path: rates[path] for path in PATHS}

@@ -24,6 +24,10 @@ ROUTES = (
     PLACE,
     *(f"POST /orders/{{order_id}}/{answer}" for answer in ("accept", "reject", "cancel")),
 )
+#: The orders' own count of overdue orders (functions/timeline_writer.py, either style): with the
+#: routes, the path mix. Queried for every stack: one that emits none has no points, no figure.
+OVERDUE = "OrdersOverdue"
+ORDER_METRICS = "orders"  # the metric's `service` dimension
 BATCH = 500  # GetMetricData's limit of queries per call
 
 #: kind -> (namespace, metrics read as Sum)
@@ -48,6 +52,7 @@ METRICS: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "table": ("AWS/DynamoDB", ("ConsumedWriteCapacityUnits", "ConsumedReadCapacityUnits")),
     "log_group": ("AWS/Logs", ("IncomingBytes",)),
     "account_email": ("AWS/SES", ("Send",)),
+    "order_metric": ("Orderflow", (OVERDUE,)),
 }
 
 
@@ -74,7 +79,8 @@ class Query:
 
 
 def queries(resources: Iterable[Resource]) -> list[Query]:
-    """Every metric ``actual`` reads for the resources, Lambda's log groups and SES included."""
+    """Every metric ``actual`` reads for the resources, Lambda's log groups, SES and the orders'
+    overdue count included."""
     found: list[Query] = []
     for resource in resources:
         found.extend(Query(resource, metric) for metric in METRICS[resource.kind][1])
@@ -88,6 +94,7 @@ def queries(resources: Iterable[Resource]) -> list[Query]:
             found.append(Query(group, "IncomingBytes"))
     if found:
         found.append(Query(Resource("account_email", "", ""), "Send"))
+        found.append(Query(Resource("order_metric", ORDER_METRICS, ""), OVERDUE))
     return found
 
 
@@ -123,6 +130,7 @@ _DIMENSION = {
     "table": "TableName",
     "log_group": "LogGroupName",
     "schedule_group": "ScheduleGroup",
+    "order_metric": "service",
 }
 
 

@@ -19,12 +19,11 @@ from costcalc.actual.forecast import Forecast
 from costcalc.actual.measured import Measured
 from costcalc.pricing.render import exact
 from costcalc.safe_output import check_target, write_files
+from costcalc.workload.path_mix import FLAGS
 
 #: Path figures a usage file may set (capacity units are DynamoDB's, not a profile's).
 PATH_KEYS = ("api_requests", "events", "rule_matches", "invocations", "transitions",
              "executions", "notifications", "emails", "schedules_fired")  # fmt: skip
-_FLAGS = {"accepted": "--accept-rate", "rejected": "--reject-rate",
-          "timed_out": "--timeout-rate", "cancelled": "--cancel-rate"}  # fmt: skip
 PLACES = Decimal("1e-6")
 
 
@@ -57,7 +56,7 @@ def usage_text(forecast: Forecast, measured: Measured, origin: str) -> str:
     header = [f"# Measured by costcalc actual: {origin}, {measured.units:f} {measured.unit}."]
     if measured.rates:
         flags = " ".join(
-            f"{_FLAGS[p]} {r.quantize(Decimal('0.0001'))}" for p, r in measured.rates.items()
+            f"{FLAGS[p]} {r.quantize(Decimal('0.0001'))}" for p, r in measured.rates.items()
         )
         header.append(f"# Measured path mix: {flags}")
     return "\n".join(header) + "\n" + yaml.safe_dump(document, sort_keys=False)

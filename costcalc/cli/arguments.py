@@ -18,7 +18,7 @@ from typing import Any
 from costcalc.cli.counting import add_counting_arguments
 from costcalc.errors import clipped
 from costcalc.workload.contexts import CONTEXTS
-from costcalc.workload.path_mix import FLAGS
+from costcalc.workload.path_mix import FLAGS, MEANINGS
 from costcalc.workload.profiles import MAX_FIGURE
 from orderflow_definitions.cli import add_parameter, add_quiet
 from orderflow_definitions.documents import MAX_NUMBER_CHARS
@@ -97,7 +97,7 @@ def add_path_rates(parser: argparse.ArgumentParser) -> None:
     """One flag per order path (``--accept-rate`` ...), its share of the orders."""
     for path, flag in FLAGS.items():
         parser.add_argument(
-            flag, type=number, dest=f"rate_{path}", help=f"share of orders {path.replace('_', ' ')}"
+            flag, type=number, dest=f"rate_{path}", help=f"share of orders {MEANINGS[path]}"
         )
 
 

@@ -1,4 +1,4 @@
-"""Per-order usage derived from what a definition deploys, for the order flow's four paths.
+"""Per-order usage derived from what a definition deploys, for the order flow's five paths.
 
 Choreography, from the template: each request of a path runs the function its route
 integrates; each domain event is one conditional write to the table whose stream feeds the
@@ -10,7 +10,10 @@ function allowed ``sns:Publish`` publishes one
 notification per invocation, one allowed ``ses:SendEmail`` sends one email; a function allowed
 ``scheduler:CreateSchedule`` creates one schedule on the first event it receives, unless that
 event ends the order (a clock is stopped, never started, by it); on the timed-out path the
-acceptance schedule fires once and invokes the function its creator names. Trace
+acceptance schedule (made on ``order_placed``) fires once and invokes the function its creator
+names, on the overdue path the deadline schedule (made on ``order_accepted``) does. A schedule
+is deleted by the invocation its creator gets on the event that stops the clock (Scheduler
+bills neither the creation nor the deletion, only the schedules that fire). Trace
 roots are the invocations nothing upstream traced (API requests, stream batches, schedules)
 of functions with active tracing.
 
@@ -105,18 +108,18 @@ class _Choreography:
 
     def _claims_before_sending(self, function: str) -> bool:
         """An emailing function that writes the order table claims the send on the order first
-        (claim-then-send: at most one email), one write more than the event it records."""
+        (claim-then-send: at most one email), one write more than the event it records (or
+        than the mark that the email was sent, when it records none)."""
         deployed = self.found.functions[function]
         return self.outbox in deployed.writes and deployed.may(*EMAIL_ACTIONS)
 
-    def _acceptance_targets(self, placed_deliveries: Counter[str]) -> frozenset[str]:
-        """What the schedules made on placement invoke: the functions the creators' environment
-        names among the scheduled ones (not the deadline's target, scheduled at acceptance);
-        every scheduled function when no creator names one."""
+    def _scheduled_on(self, started: list[str]) -> frozenset[str]:
+        """What the schedules made on one event invoke, given the functions that event is the
+        first of: the scheduled functions their creators' environment names (placement's clock
+        names the time-out function, acceptance's deadline the overdue function); every
+        scheduled function when no creator names one."""
         found = self.found
-        creators = [
-            f for f in placed_deliveries if found.functions[f].may("scheduler:CreateSchedule")
-        ]
+        creators = [f for f in started if found.functions[f].may("scheduler:CreateSchedule")]
         named = frozenset().union(*(found.schedule_targets.get(f, frozenset()) for f in creators))
         return named or found.scheduled
 
@@ -128,8 +131,7 @@ class _Choreography:
             function = route_function(found, name, method, route)
             invocations[function] += 1
             traces += found.functions[function].traced
-        rule_matches = 0
-        placed_deliveries: Counter[str] = Counter()
+        rule_matches = claims = 0
         first_event: dict[str, str] = {}
         writes: Counter[str] = Counter({self.outbox: len(flow.events)})
         for event in flow.events:
@@ -142,12 +144,25 @@ class _Choreography:
                 writes.update(found.functions[function].writes - {self.outbox})
                 if self._claims_before_sending(function):
                     writes[self.outbox] += 1
-                if event == "order_placed":
-                    placed_deliveries[function] += 1
+                    claims += 1
                 first_event.setdefault(function, event)
+        # An email no `user_notified` records (the late notice) marks its claim sent instead: one
+        # write more, which the stream hands to the publisher (a batch that puts no event).
+        for _ in range(claims - flow.events.count("user_notified")):
+            writes[self.outbox] += 1
+            for function in found.streams[self.outbox]:
+                invocations[function] += 1
+                traces += found.functions[function].traced
         fired = 0
-        if flow.acceptance_timeout_fires:
-            for function in sorted(self._acceptance_targets(placed_deliveries)):
+        clocks = (
+            (flow.acceptance_timeout_fires, "order_placed"),
+            (flow.deadline_fires, "order_accepted"),
+        )
+        for fires, started_by in clocks:
+            if not fires:
+                continue
+            started = [f for f, event in first_event.items() if event == started_by]
+            for function in sorted(self._scheduled_on(started)):
                 invocations[function] += 1
                 traces += found.functions[function].traced
                 fired += 1

@@ -22,22 +22,28 @@ class OrderPath:
     requests: tuple[tuple[str, str], ...]
     events: tuple[str, ...]
     acceptance_timeout_fires: bool = False
+    #: The order's deadline passes between its last two requests: it goes overdue after the
+    #: acceptance and is completed late.
+    deadline_fires: bool = False
 
 
 _PLACE = ("POST", "/orders")
 _GET = ("GET", "/orders/{order_id}")
 
+_ANSWERED = (
+    _PLACE,
+    _GET,
+    ("POST", "/orders/{order_id}/accept"),
+    _GET,
+    ("POST", "/orders/{order_id}/complete"),
+)
+
 #: The customer reads the order after placing it and once more after acceptance; the
-#: restaurant answers (accept, reject) and completes; the customer may cancel.
+#: restaurant answers (accept, reject) and completes, by the deadline or late; the customer may
+#: cancel.
 FLOW: dict[str, OrderPath] = {
     "accepted": OrderPath(
-        requests=(
-            _PLACE,
-            _GET,
-            ("POST", "/orders/{order_id}/accept"),
-            _GET,
-            ("POST", "/orders/{order_id}/complete"),
-        ),
+        requests=_ANSWERED,
         events=(
             "order_placed",
             "restaurant_notified",
@@ -58,5 +64,17 @@ FLOW: dict[str, OrderPath] = {
     "cancelled": OrderPath(
         requests=(_PLACE, _GET, ("POST", "/orders/{order_id}/cancel")),
         events=("order_placed", "restaurant_notified", "order_cancelled"),
+    ),
+    "overdue": OrderPath(
+        requests=_ANSWERED,
+        events=(
+            "order_placed",
+            "restaurant_notified",
+            "order_accepted",
+            "user_notified",
+            "order_overdue",
+            "order_completed",
+        ),
+        deadline_fires=True,
     ),
 }

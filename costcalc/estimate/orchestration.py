@@ -3,9 +3,11 @@
 The order paths are found in the definition: every execution path (each way from ``StartAt``
 to an end, ``costcalc.estimate.transitions``) publishes domain events in its
 ``events:putEvents`` tasks, and runs the order path whose outcome it publishes — the events only
-that path of the flow has (``order_accepted`` and ``order_completed``; ``order_rejected``;
-``order_timed_out``; ``order_cancelled``). The flow's other events of that path must be put by a
-function one of its tasks invokes (a function allowed ``events:PutEvents``).
+that path of the flow has, beside the paths it extends (``order_accepted`` and
+``order_completed``; ``order_rejected``; ``order_timed_out``; ``order_cancelled``; the overdue
+path, which publishes all of the accepted path's events, ``order_overdue``). The flow's other
+events of that path must be put by a function one of its tasks invokes (a function allowed
+``events:PutEvents``).
 
 Per order path: the execution path's billed transitions and one execution; each request runs
 the function its route integrates; each event put (a putEvents entry, or one a task's
@@ -60,10 +62,21 @@ class _Task:
     emails: bool = False
 
 
+def _extends(name: str, other: str) -> bool:
+    """Whether order path ``name`` publishes every event of ``other`` (overdue extends accepted)."""
+    return other != name and set(FLOW[other].events) <= set(FLOW[name].events)
+
+
 def _distinctive() -> dict[str, set[str]]:
-    """Each order path's outcome: the flow's events no other path has."""
+    """Each order path's outcome: the flow's events no other path has but those extending it."""
     return {
-        name: set(flow.events) - {e for other, f in FLOW.items() if other != name for e in f.events}
+        name: set(flow.events)
+        - {
+            e
+            for other, f in FLOW.items()
+            if other != name and not _extends(other, name)
+            for e in f.events
+        }
         for name, flow in FLOW.items()
     }
 
@@ -197,16 +210,20 @@ class Orchestration:
         return [event for state in path.states for event in self.tasks[state].events]
 
     def _execution_for(self, name: str) -> ExecutionPath:
-        """The execution path of order path `name`: it publishes that path's outcome, no other
-        path's, and no event outside the order paths' (the overdue path publishes the accepted
-        path's events and `order_overdue`: it is listed as not priced, not taken for it)."""
+        """The execution path of order path `name`: it publishes that path's outcome, no outcome
+        of another path but those it extends, and no event outside the order paths' (an overdue
+        order that is then cancelled publishes two outcomes: it is listed as not priced)."""
         outcomes = _distinctive()
         known = {event for flow in FLOW.values() for event in flow.events}
         candidates = [
             path
             for path in self.paths
             if outcomes[name] <= set(self._published(path))
-            and not any(outcomes[o] & set(self._published(path)) for o in FLOW if o != name)
+            and not any(
+                outcomes[o] & set(self._published(path))
+                for o in FLOW
+                if o != name and not _extends(name, o)
+            )
             and set(self._published(path)) <= known
         ]
         if len(candidates) == 1:
@@ -218,7 +235,8 @@ class Orchestration:
             )
             raise TemplateError(
                 f"{self.where}: no execution path publishes the {name} path's outcome ({wanted}) "
-                f"and no other path's; the paths (by last state) publish: {published}"
+                "and no other path's but those it extends; the paths (by last state) publish: "
+                f"{published}"
             )
         raise TemplateError(
             f"{self.where}: {len(candidates)} execution paths publish the {name} path's "

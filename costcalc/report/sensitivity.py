@@ -2,9 +2,9 @@
 
 Each :class:`Factor` re-prices every design at the same volume with one assumption moved to a
 low and a high value (or, for switches, to the other setting): Lambda duration and memory, the
-acceptance and time-out rates, the event size, retries, the free tier, the transition counting
-rule and every other region of the catalogue. The variants are built from the base scenario's
-validated profiles, so a user's ``--usage`` figures are what gets moved.
+acceptance, time-out and overdue rates, the event size, retries, the free tier, the transition
+counting rule and every other region of the catalogue. The variants are built from the base
+scenario's validated profiles, so a user's ``--usage`` figures are what gets moved.
 
 A region whose catalogue lacks a price the designs need is reported with the missing items
 instead of a figure: prices are never guessed or copied from another region.
@@ -96,6 +96,8 @@ def sensitivity(plan: Scenario, orders: Decimal) -> Sensitivity:
         _scaled_functions(plan, orders, "Lambda memory", "memory_mb", "MB"),
         _rate(plan, orders, "Acceptance rate", "accepted", (Decimal("-0.15"), Decimal("0.05"))),
         _rate(plan, orders, "Time-out rate", "timed_out", (Decimal("-1"), Decimal("0.10"))),
+        # none overdue, or a tenth of the orders more (kitchens or couriers falling behind)
+        _rate(plan, orders, "Overdue rate", "overdue", (Decimal("-1"), Decimal("0.10"))),
         _event_size(plan, orders),
         _retries(plan, orders),
         _switch(

@@ -32,7 +32,7 @@ Schema (version 1). Sizes are KB, durations ms; every per-path figure is a per-o
     tracing: {sampling_rate: 0.05}                   # X-Ray share of traces recorded
     logs: {retention_months: 1}                      # stored GB-months per GB ingested
     monthly: {alarms: 10, metrics: 8, dashboards: 1} # fixed items that do not scale with orders
-    paths:                                           # accepted, rejected, timed_out, cancelled
+    paths:                                           # each of PATHS (all five)
       accepted:
         api_requests: 5          # HTTP API requests (each runs one `trigger: api` function)
         events: 5                # custom events put on the bus
@@ -77,7 +77,7 @@ PROFILE_DIR = Path(__file__).parent.parent / "data" / "profiles"
 #: start of it is priced at, wherever its profile gives no ``init_ms`` of its own.
 COLD_IMPORTS = PROFILE_DIR.parent / "cold_imports.yaml"
 SCHEMA_VERSION = 1
-PATHS = ("accepted", "rejected", "timed_out", "cancelled")
+PATHS = ("accepted", "rejected", "timed_out", "cancelled", "overdue")
 # `task`: invoked by a Step Functions task (lambda:invoke), billed like any invocation.
 TRIGGERS = ("api", "rule", "stream", "schedule", "sns", "task")
 READ_MODES = ("eventual", "strong")

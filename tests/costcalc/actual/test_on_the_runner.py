@@ -94,6 +94,7 @@ def test_actual_recovers_the_mix_and_the_estimates_per_order_figures(
         "rejected": Decimal(2) / placed,
         "cancelled": Decimal(2) / placed,
         "timed_out": 0,
+        "overdue": 0,  # the stack counted none (no OrdersOverdue point)
     }
     (estimated,) = read_definition(ORCHESTRATION, None)
     plan = scenario(rates=measured.rates, profiles=[estimated.profile])

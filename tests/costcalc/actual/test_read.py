@@ -29,11 +29,12 @@ def test_every_page_of_every_answer_is_summed_per_unit_of_work() -> None:
     assert measured.per_unit["write_units.orders"] == 8
     assert measured.per_invocation["functions.api.duration_ms"] == 131
     assert measured.per_invocation["functions.api.log_kb"] == Decimal("0.5")
-    assert measured.rates == {
-        "accepted": Decimal("0.82"),
+    assert measured.rates == {  # the 20 overdue orders counted out of the 820 accepted
+        "accepted": Decimal("0.8"),
         "rejected": Decimal("0.1"),
         "cancelled": Decimal("0.03"),
         "timed_out": Decimal("0.05"),
+        "overdue": Decimal("0.02"),
     }
     assert measured.outcomes["orders_state_machine"]["ExecutionsFailed"] == 10
     assert sum(item.usd for item in measured.billed) == Decimal("0.194084")

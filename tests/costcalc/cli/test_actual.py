@@ -93,7 +93,7 @@ def test_the_table_names_the_unit_the_window_and_the_largest_gaps(
     assert code == 0
     assert "1,000 executions started (the unit of work)" in out
     assert "- Lambda duration of api 50 ms assumed, 131 ms measured" in out
-    assert "reading 34 CloudWatch metrics" in err
+    assert "reading 35 CloudWatch metrics" in err
     assert "querying Logs Insights for the INIT of 3 functions" in err
     assert "listing the resources of stack orders" in err  # a progress line per kind of call
     assert "reading Cost Explorer for aws:cloudformation:stack-name=orders" in err
@@ -127,9 +127,10 @@ def test_the_written_usage_file_makes_the_next_estimate_use_what_was_measured(
     usage = tmp_path / "measured.yaml"
     code, _, _ = actual(capsys, "--definition", ORCHESTRATION, "--write-usage", usage)
     assert code == 0
-    assert "--accept-rate 0.8200" in usage.read_text()
-    rates = ["--accept-rate", "0.82", "--reject-rate", "0.1", "--cancel-rate", "0.03",
-             "--timeout-rate", "0.05"]  # fmt: skip
+    assert "--accept-rate 0.8000" in usage.read_text()
+    assert "--overdue-rate 0.0200" in usage.read_text()
+    rates = ["--accept-rate", "0.8", "--reject-rate", "0.1", "--cancel-rate", "0.03",
+             "--timeout-rate", "0.05", "--overdue-rate", "0.02"]  # fmt: skip
     assert main(["estimate", str(ORCHESTRATION), "--usage", str(usage), "--format", "json",
                  *rates]) == 0  # fmt: skip
     estimated = json.loads(capsys.readouterr().out, parse_float=Decimal)
@@ -138,7 +139,7 @@ def test_the_written_usage_file_makes_the_next_estimate_use_what_was_measured(
     assert figures["functions.api.duration_ms"]["source"] == "user"
     assert figures["functions.api.init_ms"]["value"] == 420
     invocations = figures["invocations.api"]["per_path"]
-    mix = dict(zip(["accepted", "rejected", "cancelled", "timed_out"],
+    mix = dict(zip(["accepted", "rejected", "cancelled", "timed_out", "overdue"],
                    map(Decimal, rates[1::2]), strict=True))  # fmt: skip
     assert sum(mix[path] * value for path, value in invocations.items()) == pytest.approx(
         Decimal("3.7"), abs=Decimal("1e-5")

@@ -77,7 +77,7 @@ def test_the_comment_says_the_gate_passed_below_the_threshold(pair: Path) -> Non
     result = costcalc("diff", "--compare-to", "base.json", "head.yaml", *VOLUME, "--format",
                       "github-comment", "--fail-above", "20", cwd=pair)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "**Cost gate passed:** the monthly cost rises by 12.50 USD, within" in result.stdout
+    assert "**Cost gate passed:** the monthly cost rises by 12.54 USD, within" in result.stdout
 
 
 def test_a_comment_tag_gives_the_comment_its_own_marker_and_one_that_would_end_it_is_refused(

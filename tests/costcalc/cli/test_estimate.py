@@ -63,7 +63,7 @@ def test_estimate_prices_the_template_as_compare_does_and_labels_every_figure() 
     usage = {figure["figure"]: figure for figure in design["usage"]}
     assert usage["rule_matches"] == {
         "figure": "rule_matches",
-        "per_path": {"accepted": 11, "rejected": 8, "timed_out": 8, "cancelled": 8},
+        "per_path": {"accepted": 11, "rejected": 8, "timed_out": 8, "cancelled": 8, "overdue": 14},
         "source": "definition",
     }
     assert usage["functions.api.memory_mb"]["source"] == "definition"
@@ -88,7 +88,7 @@ def test_the_orchestration_template_is_estimated_from_its_definition_path_by_pat
     usage = {figure["figure"]: figure for figure in design["usage"]}
     assert usage["transitions"] == {
         "figure": "transitions",
-        "per_path": {"accepted": 8, "rejected": 6, "timed_out": 7, "cancelled": 6},
+        "per_path": {"accepted": 8, "rejected": 6, "timed_out": 7, "cancelled": 6, "overdue": 12},
         "source": "definition",
     }
     assert usage["invocations.await_restaurant"]["per_path"]["timed_out"] == 1
@@ -124,7 +124,7 @@ def test_the_table_lists_per_path_figures_with_their_sources() -> None:
     assert "Estimate of " in result.stdout
     assert "Per-order usage of" in result.stdout
     row = next(line for line in result.stdout.splitlines() if line.startswith("notifications"))
-    assert row.split() == ["notifications", "1", "1", "2", "2", "definition"]
+    assert row.split() == ["notifications", "1", "1", "2", "2", "2", "definition"]
     assert "reading" in result.stderr  # progress on the slow part
 
 
@@ -136,14 +136,15 @@ def test_the_infracost_usage_file_holds_the_derived_monthly_figures() -> None:
     document = yaml.safe_load(result.stdout)
     assert document["version"] == 0.1
     usage = document["resource_usage"]
-    # 0.9 x 5 + 0.05 x 3 + 0.03 x 2 + 0.02 x 3 = 4.77 requests per order
+    # 0.89 x 5 + 0.05 x 3 + 0.03 x 2 + 0.02 x 3 + 0.01 x 5 (overdue) = 4.77 requests per order
     assert usage["aws_apigatewayv2_api.orders_api"]["monthly_requests"] == 4_770_000
     assert usage["aws_lambda_function.api"]["monthly_requests"] == 4_770_000
-    # 0.9 x 5 + 0.05 x 4 + 0.03 x 4 + 0.02 x 3 = 4.88 events per order
-    assert usage["aws_cloudwatch_event_bus.orders_bus"]["monthly_custom_events"] == 4_880_000
-    # one write per event and one per email claimed before sending (0.9 x 6 + 0.05 x 5 +
-    # 0.03 x 5 + 0.02 x 3 = 5.86 per order), 2 write units each (1.5 KB items)
-    assert usage["aws_dynamodb_table.orders"]["monthly_write_request_units"] == 11_720_000
+    # 0.89 x 5 + 0.05 x 4 + 0.03 x 4 + 0.02 x 3 + 0.01 x 6 = 4.89 events per order
+    assert usage["aws_cloudwatch_event_bus.orders_bus"]["monthly_custom_events"] == 4_890_000
+    # one write per event, one per email claimed before sending and one per late email marked
+    # sent (0.89 x 6 + 0.05 x 5 + 0.03 x 5 + 0.02 x 3 + 0.01 x 9 = 5.89 per order), 2 write
+    # units each (1.5 KB items)
+    assert usage["aws_dynamodb_table.orders"]["monthly_write_request_units"] == 11_780_000
 
 
 def test_a_project_folder_is_estimated_from_the_stacks_it_holds(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ def test_an_svg_chart_marks_and_labels_the_break_even(tmp_path: Path) -> None:
     assert svg.lstrip().startswith("<?xml")
     for text in (
         "break-even",
-        "1.55K orders/month",
+        "1.54K orders/month",
         "orders per month",
         "monthly cost (USD)",
         "us-east-1",

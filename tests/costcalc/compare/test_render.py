@@ -83,7 +83,7 @@ def test_sweep_json_has_one_entry_per_volume_and_the_break_evens(swept: Report) 
     (point,) = document["break_even"]
     assert point["designs"] == ["choreography", "orchestration"]
     assert D(1500) < point["orders_per_month"] < D(1600)
-    assert "1,547 orders/month" in document["verdict"]
+    assert "1,539 orders/month" in document["verdict"]
 
 
 def test_csv_totals_equal_the_sum_of_their_lines(single: Report) -> None:
@@ -106,7 +106,7 @@ def test_the_table_shows_per_order_costs_the_lines_and_the_assumptions(single: R
 def test_the_sweep_table_and_markdown_summarise_each_volume(swept: Report) -> None:
     table = render_report(swept, "table")
     assert "100,000" in table
-    assert "Across the sweep: choreography and orchestration cost the same at 1,547" in table
+    assert "Across the sweep: choreography and orchestration cost the same at 1,539" in table
     markdown = render_report(swept, "markdown")
     assert markdown.count("\n| ") >= 7
     assert "orchestration-express" in markdown

@@ -43,7 +43,9 @@ def test_each_order_path_is_the_execution_path_that_publishes_its_outcome() -> N
         "rejected": 6,
         "timed_out": 7,
         "cancelled": 6,
+        "overdue": 12,  # the completed path's 8 and the overdue path's 4 states
     }
+    assert paths["overdue"]["events"] == paths["accepted"]["events"] + 1  # order_overdue
     # 3 putEvents entries on the rejected path + restaurant_notified from the task's function
     assert paths["rejected"]["events"] == 4
 

@@ -40,6 +40,7 @@ def test_every_assumption_the_issue_names_is_moved(result: Sensitivity) -> None:
         "Lambda memory",
         "Acceptance rate",
         "Time-out rate",
+        "Overdue rate",
         "Event size",
         "Retries",
         "Free tier",
@@ -61,19 +62,29 @@ def test_moving_the_accept_rate_keeps_the_other_paths_in_proportion(
     result: Sensitivity,
 ) -> None:
     low, high = factor(result, "Acceptance rate").variants
-    assert (low.label, high.label) == ("0.75", "0.95")
-    # 0.25 shared 5 : 3 : 2 like the defaults 0.05 : 0.03 : 0.02
+    assert (low.label, high.label) == ("0.74", "0.94")
+    # 0.26 shared 5 : 3 : 2 : 1 like the defaults 0.05 : 0.03 : 0.02 : 0.01 (to 12 places)
     expected = monthly(
         rates={
-            "accepted": D("0.75"),
-            "rejected": D("0.125"),
-            "timed_out": D("0.075"),
-            "cancelled": D("0.05"),
+            "accepted": D("0.74"),
+            "rejected": D("0.118181818182"),
+            "timed_out": D("0.070909090909"),
+            "cancelled": D("0.047272727273"),
+            "overdue": D("0.023636363636"),
         }
     )
-    assert {k: round(v, 20) for k, v in low.monthly.items()} == {  # type: ignore[union-attr]
-        k: round(v, 20) for k, v in expected.items()
-    }
+    assert low.monthly == expected
+
+
+def test_the_overdue_rate_moves_to_none_and_a_tenth_more_and_each_overdue_order_costs_more(
+    result: Sensitivity,
+) -> None:
+    moved = factor(result, "Overdue rate")
+    assert moved.base == "0.01"
+    none, more = moved.variants
+    assert (none.label, more.label) == ("0", "0.11")
+    for design, usd in result.base.items():
+        assert none.monthly[design] < usd < more.monthly[design]  # type: ignore[index]
 
 
 def test_a_rate_at_its_bound_is_moved_one_way_only() -> None:

@@ -12,8 +12,9 @@ from costcalc.workload.profiles import ProfileError
 
 D = Decimal
 MILLION = D(1_000_000)
-# choreography's events per order over the default mix: 0.9 x 5 + 0.05 x 4 + 0.03 x 4 + 0.02 x 3
-EVENTS = D("4.88")
+# choreography's events per order over the default mix (accepted, rejected, timed out,
+# cancelled, overdue): 0.89 x 5 + 0.05 x 4 + 0.03 x 4 + 0.02 x 3 + 0.01 x 6
+EVENTS = D("4.89")
 KB_PER_GB = D(1024) ** 2
 ANALYTICS_ITEMS = {
     ("firehose", "ingestion-direct-put"),

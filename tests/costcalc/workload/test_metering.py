@@ -1,5 +1,6 @@
 """Per-order quantities: metered through costcalc.pricing.services and weighted by the path mix."""
 
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,32 +20,54 @@ def per_order(design: str, *, count_start_end: bool = False) -> dict[tuple[str, 
 
 
 def test_transitions_are_the_states_entered_weighted_by_the_path_mix() -> None:
-    # 0.90 x 8 + 0.05 x 6 + 0.03 x 7 + 0.02 x 6 states entered
-    assert per_order("orchestration")["stepfunctions", "state-transitions"] == D("7.83")
+    # 0.89 x 8 + 0.05 x 6 + 0.03 x 7 + 0.02 x 6 + 0.01 x 12 (overdue) states entered
+    assert per_order("orchestration")["stepfunctions", "state-transitions"] == D("7.87")
 
 
 def test_counting_start_and_end_adds_two_transitions_per_execution() -> None:
     quantities = per_order("orchestration", count_start_end=True)
-    assert quantities["stepfunctions", "state-transitions"] == D("9.83")
+    assert quantities["stepfunctions", "state-transitions"] == D("9.87")
 
 
 def test_choreography_bills_no_state_transitions_and_orchestration_no_schedules() -> None:
     assert ("stepfunctions", "state-transitions") not in per_order("choreography")
     assert ("eventbridge", "scheduler-invocations") not in per_order("orchestration")
-    # only the 3% of orders that time out fire their schedule
-    assert per_order("choreography")["eventbridge", "scheduler-invocations"] == D("0.03")
+    # only the 3% of orders that time out and the 1% that go overdue fire a schedule
+    assert per_order("choreography")["eventbridge", "scheduler-invocations"] == D("0.04")
 
 
 def test_express_bills_requests_and_duration_instead_of_transitions() -> None:
     quantities = per_order("orchestration-express")
     assert ("stepfunctions", "state-transitions") not in quantities
     assert quantities["stepfunctions", "express-requests"] == 1
-    # 0.9 x 600 ms + 0.05 x 500 + 0.03 x 500 + 0.02 x 500 (100 ms steps), 64 MB, in GB-hours
-    billed_ms = D("0.9") * 600 + D("0.05") * 500 + D("0.03") * 500 + D("0.02") * 500
+    # 0.89 x 600 ms + 0.05 x 500 + 0.03 x 500 + 0.02 x 500 + 0.01 x 900 (100 ms steps), 64 MB,
+    # in GB-hours
+    billed_ms = (
+        D("0.89") * 600 + D("0.05") * 500 + D("0.03") * 500 + D("0.02") * 500 + D("0.01") * 900
+    )
     expected = billed_ms / 1000 * D(64) / 1024 / 3600
     assert quantities["stepfunctions", "express-duration"] == pytest.approx(
         expected, rel=Decimal("1e-20")
     )
+
+
+@pytest.mark.parametrize("design", ["choreography", "orchestration"])
+def test_a_path_at_a_share_of_zero_bills_nothing(design: str) -> None:
+    """At --overdue-rate 0 the month is the four other paths' alone, whatever the overdue path
+    consumes: a tenfold overdue path changes no quantity."""
+    profile = load_profiles([design])[0]
+    overdue = profile.paths["overdue"]
+    tenfold = dataclasses.replace(
+        overdue,
+        events=overdue.events * 10,
+        invocations={name: count * 10 for name, count in overdue.invocations.items()},
+        emails=overdue.emails * 10,
+    )
+    heavier = dataclasses.replace(profile, paths={**profile.paths, "overdue": tenfold})
+    none_overdue = path_mix({"overdue": D(0)})
+    assert none_overdue.rates["accepted"] == D("0.90")
+    assert workload(heavier, none_overdue).per_order == workload(profile, none_overdue).per_order
+    assert workload(heavier, path_mix({})).per_order != workload(profile, path_mix({})).per_order
 
 
 def test_lambda_duration_includes_the_billed_init_of_cold_starts() -> None:

@@ -99,9 +99,9 @@ def test_every_figure_in_a_bundled_profile_carries_a_comment(path: Path) -> None
         assert commented_key_above, f"{path.name}:{number} has an uncommented figure: {line}"
 
 
-def test_choreography_publishes_the_five_plus_three_domain_events_across_its_paths() -> None:
+def test_choreography_publishes_the_five_plus_four_domain_events_across_its_paths() -> None:
     paths = load_profiles(["choreography"])[0].paths
-    assert [paths[name].events for name in PATHS] == [5, 4, 4, 3]
+    assert [paths[name].events for name in PATHS] == [5, 4, 4, 3, 6]
 
 
 def test_a_usage_file_overrides_figures_and_merges_mappings(tmp_path: Path) -> None:
