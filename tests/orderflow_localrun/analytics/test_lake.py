@@ -157,3 +157,23 @@ def test_a_stack_beside_another_gets_its_own_names_and_the_given_parameters(
     rules = boto3.client("events").list_rules(EventBusName=bus)["Rules"]
     assert "reports-OrderEventsRule" in {r["Name"] for r in rules}
     assert choreography.neighbours == {"reports": beside}
+
+
+def test_outcome_rates_count_an_overdue_order_among_the_accepted_ones(tmp_path: Path) -> None:
+    """Two orders accepted, one of them past its deadline before it was completed late."""
+    folder = tmp_path / f"events/dt={date.today().isoformat()}"
+    folder.mkdir(parents=True)
+    at = "2026-01-02T10:00:00.000000+00:00"
+    events = [
+        _event(kind, order_id, at, items=[], total="0")
+        for order_id in ("o-1", "o-2")
+        for kind in ("order_placed", "order_accepted", "order_completed")
+    ] + [_event("order_overdue", "o-2", at, deadline_seconds=7200)]
+    path = folder / "part-1.gz"
+    path.write_bytes(gzip.compress(b"".join(json.dumps(e).encode() + b"\n" for e in events)))
+    by_name = {q.name: q for q in QUERIES}
+    with connect([(TABLE, [path])]) as connection:
+        [rates] = run_query(connection, by_name["outcome-rates"]).as_dicts()
+    assert (rates["orders_placed"], rates["completed"]) == (2, 2)
+    assert (float(rates["accepted_pct"]), float(rates["overdue_pct"])) == (100.0, 50.0)
+    assert float(rates["waiting_pct"]) == 0.0
