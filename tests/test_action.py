@@ -99,7 +99,7 @@ def test_the_action_prices_base_and_head_and_leaves_the_gate_to_its_last_step(
     assert outputs["exit-code"] == code
     comment = Path(outputs["comment-file"]).read_text(encoding="utf-8")
     assert comment.startswith(COMMENT_MARKER + "\n")
-    assert "+12.50 USD/month" in comment
+    assert "+12.54 USD/month" in comment
     assert Path(runner["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8") == comment
     gate = _step("Fail above the threshold")
     assert gate["if"] == "steps.diff.outputs.exit-code == '1'"

@@ -100,4 +100,4 @@ def test_the_diff_hook_gates_a_change_against_the_committed_base(
     args = ["--compare-to", "base.json", head, "--volume", "1e6", "--fail-above", fail_above]
     result = _run("costcalc-diff", args, [head], tmp_path)
     assert result.returncode == code, result.stderr
-    assert "+12.50" in result.stdout
+    assert "+12.54" in result.stdout

@@ -78,11 +78,15 @@ def run(*command: str | Path, cwd: Path, **env: str) -> subprocess.CompletedProc
     )
 
 
+# What running a project's tools leaves in it (and its .gitignore ignores): not its files.
+RUN_ARTEFACTS = {"__pycache__", ".aws-sam", ".hypothesis"}
+
+
 def files_under(project: Path) -> set[str]:
     return {
         p.relative_to(project).as_posix()
         for p in project.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and ".aws-sam" not in p.parts
+        if p.is_file() and not RUN_ARTEFACTS & set(p.parts)
     }
 
 
