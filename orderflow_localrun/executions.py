@@ -111,8 +111,16 @@ def stop_running(region: str, timeout: float) -> None:
     A stopped one that is waiting ends at its timer without entering another state.
     """
     sfn = _sfn(region)
+    deadline = time.monotonic() + timeout
     for execution in _executions(region, "RUNNING"):
-        sfn.stop_execution(executionArn=execution["executionArn"])
+        arn = execution["executionArn"]
+        # moto's thread makes the execution's environment, which stopping needs, just before it
+        # records ExecutionStarted: one stopped sooner raises inside moto.
+        while not sfn.get_execution_history(executionArn=arn, maxResults=1)["events"]:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"execution {arn} had not started after {timeout:g} s")
+            time.sleep(_POLL_SECONDS)
+        sfn.stop_execution(executionArn=arn)
     wait_until_quiet(region, timeout)
 
 
