@@ -37,6 +37,8 @@ _ANSWERED = (
     _GET,
     ("POST", "/orders/{order_id}/complete"),
 )
+#: The events up to the acceptance's email; a deadline that passes comes after them.
+_UNTIL_ACCEPTED = ("order_placed", "restaurant_notified", "order_accepted", "user_notified")
 
 #: The customer reads the order after placing it and once more after acceptance; the
 #: restaurant answers (accept, reject) and completes, by the deadline or late; the customer may
@@ -44,13 +46,7 @@ _ANSWERED = (
 FLOW: dict[str, OrderPath] = {
     "accepted": OrderPath(
         requests=_ANSWERED,
-        events=(
-            "order_placed",
-            "restaurant_notified",
-            "order_accepted",
-            "user_notified",
-            "order_completed",
-        ),
+        events=(*_UNTIL_ACCEPTED, "order_completed"),
     ),
     "rejected": OrderPath(
         requests=(_PLACE, _GET, ("POST", "/orders/{order_id}/reject")),
@@ -67,14 +63,7 @@ FLOW: dict[str, OrderPath] = {
     ),
     "overdue": OrderPath(
         requests=_ANSWERED,
-        events=(
-            "order_placed",
-            "restaurant_notified",
-            "order_accepted",
-            "user_notified",
-            "order_overdue",
-            "order_completed",
-        ),
+        events=(*_UNTIL_ACCEPTED, "order_overdue", "order_completed"),
         deadline_fires=True,
     ),
 }
