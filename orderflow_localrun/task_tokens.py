@@ -84,8 +84,10 @@ def send_task_failure(response: StepFunctionResponse) -> ActionResult:
 def _owner(backend: Any, token: str) -> tuple[Any, Any]:
     """The execution that issued `token` and the token's callback endpoint, or (None, None)."""
     for execution in backend._get_executions():
-        if execution.exec_worker is not None:
-            endpoint = execution.exec_worker.env.callback_pool_manager.get(token)
+        # An execution whose thread has not made its environment yet has issued no token.
+        env = None if execution.exec_worker is None else execution.exec_worker.env
+        if env is not None:
+            endpoint = env.callback_pool_manager.get(token)
             if endpoint is not None:
                 return execution, endpoint
     return None, None

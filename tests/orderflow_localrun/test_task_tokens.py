@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from stack_helpers import (
     DEADLINE_SECONDS,
     ORCHESTRATION,
@@ -74,3 +78,36 @@ def test_an_answer_after_its_task_timed_out_is_refused_while_the_execution_runs_
         "TaskTimedOut"
     )
     assert _token(runner, order_id, "completion_token") != timed_out
+
+
+def test_a_token_is_answered_while_another_execution_has_not_started_yet(
+    orchestration: LocalRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An execution whose thread has not made its environment has issued no token: looking for
+    a token's owner passes it by instead of failing the caller with an internal error."""
+    order_id = place(orchestration)
+    token = _token(orchestration, order_id)
+    release = threading.Event()
+    make_environment = ExecutionWorker._get_evaluation_environment
+
+    def held_back(worker: ExecutionWorker) -> Any:
+        release.wait(30)
+        return make_environment(worker)
+
+    monkeypatch.setattr(ExecutionWorker, "_get_evaluation_environment", held_back)
+    sfn = boto3.client("stepfunctions", region_name=orchestration.names.region)
+    sfn.start_execution(
+        stateMachineArn=orchestration.deployment.outputs["OrdersStateMachineArn"],
+        name="not-started-yet",
+        input="{}",
+    )
+    try:
+        assert _refusal(lambda: sfn.send_task_success(taskToken="forged", output="{}")) == (
+            "InvalidToken"
+        )
+        sfn.send_task_success(taskToken=token, output="{}")
+        assert _refusal(lambda: sfn.send_task_success(taskToken=token, output="{}")) == (
+            "TaskTimedOut"
+        )
+    finally:
+        release.set()
