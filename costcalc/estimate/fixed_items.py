@@ -66,12 +66,12 @@ def _alarm(name: str, properties: Mapping[str, Any]) -> Fixed:
     periods = [properties.get("Period"), *(stat.get("Period") for stat in stats)]
     high = any(str(p).isdigit() and int(str(p)) < _HIGH_RESOLUTION_S for p in periods)
     count = Decimal(len(stats) or 1)
-    kind = "high-resolution " if high else ""
+    kind = "a high-resolution alarm" if high else "an alarm"
     return Fixed(
         name,
         "cloudwatch",
         "alarms-high-resolution" if high else "alarms",
         count,
-        f"{name}: a {kind}alarm on {count} metric{'s' if count > 1 else ''}, billed by the month",
+        f"{name}: {kind} on {count} metric{'s' if count > 1 else ''}, billed by the month",
         "definition",
     )
