@@ -25,6 +25,7 @@ from costcalc.errors import UsageError
 from costcalc.estimate.express_limits import express_refusals
 from costcalc.estimate.fixed_items import FIXED_WORKFLOW, fixed_items
 from costcalc.estimate.log_groups import access_log_groups, group_retention_months, retention_months
+from costcalc.estimate.reach import EMAIL_ACTIONS
 from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
 from costcalc.estimate.template import TemplateError
@@ -51,7 +52,9 @@ from costcalc.pricing.services import (
 )
 from orderflow_definitions.patterns import matches
 
-_MAX_DEPTH = 24
+#: Steps of one trail at most: a guard (loops are caught by ``_looped``); an outbox chain takes
+#: five or so steps per hop (write, record, relay, rule, delivery).
+_MAX_DEPTH = 64
 _KB_PER_GB = Decimal(1024 * 1024)  # logs: 1 GB = 1,048,576 KB, as the profile's metering
 _INTEGRATION = "arn:aws:states:::"
 _TABLE_WRITES = {"putitem", "updateitem", "deleteitem", "batchwriteitem", "transactwriteitems"}
@@ -87,6 +90,8 @@ UNPRICED_ITEMS = {
     ),
 }
 WEAKEST = ("default", "user", "definition")
+#: In ``calls: {Table: {detail-type: n}}``: writes whose stream record carries no event.
+UNTYPED = "-"
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,10 @@ class _Follower:
         self.traced = traced_resources(topo.template, traced_functions)
         self.in_trace = False  # a traced resource upstream passes its trace header on
         self.roots: dict[tuple[str, str], tuple[Decimal, tuple[Step, ...]]] = {}
+        #: (resource, detail-type carried) of each resource being followed, outermost first.
+        self.carrying: list[tuple[str, str | None]] = []
+        #: Per relay, the invocations whose record or event carried no detail-type.
+        self.unrelayed: dict[str, Decimal] = {}
 
     # ------------------------------------------------------------------ entries
     def run(self) -> Followed:
@@ -209,6 +218,11 @@ class _Follower:
                 lambda q, t, n=name, g=target: self._schedule(n, g, q, t),
             )
         self._external()
+        for name, quantity in self.unrelayed.items():
+            self.result.notes.append(
+                f"{name}: {_short(quantity)} of its invocations a month carry no detail-type "
+                '(writes or events given as a number, or as "-"): it relays no event for them'
+            )
         self._traces()
         self._fixed()
         for name, kind in sorted(topo.template.unread.items()):
@@ -381,22 +395,23 @@ class _Follower:
         """``quantity`` calls (invoke, start, put, send, publish, write) reaching ``target``."""
         if not target or quantity == 0:
             return
-        if len(trail) > _MAX_DEPTH or any(step.text.startswith(f"{target}:") for step in trail):
+        carried = (target, _detail_type(detail))
+        if len(trail) > _MAX_DEPTH or self._looped(target, carried, trail):
             self.result.notes.append(
                 f"{target}: reached again through {trail[-1].text}: a loop, followed once"
             )
             return
         kind = self.topo.kind(target)
-        handlers = {
-            "function": self._function,
+        handlers: dict[str, Callable[[str, Decimal, tuple[Step, ...]], None]] = {
+            "function": lambda t, q, tr: self._function(t, q, tr, detail),
             "state_machine": self._machine,
-            "queue": lambda t, q, tr: self._arrive(t, q, tr, "send"),
-            "stream": lambda t, q, tr: self._arrive(t, q, tr, "put"),
+            "queue": lambda t, q, tr: self._arrive(t, q, tr, "send", detail),
+            "stream": lambda t, q, tr: self._arrive(t, q, tr, "put", detail),
             "topic": self._topic,
             "bus": lambda t, q, tr: self._bus(t, q, tr, detail),
-            "table": lambda t, q, tr: self._table(t, q, tr, how),
+            "table": lambda t, q, tr: self._table(t, q, tr, how, detail),
             "bucket": self._bucket,
-            "pipe": self._pipe,
+            "pipe": lambda t, q, tr: self._pipe(t, q, tr, detail),
         }
         handler = handlers.get(kind)
         if handler is None:
@@ -405,8 +420,23 @@ class _Follower:
                 f"{trail[-1].text}, not billed by the estimate"
             )
             return
-        with self._trace(target, quantity, trail):
-            handler(target, quantity, trail)
+        self.carrying.append(carried)
+        try:
+            with self._trace(target, quantity, trail):
+                handler(target, quantity, trail)
+        finally:
+            self.carrying.pop()
+
+    def _looped(
+        self, target: str, carried: tuple[str, str | None], trail: tuple[Step, ...]
+    ) -> bool:
+        """Whether reaching ``target`` again goes round a loop. Work that carries a detail-type
+        (an event, or a stream record of a write that carries one) reaches a resource again
+        without looping when it carries another (or none): a table's stream feeds its relay
+        once per kind of event written, as an outbox does."""
+        if not any(step.text.startswith(f"{target}:") for step in trail):
+            return False
+        return carried in self.carrying or all(name != target for name, _ in self.carrying)
 
     def _route(self, route: Route, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
@@ -472,7 +502,13 @@ class _Follower:
             text = f"{resource}: {_short(share)} of {_short(roots)} trace roots recorded ({label})"
             self._bill(resource, usage, (*trail, Step(text, label)))
 
-    def _function(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+    def _function(
+        self,
+        name: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
         function = self.topo.functions[name]
         duration = self.usage.figure(name, "duration_ms")
         usage = Usage()
@@ -503,7 +539,9 @@ class _Follower:
             )
         self._logs(name, quantity, usage)
         self._bill(name, usage, trail)
+        self._emails(name, quantity, trail)
         calls = self.usage.mapping(name, "calls")
+        relays = self._relays(name)
         unknown_call = set(calls) - set(self.topo.calls[name]) - set(self.topo.types)
         if unknown_call:
             raise UsageError(
@@ -515,6 +553,8 @@ class _Follower:
             *(c for c in calls if c not in self.topo.calls[name]),
         ):
             given = calls.get(callee)
+            if given is None and callee in relays:
+                continue
             if given is None:
                 self._unknown(
                     name,
@@ -530,11 +570,58 @@ class _Follower:
                         quantity * count,
                         (*trail, step),
                         "call",
-                        {"detail-type": detail_type},
+                        None if detail_type == UNTYPED else {"detail-type": detail_type},
                     )
             else:
                 number = self.usage.figure(name, "calls", callee) or Decimal(0)
                 self._reach(callee, quantity * number, (*trail, step), "call")
+        self._relay(name, relays, quantity, trail, detail)
+
+    def _emails(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        """The emails a function allowed to send them sends (``emails`` per invocation, from
+        the usage file; unknown until given): SES outbound messages."""
+        given = self.usage.figure(name, "emails")
+        if given is None:
+            if self.topo.functions[name].may(*EMAIL_ACTIONS):
+                self._unknown(name, "emails sent per invocation (SES)", "emails")
+            return
+        usage = Usage()
+        add_ses(usage, emails=_whole(quantity * given))
+        self._bill(
+            name, usage, (*trail, Step(f"{name}: {_short(given)} emails each (user)", "user"))
+        )
+
+    def _relays(self, name: str) -> dict[str, Decimal]:
+        """``relays: {Bus: n}``: events the function puts on each bus per invocation, of the
+        detail-type the record or event that invoked it carries (an outbox's publisher)."""
+        relays = self.usage.numbers(name, "relays")
+        for bus in relays:
+            if self.topo.kind(bus) != "bus":
+                raise UsageError(
+                    f"{self.usage.path}: {name}.relays.{bus}: not an event bus of the template "
+                    "(relays names the buses a function puts what it receives on)"
+                )
+        return relays
+
+    def _relay(
+        self,
+        name: str,
+        relays: Mapping[str, Decimal],
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        detail: Mapping[str, Any] | None,
+    ) -> None:
+        """The events a relay puts: as many as it is given per invocation, each carrying the
+        detail-type of what invoked it, matched against the bus's rules like any put."""
+        if not relays:
+            return
+        detail_type = _detail_type(detail)
+        if detail_type is None:
+            self.unrelayed[name] = self.unrelayed.get(name, Decimal(0)) + quantity
+            return
+        for bus, count in relays.items():
+            step = Step(f"{name}: relays {detail_type} to {bus} (user)", "user")
+            self._reach(bus, quantity * count, (*trail, step), "put", {"detail-type": detail_type})
 
     def _logs(self, name: str, quantity: Decimal, usage: Usage) -> None:
         """The function's log lines (``log_kb`` per invocation, from the usage file): vended
@@ -789,7 +876,9 @@ class _Follower:
             path = f"{self.topo.template.path}: {rule.logical_id}.EventPattern"
             if matches(rule.pattern, sample, path):
                 step = Step(f"{rule.logical_id}: matches {detail.get('detail-type')}", "definition")
-                self._targets(rule.logical_id, rule.targets, quantity, (*trail, step), "rule")
+                self._targets(
+                    rule.logical_id, rule.targets, quantity, (*trail, step), "rule", detail=detail
+                )
 
     def _external_events(
         self, rule: Any, quantity: Decimal, trail: tuple[Step, ...], aws: bool
@@ -808,6 +897,8 @@ class _Follower:
         quantity: Decimal,
         trail: tuple[Step, ...],
         how: str,
+        *,
+        detail: Mapping[str, Any] | None = None,
     ) -> None:
         for target in targets:
             if not target:
@@ -818,6 +909,7 @@ class _Follower:
                 quantity,
                 (*trail, Step(f"{owner}: delivers to {target}", "definition")),
                 how,
+                detail,
             )
 
     def _schedule(self, name: str, target: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
@@ -826,8 +918,16 @@ class _Follower:
         self._bill(name, usage, trail)
         self._targets(name, (target,), quantity, trail, "schedule")
 
-    def _arrive(self, source: str, quantity: Decimal, trail: tuple[Step, ...], how: str) -> None:
-        """Messages or records arriving at a queue, stream or table stream."""
+    def _arrive(
+        self,
+        source: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        how: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Messages or records arriving at a queue, stream or table stream (each carrying the
+        detail-type of what was sent or written, when that is known)."""
         kind = self.topo.kind(source)
         consumers = self.topo.consumers.get(source, ())
         usage = Usage()
@@ -850,9 +950,16 @@ class _Follower:
         carried = self._untraced() if kind != "queue" else nullcontext()
         with carried:
             for consumer in consumers:
-                self._reach(consumer, quantity, (*trail, step), "consume")
+                self._reach(consumer, quantity, (*trail, step), "consume", detail)
 
-    def _table(self, table: str, quantity: Decimal, trail: tuple[Step, ...], how: str) -> None:
+    def _table(
+        self,
+        table: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        how: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
         usage = Usage()
         reads = how == "read"
         units, step = self._request_units(table, how)
@@ -863,7 +970,7 @@ class _Follower:
         )
         self._bill(table, usage, (*trail, step))
         if not reads and table in self.topo.consumers:
-            self._arrive(table, quantity, trail, "write")
+            self._arrive(table, quantity, trail, "write", detail)
 
     def _request_units(self, table: str, how: str) -> tuple[Decimal, Step]:
         """Request units one call takes: a write unit per KB of item, a strongly consistent
@@ -914,11 +1021,17 @@ class _Follower:
                 bucket, self.topo.notifications.get(bucket, ()), quantity, trail, "notify"
             )
 
-    def _pipe(self, pipe: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+    def _pipe(
+        self,
+        pipe: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
         usage = Usage()
         usage.add("pipes", "requests", quantity)
         self._bill(pipe, usage, trail)
-        self._targets(pipe, (self.topo.pipes[pipe][1],), quantity, trail, "pipe")
+        self._targets(pipe, (self.topo.pipes[pipe][1],), quantity, trail, "pipe", detail=detail)
 
 
 def _numbers(usage: UsageFile, resource: str, key: str, sub: str) -> dict[str, Decimal]:
@@ -929,6 +1042,12 @@ def _numbers(usage: UsageFile, resource: str, key: str, sub: str) -> dict[str, D
     return UsageFile(usage.path, {f"{resource}.{key}": {sub: raw}}).numbers(
         f"{resource}.{key}", sub
     )
+
+
+def _detail_type(detail: Mapping[str, Any] | None) -> str | None:
+    """The detail-type an event or a record carries, when it is known."""
+    value = (detail or {}).get("detail-type")
+    return value if isinstance(value, str) else None
 
 
 def _short(value: Decimal) -> str:
