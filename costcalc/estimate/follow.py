@@ -391,8 +391,11 @@ class _Follower:
         trail: tuple[Step, ...],
         how: str,
         detail: Mapping[str, Any] | None = None,
+        *,
+        records: Decimal | None = None,
     ) -> None:
-        """``quantity`` calls (invoke, start, put, send, publish, write) reaching ``target``."""
+        """``quantity`` calls (invoke, start, put, send, publish, write) reaching ``target``
+        (a consumer's invocations: batches holding ``records`` records in all)."""
         if not target or quantity == 0:
             return
         carried = (target, _detail_type(detail))
@@ -403,7 +406,7 @@ class _Follower:
             return
         kind = self.topo.kind(target)
         handlers: dict[str, Callable[[str, Decimal, tuple[Step, ...]], None]] = {
-            "function": lambda t, q, tr: self._function(t, q, tr, detail),
+            "function": lambda t, q, tr: self._function(t, q, tr, detail, records=records),
             "state_machine": self._machine,
             "queue": lambda t, q, tr: self._arrive(t, q, tr, "send", detail),
             "stream": lambda t, q, tr: self._arrive(t, q, tr, "put", detail),
@@ -508,6 +511,8 @@ class _Follower:
         quantity: Decimal,
         trail: tuple[Step, ...],
         detail: Mapping[str, Any] | None = None,
+        *,
+        records: Decimal | None = None,
     ) -> None:
         function = self.topo.functions[name]
         duration = self.usage.figure(name, "duration_ms")
@@ -542,6 +547,7 @@ class _Follower:
         self._emails(name, quantity, trail)
         calls = self.usage.mapping(name, "calls")
         relays = self._relays(name)
+        schedules = self.usage.numbers(name, "schedules")
         unknown_call = set(calls) - set(self.topo.calls[name]) - set(self.topo.types)
         if unknown_call:
             raise UsageError(
@@ -553,7 +559,7 @@ class _Follower:
             *(c for c in calls if c not in self.topo.calls[name]),
         ):
             given = calls.get(callee)
-            if given is None and callee in relays:
+            if given is None and (callee in relays or callee in schedules):
                 continue
             if given is None:
                 self._unknown(
@@ -575,7 +581,44 @@ class _Follower:
             else:
                 number = self.usage.figure(name, "calls", callee) or Decimal(0)
                 self._reach(callee, quantity * number, (*trail, step), "call")
-        self._relay(name, relays, quantity, trail, detail)
+        self._relay(name, relays, quantity if records is None else records, trail, detail)
+        self._reads(name, quantity, trail)
+        self._schedules(name, schedules, quantity, trail)
+
+    def _schedules(
+        self,
+        name: str,
+        schedules: Mapping[str, Decimal],
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+    ) -> None:
+        """``schedules: {Target: n}``: one-time EventBridge Scheduler schedules the function
+        creates at run time that fire, per invocation: each firing billed as a Scheduler
+        invocation (creating and deleting are free) and invoking its target, which starts a
+        trace of its own (a schedule carries no trace header)."""
+        for target, count in schedules.items():
+            if target not in self.topo.types:
+                raise UsageError(
+                    f"{self.usage.path}: {name}.schedules.{target}: no such resource in the "
+                    "template"
+                )
+            usage = Usage()
+            add_scheduler(usage, invocations=_whole(quantity * count))
+            step = Step(f"{name}: {_short(count)} schedules fire per invocation (user)", "user")
+            self._bill(name, usage, (*trail, step))
+            with self._untraced():
+                self._reach(target, quantity * count, (*trail, step), "schedule")
+
+    def _reads(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        """``reads: {Table: n}``: the items a function reads per invocation (none when the usage
+        file gives none), billed as the table's read request units."""
+        for table, count in self.usage.numbers(name, "reads").items():
+            if self.topo.kind(table) != "table":
+                raise UsageError(
+                    f"{self.usage.path}: {name}.reads.{table}: not a DynamoDB table of the template"
+                )
+            step = Step(f"{name}: reads {table} (user)", "user")
+            self._reach(table, quantity * count, (*trail, step), "read")
 
     def _emails(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         """The emails a function allowed to send them sends (``emails`` per invocation, from
@@ -592,8 +635,8 @@ class _Follower:
         )
 
     def _relays(self, name: str) -> dict[str, Decimal]:
-        """``relays: {Bus: n}``: events the function puts on each bus per invocation, of the
-        detail-type the record or event that invoked it carries (an outbox's publisher)."""
+        """``relays: {Bus: n}``: events the function puts on each bus per record or event it
+        receives, of the detail-type that record or event carries (an outbox's publisher)."""
         relays = self.usage.numbers(name, "relays")
         for bus in relays:
             if self.topo.kind(bus) != "bus":
@@ -611,8 +654,9 @@ class _Follower:
         trail: tuple[Step, ...],
         detail: Mapping[str, Any] | None,
     ) -> None:
-        """The events a relay puts: as many as it is given per invocation, each carrying the
-        detail-type of what invoked it, matched against the bus's rules like any put."""
+        """The events a relay puts: as many as it is given per record or event it receives
+        (``quantity``), each carrying that record's or event's detail-type, matched against
+        the bus's rules like any put."""
         if not relays:
             return
         detail_type = _detail_type(detail)
@@ -932,14 +976,16 @@ class _Follower:
         consumers = self.topo.consumers.get(source, ())
         usage = Usage()
         sized: tuple[Step, ...] = ()
+        per_batch = self._records_per_batch(source)
+        batches = quantity / per_batch
         if kind == "queue":
-            per = 1 + 2 * bool(consumers)
-            sized = self._sized(
-                source, "message_kb", add_sqs, usage, requests=_whole(quantity * per)
-            )
-            text = f"{source}: {per} requests per message (send" + (
+            requests = quantity + 2 * batches * bool(consumers)
+            sized = self._sized(source, "message_kb", add_sqs, usage, requests=_whole(requests))
+            text = f"{source}: {1 + 2 * bool(consumers)} requests per message (send" + (
                 ", receive, delete: batches of one)" if consumers else ")"
             )
+            if consumers and per_batch != 1:
+                text = f"{source}: a send per message, a receive and a delete per batch"
         elif kind == "stream":
             usage.add("kinesis", "put-payload-units", quantity)
             text = f"{source}: one PUT payload unit per record"
@@ -947,10 +993,34 @@ class _Follower:
             text = f"{source}: one stream record per write"
         self._bill(source, usage, (*trail, *sized))
         step = Step(text, "definition")
+        batched: tuple[Step, ...] = ()
+        if per_batch != 1:
+            batched = (Step(f"{source}: {_short(per_batch)} records per batch (user)", "user"),)
         carried = self._untraced() if kind != "queue" else nullcontext()
         with carried:
             for consumer in consumers:
-                self._reach(consumer, quantity, (*trail, step), "consume", detail)
+                self._reach(
+                    consumer,
+                    batches,
+                    (*trail, step, *batched),
+                    "consume",
+                    detail,
+                    records=quantity,
+                )
+
+    def _records_per_batch(self, source: str) -> Decimal:
+        """Records a consumer of ``source`` receives per invocation: ``records_per_batch`` from
+        the usage file (records written or sent together, such as two writes of one
+        invocation, arrive in one batch), 1 when it gives none (batches of one)."""
+        given = self.usage.figure(source, "records_per_batch")
+        if given is None:
+            return Decimal(1)
+        if given < 1:
+            raise UsageError(
+                f"{self.usage.path}: {source}.records_per_batch: {given}: expected 1 or more "
+                "records per invocation"
+            )
+        return given
 
     def _table(
         self,
@@ -1010,7 +1080,25 @@ class _Follower:
                     " have no price in the catalogue: not billed"
                 )
         self._bill(topic, usage, trail)
+        self._outside_subscribers(topic, quantity, trail)
         self._targets(topic, targets, quantity, trail, "publish")
+
+    def _outside_subscribers(self, topic: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        """``subscribers: {protocol: n}``: subscriptions made outside the template (an endpoint
+        that subscribes itself at run time), each delivery billed by its protocol."""
+        for protocol, count in self.usage.numbers(topic, "subscribers").items():
+            item = SNS_PROTOCOLS.get(protocol.lower())
+            if item is None:
+                raise UsageError(
+                    f"{self.usage.path}: {topic}.subscribers.{protocol}: not a protocol with a "
+                    f"price (accepted: {', '.join(SNS_PROTOCOLS)})"
+                )
+            usage = Usage()
+            usage.add("sns", item, quantity * count)
+            step = Step(
+                f"{topic}: {_short(count)} {protocol} subscribers outside it (user)", "user"
+            )
+            self._bill(topic, usage, (*trail, step))
 
     def _bucket(self, bucket: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()

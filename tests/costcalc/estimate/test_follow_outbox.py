@@ -176,3 +176,21 @@ def test_a_function_allowed_to_send_email_lists_its_emails_until_the_usage_file_
     emails = [p.charge for p in given.estimates[0].priced if p.charge.item == "outbound-emails"]
     assert [(c.resource, c.monthly) for c in emails] == [("Maker", Decimal(2000))]
     assert emails[0].source.endswith("Maker: 2 emails each (user)")
+
+
+def test_records_written_together_arrive_in_one_batch_and_each_is_relayed(tmp_path: Path) -> None:
+    usage: Usage = {
+        "Writer": {"calls": {"Things": {"thing_made": 1, "-": 1}}},
+        "Things": {"records_per_batch": 2},
+        "Relay": RELAY,
+    }
+    found = _invocations(_estimate(tmp_path, usage))
+    assert found["Relay"] == 1000  # 2,000 records in batches of two
+    assert found["Bus"] == 1000  # the typed one of each pair
+    assert found["Maker"] == 1000
+
+
+def test_fewer_than_one_record_per_batch_is_refused_naming_the_key(tmp_path: Path) -> None:
+    usage: Usage = {"Writer": {"calls": {"Things": 1}}, "Things": {"records_per_batch": 0.5}}
+    with pytest.raises(UsageError, match=r"Things\.records_per_batch: 0\.5: expected 1 or more"):
+        _estimate(tmp_path, usage)
