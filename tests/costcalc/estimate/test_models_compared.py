@@ -1,5 +1,6 @@
 """The graph model with the kit's usage files bills what the order flow model bills on the kit's
-stacks, item by item, but for the differences docs/estimate-any-workflow.md names."""
+stacks (SAM templates and Pulumi programs), item by item, but for the differences
+docs/estimate-any-workflow.md names."""
 
 from __future__ import annotations
 
@@ -30,10 +31,12 @@ CLOSE = Decimal("0.001")
 
 
 @pytest.mark.parametrize("style", sorted(KNOWN))
-def test_every_item_but_the_known_differences_agrees_with_the_order_flow(style: str) -> None:
-    compared = compare_models(
-        ROOT / "sam" / style / "template.yaml", KIT_USAGE / f"{style}.yaml", VOLUME
-    )
+@pytest.mark.parametrize("definition", ["sam/{style}/template.yaml", "pulumi/orders-{style}"])
+def test_every_item_but_the_known_differences_agrees_with_the_order_flow(
+    style: str, definition: str
+) -> None:
+    source = ROOT / definition.format(style=style)
+    compared = compare_models(source, KIT_USAGE / f"{style}.yaml", VOLUME)
     print(render(compared))
     for gap in compared.items:
         close = abs(gap.delta_quantity) <= CLOSE * gap.orderflow_quantity
