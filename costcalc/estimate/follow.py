@@ -335,14 +335,7 @@ class _Follower:
         fed.update(self.alarm_targets)
         for name, (definition, _) in topo.machines.items():
             fed.update(m for m in mentioned(definition.get("States"), set(topo.types)) if m != name)
-        putters = {
-            c
-            for f, callees in topo.calls.items()
-            for c in callees
-            if topo.functions[f].may("events:PutEvents")
-        }
-        if any(topo.functions[f].may("events:PutEvents") for f in topo.functions):
-            putters.add(DEFAULT_BUS)
+        putters = _putters(topo)
         literal = _literal_puts(topo)
         for rule in topo.rules:
             if rule.pattern is None or _aws_source(rule.pattern):
@@ -1119,7 +1112,10 @@ class _Follower:
         usage = Usage()
         usage.add("pipes", "requests", quantity)
         self._bill(pipe, usage, trail)
-        self._targets(pipe, (self.topo.pipes[pipe][1],), quantity, trail, "pipe", detail=detail)
+        target = self.topo.pipes[pipe][1]
+        if self.topo.kind(target) == "bus":
+            detail = _piped(self.topo.pipe_events.get(pipe, {}), detail)
+        self._targets(pipe, (target,), quantity, trail, "pipe", detail=detail)
 
 
 def _numbers(usage: UsageFile, resource: str, key: str, sub: str) -> dict[str, Decimal]:
@@ -1130,6 +1126,16 @@ def _numbers(usage: UsageFile, resource: str, key: str, sub: str) -> dict[str, D
     return UsageFile(usage.path, {f"{resource}.{key}": {sub: raw}}).numbers(
         f"{resource}.{key}", sub
     )
+
+
+def _piped(event: Mapping[str, str], carried: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The event a pipe puts on a bus: the literal source and detail-type its target parameters
+    give; where the detail-type is a JSON path into the record, the one the record carries."""
+    found: dict[str, Any] = {k: v for k, v in event.items() if not v.startswith("$")}
+    from_record = _detail_type(carried)
+    if event.get("detail-type", "").startswith("$") and from_record is not None:
+        found["detail-type"] = from_record
+    return found or None
 
 
 def _detail_type(detail: Mapping[str, Any] | None) -> str | None:
@@ -1148,13 +1154,36 @@ def _whole(quantity: Decimal) -> Decimal:
     return quantity.to_integral_value(rounding=ROUND_CEILING)
 
 
+def _putters(topo: Topology) -> set[str]:
+    """Buses that get events of any detail-type: those a function allowed ``PutEvents`` may
+    name (the default bus with any such function), and those a pipe puts each record's own
+    detail-type on."""
+    putters = {
+        c
+        for f, callees in topo.calls.items()
+        for c in callees
+        if topo.functions[f].may("events:PutEvents")
+    }
+    if any(topo.functions[f].may("events:PutEvents") for f in topo.functions):
+        putters.add(DEFAULT_BUS)
+    for pipe, (_, target) in topo.pipes.items():
+        if topo.pipe_events.get(pipe, {}).get("detail-type", "").startswith("$"):
+            putters.add(target)
+    return putters
+
+
 def _literal_puts(topo: Topology) -> list[tuple[str, Mapping[str, Any]]]:
-    """(bus, source/detail-type) of every put the definitions spell out (routes, tasks)."""
+    """(bus, source/detail-type) of every put the definitions spell out (routes, tasks,
+    pipes)."""
     found: list[tuple[str, Mapping[str, Any]]] = [
         (route.target or DEFAULT_BUS, route.detail)
         for route in topo.routes
         if route.action == "put" and route.detail
     ]
+    for pipe, (_, target) in topo.pipes.items():
+        event = _piped(topo.pipe_events.get(pipe, {}), None)
+        if event and topo.kind(target) == "bus":
+            found.append((target, event))
     known = set(topo.types)
     pending: list[Any] = [definition for definition, _ in topo.machines.values()]
     while pending:

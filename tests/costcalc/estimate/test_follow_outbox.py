@@ -194,3 +194,39 @@ def test_fewer_than_one_record_per_batch_is_refused_naming_the_key(tmp_path: Pat
     usage: Usage = {"Writer": {"calls": {"Things": 1}}, "Things": {"records_per_batch": 0.5}}
     with pytest.raises(UsageError, match=r"Things\.records_per_batch: 0\.5: expected 1 or more"):
         _estimate(tmp_path, usage)
+
+
+PIPED = """\
+  Piped:
+    Type: AWS::Pipes::Pipe
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/pipe
+      Source: !GetAtt Things.StreamArn
+      Target: !GetAtt Bus.Arn
+      TargetParameters: {{EventBridgeEventBusParameters: {{DetailType: "{detail_type}"}}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("detail_type", "maker", "noter"),
+    [("$.dynamodb.NewImage.kind.S", 1000, None), ("thing_noted", None, 1000)],
+)
+def test_a_pipe_to_a_bus_puts_its_literal_detail_type_or_the_one_each_record_carries(
+    tmp_path: Path, detail_type: str, maker: int | None, noter: int | None
+) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        TEMPLATE.format(relay_role="", maker_role="")
+        .replace("  RelayMapping:\n", PIPED.format(detail_type=detail_type) + "  RelayMapping:\n")
+    )  # fmt: skip
+    usage = UsageFile(tmp_path / "u.yml", {"Writer": {"calls": {"Things": {"thing_made": 1}}}})
+    breakdown = estimate_source(template, Decimal(1000), usage, samconfig=False)
+    piped: dict[str, Decimal] = {}
+    for priced in breakdown.estimates[0].priced:
+        charge = priced.charge
+        if charge.workflow.endswith("POST /things") and charge.item.startswith("requests-"):
+            piped[charge.resource] = piped.get(charge.resource, Decimal(0)) + charge.monthly
+    assert piped.get("Maker") == maker
+    assert piped.get("Noter") == noter
+    entries = {entry.workflow for entry in breakdown.estimates[0].followed.entries}
+    assert "NotedRule" not in entries  # fed by the pipe (a literal or any detail-type)
