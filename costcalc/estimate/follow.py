@@ -11,6 +11,12 @@ every rule whose pattern matches it, a rule or a schedule to its targets, a queu
 table stream to its consumers, a topic to its subscriptions. What a function does inside (its
 duration, the tables it writes, the events it puts) is the usage file's (``user``) or listed
 as unknown with the key that fills it; it is never guessed.
+
+Work can carry a detail-type along: an event from the bus to its rules' targets, a write given
+by detail-type in the usage file through the table's stream to its consumers, and on from a
+function that ``relays`` it (an outbox's publisher) or a pipe whose target parameters take it
+from the record. A resource reached again carrying another detail-type is followed again, not
+taken for a loop: an outbox's table and publisher see every kind of event the flow writes.
 """
 
 from __future__ import annotations
