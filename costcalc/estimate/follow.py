@@ -184,7 +184,7 @@ class _Follower:
         self.roots: dict[tuple[str, str], tuple[Decimal, tuple[Step, ...]]] = {}
         #: (resource, detail-type carried) of each resource being followed, outermost first.
         self.carrying: list[tuple[str, str | None]] = []
-        #: Per relay, the invocations whose record or event carried no detail-type.
+        #: Per relay, the records or events it received that carried no detail-type.
         self.unrelayed: dict[str, Decimal] = {}
 
     # ------------------------------------------------------------------ entries
@@ -226,8 +226,9 @@ class _Follower:
         self._external()
         for name, quantity in self.unrelayed.items():
             self.result.notes.append(
-                f"{name}: {_short(quantity)} of its invocations a month carry no detail-type "
-                '(writes or events given as a number, or as "-"): it relays no event for them'
+                f"{name}: {_short(quantity)} of the records or events it receives a month carry "
+                'no detail-type (writes or events given as a number, or as "-"): it relays no '
+                "event for them"
             )
         self._traces()
         self._fixed()

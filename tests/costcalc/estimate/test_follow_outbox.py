@@ -142,7 +142,7 @@ def test_records_carrying_no_detail_type_invoke_the_relay_put_nothing_and_say_so
     assert found["Relay"] == 2000
     assert "Bus" not in found
     assert any(
-        note.startswith("Relay: 2000 of its invocations a month carry no detail-type")
+        note.startswith("Relay: 2000 of the records or events it receives a month carry no")
         for note in breakdown.estimates[0].followed.notes
     )
 
