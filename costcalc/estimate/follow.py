@@ -11,6 +11,12 @@ every rule whose pattern matches it, a rule or a schedule to its targets, a queu
 table stream to its consumers, a topic to its subscriptions. What a function does inside (its
 duration, the tables it writes, the events it puts) is the usage file's (``user``) or listed
 as unknown with the key that fills it; it is never guessed.
+
+Work can carry a detail-type along: an event from the bus to its rules' targets, a write given
+by detail-type in the usage file through the table's stream to its consumers, and on from a
+function that ``relays`` it (an outbox's publisher) or a pipe whose target parameters take it
+from the record. A resource reached again carrying another detail-type is followed again, not
+taken for a loop: an outbox's table and publisher see every kind of event the flow writes.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from costcalc.errors import UsageError
 from costcalc.estimate.express_limits import express_refusals
 from costcalc.estimate.fixed_items import FIXED_WORKFLOW, fixed_items
 from costcalc.estimate.log_groups import access_log_groups, group_retention_months, retention_months
+from costcalc.estimate.reach import EMAIL_ACTIONS
 from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
 from costcalc.estimate.template import TemplateError
@@ -51,7 +58,9 @@ from costcalc.pricing.services import (
 )
 from orderflow_definitions.patterns import matches
 
-_MAX_DEPTH = 24
+#: Steps of one trail at most: a guard (loops are caught by ``_looped``); an outbox chain takes
+#: five or so steps per hop (write, record, relay, rule, delivery).
+_MAX_DEPTH = 64
 _KB_PER_GB = Decimal(1024 * 1024)  # logs: 1 GB = 1,048,576 KB, as the profile's metering
 _INTEGRATION = "arn:aws:states:::"
 _TABLE_WRITES = {"putitem", "updateitem", "deleteitem", "batchwriteitem", "transactwriteitems"}
@@ -87,6 +96,8 @@ UNPRICED_ITEMS = {
     ),
 }
 WEAKEST = ("default", "user", "definition")
+#: In ``calls: {Table: {detail-type: n}}``: writes whose stream record carries no event.
+UNTYPED = "-"
 
 
 @dataclass(frozen=True)
@@ -171,6 +182,10 @@ class _Follower:
         self.traced = traced_resources(topo.template, traced_functions)
         self.in_trace = False  # a traced resource upstream passes its trace header on
         self.roots: dict[tuple[str, str], tuple[Decimal, tuple[Step, ...]]] = {}
+        #: (resource, detail-type carried) of each resource being followed, outermost first.
+        self.carrying: list[tuple[str, str | None]] = []
+        #: Per relay, the records or events it received that carried no detail-type.
+        self.unrelayed: dict[str, Decimal] = {}
 
     # ------------------------------------------------------------------ entries
     def run(self) -> Followed:
@@ -209,6 +224,12 @@ class _Follower:
                 lambda q, t, n=name, g=target: self._schedule(n, g, q, t),
             )
         self._external()
+        for name, quantity in self.unrelayed.items():
+            self.result.notes.append(
+                f"{name}: {_short(quantity)} of the records or events it receives a month carry "
+                'no detail-type (writes or events given as a number, or as "-"): it relays no '
+                "event for them"
+            )
         self._traces()
         self._fixed()
         for name, kind in sorted(topo.template.unread.items()):
@@ -321,14 +342,7 @@ class _Follower:
         fed.update(self.alarm_targets)
         for name, (definition, _) in topo.machines.items():
             fed.update(m for m in mentioned(definition.get("States"), set(topo.types)) if m != name)
-        putters = {
-            c
-            for f, callees in topo.calls.items()
-            for c in callees
-            if topo.functions[f].may("events:PutEvents")
-        }
-        if any(topo.functions[f].may("events:PutEvents") for f in topo.functions):
-            putters.add(DEFAULT_BUS)
+        putters = _putters(topo)
         literal = _literal_puts(topo)
         for rule in topo.rules:
             if rule.pattern is None or _aws_source(rule.pattern):
@@ -377,26 +391,30 @@ class _Follower:
         trail: tuple[Step, ...],
         how: str,
         detail: Mapping[str, Any] | None = None,
+        *,
+        records: Decimal | None = None,
     ) -> None:
-        """``quantity`` calls (invoke, start, put, send, publish, write) reaching ``target``."""
+        """``quantity`` calls (invoke, start, put, send, publish, write) reaching ``target``
+        (a consumer's invocations: batches holding ``records`` records in all)."""
         if not target or quantity == 0:
             return
-        if len(trail) > _MAX_DEPTH or any(step.text.startswith(f"{target}:") for step in trail):
+        carried = (target, _detail_type(detail))
+        if len(trail) > _MAX_DEPTH or self._looped(target, carried, trail):
             self.result.notes.append(
                 f"{target}: reached again through {trail[-1].text}: a loop, followed once"
             )
             return
         kind = self.topo.kind(target)
-        handlers = {
-            "function": self._function,
+        handlers: dict[str, Callable[[str, Decimal, tuple[Step, ...]], None]] = {
+            "function": lambda t, q, tr: self._function(t, q, tr, detail, records=records),
             "state_machine": self._machine,
-            "queue": lambda t, q, tr: self._arrive(t, q, tr, "send"),
-            "stream": lambda t, q, tr: self._arrive(t, q, tr, "put"),
+            "queue": lambda t, q, tr: self._arrive(t, q, tr, "send", detail),
+            "stream": lambda t, q, tr: self._arrive(t, q, tr, "put", detail),
             "topic": self._topic,
             "bus": lambda t, q, tr: self._bus(t, q, tr, detail),
-            "table": lambda t, q, tr: self._table(t, q, tr, how),
+            "table": lambda t, q, tr: self._table(t, q, tr, how, detail),
             "bucket": self._bucket,
-            "pipe": self._pipe,
+            "pipe": lambda t, q, tr: self._pipe(t, q, tr, detail),
         }
         handler = handlers.get(kind)
         if handler is None:
@@ -405,8 +423,23 @@ class _Follower:
                 f"{trail[-1].text}, not billed by the estimate"
             )
             return
-        with self._trace(target, quantity, trail):
-            handler(target, quantity, trail)
+        self.carrying.append(carried)
+        try:
+            with self._trace(target, quantity, trail):
+                handler(target, quantity, trail)
+        finally:
+            self.carrying.pop()
+
+    def _looped(
+        self, target: str, carried: tuple[str, str | None], trail: tuple[Step, ...]
+    ) -> bool:
+        """Whether reaching ``target`` again goes round a loop. Work that carries a detail-type
+        (an event, or a stream record of a write that carries one) reaches a resource again
+        without looping when it carries another (or none): a table's stream feeds its relay
+        once per kind of event written, as an outbox does."""
+        if not any(step.text.startswith(f"{target}:") for step in trail):
+            return False
+        return carried in self.carrying or all(name != target for name, _ in self.carrying)
 
     def _route(self, route: Route, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
@@ -472,7 +505,15 @@ class _Follower:
             text = f"{resource}: {_short(share)} of {_short(roots)} trace roots recorded ({label})"
             self._bill(resource, usage, (*trail, Step(text, label)))
 
-    def _function(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+    def _function(
+        self,
+        name: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        detail: Mapping[str, Any] | None = None,
+        *,
+        records: Decimal | None = None,
+    ) -> None:
         function = self.topo.functions[name]
         duration = self.usage.figure(name, "duration_ms")
         usage = Usage()
@@ -503,7 +544,10 @@ class _Follower:
             )
         self._logs(name, quantity, usage)
         self._bill(name, usage, trail)
+        self._emails(name, quantity, trail)
         calls = self.usage.mapping(name, "calls")
+        relays = self._relays(name)
+        schedules = self.usage.numbers(name, "schedules")
         unknown_call = set(calls) - set(self.topo.calls[name]) - set(self.topo.types)
         if unknown_call:
             raise UsageError(
@@ -515,6 +559,8 @@ class _Follower:
             *(c for c in calls if c not in self.topo.calls[name]),
         ):
             given = calls.get(callee)
+            if given is None and (callee in relays or callee in schedules):
+                continue
             if given is None:
                 self._unknown(
                     name,
@@ -530,11 +576,96 @@ class _Follower:
                         quantity * count,
                         (*trail, step),
                         "call",
-                        {"detail-type": detail_type},
+                        None if detail_type == UNTYPED else {"detail-type": detail_type},
                     )
             else:
                 number = self.usage.figure(name, "calls", callee) or Decimal(0)
                 self._reach(callee, quantity * number, (*trail, step), "call")
+        self._relay(name, relays, quantity if records is None else records, trail, detail)
+        self._reads(name, quantity, trail)
+        self._schedules(name, schedules, quantity, trail)
+
+    def _schedules(
+        self,
+        name: str,
+        schedules: Mapping[str, Decimal],
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+    ) -> None:
+        """``schedules: {Target: n}``: one-time EventBridge Scheduler schedules the function
+        creates at run time that fire, per invocation: each firing billed as a Scheduler
+        invocation (creating and deleting are free) and invoking its target, which starts a
+        trace of its own (a schedule carries no trace header)."""
+        for target, count in schedules.items():
+            if target not in self.topo.types:
+                raise UsageError(
+                    f"{self.usage.path}: {name}.schedules.{target}: no such resource in the "
+                    "template"
+                )
+            usage = Usage()
+            add_scheduler(usage, invocations=_whole(quantity * count))
+            step = Step(f"{name}: {_short(count)} schedules fire per invocation (user)", "user")
+            self._bill(name, usage, (*trail, step))
+            with self._untraced():
+                self._reach(target, quantity * count, (*trail, step), "schedule")
+
+    def _reads(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        """``reads: {Table: n}``: the items a function reads per invocation (none when the usage
+        file gives none), billed as the table's read request units."""
+        for table, count in self.usage.numbers(name, "reads").items():
+            if self.topo.kind(table) != "table":
+                raise UsageError(
+                    f"{self.usage.path}: {name}.reads.{table}: not a DynamoDB table of the template"
+                )
+            step = Step(f"{name}: reads {table} (user)", "user")
+            self._reach(table, quantity * count, (*trail, step), "read")
+
+    def _emails(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        """The emails a function allowed to send them sends (``emails`` per invocation, from
+        the usage file; unknown until given): SES outbound messages."""
+        given = self.usage.figure(name, "emails")
+        if given is None:
+            if self.topo.functions[name].may(*EMAIL_ACTIONS):
+                self._unknown(name, "emails sent per invocation (SES)", "emails")
+            return
+        usage = Usage()
+        add_ses(usage, emails=_whole(quantity * given))
+        self._bill(
+            name, usage, (*trail, Step(f"{name}: {_short(given)} emails each (user)", "user"))
+        )
+
+    def _relays(self, name: str) -> dict[str, Decimal]:
+        """``relays: {Bus: n}``: events the function puts on each bus per record or event it
+        receives, of the detail-type that record or event carries (an outbox's publisher)."""
+        relays = self.usage.numbers(name, "relays")
+        for bus in relays:
+            if self.topo.kind(bus) != "bus":
+                raise UsageError(
+                    f"{self.usage.path}: {name}.relays.{bus}: not an event bus of the template "
+                    "(relays names the buses a function puts what it receives on)"
+                )
+        return relays
+
+    def _relay(
+        self,
+        name: str,
+        relays: Mapping[str, Decimal],
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        detail: Mapping[str, Any] | None,
+    ) -> None:
+        """The events a relay puts: as many as it is given per record or event it receives
+        (``quantity``), each carrying that record's or event's detail-type, matched against
+        the bus's rules like any put."""
+        if not relays:
+            return
+        detail_type = _detail_type(detail)
+        if detail_type is None:
+            self.unrelayed[name] = self.unrelayed.get(name, Decimal(0)) + quantity
+            return
+        for bus, count in relays.items():
+            step = Step(f"{name}: relays {detail_type} to {bus} (user)", "user")
+            self._reach(bus, quantity * count, (*trail, step), "put", {"detail-type": detail_type})
 
     def _logs(self, name: str, quantity: Decimal, usage: Usage) -> None:
         """The function's log lines (``log_kb`` per invocation, from the usage file): vended
@@ -789,7 +920,9 @@ class _Follower:
             path = f"{self.topo.template.path}: {rule.logical_id}.EventPattern"
             if matches(rule.pattern, sample, path):
                 step = Step(f"{rule.logical_id}: matches {detail.get('detail-type')}", "definition")
-                self._targets(rule.logical_id, rule.targets, quantity, (*trail, step), "rule")
+                self._targets(
+                    rule.logical_id, rule.targets, quantity, (*trail, step), "rule", detail=detail
+                )
 
     def _external_events(
         self, rule: Any, quantity: Decimal, trail: tuple[Step, ...], aws: bool
@@ -808,6 +941,8 @@ class _Follower:
         quantity: Decimal,
         trail: tuple[Step, ...],
         how: str,
+        *,
+        detail: Mapping[str, Any] | None = None,
     ) -> None:
         for target in targets:
             if not target:
@@ -818,6 +953,7 @@ class _Follower:
                 quantity,
                 (*trail, Step(f"{owner}: delivers to {target}", "definition")),
                 how,
+                detail,
             )
 
     def _schedule(self, name: str, target: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
@@ -826,20 +962,30 @@ class _Follower:
         self._bill(name, usage, trail)
         self._targets(name, (target,), quantity, trail, "schedule")
 
-    def _arrive(self, source: str, quantity: Decimal, trail: tuple[Step, ...], how: str) -> None:
-        """Messages or records arriving at a queue, stream or table stream."""
+    def _arrive(
+        self,
+        source: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        how: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Messages or records arriving at a queue, stream or table stream (each carrying the
+        detail-type of what was sent or written, when that is known)."""
         kind = self.topo.kind(source)
         consumers = self.topo.consumers.get(source, ())
         usage = Usage()
         sized: tuple[Step, ...] = ()
+        per_batch = self._records_per_batch(source)
+        batches = quantity / per_batch
         if kind == "queue":
-            per = 1 + 2 * bool(consumers)
-            sized = self._sized(
-                source, "message_kb", add_sqs, usage, requests=_whole(quantity * per)
-            )
-            text = f"{source}: {per} requests per message (send" + (
+            requests = quantity + 2 * batches * bool(consumers)
+            sized = self._sized(source, "message_kb", add_sqs, usage, requests=_whole(requests))
+            text = f"{source}: {1 + 2 * bool(consumers)} requests per message (send" + (
                 ", receive, delete: batches of one)" if consumers else ")"
             )
+            if consumers and per_batch != 1:
+                text = f"{source}: a send per message, a receive and a delete per batch"
         elif kind == "stream":
             usage.add("kinesis", "put-payload-units", quantity)
             text = f"{source}: one PUT payload unit per record"
@@ -847,12 +993,43 @@ class _Follower:
             text = f"{source}: one stream record per write"
         self._bill(source, usage, (*trail, *sized))
         step = Step(text, "definition")
+        batched: tuple[Step, ...] = ()
+        if per_batch != 1:
+            batched = (Step(f"{source}: {_short(per_batch)} records per batch (user)", "user"),)
         carried = self._untraced() if kind != "queue" else nullcontext()
         with carried:
             for consumer in consumers:
-                self._reach(consumer, quantity, (*trail, step), "consume")
+                self._reach(
+                    consumer,
+                    batches,
+                    (*trail, step, *batched),
+                    "consume",
+                    detail,
+                    records=quantity,
+                )
 
-    def _table(self, table: str, quantity: Decimal, trail: tuple[Step, ...], how: str) -> None:
+    def _records_per_batch(self, source: str) -> Decimal:
+        """Records a consumer of ``source`` receives per invocation: ``records_per_batch`` from
+        the usage file (records written or sent together, such as two writes of one
+        invocation, arrive in one batch), 1 when it gives none (batches of one)."""
+        given = self.usage.figure(source, "records_per_batch")
+        if given is None:
+            return Decimal(1)
+        if given < 1:
+            raise UsageError(
+                f"{self.usage.path}: {source}.records_per_batch: {given}: expected 1 or more "
+                "records per invocation"
+            )
+        return given
+
+    def _table(
+        self,
+        table: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        how: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
         usage = Usage()
         reads = how == "read"
         units, step = self._request_units(table, how)
@@ -863,7 +1040,7 @@ class _Follower:
         )
         self._bill(table, usage, (*trail, step))
         if not reads and table in self.topo.consumers:
-            self._arrive(table, quantity, trail, "write")
+            self._arrive(table, quantity, trail, "write", detail)
 
     def _request_units(self, table: str, how: str) -> tuple[Decimal, Step]:
         """Request units one call takes: a write unit per KB of item, a strongly consistent
@@ -903,7 +1080,25 @@ class _Follower:
                     " have no price in the catalogue: not billed"
                 )
         self._bill(topic, usage, trail)
+        self._outside_subscribers(topic, quantity, trail)
         self._targets(topic, targets, quantity, trail, "publish")
+
+    def _outside_subscribers(self, topic: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        """``subscribers: {protocol: n}``: subscriptions made outside the template (an endpoint
+        that subscribes itself at run time), each delivery billed by its protocol."""
+        for protocol, count in self.usage.numbers(topic, "subscribers").items():
+            item = SNS_PROTOCOLS.get(protocol.lower())
+            if item is None:
+                raise UsageError(
+                    f"{self.usage.path}: {topic}.subscribers.{protocol}: not a protocol with a "
+                    f"price (accepted: {', '.join(SNS_PROTOCOLS)})"
+                )
+            usage = Usage()
+            usage.add("sns", item, quantity * count)
+            step = Step(
+                f"{topic}: {_short(count)} {protocol} subscribers outside it (user)", "user"
+            )
+            self._bill(topic, usage, (*trail, step))
 
     def _bucket(self, bucket: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
@@ -914,11 +1109,20 @@ class _Follower:
                 bucket, self.topo.notifications.get(bucket, ()), quantity, trail, "notify"
             )
 
-    def _pipe(self, pipe: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+    def _pipe(
+        self,
+        pipe: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
         usage = Usage()
         usage.add("pipes", "requests", quantity)
         self._bill(pipe, usage, trail)
-        self._targets(pipe, (self.topo.pipes[pipe][1],), quantity, trail, "pipe")
+        target = self.topo.pipes[pipe][1]
+        if self.topo.kind(target) == "bus":
+            detail = _piped(self.topo.pipe_events.get(pipe, {}), detail)
+        self._targets(pipe, (target,), quantity, trail, "pipe", detail=detail)
 
 
 def _numbers(usage: UsageFile, resource: str, key: str, sub: str) -> dict[str, Decimal]:
@@ -931,6 +1135,22 @@ def _numbers(usage: UsageFile, resource: str, key: str, sub: str) -> dict[str, D
     )
 
 
+def _piped(event: Mapping[str, str], carried: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The event a pipe puts on a bus: the literal source and detail-type its target parameters
+    give; where the detail-type is a JSON path into the record, the one the record carries."""
+    found: dict[str, Any] = {k: v for k, v in event.items() if not v.startswith("$")}
+    from_record = _detail_type(carried)
+    if event.get("detail-type", "").startswith("$") and from_record is not None:
+        found["detail-type"] = from_record
+    return found or None
+
+
+def _detail_type(detail: Mapping[str, Any] | None) -> str | None:
+    """The detail-type an event or a record carries, when it is known."""
+    value = (detail or {}).get("detail-type")
+    return value if isinstance(value, str) else None
+
+
 def _short(value: Decimal) -> str:
     """A per-execution figure for people: four decimals at most."""
     return f"{value.quantize(Decimal('0.0001')).normalize():f}"
@@ -941,13 +1161,36 @@ def _whole(quantity: Decimal) -> Decimal:
     return quantity.to_integral_value(rounding=ROUND_CEILING)
 
 
+def _putters(topo: Topology) -> set[str]:
+    """Buses that get events of any detail-type: those a function allowed ``PutEvents`` may
+    name (the default bus with any such function), and those a pipe puts each record's own
+    detail-type on."""
+    putters = {
+        c
+        for f, callees in topo.calls.items()
+        for c in callees
+        if topo.functions[f].may("events:PutEvents")
+    }
+    if any(topo.functions[f].may("events:PutEvents") for f in topo.functions):
+        putters.add(DEFAULT_BUS)
+    for pipe, (_, target) in topo.pipes.items():
+        if topo.pipe_events.get(pipe, {}).get("detail-type", "").startswith("$"):
+            putters.add(target)
+    return putters
+
+
 def _literal_puts(topo: Topology) -> list[tuple[str, Mapping[str, Any]]]:
-    """(bus, source/detail-type) of every put the definitions spell out (routes, tasks)."""
+    """(bus, source/detail-type) of every put the definitions spell out (routes, tasks,
+    pipes)."""
     found: list[tuple[str, Mapping[str, Any]]] = [
         (route.target or DEFAULT_BUS, route.detail)
         for route in topo.routes
         if route.action == "put" and route.detail
     ]
+    for pipe, (_, target) in topo.pipes.items():
+        event = _piped(topo.pipe_events.get(pipe, {}), None)
+        if event and topo.kind(target) == "bus":
+            found.append((target, event))
     known = set(topo.types)
     pending: list[Any] = [definition for definition, _ in topo.machines.values()]
     while pending:

@@ -103,6 +103,9 @@ class Topology:
     machines: Mapping[str, tuple[Mapping[str, Any], bool]]  # id -> (definition, express)
     calls: Mapping[str, tuple[str, ...]]  # function -> resources it may call
     batch_sizes: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    #: pipe id -> the event it puts on a bus: its literal ``source`` and ``detail-type``, or
+    #: a JSON path (``$.dynamodb...``) where each record supplies its own.
+    pipe_events: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def kind(self, logical_id: str) -> str:
         return self.kinds.get(logical_id, "")
@@ -125,8 +128,19 @@ def topology(template: Template) -> Topology:
             size = properties.get("BatchSize")
             batch[(source, function)] = int(size) if str(size).isdigit() else 1
     pipes: dict[str, tuple[str, str]] = {}
+    pipe_events: dict[str, dict[str, str]] = {}
     for name, pipe in template.of_type("AWS::Pipes::Pipe").items():
         properties = pipe.get("Properties", {})
+        bus = (properties.get("TargetParameters") or {}).get("EventBridgeEventBusParameters")
+        if isinstance(bus, Mapping):
+            pipe_events[name] = {
+                key: value
+                for key, value in (
+                    ("source", bus.get("Source")),
+                    ("detail-type", bus.get("DetailType")),
+                )
+                if isinstance(value, str)
+            }
         source = next(iter(mentioned(properties.get("Source"), known)), "")
         target = next(iter(mentioned(properties.get("Target"), known)), "")
         pipes[name] = (source, target)
@@ -148,6 +162,7 @@ def topology(template: Template) -> Topology:
         machines=_machines(template),
         calls={f: tuple(_callable(template, f, kinds)) for f in functions},
         batch_sizes=batch,
+        pipe_events=pipe_events,
     )
 
 
