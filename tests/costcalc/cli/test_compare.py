@@ -60,7 +60,7 @@ def test_a_sweep_writes_the_chart_and_says_where(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cost.png").read_bytes().startswith(b"\x89PNG")
     assert "chart written to cost.png" in result.stderr
-    assert "cost the same at 1,539 orders/month" in result.stdout
+    assert "cost the same at 5,643 orders/month" in result.stdout
 
 
 def test_json_output_without_a_chart_never_imports_matplotlib() -> None:

@@ -35,7 +35,7 @@ def test_an_svg_chart_marks_and_labels_the_break_even(tmp_path: Path) -> None:
     assert svg.lstrip().startswith("<?xml")
     for text in (
         "break-even",
-        "1.54K orders/month",
+        "5.64K orders/month",
         "orders per month",
         "monthly cost (USD)",
         "us-east-1",
@@ -49,7 +49,7 @@ def test_an_svg_chart_marks_and_labels_the_break_even(tmp_path: Path) -> None:
 
 def test_without_a_crossing_the_chart_carries_the_plain_note(tmp_path: Path) -> None:
     target = tmp_path / "cost.svg"
-    note = chart(target, free_tier=False, low=3_000, high=100_000_000)
+    note = chart(target, free_tier=False, low=6_000, high=100_000_000)
     svg = target.read_text(encoding="utf-8")
     assert "break-even" not in svg
     assert note in svg

@@ -41,8 +41,8 @@ def test_json_follows_the_contract_with_exact_decimals(single: Report) -> None:
     assert document["orders_per_month"] == 100_000
     design = document["designs"][0]
     assert set(design) >= {"name", "monthly_usd", "per_order_usd", "runnable", "why_not", "lines"}
-    assert design["monthly_usd"] == Decimal("39.6217748955")  # hand-checked in test_compare
-    assert design["per_order_usd"] == Decimal("0.0003962177")
+    assert design["monthly_usd"] == Decimal("40.1212458022")  # hand-checked in test_compare
+    assert design["per_order_usd"] == Decimal("0.0004012125")
     transitions = next(line for line in design["lines"] if line["item"] == "state-transitions")
     assert {key: transitions[key] for key in ("quantity", "unit_price_usd", "monthly_usd")} == {
         "quantity": 800_000,
@@ -82,8 +82,8 @@ def test_sweep_json_has_one_entry_per_volume_and_the_break_evens(swept: Report) 
     assert all(len(entry["designs"]) == 3 for entry in document["sweep"])
     (point,) = document["break_even"]
     assert point["designs"] == ["choreography", "orchestration"]
-    assert D(1500) < point["orders_per_month"] < D(1600)
-    assert "1,539 orders/month" in document["verdict"]
+    assert D(5600) < point["orders_per_month"] < D(5700)
+    assert "5,643 orders/month" in document["verdict"]
 
 
 def test_csv_totals_equal_the_sum_of_their_lines(single: Report) -> None:
@@ -97,7 +97,7 @@ def test_csv_totals_equal_the_sum_of_their_lines(single: Report) -> None:
 
 def test_the_table_shows_per_order_costs_the_lines_and_the_assumptions(single: Report) -> None:
     text = render_report(single, "table")
-    assert re.search(r"\norchestration +39\.62 +0\.000396  yes\n", text)
+    assert re.search(r"\norchestration +40\.12 +0\.000401  yes\n", text)
     assert "stepfunctions  state-transitions" in text
     assert "Transitions counted: states entered" in text
     assert "free tier not applied (marginal cost" in text
@@ -106,7 +106,7 @@ def test_the_table_shows_per_order_costs_the_lines_and_the_assumptions(single: R
 def test_the_sweep_table_and_markdown_summarise_each_volume(swept: Report) -> None:
     table = render_report(swept, "table")
     assert "100,000" in table
-    assert "Across the sweep: choreography and orchestration cost the same at 1,539" in table
+    assert "Across the sweep: choreography and orchestration cost the same at 5,643" in table
     markdown = render_report(swept, "markdown")
     assert markdown.count("\n| ") >= 7
     assert "orchestration-express" in markdown

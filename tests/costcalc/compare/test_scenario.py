@@ -36,13 +36,16 @@ def test_orchestration_at_100000_accepted_orders_matches_the_hand_computed_bill(
         + 8 * D("0.000025")  # Step Functions: 8 states entered
         + 11 * D(1) / KB_PER_GB * D("0.50")  # vended logs: 11 invocations x 1 KB
         + 5 * D("0.5") / KB_PER_GB * D("0.50")  # access logs: 5 requests x 0.5 KB
-        + (11 + 5 * D("0.5")) / KB_PER_GB * D("0.03")  # a month's retention of both
+        # 30 days' retention of both: 720 of a 730-hour month's ingestion stored
+        + (11 + 5 * D("0.5")) / KB_PER_GB * D("0.03") * D("0.98630137")
         + 5 * D("0.05") * D("0.000005")  # X-Ray: 5 trace roots sampled at 5%
     ) * 100_000 + (
-        8 * D("0.10") + 8 * D("0.30") + D("3.00")  # 8 alarms, 8 custom metrics, 1 dashboard
+        13 * D("0.10")
+        + 8 * D("0.30")
+        + D("3.00")  # 13 alarm metrics, 8 custom metrics, 1 dashboard
     )
     assert design.monthly_usd == expected
-    assert expected.quantize(D("0.01")) == D("39.62")
+    assert expected.quantize(D("0.01")) == D("40.12")
     assert design.per_order_usd == expected / 100_000
 
 
@@ -100,19 +103,19 @@ def test_break_even_is_where_both_designs_bill_the_same() -> None:
     points = plan.break_evens(curves)
     assert [point.designs for point in points] == [("choreography", "orchestration")]
     point = points[0]
-    assert D(1500) < point.orders_per_month < D(1600)
+    assert D(5600) < point.orders_per_month < D(5700)
     choreography, orchestration = curves[0], curves[1]
     gap = choreography.at(point.orders_per_month) - orchestration.at(point.orders_per_month)
     assert abs(gap) < D("1e-20")
     # either side of it, the cheaper design changes
-    assert choreography.at(D(1400)) > orchestration.at(D(1400))
-    assert choreography.at(D(1700)) < orchestration.at(D(1700))
-    assert "cost the same at 1,539 orders/month" in verdict(curves, points)
+    assert choreography.at(D(5600)) > orchestration.at(D(5600))
+    assert choreography.at(D(5700)) < orchestration.at(D(5700))
+    assert "cost the same at 5,643 orders/month" in verdict(curves, points)
 
 
 def test_without_a_crossing_the_verdict_names_the_cheaper_design_and_by_how_much() -> None:
     plan = scenario()
-    curves = plan.curves(D(3_000), D(10**8))
+    curves = plan.curves(D(6_000), D(10**8))
     assert plan.break_evens(curves) == []
     text = verdict(curves, [])
     assert text.startswith("choreography is cheaper than orchestration throughout, by ")

@@ -43,8 +43,8 @@ def test_the_charts_carry_their_titles_in_the_svg_metadata() -> None:
     # matplotlib keeps the drawn text in <!-- comments --> next to its glyph paths
     assert b"What moves the answer at 250K orders/month" in drawn["sensitivity"]
     assert b"Cost per order by service at 250K orders/month" in (drawn["cost-per-order-by-service"])
-    # the one crossing in range (near 2,170 orders/month) is marked; a range above it has none
+    # the one crossing in range (near 5,424 orders/month) is marked; a range above it has none
     assert b"<!-- break-even -->" in drawn["cost-by-volume"]
-    assert b"<!-- 2.17K orders/month -->" in drawn["cost-by-volume"]
+    assert b"<!-- 5.42K orders/month -->" in drawn["cost-by-volume"]
     above = draw_charts(decision(scenario(), D(250_000), (D(10_000), D(10) ** 8), 3))
     assert b"break-even" not in above["cost-by-volume"]

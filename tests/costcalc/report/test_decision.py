@@ -36,17 +36,17 @@ def test_the_sweep_reads_the_exact_curves_at_each_volume_to_the_cent(facts: Deci
 
 
 def test_the_one_crossing_in_the_default_range_is_found_exactly_and_said(facts: Decision) -> None:
-    # Orchestration's fixed monthly items cost $0.40 less (four alarms fewer), choreography's
-    # orders cost less: the curves cross once, near 2,170 orders/month.
+    # Orchestration's fixed monthly items cost $1.00 less (ten alarm metrics fewer), choreography's
+    # orders cost less: the curves cross once, near 5,424 orders/month.
     (crossing,) = facts.across.break_evens
     assert crossing.designs == ("choreography", "orchestration")
-    assert D(2_160) < crossing.orders_per_month < D(2_180)
+    assert D(5_420) < crossing.orders_per_month < D(5_430)
     at = {curve.name: curve.at(crossing.orders_per_month) for curve in facts.across.curves}
     assert (
         to_cent(at["choreography"]) == to_cent(at["orchestration"]) == to_cent(crossing.monthly_usd)
     )
     assert (
-        facts.across.verdict == "choreography and orchestration cost the same at 2,170 orders/month"
+        facts.across.verdict == "choreography and orchestration cost the same at 5,424 orders/month"
     )
 
 

@@ -94,11 +94,11 @@ def test_dynamodb_units_follow_item_sizes_and_read_consistency() -> None:
 def test_fixed_monthly_items_do_not_scale_with_orders() -> None:
     load = workload(load_profiles(["choreography"])[0], path_mix({}))
     assert load.fixed == {
-        ("cloudwatch", "alarms"): 12,
+        ("cloudwatch", "alarms"): 23,
         ("cloudwatch", "metrics"): 8,
         ("cloudwatch", "dashboards"): 1,
     }
-    assert load.usage(D(1000)).quantities["cloudwatch", "alarms"] == 12
+    assert load.usage(D(1000)).quantities["cloudwatch", "alarms"] == 23
 
 
 def test_a_figure_the_billing_rules_refuse_is_reported_at_its_profile_line(tmp_path: Path) -> None:

@@ -8,6 +8,10 @@ import pytest
 import yaml
 
 from costcalc.errors import UsageError
+from costcalc.estimate.fixed_items import fixed_items
+from costcalc.estimate.log_groups import group_retention_months
+from costcalc.estimate.template import read_template
+from costcalc.estimate.usage_file import UsageFile
 from costcalc.workload import profiles
 from costcalc.workload.profiles import (
     PATHS,
@@ -19,6 +23,7 @@ from costcalc.workload.profiles import (
 )
 
 BUNDLED = sorted(PROFILE_DIR.glob("*.yaml"))
+ROOT = Path(__file__).parents[3]
 
 
 def write(tmp_path: Path, text: str, name: str = "usage.yaml") -> Path:
@@ -297,3 +302,42 @@ def test_a_usage_file_that_is_not_utf8_is_refused_naming_it(tmp_path: Path) -> N
     path.write_bytes("design: choreography\n# caf\u00e9\n".encode("latin-1"))
     with pytest.raises(ProfileError, match=r"usage.yaml: the usage file is not UTF-8 text"):
         load_profiles(["choreography"], [path])
+
+
+def _alarm_metrics(stack: str, leaving_out: frozenset[str] = frozenset()) -> Decimal:
+    """The alarm-months of the kit's `stack` template, as the general estimate reads them."""
+    template = read_template(ROOT / "sam" / stack / "template.yaml")
+    return sum(
+        (
+            f.quantity
+            for f in fixed_items(template, UsageFile(), [])
+            if f.item == "alarms" and f.resource not in leaving_out
+        ),
+        Decimal(0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("design", "stack", "leaving_out"),
+    [
+        ("choreography", "choreography", frozenset()),
+        ("orchestration", "orchestration", frozenset()),
+        # Express stops at 5 minutes: no execution of it times out.
+        ("orchestration-express", "orchestration", frozenset({"ExecutionsTimedOutAlarm"})),
+    ],
+)
+def test_a_bundled_profile_bills_every_alarm_metric_its_stack_deploys(
+    design: str, stack: str, leaving_out: frozenset[str]
+) -> None:
+    monthly = load_profiles([design])[0].figure("monthly")
+    assert Decimal(monthly["alarms"]) == _alarm_metrics(stack, leaving_out)
+
+
+@pytest.mark.parametrize("design", ["choreography", "orchestration"])
+def test_a_bundled_profile_stores_the_logs_its_stack_keeps(design: str) -> None:
+    template = read_template(ROOT / "sam" / design / "template.yaml")
+    kept = {
+        group_retention_months(template, group) for group in template.of_type("AWS::Logs::LogGroup")
+    }
+    stored = Decimal(load_profiles([design])[0].figure("logs")["retention_months"])
+    assert {None if months is None else round(months, 8) for months in kept} == {stored}
