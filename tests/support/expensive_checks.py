@@ -5,7 +5,9 @@ reads. The combinations built are grouped by those answers; the group's represen
 member with the most files the check reads) runs the check, and
 tests/templates/order_system/test_generate.py shows that every member's files read are
 byte-identical there (or, for a test suite, a byte-identical subset: the member's tests are
-among those the representative ran), so the one run stands for all of them.
+among those the representative ran), so the one run stands for all of them. Likewise a few
+minutes-long tests of a project are left to the kit's own session (`RUN_BY_THE_KIT`), which
+runs them on the same bytes of every file they load.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from imported_files import imported_closure, loaded_with
 from orderflow_generator.manifest import expand, plan_project
 from template_helpers import BUILT, MANIFEST, ROOT, files_under
 
@@ -94,8 +97,26 @@ def _has_sam_config(combo: Combo) -> bool:
     return combo["iac"] in ("sam", "both")
 
 
-# The project's own suite but its Pulumi tests (unit, end-to-end on the runner, template checks):
-# the same tests for every combination of a style, less the promo stack's where promo is "no".
+# Tests a project's own suite leaves to the kit's session: the deadline races, minutes each. The
+# kit's session runs each of them on the same bytes of every file it loads (test_generate.py
+# shows it), so the kit's run stands for the project's. A project's `make test` still runs them.
+RUN_BY_THE_KIT = (
+    "tests/sam/choreography/test_deadline_race.py",
+    "tests/sam/orchestration/test_deadline_race.py",
+)
+
+
+def loaded_by(root: Path, test_module: str) -> set[str]:
+    """The files of the checkout at `root` that `test_module` loads by importing: what pytest
+    loads with it, the handlers (the runner imports them by the templates' names), and what
+    those import."""
+    handlers = {f"functions/{p.name}" for p in (root / "functions").glob("*.py")}
+    return imported_closure(root, loaded_with(root, test_module) | handlers)
+
+
+# The project's own suite but its Pulumi tests (unit, end-to-end on the runner, template checks)
+# and those the kit runs: the same tests for every combination of a style, less the promo
+# stack's where promo is "no".
 SUITE = Check(
     "own-suite",
     ("style",),
@@ -106,7 +127,7 @@ SUITE = Check(
         "### The transitions, counted",
     ),
     superset=True,
-    pytest_args=("--ignore=tests/pulumi",),
+    pytest_args=("--ignore=tests/pulumi", *(f"--deselect={test}" for test in RUN_BY_THE_KIT)),
 )
 # The project's Pulumi tests: the program under mocks, and the parity test.
 PULUMI_SUITE = Check(
@@ -152,6 +173,11 @@ def _section(text: str, heading: str, next_heading: str) -> str | None:
     if heading not in text:
         return None
     return heading + text.split(heading, 1)[1].split(next_heading, 1)[0]
+
+
+def pytest_table(pyproject: Path) -> str | None:
+    """The pytest table of a pyproject.toml, as its text (from its header to the next table)."""
+    return _section(pyproject.read_text(), PYTEST_TABLE, "\n[")
 
 
 def reads(check: Check, project: Path) -> dict[str, bytes]:

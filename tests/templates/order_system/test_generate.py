@@ -17,9 +17,12 @@ from expensive_checks import (
     CHECKS,
     NOT_READ_BY_TESTS,
     PULUMI_SUITE,
+    RUN_BY_THE_KIT,
     SUITE,
     Check,
     groups,
+    loaded_by,
+    pytest_table,
     reads,
 )
 from orderflow_generator.manifest import plan_project
@@ -394,6 +397,33 @@ def test_combinations_sharing_an_expensive_run_read_the_same_bytes(
             assert read == ran, combo_id(member)
 
 
+@every_combo
+def test_the_tests_its_suite_leaves_to_the_kit_load_the_kit_s_own_bytes(
+    combo: dict[str, str], projects: dict[str, Path]
+) -> None:
+    """What lets a project's suite leave RUN_BY_THE_KIT to the kit's session: each such test
+    module of the project, and every file it loads by importing, is the kit's file of the
+    same path byte for byte, and the kit's copy loads no other file; pytest's table is the
+    kit's; and none of them names a file the project writes for itself (what they read by
+    path, the templates, definition and schemas, is the kit's verbatim too)."""
+    project = projects[combo_id(combo)]
+    plan = plan_project(MANIFEST, ROOT, combo)
+    own_names = {Path(o).name for o in EVERY_PROJECT_OWNS | set(plan.own_files.values())}
+    left = [test for test in RUN_BY_THE_KIT if (project / test).is_file()]
+    assert left, "the project holds none of the tests its suite leaves out"
+    for test_module in left:
+        loaded = loaded_by(project, test_module)
+        assert loaded == loaded_by(ROOT, test_module), test_module
+        assert loaded <= set(plan.kit_files), test_module
+        for relative in loaded:
+            text = (project / relative).read_bytes()
+            assert text == (ROOT / relative).read_bytes(), relative
+            assert not {n for n in own_names if n.encode() in text}, relative
+    table = pytest_table(project / "pyproject.toml")
+    assert table is not None
+    assert table == pytest_table(ROOT / "pyproject.toml")
+
+
 def _representative(check: Check, key: tuple[str, ...], projects: dict[str, Path]) -> Path:
     return projects[combo_id(groups(check)[key][0])]
 
@@ -416,6 +446,9 @@ def test_its_own_test_suite_passes(
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert re.search(r"\d+ passed", result.stdout), result.stdout[-500:]
+    if check is SUITE:  # the tests the kit's session runs for it (one a file): left out, no more
+        left = sum((project / test).is_file() for test in RUN_BY_THE_KIT)
+        assert f" {left} deselected" in result.stdout, result.stdout[-500:]
 
 
 SAM = next(c for c in CHECKS if c.name == "sam-build")
