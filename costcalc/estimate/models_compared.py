@@ -5,11 +5,20 @@
 for the second to give the first's totals on the kit's stacks, once the order flow is written as
 a usage file: this module says, per billed item (service/item, over the whole bill), how far
 apart they are at one volume, in quantity and in money, so each remaining difference can be
-named and traced to what the graph model cannot yet say.
+named and traced to what the graph model cannot yet say. Run it from the kit's root::
+
+    python -m costcalc.estimate.models_compared                # the kit's stacks, 1e6 orders
+    python -m costcalc.estimate.models_compared --volume 1e5 sam/choreography/template.yaml
+
+Each stack (both SAM templates and both Pulumi programs by default) is read with ``--model
+orderflow`` (its profile) and with ``--model graph`` and the kit's usage file for its style
+(``costcalc/data/usage/<style>.yaml``, the style its path names).
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +31,13 @@ from costcalc.estimate.usage_file import read_usage_file
 
 #: The kit's order flow written as usage files, one per stack style (``--usage`` takes them).
 KIT_USAGE = Path(__file__).parents[1] / "data" / "usage"
+#: The kit's stacks, from its root: both styles in SAM and in Pulumi.
+KIT_STACKS = (
+    Path("sam/choreography/template.yaml"),
+    Path("sam/orchestration/template.yaml"),
+    Path("pulumi/orders-choreography"),
+    Path("pulumi/orders-orchestration"),
+)
 
 
 @dataclass(frozen=True)
@@ -57,9 +73,6 @@ class ModelsCompared:
     @property
     def graph_usd(self) -> Decimal:
         return sum((i.graph_usd or Decimal(0) for i in self.items), Decimal(0))
-
-    def item(self, name: str) -> ItemGap:
-        return next(i for i in self.items if i.item == name)
 
 
 def compare_models(
@@ -134,3 +147,21 @@ def render(compared: ModelsCompared) -> str:
 
 def _quantity(value: Decimal) -> str:
     return f"{value:,.2f}" if value != value.to_integral_value() else f"{value:,.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Both models of costcalc estimate on the kit's stacks, item by item."
+    )
+    parser.add_argument("templates", nargs="*", type=Path, default=list(KIT_STACKS))
+    parser.add_argument("--volume", type=Decimal, default=Decimal(1_000_000))
+    args = parser.parse_args(argv)
+    for template in args.templates:
+        style = "orchestration" if "orchestration" in str(template) else "choreography"
+        compared = compare_models(template, KIT_USAGE / f"{style}.yaml", args.volume)
+        sys.stdout.write(render(compared) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

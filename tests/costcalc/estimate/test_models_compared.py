@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from costcalc.estimate.models_compared import KIT_USAGE, compare_models, render
+from costcalc.estimate.models_compared import KIT_USAGE, compare_models, main, render
 
 ROOT = Path(__file__).parents[3]
 VOLUME = Decimal(1_000_000)
@@ -43,3 +43,13 @@ def test_the_comparison_prints_one_line_per_item_and_the_totals() -> None:
         f"{compared.orderflow_usd:.2f}",
         f"{compared.graph_usd:.2f}",
     ]
+
+
+def test_run_as_a_module_it_prints_the_comparison_of_each_stack_it_is_given(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["--volume", "1e5", "sam/choreography/template.yaml"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("sam/choreography/template.yaml at 100,000 units/month, graph with ")
+    assert printed.rstrip().splitlines()[-1].startswith("total")
