@@ -1,5 +1,7 @@
 """Billing rules per service, checked against AWS's own worked examples and hand computation."""
 
+import inspect
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -359,3 +361,88 @@ def test_monitoring_and_storage_figures_left_out_count_as_none(usage: Usage) -> 
     assert quantities.get(("cloudwatch", "dashboards"), D(0)) == 0
     assert quantities.get(("s3", "standard-storage"), D(0)) == 0
     assert quantities.get(("s3", "get-requests"), D(0)) == 0
+
+
+# Found by the pass over the other three quarters of services.py's mutants.
+
+
+@pytest.mark.parametrize(
+    "add", [getattr(services, name) for name in dir(services) if name.startswith("add_")]
+)
+def test_every_service_takes_its_figures_by_name_only(add: Callable[..., None]) -> None:
+    usage, *figures = inspect.signature(add).parameters.values()
+    assert usage.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert figures
+    assert {figure.kind for figure in figures} == {inspect.Parameter.KEYWORD_ONLY}
+
+
+def test_lambda_notes_init_even_when_the_month_s_cold_starts_add_up_to_under_a_second(
+    usage: Usage,
+) -> None:
+    services.add_lambda(
+        usage,
+        requests=D(1),
+        duration_ms=D(1),
+        memory_mb=D(1024),
+        cold_start_rate=D(1),
+        init_duration_ms=D(1),
+    )
+    assert usage.quantities[("lambda", "duration-x86")] == D("0.002")
+    [note] = usage.notes
+    assert "includes 0.001 GB-s of INIT" in note
+
+
+def test_express_refuses_a_memory_estimate_of_zero(usage: Usage) -> None:
+    with pytest.raises(UsageError, match="--memory-mb 0: must be > 0"):
+        services.add_stepfunctions_express(usage, requests=D(1), duration_ms=D(100), memory_mb=D(0))
+
+
+def test_an_http_api_request_of_10_mb_is_twenty_increments_and_a_larger_one_is_refused(
+    usage: Usage,
+) -> None:
+    services.add_apigw_http(usage, requests=D(1), request_size_kb=D(10_240))
+    assert usage.quantities[("apigateway", "http-requests")] == D(20)
+    with pytest.raises(UsageError, match="--request-size-kb 10241: accepted values are 0 to"):
+        services.add_apigw_http(usage, requests=D(1), request_size_kb=D(10_241))
+
+
+def test_a_rest_api_request_size_left_out_is_accepted(usage: Usage) -> None:
+    services.add_apigw_rest(usage, requests=D(5))
+    assert usage.quantities[("apigateway", "rest-requests")] == D(5)
+
+
+def test_monitoring_and_storage_with_every_figure_left_out_bill_nothing(usage: Usage) -> None:
+    services.add_cloudwatch(usage)
+    services.add_s3(usage)
+    assert usage.quantities
+    assert set(usage.quantities.values()) == {D(0)}
+
+
+def test_a_single_firehose_record_bills_its_5_kb_not_a_rounded_down_megabyte(
+    usage: Usage,
+) -> None:
+    services.add_firehose(usage, records=D(1), record_size_kb=D(3))
+    assert usage.quantities[("firehose", "ingestion-direct-put")] == D(5) / 1024 / 1024
+
+
+@pytest.mark.parametrize(
+    ("add", "message"),
+    [
+        (lambda u: services.add_ses(u, emails=D("2.7")), "--emails 2.7: must be a whole number"),
+        (
+            lambda u: services.add_lambda(u, requests=D(1), duration_ms=D(1), memory_mb=D("512.7")),
+            "--memory-mb 512.7: must be a whole number",
+        ),
+    ],
+    ids=["count", "memory"],
+)
+def test_a_fraction_that_rounds_up_is_refused_as_not_whole(
+    usage: Usage, add: Callable[[Usage], None], message: str
+) -> None:
+    with pytest.raises(UsageError, match=message):
+        add(usage)
+
+
+def test_a_payload_of_zero_kb_is_refused(usage: Usage) -> None:
+    with pytest.raises(UsageError, match=r"--event-size-kb 0: must be > 0 \(up to 1,024 KB\)"):
+        services.add_eventbridge(usage, events=D(1), event_size_kb=D(0))
