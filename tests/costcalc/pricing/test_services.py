@@ -392,9 +392,19 @@ def test_lambda_notes_init_even_when_the_month_s_cold_starts_add_up_to_under_a_s
     assert "includes 0.001 GB-s of INIT" in note
 
 
-def test_express_refuses_a_memory_estimate_of_zero(usage: Usage) -> None:
-    with pytest.raises(UsageError, match="--memory-mb 0: must be > 0"):
-        services.add_stepfunctions_express(usage, requests=D(1), duration_ms=D(100), memory_mb=D(0))
+@pytest.mark.parametrize(
+    ("figures", "message"),
+    [
+        ({"duration_ms": D(0)}, "--duration-ms 0: must be > 0"),
+        ({"memory_mb": D(0)}, "--memory-mb 0: must be > 0"),
+    ],
+)
+def test_express_refuses_a_duration_or_memory_estimate_of_zero(
+    usage: Usage, figures: dict[str, Decimal], message: str
+) -> None:
+    arguments = {"requests": D(1), "duration_ms": D(100), "memory_mb": D(64), **figures}
+    with pytest.raises(UsageError, match=message):
+        services.add_stepfunctions_express(usage, **arguments)
 
 
 def test_an_http_api_request_of_10_mb_is_twenty_increments_and_a_larger_one_is_refused(
@@ -406,9 +416,104 @@ def test_an_http_api_request_of_10_mb_is_twenty_increments_and_a_larger_one_is_r
         services.add_apigw_http(usage, requests=D(1), request_size_kb=D(10_241))
 
 
-def test_a_rest_api_request_size_left_out_is_accepted(usage: Usage) -> None:
-    services.add_apigw_rest(usage, requests=D(5))
-    assert usage.quantities[("apigateway", "rest-requests")] == D(5)
+@pytest.mark.parametrize(
+    ("add", "key", "billed"),
+    [
+        (lambda u: services.add_eventbridge(u, events=D(5)), ("eventbridge", "custom-events"), 5),
+        (lambda u: services.add_sns(u, publishes=D(5)), ("sns", "publish-requests"), 5),
+        (lambda u: services.add_sqs(u, requests=D(5)), ("sqs", "standard-requests"), 5),
+        (lambda u: services.add_apigw_http(u, requests=D(5)), ("apigateway", "http-requests"), 5),
+        (lambda u: services.add_apigw_rest(u, requests=D(5)), ("apigateway", "rest-requests"), 5),
+        (
+            lambda u: services.add_firehose(u, records=D(1024 * 1024)),
+            ("firehose", "ingestion-direct-put"),
+            5,  # GB: each record one 5 KB increment
+        ),
+    ],
+    ids=["eventbridge", "sns", "sqs", "http-api", "rest-api", "firehose"],
+)
+def test_a_payload_size_left_out_is_one_kilobyte_billed_as_one_chunk(
+    usage: Usage, add: Callable[[Usage], None], key: tuple[str, str], billed: int
+) -> None:
+    add(usage)
+    assert usage.quantities[key] == billed
+
+
+@pytest.mark.parametrize(
+    ("add", "largest", "over", "message"),
+    [
+        (
+            lambda u, v: services.add_lambda(
+                u, requests=D(1), duration_ms=D(1), memory_mb=D(128), ephemeral_storage_mb=v
+            ),
+            D(10_240),
+            D(10_241),
+            "--ephemeral-storage-mb 10241: accepted values are 512 to 10,240",
+        ),
+        (
+            lambda u, v: services.add_lambda(
+                u,
+                requests=D(1),
+                duration_ms=D(1),
+                memory_mb=D(128),
+                cold_start_rate=D(1),
+                init_duration_ms=v,
+            ),
+            D(10_000),
+            D(10_001),
+            "--init-duration-ms 10001: accepted values are 0 to 10,000",
+        ),
+        (
+            lambda u, v: services.add_lambda(
+                u,
+                requests=D(1),
+                duration_ms=D(1),
+                memory_mb=D(128),
+                cold_start_rate=v,
+                init_duration_ms=D(1),
+            ),
+            D(1),
+            D("1.01"),
+            "--cold-start-rate 1.01: accepted values are 0 to 1",
+        ),
+        (
+            lambda u, v: services.add_sns(u, publishes=D(1), message_size_kb=v),
+            D(256),
+            D(257),
+            "--message-size-kb 257: accepted values are 0 to 256",
+        ),
+    ],
+    ids=["ephemeral-storage", "init-duration", "cold-start-rate", "sns-message"],
+)
+def test_the_largest_figure_aws_takes_is_accepted_and_the_next_refused(
+    usage: Usage,
+    add: Callable[[Usage, Decimal], None],
+    largest: Decimal,
+    over: Decimal,
+    message: str,
+) -> None:
+    add(usage, largest)
+    with pytest.raises(UsageError, match=message):
+        add(usage, over)
+
+
+def test_an_sqs_message_of_65_kb_is_two_requests(usage: Usage) -> None:
+    services.add_sqs(usage, requests=D(10), message_size_kb=D(65))
+    assert usage.quantities[("sqs", "standard-requests")] == D(20)
+
+
+def test_lambda_bills_ephemeral_storage_over_the_init_time_too(usage: Usage) -> None:
+    services.add_lambda(
+        usage,
+        requests=D(1000),
+        duration_ms=D(1000),
+        memory_mb=D(128),
+        ephemeral_storage_mb=D(1536),
+        cold_start_rate=D(1),
+        init_duration_ms=D(1000),
+    )
+    # 1,000 s of invocations and 1,000 s of INIT, with 1 GB above the free 512 MB
+    assert usage.quantities[("lambda", "ephemeral-storage")] == D(2000)
 
 
 def test_monitoring_and_storage_with_every_figure_left_out_bill_nothing(usage: Usage) -> None:
