@@ -1,5 +1,7 @@
 """Billing rules per service, checked against AWS's own worked examples and hand computation."""
 
+import inspect
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -359,3 +361,262 @@ def test_monitoring_and_storage_figures_left_out_count_as_none(usage: Usage) -> 
     assert quantities.get(("cloudwatch", "dashboards"), D(0)) == 0
     assert quantities.get(("s3", "standard-storage"), D(0)) == 0
     assert quantities.get(("s3", "get-requests"), D(0)) == 0
+
+
+# Found by the pass over the other three quarters of services.py's mutants.
+
+
+@pytest.mark.parametrize(
+    "add", [getattr(services, name) for name in dir(services) if name.startswith("add_")]
+)
+def test_every_service_takes_its_figures_by_name_only(add: Callable[..., None]) -> None:
+    usage, *figures = inspect.signature(add).parameters.values()
+    assert usage.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert figures
+    assert {figure.kind for figure in figures} == {inspect.Parameter.KEYWORD_ONLY}
+
+
+def test_lambda_notes_init_even_when_the_month_s_cold_starts_add_up_to_under_a_second(
+    usage: Usage,
+) -> None:
+    services.add_lambda(
+        usage,
+        requests=D(1),
+        duration_ms=D(1),
+        memory_mb=D(1024),
+        cold_start_rate=D(1),
+        init_duration_ms=D(1),
+    )
+    assert usage.quantities[("lambda", "duration-x86")] == D("0.002")
+    [note] = usage.notes
+    assert "includes 0.001 GB-s of INIT" in note
+
+
+@pytest.mark.parametrize(
+    ("figures", "message"),
+    [
+        ({"duration_ms": D(0)}, "--duration-ms 0: must be > 0"),
+        ({"memory_mb": D(0)}, "--memory-mb 0: must be > 0"),
+        ({"memory_mb": D(-1)}, "--memory-mb -1: accepted values are 0 to 10,240"),
+    ],
+)
+def test_express_refuses_a_duration_or_memory_estimate_of_zero_or_less(
+    usage: Usage, figures: dict[str, Decimal], message: str
+) -> None:
+    arguments = {"requests": D(1), "duration_ms": D(100), "memory_mb": D(64), **figures}
+    with pytest.raises(UsageError, match=message):
+        services.add_stepfunctions_express(usage, **arguments)
+
+
+def test_an_http_api_request_of_10_mb_is_twenty_increments_and_a_larger_one_is_refused(
+    usage: Usage,
+) -> None:
+    services.add_apigw_http(usage, requests=D(1), request_size_kb=D(10_240))
+    assert usage.quantities[("apigateway", "http-requests")] == D(20)
+    with pytest.raises(UsageError, match="--request-size-kb 10241: accepted values are 0 to"):
+        services.add_apigw_http(usage, requests=D(1), request_size_kb=D(10_241))
+
+
+@pytest.mark.parametrize(
+    ("add", "key", "billed"),
+    [
+        (lambda u: services.add_eventbridge(u, events=D(5)), ("eventbridge", "custom-events"), 5),
+        (lambda u: services.add_sns(u, publishes=D(5)), ("sns", "publish-requests"), 5),
+        (lambda u: services.add_sqs(u, requests=D(5)), ("sqs", "standard-requests"), 5),
+        (lambda u: services.add_apigw_http(u, requests=D(5)), ("apigateway", "http-requests"), 5),
+        (lambda u: services.add_apigw_rest(u, requests=D(5)), ("apigateway", "rest-requests"), 5),
+        (
+            lambda u: services.add_firehose(u, records=D(1024 * 1024)),
+            ("firehose", "ingestion-direct-put"),
+            5,  # GB: each record one 5 KB increment
+        ),
+    ],
+    ids=["eventbridge", "sns", "sqs", "http-api", "rest-api", "firehose"],
+)
+def test_a_payload_size_left_out_is_one_kilobyte_billed_as_one_chunk(
+    usage: Usage, add: Callable[[Usage], None], key: tuple[str, str], billed: int
+) -> None:
+    add(usage)
+    assert usage.quantities[key] == billed
+
+
+@pytest.mark.parametrize(
+    ("add", "largest", "over", "message"),
+    [
+        (
+            lambda u, v: services.add_lambda(
+                u, requests=D(1), duration_ms=D(1), memory_mb=D(128), ephemeral_storage_mb=v
+            ),
+            D(10_240),
+            D(10_241),
+            "--ephemeral-storage-mb 10241: accepted values are 512 to 10,240",
+        ),
+        (
+            lambda u, v: services.add_lambda(
+                u,
+                requests=D(1),
+                duration_ms=D(1),
+                memory_mb=D(128),
+                cold_start_rate=D(1),
+                init_duration_ms=v,
+            ),
+            D(10_000),
+            D(10_001),
+            "--init-duration-ms 10001: accepted values are 0 to 10,000",
+        ),
+        (
+            lambda u, v: services.add_lambda(
+                u,
+                requests=D(1),
+                duration_ms=D(1),
+                memory_mb=D(128),
+                cold_start_rate=v,
+                init_duration_ms=D(1),
+            ),
+            D(1),
+            D("1.01"),
+            "--cold-start-rate 1.01: accepted values are 0 to 1",
+        ),
+        (
+            lambda u, v: services.add_sns(u, publishes=D(1), message_size_kb=v),
+            D(256),
+            D(257),
+            "--message-size-kb 257: accepted values are 0 to 256",
+        ),
+        (
+            lambda u, v: services.add_apigw_rest(u, requests=D(1), request_size_kb=v),
+            D(10_240),
+            D(10_241),
+            "--request-size-kb 10241: accepted values are 0 to 10,240",
+        ),
+        (
+            lambda u, v: services.add_stepfunctions_express(
+                u, requests=D(1), duration_ms=D(100), memory_mb=v
+            ),
+            D(10_240),
+            D(10_241),
+            "--memory-mb 10241: accepted values are 0 to 10,240",
+        ),
+    ],
+    ids=[
+        "ephemeral-storage",
+        "init-duration",
+        "cold-start-rate",
+        "sns-message",
+        "rest-request",
+        "express-memory",
+    ],
+)
+def test_the_largest_figure_aws_takes_is_accepted_and_the_next_refused(
+    usage: Usage,
+    add: Callable[[Usage, Decimal], None],
+    largest: Decimal,
+    over: Decimal,
+    message: str,
+) -> None:
+    add(usage, largest)
+    with pytest.raises(UsageError, match=message):
+        add(usage, over)
+
+
+@pytest.mark.parametrize(
+    ("add", "key"),
+    [
+        (
+            lambda u: services.add_eventbridge(u, events=D(10), event_size_kb=D(65)),
+            ("eventbridge", "custom-events"),
+        ),
+        (
+            lambda u: services.add_sqs(u, requests=D(10), message_size_kb=D(65)),
+            ("sqs", "standard-requests"),
+        ),
+    ],
+    ids=["eventbridge", "sqs"],
+)
+def test_an_event_or_message_of_65_kb_is_billed_as_two(
+    usage: Usage, add: Callable[[Usage], None], key: tuple[str, str]
+) -> None:
+    add(usage)
+    assert usage.quantities[key] == D(20)
+
+
+def test_a_single_athena_query_bills_its_10_mb_minimum_not_a_rounded_down_gigabyte(
+    usage: Usage,
+) -> None:
+    services.add_athena(usage, queries=D(1), scanned_mb_per_query=D(1))
+    assert usage.quantities[("athena", "data-scanned")] == D(10) / 1024 / 1024
+
+
+def test_lambda_bills_ephemeral_storage_over_the_init_time_too(usage: Usage) -> None:
+    services.add_lambda(
+        usage,
+        requests=D(1000),
+        duration_ms=D(1000),
+        memory_mb=D(128),
+        ephemeral_storage_mb=D(1536),
+        cold_start_rate=D(1),
+        init_duration_ms=D(1000),
+    )
+    # 1,000 s of invocations and 1,000 s of INIT, with 1 GB above the free 512 MB
+    assert usage.quantities[("lambda", "ephemeral-storage")] == D(2000)
+
+
+def test_monitoring_and_storage_with_every_figure_left_out_bill_nothing(usage: Usage) -> None:
+    services.add_cloudwatch(usage)
+    services.add_s3(usage)
+    assert usage.quantities
+    assert set(usage.quantities.values()) == {D(0)}
+
+
+@pytest.mark.parametrize(("size", "billed"), [(3, 5), (5, 5), (6, 10)])
+def test_a_single_firehose_record_bills_whole_5_kb_increments_not_a_rounded_down_megabyte(
+    usage: Usage, size: int, billed: int
+) -> None:
+    services.add_firehose(usage, records=D(1), record_size_kb=D(size))
+    assert usage.quantities[("firehose", "ingestion-direct-put")] == D(billed) / 1024 / 1024
+
+
+@pytest.mark.parametrize(
+    ("add", "message"),
+    [
+        (lambda u: services.add_ses(u, emails=D("2.7")), "--emails 2.7: must be a whole number"),
+        (
+            lambda u: services.add_lambda(u, requests=D(1), duration_ms=D(1), memory_mb=D("512.7")),
+            "--memory-mb 512.7: must be a whole number",
+        ),
+    ],
+    ids=["count", "memory"],
+)
+def test_a_fraction_that_rounds_up_is_refused_as_not_whole(
+    usage: Usage, add: Callable[[Usage], None], message: str
+) -> None:
+    with pytest.raises(UsageError, match=message):
+        add(usage)
+
+
+def test_a_payload_of_zero_kb_is_refused(usage: Usage) -> None:
+    with pytest.raises(UsageError, match=r"--event-size-kb 0: must be > 0 \(up to 1,024 KB\)"):
+        services.add_eventbridge(usage, events=D(1), event_size_kb=D(0))
+
+
+@pytest.mark.parametrize(("storage_mb", "gb_seconds"), [(513, D(1000) / 1024), (1024, D(500))])
+def test_lambda_bills_ephemeral_storage_above_512_mb_in_fractions_of_a_gb(
+    usage: Usage, storage_mb: int, gb_seconds: Decimal
+) -> None:
+    services.add_lambda(
+        usage,
+        requests=D(1000),
+        duration_ms=D(1000),
+        memory_mb=D(128),
+        ephemeral_storage_mb=D(storage_mb),
+    )
+    # 1,000 s with 1 MB, then 0.5 GB, above the free 512 MB
+    assert usage.quantities[("lambda", "ephemeral-storage")] == gb_seconds
+
+
+def test_logs_storage_is_billed_when_given_and_left_out_when_not() -> None:
+    stored, ingested_only = Usage(), Usage()
+    services.add_logs(stored, ingested_gb=D(1), stored_gb=D(10))
+    services.add_logs(ingested_only, ingested_gb=D(1))
+    assert stored.quantities[("cloudwatch", "logs-storage")] == D(10)
+    assert ("cloudwatch", "logs-storage") not in ingested_only.quantities

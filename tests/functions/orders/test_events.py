@@ -131,11 +131,12 @@ def test_a_version_1_event_still_needs_a_correlation_id() -> None:
 def test_importing_the_contract_builds_no_validator_until_one_is_used() -> None:
     """Each model's validator is built on first use, so a cold start pays for none of them."""
     script = (
-        "from orders.events import DETAIL_MODELS, EventType, build_detail\n"
-        "print(sum(m.__pydantic_complete__ for m in DETAIL_MODELS.values()))\n"
+        "from orders.events import DETAIL_MODELS, EventType, ItemDetail, build_detail\n"
+        "models = (*DETAIL_MODELS.values(), ItemDetail)\n"
+        "print(sum(m.__pydantic_complete__ for m in models))\n"
         "build_detail(EventType.ORDER_ACCEPTED, order_id='o-1', correlation_id='r-1',"
         " restaurant_id='p-1')\n"
-        "print(sum(m.__pydantic_complete__ for m in DETAIL_MODELS.values()))\n"
+        "print(sum(m.__pydantic_complete__ for m in models))\n"
     )
     built = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=FUNCTIONS
@@ -166,3 +167,9 @@ def test_an_events_occurred_at_is_written_as_every_other_time() -> None:
     at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     detail = build_detail(EventType.ORDER_ACCEPTED, occurred_at=at, **COMMON)
     assert json.loads(detail_json(detail))["occurred_at"] == "2026-01-02T03:04:05.000000Z"
+
+
+def test_an_overdue_event_needs_a_deadline_of_at_least_one_second() -> None:
+    assert build_detail(EventType.ORDER_OVERDUE, deadline_seconds=1, **COMMON).deadline_seconds == 1  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="deadline_seconds"):
+        build_detail(EventType.ORDER_OVERDUE, deadline_seconds=0, **COMMON)

@@ -1,5 +1,6 @@
 """The order flow a deployment chooses, and what the state-machine flow refuses."""
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -58,11 +59,31 @@ def test_the_completion_wait_is_the_time_left_to_the_deadline_and_never_below_a_
     assert _machine_flow(store).seconds_left(order, placed + timedelta(seconds=elapsed)) == left
 
 
-def test_an_unknown_flow_is_refused_naming_the_value_and_the_accepted_ones(
-    store: OrderStore,
+@pytest.mark.parametrize(
+    ("owner", "chosen"), [("outbox", OutboxFlow), ("state_machine", StateMachineFlow)]
+)
+def test_the_flow_named_in_the_process_environment_is_read_by_value(
+    store: OrderStore, monkeypatch: pytest.MonkeyPatch, owner: str, chosen: type[object]
 ) -> None:
-    with pytest.raises(ValueError, match=r"ORDER_FLOW: 'saga' is not accepted; use 'outbox' or"):
-        flow_from_environment(store, {"ORDER_FLOW": "saga"})
+    # os.environ decodes each value afresh: equal to the literal, never the same object.
+    for name, value in {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "ORDER_FLOW": owner,
+        "STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:x",
+        "ACCEPTANCE_TIMEOUT_SECONDS": "600",
+        "ORDER_DEADLINE_SECONDS": "7200",
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert isinstance(flow_from_environment(store), chosen)
+
+
+# Values sorting before "outbox", between the two names, and after "state_machine".
+@pytest.mark.parametrize("owner", ["choreography", "saga", "step_functions"])
+def test_an_unknown_flow_is_refused_naming_the_value_and_the_accepted_ones(
+    store: OrderStore, owner: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"ORDER_FLOW: '{owner}' is not accepted; use 'outbox'"):
+        flow_from_environment(store, {"ORDER_FLOW": owner})
 
 
 def test_an_answer_before_the_token_is_kept_is_refused_not_lost(store: OrderStore) -> None:
@@ -153,7 +174,8 @@ def test_a_second_execution_of_an_order_is_an_existing_order_and_other_failures_
     store: OrderStore, code: str, raised: type[Exception]
 ) -> None:
     flow, stub = _answering(store)
-    stub.add_client_error("start_execution", code)
+    # As parsed from an answer: a string equal to the code, not the same object as a literal.
+    stub.add_client_error("start_execution", json.loads(json.dumps(code)))
     with stub, pytest.raises(raised) as failed:
         flow.place(ORDER, event_for(ORDER, EventType.ORDER_PLACED, NOW, items=[], total="9.50"))
     assert isinstance(failed.value, OrderExistsError) == (raised is OrderExistsError)

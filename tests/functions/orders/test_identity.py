@@ -1,4 +1,5 @@
 import dataclasses
+import json
 from typing import Any
 
 import order_tables
@@ -6,6 +7,7 @@ import pytest
 
 from orders.identity import (
     ANONYMOUS,
+    ID_TOKEN,
     Caller,
     ForbiddenError,
     NotAuthenticatedError,
@@ -171,3 +173,23 @@ def test_a_caller_cannot_be_changed_once_read() -> None:
     caller = caller_from(_jwt(**CUSTOMER))
     with pytest.raises(dataclasses.FrozenInstanceError):
         caller.role = "restaurant"  # type: ignore[misc]
+
+
+def test_an_id_token_read_from_the_json_event_signs_in_by_value() -> None:
+    # The runtime parses the event from JSON: its token_use is a fresh "id", equal to the
+    # module's ID_TOKEN but not the same object, and must still be accepted.
+    context = json.loads(json.dumps(_jwt(**CUSTOMER)))
+    claims = context["authorizer"]["jwt"]["claims"]
+    assert claims["token_use"] == ID_TOKEN
+    assert claims["token_use"] is not ID_TOKEN
+    assert require_customer(caller_from(context)) == "ana@example.com"
+
+
+def test_an_id_that_matches_the_order_grants_nothing_without_the_role() -> None:
+    iam = Caller("iam", ORDER.customer_id)
+    for check in (require_owner, require_reader):
+        with pytest.raises(ForbiddenError):
+            check(iam, ORDER)
+    customer = Caller("jwt", "u-2", restaurant_id=ORDER.restaurant_id, role="customer")
+    with pytest.raises(ForbiddenError):
+        require_restaurant_of(customer, ORDER)

@@ -1,5 +1,8 @@
 import json
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +14,7 @@ from orders.requests import (
     parse_reject_order,
 )
 
+FUNCTIONS = Path(__file__).resolve().parents[3] / "functions"
 VALID: dict[str, Any] = {
     "restaurant_id": "pizza-1",
     "items": [{"name": "margherita", "quantity": 2, "unit_price": 9.5}],
@@ -211,3 +215,36 @@ def test_an_unknown_key_with_a_newline_is_named_quoted_on_one_line() -> None:
         parse_place_order(json.dumps({**VALID, "items": [{"\n": None}]}))
     assert "\n" not in str(refused.value)
     assert 'items[0]."\\n": Extra inputs are not permitted' in str(refused.value)
+
+
+def test_importing_the_request_models_builds_no_validator_until_a_body_is_parsed() -> None:
+    """As the event contract's: a cold start pays for none of them (docs/speed.md)."""
+    script = (
+        "from orders.requests import ItemRequest, PlaceOrderRequest, RejectOrderRequest\n"
+        "from orders.requests import parse_reject_order\n"
+        "models = (ItemRequest, PlaceOrderRequest, RejectOrderRequest)\n"
+        "print(sum(m.__pydantic_complete__ for m in models))\n"
+        'parse_reject_order(\'{"reason": "closed"}\')\n'
+        "print(sum(m.__pydantic_complete__ for m in models))\n"
+    )
+    built = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=FUNCTIONS
+    ).stdout.split()
+    assert built == ["0", "1"]
+
+
+@pytest.mark.parametrize(
+    ("char", "refused"),
+    [("\U000dffff", False), ("\U000e0000", True), ("\U000e007f", True), ("\U000e0080", False)],
+    ids=["before", "first", "last", "after"],
+)
+def test_the_tag_block_is_refused_from_its_first_code_point_to_its_last(
+    char: str, refused: bool
+) -> None:
+    # U+E0000-U+E007F; the code points on either side are not tags (nor controls) and pass.
+    body = _with(delivery_note=f"ring{char}")
+    if refused:
+        with pytest.raises(BadRequestError, match=rf"^delivery_note: .*U\+{ord(char):04X} is not"):
+            parse_place_order(body)
+    else:
+        assert parse_place_order(body).delivery_note == f"ring{char}"

@@ -1,7 +1,12 @@
 import dataclasses
 import json
+from collections.abc import Callable
 
+import boto3
 import pytest
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import ClientError
+from botocore.stub import ANY, Stubber
 from order_tables import NOW, ORDER
 
 from orders.events import EventType
@@ -72,6 +77,28 @@ def test_a_step_moves_the_order_one_version_on_with_its_event(store: OrderStore)
     assert store.has_event("o-1", EventType.ORDER_ACCEPTED)
 
 
+def test_every_step_and_every_recorded_event_moves_the_order_one_version_on(
+    store: OrderStore,
+) -> None:
+    # From version 2 on, doubling or shifting the version no longer agrees with adding one.
+    _placed(store)
+    accept, complete = TRANSITIONS[Action.ACCEPT], TRANSITIONS[Action.COMPLETE]
+    accepted = store.apply(ORDER, accept, event_for(ORDER, accept.event, NOW))
+    notified = event_for(ORDER, EventType.USER_NOTIFIED, NOW, outcome="accepted")
+    assert store.record(accepted, notified)
+    completed = store.apply(store.get("o-1"), complete, event_for(ORDER, complete.event, NOW))
+    assert (accepted.version, completed.version) == (2, 4)
+    assert store.get("o-1") == completed
+    assert [e.seq for e in recorded_events(_stored_item("o-1"))] == [1, 2, 3, 4]
+
+
+def _stored_item(order_id: str) -> dict[str, object]:
+    """The order's item as the table holds it (unmarshalled), events included."""
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    item = client.get_item(TableName="orders", Key={"order_id": {"S": order_id}})["Item"]
+    return {name: TypeDeserializer().deserialize(value) for name, value in item.items()}
+
+
 @pytest.mark.parametrize(
     ("first", "fields"), [(Action.CANCEL, {}), (Action.REJECT, {"reason": "closed"})]
 )
@@ -118,3 +145,55 @@ def test_the_customer_email_is_claimed_by_one_attempt_and_released_only_by_it(
 def test_no_notice_is_claimed_for_an_order_that_does_not_exist(store: OrderStore) -> None:
     assert not store.claim_notice("o-404", "a-1", "t1")
     assert store.find("o-404") is None
+
+
+_WRITES: dict[str, tuple[str, Callable[[OrderStore], object]]] = {
+    "place": ("put_item", _placed),
+    "apply": (
+        "update_item",
+        lambda store: store.apply(
+            ORDER, TRANSITIONS[Action.ACCEPT], event_for(ORDER, EventType.ORDER_ACCEPTED, NOW)
+        ),
+    ),
+    "claim_notice": ("update_item", lambda store: store.claim_notice("o-1", "a-1", "t1")),
+    "release_notice": ("update_item", lambda store: store.release_notice("o-1", "a-1")),
+    "hold_token": ("update_item", lambda store: store.hold_token("o-1", "acceptance_token", "t")),
+}
+
+
+@pytest.mark.parametrize("code", ["AccessDeniedException", "ResourceNotFoundException"])
+@pytest.mark.parametrize("write", list(_WRITES))
+def test_a_failed_write_other_than_a_failed_condition_is_raised_not_taken_for_one(
+    write: str, code: str
+) -> None:
+    # One code sorting before ConditionalCheckFailedException and one after.
+    operation, call = _WRITES[write]
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    with Stubber(client) as stubber:
+        stubber.add_client_error(operation, service_error_code=code)
+        with pytest.raises(ClientError, match=code):
+            call(OrderStore(client, "orders"))
+
+
+_PROJECTED: dict[str, object] = {"ProjectionExpression": ANY, "ExpressionAttributeNames": ANY}
+_READS: dict[str, tuple[Callable[[OrderStore], object], dict[str, object]]] = {
+    "find": (lambda store: store.find("o-1"), {}),
+    "token": (lambda store: store.token("o-1", "acceptance_token"), _PROJECTED),
+    "notice_claim": (lambda store: store.notice_claim("o-1"), _PROJECTED),
+    "has_event": (lambda store: store.has_event("o-1", EventType.ORDER_ACCEPTED), _PROJECTED),
+}
+
+
+@pytest.mark.parametrize("read", list(_READS))
+def test_every_read_of_an_order_asks_for_a_strongly_consistent_read(read: str) -> None:
+    """A read right after a write must see it (a re-read after a failed condition, a token
+    kept a moment ago). moto answers every read consistently, so the request is what is
+    checked: DynamoDB's default, an eventually consistent read, may return the item before."""
+    call, projected = _READS[read]
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    key = {"order_id": {"S": "o-1"}}
+    with Stubber(client) as stubber:
+        expected = {"TableName": "orders", "Key": key, "ConsistentRead": True, **projected}
+        stubber.add_response("get_item", {}, expected)
+        call(OrderStore(client, "orders"))
+        stubber.assert_no_pending_responses()
