@@ -20,6 +20,7 @@ import io
 import json
 import logging
 import threading
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -97,13 +98,18 @@ def run(definition: Mapping[str, Any], script: Script, map_items: Mapping[str, i
     return Run(status, entered, attempts - tasks)
 
 
+#: Retries back off and Wait states wait in real time in moto: a loaded machine needs longer.
+_RUN_SECONDS = 90
+
+
 def _wait(sfn: Any, arn: str) -> str:
-    for _ in range(2_000):
+    deadline = time.monotonic() + _RUN_SECONDS
+    while time.monotonic() < deadline:
         status = str(sfn.describe_execution(executionArn=arn)["status"])
         if status != "RUNNING":
             return status
         threading.Event().wait(0.01)
-    raise AssertionError(f"{arn} still running")
+    raise AssertionError(f"{arn} still running after {_RUN_SECONDS} s")
 
 
 class _Answers:

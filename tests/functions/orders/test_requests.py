@@ -218,7 +218,7 @@ def test_an_unknown_key_with_a_newline_is_named_quoted_on_one_line() -> None:
 
 
 def test_importing_the_request_models_builds_no_validator_until_a_body_is_parsed() -> None:
-    """As the event contract's: a cold start pays for none of them (docs/speed.md)."""
+    """As the event contract's: a cold start pays for building none of them."""
     script = (
         "from orders.requests import ItemRequest, PlaceOrderRequest, RejectOrderRequest\n"
         "from orders.requests import parse_reject_order\n"
