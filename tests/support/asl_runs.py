@@ -250,9 +250,16 @@ def _function() -> None:
 
 
 class _Lockstep:
-    """Parallel branches, one state entered per step, stopped for good once one fails."""
+    """Parallel branches, one state entered per step, stopped for good once one fails.
+
+    Pools and branch environments are told apart by ``id()``; every one seen is held until the
+    run ends, because CPython gives a freed object's id to the next one allocated there: a
+    second Parallel whose pool took the first one's id found its branch count already reached
+    and waited for a branch that never came (a run stuck for good, now and then, under load).
+    """
 
     def __init__(self) -> None:
+        self.held: list[Any] = []  # every pool and env registered, alive for the whole run
         self.condition = threading.Condition()
         self.groups: dict[int, list[Any]] = {}  # pool -> branch envs
         self.sizes: dict[int, int] = {}  # pool -> its number of branches
@@ -264,6 +271,7 @@ class _Lockstep:
 
     def register(self, pool: Any, env: Any) -> None:
         with self.condition:
+            self.held += (pool, env)
             if id(pool) not in self.groups:
                 self.sizes[id(pool)] = pool._active_workers_num  # before any branch ends
             self.groups.setdefault(id(pool), []).append(env)
