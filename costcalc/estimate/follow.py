@@ -61,6 +61,12 @@ from orderflow_definitions.patterns import matches
 #: Steps of one trail at most: a guard (loops are caught by ``_looped``); an outbox chain takes
 #: five or so steps per hop (write, record, relay, rule, delivery).
 _MAX_DEPTH = 64
+#: Calls followed in one estimate at most. Each path is followed on its own, so fan-out upon
+#: fan-out multiplies them: 16 layers of two functions that each call both of the next layer
+#: are 2^16 paths (about 30 s here); 25 layers would run for hours. The kit's choreography
+#: stack, the largest graph we know, takes 1,350; past this the estimate stops with the reason
+#: (after some 20 s) rather than hang a CI job.
+MAX_CALLS = 50_000
 _KB_PER_GB = Decimal(1024 * 1024)  # logs: 1 GB = 1,048,576 KB, as the profile's metering
 _INTEGRATION = "arn:aws:states:::"
 _TABLE_WRITES = {"putitem", "updateitem", "deleteitem", "batchwriteitem", "transactwriteitems"}
@@ -186,6 +192,7 @@ class _Follower:
         self.carrying: list[tuple[str, str | None]] = []
         #: Per relay, the records or events it received that carried no detail-type.
         self.unrelayed: dict[str, Decimal] = {}
+        self.calls = 0  # calls followed so far, held to MAX_CALLS
 
     # ------------------------------------------------------------------ entries
     def run(self) -> Followed:
@@ -404,6 +411,13 @@ class _Follower:
                 f"{target}: reached again through {trail[-1].text}: a loop, followed once"
             )
             return
+        self.calls += 1
+        if self.calls > MAX_CALLS:
+            raise TemplateError(
+                f"{self.topo.template.path}: {target}: more than {MAX_CALLS:,} calls to follow "
+                f"(the last through {trail[-1].text}): each path is followed on its own, and this "
+                "graph's paths multiply at every layer of fan-out; estimate a smaller part of it"
+            )
         kind = self.topo.kind(target)
         handlers: dict[str, Callable[[str, Decimal, tuple[Step, ...]], None]] = {
             "function": lambda t, q, tr: self._function(t, q, tr, detail, records=records),
