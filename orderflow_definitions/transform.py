@@ -17,6 +17,7 @@ from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.files import TEMPLATE_BYTES, read_text
 
 PLACEHOLDER_BUCKET = "orderflow-definitions-code"
+PLACEHOLDER_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orderflow-definitions"
 _CODE_PROPERTIES = {
     "AWS::Serverless::Function": "CodeUri",
     "AWS::Serverless::LayerVersion": "ContentUri",
@@ -43,6 +44,11 @@ def replace_code_uris(template: dict[str, Any]) -> dict[str, Any]:
             continue
         properties = resource.setdefault("Properties", {})
         if "InlineCode" in properties or "ImageUri" in properties:
+            continue
+        if properties.get("PackageType") == "Image":
+            # `sam build` fills ImageUri from the function's Metadata (DockerContext); the
+            # transform refuses an image function without one
+            properties["ImageUri"] = f"{PLACEHOLDER_IMAGE}/{logical_id.lower()}:latest"
             continue
         written[logical_id] = properties.get(key, default_uri if key == "CodeUri" else None)
         properties[key] = f"s3://{PLACEHOLDER_BUCKET}/{logical_id}.zip"

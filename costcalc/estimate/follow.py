@@ -29,13 +29,25 @@ from typing import Any
 
 from costcalc.errors import UsageError
 from costcalc.estimate.express_limits import express_refusals
+from costcalc.estimate.feeds import (
+    ALARMS,
+    alarm_targets,
+    aws_source,
+    detail_type,
+    feeders,
+    invokers,
+    piped,
+    put_detail,
+    sample,
+    upstream,
+)
 from costcalc.estimate.fixed_items import FIXED_WORKFLOW, fixed_items
 from costcalc.estimate.log_groups import access_log_groups, group_retention_months, retention_months
 from costcalc.estimate.reach import EMAIL_ACTIONS
 from costcalc.estimate.refs import mentioned
 from costcalc.estimate.schedule_rate import monthly_firings
 from costcalc.estimate.template import TemplateError
-from costcalc.estimate.topology import DEFAULT_BUS, Route, Topology
+from costcalc.estimate.topology import DEFAULT_BUS, Route, RuleWiring, Topology
 from costcalc.estimate.tracing import DEFAULT_RULE, default_share, traced_resources
 from costcalc.estimate.transitions import Counting, TransitionEstimate, expected_transitions
 from costcalc.estimate.usage_file import UsageFile
@@ -175,6 +187,16 @@ def _label(trail: tuple[Step, ...]) -> str:
     return next(label for label in WEAKEST if label in labels or label == "definition")
 
 
+#: An entry point: its resource, the kind of work it takes, the usage-file key of that work per
+#: unit, and what follows it (called with the resource, the monthly quantity and the trail).
+_Source = tuple[str, str, str, Any]
+#: The kind of entry a function started from outside the template is, by how it is started.
+_STARTED_OUTSIDE = {
+    "url": "function URL requests",
+    "mapping": "records from outside the template",
+}
+
+
 class _Follower:
     def __init__(self, topo: Topology, usage: UsageFile, volume: Decimal) -> None:
         self.topo = topo
@@ -182,8 +204,13 @@ class _Follower:
         self.result = Followed(volume)
         self.workflow = ""
         self.walks: dict[str, Walk] = {}
-        self.alarm_targets = self._alarm_targets()
-        self.fed = self._fed()
+        self.alarm_targets = alarm_targets(topo)
+        self.feeders = feeders(topo)
+        for by, target in self._given_feeds():
+            self.feeders.setdefault(topo.resolved(target), set()).add(by)
+        self.fed = set(self.feeders)
+        #: Every resource billed or reached so far: what a loop's entry is checked against.
+        self.visited: set[str] = {ALARMS}
         traced_functions = {name for name, f in topo.functions.items() if f.traced}
         self.traced = traced_resources(topo.template, traced_functions)
         self.in_trace = False  # a traced resource upstream passes its trace header on
@@ -214,15 +241,7 @@ class _Follower:
                     lambda q, t, r=rule: self._targets(r.logical_id, r.targets, q, t, "rule"),
                 )
             elif rule.pattern is not None and rule.logical_id not in self.fed:
-                aws = _aws_source(rule.pattern)
-                kind = "AWS service events" if aws else f"events on {rule.bus} bus"
-                self._enter(
-                    rule.logical_id,
-                    kind,
-                    rule.logical_id,
-                    ("events_per_unit", None),
-                    lambda q, t, r=rule, a=aws: self._external_events(r, q, t, a),
-                )
+                self._start(*self._rule_entry(rule))
         for name, (expression, target) in topo.schedules.items():
             self._scheduled(
                 name,
@@ -231,6 +250,8 @@ class _Follower:
                 lambda q, t, n=name, g=target: self._schedule(n, g, q, t),
             )
         self._external()
+        self._started_outside()
+        self._loops()
         for name, quantity in self.unrelayed.items():
             self.result.notes.append(
                 f"{name}: {_short(quantity)} of the records or events it receives a month carry "
@@ -246,19 +267,42 @@ class _Follower:
         if not self.result.entries:
             self.result.notes.append(
                 "nothing billable per unit of work: no API route, state machine, rule, schedule, "
-                "event source, bucket notification or subscribed topic"
+                "event source, bucket notification, subscribed topic or function started from "
+                "outside the template"
             )
         return self.result
 
-    def _external(self) -> None:
-        """State machines, event sources, buckets and topics nothing in the template feeds."""
+    def _given_feeds(self) -> list[tuple[str, str]]:
+        """(function, what it sends work to) that only the usage file says: its calls, the
+        schedules it creates, the buses it relays to and their rules."""
+        found: list[tuple[str, str]] = []
+        for name in self.topo.functions:
+            for key in ("calls", "schedules", "relays"):
+                found += ((name, str(target)) for target in self.usage.mapping(name, key))
+            relayed = set(self.usage.mapping(name, "relays"))
+            found += ((name, r.logical_id) for r in self.topo.rules if r.bus in relayed)
+        return found
+
+    def _rule_entry(self, rule: RuleWiring) -> _Source:
+        aws = aws_source(rule.pattern or {})
+        kind = "AWS service events" if aws else f"events on {rule.bus} bus"
+        return (
+            rule.logical_id,
+            kind,
+            "events_per_unit",
+            lambda _, q, t, r=rule, a=aws: self._external_events(r, q, t, a),
+        )
+
+    def _sources(self) -> list[_Source]:
+        """State machines, event sources, buckets and topics: entry points where nothing in
+        the template feeds them."""
         topo = self.topo
-        entries: list[tuple[str, str, str, Any]] = [
+        return [
             *((n, "state machine", "executions_per_unit", self._machine) for n in topo.machines),
             *(
                 (
                     s,
-                    f"{topo.kind(s)} records",
+                    f"{topo.kind(s) or topo.types.get(s, 'event source')} records",
                     "records_per_unit",
                     lambda s_, q, t: self._arrive(s_, q, t, "external"),
                 )
@@ -267,16 +311,75 @@ class _Follower:
             *((b, "S3 objects", "objects_per_unit", self._bucket) for b in topo.notifications),
             *((n, "SNS publishes", "publishes_per_unit", self._topic) for n in topo.subscriptions),
         ]
-        for name in sorted(self.alarm_targets & set(topo.subscriptions)):
+
+    def _start(self, name: str, kind: str, key: str, handler: Any) -> None:
+        self._enter(name, kind, name, (key, None), lambda q, t: handler(name, q, t))
+
+    def _external(self) -> None:
+        for name in sorted(self.alarm_targets & set(self.topo.subscriptions)):
             self.result.notes.append(
                 f"{name}: published by alarms when their state changes, not per unit of work; "
                 "its deliveries are not priced"
             )
-        for name, kind, key, handler in entries:
-            if name not in self.fed or kind == "S3 objects":
-                self._enter(
-                    name, kind, name, (key, None), lambda q, t, n=name, h=handler: h(n, q, t)
+        for source in self._sources():
+            if source[0] not in self.fed or source[1] == "S3 objects":
+                self._start(*source)
+
+    def _started_outside(self) -> None:
+        """Functions nothing the estimate follows invokes: started from outside the template
+        (hit once per unit of work unless the usage file says otherwise), by resources the
+        estimate does not follow (unknown until the usage file says how often), or by a
+        custom resource when the stack deploys (not per unit of work)."""
+        for name, invoker in invokers(self.topo, self.feeders).items():
+            by = ", ".join(f"{n} ({self.topo.types[n]})" for n in invoker.by)
+            given = self.usage.figure(name, "invocations_per_unit")
+            if invoker.how == "deploy":
+                self.result.notes.append(
+                    f"{name}: invoked by {by} when the stack is created, updated or deleted, "
+                    "not per unit of work: not billed"
                 )
+            elif invoker.how == "other" and given is None:
+                self.workflow = name
+                self._unknown(
+                    name,
+                    f"invocations per unit of work: named by {by}, which invokes it in a way "
+                    "the estimate does not follow",
+                    "invocations_per_unit",
+                )
+            else:
+                kind = _STARTED_OUTSIDE.get(invoker.how, "function started outside the template")
+                self._start(name, kind, "invocations_per_unit", self._invoked)
+
+    def _invoked(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        self.carrying.append((name, None))
+        try:
+            self._function(name, quantity, trail, None)
+        finally:
+            self.carrying.pop()
+
+    def _loops(self) -> None:
+        """Entry points fed only from inside a loop nothing else reaches (a stream whose only
+        writer is its own consumer; a rule whose only putter is the function it triggers):
+        something outside the template starts the loop, so each is entered as if nothing fed
+        it, with a note saying why."""
+        candidates = [
+            *(self._rule_entry(r) for r in self.topo.rules if r.pattern and not r.schedule),
+            *self._sources(),
+        ]
+        entered = True
+        while entered:
+            entered = False
+            for source in candidates:
+                name = source[0]
+                by = self.feeders.get(name, set())
+                if name in self.visited or not by or upstream(self.feeders, name) & self.visited:
+                    continue
+                self.result.notes.append(
+                    f"{name}: fed only by {', '.join(sorted(by))}, in a loop that nothing "
+                    "outside it feeds: entered as if nothing in the template fed it"
+                )
+                self._start(*source)
+                entered = True
 
     def _fixed(self) -> None:
         """Alarms, dashboards and custom metrics: billed by the month, not per unit."""
@@ -301,6 +404,7 @@ class _Follower:
             dotted = ".".join(part for part in key if part)
             self._default(f"{resource}.{dotted}", per_unit, "hit once per unit of work")
         monthly = per_unit * self.result.volume
+        self.visited.add(resource)
         self.result.entries.append(Entry(workflow, kind, resource, per_unit, monthly, label, why))
         self.workflow = workflow
         trail = (Step(f"{workflow}: {per_unit.normalize():f} per unit ({label})", label),)
@@ -318,52 +422,9 @@ class _Follower:
         self.workflow = name
         go(monthly, (Step(f"{name}: {expression}", "definition"),))
 
-    def _alarm_targets(self) -> set[str]:
-        """What alarms act on (a topic, mostly): they publish on a state change, never per unit
-        of work, so such a topic is fed, not an entry point hit once per unit."""
-        known = set(self.topo.types)
-        found: set[str] = set()
-        for kind in ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
-            for resource in self.topo.template.of_type(kind).values():
-                properties = resource.get("Properties") or {}
-                for key in ("AlarmActions", "OKActions", "InsufficientDataActions"):
-                    found.update(mentioned(properties.get(key), known))
-        return found
-
-    def _fed(self) -> set[str]:
-        """Resources something in the template sends work to (so they are not entries)."""
-        topo = self.topo
-        fed: set[str] = set()
-        for route in topo.routes:
-            fed.add(route.target)
-        for rule in topo.rules:
-            fed.update(rule.targets)
-        for _, target in topo.schedules.values():
-            fed.add(target)
-        for _, target in topo.pipes.values():
-            fed.add(target)
-        for targets in (*topo.subscriptions.values(), *topo.notifications.values()):
-            fed.update(targets)
-        for callees in topo.calls.values():
-            fed.update(callees)
-        fed.update(self.alarm_targets)
-        for name, (definition, _) in topo.machines.items():
-            fed.update(m for m in mentioned(definition.get("States"), set(topo.types)) if m != name)
-        putters = _putters(topo)
-        literal = _literal_puts(topo)
-        for rule in topo.rules:
-            if rule.pattern is None or _aws_source(rule.pattern):
-                continue
-            where = f"{topo.template.path}: {rule.logical_id}.EventPattern"
-            if rule.bus in putters or any(
-                bus == rule.bus and matches(rule.pattern, _sample(rule.pattern, detail), where)
-                for bus, detail in literal
-            ):
-                fed.add(rule.logical_id)
-        return fed
-
     # ------------------------------------------------------------------ billing
     def _bill(self, resource: str, usage: Usage, trail: tuple[Step, ...]) -> None:
+        self.visited.add(resource)
         source = " > ".join(step.text for step in trail)
         for (service, item), quantity in usage.quantities.items():
             if quantity:
@@ -405,7 +466,9 @@ class _Follower:
         (a consumer's invocations: batches holding ``records`` records in all)."""
         if not target or quantity == 0:
             return
-        carried = (target, _detail_type(detail))
+        target = self.topo.resolved(target)
+        self.visited.add(target)
+        carried = (target, detail_type(detail))
         if len(trail) > _MAX_DEPTH or self._looped(target, carried, trail):
             self.result.notes.append(
                 f"{target}: reached again through {trail[-1].text}: a loop, followed once"
@@ -673,13 +736,13 @@ class _Follower:
         the bus's rules like any put."""
         if not relays:
             return
-        detail_type = _detail_type(detail)
-        if detail_type is None:
+        carried = detail_type(detail)
+        if carried is None:
             self.unrelayed[name] = self.unrelayed.get(name, Decimal(0)) + quantity
             return
         for bus, count in relays.items():
-            step = Step(f"{name}: relays {detail_type} to {bus} (user)", "user")
-            self._reach(bus, quantity * count, (*trail, step), "put", {"detail-type": detail_type})
+            step = Step(f"{name}: relays {carried} to {bus} (user)", "user")
+            self._reach(bus, quantity * count, (*trail, step), "put", {"detail-type": carried})
 
     def _logs(self, name: str, quantity: Decimal, usage: Usage) -> None:
         """The function's log lines (``log_kb`` per invocation, from the usage file): vended
@@ -892,7 +955,7 @@ class _Follower:
         if service == "events" and action == "putevents":
             for entry in parameters.get("Entries") or [{}]:
                 bus = next(iter(mentioned(entry.get("EventBusName"), known)), DEFAULT_BUS)
-                self._bus(bus, quantity, trail, _detail(entry) or None)
+                self._bus(bus, quantity, trail, put_detail(entry) or None)
             return
         if service == "states" and action.startswith("startexecution"):
             self._reach(targets[0] if targets else "", quantity, trail, "start")
@@ -930,9 +993,9 @@ class _Follower:
         for rule in self.topo.rules:
             if rule.bus != bus or rule.pattern is None:
                 continue
-            sample = _sample(rule.pattern, detail)
+            event = sample(rule.pattern, detail)
             path = f"{self.topo.template.path}: {rule.logical_id}.EventPattern"
-            if matches(rule.pattern, sample, path):
+            if matches(rule.pattern, event, path):
                 step = Step(f"{rule.logical_id}: matches {detail.get('detail-type')}", "definition")
                 self._targets(
                     rule.logical_id, rule.targets, quantity, (*trail, step), "rule", detail=detail
@@ -1135,7 +1198,7 @@ class _Follower:
         self._bill(pipe, usage, trail)
         target = self.topo.pipes[pipe][1]
         if self.topo.kind(target) == "bus":
-            detail = _piped(self.topo.pipe_events.get(pipe, {}), detail)
+            detail = piped(self.topo.pipe_events.get(pipe, {}), detail)
         self._targets(pipe, (target,), quantity, trail, "pipe", detail=detail)
 
 
@@ -1149,22 +1212,6 @@ def _numbers(usage: UsageFile, resource: str, key: str, sub: str) -> dict[str, D
     )
 
 
-def _piped(event: Mapping[str, str], carried: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The event a pipe puts on a bus: the literal source and detail-type its target parameters
-    give; where the detail-type is a JSON path into the record, the one the record carries."""
-    found: dict[str, Any] = {k: v for k, v in event.items() if not v.startswith("$")}
-    from_record = _detail_type(carried)
-    if event.get("detail-type", "").startswith("$") and from_record is not None:
-        found["detail-type"] = from_record
-    return found or None
-
-
-def _detail_type(detail: Mapping[str, Any] | None) -> str | None:
-    """The detail-type an event or a record carries, when it is known."""
-    value = (detail or {}).get("detail-type")
-    return value if isinstance(value, str) else None
-
-
 def _short(value: Decimal) -> str:
     """A per-execution figure for people: four decimals at most."""
     return f"{value.quantize(Decimal('0.0001')).normalize():f}"
@@ -1173,96 +1220,3 @@ def _short(value: Decimal) -> str:
 def _whole(quantity: Decimal) -> Decimal:
     """A month's expected count as AWS bills it: whole requests (rounded up)."""
     return quantity.to_integral_value(rounding=ROUND_CEILING)
-
-
-def _putters(topo: Topology) -> set[str]:
-    """Buses that get events of any detail-type: those a function allowed ``PutEvents`` may
-    name (the default bus with any such function), and those a pipe puts each record's own
-    detail-type on."""
-    putters = {
-        c
-        for f, callees in topo.calls.items()
-        for c in callees
-        if topo.functions[f].may("events:PutEvents")
-    }
-    if any(topo.functions[f].may("events:PutEvents") for f in topo.functions):
-        putters.add(DEFAULT_BUS)
-    for pipe, (_, target) in topo.pipes.items():
-        if topo.pipe_events.get(pipe, {}).get("detail-type", "").startswith("$"):
-            putters.add(target)
-    return putters
-
-
-def _literal_puts(topo: Topology) -> list[tuple[str, Mapping[str, Any]]]:
-    """(bus, source/detail-type) of every put the definitions spell out (routes, tasks,
-    pipes)."""
-    found: list[tuple[str, Mapping[str, Any]]] = [
-        (route.target or DEFAULT_BUS, route.detail)
-        for route in topo.routes
-        if route.action == "put" and route.detail
-    ]
-    for pipe, (_, target) in topo.pipes.items():
-        event = _piped(topo.pipe_events.get(pipe, {}), None)
-        if event and topo.kind(target) == "bus":
-            found.append((target, event))
-    known = set(topo.types)
-    pending: list[Any] = [definition for definition, _ in topo.machines.values()]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, list):
-            pending.extend(value)
-        elif isinstance(value, Mapping):
-            if "events:putEvents" in str(value.get("Resource", "")):
-                parameters = value.get("Parameters") or value.get("Arguments") or {}
-                for entry in parameters.get("Entries") or []:
-                    bus = next(iter(mentioned(entry.get("EventBusName"), known)), DEFAULT_BUS)
-                    found.append((bus, _detail(entry)))
-            pending.extend(value.values())
-    return found
-
-
-def _detail(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """The literal Source and DetailType of a put's entry."""
-    return {
-        key: value
-        for key, value in (
-            ("source", entry.get("Source")),
-            ("detail-type", entry.get("DetailType")),
-        )
-        if isinstance(value, str)
-    }
-
-
-def _aws_source(pattern: Mapping[str, Any]) -> bool:
-    sources = pattern.get("source")
-    return (
-        isinstance(sources, list)
-        and bool(sources)
-        and all(isinstance(s, str) and s.startswith("aws.") for s in sources)
-    )
-
-
-def _sample(pattern: Mapping[str, Any], detail: Mapping[str, Any]) -> dict[str, Any]:
-    """The event a literal put sends, its source taken from the rule when the put names none."""
-    sample: dict[str, Any] = {"detail": {}, "account": "123456789012", "region": "us-east-1"}
-    sources = pattern.get("source")
-    if "source" in detail:
-        sample["source"] = detail["source"]
-    elif isinstance(sources, list) and sources and isinstance(sources[0], str):
-        sample["source"] = sources[0]
-    if "detail-type" in detail:
-        sample["detail-type"] = detail["detail-type"]
-    if isinstance(pattern.get("detail"), Mapping):
-        sample["detail"] = _satisfying(pattern["detail"])
-    return sample
-
-
-def _satisfying(pattern: Mapping[str, Any]) -> dict[str, Any]:
-    """A detail that meets the pattern's literal values (what a put's detail is unknown)."""
-    found: dict[str, Any] = {}
-    for key, wanted in pattern.items():
-        if isinstance(wanted, Mapping):
-            found[key] = _satisfying(wanted)
-        elif isinstance(wanted, list) and wanted and not isinstance(wanted[0], Mapping):
-            found[key] = wanted[0]
-    return found

@@ -47,17 +47,41 @@ _HTTP_METHODS = {
     "any",
     "x-amazon-apigateway-any-method",
 }
+#: What a direct service integration does, by its action: the verb the follower bills it by.
 _DIRECT = {
     "startexecution": "start",
     "startsyncexecution": "start",
     "putevents": "put",
     "sendmessage": "send",
+    "putrecord": "record",
+    "putrecords": "record",
+    "publish": "publish",
+    "putitem": "write",
+    "updateitem": "write",
+    "deleteitem": "write",
+    "batchwriteitem": "write",
+    "transactwriteitems": "write",
+    "getitem": "read",
+    "query": "read",
+    "scan": "read",
+    "batchgetitem": "read",
 }
-_ACTION = re.compile(
-    r"(?:action/|path/|-)(StartExecution|StartSyncExecution|PutEvents|"
-    r"SendMessage)\b",
-    re.IGNORECASE,
+#: An AWS service integration's URI (REST APIs): arn:aws:apigateway:REGION:SERVICE:action/NAME,
+#: or :path/... with the action in the request (SQS's Action=SendMessage).
+_SERVICE_URI = re.compile(
+    r":apigateway:(?:\$\{[^}]*\}|[^:]*):(?P<service>[\w.-]+):(?:action/(?P<action>\w+))?"
 )
+#: An HTTP API's first-class integration: IntegrationSubtype SERVICE-ACTION.
+_SUBTYPE = re.compile(r"^(?P<service>\w+)-(?P<action>\w+)$")
+_QUERY_ACTION = re.compile(r"\bAction=(?P<action>\w+)")
+#: The action of a path-style integration that names none, by service: SQS's path is the
+#: queue, and a request to it with no Action sends.
+_PATH_ACTIONS = {"sqs": "SendMessage"}
+#: Keys of an integration naming what API Gateway acts as or goes through, not what it calls.
+_CREDENTIALS = ("Credentials", "credentials", "CredentialsArn", "ApiId", "ConnectionId",
+                "connectionId")  # fmt: skip
+#: Integration types that call no AWS service: billed as the API's requests alone.
+_NOT_AWS = ("HTTP", "HTTP_PROXY", "MOCK")
 
 
 @dataclass(frozen=True)
@@ -106,9 +130,16 @@ class Topology:
     #: pipe id -> the event it puts on a bus: its literal ``source`` and ``detail-type``, or
     #: a JSON path (``$.dynamodb...``) where each record supplies its own.
     pipe_events: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Lambda alias or version id -> its function (SAM's ``AutoPublishAlias`` wires every event
+    #: to the alias): invoking either runs, and bills, the function.
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
     def kind(self, logical_id: str) -> str:
-        return self.kinds.get(logical_id, "")
+        return self.kinds.get(self.resolved(logical_id), "")
+
+    def resolved(self, logical_id: str) -> str:
+        """The function an alias or version stands for; any other id as it is."""
+        return self.aliases.get(logical_id, logical_id)
 
 
 def topology(template: Template) -> Topology:
@@ -117,12 +148,14 @@ def topology(template: Template) -> Topology:
     kinds = {name: KINDS[t] for name, t in types.items() if t in KINDS}
     functions = deployed(template).functions
     known = set(resources)
+    aliases = _aliases(template, known)
     consumers: dict[str, list[str]] = {}
     batch: dict[tuple[str, str], int] = {}
     for mapping in template.of_type("AWS::Lambda::EventSourceMapping").values():
         properties = mapping.get("Properties", {})
         source = next(iter(mentioned(properties.get("EventSourceArn"), known)), "")
         function = next(iter(mentioned(properties.get("FunctionName"), known)), "")
+        function = aliases.get(function, function)
         if source and function:
             consumers.setdefault(source, []).append(function)
             size = properties.get("BatchSize")
@@ -163,7 +196,18 @@ def topology(template: Template) -> Topology:
         calls={f: tuple(_callable(template, f, kinds)) for f in functions},
         batch_sizes=batch,
         pipe_events=pipe_events,
+        aliases=aliases,
     )
+
+
+def _aliases(template: Template, known: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+        for name, resource in template.of_type(kind).items():
+            named = mentioned((resource.get("Properties") or {}).get("FunctionName"), known)
+            if named and template.resources[named[0]].get("Type") == "AWS::Lambda::Function":
+                found[name] = named[0]
+    return found
 
 
 def _machines(template: Template) -> dict[str, tuple[Mapping[str, Any], bool]]:
@@ -252,25 +296,28 @@ def _route(
     integration: Mapping[str, Any],
     known: set[str],
 ) -> Route:
-    text = str(
-        integration.get("uri") or integration.get("Uri") or integration.get("IntegrationUri") or ""
-    )
-    subtype = str(integration.get("IntegrationSubtype", ""))
-    action = _ACTION.search(f"{subtype} {text}")
-    if action is None:
-        targets = mentioned(integration, known)
+    called = {k: v for k, v in integration.items() if k not in _CREDENTIALS}
+    kind = str(
+        integration.get("type") or integration.get("Type") or integration.get("IntegrationType")
+    ).upper()
+    if kind in _NOT_AWS:  # a proxy to an HTTP endpoint (through a VPC link or not), a mock
+        return Route(api, rest, method, path, kind.lower(), "")
+    service, action = _service_action(integration)
+    if service is None or service == "lambda":
+        targets = mentioned(called, known)
         kind = "invoke" if targets else "other"
         return Route(api, rest, method, path, kind, targets[0] if targets else "")
-    verb = _DIRECT[action.group(1).lower()]
+    verb = _DIRECT.get(action.lower())
+    if verb is None:  # an action the estimate does not bill: named, reaching nothing
+        return Route(api, rest, method, path, f"{service}:{action or '?'}", "")
     parameters = integration.get("RequestParameters") or {}
-    targets = mentioned(
-        [
-            parameters,
-            integration.get("RequestTemplates") or {},
-            integration.get("requestTemplates") or {},
-        ],
-        known,
-    )
+    requested = [
+        parameters,
+        integration.get("RequestTemplates") or {},
+        integration.get("requestTemplates") or {},
+        integration.get("Uri") or integration.get("uri") or "",
+    ]
+    targets = mentioned(requested, known)
     detail = {
         key: value
         for key, value in (
@@ -280,6 +327,27 @@ def _route(
         if isinstance(value, str) and not value.startswith("$")
     }
     return Route(api, rest, method, path, verb, targets[0] if targets else "", detail)
+
+
+def _service_action(integration: Mapping[str, Any]) -> tuple[str | None, str]:
+    """The AWS service an integration calls and the action it calls (``None``: an HTTP proxy,
+    a mock, or nothing), from an HTTP API's subtype or a REST API's service URI."""
+    subtype = _SUBTYPE.match(str(integration.get("IntegrationSubtype", "")))
+    if subtype:
+        return subtype["service"].lower(), subtype["action"]
+    text = str(
+        integration.get("uri") or integration.get("Uri") or integration.get("IntegrationUri") or ""
+    )
+    uri = _SERVICE_URI.search(text)
+    if uri is None:
+        return None, ""
+    action = uri["action"] or ""
+    if not action:  # path/...: the action rides in the request (SQS's Action=SendMessage)
+        keys = ("RequestParameters", "RequestTemplates", "requestParameters", "requestTemplates")
+        request = str([integration.get(k) for k in keys])
+        found = _QUERY_ACTION.search(request)
+        action = found["action"] if found else _PATH_ACTIONS.get(uri["service"].lower(), "")
+    return uri["service"].lower(), action
 
 
 def _rules(template: Template, known: set[str]) -> list[RuleWiring]:

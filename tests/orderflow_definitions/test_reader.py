@@ -249,3 +249,31 @@ def test_a_public_cdk_template_with_a_joined_definition_string() -> None:
         "StringCleanerACAF150C",
         "TokenizeandCount1C7B3816",
     ]
+
+
+IMAGE_FUNCTIONS = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      PackageType: Image
+      MemorySize: 2048
+    Metadata: {DockerContext: ./worker, Dockerfile: Dockerfile}
+  Built:
+    Type: AWS::Serverless::Function
+    Properties:
+      PackageType: Image
+      ImageUri: 111111111111.dkr.ecr.eu-west-1.amazonaws.com/built:v1
+"""
+
+
+def test_an_image_function_before_sam_build_reads_with_a_placeholder_image(tmp_path: Path) -> None:
+    found = read_definition(_write(tmp_path, IMAGE_FUNCTIONS))
+
+    worker = found.resources["Worker"]["Properties"]
+    assert worker["PackageType"] == "Image"
+    assert worker["Code"]["ImageUri"].endswith("/orderflow-definitions/worker:latest")
+    assert worker["MemorySize"] == 2048
+    built = found.resources["Built"]["Properties"]["Code"]["ImageUri"]
+    assert built == "111111111111.dkr.ecr.eu-west-1.amazonaws.com/built:v1"

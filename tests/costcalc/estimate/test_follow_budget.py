@@ -19,17 +19,18 @@ Usage = dict[str, dict[str, object]]
 
 
 def _layers(tmp_path: Path, depth: int) -> tuple[Path, Usage]:
-    """``depth`` layers of two functions, each calling both of the next: 2^depth paths."""
+    """An API's function calling ``depth`` layers of two functions, each calling both of the
+    next: 2^depth paths."""
     resources: dict[str, object] = {}
     usage: Usage = {}
     for layer in range(depth + 1):
-        for side in "ab":
+        for side in "a" if layer == 0 else "ab":
             properties: dict[str, object] = {}
             if layer < depth:
                 callees = [f"F{layer + 1}a", f"F{layer + 1}b"]
                 properties["Environment"] = {"Variables": {c: {"Ref": c} for c in callees}}
                 usage[f"F{layer}{side}"] = {"calls": dict.fromkeys(callees, 1)}
-            if layer == 0 and side == "a":
+            if layer == 0:
                 http = {"Type": "HttpApi", "Properties": {"Path": "/go", "Method": "post"}}
                 properties["Events"] = {"Go": http}
             resources[f"F{layer}{side}"] = {

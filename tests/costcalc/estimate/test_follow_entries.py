@@ -1,0 +1,166 @@
+"""Where a template's workflows start: what nothing in it feeds, including functions nothing in
+it invokes and loops nothing outside them feeds, and never what it feeds from a reached part."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from costcalc.estimate.breakdown import Breakdown, estimate_source
+from costcalc.estimate.follow import Followed
+from costcalc.estimate.usage_file import UsageFile
+
+HEAD = """\
+AWSTemplateFormatVersion: 2010-09-09
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function: {Runtime: python3.12, Handler: app.handler, MemorySize: 1024}
+Resources:
+"""
+Usage = dict[str, dict[str, object]]
+
+
+def _estimate(tmp_path: Path, body: str, usage: Usage | None = None) -> Breakdown:
+    template = tmp_path / "template.yaml"
+    template.write_text(HEAD + body)
+    return estimate_source(template, Decimal(1000), UsageFile(tmp_path / "u.yml", usage or {}),
+                           samconfig=False)  # fmt: skip
+
+
+def _followed(tmp_path: Path, body: str, usage: Usage | None = None) -> Followed:
+    return _estimate(tmp_path, body, usage).estimates[0].followed
+
+
+def _entries(followed: Followed) -> dict[str, tuple[str, Decimal, str]]:
+    return {e.resource: (e.kind, e.monthly, e.label) for e in followed.entries}
+
+
+def _invocations(followed: Followed, function: str) -> Decimal:
+    return sum(
+        (c.monthly for c in followed.charges if (c.resource, c.item) == (function, "requests-x86")),
+        Decimal(0),
+    )
+
+
+LONE = "  Lone:\n    Type: AWS::Serverless::Function\n"
+
+
+def test_a_function_nothing_in_the_template_invokes_is_started_from_outside_once_per_unit(
+    tmp_path: Path,
+) -> None:
+    followed = _followed(tmp_path, LONE)
+
+    assert _entries(followed) == {
+        "Lone": ("function started outside the template", Decimal(1000), "default")
+    }
+    assert _invocations(followed, "Lone") == 1000
+    assert "Lone.invocations_per_unit" in {d.key for d in followed.defaults}
+
+
+def test_the_usage_file_says_how_often_a_function_is_started_from_outside(tmp_path: Path) -> None:
+    followed = _followed(tmp_path, LONE, {"Lone": {"invocations_per_unit": 0.25}})
+
+    assert _invocations(followed, "Lone") == 250
+    assert _entries(followed)["Lone"][2] == "user"
+
+
+def test_a_function_url_is_an_entry_point_of_its_own_kind(tmp_path: Path) -> None:
+    body = LONE + "    Properties: {FunctionUrlConfig: {AuthType: AWS_IAM}}\n"
+
+    assert _entries(_followed(tmp_path, body))["Lone"][0] == "function URL requests"
+
+
+def test_a_custom_resource_s_function_runs_when_the_stack_deploys_and_is_not_billed(
+    tmp_path: Path,
+) -> None:
+    body = (
+        LONE + "  Seed:\n    Type: Custom::Seed\n    Properties: {ServiceToken: !GetAtt Lone.Arn}\n"
+    )
+    followed = _followed(tmp_path, body)
+
+    assert not followed.entries
+    assert _invocations(followed, "Lone") == 0
+    assert any(n.startswith("Lone: invoked by Seed (Custom::Seed) when the stack is created")
+               for n in followed.notes)  # fmt: skip
+
+
+COGNITO = LONE + (
+    "  Pool:\n    Type: AWS::Cognito::UserPool\n"
+    "    Properties: {LambdaConfig: {PreSignUp: !GetAtt Lone.Arn}}\n"
+)
+
+
+def test_a_function_only_an_unfollowed_resource_invokes_is_unknown_until_the_usage_file_says(
+    tmp_path: Path,
+) -> None:
+    followed = _followed(tmp_path, COGNITO)
+
+    assert not followed.entries
+    assert [u.key for u in followed.unknowns] == ["Lone.invocations_per_unit"]
+    assert "named by Pool (AWS::Cognito::UserPool)" in followed.unknowns[0].what
+
+    given = _followed(tmp_path, COGNITO, {"Lone": {"invocations_per_unit": 0.1}})
+    assert _invocations(given, "Lone") == 100
+
+
+LOOP = """\
+  Stream:
+    Type: AWS::Kinesis::Stream
+    Properties: {ShardCount: 1}
+  Consumer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Environment: {Variables: {STREAM: !Ref Stream}}
+      Events:
+        Records: {Type: Kinesis, Properties: {Stream: !GetAtt Stream.Arn, StartingPosition: LATEST}}
+"""
+
+
+def test_a_stream_whose_only_writer_is_its_own_consumer_is_entered_as_fed_from_outside(
+    tmp_path: Path,
+) -> None:
+    followed = _followed(tmp_path, LOOP)
+
+    assert _entries(followed) == {"Stream": ("stream records", Decimal(1000), "default")}
+    assert _invocations(followed, "Consumer") == 1000
+    assert any(n.startswith("Stream: fed only by Consumer, in a loop") for n in followed.notes)
+
+
+def test_what_lies_past_an_unknown_call_of_a_reached_function_is_not_entered_again(
+    tmp_path: Path,
+) -> None:
+    body = LONE + (
+        "    Properties: {Environment: {Variables: {MID: !Ref Mid}}}\n"
+        "  Mid:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {Environment: {Variables: {MACHINE: !Ref Machine}}}\n"
+        "  Machine:\n    Type: AWS::Serverless::StateMachine\n"
+        "    Properties:\n      Definition: {StartAt: Done, States: {Done: {Type: Succeed}}}\n"
+    )
+    followed = _followed(tmp_path, body)
+
+    assert set(_entries(followed)) == {"Lone"}  # Machine waits on Lone.calls.Mid
+    assert "Lone.calls.Mid" in {u.key for u in followed.unknowns}
+
+
+def test_a_function_the_usage_file_says_another_calls_is_not_also_started_from_outside(
+    tmp_path: Path,
+) -> None:
+    body = LONE + "  Callee:\n    Type: AWS::Serverless::Function\n"
+    followed = _followed(tmp_path, body, {"Lone": {"calls": {"Callee": 2}}})
+
+    assert set(_entries(followed)) == {"Lone"}
+    assert _invocations(followed, "Callee") == 2000
+
+
+def test_events_wired_to_an_alias_bill_the_function_it_stands_for(tmp_path: Path) -> None:
+    body = """\
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      AutoPublishAlias: live
+      Events: {Get: {Type: HttpApi, Properties: {Path: /items, Method: get}}}
+"""
+    followed = _followed(tmp_path, body)
+
+    assert _invocations(followed, "Fn") == 1000
+    assert not [n for n in followed.notes if "not billed" in n]
