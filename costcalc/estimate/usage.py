@@ -6,7 +6,8 @@ A source is a SAM/CloudFormation template, a CDK app's ``cdk.out`` folder (each
 definitions as the kit and the projects it generates lay them out
 (templates/order-system/manifest.yaml keeps the kit's relative paths): a ``template.yaml`` at
 its root, ``sam/<stack>/template.yaml`` per stack, ``pulumi/<project>/Pulumi.yaml`` per Pulumi
-project and ``cdk.out/<stack>.template.json``. Every definition found is read; a SAM template
+project and ``cdk.out`` (the stacks its manifest lists, stages included; nested stacks inlined
+into their parents). Every definition found is read; a SAM template
 and a Pulumi program deriving the same design are one workflow, priced once.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from costcalc.errors import UsageError
+from costcalc.estimate.cdk_assembly import is_assembly, stack_templates
 from costcalc.estimate.deployed import Deployed, deployed
 from costcalc.estimate.derive import Derivation, derive
 from costcalc.estimate.template import Template, TemplateError, find_samconfig, read_template
@@ -239,24 +241,39 @@ def sources_in(source: Path) -> list[Source]:
         return [Source(source)]
     if any((source / name).is_file() for name in _PULUMI_NAMES):
         return [Source(source, pulumi=True)]
-    if (source / "manifest.json").is_file() and any(source.glob("*.template.json")):
-        return [Source(file) for file in sorted(source.glob("*.template.json"))]  # cdk.out
+    if is_assembly(source):
+        return _assembly(source)
     for name in _TEMPLATE_NAMES:
         if (source / name).is_file():
             return [Source(source / name)]
     found = [
         *(Source(file, project=source) for file in sorted(source.glob("sam/*/template.yaml"))),
-        *(Source(file) for file in sorted(source.glob("cdk.out/*.template.json"))),
+        *(_assembly(source / "cdk.out") if is_assembly(source / "cdk.out") else []),
         *(
             Source(file.parent, pulumi=True)
             for name in _PULUMI_NAMES
             for file in sorted(source.glob(f"pulumi/*/{name}"))
         ),
     ]
+    if not found and (source / "cdk.json").is_file():
+        raise TemplateError(
+            f"{source}: a CDK app with no synthesized cdk.out; run `cdk synth` in it, then "
+            f"costcalc estimate {source / 'cdk.out'}"
+        )
     if not found:
         raise TemplateError(
             f"{source}: a folder with no definitions; looked for {', '.join(LOOKED_FOR)}; "
             "expected a SAM template, a Pulumi project or a project holding them"
+        )
+    return found
+
+
+def _assembly(folder: Path) -> list[Source]:
+    found = [Source(file) for file in stack_templates(folder)]
+    if not found:
+        raise TemplateError(
+            f"{folder}: a CDK cloud assembly whose manifest.json lists no stack template "
+            "found beside it; expected the folder `cdk synth` writes"
         )
     return found
 
