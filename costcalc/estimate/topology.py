@@ -192,6 +192,16 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
                     routes.append(
                         _route(api, rest, verb, str(path), integration=integration, known=known)
                     )
+    for api, resource in template.of_type("AWS::ApiGatewayV2::Api").items():
+        properties = resource.get("Properties", {})
+        if properties.get("Target"):  # quick create: one route and its integration, implied
+            key = str(properties.get("RouteKey") or "$default")
+            method, _, path = key.partition(" ")
+            integration = {"IntegrationUri": properties["Target"]}
+            routes.append(
+                _route(api, False, method.upper() if path else "ANY", path or method,
+                       integration=integration, known=known)
+            )  # fmt: skip
     integrations = template.of_type("AWS::ApiGatewayV2::Integration")
     for route in template.of_type("AWS::ApiGatewayV2::Route").values():
         properties = route.get("Properties", {})

@@ -53,3 +53,51 @@ def test_a_program_that_returns_is_read_from_the_childs_report(tmp_path: Path) -
     )
     template = read_pulumi(project)
     assert template.of_type("AWS::SQS::Queue").keys() == {"Jobs"}
+
+
+def test_a_program_reads_its_relative_paths_from_its_project_folder(tmp_path: Path) -> None:
+    project = _project(
+        tmp_path,
+        "import os\nimport pulumi_aws as aws\nfor name in os.listdir('www'):\n"
+        "    aws.sqs.Queue(name)\n",
+    )
+    (project / "www").mkdir()
+    (project / "www" / "jobs").write_text("")
+    assert read_pulumi(project).of_type("AWS::SQS::Queue").keys() == {"Jobs"}
+
+
+def test_a_program_building_strings_from_outputs_of_types_not_read_runs_to_its_end(
+    tmp_path: Path,
+) -> None:
+    program = """\
+import pulumi_aws as aws
+api = aws.apigateway.RestApi("api")
+stage = aws.apigateway.Stage("stage", rest_api=api.id, deployment="d", stage_name="s")
+policy = aws.iam.Policy("policy", policy="{}")
+role = aws.iam.Role("role", assume_role_policy="{}")
+aws.iam.RolePolicyAttachment("attach", role=role.name, policy_arn=policy.arn)
+service = stage.execution_arn.apply(lambda arn: arn.split(":")[2] + "-jobs")
+aws.lambda_.Function("f", role=role.arn, environment={"variables": {"SERVICE": service}})
+"""
+    template = read_pulumi(_project(tmp_path, program))
+    environment = template.resources["F"]["Properties"]["Environment"]
+    assert environment == {"Variables": {"SERVICE": "apigateway-jobs"}}
+    assert template.resources["Role"]["Properties"]["ManagedPolicyArns"] == [
+        "arn:aws:iam:us-east-1:123456789012:policy/policy"
+    ]
+    assert template.unread["Stage"] == "aws:apigateway/stage:Stage"
+
+
+def test_a_policy_document_looked_up_is_the_document_its_statements_make(tmp_path: Path) -> None:
+    program = """\
+import pulumi_aws as aws
+document = aws.iam.get_policy_document(statements=[{"actions": ["sqs:SendMessage"],
+    "resources": ["*"], "principals": [{"type": "Service",
+    "identifiers": ["events.amazonaws.com"]}]}])
+aws.sqs.QueuePolicy("p", queue_url="u", policy=document.json)
+"""
+    template = read_pulumi(_project(tmp_path, program))
+    assert template.resources["P"]["Properties"]["PolicyDocument"]["Statement"] == [
+        {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": ["*"],
+         "Principal": {"Service": ["events.amazonaws.com"]}}
+    ]  # fmt: skip

@@ -1,0 +1,36 @@
+"""What a template wires to what: the entry points and edges read from resources alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from costcalc.estimate.template import read_template
+from costcalc.estimate.topology import topology
+
+QUICK_CREATE = """\
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      ProtocolType: HTTP
+      RouteKey: GET /
+      Target: !GetAtt Handler.Arn
+  Handler:
+    Type: AWS::Lambda::Function
+    Properties: {Role: r, Code: {}}
+"""
+
+
+def test_a_quick_create_http_api_has_its_one_route_to_its_target(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text(QUICK_CREATE)
+    routes = topology(read_template(path)).routes
+    assert [(r.api, r.key, r.action, r.target) for r in routes] == [
+        ("Api", "GET /", "invoke", "Handler")
+    ]
+
+
+def test_a_quick_create_api_without_a_route_key_is_its_default_route(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text(QUICK_CREATE.replace("      RouteKey: GET /\n", ""))
+    assert [r.key for r in topology(read_template(path)).routes] == ["ANY $default"]
