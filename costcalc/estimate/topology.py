@@ -356,23 +356,39 @@ def _protocol(value: Any) -> str:
     return value.lower() if isinstance(value, str) else ""
 
 
+#: A bucket notification's target, by configuration list and field: CloudFormation's names,
+#: and S3's own that CDK's ``Custom::S3BucketNotifications`` resource passes to the API.
+_NOTIFICATION_FIELDS = (
+    ("LambdaConfigurations", "Function"),
+    ("QueueConfigurations", "Queue"),
+    ("TopicConfigurations", "Topic"),
+    ("LambdaFunctionConfigurations", "LambdaFunctionArn"),
+    ("QueueConfigurations", "QueueArn"),
+    ("TopicConfigurations", "TopicArn"),
+)
+
+
 def _notifications(template: Template, known: set[str]) -> dict[str, tuple[str, ...]]:
+    configs = [
+        (bucket, resource.get("Properties", {}).get("NotificationConfiguration"))
+        for bucket, resource in template.of_type("AWS::S3::Bucket").items()
+    ]
+    for resource in template.of_type("Custom::S3BucketNotifications").values():
+        properties = resource.get("Properties", {})
+        bucket = next(iter(mentioned(properties.get("BucketName"), known)), "")
+        if bucket:
+            configs.append((bucket, properties.get("NotificationConfiguration")))
     found: dict[str, tuple[str, ...]] = {}
-    for bucket, resource in template.of_type("AWS::S3::Bucket").items():
-        config = resource.get("Properties", {}).get("NotificationConfiguration") or {}
+    for bucket, config in configs:
         targets = [
             target
-            for key, field_name in (
-                ("LambdaConfigurations", "Function"),
-                ("QueueConfigurations", "Queue"),
-                ("TopicConfigurations", "Topic"),
-            )
-            for item in listed(config.get(key))
+            for key, field_name in _NOTIFICATION_FIELDS
+            for item in listed((config or {}).get(key) if isinstance(config, Mapping) else None)
             if isinstance(item, Mapping)
             for target in mentioned(item.get(field_name), known)
         ]
         if targets:
-            found[bucket] = tuple(targets)
+            found[bucket] = (*found.get(bucket, ()), *targets)
     return found
 
 

@@ -34,3 +34,34 @@ def test_a_quick_create_api_without_a_route_key_is_its_default_route(tmp_path: P
     path = tmp_path / "template.yaml"
     path.write_text(QUICK_CREATE.replace("      RouteKey: GET /\n", ""))
     assert [r.key for r in topology(read_template(path)).routes] == ["ANY $default"]
+
+
+CDK_NOTIFICATIONS = """\
+Resources:
+  Uploads:
+    Type: AWS::S3::Bucket
+  Handler:
+    Type: AWS::Lambda::Function
+    Properties: {Role: r, Code: {}}
+  Jobs:
+    Type: AWS::SQS::Queue
+  UploadsNotifications:
+    Type: Custom::S3BucketNotifications
+    Properties:
+      ServiceToken: !GetAtt BucketNotificationsHandler.Arn
+      BucketName: !Ref Uploads
+      NotificationConfiguration:
+        LambdaFunctionConfigurations:
+          - {Events: ["s3:ObjectCreated:*"], LambdaFunctionArn: !GetAtt Handler.Arn}
+        QueueConfigurations:
+          - {Events: ["s3:ObjectRemoved:*"], QueueArn: !GetAtt Jobs.Arn}
+  BucketNotificationsHandler:
+    Type: AWS::Lambda::Function
+    Properties: {Role: r, Code: {}}
+"""
+
+
+def test_cdk_s_bucket_notifications_resource_notifies_its_targets(tmp_path: Path) -> None:
+    path = tmp_path / "template.json"
+    path.write_text(CDK_NOTIFICATIONS)
+    assert topology(read_template(path)).notifications == {"Uploads": ("Handler", "Jobs")}
