@@ -55,6 +55,10 @@ FUNCTION_FIGURES = (
 )
 _TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
 _PULUMI_NAMES = ("Pulumi.yaml", "Pulumi.yml")
+#: How deep below a project folder definitions are looked for (``infra/cdk/cdk.out``).
+SEARCH_DEPTH = 3
+#: Folders of dependencies, environments and build output: never a team's definitions.
+NOT_SEARCHED = frozenset({"node_modules", "venv", "env", "__pycache__", "build", "dist"})
 #: Where a project folder's definitions are, as the kit and generated projects lay them out.
 LOOKED_FOR = (
     *_TEMPLATE_NAMES,
@@ -246,15 +250,7 @@ def sources_in(source: Path) -> list[Source]:
     for name in _TEMPLATE_NAMES:
         if (source / name).is_file():
             return [Source(source / name)]
-    found = [
-        *(Source(file, project=source) for file in sorted(source.glob("sam/*/template.yaml"))),
-        *(_assembly(source / "cdk.out") if is_assembly(source / "cdk.out") else []),
-        *(
-            Source(file.parent, pulumi=True)
-            for name in _PULUMI_NAMES
-            for file in sorted(source.glob(f"pulumi/*/{name}"))
-        ),
-    ]
+    found = _below(source)
     if not found and (source / "cdk.json").is_file():
         raise TemplateError(
             f"{source}: a CDK app with no synthesized cdk.out; run `cdk synth` in it, then "
@@ -266,6 +262,33 @@ def sources_in(source: Path) -> list[Source]:
             "expected a SAM template, a Pulumi project or a project holding them"
         )
     return found
+
+
+def _below(project: Path) -> list[Source]:
+    """The definitions in ``project``'s subfolders (up to :data:`SEARCH_DEPTH` deep): SAM
+    templates first, then CDK assemblies, then Pulumi projects. A folder holding a definition
+    is not searched further (a SAM app's nested templates are its own), nor are folders of
+    tools and builds (:data:`NOT_SEARCHED`, hidden ones)."""
+    templates: list[Source] = []
+    assemblies: list[Source] = []
+    programs: list[Source] = []
+
+    def search(folder: Path, depth: int) -> None:
+        for child in sorted(p for p in folder.iterdir() if p.is_dir()):
+            if child.name.startswith(".") or child.name in NOT_SEARCHED:
+                continue
+            template = next((child / n for n in _TEMPLATE_NAMES if (child / n).is_file()), None)
+            if any((child / name).is_file() for name in _PULUMI_NAMES):
+                programs.append(Source(child, pulumi=True))
+            elif is_assembly(child):
+                assemblies.extend(_assembly(child))
+            elif template is not None:
+                templates.append(Source(template, project=project))
+            elif depth < SEARCH_DEPTH:
+                search(child, depth + 1)
+
+    search(project, 1)
+    return [*templates, *assemblies, *programs]
 
 
 def _assembly(folder: Path) -> list[Source]:

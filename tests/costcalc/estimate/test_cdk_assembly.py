@@ -123,3 +123,19 @@ def test_a_cdk_app_not_synthesized_is_told_to_run_cdk_synth(tmp_path: Path) -> N
         f"{tmp_path}: a CDK app with no synthesized cdk.out; run `cdk synth` in it, then "
         f"costcalc estimate {tmp_path / 'cdk.out'}"
     )
+
+
+def test_a_project_s_definitions_in_subfolders_of_any_name_are_found(tmp_path: Path) -> None:
+    _assembly(tmp_path / "infra" / "cdk" / "cdk.out")
+    (tmp_path / "infra" / "cdk" / "node_modules" / "x").mkdir(parents=True)
+    (tmp_path / "infra" / "cdk" / "node_modules" / "x" / "template.yaml").write_text("{}")
+    (tmp_path / "backend" / "api").mkdir(parents=True)
+    (tmp_path / "backend" / "api" / "template.yml").write_text("Resources: {}")
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "Pulumi.yaml").write_text("name: deploy\nruntime: python\n")
+    found = [(s.path.relative_to(tmp_path).as_posix(), s.pulumi) for s in sources_in(tmp_path)]
+    assert found == [
+        ("backend/api/template.yml", False),
+        ("infra/cdk/cdk.out/App.template.json", False),
+        ("deploy", True),
+    ]
