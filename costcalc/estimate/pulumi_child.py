@@ -32,6 +32,8 @@ def main(argv: Sequence[str]) -> int:
     os.chdir(folder)  # as the Pulumi CLI runs a program: its relative paths are the project's
     try:
         run = run_program(folder, stack, project=name)
+    except ImportError as error:  # a package the program imports is not installed
+        return _failed({"type": "ProgramImportError", "module": error.name or str(error)})
     except Exception as error:  # the program's own failure, whatever it is
         from costcalc.estimate.template import first_line  # noqa: PLC0415
 

@@ -101,3 +101,16 @@ aws.sqs.QueuePolicy("p", queue_url="u", policy=document.json)
         {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": ["*"],
          "Principal": {"Service": ["events.amazonaws.com"]}}
     ]  # fmt: skip
+
+
+def test_a_program_importing_a_package_not_installed_is_told_to_install_it(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path, "import pulumi_randomish.sub\n")
+    with pytest.raises(TemplateError) as refused:
+        read_pulumi(project)
+    assert str(refused.value) == (
+        f"{project / '__main__.py'}: the Pulumi program (stack dev) imports pulumi_randomish, "
+        "which is not installed where costcalc runs: pip install pulumi-randomish (the "
+        "program's requirements.txt)"
+    )
