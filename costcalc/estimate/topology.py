@@ -206,6 +206,8 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
     for route in template.of_type("AWS::ApiGatewayV2::Route").values():
         properties = route.get("Properties", {})
         method, _, path = str(properties.get("RouteKey", "")).partition(" ")
+        if not path:  # "$default", or a WebSocket route ("$connect", "sendmessage")
+            method, path = "ANY", method
         api = next(iter(mentioned(properties.get("ApiId"), known)), "")
         used = mentioned(properties.get("Target"), set(integrations))
         integration = integrations[used[0]].get("Properties", {}) if used else {}
@@ -267,6 +269,7 @@ def _route(
     )
     subtype = str(integration.get("IntegrationSubtype", ""))
     action = _ACTION.search(f"{subtype} {text}")
+    known = known - {api}  # an integration names its API (ApiId): the API is no target
     if action is None:
         targets = mentioned(integration, known)
         kind = "invoke" if targets else "other"
