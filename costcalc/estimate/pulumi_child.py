@@ -25,6 +25,8 @@ FAILED_EXIT = 3
 def main(argv: Sequence[str]) -> int:
     project, stack, name = argv
     try:
+        import pulumi  # noqa: PLC0415
+
         from costcalc.estimate.pulumi_program import run_program  # noqa: PLC0415
     except ImportError as error:
         return _failed({"type": "ImportError", "module": error.name or "pulumi"})
@@ -32,6 +34,8 @@ def main(argv: Sequence[str]) -> int:
     os.chdir(folder)  # as the Pulumi CLI runs a program: its relative paths are the project's
     try:
         run = run_program(folder, stack, project=name)
+    except pulumi.ConfigMissingError as error:  # the stack's config lacks a required key
+        return _failed({"type": "ConfigMissingError", "key": str(error.key)})
     except ImportError as error:  # a package the program imports is not installed
         return _failed({"type": "ProgramImportError", "module": error.name or str(error)})
     except Exception as error:  # the program's own failure, whatever it is

@@ -114,3 +114,16 @@ def test_a_program_importing_a_package_not_installed_is_told_to_install_it(
         "which is not installed where costcalc runs: pip install pulumi-randomish (the "
         "program's requirements.txt)"
     )
+
+
+def test_a_program_needing_config_the_stack_lacks_is_told_which_key_to_set(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path, "import pulumi\npulumi.Config().require('targetDomain')\n")
+    with pytest.raises(TemplateError) as refused:
+        read_pulumi(project)
+    assert str(refused.value) == (
+        f"{project / '__main__.py'}: the Pulumi program (stack dev) needs the config value "
+        "foreign:targetDomain, which Pulumi.dev.yaml does not set; add it under config: "
+        "(foreign:targetDomain: VALUE), as `pulumi config set targetDomain VALUE` would"
+    )
