@@ -19,6 +19,7 @@ from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.files import TEMPLATE_BYTES, read_text
 from orderflow_definitions.include import inline_includes
 from orderflow_definitions.intrinsics import PlaceholderScope, resolve
+from orderflow_definitions.nested_stacks import inline_nested_stacks
 from orderflow_definitions.parameters import parameter_values
 from orderflow_definitions.state_machines import (
     StateMachine,
@@ -78,18 +79,22 @@ class Definition:
 
 
 def read_document(path: Path) -> dict[str, Any]:
-    """The template at ``path`` as plain data (intrinsics in long form, local includes
-    inlined), not transformed."""
+    """The template at ``path`` as plain data (intrinsics in long form, local includes and
+    nested stacks on disk inlined), not transformed."""
+    document = inline_nested_stacks(_parsed(path), path.parent, str(path), _parsed)
+    for logical_id, resource in document["Resources"].items():
+        if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
+            raise DefinitionError(f"{path}: {logical_id}: a resource needs a Type")
+    return document
+
+
+def _parsed(path: Path) -> dict[str, Any]:
     document = parse_document(read_text(path, "template", TEMPLATE_BYTES), str(path))
     if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
         raise DefinitionError(
             f"{path}: not a CloudFormation or SAM template (expected a mapping with Resources)"
         )
-    document = dict(inline_includes(document, path.parent, str(path)))
-    for logical_id, resource in document["Resources"].items():
-        if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
-            raise DefinitionError(f"{path}: {logical_id}: a resource needs a Type")
-    return document
+    return dict(inline_includes(document, path.parent, str(path)))
 
 
 def read_definition(

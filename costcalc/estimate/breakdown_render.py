@@ -360,7 +360,7 @@ def init_usage(breakdown: Breakdown) -> str:
         "# Fill in every ~ (unknown), change any default, then: costcalc estimate PATH --usage "
         "FILE",
         f"version: {VERSION}",
-        "resource_usage:",
+        "resource_usage:" if figures else "resource_usage: {}  # nothing to fill in",
     ]
     for resource in sorted(figures):
         lines.append(f"  {json.dumps(resource)}:")

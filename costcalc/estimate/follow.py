@@ -108,6 +108,11 @@ UNPRICED_ITEMS = {
         "no sourced price for high-resolution CloudWatch alarms (a period under 60 s) in the "
         "catalogue: one alarm-month per metric evaluated",
     ),
+    ("apigateway", "websocket-messages"): (
+        "message (32 KB)",
+        "no sourced API Gateway WebSocket price in the catalogue: its messages (each 32 KB "
+        "billed as one) and the connection minutes of its clients",
+    ),
     ("cloudwatch", "composite-alarms"): (
         "alarm-month",
         "no sourced price for CloudWatch composite alarms in the catalogue",
@@ -520,13 +525,18 @@ class _Follower:
 
     def _route(self, route: Route, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
-        sized = self._sized(
-            route.api,
-            "request_kb",
-            add_apigw_rest if route.rest else add_apigw_http,
-            usage,
-            requests=_whole(quantity),
-        )
+        api = self.topo.template.resources.get(route.api, {}).get("Properties", {})
+        if str(api.get("ProtocolType", "")).upper() == "WEBSOCKET":  # messages, not requests
+            usage.add("apigateway", "websocket-messages", _whole(quantity))
+            sized: tuple[Step, ...] = ()
+        else:
+            sized = self._sized(
+                route.api,
+                "request_kb",
+                add_apigw_rest if route.rest else add_apigw_http,
+                usage,
+                requests=_whole(quantity),
+            )
         self._bill(route.api, usage, (*trail, *sized))
         self._access_logs(route.api, quantity, trail)
         step = Step(

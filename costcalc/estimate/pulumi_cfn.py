@@ -66,7 +66,7 @@ def _cfn_role(run: ProgramRun, role: Registered) -> dict[str, Any]:
     managed = [
         a.inputs["policyArn"]
         for a in run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-        if a.inputs["role"] == name
+        if a.inputs.get("role") == name and "policyArn" in a.inputs
     ]
     return _pick(
         role.inputs, AssumeRolePolicyDocument="assumeRolePolicy", Description="description"
@@ -492,7 +492,7 @@ _RENAMES: dict[str, dict[str, str]] = {
     "bus": {"Name": "name"},
     "log-group": {"RetentionInDays": "retentionInDays"},
     "schedule-group": {"Name": "name"},
-    "http-api": {"ProtocolType": "protocolType"},
+    "http-api": {"ProtocolType": "protocolType", "RouteKey": "routeKey", "Target": "target"},
     "stage": {"ApiId": "apiId", "StageName": "name", "AutoDeploy": "autoDeploy"},
     "kms-key": {
         "Description": "description", "EnableKeyRotation": "enableKeyRotation",

@@ -12,6 +12,7 @@ without the line — is a program that did not run to its end, and is refused by
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,11 +25,19 @@ FAILED_EXIT = 3
 def main(argv: Sequence[str]) -> int:
     project, stack, name = argv
     try:
+        import pulumi  # noqa: PLC0415
+
         from costcalc.estimate.pulumi_program import run_program  # noqa: PLC0415
     except ImportError as error:
         return _failed({"type": "ImportError", "module": error.name or "pulumi"})
+    folder = Path(project).resolve()
+    os.chdir(folder)  # as the Pulumi CLI runs a program: its relative paths are the project's
     try:
-        run = run_program(Path(project), stack, project=name)
+        run = run_program(folder, stack, project=name)
+    except pulumi.ConfigMissingError as error:  # the stack's config lacks a required key
+        return _failed({"type": "ConfigMissingError", "key": str(error.key)})
+    except ImportError as error:  # a package the program imports is not installed
+        return _failed({"type": "ProgramImportError", "module": error.name or str(error)})
     except Exception as error:  # the program's own failure, whatever it is
         from costcalc.estimate.template import first_line  # noqa: PLC0415
 

@@ -21,6 +21,7 @@ import yaml
 from pulumi.runtime import settings
 
 from costcalc.estimate.fake_aws import BY_PULUMI_TYPE, UNKNOWN, Account
+from costcalc.estimate.pulumi_outputs import invoke_answer, placeholder_outputs
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ class FakeAws(pulumi.runtime.Mocks):
         physical = str(args.inputs.get("name") or args.name)
         answered = kind.outputs(self.account, args.name, physical)
         resource_id = answered.pop("id")
-        outputs = {**args.inputs, **answered}
+        declared = placeholder_outputs(self.account, args.typ, physical)
+        outputs = {**declared, **args.inputs, **answered}
         self.registered.append(
             Registered(args.typ, args.name, dict(args.inputs), {**outputs, "id": resource_id})
         )
@@ -101,7 +103,7 @@ class FakeAws(pulumi.runtime.Mocks):
             },
         }
         if args.token not in answers:
-            raise NotImplementedError(f"FakeAws has no answer for the invoke {args.token}")
+            return invoke_answer(args.token, args.args), []
         return answers[args.token], []
 
 

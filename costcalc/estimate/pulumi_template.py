@@ -87,6 +87,19 @@ def _run_in_child(project: Path, stack: str, name: str, main: Path) -> ProgramRu
                 f"({detail['module']} is not installed): pip install 'pulumi>=3,<4' "
                 "'pulumi-aws>=7,<8'"
             )
+        if detail["type"] == "ConfigMissingError":
+            prefix, _, key = detail["key"].rpartition(":")
+            raise TemplateError(
+                f"{where} needs the config value {detail['key']}, which Pulumi.{stack}.yaml "
+                f"does not set; add it under config: ({detail['key']}: VALUE), as `pulumi "
+                f"config set {key if prefix == name else detail['key']} VALUE` would"
+            )
+        if detail["type"] == "ProgramImportError":
+            package = detail["module"].split(".")[0]
+            raise TemplateError(
+                f"{where} imports {package}, which is not installed where costcalc runs: "
+                f"pip install {package.replace('_', '-')} (the program's requirements.txt)"
+            )
         raise TemplateError(
             f"{where} raised {detail['type']}: {detail['message']}; expected a program that "
             f"runs with the config of Pulumi.{stack}.yaml"

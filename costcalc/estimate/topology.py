@@ -10,7 +10,7 @@ call: how often it does is never in a definition).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,10 +236,22 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
                     routes.append(
                         _route(api, rest, verb, str(path), integration=integration, known=known)
                     )
+    for api, resource in template.of_type("AWS::ApiGatewayV2::Api").items():
+        properties = resource.get("Properties", {})
+        if properties.get("Target"):  # quick create: one route and its integration, implied
+            key = str(properties.get("RouteKey") or "$default")
+            method, _, path = key.partition(" ")
+            integration = {"IntegrationUri": properties["Target"]}
+            routes.append(
+                _route(api, False, method.upper() if path else "ANY", path or method,
+                       integration=integration, known=known)
+            )  # fmt: skip
     integrations = template.of_type("AWS::ApiGatewayV2::Integration")
     for route in template.of_type("AWS::ApiGatewayV2::Route").values():
         properties = route.get("Properties", {})
         method, _, path = str(properties.get("RouteKey", "")).partition(" ")
+        if not path:  # "$default", or a WebSocket route ("$connect", "sendmessage")
+            method, path = "ANY", method
         api = next(iter(mentioned(properties.get("ApiId"), known)), "")
         used = mentioned(properties.get("Target"), set(integrations))
         integration = integrations[used[0]].get("Properties", {}) if used else {}
@@ -303,6 +315,7 @@ def _route(
     if kind in _NOT_AWS:  # a proxy to an HTTP endpoint (through a VPC link or not), a mock
         return Route(api, rest, method, path, kind.lower(), "")
     service, action = _service_action(integration)
+    known = known - {api}  # an integration names its API (ApiId): the API is no target
     if service is None or service == "lambda":
         targets = mentioned(called, known)
         kind = "invoke" if targets else "other"
@@ -329,13 +342,41 @@ def _route(
     return Route(api, rest, method, path, verb, targets[0] if targets else "", detail)
 
 
+def _flat(value: Any) -> str:
+    """A URI as text, its intrinsics spelled as ``Fn::Sub`` would (CDK writes the service URI
+    as an ``Fn::Join`` of its parts and ``Ref``s)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(_flat(part) for part in value)
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return ""
+    ((function, argument),) = value.items()
+    spell = _SPELLED.get(function)
+    return spell(argument) if spell else ""
+
+
+def _joined(argument: Any) -> str:
+    if not isinstance(argument, list) or len(argument) != 2:
+        return ""
+    return str(argument[0]).join(_flat(part) for part in listed(argument[1]))
+
+
+_SPELLED: dict[str, Callable[[Any], str]] = {
+    "Fn::Join": _joined,
+    "Fn::Sub": lambda a: _flat(a[0] if isinstance(a, list) and a else a),
+    "Ref": lambda a: f"${{{a}}}",
+    "Fn::GetAtt": lambda a: f"${{{'.'.join(map(str, listed(a)))}}}",
+}
+
+
 def _service_action(integration: Mapping[str, Any]) -> tuple[str | None, str]:
     """The AWS service an integration calls and the action it calls (``None``: an HTTP proxy,
     a mock, or nothing), from an HTTP API's subtype or a REST API's service URI."""
     subtype = _SUBTYPE.match(str(integration.get("IntegrationSubtype", "")))
     if subtype:
         return subtype["service"].lower(), subtype["action"]
-    text = str(
+    text = _flat(
         integration.get("uri") or integration.get("Uri") or integration.get("IntegrationUri") or ""
     )
     uri = _SERVICE_URI.search(text)
@@ -414,23 +455,39 @@ def _protocol(value: Any) -> str:
     return value.lower() if isinstance(value, str) else ""
 
 
+#: A bucket notification's target, by configuration list and field: CloudFormation's names,
+#: and S3's own that CDK's ``Custom::S3BucketNotifications`` resource passes to the API.
+_NOTIFICATION_FIELDS = (
+    ("LambdaConfigurations", "Function"),
+    ("QueueConfigurations", "Queue"),
+    ("TopicConfigurations", "Topic"),
+    ("LambdaFunctionConfigurations", "LambdaFunctionArn"),
+    ("QueueConfigurations", "QueueArn"),
+    ("TopicConfigurations", "TopicArn"),
+)
+
+
 def _notifications(template: Template, known: set[str]) -> dict[str, tuple[str, ...]]:
+    configs = [
+        (bucket, resource.get("Properties", {}).get("NotificationConfiguration"))
+        for bucket, resource in template.of_type("AWS::S3::Bucket").items()
+    ]
+    for resource in template.of_type("Custom::S3BucketNotifications").values():
+        properties = resource.get("Properties", {})
+        bucket = next(iter(mentioned(properties.get("BucketName"), known)), "")
+        if bucket:
+            configs.append((bucket, properties.get("NotificationConfiguration")))
     found: dict[str, tuple[str, ...]] = {}
-    for bucket, resource in template.of_type("AWS::S3::Bucket").items():
-        config = resource.get("Properties", {}).get("NotificationConfiguration") or {}
+    for bucket, config in configs:
         targets = [
             target
-            for key, field_name in (
-                ("LambdaConfigurations", "Function"),
-                ("QueueConfigurations", "Queue"),
-                ("TopicConfigurations", "Topic"),
-            )
-            for item in listed(config.get(key))
+            for key, field_name in _NOTIFICATION_FIELDS
+            for item in listed((config or {}).get(key) if isinstance(config, Mapping) else None)
             if isinstance(item, Mapping)
             for target in mentioned(item.get(field_name), known)
         ]
         if targets:
-            found[bucket] = tuple(targets)
+            found[bucket] = (*found.get(bucket, ()), *targets)
     return found
 
 

@@ -6,7 +6,8 @@ A source is a SAM/CloudFormation template, a CDK app's ``cdk.out`` folder (each
 definitions as the kit and the projects it generates lay them out
 (templates/order-system/manifest.yaml keeps the kit's relative paths): a ``template.yaml`` at
 its root, ``sam/<stack>/template.yaml`` per stack, ``pulumi/<project>/Pulumi.yaml`` per Pulumi
-project and ``cdk.out/<stack>.template.json``. Every definition found is read; a SAM template
+project and ``cdk.out`` (the stacks its manifest lists, stages included; nested stacks inlined
+into their parents). Every definition found is read; a SAM template
 and a Pulumi program deriving the same design are one workflow, priced once.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from costcalc.errors import UsageError
+from costcalc.estimate.cdk_assembly import is_assembly, stack_templates
 from costcalc.estimate.deployed import Deployed, deployed
 from costcalc.estimate.derive import Derivation, derive
 from costcalc.estimate.template import Template, TemplateError, find_samconfig, read_template
@@ -53,6 +55,10 @@ FUNCTION_FIGURES = (
 )
 _TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
 _PULUMI_NAMES = ("Pulumi.yaml", "Pulumi.yml")
+#: How deep below a project folder definitions are looked for (``infra/cdk/cdk.out``).
+SEARCH_DEPTH = 3
+#: Folders of dependencies, environments and build output: never a team's definitions.
+NOT_SEARCHED = frozenset({"node_modules", "venv", "env", "__pycache__", "build", "dist"})
 #: Where a project folder's definitions are, as the kit and generated projects lay them out.
 LOOKED_FOR = (
     *_TEMPLATE_NAMES,
@@ -239,24 +245,58 @@ def sources_in(source: Path) -> list[Source]:
         return [Source(source)]
     if any((source / name).is_file() for name in _PULUMI_NAMES):
         return [Source(source, pulumi=True)]
-    if (source / "manifest.json").is_file() and any(source.glob("*.template.json")):
-        return [Source(file) for file in sorted(source.glob("*.template.json"))]  # cdk.out
+    if is_assembly(source):
+        return _assembly(source)
     for name in _TEMPLATE_NAMES:
         if (source / name).is_file():
             return [Source(source / name)]
-    found = [
-        *(Source(file, project=source) for file in sorted(source.glob("sam/*/template.yaml"))),
-        *(Source(file) for file in sorted(source.glob("cdk.out/*.template.json"))),
-        *(
-            Source(file.parent, pulumi=True)
-            for name in _PULUMI_NAMES
-            for file in sorted(source.glob(f"pulumi/*/{name}"))
-        ),
-    ]
+    found = _below(source)
+    if not found and (source / "cdk.json").is_file():
+        raise TemplateError(
+            f"{source}: a CDK app with no synthesized cdk.out; run `cdk synth` in it, then "
+            f"costcalc estimate {source / 'cdk.out'}"
+        )
     if not found:
         raise TemplateError(
             f"{source}: a folder with no definitions; looked for {', '.join(LOOKED_FOR)}; "
             "expected a SAM template, a Pulumi project or a project holding them"
+        )
+    return found
+
+
+def _below(project: Path) -> list[Source]:
+    """The definitions in ``project``'s subfolders (up to :data:`SEARCH_DEPTH` deep): SAM
+    templates first, then CDK assemblies, then Pulumi projects. A folder holding a definition
+    is not searched further (a SAM app's nested templates are its own), nor are folders of
+    tools and builds (:data:`NOT_SEARCHED`, hidden ones)."""
+    templates: list[Source] = []
+    assemblies: list[Source] = []
+    programs: list[Source] = []
+
+    def search(folder: Path, depth: int) -> None:
+        for child in sorted(p for p in folder.iterdir() if p.is_dir()):
+            if child.name.startswith(".") or child.name in NOT_SEARCHED:
+                continue
+            template = next((child / n for n in _TEMPLATE_NAMES if (child / n).is_file()), None)
+            if any((child / name).is_file() for name in _PULUMI_NAMES):
+                programs.append(Source(child, pulumi=True))
+            elif is_assembly(child):
+                assemblies.extend(_assembly(child))
+            elif template is not None:
+                templates.append(Source(template, project=project))
+            elif depth < SEARCH_DEPTH:
+                search(child, depth + 1)
+
+    search(project, 1)
+    return [*templates, *assemblies, *programs]
+
+
+def _assembly(folder: Path) -> list[Source]:
+    found = [Source(file) for file in stack_templates(folder)]
+    if not found:
+        raise TemplateError(
+            f"{folder}: a CDK cloud assembly whose manifest.json lists no stack template "
+            "found beside it; expected the folder `cdk synth` writes"
         )
     return found
 

@@ -32,6 +32,15 @@ def test_init_usage_lists_every_unknown_and_default_and_reads_back_as_user(tmp_p
     assert {e["label"] for e in after["templates"][0]["entries"]} == {"user"}
 
 
+def test_a_usage_file_written_with_nothing_to_fill_in_reads_back(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text(TOPIC_ONLY)
+    usage = tmp_path / "usage.yml"
+    assert costcalc("estimate", template, "--init-usage", usage).returncode == 0
+    read_back = costcalc("estimate", template, "--usage", usage)
+    assert read_back.returncode == 0, read_back.stderr
+
+
 def test_volume_and_orders_per_month_are_one_flag(tmp_path: Path) -> None:
     one = costcalc("estimate", PUBLIC, "--volume", "5000", "--format", "json")
     other = costcalc("estimate", PUBLIC, "--orders-per-month", "5000", "--format", "json")

@@ -1,0 +1,60 @@
+"""Nested stacks on disk are inlined as CloudFormation deploys them: one set of resources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from orderflow_definitions.errors import DefinitionError
+from orderflow_definitions.nested_stacks import inline_nested_stacks
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return dict(json.loads(path.read_text()))
+
+
+def _parent(folder: Path, child: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    (folder / "child.json").write_text(json.dumps(child))
+    stack = {"Type": "AWS::CloudFormation::Stack",
+             "Properties": {"TemplateURL": "child.json", "Parameters": parameters}}  # fmt: skip
+    return {"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}, "Child": stack}}
+
+
+def test_a_child_id_the_parent_has_too_is_prefixed_with_the_stack_and_references_follow(
+    tmp_path: Path,
+) -> None:
+    child = {
+        "Parameters": {"Name": {"Type": "String"}},
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "Name"}}},
+            "Rule": {
+                "Type": "AWS::Events::Rule",
+                "DependsOn": "Queue",
+                "Properties": {"Targets": [{"Arn": {"Fn::Sub": "${Queue.Arn}-${Name}"}}]},
+            },
+        },
+    }
+    merged = inline_nested_stacks(_parent(tmp_path, child, {"Name": "jobs"}), tmp_path, "t", _read)
+    resources = merged["Resources"]
+    assert set(resources) == {"Queue", "Child", "ChildQueue", "Rule"}
+    assert resources["ChildQueue"]["Properties"] == {"QueueName": "jobs"}
+    assert resources["Rule"]["DependsOn"] == "ChildQueue"
+    assert resources["Rule"]["Properties"]["Targets"][0]["Arn"] == {
+        "Fn::Sub": ["${ChildQueue.Arn}-${Name}", {"Name": "jobs"}]
+    }
+
+
+def test_a_parameter_neither_passed_nor_defaulted_is_refused_naming_it(tmp_path: Path) -> None:
+    child = {"Parameters": {"Name": {"Type": "String"}}, "Resources": {}}
+    with pytest.raises(DefinitionError, match="parameter Name has no default"):
+        inline_nested_stacks(_parent(tmp_path, child, {}), tmp_path, "t", _read)
+
+
+def test_a_nested_stack_only_in_s3_is_left_as_it_is(tmp_path: Path) -> None:
+    url = "https://bucket.s3.amazonaws.com/child.yaml"
+    stack = {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": url}}
+    document = {"Resources": {"Child": stack}}
+    assert inline_nested_stacks(document, tmp_path, "t", _read) == document
