@@ -19,6 +19,8 @@ from typing import Any
 import pulumi
 import yaml
 from pulumi.runtime import settings
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.proto import resource_pb2
 
 from costcalc.estimate.fake_aws import BY_PULUMI_TYPE, UNKNOWN, Account
 from costcalc.estimate.pulumi_outputs import invoke_answer, placeholder_outputs
@@ -120,6 +122,24 @@ def _config_strings(config: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+_RESOURCE_REFERENCES = resource_pb2.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES
+
+
+class _ByIdMonitor(MockMonitor):
+    """The mock monitor with resource references turned off: a resource given as another's
+    input (``function=fn``, not ``fn.arn``) arrives as its id. With them on, the monitor
+    rebuilds the resource from its reference on its own thread, whose event loop is not the
+    program's; now and then the run then failed with "got Future attached to a different
+    loop" (pulumi/examples apigatewayv2-http-api-quickcreate, one run in three)."""
+
+    def GetDeploymentInfo(self, request: Any) -> Any:
+        info = super().GetDeploymentInfo(request)  # type: ignore[no-untyped-call]
+        kept = [f for f in info.supportedFeatures if f != _RESOURCE_REFERENCES]
+        del info.supportedFeatures[:]
+        info.supportedFeatures.extend(kept)
+        return info
+
+
 def run_program(
     project_dir: Path,
     stack: str = "dev",
@@ -136,7 +156,8 @@ def run_program(
     config = {key: value for key, value in config.items() if value is not None}
     mocks = FakeAws(Account(region=str(config.get("aws:region", "us-east-1"))))
     settings.ROOT.set(None)  # a fresh root stack resource, so no outputs carry over
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False,
+                             monitor=_ByIdMonitor(mocks))  # fmt: skip
     pulumi.runtime.set_all_config(_config_strings(config))
     stack_outputs: dict[str, Any] = {}
 
