@@ -36,6 +36,8 @@ from costcalc.estimate.reach import (
     EMAIL_ACTIONS,
     Derivation,
     allowed_count,
+    archive_settings,
+    archived,
     deliveries,
     invoked_functions,
     route_function,
@@ -90,7 +92,8 @@ class _Choreography:
         ]
         if idle:
             notes.append(f"not invoked by the order flow: {', '.join(idle)}")
-        return Derivation("choreography", functions, paths, tuple(notes))
+        settings = archive_settings(self.found)
+        return Derivation("choreography", functions, paths, tuple(notes), settings)
 
     def _triggers(self) -> dict[str, str]:
         found = self.found
@@ -170,6 +173,7 @@ class _Choreography:
         return {
             "api_requests": Decimal(len(flow.requests)),
             "events": Decimal(len(flow.events)),
+            "archived_events": archived(found, flow.events),
             "rule_matches": Decimal(rule_matches),
             "invocations": {
                 functions[f].name: Decimal(count) for f, count in sorted(invocations.items())

@@ -3,8 +3,8 @@
 API routes to their integrations (a function, or a direct StartExecution, StartSyncExecution,
 PutEvents or SendMessage), rules on any bus (the default bus included) to their targets,
 schedules to theirs, event source mappings and pipes from their sources, topic subscriptions,
-bucket notifications, and the resources each function's role or environment names (what it may
-call: how often it does is never in a definition).
+bucket notifications, the buses' archives, and the resources each function's role or
+environment names (what it may call: how often it does is never in a definition).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from costcalc.estimate.archives import Archive, archives
 from costcalc.estimate.deployed import Function, deployed
 from costcalc.estimate.refs import listed, mentioned, referenced
 from costcalc.estimate.template import Template
@@ -106,6 +107,8 @@ class Topology:
     #: pipe id -> the event it puts on a bus: its literal ``source`` and ``detail-type``, or
     #: a JSON path (``$.dynamodb...``) where each record supplies its own.
     pipe_events: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: the archives on the template's buses (the default bus included)
+    archives: tuple[Archive, ...] = ()
 
     def kind(self, logical_id: str) -> str:
         return self.kinds.get(logical_id, "")
@@ -163,6 +166,7 @@ def topology(template: Template) -> Topology:
         calls={f: tuple(_callable(template, f, kinds)) for f in functions},
         batch_sizes=batch,
         pipe_events=pipe_events,
+        archives=archives(template, {n for n, k in kinds.items() if k == "bus"}, DEFAULT_BUS),
     )
 
 
