@@ -36,6 +36,7 @@ from costcalc.estimate.reach import (
     EMAIL_ACTIONS,
     Derivation,
     allowed_count,
+    archive_notes,
     archive_settings,
     archived,
     deliveries,
@@ -92,6 +93,7 @@ class _Choreography:
         ]
         if idle:
             notes.append(f"not invoked by the order flow: {', '.join(idle)}")
+        notes += archive_notes(self.found)
         settings = archive_settings(self.found)
         return Derivation("choreography", functions, paths, tuple(notes), settings)
 

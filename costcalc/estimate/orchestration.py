@@ -33,6 +33,7 @@ from costcalc.estimate.reach import (
     EMAIL_ACTIONS,
     Derivation,
     allowed_count,
+    archive_notes,
     archive_settings,
     archived,
     deliveries,
@@ -140,6 +141,7 @@ class Orchestration:
             )
         if idle:
             notes.append(f"not invoked by the order flow: {', '.join(idle)}")
+        notes += archive_notes(self.found)
         settings = archive_settings(self.found)
         if not self.express:
             return Derivation("orchestration", functions, per_path, tuple(notes), settings)

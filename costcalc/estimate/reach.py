@@ -109,6 +109,27 @@ def archive_settings(found: Deployed) -> dict[str, Any]:
     return {"archive": {"months_stored": kept.pop()}} if kept else {}
 
 
+def archive_notes(found: Deployed) -> list[str]:
+    """What the derivation says of each archive: the bus, its pattern, how long it keeps."""
+    notes = []
+    for archive in found.archives:
+        months = _months(archive.months_stored())
+        kept = (
+            f"keeps {archive.retention_days} days: {months} months stored per month archived "
+            "(steady state)"
+            if archive.retention_days
+            else "keeps events indefinitely: priced as holding archive.months_stored months of "
+            "them (the profile: a year; --usage sets it)"
+        )
+        takes = "every event" if archive.pattern is None else "the events its pattern matches"
+        notes.append(f"archive: {archive.logical_id} takes {takes} on {archive.bus}, {kept}")
+    return notes
+
+
+def _months(months: Decimal) -> str:
+    return f"{months.quantize(Decimal('0.01')).normalize():f}"
+
+
 def allowed_count(
     invocations: Mapping[str, int], functions: Mapping[str, Function], actions: tuple[str, ...]
 ) -> Decimal:

@@ -66,7 +66,7 @@ def test_a_project_with_a_pulumi_twin_prices_the_workflow_once(
     } <= set(sources_in(project))
     [found] = estimate(project)
     assert found.template == project / "sam/choreography/template.yaml"
-    assert found.derivation.notes[1] == (
+    assert found.derivation.notes[-1] == (  # appended after the derivation's own notes
         f"{project / 'pulumi/orders-choreography'} deploys the same workflow (choreography): "
         f"priced once, from {project / 'sam/choreography/template.yaml'}"
     )
