@@ -148,7 +148,7 @@ def test_one_chunk_bills_the_same_events_but_the_archive_takes_every_byte(
     for design, events in archived.items():
         extra_gb = ORDERS * events * 63 / 1024**2
         archive_usd = extra_gb * (D("0.10") + 12 * D("0.023"))
-        moved = same.monthly[design] - result.base[design]  # type: ignore[index,operator]
+        moved = same.monthly[design] - result.base[design]  # type: ignore[index]
         assert abs(moved - archive_usd) < D("1e-20"), design  # 28 digits of two ~100 USD sums
 
 
