@@ -115,6 +115,33 @@ def _services() -> list[_Service]:
         p.add_argument("--write-units", type=number, required=True, help="write units (1 KB)")
         p.add_argument("--read-units", type=number, required=True, help="read units (4 KB)")
 
+    def eventbridge_args(p: argparse.ArgumentParser) -> None:
+        sized(
+            "--events",
+            "custom events put (a replay puts its events again)",
+            "--event-size-kb",
+            "size (64 KB chunks, up to 1024 KB since 2026-01-29)",
+        )(p)
+        p.add_argument(
+            "--archived-gb",
+            type=number,
+            default=Decimal(0),
+            help="GB of events processed into archives per month (events' own size)",
+        )
+        p.add_argument(
+            "--archive-storage-gb-months",
+            type=number,
+            default=Decimal(0),
+            help="GB-months the archives store (steady state: GB archived a month x "
+            "retention days / (730 / 24))",
+        )
+
+    def eventbridge_usage(a: argparse.Namespace, usage: Usage) -> None:
+        s.add_eventbridge(usage, events=a.events, event_size_kb=a.event_size_kb)
+        s.add_eventbridge_archive(
+            usage, archived_gb=a.archived_gb, archive_storage_gb_months=a.archive_storage_gb_months
+        )
+
     def logs_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--ingested-gb", type=number, required=True, help="GB ingested per month")
         p.add_argument(
@@ -147,15 +174,14 @@ def _services() -> list[_Service]:
         ),
         _Service(
             "eventbridge",
-            "Amazon EventBridge custom events",
-            ("costcalc price eventbridge --events 5e6 --event-size-kb 2",),
-            sized(
-                "--events",
-                "custom events put",
-                "--event-size-kb",
-                "size (64 KB chunks, up to 1024 KB since 2026-01-29)",
+            "Amazon EventBridge custom events and archives",
+            (
+                "costcalc price eventbridge --events 5e6 --event-size-kb 2",
+                "costcalc price eventbridge --events 5e6 --archived-gb 4.77 "
+                "--archive-storage-gb-months 57.2",
             ),
-            _forward(s.add_eventbridge),
+            eventbridge_args,
+            eventbridge_usage,
         ),
         _Service(
             "scheduler",

@@ -48,8 +48,6 @@ MAX_POINTS = 100_000
 #: The range charted when no sweep is given.
 DEFAULT_SWEEP = (Decimal(1_000), Decimal(100_000_000))
 NOT_PRICED = (
-    "EventBridge archive storage and replay (public sources still disagree on the storage "
-    "price, 0.023 or 0.10 USD per GB-month; no AWS page confirms either)",
     "SES pricing plans ESSENTIALS, PRO and ENTERPRISE (named by AWS's SES API v2, "
     "PutAccountPricingAttributes; no AWS page read confirms their per-message prices): emails "
     "are priced per feature (plan NONE)",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from costcalc.estimate.archives import Archive, archives
 from costcalc.estimate.refs import listed, referenced
 from costcalc.estimate.template import Template, TemplateError
 
@@ -69,6 +70,8 @@ class Deployed:
     #: it creates (the acceptance clock's creator names the time-out function, the deadline's
     #: the overdue function)
     schedule_targets: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: the archives on the stack's own buses
+    archives: tuple[Archive, ...] = ()
 
 
 def deployed(template: Template) -> Deployed:
@@ -85,6 +88,7 @@ def deployed(template: Template) -> Deployed:
         buses=tuple(template.of_type("AWS::Events::EventBus")),
         state_machines=dict(template.of_type("AWS::StepFunctions::StateMachine")),
         schedule_targets=_schedule_targets(template, scheduled),
+        archives=archives(template, set(template.of_type("AWS::Events::EventBus")), ""),
     )
 
 

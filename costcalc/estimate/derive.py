@@ -36,6 +36,9 @@ from costcalc.estimate.reach import (
     EMAIL_ACTIONS,
     Derivation,
     allowed_count,
+    archive_notes,
+    archive_settings,
+    archived,
     deliveries,
     invoked_functions,
     route_function,
@@ -90,7 +93,9 @@ class _Choreography:
         ]
         if idle:
             notes.append(f"not invoked by the order flow: {', '.join(idle)}")
-        return Derivation("choreography", functions, paths, tuple(notes))
+        notes += archive_notes(self.found)
+        settings = archive_settings(self.found)
+        return Derivation("choreography", functions, paths, tuple(notes), settings)
 
     def _triggers(self) -> dict[str, str]:
         found = self.found
@@ -170,6 +175,7 @@ class _Choreography:
         return {
             "api_requests": Decimal(len(flow.requests)),
             "events": Decimal(len(flow.events)),
+            "archived_events": archived(found, flow.events),
             "rule_matches": Decimal(rule_matches),
             "invocations": {
                 functions[f].name: Decimal(count) for f, count in sorted(invocations.items())

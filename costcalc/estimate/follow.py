@@ -28,6 +28,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from costcalc.errors import UsageError
+from costcalc.estimate.archives import INDEFINITE_MONTHS, Archive
 from costcalc.estimate.express_limits import express_refusals
 from costcalc.estimate.feeds import (
     ALARMS,
@@ -59,6 +60,7 @@ from costcalc.pricing.services import (
     add_apigw_rest,
     add_dynamodb,
     add_eventbridge,
+    add_eventbridge_archive,
     add_lambda,
     add_logs,
     add_scheduler,
@@ -994,6 +996,7 @@ class _Follower:
         sized = self._sized(bus, "event_kb", add_eventbridge, usage, events=_whole(quantity))
         where = bus if bus != DEFAULT_BUS else "the default bus"
         self._bill(bus if bus in self.topo.types else "(default bus)", usage, (*trail, *sized))
+        self._archive(bus, quantity, trail, detail)
         if detail is None:
             self.result.notes.append(
                 f"{trail[-1].text}: events put on {where} with no literal "
@@ -1010,6 +1013,58 @@ class _Follower:
                 self._targets(
                     rule.logical_id, rule.targets, quantity, (*trail, step), "rule", detail=detail
                 )
+
+    def _archive(
+        self, bus: str, quantity: Decimal, trail: tuple[Step, ...], detail: Mapping[str, Any] | None
+    ) -> None:
+        """Events put on ``bus`` that its archives take: the GB processed into each (events at
+        their own size, the bus's ``event_kb``) and its steady-state storage
+        (costcalc.estimate.archives)."""
+        size = self.usage.figure(bus, "event_kb")
+        kilobytes = quantity * (Decimal(1) if size is None else size)
+        for archive in self.topo.archives:
+            if archive.bus != bus:
+                continue
+            if archive.pattern is not None and detail is None:
+                self.result.notes.append(
+                    f"{trail[-1].text}: events with no literal detail-type: not matched "
+                    f"against {archive.logical_id}'s pattern, not archived"
+                )
+                continue
+            where = f"{self.topo.template.path}: {archive.logical_id}.EventPattern"
+            if archive.pattern is not None and not archive.takes(
+                sample(archive.pattern, detail or {}), where
+            ):
+                continue
+            months, why = self._months_stored(archive)
+            archived = kilobytes / _KB_PER_GB
+            usage = Usage()
+            add_eventbridge_archive(
+                usage, archived_gb=archived, archive_storage_gb_months=archived * months
+            )
+            takes = (
+                "every event" if archive.pattern is None else detail and detail.get("detail-type")
+            )
+            steps = (
+                Step(f"{archive.logical_id}: archives {takes}", "definition"),
+                Step(f"{archive.logical_id}: {_short(months)} months stored ({why[0]})", why[1]),
+            )
+            self._bill(archive.logical_id, usage, (*trail, *steps))
+
+    def _months_stored(self, archive: Archive) -> tuple[Decimal, tuple[str, str]]:
+        """GB-months an archive stores per GB archived a month, and where that comes from."""
+        given = self.usage.figure(archive.logical_id, "months_stored")
+        if given is not None:
+            return given, ("user", "user")
+        if archive.retention_days:
+            days = f"RetentionDays {archive.retention_days}"
+            return archive.months_stored(), (days, "definition")
+        self._default(
+            f"{archive.logical_id}.months_stored",
+            INDEFINITE_MONTHS,
+            "RetentionDays 0 keeps events indefinitely: priced as holding a year of them",
+        )
+        return INDEFINITE_MONTHS, ("kept indefinitely: a year's events, default", "default")
 
     def _external_events(
         self, rule: Any, quantity: Decimal, trail: tuple[Step, ...], aws: bool

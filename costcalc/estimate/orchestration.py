@@ -33,6 +33,9 @@ from costcalc.estimate.reach import (
     EMAIL_ACTIONS,
     Derivation,
     allowed_count,
+    archive_notes,
+    archive_settings,
+    archived,
     deliveries,
     invoked_functions,
     route_function,
@@ -138,15 +141,17 @@ class Orchestration:
             )
         if idle:
             notes.append(f"not invoked by the order flow: {', '.join(idle)}")
+        notes += archive_notes(self.found)
+        settings = archive_settings(self.found)
         if not self.express:
-            return Derivation("orchestration", functions, per_path, tuple(notes))
+            return Derivation("orchestration", functions, per_path, tuple(notes), settings)
         notes.append(
             f"{self.machine}: Type EXPRESS: billed per request and by duration; each path's "
             f"duration is its states' (ms per entry: Lambda {DEFAULT_DURATION_MS['lambda']}, "
             f"other tasks {DEFAULT_DURATION_MS['service']}, Wait its Seconds, flow states "
             f"{DEFAULT_DURATION_MS['flow']}; give --state-duration-ms STATE=MS)"
         )
-        express = {"runnable": True}  # its definition is one Express runs
+        express = {"runnable": True, **settings}  # its definition is one Express runs
         return Derivation("orchestration-express", functions, per_path, tuple(notes), express)
 
     # ------------------------------------------------------------------ the definition
@@ -289,6 +294,7 @@ class Orchestration:
         return {
             "api_requests": Decimal(len(flow.requests)),
             "events": Decimal(len(published) + len(put_by_functions)),
+            "archived_events": archived(found, (*published, *put_by_functions)),
             "rule_matches": Decimal(rule_matches),
             "invocations": {
                 functions[f].name: Decimal(count) for f, count in sorted(invocations.items())

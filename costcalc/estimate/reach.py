@@ -8,7 +8,7 @@ every rule on the stack's buses whose pattern matches it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -80,6 +80,54 @@ def deliveries(found: Deployed, event: str) -> list[str]:
         if matched:
             targets.extend(rule.targets)
     return targets
+
+
+def archived(found: Deployed, events: Iterable[str]) -> Decimal:
+    """How many of the domain events ``events`` the stack's archives take (an event two
+    archives take counts twice: each bills it)."""
+    count = 0
+    for event in events:
+        sample = {"source": SOURCE, "detail-type": event, "detail": {"order_id": "o-1"}}
+        for archive in found.archives:
+            where = f"{found.template.path}: {archive.logical_id}.EventPattern"
+            count += archive.takes(sample, where)
+    return Decimal(count)
+
+
+def archive_settings(found: Deployed) -> dict[str, Any]:
+    """The profile's ``archive`` figure the stack's archives decide: the GB-months each stores
+    per GB archived, when their retention says it (an indefinite archive leaves the profile's
+    horizon). Archives that keep their events for different times are refused: the profile has
+    one figure; ``--model graph`` prices each archive on its own."""
+    kept = {a.months_stored() for a in found.archives if a.retention_days}
+    if len(kept) > 1:
+        names = ", ".join(a.logical_id for a in found.archives)
+        raise TemplateError(
+            f"{found.template.path}: archives {names} keep events for different times; the "
+            "order-flow profile has one archive.months_stored (use --model graph)"
+        )
+    return {"archive": {"months_stored": kept.pop()}} if kept else {}
+
+
+def archive_notes(found: Deployed) -> list[str]:
+    """What the derivation says of each archive: the bus, its pattern, how long it keeps."""
+    notes = []
+    for archive in found.archives:
+        months = _months(archive.months_stored())
+        kept = (
+            f"keeps {archive.retention_days} days: {months} months stored per month archived "
+            "(steady state)"
+            if archive.retention_days
+            else "keeps events indefinitely: priced as holding archive.months_stored months of "
+            "them (the profile: a year; --usage sets it)"
+        )
+        takes = "every event" if archive.pattern is None else "the events its pattern matches"
+        notes.append(f"archive: {archive.logical_id} takes {takes} on {archive.bus}, {kept}")
+    return notes
+
+
+def _months(months: Decimal) -> str:
+    return f"{months.quantize(Decimal('0.01')).normalize():f}"
 
 
 def allowed_count(

@@ -3,8 +3,8 @@
 API routes to their integrations (a function, or a direct StartExecution, StartSyncExecution,
 PutEvents or SendMessage), rules on any bus (the default bus included) to their targets,
 schedules to theirs, event source mappings and pipes from their sources, topic subscriptions,
-bucket notifications, and the resources each function's role or environment names (what it may
-call: how often it does is never in a definition).
+bucket notifications, the buses' archives, and the resources each function's role or
+environment names (what it may call: how often it does is never in a definition).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from costcalc.estimate.archives import Archive, archives
 from costcalc.estimate.deployed import Function, deployed
 from costcalc.estimate.refs import listed, mentioned, referenced
 from costcalc.estimate.template import Template
@@ -133,6 +134,8 @@ class Topology:
     #: Lambda alias or version id -> its function (SAM's ``AutoPublishAlias`` wires every event
     #: to the alias): invoking either runs, and bills, the function.
     aliases: Mapping[str, str] = field(default_factory=dict)
+    #: the archives on the template's buses (the default bus included)
+    archives: tuple[Archive, ...] = ()
 
     def kind(self, logical_id: str) -> str:
         return self.kinds.get(self.resolved(logical_id), "")
@@ -197,6 +200,7 @@ def topology(template: Template) -> Topology:
         batch_sizes=batch,
         pipe_events=pipe_events,
         aliases=aliases,
+        archives=archives(template, {n for n, k in kinds.items() if k == "bus"}, DEFAULT_BUS),
     )
 
 

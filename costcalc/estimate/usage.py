@@ -31,6 +31,7 @@ from costcalc.workload.profiles import PATHS, Profile, ProfileError, derived_pro
 PATH_FIGURES = (
     "api_requests",
     "events",
+    "archived_events",
     "rule_matches",
     "invocations",
     "transitions",

@@ -103,6 +103,10 @@ METERS: Mapping[tuple[str, str], Meter] = {
         "64K-Chunks", _INFRACOST, attributes={"eventType": "Custom Event"}
     ),
     ("AWSEvents", "Scheduler-Invocation"): Meter("Invocations"),
+    # Archives: the usage types as Infracost filters them (product family "CloudWatch Events");
+    # the units are CloudWatch's for the same meters, unconfirmed for AWSEvents.
+    ("AWSEvents", "ArchivedEvents-Bytes"): Meter("GB", _INFRACOST),
+    ("AWSEvents", "TimedStorage-ByteHrs"): Meter("GB-Mo", _INFRACOST),
     ("AmazonSNS", "Requests-Tier1"): Meter("Requests", _INFRACOST),
     ("AmazonSNS", "DeliveryAttempts-HTTP"): Meter("Notifications", _INFRACOST),
     ("AmazonSNS", "DeliveryAttempts-SMTP"): Meter("Notifications", _INFRACOST),

@@ -124,6 +124,20 @@ def add_eventbridge(usage: Usage, *, events: Decimal, event_size_kb: Decimal = D
     usage.add("eventbridge", "custom-events", _count("--events", events) * chunks)
 
 
+def add_eventbridge_archive(
+    usage: Usage, *, archived_gb: Decimal, archive_storage_gb_months: Decimal = Decimal(0)
+) -> None:
+    """An event archive: the GB of events processed into it a month (each event's own size, not
+    64 KB chunks) and the GB-months it stores. A replay puts its events on the bus again, billed
+    as custom events (``add_eventbridge``)."""
+    archived = _amount("--archived-gb", archived_gb)
+    stored = _amount("--archive-storage-gb-months", archive_storage_gb_months)
+    if archived:
+        usage.add("eventbridge", "archive-processing", archived)
+    if stored:
+        usage.add("eventbridge", "archive-storage", stored)
+
+
 def add_scheduler(usage: Usage, *, invocations: Decimal) -> None:
     """EventBridge Scheduler target invocations (payloads up to 64 KB)."""
     usage.add("eventbridge", "scheduler-invocations", _count("--invocations", invocations))

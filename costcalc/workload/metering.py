@@ -30,6 +30,9 @@ Key = tuple[str, str]
 Part = tuple[str, str]
 MONITORING: Part = ("monitoring", "AWS::CloudWatch")
 STATE_MACHINE: Part = ("state machine", "AWS::StepFunctions::StateMachine")
+#: The bus's event archive: each archived event at its own size (events.size_kb), stored for
+#: the profile's archive.months_stored.
+ARCHIVE: Part = ("archive", "AWS::Events::Archive")
 _KB_PER_GB = Decimal(1024) ** 2
 #: Transitions the seed article adds per execution: its Start and its End.
 START_END_TRANSITIONS = Decimal(2)
@@ -161,6 +164,17 @@ class _Meter:
             events=one,
             event_size_kb=figure("events.size_kb"),
         )
+        archive = self.profile.settings.get("archive")
+        if archive is not None:
+            archived_gb = figure("events.size_kb") / _KB_PER_GB
+            take(
+                ARCHIVE,
+                path.archived_events,
+                "archive",
+                services.add_eventbridge_archive,
+                archived_gb=archived_gb,
+                archive_storage_gb_months=archived_gb * archive["months_stored"],
+            )
         take(
             ("schedules", "AWS::Scheduler::Schedule"),
             path.schedules_fired,

@@ -31,11 +31,15 @@ Schema (version 1). Sizes are KB, durations ms; every per-path figure is a per-o
       express_memory_mb: 64                          # express only: estimated memory
     tracing: {sampling_rate: 0.05}                   # X-Ray share of traces recorded
     logs: {retention_months: 1}                      # stored GB-months per GB ingested
+    archive: {months_stored: 12}                     # optional: the bus's event archive, GB-months
+                                                     # stored per GB archived (retention days /
+                                                     # (730 / 24); a horizon when kept for good)
     monthly: {alarms: 10, metrics: 8, dashboards: 1} # fixed items that do not scale with orders
     paths:                                           # each of PATHS (all five)
       accepted:
         api_requests: 5          # HTTP API requests (each runs one `trigger: api` function)
         events: 5                # custom events put on the bus
+        archived_events: 5       # of those, the ones the archive's pattern takes (size_kb each)
         rule_matches: 2          # rule deliveries (= invocations of `trigger: rule` functions)
         invocations: {place_order: 1}  # per function
         transitions: 13          # Standard: states entered (docs/design.md)
@@ -97,6 +101,7 @@ _JSON_EXPONENT = re.compile(r"-?\d+(\.\d+)?[eE][+-]?\d+")
 _PATH_SPEC: dict[str, Any] = {
     "api_requests": _NUMBER,
     "events": _NUMBER,
+    "archived_events": _NUMBER,
     "rule_matches": _NUMBER,
     "invocations": {"*": _NUMBER},
     "transitions": _NUMBER,
@@ -140,6 +145,7 @@ SCHEMA: dict[str, Any] = {
     },
     "tracing": {"sampling_rate": _SHARE},
     "logs": {"retention_months": _NUMBER},
+    "archive": {"months_stored": _NUMBER},
     "monthly": {"alarms": _COUNT, "metrics": _COUNT, "dashboards": _COUNT},
     "paths": dict.fromkeys(PATHS, _PATH_SPEC),
 }
@@ -148,6 +154,7 @@ OPTIONAL = frozenset(
         "why_not",
         "based_on",
         "state_machine",
+        "archive",
         "express_memory_mb",
         "ephemeral_storage_mb",
         *_PATH_SPEC,
@@ -178,6 +185,7 @@ class PathUsage:
 
     api_requests: Decimal
     events: Decimal
+    archived_events: Decimal
     rule_matches: Decimal
     invocations: Mapping[str, Decimal]
     transitions: Decimal
@@ -612,6 +620,17 @@ def _check_references(profile: Profile) -> None:
         if machine is None and (path.transitions or path.executions or path.express_duration_ms):
             raise ProfileError(
                 f"{profile.at(key)}: {key}: state machine figures need state_machine"
+            )
+        if path.archived_events > path.events:
+            raise ProfileError(
+                f"{profile.at(f'{key}.archived_events')}: {key}.archived_events: "
+                f"{path.archived_events} archived of {path.events} events put; an archive takes "
+                "only events put on its bus"
+            )
+        if path.archived_events and "archive" not in profile.settings:
+            raise ProfileError(
+                f"{profile.at(f'{key}.archived_events')}: {key}.archived_events needs archive "
+                "(archive: {months_stored: N})"
             )
         if path.express_duration_ms and (machine or {}).get("type") != "express":
             raise ProfileError(

@@ -88,6 +88,8 @@ US_EAST_1 = [
         "0.0000010000",
         attributes={"eventType": "Partner Event"},
     ),
+    flat("AWSEvents", "USE1-ArchivedEvents-Bytes", "GB", "0.1000000000"),
+    flat("AWSEvents", "USE1-TimedStorage-ByteHrs", "GB-Mo", "0.0230000000"),
     Offer(
         "AWSEvents",
         "USE1-Scheduler-Invocation",

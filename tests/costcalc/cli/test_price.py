@@ -130,3 +130,32 @@ def test_a_figure_of_minus_zero_is_priced_as_zero_never_minus_zero(fmt: str) -> 
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert not re.search(r"(?<![\w.])-0(\.0*)?(?![\d.])", result.stdout), result.stdout
+
+
+def test_price_eventbridge_bills_gb_archived_and_archive_storage() -> None:
+    result = costcalc(
+        "price", "eventbridge", "--events", "5e6", "--archived-gb", "50",
+        "--archive-storage-gb-months", "600", "--format", "json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout, parse_float=Decimal)
+    lines = {line["item"]: line["monthly_usd"] for line in document["lines"]}
+    assert lines == {
+        "custom-events": Decimal(5),
+        "archive-processing": Decimal(5),
+        "archive-storage": Decimal("13.8"),
+    }
+
+
+def test_price_eventbridge_help_names_the_archive_flags() -> None:
+    result = costcalc("price", "eventbridge", "--help")
+    assert "--archived-gb" in result.stdout
+    assert "--archive-storage-gb-months" in result.stdout
+    assert "retention days / (730 / 24)" in result.stdout
+
+
+def test_a_negative_gb_archived_is_one_line_and_exit_2() -> None:
+    result = costcalc("price", "eventbridge", "--events", "0", "--archived-gb", "-1")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "--archived-gb -1" in result.stderr

@@ -41,8 +41,8 @@ def test_json_follows_the_contract_with_exact_decimals(single: Report) -> None:
     assert document["orders_per_month"] == 100_000
     design = document["designs"][0]
     assert set(design) >= {"name", "monthly_usd", "per_order_usd", "runnable", "why_not", "lines"}
-    assert design["monthly_usd"] == Decimal("40.1212458022")  # hand-checked in test_compare
-    assert design["per_order_usd"] == Decimal("0.0004012125")
+    assert design["monthly_usd"] == Decimal("40.3005365737")  # hand-checked in test_scenario
+    assert design["per_order_usd"] == Decimal("0.0004030054")
     transitions = next(line for line in design["lines"] if line["item"] == "state-transitions")
     assert {key: transitions[key] for key in ("quantity", "unit_price_usd", "monthly_usd")} == {
         "quantity": 800_000,
@@ -97,7 +97,7 @@ def test_csv_totals_equal_the_sum_of_their_lines(single: Report) -> None:
 
 def test_the_table_shows_per_order_costs_the_lines_and_the_assumptions(single: Report) -> None:
     text = render_report(single, "table")
-    assert re.search(r"\norchestration +40\.12 +0\.000401  yes\n", text)
+    assert re.search(r"\norchestration +40\.30 +0\.000403  yes\n", text)
     assert "stepfunctions  state-transitions" in text
     assert "Transitions counted: states entered" in text
     assert "free tier not applied (marginal cost" in text

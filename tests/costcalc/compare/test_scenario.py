@@ -28,6 +28,8 @@ def test_orchestration_at_100000_accepted_orders_matches_the_hand_computed_bill(
         # cold, each with its function's measured INIT) x 0.25 GB
         + (D(460) + cold) / 1000 / 4 * D("0.0000133334")
         + 5 * D("0.000001")  # EventBridge: 5 events of 1 KB
+        + 5 * D(1) / KB_PER_GB * D("0.10")  # archive: the 5 events' 5 KB processed into it
+        + 5 * D(1) / KB_PER_GB * 12 * D("0.023")  # kept 365 days: 12 months of them stored
         + 1 * D("0.0000005")  # SNS: 1 publish ("new order")
         + 1 * D("0.0000006")  # SNS: 1 HTTPS delivery to the restaurant
         + D("0.0001")  # SES: 1 email
@@ -45,7 +47,7 @@ def test_orchestration_at_100000_accepted_orders_matches_the_hand_computed_bill(
         + D("3.00")  # 13 alarm metrics, 8 custom metrics, 1 dashboard
     )
     assert design.monthly_usd == expected
-    assert expected.quantize(D("0.01")) == D("40.12")
+    assert expected.quantize(D("0.01")) == D("40.30")
     assert design.per_order_usd == expected / 100_000
 
 

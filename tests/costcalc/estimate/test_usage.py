@@ -66,10 +66,10 @@ def test_a_project_with_a_pulumi_twin_prices_the_workflow_once(
     } <= set(sources_in(project))
     [found] = estimate(project)
     assert found.template == project / "sam/choreography/template.yaml"
-    assert found.derivation.notes[1] == (
+    assert (
         f"{project / 'pulumi/orders-choreography'} deploys the same workflow (choreography): "
         f"priced once, from {project / 'sam/choreography/template.yaml'}"
-    )
+    ) in found.derivation.notes
 
 
 def test_a_pulumi_project_is_found_by_its_folder_or_its_project_file() -> None:

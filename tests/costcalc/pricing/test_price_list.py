@@ -214,3 +214,27 @@ def test_sqs_requests_are_read_under_each_regions_own_spelling(
         ("us-east-1", D("0.0000004")),
         ("eu-west-1", D("0.0000004")),
     ]
+
+
+def test_archive_processing_and_storage_are_read_per_gb_and_per_gb_month(
+    stubbed: tuple[PricingClient, Stubber],
+) -> None:
+    pricing, stubber = stubbed
+    items = [
+        ItemDefinition("eventbridge", "archive-processing", "AWSEvents", "ArchivedEvents-Bytes"),
+        ItemDefinition("eventbridge", "archive-storage", "AWSEvents", "TimedStorage-ByteHrs"),
+    ]
+    offers = [
+        flat("AWSEvents", "EU-ArchivedEvents-Bytes", "GB", "0.10", region="eu-west-1"),
+        flat("AWSEvents", "EU-TimedStorage-ByteHrs", "GB-Mo", "0.023", region="eu-west-1"),
+    ]
+    stubber.add_response("get_products", answer(offers))
+    fetched = fetch_service(pricing, items, ["eu-west-1"], ALLOWANCES)
+    assert [(f.item.item, f.tiers[0].usd) for f in fetched] == [
+        ("archive-processing", D("0.10")),
+        ("archive-storage", D("0.023")),
+    ]
+    wrong = [flat("AWSEvents", "EU-TimedStorage-ByteHrs", "GB", "0.023", region="eu-west-1")]
+    stubber.add_response("get_products", answer(wrong))
+    with pytest.raises(PriceListError, match=r"per 'GB', the billing rule expects 'GB-Mo'"):
+        fetch_service(pricing, items[1:], ["eu-west-1"], ALLOWANCES)

@@ -18,7 +18,7 @@ from costcalc.pricing.price_list import PriceListError
 from costcalc.pricing.refresh import BUNDLED_PRICES, bundled_services, refresh, write
 from tests.costcalc.price_list_answers import US_EAST_1, in_region, stub_refresh
 
-TODAY = dt.date(2026, 11, 24)
+TODAY = dt.date(2026, 12, 2)  # after every bundled price was seen, so the refresh wins
 SERVICECODES = {
     service: read_yaml(BUNDLED_PRICES / f"{service}.yaml")["servicecode"]
     for service in bundled_services()

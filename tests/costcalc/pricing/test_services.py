@@ -63,6 +63,36 @@ def test_a_1_mb_event_bills_as_sixteen_and_more_is_refused(usage: Usage) -> None
         services.add_eventbridge(usage, events=D(1), event_size_kb=D(1025))
 
 
+def test_an_archive_of_the_kit_s_order_events_reproduces_the_hand_computed_month(
+    usage: Usage,
+) -> None:
+    """1,000,000 orders of 4.89 events of 1 KB: 4,890,000 KB = 4.66347 GB archived x $0.10 =
+    $0.466347; kept 365 days, 12 months of it stored: 55.9616 GB-months x $0.023 = $1.287117;
+    $1.75 in all (each line alone rounds to $0.47 and $1.29)."""
+    archived = D(4_890_000) / 1024**2
+    services.add_eventbridge_archive(
+        usage, archived_gb=archived, archive_storage_gb_months=archived * 12
+    )
+    bill = priced(usage)
+    by_item = {line.item: to_cent(line.monthly_usd) for line in bill.lines}
+    assert by_item == {"archive-processing": D("0.47"), "archive-storage": D("1.29")}
+    assert to_cent(bill.monthly_usd) == D("1.75")
+
+
+def test_archive_processing_and_storage_have_their_own_prices_per_gb(usage: Usage) -> None:
+    """AWS's EventBridge pricing page: $0.10 per GB archived, $0.023 per GB-month stored (not
+    the $0.10 per GB-month a blog quotes): 50 GB and 600 GB-months are $5.00 + $13.80."""
+    services.add_eventbridge_archive(usage, archived_gb=D(50), archive_storage_gb_months=D(600))
+    for region in ("us-east-1", "eu-west-1"):
+        bill = priced(usage, region=region)
+        assert [line.monthly_usd for line in bill.lines] == [D("5.00"), D("13.80")], region
+
+
+def test_a_negative_archive_figure_is_refused_naming_its_flag(usage: Usage) -> None:
+    with pytest.raises(UsageError, match=r"--archive-storage-gb-months -1: accepted values"):
+        services.add_eventbridge_archive(usage, archived_gb=D(1), archive_storage_gb_months=D(-1))
+
+
 def test_an_sqs_message_of_1_mb_bills_as_sixteen_requests(usage: Usage) -> None:
     services.add_sqs(usage, requests=D(1_000_000), message_size_kb=D(1024))
     assert priced(usage).lines[0].quantity == D(16_000_000)

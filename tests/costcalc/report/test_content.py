@@ -42,8 +42,8 @@ def test_the_answer_comes_first_with_both_styles_and_the_difference(doc: Documen
     ]
     lead, difference = texts(section(doc, "answer"))
     assert lead == (
-        "At 250,000 orders a month in us-east-1, `choreography` costs $43.87 a month "
-        "($0.000175 per order); `orchestration` costs $88.96 a month ($0.000356 per order)."
+        "At 250,000 orders a month in us-east-1, `choreography` costs $44.31 a month "
+        "($0.000177 per order); `orchestration` costs $89.40 a month ($0.000358 per order)."
     )
     assert difference == (
         "`orchestration` costs $45.09 more a month than `choreography`: $541.09 more a year."
@@ -56,7 +56,7 @@ def test_the_answer_table_carries_the_exact_figures_behind_the_rounded_ones(
     (table,) = [b for b in section(doc, "answer").blocks if isinstance(b, Table)]
     cells = {cell.key: cell for row in table.rows for cell in row if cell.key}
     monthly = scenario().price(D(250_000)).designs[1].monthly_usd
-    assert cells["orchestration.monthly_usd"].text == "$88.96"
+    assert cells["orchestration.monthly_usd"].text == "$89.40"
     assert D(cells["orchestration.monthly_usd"].exact) == monthly.quantize(D("1e-10"))
     assert cells["choreography.more_per_month"].text == "cheapest"
     assert cells["orchestration.more_per_year"].text == "$541.09"
@@ -77,7 +77,7 @@ def test_a_break_even_in_range_is_stated_with_its_volume() -> None:
     said = texts(section(document(facts), "volume"))
     assert said[0] == (
         "Break-even: choreography and orchestration cost the same at 5,424 orders/month "
-        "($8.48 a month)."
+        "($8.49 a month)."
     )
 
 
@@ -90,7 +90,7 @@ def test_the_breakdown_table_totals_each_designs_cost_per_order(doc: Document) -
     (table,) = [b for b in section(doc, "breakdown").blocks if isinstance(b, Table)]
     assert table.headers == ("service", "choreography", "orchestration", "orchestration-express")
     total = table.rows[-1]
-    assert [c.text for c in total] == ["total", "$0.000175", "$0.000356", "$0.000164"]
+    assert [c.text for c in total] == ["total", "$0.000177", "$0.000358", "$0.000166"]
     stepfunctions = next(row for row in table.rows if row[0].text == "stepfunctions")
     assert stepfunctions[2].text == "$0.000197"
 
@@ -154,7 +154,7 @@ def test_a_flow_mapping_of_figures_shares_one_provenance_row(doc: Document) -> N
 def test_a_single_runnable_design_is_answered_without_a_difference() -> None:
     doc = document(decision(scenario(designs=["choreography"]), D(250_000), (D(1e3), D(1e8)), 3))
     said = texts(section(doc, "answer"))
-    assert said[0].endswith("`choreography` costs $43.87 a month ($0.000175 per order).")
+    assert said[0].endswith("`choreography` costs $44.31 a month ($0.000177 per order).")
     assert said[1].startswith("Only `choreography` is runnable among the designs compared")
     assert "the range of `choreography`'s monthly cost" in texts(section(doc, "sensitivity"))[0]
 
@@ -164,6 +164,6 @@ def test_designs_none_of_which_can_run_are_priced_and_say_so() -> None:
     said = texts(section(document(decision(plan, D(250_000), (D(1e3), D(1e8)), 3)), "answer"))
     assert said[0] == (
         "At 250,000 orders a month in us-east-1, `orchestration-express` (not runnable) costs "
-        "$41.07 a month ($0.000164 per order)."
+        "$41.51 a month ($0.000166 per order)."
     )
     assert said[1] == "No runnable design is compared: none of these designs can run the flow."

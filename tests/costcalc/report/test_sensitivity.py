@@ -125,17 +125,31 @@ def test_halving_memory_never_goes_below_lambdas_128_mb(tmp_path: Path) -> None:
 def test_a_larger_event_is_billed_in_64_kb_chunks(result: Sensitivity, tmp_path: Path) -> None:
     same, larger = factor(result, "Event size").variants
     assert same.label == "64 KB (one 64 KB chunk)"
-    assert same.monthly == result.base
     assert larger.label == "200 KB (4 chunks of 64 KB)"
-    usage = write_usage(
-        tmp_path,
-        "\n---\n".join(
-            f"design: {name}\nevents: {{size_kb: 200}}"
-            for name in ("choreography", "orchestration")
-        ),
-    )
-    priced = monthly(designs=["choreography", "orchestration"], usage_files=[usage])
-    assert {k: larger.monthly[k] for k in priced} == priced  # type: ignore[index]
+    for variant, size in ((same, 64), (larger, 200)):
+        usage = write_usage(
+            tmp_path,
+            "\n---\n".join(
+                f"design: {name}\nevents: {{size_kb: {size}}}"
+                for name in ("choreography", "orchestration")
+            ),
+        )
+        priced = monthly(designs=["choreography", "orchestration"], usage_files=[usage])
+        assert {k: variant.monthly[k] for k in priced} == priced  # type: ignore[index]
+
+
+def test_one_chunk_bills_the_same_events_but_the_archive_takes_every_byte(
+    result: Sensitivity,
+) -> None:
+    """A 64 KB event is one chunk as a 1 KB one is, but the archive stores its 64 KB: per
+    archived event 63 KB more, processed ($0.10/GB) and kept 12 months ($0.023/GB-month)."""
+    same = factor(result, "Event size").variants[0]
+    archived = {"choreography": D("4.89"), "orchestration": D("4.89")}
+    for design, events in archived.items():
+        extra_gb = ORDERS * events * 63 / 1024**2
+        archive_usd = extra_gb * (D("0.10") + 12 * D("0.023"))
+        moved = same.monthly[design] - result.base[design]  # type: ignore[index]
+        assert abs(moved - archive_usd) < D("1e-20"), design  # 28 digits of two ~100 USD sums
 
 
 def test_retries_rerun_event_driven_steps_and_transitions_not_api_or_schedule_targets(

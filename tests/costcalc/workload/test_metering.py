@@ -123,3 +123,42 @@ def test_the_quantities_split_by_resource_add_up_to_the_per_order_quantities(des
     functions = {name for name, kind in load.parts if kind == "AWS::Lambda::Function"}
     invoked = {f for path in profile.paths.values() for f, n in path.invocations.items() if n}
     assert functions == invoked  # a function no path invokes (yet) has nothing to split
+
+
+def test_the_archive_bills_its_archived_events_at_their_size_and_months_stored() -> None:
+    # 4.89 events of 1 KB an order (every one archived), kept 12 months in steady state
+    quantities = per_order("choreography")
+    archived = D("4.89") / 1024**2
+    assert quantities["eventbridge", "archive-processing"] == archived
+    assert quantities["eventbridge", "archive-storage"] == archived * 12
+
+
+def test_only_the_events_the_archive_takes_are_archived_and_retention_scales_storage(
+    tmp_path: Path,
+) -> None:
+    usage = tmp_path / "usage.yaml"
+    usage.write_text(
+        "design: choreography\narchive: {months_stored: 2.4}\n"
+        "paths:\n  accepted: {archived_events: 1}\n"  # the archive takes order_placed alone
+    )
+    profile = load_profiles(["choreography"], [usage])[0]
+    quantities = workload(profile, ONLY_ACCEPTED).per_order
+    assert quantities["eventbridge", "archive-processing"] == D(1) / 1024**2
+    assert quantities["eventbridge", "archive-storage"] == D("2.4") / 1024**2
+    assert quantities["eventbridge", "custom-events"] == 5  # every event is still put
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("paths:\n  accepted: {archived_events: 6}\n", r"6 archived of 5 events put"),
+        ("archive: {months_stored: -1}\n", r"archive\.months_stored: expected a number >= 0"),
+    ],
+)
+def test_an_archive_figure_that_cannot_be_is_refused_at_its_key(
+    tmp_path: Path, document: str, message: str
+) -> None:
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("design: choreography\n" + document)
+    with pytest.raises(ProfileError, match=message):
+        load_profiles(["choreography"], [usage])
