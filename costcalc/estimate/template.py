@@ -56,12 +56,18 @@ class Template:
     #: Resources read from a Pulumi program whose type maps onto no CloudFormation type the
     #: estimate reads (logical id -> Pulumi type): listed as not billed, never dropped.
     unread: Mapping[str, str] = field(default_factory=dict)
+    #: The template's Mappings and Conditions: ``Fn::FindInMap`` and ``Fn::If`` outside a
+    #: definition (a rule's schedule, a queue's target) read them as the deploy would.
+    mappings: Mapping[str, Any] = field(default_factory=dict)
+    conditions: Mapping[str, Any] = field(default_factory=dict)
     _placeholders: PlaceholderScope = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         types = {k: str(r.get("Type")) for k, r in self.resources.items()}
         object.__setattr__(
-            self, "_placeholders", _scope(PlaceholderScope, self.parameters, resource_types=types)
+            self,
+            "_placeholders",
+            _scope(PlaceholderScope, self, resource_types=types),
         )
 
     def of_type(self, resource_type: str) -> dict[str, Mapping[str, Any]]:
@@ -71,7 +77,7 @@ class Template:
         """``value`` with parameters, pseudo parameters and intrinsics filled in; resources
         stay symbolic."""
         try:
-            return resolve(value, _scope(_Symbolic, self.parameters))
+            return resolve(value, _scope(_Symbolic, self))
         except DefinitionError as error:
             raise TemplateError(f"{self.path}: {where}: {error}") from None
 
@@ -90,12 +96,14 @@ class Template:
 _S = TypeVar("_S", bound=Scope)
 
 
-def _scope(kind: type[_S], parameters: Mapping[str, Any], **resources: Any) -> _S:
+def _scope(kind: type[_S], template: Template, **resources: Any) -> _S:
     return kind(
         stack_name=PLACEHOLDER_STACK,
         region=PLACEHOLDER_REGION,
         account_id=PLACEHOLDER_ACCOUNT,
-        parameters=parameters,
+        parameters=template.parameters,
+        mappings=template.mappings,
+        conditions=template.conditions,
         **resources,
     )
 
@@ -115,7 +123,14 @@ def read_template(
     except DefinitionError as error:
         raise TemplateError(str(error)) from None
     machines = {k: machine.definition for k, machine in found.state_machines.items()}
-    return Template(path, found.resources, found.parameters, machines)
+    return Template(
+        path,
+        found.resources,
+        found.parameters,
+        machines,
+        mappings=found.mappings,
+        conditions=found.conditions,
+    )
 
 
 def find_samconfig(template: Path, project: Path | None = None) -> Path | None:
