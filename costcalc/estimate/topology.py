@@ -54,10 +54,26 @@ _DIRECT = {
     "sendmessage": "send",
 }
 _ACTION = re.compile(
-    r"(?:action/|path/|-)(StartExecution|StartSyncExecution|PutEvents|"
+    r"(?:action/|path/|-|Action=)(StartExecution|StartSyncExecution|PutEvents|"
     r"SendMessage)\b",
     re.IGNORECASE,
 )
+#: A direct DynamoDB integration (``dynamodb:action/PutItem``): a write or a read of a table.
+_TABLE_ACTION = re.compile(r"dynamodb:action/(\w+)", re.IGNORECASE)
+_TABLE_VERBS = {
+    **dict.fromkeys(("putitem", "updateitem", "deleteitem", "batchwriteitem"), "write"),
+    **dict.fromkeys(("getitem", "query", "scan", "batchgetitem"), "read"),
+}
+#: The kind of resource each direct action reaches.
+_REACHES = {
+    "start": "state_machine",
+    "put": "bus",
+    "send": "queue",
+    "write": "table",
+    "read": "table",
+}
+#: Where each kind keeps the name a mapping template may spell out literally.
+_NAME_FIELDS = ("TableName", "QueueName", "Name", "StateMachineName")
 
 
 @dataclass(frozen=True)
@@ -68,7 +84,7 @@ class Route:
     rest: bool
     method: str
     path: str
-    action: str  # invoke, start, put, send, or other (an HTTP proxy, a mock)
+    action: str  # invoke, start, put, send, write, read, or other (an HTTP proxy, a mock)
     target: str
     detail: Mapping[str, Any] = field(default_factory=dict)  # PutEvents: literal Source/DetailType
 
@@ -190,7 +206,7 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
                         continue
                     verb = "ANY" if "any" in str(method).lower() else str(method).upper()
                     routes.append(
-                        _route(api, rest, verb, str(path), integration=integration, known=known)
+                        _route(template, api, rest, verb, str(path), integration=integration)
                     )
     integrations = template.of_type("AWS::ApiGatewayV2::Integration")
     for route in template.of_type("AWS::ApiGatewayV2::Route").values():
@@ -201,12 +217,12 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
         integration = integrations[used[0]].get("Properties", {}) if used else {}
         routes.append(
             _route(
+                template,
                 api,
                 False,
                 method.upper() or "ANY",
                 path or method,
                 integration=integration,
-                known=known,
             )
         )
     for method in template.of_type("AWS::ApiGateway::Method").values():
@@ -217,9 +233,7 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
         if _preflight(verb, properties.get("Integration") or {}):
             continue
         routes.append(
-            _route(
-                api, True, verb, path, integration=properties.get("Integration") or {}, known=known
-            )
+            _route(template, api, True, verb, path, integration=properties.get("Integration") or {})
         )
     return routes
 
@@ -244,33 +258,39 @@ def _rest_path(template: Template, resource_id: Any) -> str:
 
 
 def _route(
+    template: Template,
     api: str,
     rest: bool,
     method: str,
     path: str,
     *,
     integration: Mapping[str, Any],
-    known: set[str],
 ) -> Route:
-    text = str(
-        integration.get("uri") or integration.get("Uri") or integration.get("IntegrationUri") or ""
-    )
-    subtype = str(integration.get("IntegrationSubtype", ""))
-    action = _ACTION.search(f"{subtype} {text}")
-    if action is None:
-        targets = mentioned(integration, known)
-        kind = "invoke" if targets else "other"
-        return Route(api, rest, method, path, kind, targets[0] if targets else "")
-    verb = _DIRECT[action.group(1).lower()]
-    parameters = integration.get("RequestParameters") or {}
-    targets = mentioned(
-        [
-            parameters,
-            integration.get("RequestTemplates") or {},
-            integration.get("requestTemplates") or {},
-        ],
-        known,
-    )
+    """The route and what its integration reaches. A direct integration names its action in
+    the URI, the subtype or the mapping template (``Action=SendMessage``), in CloudFormation's
+    or OpenAPI's spelling; its target is the resource of the kind that action reaches (never
+    the role it runs as), named by reference or by its literal name in the mapping template."""
+    uri = _field(integration, "Uri", "uri", "IntegrationUri")
+    subtype = _field(integration, "IntegrationSubtype", "integrationSubtype") or ""
+    parameters = _field(integration, "RequestParameters", "requestParameters") or {}
+    templates = _field(integration, "RequestTemplates", "requestTemplates") or {}
+    kinds = {name: KINDS.get(str(r.get("Type")), "") for name, r in template.resources.items()}
+    text = f"{subtype} {uri} {templates}"
+    table = _TABLE_ACTION.search(text)
+    action = _ACTION.search(text)
+    if table is None and action is None:
+        targets = mentioned(integration, set(kinds))
+        functions = [t for t in targets if kinds[t] == "function"] or targets
+        kind = "invoke" if functions else "other"
+        return Route(api, rest, method, path, kind, functions[0] if functions else "")
+    if table is not None:
+        verb = _TABLE_VERBS.get(table.group(1).lower(), "other")
+    else:
+        assert action is not None
+        verb = _DIRECT[action.group(1).lower()]
+    wanted = _REACHES.get(verb, "")
+    named = [t for t in mentioned([uri, parameters, templates], set(kinds)) if kinds[t] == wanted]
+    targets = named or _by_name(template, kinds, wanted, text)
     detail = {
         key: value
         for key, value in (
@@ -280,6 +300,25 @@ def _route(
         if isinstance(value, str) and not value.startswith("$")
     }
     return Route(api, rest, method, path, verb, targets[0] if targets else "", detail)
+
+
+def _field(integration: Mapping[str, Any], *spellings: str) -> Any:
+    return next((integration[name] for name in spellings if name in integration), None)
+
+
+def _by_name(template: Template, kinds: Mapping[str, str], wanted: str, text: str) -> list[str]:
+    """Resources of kind ``wanted`` whose literal name (``TableName: Music``) ``text`` quotes."""
+    found = []
+    for name, kind in kinds.items():
+        if kind != wanted or not wanted:
+            continue
+        properties = template.resources[name].get("Properties") or {}
+        for key in _NAME_FIELDS:
+            value = properties.get(key)
+            if isinstance(value, str) and re.search(rf"\b{re.escape(value)}\b", text):
+                found.append(name)
+                break
+    return found
 
 
 def _rules(template: Template, known: set[str]) -> list[RuleWiring]:

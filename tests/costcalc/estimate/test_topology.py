@@ -1,0 +1,112 @@
+"""What a template's API routes integrate: the resource their direct action reaches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from costcalc.estimate.template import read_template
+from costcalc.estimate.topology import topology
+
+ROLE = """\
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: []
+"""
+REST_METHOD = (
+    """\
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {{Name: api}}
+  Post:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: POST
+      Integration:
+        Type: AWS
+        Credentials: !GetAtt Role.Arn
+        Uri: {uri}
+        RequestTemplates:
+          application/json: '{template}'
+  Queue:
+    Type: AWS::SQS::Queue
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: Music
+      KeySchema: [{{AttributeName: id, KeyType: HASH}}]
+      AttributeDefinitions: [{{AttributeName: id, AttributeType: S}}]
+"""
+    + ROLE
+)
+
+
+def _route(tmp_path: Path, text: str) -> tuple[str, str]:
+    (tmp_path / "template.yaml").write_text(text)
+    (route,) = topology(read_template(tmp_path / "template.yaml")).routes
+    return route.action, route.target
+
+
+@pytest.mark.parametrize(
+    ("uri", "template", "expected"),
+    [
+        (
+            "!Sub arn:aws:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/${Queue.QueueName}",
+            "Action=SendMessage&MessageBody=$input.body",
+            ("send", "Queue"),
+        ),
+        (
+            "!Sub arn:aws:apigateway:${AWS::Region}:dynamodb:action/PutItem",
+            '{"TableName":"Music","Item":{}}',
+            ("write", "Table"),
+        ),
+        (
+            "!Sub arn:aws:apigateway:${AWS::Region}:dynamodb:action/Query",
+            '{"TableName":"Music"}',
+            ("read", "Table"),
+        ),
+    ],
+)
+def test_a_rest_direct_integration_reaches_the_resource_its_action_names_not_its_role(
+    tmp_path: Path, uri: str, template: str, expected: tuple[str, str]
+) -> None:
+    assert _route(tmp_path, REST_METHOD.format(uri=uri, template=template)) == expected
+
+
+def test_an_openapi_http_integration_spelled_in_camel_case_starts_its_state_machine(
+    tmp_path: Path,
+) -> None:
+    text = (
+        """\
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Body:
+        openapi: "3.0.1"
+        paths:
+          /:
+            post:
+              x-amazon-apigateway-integration:
+                integrationSubtype: StepFunctions-StartSyncExecution
+                credentials: !GetAtt Role.Arn
+                requestParameters:
+                  Input: $request.body
+                  StateMachineArn: !Ref Flow
+                payloadFormatVersion: "1.0"
+                type: aws_proxy
+  Flow:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: !GetAtt Role.Arn
+      StateMachineType: EXPRESS
+      Definition: {StartAt: Done, States: {Done: {Type: Succeed}}}
+"""
+        + ROLE
+    )
+    assert _route(tmp_path, text) == ("start", "Flow")
