@@ -21,13 +21,14 @@ taken for a loop: an outbox's table and publisher see every kind of event the fl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from costcalc.errors import UsageError
+from costcalc.estimate.entry_points import fed
 from costcalc.estimate.express_limits import express_refusals
 from costcalc.estimate.fixed_items import FIXED_WORKFLOW, fixed_items
 from costcalc.estimate.log_groups import access_log_groups, group_retention_months, retention_months
@@ -324,24 +325,38 @@ class _Follower:
         return found
 
     def _fed(self) -> set[str]:
-        """Resources something in the template sends work to (so they are not entries)."""
+        """Resources work reaches from inside the template (so they are not entries):
+        ``costcalc.estimate.entry_points`` over what each resource may send to."""
         topo = self.topo
-        fed: set[str] = set()
-        for route in topo.routes:
-            fed.add(route.target)
+        known = set(topo.types)
+        sends: dict[str, set[str]] = {}
+
+        def send(sender: str, targets: Iterable[str]) -> None:
+            sends.setdefault(sender, set()).update(t for t in targets if t)
+
+        started = {route.target for route in topo.routes if route.target}
+        started |= {
+            DEFAULT_BUS for route in topo.routes if route.action == "put" and not route.target
+        }
+        started |= {target for _, target in topo.schedules.values() if target}
+        started |= self.alarm_targets
         for rule in topo.rules:
-            fed.update(rule.targets)
-        for _, target in topo.schedules.values():
-            fed.add(target)
-        for _, target in topo.pipes.values():
-            fed.add(target)
-        for targets in (*topo.subscriptions.values(), *topo.notifications.values()):
-            fed.update(targets)
-        for callees in topo.calls.values():
-            fed.update(callees)
-        fed.update(self.alarm_targets)
+            send(rule.logical_id, rule.targets)
+        for pipe, (_, target) in topo.pipes.items():
+            send(pipe, [target])
+        for source, consumers in topo.consumers.items():
+            send(source, consumers)
+        for name, targets in (*topo.subscriptions.items(), *topo.notifications.items()):
+            send(name, targets)
+        for function, callees in topo.calls.items():
+            send(function, callees)
+            if topo.functions[function].may("events:PutEvents"):
+                send(function, [DEFAULT_BUS])
         for name, (definition, _) in topo.machines.items():
-            fed.update(m for m in mentioned(definition.get("States"), set(topo.types)) if m != name)
+            states = definition.get("States")
+            send(name, [m for m in mentioned(states, known) if m != name])
+            if "events:putEvents" in str(states):
+                send(name, [DEFAULT_BUS])
         putters = _putters(topo)
         literal = _literal_puts(topo)
         for rule in topo.rules:
@@ -352,8 +367,15 @@ class _Follower:
                 bus == rule.bus and matches(rule.pattern, _sample(rule.pattern, detail), where)
                 for bus, detail in literal
             ):
-                fed.add(rule.logical_id)
-        return fed
+                send(rule.bus, [rule.logical_id])
+        candidates = [
+            *(r.logical_id for r in topo.rules if r.pattern is not None and not r.schedule),
+            *topo.subscriptions,
+            *topo.notifications,
+            *topo.consumers,
+            *topo.machines,
+        ]
+        return fed(sends, started, candidates, silent=set(topo.functions))
 
     # ------------------------------------------------------------------ billing
     def _bill(self, resource: str, usage: Usage, trail: tuple[Step, ...]) -> None:
