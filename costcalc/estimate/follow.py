@@ -233,6 +233,13 @@ class _Follower:
             )
         self._traces()
         self._fixed()
+        for name, resource in sorted(topo.template.of_type("AWS::CloudFormation::Stack").items()):
+            url = (resource.get("Properties") or {}).get("TemplateURL")
+            where = f" ({url})" if isinstance(url, str) else ""
+            self.result.notes.append(
+                f"{name} (AWS::CloudFormation::Stack): a nested stack{where}: its resources are "
+                "not in this template and not estimated; estimate its template on its own"
+            )
         for name, kind in sorted(topo.template.unread.items()):
             self.result.notes.append(
                 f"{name} ({kind}): a Pulumi resource type the estimate does not read: not billed"
