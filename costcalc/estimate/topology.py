@@ -10,8 +10,8 @@ call: how often it does is never in a definition).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from costcalc.estimate.deployed import Function, deployed
@@ -127,18 +127,28 @@ class Topology:
         return self.kinds.get(logical_id, "")
 
 
+#: Resources that stand for another one, by the property that names it: an alias or a version
+#: runs its function's code, an enhanced fan-out consumer reads its stream.
+_STANDS_FOR = {
+    "AWS::Lambda::Alias": "FunctionName",
+    "AWS::Lambda::Version": "FunctionName",
+    "AWS::Kinesis::StreamConsumer": "StreamARN",
+}
+
+
 def topology(template: Template) -> Topology:
     resources = template.resources
     types = {name: str(r.get("Type", "")) for name, r in resources.items()}
     kinds = {name: KINDS[t] for name, t in types.items() if t in KINDS}
     functions = deployed(template).functions
     known = set(resources)
+    real = _standing_for(template, known)
     consumers: dict[str, list[str]] = {}
     batch: dict[tuple[str, str], int] = {}
     for mapping in template.of_type("AWS::Lambda::EventSourceMapping").values():
         properties = mapping.get("Properties", {})
-        source = next(iter(mentioned(properties.get("EventSourceArn"), known)), "")
-        function = next(iter(mentioned(properties.get("FunctionName"), known)), "")
+        source = real(next(iter(mentioned(properties.get("EventSourceArn"), known)), ""))
+        function = real(next(iter(mentioned(properties.get("FunctionName"), known)), ""))
         if source and function:
             consumers.setdefault(source, []).append(function)
             size = properties.get("BatchSize")
@@ -157,8 +167,8 @@ def topology(template: Template) -> Topology:
                 )
                 if isinstance(value, str)
             }
-        source = next(iter(mentioned(properties.get("Source"), known)), "")
-        target = next(iter(mentioned(properties.get("Target"), known)), "")
+        source = real(next(iter(mentioned(properties.get("Source"), known)), ""))
+        target = real(next(iter(mentioned(properties.get("Target"), known)), ""))
         pipes[name] = (source, target)
         if source:
             consumers.setdefault(source, []).append(name)
@@ -167,19 +177,36 @@ def topology(template: Template) -> Topology:
         types=types,
         kinds=kinds,
         functions=functions,
-        routes=tuple(_routes(template, known)),
-        rules=tuple(_rules(template, known)),
+        routes=tuple(replace(r, target=real(r.target)) for r in _routes(template, known)),
+        rules=tuple(
+            replace(r, targets=tuple(map(real, r.targets))) for r in _rules(template, known)
+        ),
         consumers={k: tuple(v) for k, v in consumers.items()},
-        subscriptions=_subscriptions(template, known),
+        subscriptions={k: tuple(map(real, v)) for k, v in _subscriptions(template, known).items()},
         protocols=_protocols(template, known),
-        notifications=_notifications(template, known),
-        schedules=_schedules(template, known),
+        notifications={k: tuple(map(real, v)) for k, v in _notifications(template, known).items()},
+        schedules={
+            name: (expression, real(target))
+            for name, (expression, target) in _schedules(template, known).items()
+        },
         pipes=pipes,
         machines=_machines(template),
         calls={f: tuple(_callable(template, f, kinds)) for f in functions},
         batch_sizes=batch,
         pipe_events=pipe_events,
     )
+
+
+def _standing_for(template: Template, known: set[str]) -> Callable[[str], str]:
+    """The resource each alias, version or stream consumer stands for (others stand for
+    themselves)."""
+    found: dict[str, str] = {}
+    for name, resource in template.resources.items():
+        key = _STANDS_FOR.get(str(resource.get("Type")))
+        named = mentioned((resource.get("Properties") or {}).get(key), known) if key else []
+        if named and named[0] != name:
+            found[name] = named[0]
+    return lambda name: found.get(name, name)
 
 
 def _machines(template: Template) -> dict[str, tuple[Mapping[str, Any], bool]]:

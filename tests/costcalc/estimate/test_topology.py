@@ -110,3 +110,34 @@ Resources:
         + ROLE
     )
     assert _route(tmp_path, text) == ("start", "Flow")
+
+
+def test_an_alias_and_a_stream_consumer_stand_for_their_function_and_stream(
+    tmp_path: Path,
+) -> None:
+    text = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      InlineCode: "def handler(event, context): pass"
+      AutoPublishAlias: live
+      Events:
+        Tick: {Type: Schedule, Properties: {Schedule: rate(1 hour)}}
+        Records:
+          Type: Kinesis
+          Properties: {Stream: !GetAtt Consumer.ConsumerARN, StartingPosition: LATEST}
+  Stream:
+    Type: AWS::Kinesis::Stream
+    Properties: {ShardCount: 1}
+  Consumer:
+    Type: AWS::Kinesis::StreamConsumer
+    Properties: {StreamARN: !GetAtt Stream.Arn, ConsumerName: reader}
+"""
+    (tmp_path / "template.yaml").write_text(text)
+    topo = topology(read_template(tmp_path / "template.yaml"))
+    assert [rule.targets for rule in topo.rules] == [("Fn",)]
+    assert topo.consumers == {"Stream": ("Fn",)}
