@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -88,12 +88,46 @@ class Template:
         except DefinitionError as error:
             raise TemplateError(f"{self.path}: {where}: {error}") from None
 
+    def as_deployed(self) -> dict[str, Mapping[str, Any]]:
+        """The resources the deploy creates: one whose ``Condition`` is false is left out, and
+        each ``Fn::If`` is the branch its condition picks (a condition that cannot be known
+        offline, on a parameter without a value, leaves both as written)."""
+        scope = _scope(_Symbolic, self)
+        return {
+            name: _picked(resource, scope)
+            for name, resource in self.resources.items()
+            if _holds(resource.get("Condition"), scope)
+        }
+
     def logical_id(self, value: Any) -> str | None:
         """The resource a definition's value names (a placeholder ARN, a name, ``Id:alias``)."""
         return self._placeholders.logical_id(value)
 
 
 _S = TypeVar("_S", bound=Scope)
+
+
+def _holds(condition: Any, scope: Scope) -> bool:
+    if not isinstance(condition, str):
+        return True
+    try:
+        return scope.condition(condition)
+    except DefinitionError:
+        return True
+
+
+def _picked(value: Any, scope: Scope) -> Any:
+    if isinstance(value, list):
+        return [_picked(item, scope) for item in value]
+    if not isinstance(value, Mapping):
+        return value
+    choice = value.get("Fn::If") if len(value) == 1 else None
+    if isinstance(choice, list) and len(choice) == 3 and isinstance(choice[0], str):
+        try:
+            return _picked(choice[1] if scope.condition(choice[0]) else choice[2], scope)
+        except DefinitionError:
+            pass
+    return {key: _picked(item, scope) for key, item in value.items()}
 
 
 def _scope(kind: type[_S], template: Template, **resources: Any) -> _S:
@@ -123,13 +157,19 @@ def read_template(
     except DefinitionError as error:
         raise TemplateError(str(error)) from None
     machines = {k: machine.definition for k, machine in found.state_machines.items()}
-    return Template(
+    read = Template(
         path,
         found.resources,
         found.parameters,
         machines,
         mappings=found.mappings,
         conditions=found.conditions,
+    )
+    resources = read.as_deployed()
+    return replace(
+        read,
+        resources=resources,
+        definitions={k: d for k, d in machines.items() if k in resources},
     )
 
 

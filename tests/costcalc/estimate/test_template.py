@@ -217,3 +217,34 @@ Resources:
     properties = template.resources["Tick"]["Properties"]
     assert template.resolve(properties["ScheduleExpression"], "Tick") == "cron(0 * * * ? *)"
     assert template.resolve(properties["Other"], "Tick") == "rate(1 hour)"
+
+
+def test_a_resource_whose_condition_is_false_is_left_out_and_fn_if_takes_its_branch(
+    tmp_path: Path,
+) -> None:
+    template = read_template(
+        _write(
+            tmp_path,
+            """\
+Parameters:
+  Env: {Type: String, Default: dev}
+  Unknown: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  Later: !Equals [!Ref Unknown, x]
+Resources:
+  ProdQueue: {Type: AWS::SQS::Queue, Condition: IsProd}
+  DevQueue: {Type: AWS::SQS::Queue}
+  MaybeQueue: {Type: AWS::SQS::Queue, Condition: Later}
+  Reader:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      EventSourceArn: !If [IsProd, !GetAtt ProdQueue.Arn, !GetAtt DevQueue.Arn]
+      FunctionName: !If [Later, a, b]
+""",
+        )
+    )
+    assert set(template.resources) == {"DevQueue", "MaybeQueue", "Reader"}
+    properties = template.resources["Reader"]["Properties"]
+    assert properties["EventSourceArn"] == {"Fn::GetAtt": ["DevQueue", "Arn"]}
+    assert properties["FunctionName"] == {"Fn::If": ["Later", "a", "b"]}
