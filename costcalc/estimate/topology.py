@@ -306,8 +306,13 @@ def _route(
     table = _TABLE_ACTION.search(text)
     action = _ACTION.search(text)
     if table is None and action is None:
-        targets = mentioned(integration, set(kinds))
-        functions = [t for t in targets if kinds[t] == "function"] or targets
+        # A proxy to a function (or its alias); an HTTP proxy (a load balancer, a URL) or a
+        # mock reaches nothing the estimate bills.
+        functions = [
+            name
+            for name in mentioned(integration, set(kinds))
+            if kinds[name] == "function" or str(template.resources[name].get("Type")) in _STANDS_FOR
+        ]
         kind = "invoke" if functions else "other"
         return Route(api, rest, method, path, kind, functions[0] if functions else "")
     if table is not None:

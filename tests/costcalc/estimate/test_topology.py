@@ -141,3 +141,27 @@ Resources:
     topo = topology(read_template(tmp_path / "template.yaml"))
     assert [rule.targets for rule in topo.rules] == [("Fn",)]
     assert topo.consumers == {"Stream": ("Fn",)}
+
+
+def test_an_http_proxy_to_a_load_balancer_reaches_nothing_billed_not_its_own_api(
+    tmp_path: Path,
+) -> None:
+    text = """\
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: api, ProtocolType: HTTP}
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties: {LoadBalancerArn: arn:aws:elasticloadbalancing:us-east-1:1:lb/x, Port: 80}
+  Proxy:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: HTTP_PROXY
+      IntegrationUri: !Ref Listener
+  Route:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Api, RouteKey: GET /, Target: !Sub "integrations/${Proxy}"}
+"""
+    assert _route(tmp_path, text) == ("other", "")
