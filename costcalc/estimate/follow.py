@@ -76,6 +76,11 @@ UNPRICED_ITEMS = {
         "the stream's own hours (shard-hours when provisioned; stream-hours and GB written "
         "and read when on-demand), which also depend on its capacity mode and shard count",
     ),
+    ("apigateway", "websocket-messages"): (
+        "message (32 KB)",
+        "no sourced API Gateway WebSocket price in the catalogue: its messages (each 32 KB "
+        "counted as one) and its connection minutes",
+    ),
     ("pipes", "requests"): (
         "request",
         "no sourced EventBridge Pipes price in the catalogue: its requests (one per 64 KB "
@@ -472,13 +477,17 @@ class _Follower:
 
     def _route(self, route: Route, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
-        sized = self._sized(
-            route.api,
-            "request_kb",
-            add_apigw_rest if route.rest else add_apigw_http,
-            usage,
-            requests=_whole(quantity),
-        )
+        if route.websocket:
+            usage.add("apigateway", "websocket-messages", _whole(quantity))
+            sized: tuple[Step, ...] = ()
+        else:
+            sized = self._sized(
+                route.api,
+                "request_kb",
+                add_apigw_rest if route.rest else add_apigw_http,
+                usage,
+                requests=_whole(quantity),
+            )
         self._bill(route.api, usage, (*trail, *sized))
         self._access_logs(route.api, quantity, trail)
         step = Step(

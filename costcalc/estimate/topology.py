@@ -87,6 +87,7 @@ class Route:
     action: str  # invoke, start, put, send, write, read, or other (an HTTP proxy, a mock)
     target: str
     detail: Mapping[str, Any] = field(default_factory=dict)  # PutEvents: literal Source/DetailType
+    websocket: bool = False  # a WebSocket API's route: billed by message, not by request
 
     @property
     def key(self) -> str:
@@ -242,16 +243,16 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
         api = next(iter(mentioned(properties.get("ApiId"), known)), "")
         used = mentioned(properties.get("Target"), set(integrations))
         integration = integrations[used[0]].get("Properties", {}) if used else {}
-        routes.append(
-            _route(
-                template,
-                api,
-                False,
-                method.upper() or "ANY",
-                path or method,
-                integration=integration,
-            )
+        found = _route(
+            template,
+            api,
+            False,
+            method.upper() or "ANY",
+            path or method,
+            integration=integration,
         )
+        protocol = (template.resources.get(api) or {}).get("Properties", {}).get("ProtocolType")
+        routes.append(replace(found, websocket=str(protocol).upper() == "WEBSOCKET"))
     for method in template.of_type("AWS::ApiGateway::Method").values():
         properties = method.get("Properties", {})
         api = next(iter(mentioned(properties.get("RestApiId"), known)), "")

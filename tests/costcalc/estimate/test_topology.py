@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from costcalc.estimate.breakdown import estimate_source
 from costcalc.estimate.template import read_template
 from costcalc.estimate.topology import topology
+from costcalc.estimate.usage_file import UsageFile
 
 ROLE = """\
   Role:
@@ -165,3 +168,25 @@ Resources:
     Properties: {ApiId: !Ref Api, RouteKey: GET /, Target: !Sub "integrations/${Proxy}"}
 """
     assert _route(tmp_path, text) == ("other", "")
+
+
+def test_a_websocket_route_is_billed_by_message_as_not_priced_not_as_http_requests(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "template.yaml").write_text("""\
+Resources:
+  Socket:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: ws, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.a}
+  Mock:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties: {ApiId: !Ref Socket, IntegrationType: MOCK}
+  Default:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Socket, RouteKey: $default, Target: !Sub "integrations/${Mock}"}
+""")  # fmt: skip
+    usage = UsageFile(tmp_path / "u.yml", {})
+    estimated = estimate_source(tmp_path / "template.yaml", Decimal(10), usage, samconfig=False)
+    charges = [(c.resource, c.item, c.monthly) for c in estimated.estimates[0].followed.charges]
+    assert charges == [("Socket", "websocket-messages", 10)]
+    assert [p.charge.item for p in estimated.not_priced] == ["websocket-messages"]
