@@ -896,18 +896,8 @@ class _Follower:
         known = set(self.topo.types)
         step = Step(f"{machine}.{state}: {resource.removeprefix(_INTEGRATION)}", "definition")
         trail = (*trail, step)
-        if resource in known:
-            self._reach(resource, quantity, trail, "invoke")
-            return
         if not resource.startswith(_INTEGRATION):
-            named = mentioned(resource, known)
-            if named:
-                self._reach(named[0], quantity, trail, "invoke")
-            else:
-                self.result.notes.append(
-                    f"{machine}.{state}: {resource or 'an activity'} is "
-                    "outside the template: not billed"
-                )
+            self._invoked(machine, state, resource, quantity, trail)
             return
         integration = resource.removeprefix(_INTEGRATION).removeprefix("aws-sdk:")
         service, _, action_text = integration.partition(":")
@@ -920,6 +910,9 @@ class _Follower:
             return
         if service == "states" and action.startswith("startexecution"):
             self._reach(targets[0] if targets else "", quantity, trail, "start")
+            return
+        if service == "apigateway" and action == "invoke":
+            self._api_call(machine, state, parameters, quantity, trail)
             return
         if service in ("ses", "sesv2") and action.startswith("send"):
             usage = Usage()
@@ -937,6 +930,48 @@ class _Follower:
             self.result.notes.append(
                 f"{machine}.{state}: {integration}: no resource of the template; not billed"
             )
+
+    def _invoked(
+        self, machine: str, state: str, resource: str, quantity: Decimal, trail: tuple[Step, ...]
+    ) -> None:
+        """A task whose Resource is a function (or an activity) rather than an integration."""
+        named = mentioned(resource, set(self.topo.types))
+        if named:
+            self._reach(named[0], quantity, trail, "invoke")
+        else:
+            self.result.notes.append(
+                f"{machine}.{state}: {resource or 'an activity'} is outside the template: "
+                "not billed"
+            )
+
+    def _api_call(
+        self,
+        machine: str,
+        state: str,
+        parameters: Mapping[str, Any],
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+    ) -> None:
+        """An ``apigateway:invoke`` task: a request to the API its endpoint names, billed at
+        the API's rate; which route it takes (and so what runs behind it) is not followed."""
+        apis = [
+            name
+            for name in mentioned(parameters.get("ApiEndpoint"), set(self.topo.types))
+            if self.topo.types[name] in ("AWS::ApiGatewayV2::Api", "AWS::ApiGateway::RestApi")
+        ]
+        if not apis:
+            self.result.notes.append(
+                f"{machine}.{state}: apigateway:invoke: an API outside the template; not billed"
+            )
+            return
+        usage = Usage()
+        rest = self.topo.types[apis[0]] == "AWS::ApiGateway::RestApi"
+        (add_apigw_rest if rest else add_apigw_http)(usage, requests=_whole(quantity))
+        self._bill(apis[0], usage, trail)
+        self.result.notes.append(
+            f"{machine}.{state}: calls {apis[0]}; the route it takes is not followed (what runs "
+            "behind it is not estimated from this call)"
+        )
 
     def _bus(
         self, bus: str, quantity: Decimal, trail: tuple[Step, ...], detail: Mapping[str, Any] | None
