@@ -8,7 +8,8 @@ file; a hand-written template may name a local file in ``TemplateURL``. The nest
 parameters take the values the parent passes (else their defaults), its logical ids stay as
 they are unless the parent has the same id (then prefixed with the stack's id), and the
 parent's ``Fn::GetAtt [Stack, Outputs.Name]`` becomes the output's value. A nested stack whose
-template is only in S3 is left as it is.
+template is only in S3, or names a local file that is not there, is left as it is (the
+estimate notes it as not estimated, naming its template).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.files import TEMPLATE_BYTES, read_text
 
 STACK = "AWS::CloudFormation::Stack"
+#: Metadata key an inlined stack resource gets: its template's file (its resources are in the
+#: parent now, so nothing is left unestimated).
+INLINED = "orderflow-definitions:inlined"
 #: Nested stacks may nest others; a chain longer than this is taken for a loop.
 MAX_NESTING = 8
 _ASSET_KEY = re.compile(r"([0-9a-f]{64})\.json$")
@@ -47,7 +51,7 @@ def inline_nested_stacks(
     merged_resources = dict(resources)
     for stack_id, stack in stacks.items():
         path = nested_template(stack, folder)
-        if path is None:
+        if path is None or not path.is_file():  # in S3, or not beside the parent: noted
             continue
         if depth >= MAX_NESTING:
             raise DefinitionError(
@@ -77,6 +81,8 @@ def inline_nested_stacks(
                 merged[section] = {**merged[section], name: item}
         if "Transform" in child and "Transform" not in merged:
             merged["Transform"] = child["Transform"]
+        metadata = stack.get("Metadata") if isinstance(stack.get("Metadata"), dict) else {}
+        merged_resources[stack_id] = {**stack, "Metadata": {**metadata, INLINED: path.name}}
     merged["Resources"] = _with_outputs(merged_resources, outputs)
     if "Outputs" in merged:
         merged["Outputs"] = _with_outputs(merged["Outputs"], outputs)

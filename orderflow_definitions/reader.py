@@ -28,6 +28,7 @@ from orderflow_definitions.state_machines import (
 )
 from orderflow_definitions.transform import (
     inline_api_definitions,
+    name_repository_applications,
     needs_transform,
     replace_code_uris,
     sam_transform,
@@ -117,6 +118,7 @@ def read_definition(
     if needs_transform(written):
         transformed = copy.deepcopy(written)
         code_uris = replace_code_uris(transformed)
+        name_repository_applications(transformed)
         known = {
             name: ",".join(value) if isinstance(value, list) else value
             for name, value in values.items()

@@ -150,7 +150,9 @@ def _resolved(value: Any, scope: Scope, where: str) -> Any:
 def _substituted(
     definition: dict[str, Any], properties: Mapping[str, Any], scope: Scope, where: str
 ) -> dict[str, Any]:
-    """``definition`` with each ``${key}`` of DefinitionSubstitutions filled in."""
+    """``definition`` with each ``${key}`` of DefinitionSubstitutions filled in. A placeholder
+    no key names stays as written: CloudFormation replaces only the keys it is given, so such
+    a template deploys (the literal ``${Key}`` reaches Step Functions)."""
     written = properties.get("DefinitionSubstitutions") or {}
     if not isinstance(written, dict):
         raise DefinitionError(f"{where}: DefinitionSubstitutions is not a mapping")
@@ -167,10 +169,7 @@ def _substituted(
     def fill(found: re.Match[str]) -> str:
         key = found.group(1)
         if key not in given:
-            raise DefinitionError(
-                f"{where}: the definition uses ${{{key}}} but DefinitionSubstitutions has no "
-                f"{key!r} (has: {', '.join(given) or 'none'})"
-            )
+            return found.group(0)
         value = given[key]
         return json.dumps(value if isinstance(value, str) else json.dumps(value))[1:-1]
 

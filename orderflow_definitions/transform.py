@@ -55,6 +55,22 @@ def replace_code_uris(template: dict[str, Any]) -> dict[str, Any]:
     return written
 
 
+def name_repository_applications(template: dict[str, Any]) -> None:
+    """Each ``AWS::Serverless::Application`` kept in the Serverless Application Repository
+    (``Location: {ApplicationId, SemanticVersion}``) located by a name instead: the transform
+    would ask the repository for its template over the network; offline it becomes a nested
+    stack whose ``TemplateURL`` names the application."""
+    for resource in (template.get("Resources") or {}).values():
+        if not isinstance(resource, dict) or resource.get("Type") != "AWS::Serverless::Application":
+            continue
+        properties = resource.get("Properties") or {}
+        location = properties.get("Location")
+        if isinstance(location, dict):
+            application = location.get("ApplicationId")
+            version = location.get("SemanticVersion")
+            properties["Location"] = f"serverlessrepo:{application}@{version}"
+
+
 def inline_api_definitions(template: dict[str, Any], base: Path, source: str) -> None:
     """An API's local OpenAPI ``DefinitionUri`` put inline as its ``DefinitionBody``."""
     for logical_id, resource in (template.get("Resources") or {}).items():

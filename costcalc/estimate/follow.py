@@ -70,6 +70,7 @@ from costcalc.pricing.services import (
     add_stepfunctions_standard,
     add_xray,
 )
+from orderflow_definitions.nested_stacks import INLINED
 from orderflow_definitions.patterns import matches
 
 #: Steps of one trail at most: a guard (loops are caught by ``_looped``); an outbox chain takes
@@ -95,6 +96,11 @@ UNPRICED_ITEMS = {
         "the stream's own hours (shard-hours when provisioned; stream-hours and GB written "
         "and read when on-demand), which also depend on its capacity mode and shard count",
     ),
+    ("apigateway", "websocket-messages"): (
+        "message (32 KB)",
+        "no sourced API Gateway WebSocket price in the catalogue: its messages (each 32 KB "
+        "counted as one) and its connection minutes",
+    ),
     ("pipes", "requests"): (
         "request",
         "no sourced EventBridge Pipes price in the catalogue: its requests (one per 64 KB "
@@ -109,11 +115,6 @@ UNPRICED_ITEMS = {
         "alarm-month",
         "no sourced price for high-resolution CloudWatch alarms (a period under 60 s) in the "
         "catalogue: one alarm-month per metric evaluated",
-    ),
-    ("apigateway", "websocket-messages"): (
-        "message (32 KB)",
-        "no sourced API Gateway WebSocket price in the catalogue: its messages (each 32 KB "
-        "billed as one) and the connection minutes of its clients",
     ),
     ("cloudwatch", "composite-alarms"): (
         "alarm-month",
@@ -267,6 +268,15 @@ class _Follower:
             )
         self._traces()
         self._fixed()
+        for name, resource in sorted(topo.template.of_type("AWS::CloudFormation::Stack").items()):
+            if INLINED in (resource.get("Metadata") or {}):
+                continue  # its resources were read into this template
+            url = (resource.get("Properties") or {}).get("TemplateURL")
+            where = f" ({url})" if isinstance(url, str) else ""
+            self.result.notes.append(
+                f"{name} (AWS::CloudFormation::Stack): a nested stack{where}: its resources are "
+                "not in this template and not estimated; estimate its template on its own"
+            )
         for name, kind in sorted(topo.template.unread.items()):
             self.result.notes.append(
                 f"{name} ({kind}): a Pulumi resource type the estimate does not read: not billed"
@@ -355,9 +365,9 @@ class _Follower:
                 )
             else:
                 kind = _STARTED_OUTSIDE.get(invoker.how, "function started outside the template")
-                self._start(name, kind, "invocations_per_unit", self._invoked)
+                self._start(name, kind, "invocations_per_unit", self._started)
 
-    def _invoked(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+    def _started(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         self.carrying.append((name, None))
         try:
             self._function(name, quantity, trail, None)
@@ -365,28 +375,33 @@ class _Follower:
             self.carrying.pop()
 
     def _loops(self) -> None:
-        """Entry points fed only from inside a loop nothing else reaches (a stream whose only
-        writer is its own consumer; a rule whose only putter is the function it triggers):
-        something outside the template starts the loop, so each is entered as if nothing fed
-        it, with a note saying why."""
+        """Entry points whose feeders nothing the estimate follows reaches: a loop (a stream
+        whose only writer is its own consumer; a rule whose only putter is the function it
+        triggers) or a chain from a custom resource's function. Something outside the template
+        starts that work, so the most upstream of them is entered as if nothing fed it, with
+        a note saying why, and what it reaches is followed from there (never entered again)."""
         candidates = [
             *(self._rule_entry(r) for r in self.topo.rules if r.pattern and not r.schedule),
             *self._sources(),
         ]
-        entered = True
-        while entered:
-            entered = False
-            for source in candidates:
-                name = source[0]
-                by = self.feeders.get(name, set())
-                if name in self.visited or not by or upstream(self.feeders, name) & self.visited:
-                    continue
-                self.result.notes.append(
-                    f"{name}: fed only by {', '.join(sorted(by))}, in a loop that nothing "
-                    "outside it feeds: entered as if nothing in the template fed it"
-                )
-                self._start(*source)
-                entered = True
+        while True:
+            unfed = {
+                source[0]: (source, upstream(self.feeders, source[0]))
+                for source in candidates
+                if source[0] not in self.visited and source[0] in self.feeders
+            }
+            unfed = {n: (s, up) for n, (s, up) in unfed.items() if not up & self.visited}
+            if not unfed:
+                return
+            upstream_first = (n for n, (_, up) in unfed.items() if not up & (set(unfed) - {n}))
+            first = next(upstream_first, next(iter(unfed)))  # in a loop, each is upstream
+            source, _ = unfed[first]
+            by = ", ".join(sorted(self.feeders[first]))
+            self.result.notes.append(
+                f"{first}: fed only by {by}, which nothing the estimate follows reaches: entered "
+                "as if nothing in the template fed it"
+            )
+            self._start(*source)
 
     def _fixed(self) -> None:
         """Alarms, dashboards and custom metrics: billed by the month, not per unit."""
@@ -527,8 +542,7 @@ class _Follower:
 
     def _route(self, route: Route, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         usage = Usage()
-        api = self.topo.template.resources.get(route.api, {}).get("Properties", {})
-        if str(api.get("ProtocolType", "")).upper() == "WEBSOCKET":  # messages, not requests
+        if route.websocket:  # messages, not requests
             usage.add("apigateway", "websocket-messages", _whole(quantity))
             sized: tuple[Step, ...] = ()
         else:
@@ -947,18 +961,8 @@ class _Follower:
         known = set(self.topo.types)
         step = Step(f"{machine}.{state}: {resource.removeprefix(_INTEGRATION)}", "definition")
         trail = (*trail, step)
-        if resource in known:
-            self._reach(resource, quantity, trail, "invoke")
-            return
         if not resource.startswith(_INTEGRATION):
-            named = mentioned(resource, known)
-            if named:
-                self._reach(named[0], quantity, trail, "invoke")
-            else:
-                self.result.notes.append(
-                    f"{machine}.{state}: {resource or 'an activity'} is "
-                    "outside the template: not billed"
-                )
+            self._invoked(machine, state, resource, quantity, trail)
             return
         integration = resource.removeprefix(_INTEGRATION).removeprefix("aws-sdk:")
         service, _, action_text = integration.partition(":")
@@ -971,6 +975,9 @@ class _Follower:
             return
         if service == "states" and action.startswith("startexecution"):
             self._reach(targets[0] if targets else "", quantity, trail, "start")
+            return
+        if service == "apigateway" and action == "invoke":
+            self._api_call(machine, state, parameters, quantity, trail)
             return
         if service in ("ses", "sesv2") and action.startswith("send"):
             usage = Usage()
@@ -988,6 +995,48 @@ class _Follower:
             self.result.notes.append(
                 f"{machine}.{state}: {integration}: no resource of the template; not billed"
             )
+
+    def _invoked(
+        self, machine: str, state: str, resource: str, quantity: Decimal, trail: tuple[Step, ...]
+    ) -> None:
+        """A task whose Resource is a function (or an activity) rather than an integration."""
+        named = mentioned(resource, set(self.topo.types))
+        if named:
+            self._reach(named[0], quantity, trail, "invoke")
+        else:
+            self.result.notes.append(
+                f"{machine}.{state}: {resource or 'an activity'} is outside the template: "
+                "not billed"
+            )
+
+    def _api_call(
+        self,
+        machine: str,
+        state: str,
+        parameters: Mapping[str, Any],
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+    ) -> None:
+        """An ``apigateway:invoke`` task: a request to the API its endpoint names, billed at
+        the API's rate; which route it takes (and so what runs behind it) is not followed."""
+        apis = [
+            name
+            for name in mentioned(parameters.get("ApiEndpoint"), set(self.topo.types))
+            if self.topo.types[name] in ("AWS::ApiGatewayV2::Api", "AWS::ApiGateway::RestApi")
+        ]
+        if not apis:
+            self.result.notes.append(
+                f"{machine}.{state}: apigateway:invoke: an API outside the template; not billed"
+            )
+            return
+        usage = Usage()
+        rest = self.topo.types[apis[0]] == "AWS::ApiGateway::RestApi"
+        (add_apigw_rest if rest else add_apigw_http)(usage, requests=_whole(quantity))
+        self._bill(apis[0], usage, trail)
+        self.result.notes.append(
+            f"{machine}.{state}: calls {apis[0]}; the route it takes is not followed (what runs "
+            "behind it is not estimated from this call)"
+        )
 
     def _bus(
         self, bus: str, quantity: Decimal, trail: tuple[Step, ...], detail: Mapping[str, Any] | None

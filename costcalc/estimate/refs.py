@@ -64,6 +64,9 @@ def _in_text(value: str, known: Collection[str]) -> list[str]:
         return [m.group(1) for m in _SUB_NAME.finditer(value) if m.group(1) in known]
     if value in known:
         return [value]  # a definition filled in by logical id (DefinitionSubstitutions)
+    host = value.partition(".execute-api.")
+    if host[1] and host[0] in known:
+        return [host[0]]  # an API's endpoint (``Id.execute-api.REGION.amazonaws.com``)
     if value.startswith(_ADDRESSES):
         # a placeholder ARN or URL the definition reader wrote: it carries the logical id
         return next(([part] for part in reversed(_PARTS.split(value)) if part in known), [])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,12 +56,18 @@ class Template:
     #: Resources read from a Pulumi program whose type maps onto no CloudFormation type the
     #: estimate reads (logical id -> Pulumi type): listed as not billed, never dropped.
     unread: Mapping[str, str] = field(default_factory=dict)
+    #: The template's Mappings and Conditions: ``Fn::FindInMap`` and ``Fn::If`` outside a
+    #: definition (a rule's schedule, a queue's target) read them as the deploy would.
+    mappings: Mapping[str, Any] = field(default_factory=dict)
+    conditions: Mapping[str, Any] = field(default_factory=dict)
     _placeholders: PlaceholderScope = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         types = {k: str(r.get("Type")) for k, r in self.resources.items()}
         object.__setattr__(
-            self, "_placeholders", _scope(PlaceholderScope, self.parameters, resource_types=types)
+            self,
+            "_placeholders",
+            _scope(PlaceholderScope, self, resource_types=types),
         )
 
     def of_type(self, resource_type: str) -> dict[str, Mapping[str, Any]]:
@@ -71,7 +77,7 @@ class Template:
         """``value`` with parameters, pseudo parameters and intrinsics filled in; resources
         stay symbolic."""
         try:
-            return resolve(value, _scope(_Symbolic, self.parameters))
+            return resolve(value, _scope(_Symbolic, self))
         except DefinitionError as error:
             raise TemplateError(f"{self.path}: {where}: {error}") from None
 
@@ -82,6 +88,17 @@ class Template:
         except DefinitionError as error:
             raise TemplateError(f"{self.path}: {where}: {error}") from None
 
+    def as_deployed(self) -> dict[str, Mapping[str, Any]]:
+        """The resources the deploy creates: one whose ``Condition`` is false is left out, and
+        each ``Fn::If`` is the branch its condition picks (a condition that cannot be known
+        offline, on a parameter without a value, leaves both as written)."""
+        scope = _scope(_Symbolic, self)
+        return {
+            name: _picked(resource, scope)
+            for name, resource in self.resources.items()
+            if _holds(resource.get("Condition"), scope)
+        }
+
     def logical_id(self, value: Any) -> str | None:
         """The resource a definition's value names (a placeholder ARN, a name, ``Id:alias``)."""
         return self._placeholders.logical_id(value)
@@ -90,12 +107,37 @@ class Template:
 _S = TypeVar("_S", bound=Scope)
 
 
-def _scope(kind: type[_S], parameters: Mapping[str, Any], **resources: Any) -> _S:
+def _holds(condition: Any, scope: Scope) -> bool:
+    if not isinstance(condition, str):
+        return True
+    try:
+        return scope.condition(condition)
+    except DefinitionError:
+        return True
+
+
+def _picked(value: Any, scope: Scope) -> Any:
+    if isinstance(value, list):
+        return [_picked(item, scope) for item in value]
+    if not isinstance(value, Mapping):
+        return value
+    choice = value.get("Fn::If") if len(value) == 1 else None
+    if isinstance(choice, list) and len(choice) == 3 and isinstance(choice[0], str):
+        try:
+            return _picked(choice[1] if scope.condition(choice[0]) else choice[2], scope)
+        except DefinitionError:
+            pass
+    return {key: _picked(item, scope) for key, item in value.items()}
+
+
+def _scope(kind: type[_S], template: Template, **resources: Any) -> _S:
     return kind(
         stack_name=PLACEHOLDER_STACK,
         region=PLACEHOLDER_REGION,
         account_id=PLACEHOLDER_ACCOUNT,
-        parameters=parameters,
+        parameters=template.parameters,
+        mappings=template.mappings,
+        conditions=template.conditions,
         **resources,
     )
 
@@ -115,7 +157,20 @@ def read_template(
     except DefinitionError as error:
         raise TemplateError(str(error)) from None
     machines = {k: machine.definition for k, machine in found.state_machines.items()}
-    return Template(path, found.resources, found.parameters, machines)
+    read = Template(
+        path,
+        found.resources,
+        found.parameters,
+        machines,
+        mappings=found.mappings,
+        conditions=found.conditions,
+    )
+    resources = read.as_deployed()
+    return replace(
+        read,
+        resources=resources,
+        definitions={k: d for k, d in machines.items() if k in resources},
+    )
 
 
 def find_samconfig(template: Path, project: Path | None = None) -> Path | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from costcalc.estimate.archives import Archive, archives
@@ -83,6 +83,18 @@ _CREDENTIALS = ("Credentials", "credentials", "CredentialsArn", "ApiId", "Connec
                 "connectionId")  # fmt: skip
 #: Integration types that call no AWS service: billed as the API's requests alone.
 _NOT_AWS = ("HTTP", "HTTP_PROXY", "MOCK")
+#: The kind of resource each direct action reaches.
+_REACHES = {
+    "start": "state_machine",
+    "put": "bus",
+    "send": "queue",
+    "record": "stream",
+    "publish": "topic",
+    "write": "table",
+    "read": "table",
+}
+#: Where each kind keeps the name a mapping template may spell out literally.
+_NAME_FIELDS = ("TableName", "QueueName", "Name", "StateMachineName", "StreamName", "TopicName")
 
 
 @dataclass(frozen=True)
@@ -93,9 +105,10 @@ class Route:
     rest: bool
     method: str
     path: str
-    action: str  # invoke, start, put, send, or other (an HTTP proxy, a mock)
+    action: str  # invoke, start, put, send, write, read, or other (an HTTP proxy, a mock)
     target: str
     detail: Mapping[str, Any] = field(default_factory=dict)  # PutEvents: literal Source/DetailType
+    websocket: bool = False  # a WebSocket API's route: billed by message, not by request
 
     @property
     def key(self) -> str:
@@ -145,20 +158,32 @@ class Topology:
         return self.aliases.get(logical_id, logical_id)
 
 
+#: Resources that stand for another one, by the property that names it: an alias or a version
+#: runs its function's code, an enhanced fan-out consumer reads its stream.
+_STANDS_FOR = {
+    "AWS::Lambda::Alias": "FunctionName",
+    "AWS::Lambda::Version": "FunctionName",
+    "AWS::Kinesis::StreamConsumer": "StreamARN",
+}
+
+
 def topology(template: Template) -> Topology:
     resources = template.resources
     types = {name: str(r.get("Type", "")) for name, r in resources.items()}
     kinds = {name: KINDS[t] for name, t in types.items() if t in KINDS}
     functions = deployed(template).functions
     known = set(resources)
-    aliases = _aliases(template, known)
+    stand = _standing_for(template, known)
+
+    def real(name: str) -> str:
+        return stand.get(name, name)
+
     consumers: dict[str, list[str]] = {}
     batch: dict[tuple[str, str], int] = {}
     for mapping in template.of_type("AWS::Lambda::EventSourceMapping").values():
         properties = mapping.get("Properties", {})
-        source = next(iter(mentioned(properties.get("EventSourceArn"), known)), "")
-        function = next(iter(mentioned(properties.get("FunctionName"), known)), "")
-        function = aliases.get(function, function)
+        source = real(next(iter(mentioned(properties.get("EventSourceArn"), known)), ""))
+        function = real(next(iter(mentioned(properties.get("FunctionName"), known)), ""))
         if source and function:
             consumers.setdefault(source, []).append(function)
             size = properties.get("BatchSize")
@@ -177,8 +202,8 @@ def topology(template: Template) -> Topology:
                 )
                 if isinstance(value, str)
             }
-        source = next(iter(mentioned(properties.get("Source"), known)), "")
-        target = next(iter(mentioned(properties.get("Target"), known)), "")
+        source = real(next(iter(mentioned(properties.get("Source"), known)), ""))
+        target = real(next(iter(mentioned(properties.get("Target"), known)), ""))
         pipes[name] = (source, target)
         if source:
             consumers.setdefault(source, []).append(name)
@@ -187,30 +212,36 @@ def topology(template: Template) -> Topology:
         types=types,
         kinds=kinds,
         functions=functions,
-        routes=tuple(_routes(template, known)),
-        rules=tuple(_rules(template, known)),
+        routes=tuple(replace(r, target=real(r.target)) for r in _routes(template, known)),
+        rules=tuple(
+            replace(r, targets=tuple(map(real, r.targets))) for r in _rules(template, known)
+        ),
         consumers={k: tuple(v) for k, v in consumers.items()},
-        subscriptions=_subscriptions(template, known),
+        subscriptions={k: tuple(map(real, v)) for k, v in _subscriptions(template, known).items()},
         protocols=_protocols(template, known),
-        notifications=_notifications(template, known),
-        schedules=_schedules(template, known),
+        notifications={k: tuple(map(real, v)) for k, v in _notifications(template, known).items()},
+        schedules={
+            name: (expression, real(target))
+            for name, (expression, target) in _schedules(template, known).items()
+        },
         pipes=pipes,
         machines=_machines(template),
         calls={f: tuple(_callable(template, f, kinds)) for f in functions},
         batch_sizes=batch,
         pipe_events=pipe_events,
-        aliases=aliases,
+        aliases=stand,
         archives=archives(template, {n for n, k in kinds.items() if k == "bus"}, DEFAULT_BUS),
     )
 
 
-def _aliases(template: Template, known: set[str]) -> dict[str, str]:
+def _standing_for(template: Template, known: set[str]) -> dict[str, str]:
+    """The resource each alias, version or stream consumer stands for."""
     found: dict[str, str] = {}
-    for kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
-        for name, resource in template.of_type(kind).items():
-            named = mentioned((resource.get("Properties") or {}).get("FunctionName"), known)
-            if named and template.resources[named[0]].get("Type") == "AWS::Lambda::Function":
-                found[name] = named[0]
+    for name, resource in template.resources.items():
+        key = _STANDS_FOR.get(str(resource.get("Type")))
+        named = mentioned((resource.get("Properties") or {}).get(key), known) if key else []
+        if named and named[0] != name:
+            found[name] = named[0]
     return found
 
 
@@ -238,7 +269,7 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
                         continue
                     verb = "ANY" if "any" in str(method).lower() else str(method).upper()
                     routes.append(
-                        _route(api, rest, verb, str(path), integration=integration, known=known)
+                        _route(template, api, rest, verb, str(path), integration=integration)
                     )
     for api, resource in template.of_type("AWS::ApiGatewayV2::Api").items():
         properties = resource.get("Properties", {})
@@ -247,8 +278,8 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
             method, _, path = key.partition(" ")
             integration = {"IntegrationUri": properties["Target"]}
             routes.append(
-                _route(api, False, method.upper() if path else "ANY", path or method,
-                       integration=integration, known=known)
+                _route(template, api, False, method.upper() if path else "ANY", path or method,
+                       integration=integration)
             )  # fmt: skip
     integrations = template.of_type("AWS::ApiGatewayV2::Integration")
     for route in template.of_type("AWS::ApiGatewayV2::Route").values():
@@ -259,16 +290,16 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
         api = next(iter(mentioned(properties.get("ApiId"), known)), "")
         used = mentioned(properties.get("Target"), set(integrations))
         integration = integrations[used[0]].get("Properties", {}) if used else {}
-        routes.append(
-            _route(
-                api,
-                False,
-                method.upper() or "ANY",
-                path or method,
-                integration=integration,
-                known=known,
-            )
+        found = _route(
+            template,
+            api,
+            False,
+            method.upper() or "ANY",
+            path or method,
+            integration=integration,
         )
+        protocol = (template.resources.get(api) or {}).get("Properties", {}).get("ProtocolType")
+        routes.append(replace(found, websocket=str(protocol).upper() == "WEBSOCKET"))
     for method in template.of_type("AWS::ApiGateway::Method").values():
         properties = method.get("Properties", {})
         api = next(iter(mentioned(properties.get("RestApiId"), known)), "")
@@ -277,9 +308,7 @@ def _routes(template: Template, known: set[str]) -> list[Route]:
         if _preflight(verb, properties.get("Integration") or {}):
             continue
         routes.append(
-            _route(
-                api, True, verb, path, integration=properties.get("Integration") or {}, known=known
-            )
+            _route(template, api, True, verb, path, integration=properties.get("Integration") or {})
         )
     return routes
 
@@ -304,37 +333,42 @@ def _rest_path(template: Template, resource_id: Any) -> str:
 
 
 def _route(
+    template: Template,
     api: str,
     rest: bool,
     method: str,
     path: str,
     *,
     integration: Mapping[str, Any],
-    known: set[str],
 ) -> Route:
-    called = {k: v for k, v in integration.items() if k not in _CREDENTIALS}
-    kind = str(
-        integration.get("type") or integration.get("Type") or integration.get("IntegrationType")
-    ).upper()
+    """The route and what its integration reaches. A direct integration names its service and
+    action in the URI or the subtype (the action in the request for a path-style URI:
+    ``Action=SendMessage``), in CloudFormation's or OpenAPI's spelling; its target is the
+    resource of the kind that action reaches (never the role it runs as, nor the API itself),
+    named by reference or by its literal name in the mapping template."""
+    kinds = {name: KINDS.get(str(r.get("Type")), "") for name, r in template.resources.items()}
+    kind = str(_field(integration, "type", "Type", "IntegrationType") or "").upper()
     if kind in _NOT_AWS:  # a proxy to an HTTP endpoint (through a VPC link or not), a mock
         return Route(api, rest, method, path, kind.lower(), "")
     service, action = _service_action(integration)
-    known = known - {api}  # an integration names its API (ApiId): the API is no target
     if service is None or service == "lambda":
-        targets = mentioned(called, known)
-        kind = "invoke" if targets else "other"
-        return Route(api, rest, method, path, kind, targets[0] if targets else "")
+        called = {k: v for k, v in integration.items() if k not in _CREDENTIALS}
+        functions = [
+            name
+            for name in mentioned(called, set(kinds))
+            if kinds[name] == "function" or str(template.resources[name].get("Type")) in _STANDS_FOR
+        ]
+        kind = "invoke" if functions else "other"
+        return Route(api, rest, method, path, kind, functions[0] if functions else "")
     verb = _DIRECT.get(action.lower())
     if verb is None:  # an action the estimate does not bill: named, reaching nothing
         return Route(api, rest, method, path, f"{service}:{action or '?'}", "")
-    parameters = integration.get("RequestParameters") or {}
-    requested = [
-        parameters,
-        integration.get("RequestTemplates") or {},
-        integration.get("requestTemplates") or {},
-        integration.get("Uri") or integration.get("uri") or "",
-    ]
-    targets = mentioned(requested, known)
+    uri = _field(integration, "Uri", "uri", "IntegrationUri")
+    parameters = _field(integration, "RequestParameters", "requestParameters") or {}
+    templates = _field(integration, "RequestTemplates", "requestTemplates") or {}
+    wanted = _REACHES.get(verb, "")
+    named = [t for t in mentioned([uri, parameters, templates], set(kinds)) if kinds[t] == wanted]
+    targets = named or _by_name(template, kinds, wanted, f"{_flat(uri)} {templates}")
     detail = {
         key: value
         for key, value in (
@@ -377,12 +411,10 @@ _SPELLED: dict[str, Callable[[Any], str]] = {
 def _service_action(integration: Mapping[str, Any]) -> tuple[str | None, str]:
     """The AWS service an integration calls and the action it calls (``None``: an HTTP proxy,
     a mock, or nothing), from an HTTP API's subtype or a REST API's service URI."""
-    subtype = _SUBTYPE.match(str(integration.get("IntegrationSubtype", "")))
+    subtype = _SUBTYPE.match(str(_field(integration, "IntegrationSubtype", "integrationSubtype")))
     if subtype:
         return subtype["service"].lower(), subtype["action"]
-    text = _flat(
-        integration.get("uri") or integration.get("Uri") or integration.get("IntegrationUri") or ""
-    )
+    text = _flat(_field(integration, "Uri", "uri", "IntegrationUri"))
     uri = _SERVICE_URI.search(text)
     if uri is None:
         return None, ""
@@ -393,6 +425,25 @@ def _service_action(integration: Mapping[str, Any]) -> tuple[str | None, str]:
         found = _QUERY_ACTION.search(request)
         action = found["action"] if found else _PATH_ACTIONS.get(uri["service"].lower(), "")
     return uri["service"].lower(), action
+
+
+def _field(integration: Mapping[str, Any], *spellings: str) -> Any:
+    return next((integration[name] for name in spellings if name in integration), None)
+
+
+def _by_name(template: Template, kinds: Mapping[str, str], wanted: str, text: str) -> list[str]:
+    """Resources of kind ``wanted`` whose literal name (``TableName: Music``) ``text`` quotes."""
+    found = []
+    for name, kind in kinds.items():
+        if kind != wanted or not wanted:
+            continue
+        properties = template.resources[name].get("Properties") or {}
+        for key in _NAME_FIELDS:
+            value = properties.get(key)
+            if isinstance(value, str) and re.search(rf"\b{re.escape(value)}\b", text):
+                found.append(name)
+                break
+    return found
 
 
 def _rules(template: Template, known: set[str]) -> list[RuleWiring]:

@@ -98,8 +98,10 @@ def read_usage_file(path: Path) -> UsageFile:
     except yaml.YAMLError as error:
         first = str(error).strip().splitlines()[0]
         raise UsageError(f"{path}: not valid YAML ({first})") from None
+    # ``resource_usage:`` with nothing under it (what --init-usage writes when the definition
+    # leaves nothing unknown) is an empty mapping, not a missing one.
     if not isinstance(document, Mapping) or not isinstance(
-        document.get("resource_usage", {}), Mapping
+        document.get("resource_usage") or {}, Mapping
     ):
         raise UsageError(
             f"{path}: expected a usage file (version: {VERSION}, resource_usage: mapping of "

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from orderflow_definitions.errors import DefinitionError
-from orderflow_definitions.nested_stacks import inline_nested_stacks
+from orderflow_definitions.nested_stacks import INLINED, inline_nested_stacks
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -58,3 +58,14 @@ def test_a_nested_stack_only_in_s3_is_left_as_it_is(tmp_path: Path) -> None:
     stack = {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": url}}
     document = {"Resources": {"Child": stack}}
     assert inline_nested_stacks(document, tmp_path, "t", _read) == document
+
+
+def test_a_nested_stack_whose_local_template_is_missing_is_left_as_it_is(tmp_path: Path) -> None:
+    stack = {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "vpc.yaml"}}
+    document = {"Resources": {"Vpc": stack}}
+    assert inline_nested_stacks(document, tmp_path, "t", _read) == document
+
+
+def test_an_inlined_stack_is_marked_with_the_file_it_was_read_from(tmp_path: Path) -> None:
+    merged = inline_nested_stacks(_parent(tmp_path, {"Resources": {}}, {}), tmp_path, "t", _read)
+    assert merged["Resources"]["Child"]["Metadata"] == {INLINED: "child.json"}

@@ -519,3 +519,31 @@ def test_an_express_machine_express_cannot_run_is_refused_with_the_reason(tmp_pa
 """
     with pytest.raises(UsageError, match=r"Flow: Type EXPRESS.*'Ask' waits for a task token"):
         _estimate(tmp_path, body)
+
+
+def test_an_apigateway_invoke_task_bills_a_request_to_the_api_its_endpoint_names(
+    tmp_path: Path,
+) -> None:
+    body = """\
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: api, ProtocolType: HTTP}
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Call
+        States:
+          Call:
+            Type: Task
+            Resource: arn:aws:states:::apigateway:invoke
+            Parameters:
+              ApiEndpoint: !Sub "${Api}.execute-api.${AWS::Region}.amazonaws.com"
+              Method: GET
+            End: true
+"""
+    followed = _estimate(tmp_path, body).estimates[0].followed
+    assert _items(_estimate(tmp_path, body))[("Api", "http-requests")] == 1000
+    assert any(
+        "Flow.Call: calls Api; the route it takes is not followed" in n for n in followed.notes
+    )

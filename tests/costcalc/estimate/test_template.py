@@ -106,6 +106,15 @@ def test_a_local_definition_is_read_with_its_substitutions_filled(tmp_path: Path
     assert "Flow" in template.of_type("AWS::StepFunctions::StateMachine")
 
 
+def test_a_placeholder_no_substitution_names_stays_as_written_as_cloudformation_leaves_it(
+    tmp_path: Path,
+) -> None:
+    _write(tmp_path, DEFINITION.replace("${Bus}", "${Region}"), "flow.asl.json")
+    template = read_template(_write(tmp_path, MACHINE_TEMPLATE.format(uri="flow.asl.json")))
+    parameters = template.definitions["Flow"]["States"]["Tell"]["Parameters"]
+    assert parameters == {"TopicArn": "orders", "Message": "${Region}"}
+
+
 @pytest.mark.parametrize(
     ("files", "uri", "message"),
     [
@@ -119,12 +128,6 @@ def test_a_local_definition_is_read_with_its_substitutions_filled(tmp_path: Path
             {"bad.asl.json": "{not json"},
             "bad.asl.json",
             r"Flow: DefinitionUri bad.asl.json: not valid YAML or JSON \(Expecting property name",
-        ),
-        (
-            {"flow.asl.json": DEFINITION.replace("${Bus}", "${Region}")},
-            "flow.asl.json",
-            r"the definition uses \$\{Region\} but DefinitionSubstitutions has no 'Region' "
-            r"\(has: TopicName, Bus\)",
         ),
         (
             {},
@@ -187,3 +190,61 @@ def test_a_definition_kept_in_s3_is_read_from_the_local_copy_given(tmp_path: Pat
     template = _write(tmp_path, MACHINE_TEMPLATE.format(uri="s3://bucket/flow.json"))
     read = read_template(template, definitions={"Flow": copy})
     assert read.definitions["Flow"]["States"]["Tell"]["Parameters"]["TopicArn"] == "orders"
+
+
+def test_a_rules_schedule_chosen_by_fn_if_and_fn_findinmap_is_read_as_deployed(
+    tmp_path: Path,
+) -> None:
+    template = read_template(
+        _write(
+            tmp_path,
+            """\
+Parameters:
+  Kind: {Type: String, Default: cron}
+Mappings:
+  Rates: {hourly: {Expression: rate(1 hour)}}
+Conditions:
+  IsCron: !Equals [!Ref Kind, cron]
+Resources:
+  Tick:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: !If [IsCron, "cron(0 * * * ? *)", !FindInMap [Rates, hourly, Expression]]
+      Other: !If [IsCron, !FindInMap [Rates, hourly, Expression], never]
+""",
+        )
+    )
+    properties = template.resources["Tick"]["Properties"]
+    assert template.resolve(properties["ScheduleExpression"], "Tick") == "cron(0 * * * ? *)"
+    assert template.resolve(properties["Other"], "Tick") == "rate(1 hour)"
+
+
+def test_a_resource_whose_condition_is_false_is_left_out_and_fn_if_takes_its_branch(
+    tmp_path: Path,
+) -> None:
+    template = read_template(
+        _write(
+            tmp_path,
+            """\
+Parameters:
+  Env: {Type: String, Default: dev}
+  Unknown: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  Later: !Equals [!Ref Unknown, x]
+Resources:
+  ProdQueue: {Type: AWS::SQS::Queue, Condition: IsProd}
+  DevQueue: {Type: AWS::SQS::Queue}
+  MaybeQueue: {Type: AWS::SQS::Queue, Condition: Later}
+  Reader:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      EventSourceArn: !If [IsProd, !GetAtt ProdQueue.Arn, !GetAtt DevQueue.Arn]
+      FunctionName: !If [Later, a, b]
+""",
+        )
+    )
+    assert set(template.resources) == {"DevQueue", "MaybeQueue", "Reader"}
+    properties = template.resources["Reader"]["Properties"]
+    assert properties["EventSourceArn"] == {"Fn::GetAtt": ["DevQueue", "Arn"]}
+    assert properties["FunctionName"] == {"Fn::If": ["Later", "a", "b"]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,19 @@ def test_a_bad_usage_file_is_refused_naming_the_file_and_the_key(
 def test_a_usage_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="over 1,000,000 bytes"):
         read_usage_file(_file(tmp_path, "#" * 1_000_001))
+
+
+def test_the_usage_file_init_usage_writes_for_a_template_with_no_unknowns_reads_back(
+    tmp_path: Path,
+) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Resources:\n  Tick:\n    Type: AWS::Scheduler::Schedule\n    Properties:\n"
+        "      ScheduleExpression: rate(1 hour)\n      FlexibleTimeWindow: {Mode: 'OFF'}\n"
+        "      Target: {Arn: !GetAtt Queue.Arn, RoleArn: arn:aws:iam::1:role/r}\n"
+        "  Queue: {Type: AWS::SQS::Queue}\n"
+    )
+    written = tmp_path / "usage.yml"
+    run = [sys.executable, "-m", "costcalc", "estimate", str(template), "--volume", "10"]
+    subprocess.run([*run, "--init-usage", str(written)], check=True, capture_output=True)
+    assert read_usage_file(written).figure("Queue", "records_per_unit") is None

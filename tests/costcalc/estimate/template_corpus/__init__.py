@@ -32,7 +32,8 @@ def source(case: Path) -> Path:
         return case
     if (case / "cdk.out").is_dir():
         return case / "cdk.out"
-    return next(case / n for n in ("template.yaml", "template.yml") if (case / n).is_file())
+    names = ("template.yaml", "template.yml", "template.json")
+    return next(case / n for n in names if (case / n).is_file())
 
 
 def golden(case: Path) -> str:
