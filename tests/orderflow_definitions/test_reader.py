@@ -191,10 +191,12 @@ def test_an_include_in_s3_is_refused_naming_it(tmp_path: Path) -> None:
         read_definition(_write(tmp_path, text))
 
 
-def test_a_substitution_the_definition_lacks_is_refused_with_those_it_has(tmp_path: Path) -> None:
+def test_a_placeholder_no_substitution_names_stays_as_written(tmp_path: Path) -> None:
+    """CloudFormation replaces only the keys DefinitionSubstitutions gives; the rest of the
+    definition is taken as it is."""
     _write(
         tmp_path,
-        '{"StartAt":"A","States":{"A":{"Type":"Pass","Comment":"${Gone}","End":true}}}',
+        '{"StartAt":"A","States":{"A":{"Type":"Pass","Comment":"${Gone} ${Here}","End":true}}}',
         "f.json",
     )
     text = SAM_WITH_DATES.replace(
@@ -202,10 +204,8 @@ def test_a_substitution_the_definition_lacks_is_refused_with_those_it_has(tmp_pa
         "DefinitionUri: f.json\n      DefinitionSubstitutions: {Here: x}",
     )
     (tmp_path / "src").mkdir()
-    with pytest.raises(
-        DefinitionError, match=r"Second: the definition uses \$\{Gone\} but .*has: Here"
-    ):
-        read_definition(_write(tmp_path, text))
+    found = read_definition(_write(tmp_path, text))
+    assert found.state_machines["Second"].definition["States"]["A"]["Comment"] == "${Gone} x"
 
 
 @pytest.mark.parametrize("style", ["choreography", "orchestration"])
