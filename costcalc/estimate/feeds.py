@@ -41,7 +41,6 @@ _NAMING_ONLY = (
     "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Route",
     "AWS::ApiGateway::Method",
-    "AWS::Pipes::Pipe",
 )
 
 #: Resources through which a function is started from outside the template, by the ``how``

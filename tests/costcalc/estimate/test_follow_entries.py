@@ -221,3 +221,28 @@ def test_a_table_whose_stream_consumer_may_write_it_back_is_entered_at_its_strea
     assert _entries(_followed(tmp_path, TABLE_LOOP)) == {
         "Table": ("table records", Decimal(1000), "default")
     }
+
+
+ENRICHED = """\
+  Source:
+    Type: AWS::SQS::Queue
+  Sink:
+    Type: AWS::SQS::Queue
+  Enrich:
+    Type: AWS::Serverless::Function
+  Pipe:
+    Type: AWS::Pipes::Pipe
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/pipe
+      Source: !GetAtt Source.Arn
+      Enrichment: !GetAtt Enrich.Arn
+      Target: !GetAtt Sink.Arn
+"""
+
+
+def test_a_pipe_s_enrichment_function_is_unknown_not_started_once_per_unit(tmp_path: Path) -> None:
+    followed = _followed(tmp_path, ENRICHED)
+
+    assert "Enrich" not in _entries(followed)
+    unknown = {u.key: u.what for u in followed.unknowns}
+    assert "named by Pipe (AWS::Pipes::Pipe)" in unknown["Enrich.invocations_per_unit"]
