@@ -81,8 +81,9 @@ def inline_nested_stacks(
                 merged[section] = {**merged[section], name: item}
         if "Transform" in child and "Transform" not in merged:
             merged["Transform"] = child["Transform"]
-        metadata = stack.get("Metadata") if isinstance(stack.get("Metadata"), dict) else {}
-        merged_resources[stack_id] = {**stack, "Metadata": {**metadata, INLINED: path.name}}
+        metadata = stack.get("Metadata")
+        marked = {**(metadata if isinstance(metadata, dict) else {}), INLINED: path.name}
+        merged_resources[stack_id] = {**stack, "Metadata": marked}
     merged["Resources"] = _with_outputs(merged_resources, outputs)
     if "Outputs" in merged:
         merged["Outputs"] = _with_outputs(merged["Outputs"], outputs)
