@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from costcalc.errors import UsageError
+from costcalc.estimate.declared_usage import from_metadata
 from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.files import SMALL_FILE_BYTES, read_text
 from orderflow_definitions.intrinsics import PlaceholderScope, Scope, resolve
@@ -56,6 +57,8 @@ class Template:
     #: Resources read from a Pulumi program whose type maps onto no CloudFormation type the
     #: estimate reads (logical id -> Pulumi type): listed as not billed, never dropped.
     unread: Mapping[str, str] = field(default_factory=dict)
+    #: The usage file the definition names for itself (costcalc.estimate.declared_usage).
+    usage: str | None = None
     _placeholders: PlaceholderScope = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -115,7 +118,8 @@ def read_template(
     except DefinitionError as error:
         raise TemplateError(str(error)) from None
     machines = {k: machine.definition for k, machine in found.state_machines.items()}
-    return Template(path, found.resources, found.parameters, machines)
+    usage = from_metadata(found.written, path)
+    return Template(path, found.resources, found.parameters, machines, usage=usage)
 
 
 def find_samconfig(template: Path, project: Path | None = None) -> Path | None:
