@@ -233,7 +233,10 @@ def _declared(args: argparse.Namespace, source: Path) -> bool:
     if any(counted) or args.retry_rate or args.redrive_rate or args.paths != DEFAULT_PATH_CAP:
         return False
     parameters = pairs("--parameter", args.parameter, "MemorySize=512")
-    return None not in declared_usage(source, parameters, not args.no_samconfig, args.stack)
+    try:
+        return None not in declared_usage(source, parameters, not args.no_samconfig, args.stack)
+    except UsageError:  # a definition that cannot be read is refused as before, once announced
+        return False
 
 
 def _run_orderflow(args: argparse.Namespace) -> int:

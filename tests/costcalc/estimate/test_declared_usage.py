@@ -105,5 +105,5 @@ def test_a_usage_value_that_is_no_path_is_one_line_naming_it(value: object) -> N
 def test_a_named_usage_file_that_is_missing_is_refused_naming_it(tmp_path: Path) -> None:
     template = tmp_path / "template.yaml"
     template.write_text("Metadata:\n  costcalc: {usage: gone.yml}\n" + TOPIC)
-    with pytest.raises(UsageError, match="gone.yml: cannot read the usage file"):
+    with pytest.raises(UsageError, match=r"gone\.yml: cannot read the usage file"):
         estimate_source(template, Decimal(1000))
