@@ -55,13 +55,17 @@ runs its Python program under Pulumi's mocks (no CLI, no AWS call) with the conf
 Pulumi.<stack>.yaml: --stack NAME picks it, needed only when there are several. A folder that
 is neither is read as a project: its sam/<stack>/template.yaml and pulumi/<project>/Pulumi.yaml,
 one design per workflow found.
-Any definition (--model graph, and auto wherever the kit's order flow does not apply): its entry
-points are discovered (API routes, state machines, rules on any bus, schedules, queues, streams,
-buckets, topics), each hit once per unit of work by default, and the graph is followed from
-each: every billed item is listed under the resource that causes it, labelled definition,
-default or user. What a function does inside (duration, tables written, events put) is never
-guessed: it is listed under "Not estimated" with the usage-file key that fills it.
-The kit's own stacks (--model orderflow, and auto where it applies):
+Any definition (--model graph; auto where every definition names its usage file, as the
+kit's stacks do, or where the kit's order flow does not apply): its entry points are
+discovered (API routes, state machines, rules on any bus, schedules, queues, streams, buckets,
+topics), each hit once per unit of work by default, and the graph is followed from each:
+every billed item is listed under the resource that causes it, labelled definition, default or
+user. What a function does inside (duration, tables written, events put) is never
+guessed: it is listed under "Not estimated" with the usage-file key that fills it. A template
+names its usage file in Metadata (costcalc: {usage: FILE}), a Pulumi project as the costcalcUsage
+config of its Pulumi.yaml; the kit's stacks name the kit's (costcalc/data/usage/).
+The order flow, path by path (--model orderflow, and auto with a path rate, a profile's --usage
+or a state machine flag, or on a stack of the order flow that names no usage file):
 Memory, architecture, ephemeral storage, triggers, rule deliveries, events, API requests,
 table writes, notifications, emails and schedules per order are read from the definition;
 durations, sizes, reads and the path mix come from the workload profile or --usage FILE. Every
@@ -145,7 +149,9 @@ def _model(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model", choices=("auto", "graph", "orderflow"), default="auto",
         help="graph: follow any definition from its entry points; orderflow: the kit's order "
-        "flow and its bundled profile; auto (default): orderflow where it applies, else graph",
+        "flow and its bundled profile; auto (default): graph where the definitions name their "
+        "usage file (the kit's stacks do) and no order-flow flag is given, else orderflow where "
+        "it applies, else graph",
     )  # fmt: skip
 
 
