@@ -83,7 +83,7 @@ def test_the_kits_stacks_name_the_usage_file_of_their_style(style: str) -> None:
         {"orders:costcalcUsage": {"default": "u.yml"}},
     ],
 )
-def test_a_pulumi_project_names_its_usage_file_as_project_config(config: dict) -> None:
+def test_a_pulumi_project_names_its_usage_file_as_project_config(config: dict[str, object]) -> None:
     assert from_pulumi_project({"name": "orders", "config": config}, Path("P")) == "u.yml"
 
 
