@@ -20,10 +20,12 @@ from costcalc.cli.arguments import (
     add_usage,
     command,
     number,
+    rates,
 )
-from costcalc.cli.counting import counting_from
+from costcalc.cli.counting import counting_from, pairs
 from costcalc.cli.plans import breakdown_for, estimates_for, plan_for
 from costcalc.errors import UsageError
+from costcalc.estimate.transitions import DEFAULT_PATH_CAP
 from orderflow_definitions.cli import progress
 from orderflow_definitions.exits import EXIT_GATE
 
@@ -53,13 +55,17 @@ runs its Python program under Pulumi's mocks (no CLI, no AWS call) with the conf
 Pulumi.<stack>.yaml: --stack NAME picks it, needed only when there are several. A folder that
 is neither is read as a project: its sam/<stack>/template.yaml and pulumi/<project>/Pulumi.yaml,
 one design per workflow found.
-Any definition (--model graph, and auto wherever the kit's order flow does not apply): its entry
-points are discovered (API routes, state machines, rules on any bus, schedules, queues, streams,
-buckets, topics), each hit once per unit of work by default, and the graph is followed from
-each: every billed item is listed under the resource that causes it, labelled definition,
-default or user. What a function does inside (duration, tables written, events put) is never
-guessed: it is listed under "Not estimated" with the usage-file key that fills it.
-The kit's own stacks (--model orderflow, and auto where it applies):
+Any definition (--model graph; auto where every definition names its usage file, as the
+kit's stacks do, or where the kit's order flow does not apply): its entry points are
+discovered (API routes, state machines, rules on any bus, schedules, queues, streams, buckets,
+topics), each hit once per unit of work by default, and the graph is followed from each:
+every billed item is listed under the resource that causes it, labelled definition, default or
+user. What a function does inside (duration, tables written, events put) is never
+guessed: it is listed under "Not estimated" with the usage-file key that fills it. A template
+names its usage file in Metadata (costcalc: {usage: FILE}), a Pulumi project as the costcalcUsage
+config of its Pulumi.yaml; the kit's stacks name the kit's (costcalc/data/usage/).
+The order flow, path by path (--model orderflow, and auto with a path rate, a profile's --usage
+or a state machine flag, or on a stack of the order flow that names no usage file):
 Memory, architecture, ephemeral storage, triggers, rule deliveries, events, API requests,
 table writes, notifications, emails and schedules per order are read from the definition;
 durations, sizes, reads and the path mix come from the workload profile or --usage FILE. Every
@@ -143,7 +149,9 @@ def _model(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model", choices=("auto", "graph", "orderflow"), default="auto",
         help="graph: follow any definition from its entry points; orderflow: the kit's order "
-        "flow and its bundled profile; auto (default): orderflow where it applies, else graph",
+        "flow and its bundled profile; auto (default): graph where the definitions name their "
+        "usage file (the kit's stacks do) and no order-flow flag is given, else orderflow where "
+        "it applies, else graph",
     )  # fmt: skip
 
 
@@ -172,10 +180,10 @@ def run_estimate(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_target(args.out, "--out")
 
+    counting_from(args)  # a bad flag is refused as such, whichever model reads the definition
     general = [path for path in args.usage or [] if is_usage_file(path)]
-    if args.model == "graph" or args.init_usage or general:
+    if args.model == "graph" or args.init_usage or general or _declared(args, args.source):
         return _run_graph(args, general)
-    counting_from(args)  # a bad flag is refused as such, never taken for "not the order flow"
     try:
         return _run_orderflow(args)
     except UsageError:
@@ -192,7 +200,7 @@ def _run_graph(
     """The general estimate: every workflow followed from its entry points, per resource."""
     from costcalc.estimate import snapshot  # noqa: PLC0415
     from costcalc.estimate.breakdown_render import init_usage, render_breakdown  # noqa: PLC0415
-    from costcalc.estimate.usage_file import UsageFile, read_usage_file  # noqa: PLC0415
+    from costcalc.estimate.usage_file import read_usage_file  # noqa: PLC0415
     from costcalc.safe_output import check_target, write_files  # noqa: PLC0415
 
     if len(usage_files) > 1:
@@ -201,7 +209,7 @@ def _run_graph(
         raise UsageError(f"--volume {args.orders_per_month}: expected a number > 0")
     if args.init_usage is not None:
         check_target(args.init_usage, "--init-usage")
-    usage = read_usage_file(usage_files[0]) if usage_files else UsageFile()
+    usage = read_usage_file(usage_files[0]) if usage_files else None
     breakdown = breakdown_for(args, usage, announce=not announced)
     if args.init_usage is not None:
         target = args.init_usage
@@ -216,6 +224,25 @@ def _run_graph(
         base = snapshot.to_json(side)
     _emit(args, render_breakdown(breakdown, args.format, base))
     return 0
+
+
+def _declared(args: argparse.Namespace, source: Path) -> bool:
+    """Whether ``auto`` reads ``source`` with the general model and the usage files its
+    definitions name for themselves: when every one names one (the kit's stacks name the
+    kit's) and no flag of the order flow model is given (a profile's ``--usage``, a path rate,
+    ``--count-start-end``, a state machine's loops, choices, items, durations, retries)."""
+    from costcalc.estimate.breakdown import declared_usage  # noqa: PLC0415
+
+    if args.model != "auto" or args.usage or args.count_start_end or any(rates(args).values()):
+        return False
+    counted = (args.loop, args.map_items, args.choice, args.state_duration_ms)
+    if any(counted) or args.retry_rate or args.redrive_rate or args.paths != DEFAULT_PATH_CAP:
+        return False
+    parameters = pairs("--parameter", args.parameter, "MemorySize=512")
+    try:
+        return None not in declared_usage(source, parameters, not args.no_samconfig, args.stack)
+    except UsageError:  # a definition that cannot be read is refused as before, once announced
+        return False
 
 
 def _run_orderflow(args: argparse.Namespace) -> int:
@@ -260,6 +287,7 @@ def run_diff(args: argparse.Namespace) -> int:
     if args.fail_above is not None and (not args.fail_above.is_finite() or args.fail_above < 0):
         raise UsageError(f"--fail-above {args.fail_above}: expected USD >= 0")
     tag = DEFAULT_TAG if args.comment_tag is None else check_tag(args.comment_tag)
+    counting_from(args)
     if args.compare_to is not None and args.base is not None:
         raise UsageError(
             f"--compare-to {args.compare_to}: give only the head definition with it, not "
@@ -318,9 +346,11 @@ def side_for(args: argparse.Namespace, source: Path, model: str) -> Snapshot:
     """One side of a diff: ``source`` estimated with ``model`` (auto: the order flow where it
     applies, else the general model) at the flags' volume, region and free tier."""
     from costcalc.estimate import snapshot  # noqa: PLC0415
-    from costcalc.estimate.usage_file import UsageFile, is_usage_file, read_usage_file  # noqa: PLC0415
+    from costcalc.estimate.usage_file import is_usage_file, read_usage_file  # noqa: PLC0415
 
     general = [path for path in args.usage or [] if is_usage_file(path)]
+    if model == "auto" and _declared(args, source):
+        model = "graph"
     if model != "graph" and not general:  # a general usage file is the general model's
         try:
             found = estimates_for(args, source)
@@ -338,6 +368,6 @@ def side_for(args: argparse.Namespace, source: Path, model: str) -> Snapshot:
             return snapshot.from_design(str(source), design, plan.workloads[0], args.free_tier)
     if len(general) > 1:
         raise UsageError(f"--usage {general[1]}: give one usage file")
-    usage = read_usage_file(general[0]) if general else UsageFile()
+    usage = read_usage_file(general[0]) if general else None
     breakdown = breakdown_for(args, usage, source=source, announce=model == "graph")
     return snapshot.from_breakdown(str(source), breakdown, args.free_tier)

@@ -55,13 +55,14 @@ def estimates_for(args: argparse.Namespace, source: Path) -> list[Estimated]:
 
 def breakdown_for(
     args: argparse.Namespace,
-    usage: UsageFile,
+    usage: UsageFile | None,
     *,
     source: Path | None = None,
     announce: bool = True,
 ) -> Breakdown:
     """The general estimate of ``source`` (default ``args.source``): every workflow followed,
-    priced per resource (``announce``: say on stderr that it is being read, unless that was
+    priced per resource, with ``usage`` (None: the usage files the definitions name, if any;
+    ``announce``: say on stderr that it is being read, unless that was
     said already)."""
     from costcalc.estimate.breakdown import estimate_source  # noqa: PLC0415
 

@@ -15,10 +15,12 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 
 from costcalc.errors import MissingPriceError, UsageError
+from costcalc.estimate.declared_usage import usage_path
 from costcalc.estimate.follow import UNPRICED_ITEMS, Charge, Followed, follow
+from costcalc.estimate.template import Template
 from costcalc.estimate.topology import topology
-from costcalc.estimate.usage import definitions_for
-from costcalc.estimate.usage_file import UsageFile
+from costcalc.estimate.usage import Source, definitions_for
+from costcalc.estimate.usage_file import UsageFile, read_usage_file
 from costcalc.pricing.bill import PRECISION, Usage, price_usage
 from costcalc.pricing.catalogue import Catalogue, load_catalogue
 
@@ -61,7 +63,7 @@ class Breakdown:
 def estimate_source(
     source: Path,
     volume: Decimal,
-    usage: UsageFile,
+    usage: UsageFile | None = None,
     *,
     parameters: Mapping[str, str] | None = None,
     samconfig: Path | bool | None = True,
@@ -69,15 +71,47 @@ def estimate_source(
     region: str = "us-east-1",
     free_tier: bool = False,
 ) -> Breakdown:
-    """Follow and price every definition ``source`` holds."""
+    """Follow and price every definition ``source`` holds, with ``usage`` (None: each with
+    the usage file it names for itself, costcalc.estimate.declared_usage, or none)."""
     followed = []
     known: set[str] = set()
     for found in definitions_for(source, parameters, stack):
-        wiring = topology(found.read(parameters, samconfig, stack))
+        template = found.read(parameters, samconfig, stack)
+        wiring = topology(template)
         known.update(wiring.types)
-        followed.append((found.path, follow(wiring, usage, volume)))
-    _check_usage_names(usage, known)
+        own = usage if usage is not None else declared_usage_file(found, template)
+        if usage is None:
+            _check_usage_names(own, set(wiring.types))
+        followed.append((found.path, follow(wiring, own, volume)))
+    if usage is not None:
+        _check_usage_names(usage, known)
     return price(followed, volume, region, free_tier)
+
+
+def declared_usage_file(found: Source, template: Template) -> UsageFile:
+    """The usage file ``template`` names for itself, read (an empty one when it names none)."""
+    path = _declared_path(found, template)
+    return UsageFile() if path is None else read_usage_file(path)
+
+
+def declared_usage(
+    source: Path,
+    parameters: Mapping[str, str] | None = None,
+    samconfig: Path | bool | None = True,
+    stack: str | None = None,
+) -> list[Path | None]:
+    """The usage file each definition ``source`` holds names for itself (None: it names none;
+    the kit's stacks name the kit's)."""
+    return [
+        _declared_path(found, found.read(parameters, samconfig, stack))
+        for found in definitions_for(source, parameters, stack)
+    ]
+
+
+def _declared_path(found: Source, template: Template) -> Path | None:
+    if template.usage is None:
+        return None
+    return usage_path(template.usage, found.path if found.pulumi else found.path.parent)
 
 
 def price(

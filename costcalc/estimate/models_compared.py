@@ -11,8 +11,9 @@ named and traced to what the graph model cannot yet say. Run it from the kit's r
     python -m costcalc.estimate.models_compared --volume 1e5 sam/choreography/template.yaml
 
 Each stack (both SAM templates and both Pulumi programs by default) is read with ``--model
-orderflow`` (its profile) and with ``--model graph`` and the kit's usage file for its style
-(``costcalc/data/usage/<style>.yaml``, the style its path names).
+orderflow`` (its profile) and with ``--model graph`` and the usage file the stack names for
+itself (costcalc.estimate.declared_usage: the kit's for its style, costcalc/data/usage/), as
+``--model auto`` reads it.
 """
 
 from __future__ import annotations
@@ -25,12 +26,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from costcalc.compare.scenario import scenario
-from costcalc.estimate.breakdown import Breakdown, estimate_source
+from costcalc.errors import UsageError
+from costcalc.estimate.breakdown import Breakdown, declared_usage, estimate_source
 from costcalc.estimate.usage import estimate
 from costcalc.estimate.usage_file import read_usage_file
 
-#: The kit's order flow written as usage files, one per stack style (``--usage`` takes them).
-KIT_USAGE = Path(__file__).parents[1] / "data" / "usage"
 #: The kit's stacks, from its root: both styles in SAM and in Pulumi.
 KIT_STACKS = (
     Path("sam/choreography/template.yaml"),
@@ -76,9 +76,18 @@ class ModelsCompared:
 
 
 def compare_models(
-    source: Path, usage: Path, volume: Decimal, parameters: Mapping[str, str] | None = None
+    source: Path,
+    volume: Decimal,
+    usage: Path | None = None,
+    parameters: Mapping[str, str] | None = None,
 ) -> ModelsCompared:
-    """Both models on ``source`` at ``volume`` units a month (the graph with ``usage``)."""
+    """Both models on ``source`` at ``volume`` units a month (the graph with ``usage``, by
+    default the usage file ``source`` names for itself)."""
+    if usage is None:
+        [declared] = declared_usage(source, parameters)
+        if declared is None:
+            raise UsageError(f"{source}: names no usage file of its own; give one")
+        usage = declared
     [estimated] = estimate(source, parameters=parameters)
     plan = scenario(profiles=[estimated.profile])
     design = plan.price(volume).designs[0]
@@ -157,8 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--volume", type=Decimal, default=Decimal(1_000_000))
     args = parser.parse_args(argv)
     for template in args.templates:
-        style = "orchestration" if "orchestration" in str(template) else "choreography"
-        compared = compare_models(template, KIT_USAGE / f"{style}.yaml", args.volume)
+        compared = compare_models(template, args.volume)
         sys.stdout.write(render(compared) + "\n")
     return 0
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from costcalc.estimate.declared_usage import from_pulumi_project
 from costcalc.estimate.fake_aws import BY_PULUMI_TYPE
 from costcalc.estimate.template import Template, TemplateError
 from orderflow_definitions.documents import parse_document
@@ -50,10 +51,10 @@ def stacks_of(project: Path) -> list[str]:
 
 def read_pulumi(project: Path, stack: str | None = None) -> Template:
     """Run the program of the Pulumi project in ``project`` and read what it registers."""
-    name, main = _project(project)
+    name, main, usage = _project(project)
     stack = _stack(project, stack)
     run = _run_in_child(project, stack, name, main)
-    return as_template(project, run)
+    return as_template(project, run, usage)
 
 
 def _run_in_child(project: Path, stack: str, name: str, main: Path) -> ProgramRun:
@@ -118,7 +119,7 @@ def _run_in_child(project: Path, stack: str, name: str, main: Path) -> ProgramRu
     return ProgramRun(document["project"], document["stack"], resources, document["stack_outputs"])
 
 
-def as_template(project: Path, run: ProgramRun) -> Template:
+def as_template(project: Path, run: ProgramRun, usage: str | None = None) -> Template:
     """The registered resources as a template's resources, references made symbolic again."""
     from costcalc.estimate.pulumi_cfn import as_cfn  # noqa: PLC0415
 
@@ -148,6 +149,7 @@ def as_template(project: Path, run: ProgramRun) -> Template:
         {},
         {k: read.with_placeholders(d, f"{k}.Definition") for k, d in definitions.items()},
         unread,
+        usage=usage,
     )
 
 
@@ -156,7 +158,8 @@ def camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_]", name) if part)
 
 
-def _project(project: Path) -> tuple[str, Path]:
+def _project(project: Path) -> tuple[str, Path, str | None]:
+    """The project's name, its program and the usage file it names (if any)."""
     file = next((project / n for n in PROJECT_FILES if (project / n).is_file()), None)
     if file is None:
         raise TemplateError(f"{project}: no Pulumi.yaml; expected a Pulumi project folder")
@@ -177,7 +180,7 @@ def _project(project: Path) -> tuple[str, Path]:
     main = project / str(document.get("main") or "") / "__main__.py"
     if not main.is_file():
         raise TemplateError(f"{file}: no program at {main}; expected a __main__.py")
-    return document["name"], main
+    return document["name"], main, from_pulumi_project(document, file)
 
 
 def _stack(project: Path, asked: str | None) -> str:

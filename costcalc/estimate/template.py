@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from costcalc.errors import UsageError
+from costcalc.estimate.declared_usage import from_metadata
 from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.files import SMALL_FILE_BYTES, read_text
 from orderflow_definitions.intrinsics import PlaceholderScope, Scope, resolve
@@ -60,6 +61,8 @@ class Template:
     #: definition (a rule's schedule, a queue's target) read them as the deploy would.
     mappings: Mapping[str, Any] = field(default_factory=dict)
     conditions: Mapping[str, Any] = field(default_factory=dict)
+    #: The usage file the definition names for itself (costcalc.estimate.declared_usage).
+    usage: str | None = None
     _placeholders: PlaceholderScope = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -164,6 +167,7 @@ def read_template(
         machines,
         mappings=found.mappings,
         conditions=found.conditions,
+        usage=from_metadata(found.written, path),
     )
     resources = read.as_deployed()
     return replace(

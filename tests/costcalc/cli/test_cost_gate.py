@@ -55,7 +55,7 @@ def test_the_diff_lists_each_changed_resource_with_its_monthly_delta(pair: Path)
                       "json", cwd=pair)  # fmt: skip
     document = json.loads(result.stdout, parse_float=Decimal)
     resources = {(r["resource"], r["type"]): r for r in document["resources"]}
-    api = resources["api", "AWS::Lambda::Function"]
+    api = resources["ApiFunction", "AWS::Lambda::Function"]
     assert api["change"] == "changed"
     assert api["delta_usd"] == api["head_usd"] - api["base_usd"] > 0
     assert [i["item"] for i in api["items"]] == ["lambda/duration-arm64"]

@@ -53,7 +53,8 @@ def _copy(tmp_path: Path, *changes: tuple[str, str]) -> Path:
 
 
 def test_estimate_prices_the_template_as_compare_does_and_labels_every_figure() -> None:
-    result = costcalc("estimate", CHOREOGRAPHY, "--orders-per-month", "1e6", "--format", "json")
+    result = costcalc("estimate", CHOREOGRAPHY, "--orders-per-month", "1e6", "--format", "json",
+                      "--model", "orderflow")  # fmt: skip
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout, parse_float=Decimal)
     assert document["orders_per_month"] == 1_000_000
@@ -81,7 +82,7 @@ def test_estimate_prices_the_template_as_compare_does_and_labels_every_figure() 
 
 
 def test_the_orchestration_template_is_estimated_from_its_definition_path_by_path() -> None:
-    result = costcalc("estimate", ORCHESTRATION, "--format", "json")
+    result = costcalc("estimate", ORCHESTRATION, "--format", "json", "--model", "orderflow")
     assert result.returncode == 0, result.stderr
     (design,) = json.loads(result.stdout, parse_float=Decimal)["designs"]
     assert design["name"] == "orchestration"
@@ -119,7 +120,7 @@ def test_a_usage_file_changes_a_figure_and_labels_it_user(tmp_path: Path) -> Non
 
 
 def test_the_table_lists_per_path_figures_with_their_sources() -> None:
-    result = costcalc("estimate", CHOREOGRAPHY)
+    result = costcalc("estimate", CHOREOGRAPHY, "--model", "orderflow")
     assert result.returncode == 0, result.stderr
     assert "Estimate of " in result.stdout
     assert "Per-order usage of" in result.stdout
@@ -129,9 +130,8 @@ def test_the_table_lists_per_path_figures_with_their_sources() -> None:
 
 
 def test_the_infracost_usage_file_holds_the_derived_monthly_figures() -> None:
-    result = costcalc(
-        "estimate", CHOREOGRAPHY, "--orders-per-month", "1e6", "--format", "infracost-usage"
-    )
+    result = costcalc("estimate", CHOREOGRAPHY, "--orders-per-month", "1e6", "--format",
+                      "infracost-usage", "--model", "orderflow")  # fmt: skip
     assert result.returncode == 0, result.stderr
     document = yaml.safe_load(result.stdout)
     assert document["version"] == 0.1
@@ -148,14 +148,18 @@ def test_the_infracost_usage_file_holds_the_derived_monthly_figures() -> None:
 
 
 def test_a_project_folder_is_estimated_from_the_stacks_it_holds(tmp_path: Path) -> None:
+    """A copy of the kit's template still names the kit's usage file: it is the general
+    estimate with it, wherever the copy lies."""
     stack = tmp_path / "sam" / "choreography"
     stack.mkdir(parents=True)
     _copy(tmp_path).rename(stack / "template.yaml")
     result = costcalc("estimate", tmp_path, "--format", "json")
     assert result.returncode == 0, result.stderr
-    assert [d["source"] for d in json.loads(result.stdout)["designs"]] == [
-        str(stack / "template.yaml")
-    ]
+    document = json.loads(result.stdout)
+    assert [t["template"] for t in document["templates"]] == [str(stack / "template.yaml")]
+    flow = costcalc("estimate", tmp_path, "--format", "json", "--model", "orderflow")
+    [design] = json.loads(flow.stdout)["designs"]
+    assert round(document["monthly_usd"], 2) == round(design["monthly_usd"], 2)
 
 
 def test_diff_shows_a_memory_increase_per_function_per_item_and_in_total_as_markdown(
@@ -165,10 +169,10 @@ def test_diff_shows_a_memory_increase_per_function_per_item_and_in_total_as_mark
     result = costcalc("diff", CHOREOGRAPHY, head, "--orders-per-month", "1e6")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("**Cost change at 1,000,000 orders/month in us-east-1: +")
+    assert lines[0].startswith("**Cost change at 1,000,000 units of work a month in us-east-1: +")
     cells = [[c.strip() for c in line.split("|")[1:-1]] for line in lines if line.startswith("|")]
     changed = {row[0] for row in cells if row[1:3] == ["AWS::Lambda::Function", "changed"]}
-    assert "api" in changed
+    assert "ApiFunction" in changed
     assert all(row[1] == "AWS::Lambda::Function" for row in cells if row[2:3] == ["changed"])
     assert [row[0] for row in cells if "/" in row[0]] == ["lambda/duration-arm64"]
     assert lines[-1].startswith(f"_base: {CHOREOGRAPHY}; head: {head}")
@@ -324,9 +328,9 @@ def test_the_pulumi_program_of_a_style_costs_what_its_sam_template_costs() -> No
         result = costcalc("estimate", source, "--orders-per-month", "1e6", "--format", "json",
                           "--no-samconfig")  # fmt: skip
         assert result.returncode == 0, result.stderr
-        [design] = json.loads(result.stdout, parse_float=Decimal)["designs"]
-        assert design["source"] == str(source)
-        monthly.append(design["monthly_usd"])
+        document = json.loads(result.stdout, parse_float=Decimal)
+        assert [t["template"] for t in document["templates"]] == [str(source)]
+        monthly.append(document["monthly_usd"])
     assert monthly[0] == monthly[1]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from costcalc.estimate.declared_usage import BUNDLED
 from tests.costcalc.helpers import run_costcalc as costcalc
 
 CORPUS = Path(__file__).parents[1] / "estimate/template_corpus/cases"
@@ -89,12 +90,31 @@ def test_init_usage_never_replaces_what_is_not_a_regular_file(tmp_path: Path) ->
     assert "is a folder" in result.stderr or "not a regular file" in result.stderr
 
 
-def test_the_kits_own_stack_keeps_its_order_flow_estimate_under_auto() -> None:
-    auto = costcalc("estimate", "sam/choreography/template.yaml", "--format", "json")
-    flow = costcalc("estimate", "sam/choreography/template.yaml", "--model", "orderflow",
-                    "--format", "json")  # fmt: skip
-    assert auto.returncode == flow.returncode == 0
-    assert auto.stdout == flow.stdout
+@pytest.mark.parametrize("style", ["choreography", "orchestration"])
+def test_the_kits_own_stack_is_the_general_estimate_with_the_usage_file_it_names(
+    style: str,
+) -> None:
+    """Under auto a kit stack is read as any definition is, with the kit's usage file for its
+    style (named in the template's Metadata), and costs what the order flow model says."""
+    template = f"sam/{style}/template.yaml"
+    auto = costcalc("estimate", template, "--format", "json")
+    graph = costcalc("estimate", template, "--model", "graph", "--usage",
+                     BUNDLED / f"{style}.yaml", "--format", "json")  # fmt: skip
+    flow = costcalc("estimate", template, "--model", "orderflow", "--format", "json")
+    assert auto.returncode == graph.returncode == flow.returncode == 0, auto.stderr
+    assert auto.stdout == graph.stdout
+    [design] = json.loads(flow.stdout)["designs"]
+    assert round(json.loads(auto.stdout)["monthly_usd"], 2) == round(design["monthly_usd"], 2)
+
+
+def test_a_path_rate_on_the_kits_own_stack_is_read_by_the_order_flow_model() -> None:
+    """The path rates are the order flow model's flags: auto reads the stack with it then,
+    never drops them."""
+    result = costcalc("estimate", "sam/choreography/template.yaml", "--reject-rate", "0.2",
+                      "--format", "json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [design] = json.loads(result.stdout)["designs"]
+    assert design["name"] == "choreography"
 
 
 def test_a_bad_profile_usage_file_on_the_kits_own_stack_is_refused_not_dropped(

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from costcalc.estimate.models_compared import KIT_USAGE, compare_models, main, render
+from costcalc.estimate.declared_usage import BUNDLED
+from costcalc.estimate.models_compared import compare_models, main, render
 
 ROOT = Path(__file__).parents[3]
 VOLUME = Decimal(1_000_000)
@@ -22,9 +23,11 @@ CLOSE = Decimal("0.001")
 @pytest.mark.parametrize("style", ["choreography", "orchestration"])
 @pytest.mark.parametrize("definition", ["sam/{style}/template.yaml", "pulumi/orders-{style}"])
 def test_every_item_agrees_with_the_order_flow(style: str, definition: str) -> None:
+    """Each stack names the kit's usage file for its style, which --model auto reads it with."""
     source = ROOT / definition.format(style=style)
-    compared = compare_models(source, KIT_USAGE / f"{style}.yaml", VOLUME)
+    compared = compare_models(source, VOLUME)
     print(render(compared))
+    assert compared.usage == BUNDLED / f"{style}.yaml"
     for gap in compared.items:
         assert abs(gap.delta_quantity) <= CLOSE * gap.orderflow_quantity, (
             gap.item, gap.orderflow_quantity, gap.graph_quantity
@@ -33,9 +36,7 @@ def test_every_item_agrees_with_the_order_flow(style: str, definition: str) -> N
 
 
 def test_the_comparison_prints_one_line_per_item_and_the_totals() -> None:
-    compared = compare_models(
-        ROOT / "sam/orchestration/template.yaml", KIT_USAGE / "orchestration.yaml", VOLUME
-    )
+    compared = compare_models(ROOT / "sam/orchestration/template.yaml", VOLUME)
     lines = render(compared).splitlines()
     assert len(lines) == 2 + len(compared.items) + 1
     assert lines[-1].split()[:3] == [
