@@ -51,6 +51,7 @@ from costcalc.estimate.template import TemplateError
 from costcalc.estimate.topology import DEFAULT_BUS, Route, RuleWiring, Topology
 from costcalc.estimate.tracing import DEFAULT_RULE, default_share, traced_resources
 from costcalc.estimate.transitions import Counting, TransitionEstimate, expected_transitions
+from costcalc.estimate.triggered import check_routes, event_keys, overlays, triggered
 from costcalc.estimate.usage_file import UsageFile
 from costcalc.estimate.visits import Given, Walk, walk
 from costcalc.pricing.bill import Usage
@@ -208,7 +209,15 @@ _STARTED_OUTSIDE = {
 class _Follower:
     def __init__(self, topo: Topology, usage: UsageFile, volume: Decimal) -> None:
         self.topo = topo
+        #: The usage file as given; ``usage`` is it as the function being followed reads it
+        #: (its figures for the route or event that invoked it laid over its own).
+        self.given = usage
         self.usage = usage
+        for name in topo.functions:
+            routed = [r.key for r in topo.routes if topo.resolved(r.target) == name]
+            check_routes(usage, name, routed)
+        #: (function, detail-type) of each ``by_event`` figure set some event used.
+        self.triggered_by: set[tuple[str, str]] = set()
         self.result = Followed(volume)
         self.workflow = ""
         self.walks: dict[str, Walk] = {}
@@ -266,6 +275,7 @@ class _Follower:
                 'no detail-type (writes or events given as a number, or as "-"): it relays no '
                 "event for them"
             )
+        self._unused_events()
         self._traces()
         self._fixed()
         for name, resource in sorted(topo.template.of_type("AWS::CloudFormation::Stack").items()):
@@ -289,14 +299,29 @@ class _Follower:
             )
         return self.result
 
+    def _unused_events(self) -> None:
+        """A ``by_event`` detail-type nothing followed delivers: a typo, or work from outside."""
+        for name in self.topo.functions:
+            for event in sorted(event_keys(self.given, name)):
+                if (name, event) not in self.triggered_by:
+                    self.result.notes.append(
+                        f"{name}.by_event.{event}: no {event} event or record the estimate "
+                        "follows reaches it: those figures are not used"
+                    )
+
     def _given_feeds(self) -> list[tuple[str, str]]:
         """(function, what it sends work to) that only the usage file says: its calls, the
         schedules it creates, the buses it relays to and their rules."""
         found: list[tuple[str, str]] = []
         for name in self.topo.functions:
-            for key in ("calls", "schedules", "relays"):
-                found += ((name, str(target)) for target in self.usage.mapping(name, key))
-            relayed = set(self.usage.mapping(name, "relays"))
+            relayed: set[str] = set()
+            for figures in overlays(self.usage, name):
+                for key in ("calls", "schedules", "relays"):
+                    given = figures.get(key)
+                    targets = list(map(str, given)) if isinstance(given, Mapping) else []
+                    found += ((name, target) for target in targets)
+                    if key == "relays":
+                        relayed.update(targets)
             found += ((name, r.logical_id) for r in self.topo.rules if r.bus in relayed)
         return found
 
@@ -483,9 +508,11 @@ class _Follower:
         detail: Mapping[str, Any] | None = None,
         *,
         records: Decimal | None = None,
+        route: str | None = None,
     ) -> None:
         """``quantity`` calls (invoke, start, put, send, publish, write) reaching ``target``
-        (a consumer's invocations: batches holding ``records`` records in all)."""
+        (a consumer's invocations: batches holding ``records`` records in all; a route's
+        integration: the ``route`` key)."""
         if not target or quantity == 0:
             return
         target = self.topo.resolved(target)
@@ -505,7 +532,9 @@ class _Follower:
             )
         kind = self.topo.kind(target)
         handlers: dict[str, Callable[[str, Decimal, tuple[Step, ...]], None]] = {
-            "function": lambda t, q, tr: self._function(t, q, tr, detail, records=records),
+            "function": lambda t, q, tr: self._function(
+                t, q, tr, detail, records=records, route=route
+            ),
             "state_machine": self._machine,
             "queue": lambda t, q, tr: self._arrive(t, q, tr, "send", detail),
             "stream": lambda t, q, tr: self._arrive(t, q, tr, "put", detail),
@@ -563,7 +592,14 @@ class _Follower:
         if route.action == "put" and route.target == "":
             self._bus(DEFAULT_BUS, quantity, (*trail, step), route.detail or None)
             return
-        self._reach(route.target, quantity, (*trail, step), route.action, route.detail or None)
+        self._reach(
+            route.target,
+            quantity,
+            (*trail, step),
+            route.action,
+            route.detail or None,
+            route=route.key,
+        )
 
     @contextmanager
     def _trace(self, resource: str, quantity: Decimal, trail: tuple[Step, ...]) -> Iterator[None]:
@@ -616,11 +652,33 @@ class _Follower:
         detail: Mapping[str, Any] | None = None,
         *,
         records: Decimal | None = None,
+        route: str | None = None,
+    ) -> None:
+        """A function's invocations, with the figures the usage file gives it for the route or
+        the event that invoked it (costcalc.estimate.triggered)."""
+        usage, trigger = triggered(self.given, name, route, detail_type(detail))
+        trail = (*trail, Step(f"{name}: {_short(quantity)} invocations", "definition"))
+        if trigger is not None:
+            if trigger != route:
+                self.triggered_by.add((name, trigger))
+            trail = (*trail, Step(f"{name}: its figures for {trigger} (user)", "user"))
+        outer, self.usage = self.usage, usage
+        try:
+            self._invocations(name, quantity, trail, detail, records)
+        finally:
+            self.usage = outer
+
+    def _invocations(
+        self,
+        name: str,
+        quantity: Decimal,
+        trail: tuple[Step, ...],
+        detail: Mapping[str, Any] | None,
+        records: Decimal | None,
     ) -> None:
         function = self.topo.functions[name]
         duration = self.usage.figure(name, "duration_ms")
         usage = Usage()
-        trail = (*trail, Step(f"{name}: {quantity.normalize():f} invocations", "definition"))
         if duration is None:
             self._unknown(
                 name, "duration per invocation (ms): the GB-seconds billed", "duration_ms"
@@ -662,7 +720,7 @@ class _Follower:
             *(c for c in calls if c not in self.topo.calls[name]),
         ):
             given = calls.get(callee)
-            if given is None and (callee in relays or callee in schedules):
+            if given is None and callee in self._sent_otherwise(name):
                 continue
             if given is None:
                 self._unknown(
@@ -687,6 +745,18 @@ class _Follower:
         self._relay(name, relays, quantity if records is None else records, trail, detail)
         self._reads(name, quantity, trail)
         self._schedules(name, schedules, quantity, trail)
+
+    def _sent_otherwise(self, name: str) -> set[str]:
+        """What the usage file says ``name`` reaches by the schedules it creates or the events it
+        relays, for any route or event (a function that schedules on one kind of event calls
+        the schedule's target on none: no call of it is unknown)."""
+        return {
+            str(target)
+            for figures in overlays(self.given, name)
+            for key in ("schedules", "relays")
+            if isinstance(figures.get(key), Mapping)
+            for target in figures[key]
+        }
 
     def _schedules(
         self,
@@ -856,7 +926,7 @@ class _Follower:
                 f"{where}: Type EXPRESS, which cannot run this definition (AWS rejects it), so "
                 f"it is not priced: {'; '.join(reasons)}"
             )
-        trail = (*trail, Step(f"{name}: {quantity.normalize():f} executions", "definition"))
+        trail = (*trail, Step(f"{name}: {_short(quantity)} executions", "definition"))
         self._executions(name, quantity, express=express, done=done, counted=counted, trail=trail)
 
     def _walk(self, name: str, definition: Mapping[str, Any]) -> Walk:

@@ -9,15 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from costcalc.estimate.breakdown import estimate_source
 from costcalc.estimate.declared_usage import BUNDLED
 from costcalc.estimate.models_compared import compare_models, main, render
+from costcalc.estimate.usage_file import read_usage_file
 
 ROOT = Path(__file__).parents[3]
 VOLUME = Decimal(1_000_000)
-#: Per-invocation shares are written to 12 places, and the graph rounds each charge's monthly
-#: count up to a whole one (40,020 schedules fired for 40,000): agreement is to a tenth of a
-#: percent.
-CLOSE = Decimal("0.001")
+#: The usage files give figures per route and per kind of event, so the only shares left are
+#: those a path mix sets per invocation (a deadline fires on 0.01 of 0.9 accepted orders, written
+#: to 12 places), and the graph bills each trail in whole requests: agreement to 1 in 100,000.
+CLOSE = Decimal("0.00001")
+GET, PLACE = "OrdersApi GET /orders/{order_id}", "OrdersApi POST /orders"
 
 
 @pytest.mark.parametrize("style", ["choreography", "orchestration"])
@@ -54,3 +57,22 @@ def test_run_as_a_module_it_prints_the_comparison_of_each_stack_it_is_given(
     printed = capsys.readouterr().out
     assert printed.startswith("sam/choreography/template.yaml at 100,000 units/month, graph with ")
     assert printed.rstrip().splitlines()[-1].startswith("total")
+
+
+@pytest.mark.parametrize("style", ["choreography", "orchestration"])
+def test_each_route_of_the_kit_s_api_carries_only_what_that_route_causes(style: str) -> None:
+    """A GET reads and writes nothing, puts no event; only placing an order writes the
+    idempotency records and starts the emails that follow (the state machine's or the
+    notifier's)."""
+    template = ROOT / f"sam/{style}/template.yaml"
+    usage = read_usage_file(BUNDLED / f"{style}.yaml")
+    [estimate] = estimate_source(template, VOLUME, usage, samconfig=False).estimates
+    charges = estimate.followed.charges
+    on_get = {(c.resource, c.item) for c in charges if c.workflow == GET}
+    assert {
+        ("OrdersTable", "read-request-units"),
+        ("TimelineTable", "read-request-units"),
+    } <= on_get
+    assert not {(r, i) for r, i in on_get if "write" in i or i == "custom-events"}
+    assert {c.workflow for c in charges if c.resource == "IdempotencyTable"} == {PLACE}
+    assert PLACE in {c.workflow for c in charges if c.item == "outbound-emails"}
