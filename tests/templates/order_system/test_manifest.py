@@ -25,7 +25,13 @@ PROJECT_FOLDERS = (
     "statemachine",
     "tests",
 )
-KIT_TOOL_TESTS = ("tests/costcalc/", "tests/templates/", "tests/docs/", "tests/tools/")
+KIT_TOOL_TESTS = (
+    "tests/costcalc/",
+    "tests/templates/",
+    "tests/docs/",
+    "tests/tools/",
+    "tests/benchmarks/",
+)
 
 
 @pytest.mark.parametrize("style", MANIFEST.choices["style"])
