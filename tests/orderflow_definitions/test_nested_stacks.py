@@ -69,3 +69,44 @@ def test_a_nested_stack_whose_local_template_is_missing_is_left_as_it_is(tmp_pat
 def test_an_inlined_stack_is_marked_with_the_file_it_was_read_from(tmp_path: Path) -> None:
     merged = inline_nested_stacks(_parent(tmp_path, {"Resources": {}}, {}), tmp_path, "t", _read)
     assert merged["Resources"]["Child"]["Metadata"] == {INLINED: "child.json"}
+
+
+def test_a_parent_reading_a_nested_stack_s_output_gets_its_value_in_the_parent_s_terms(
+    tmp_path: Path,
+) -> None:
+    child = {
+        "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
+        "Outputs": {"QueueArn": {"Value": {"Fn::GetAtt": ["Queue", "Arn"]}}},
+    }
+    document = _parent(tmp_path, child, {})
+    document["Resources"]["Mapping"] = {
+        "Type": "AWS::Lambda::EventSourceMapping",
+        "Properties": {"EventSourceArn": {"Fn::GetAtt": ["Child", "Outputs.QueueArn"]}},
+    }
+    document["Outputs"] = {"Jobs": {"Value": {"Fn::GetAtt": "Child.Outputs.QueueArn"}}}
+
+    merged = inline_nested_stacks(document, tmp_path, "t", _read)
+
+    arn = {"Fn::GetAtt": ["ChildQueue", "Arn"]}  # the child's Queue, renamed beside the parent's
+    assert merged["Resources"]["Mapping"]["Properties"]["EventSourceArn"] == arn
+    assert merged["Outputs"]["Jobs"]["Value"] == arn
+
+
+def test_a_stack_that_nests_itself_is_refused_past_the_nesting_limit(tmp_path: Path) -> None:
+    stack = {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "self.json"}}
+    document = {"Resources": {"Again": stack}}
+    (tmp_path / "self.json").write_text(json.dumps(document))
+
+    with pytest.raises(DefinitionError, match="Again: nested stacks more than 8 deep"):
+        inline_nested_stacks(document, tmp_path, "t", _read)
+
+
+def test_a_condition_the_child_defines_otherwise_than_the_parent_is_refused(
+    tmp_path: Path,
+) -> None:
+    child = {"Conditions": {"Prod": {"Fn::Equals": ["a", "b"]}}, "Resources": {}}
+    document = _parent(tmp_path, child, {})
+    document["Conditions"] = {"Prod": {"Fn::Equals": ["a", "a"]}}
+
+    with pytest.raises(DefinitionError, match="condition Prod differs from the parent's"):
+        inline_nested_stacks(document, tmp_path, "t", _read)
