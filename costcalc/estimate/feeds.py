@@ -184,7 +184,6 @@ def literal_puts(topo: Topology) -> list[tuple[str, Mapping[str, Any], str]]:
         event = piped(topo.pipe_events.get(pipe, {}), None)
         if event and topo.kind(target) == "bus":
             found.append((target, event, pipe))
-    known = set(topo.types)
     for machine, (definition, _) in topo.machines.items():
         pending: list[Any] = [definition]
         while pending:
@@ -195,7 +194,7 @@ def literal_puts(topo: Topology) -> list[tuple[str, Mapping[str, Any], str]]:
                 if "events:putEvents" in str(value.get("Resource", "")):
                     parameters = value.get("Parameters") or value.get("Arguments") or {}
                     for entry in parameters.get("Entries") or []:
-                        bus = next(iter(mentioned(entry.get("EventBusName"), known)), DEFAULT_BUS)
+                        bus = topo.bus_named(entry.get("EventBusName"), machine)
                         found.append((bus, put_detail(entry), machine))
                 pending.extend(value.values())
     return found

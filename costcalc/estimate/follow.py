@@ -269,6 +269,7 @@ class _Follower:
             )
         self._external()
         self._started_outside()
+        self._outside_records()
         self._loops()
         for name, quantity in self.unrelayed.items():
             self.result.notes.append(
@@ -328,7 +329,9 @@ class _Follower:
 
     def _rule_entry(self, rule: RuleWiring) -> _Source:
         aws = aws_source(rule.pattern or {})
-        kind = "AWS service events" if aws else f"events on {rule.bus} bus"
+        outside = rule.bus != DEFAULT_BUS and rule.bus not in self.topo.types
+        on = f"{rule.bus} (a bus outside the template)" if outside else f"{rule.bus} bus"
+        kind = "AWS service events" if aws else f"events on {on}"
         return (
             rule.logical_id,
             kind,
@@ -392,6 +395,37 @@ class _Follower:
             else:
                 kind = _STARTED_OUTSIDE.get(invoker.how, "function started outside the template")
                 self._start(name, kind, "invocations_per_unit", self._started)
+
+    def _outside_records(self) -> None:
+        """Event source mappings reading a queue or stream of another stack: each an entry of
+        its own (``records_per_unit`` on the mapping), also for a function something in the
+        template invokes too (one nothing else invokes is started outside, above)."""
+        for mapping, function, source in self.topo.outside_mappings:
+            if function not in self.feeders:
+                continue
+            self._start(
+                mapping,
+                f"records from {source}",
+                "records_per_unit",
+                lambda _, q, t, f=function, m=mapping: self._consume_outside(m, f, q, t),
+            )
+
+    def _consume_outside(
+        self, mapping: str, function: str, records: Decimal, trail: tuple[Step, ...]
+    ) -> None:
+        """The consumer's invocations for ``records`` read from outside: batches of the
+        mapping's ``records_per_batch`` (1 when not given); the source bills its owner."""
+        given = self.usage.figure(mapping, "records_per_batch")
+        per_batch = Decimal(1) if given is None else given
+        if per_batch <= 0:
+            raise UsageError(
+                f"{self.usage.path}: {mapping}.records_per_batch: {given}: expected a number "
+                "of records above 0"
+            )
+        label = "default" if given is None else "user"
+        step = Step(f"{mapping}: {_short(per_batch)} records per batch ({label})", label)
+        with self._untraced():
+            self._reach(function, records / per_batch, (*trail, step), "invoke", records=records)
 
     def _started(self, name: str, quantity: Decimal, trail: tuple[Step, ...]) -> None:
         self.carrying.append((name, None))
@@ -1046,7 +1080,7 @@ class _Follower:
         targets = mentioned(parameters, known)
         if service == "events" and action == "putevents":
             for entry in parameters.get("Entries") or [{}]:
-                bus = next(iter(mentioned(entry.get("EventBusName"), known)), DEFAULT_BUS)
+                bus = self.topo.bus_named(entry.get("EventBusName"), f"{machine}.{state}")
                 self._bus(bus, quantity, trail, put_detail(entry) or None)
             return
         if service == "states" and action.startswith("startexecution"):
@@ -1120,7 +1154,7 @@ class _Follower:
         usage = Usage()
         sized = self._sized(bus, "event_kb", add_eventbridge, usage, events=_whole(quantity))
         where = bus if bus != DEFAULT_BUS else "the default bus"
-        self._bill(bus if bus in self.topo.types else "(default bus)", usage, (*trail, *sized))
+        self._bill(bus if bus in self.topo.types else f"({bus} bus)", usage, (*trail, *sized))
         self._archive(bus, quantity, trail, detail)
         if detail is None:
             self.result.notes.append(
@@ -1196,7 +1230,7 @@ class _Follower:
     ) -> None:
         if not aws:
             usage = Usage()
-            bus = rule.bus if rule.bus in self.topo.types else "(default bus)"
+            bus = rule.bus if rule.bus in self.topo.types else f"({rule.bus} bus)"
             sized = self._sized(bus, "event_kb", add_eventbridge, usage, events=_whole(quantity))
             self._bill(bus, usage, (*trail, *sized))
         self._targets(rule.logical_id, rule.targets, quantity, trail, "rule")

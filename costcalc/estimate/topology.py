@@ -17,7 +17,7 @@ from typing import Any
 from costcalc.estimate.archives import Archive, archives
 from costcalc.estimate.deployed import Function, deployed
 from costcalc.estimate.refs import listed, mentioned, referenced
-from costcalc.estimate.template import Template
+from costcalc.estimate.template import Template, TemplateError
 
 DEFAULT_BUS = "default"
 #: Resource types an estimate bills or follows, by the kind it treats them as.
@@ -149,9 +149,18 @@ class Topology:
     aliases: Mapping[str, str] = field(default_factory=dict)
     #: the archives on the template's buses (the default bus included)
     archives: tuple[Archive, ...] = ()
+    #: Event source mappings reading a queue or stream of another stack (or account): (mapping
+    #: logical id, function, what the mapping names as its source).
+    outside_mappings: tuple[tuple[str, str, str], ...] = ()
 
     def kind(self, logical_id: str) -> str:
         return self.kinds.get(self.resolved(logical_id), "")
+
+    def bus_named(self, value: Any, where: str) -> str:
+        """The bus an ``EventBusName`` (or ``EventBusArn``) names: a bus of the template, by
+        reference or by its name; the default bus when none is named; else the name, ARN or
+        import of a bus outside the template."""
+        return named_bus(self.template, set(self.types), value, where)
 
     def resolved(self, logical_id: str) -> str:
         """The function an alias or version stands for; any other id as it is."""
@@ -180,10 +189,13 @@ def topology(template: Template) -> Topology:
 
     consumers: dict[str, list[str]] = {}
     batch: dict[tuple[str, str], int] = {}
-    for mapping in template.of_type("AWS::Lambda::EventSourceMapping").values():
+    outside: list[tuple[str, str, str]] = []
+    for name, mapping in template.of_type("AWS::Lambda::EventSourceMapping").items():
         properties = mapping.get("Properties", {})
         source = real(next(iter(mentioned(properties.get("EventSourceArn"), known)), ""))
         function = real(next(iter(mentioned(properties.get("FunctionName"), known)), ""))
+        if function and not source:
+            outside.append((name, function, outside_name(properties.get("EventSourceArn"))))
         if source and function:
             consumers.setdefault(source, []).append(function)
             size = properties.get("BatchSize")
@@ -231,7 +243,19 @@ def topology(template: Template) -> Topology:
         pipe_events=pipe_events,
         aliases=stand,
         archives=archives(template, {n for n, k in kinds.items() if k == "bus"}, DEFAULT_BUS),
+        outside_mappings=tuple(outside),
     )
+
+
+def outside_name(value: Any) -> str:
+    """What a reference to a resource of another stack or account says of it: the export it
+    imports, or the ARN or name it gives."""
+    if isinstance(value, Mapping) and set(value) == {"Fn::ImportValue"}:
+        export = value["Fn::ImportValue"]
+        return f"Fn::ImportValue {export}" if isinstance(export, str) else "an imported value"
+    if isinstance(value, str) and value:
+        return value
+    return "a resource outside the template"
 
 
 def _standing_for(template: Template, known: set[str]) -> dict[str, str]:
@@ -446,6 +470,30 @@ def _by_name(template: Template, kinds: Mapping[str, str], wanted: str, text: st
     return found
 
 
+def _resolved_or_raw(template: Template, value: Any, where: str) -> Any:
+    """``value`` with parameters filled in, or as written when it cannot be (an import)."""
+    try:
+        return template.resolve(value, where)
+    except TemplateError:
+        return value
+
+
+def named_bus(template: Template, known: set[str], value: Any, where: str) -> str:
+    """The bus ``value`` names (``Topology.bus_named``)."""
+    found = next(iter(mentioned(value, known)), "")
+    if found:
+        return found
+    value = _resolved_or_raw(template, value, where)
+    if not isinstance(value, str):
+        return DEFAULT_BUS if value is None else outside_name(value)
+    name = value.rsplit("/", 1)[-1]  # a name, or an ARN ending in event-bus/NAME
+    for logical_id, resource in template.of_type("AWS::Events::EventBus").items():
+        given = (resource.get("Properties") or {}).get("Name")
+        if _resolved_or_raw(template, given, f"{logical_id}.Name") == name:
+            return logical_id
+    return name or DEFAULT_BUS
+
+
 def _rules(template: Template, known: set[str]) -> list[RuleWiring]:
     rules = []
     for name, resource in template.of_type("AWS::Events::Rule").items():
@@ -453,7 +501,7 @@ def _rules(template: Template, known: set[str]) -> list[RuleWiring]:
         if str(properties.get("State", "ENABLED")).upper() != "ENABLED":
             continue
         bus_value = properties.get("EventBusName")
-        bus = next(iter(mentioned(bus_value, known)), "") or DEFAULT_BUS
+        bus = named_bus(template, known, bus_value, f"{name}.EventBusName")
         pattern = properties.get("EventPattern")
         if pattern is not None:
             pattern = template.resolve(pattern, f"{name}.EventPattern")

@@ -246,3 +246,64 @@ def test_a_pipe_s_enrichment_function_is_unknown_not_started_once_per_unit(tmp_p
     assert "Enrich" not in _entries(followed)
     unknown = {u.key: u.what for u in followed.unknowns}
     assert "named by Pipe (AWS::Pipes::Pipe)" in unknown["Enrich.invocations_per_unit"]
+
+
+IMPORTED = """\
+  Consumer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Jobs:
+          Type: SQS
+          Properties: {Queue: !ImportValue shared-jobs-queue-arn, BatchSize: 10}
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      EventBusName: !ImportValue shared-bus-name
+      EventPattern: {source: [shop]}
+      Targets: [{Id: c, Arn: !GetAtt Consumer.Arn}]
+"""
+
+
+def test_a_rule_on_another_stack_s_bus_is_an_entry_named_after_that_bus(tmp_path: Path) -> None:
+    followed = _followed(tmp_path, IMPORTED)
+
+    kind = _entries(followed)["Rule"][0]
+    assert kind == "events on Fn::ImportValue shared-bus-name (a bus outside the template)"
+    billed = {c.resource for c in followed.charges if c.item == "custom-events"}
+    assert billed == {"(Fn::ImportValue shared-bus-name bus)"}  # never "the default bus"
+
+
+def test_records_from_another_stack_s_queue_are_an_entry_even_when_a_rule_invokes_the_consumer(
+    tmp_path: Path,
+) -> None:
+    usage = {"ConsumerJobs": {"records_per_unit": 3, "records_per_batch": 10}}
+    followed = _followed(tmp_path, IMPORTED, usage)
+
+    assert _entries(followed)["ConsumerJobs"] == (
+        "records from Fn::ImportValue shared-jobs-queue-arn",
+        Decimal(3000),
+        "user",
+    )
+    from_queue = sum(
+        (c.monthly for c in followed.charges
+         if (c.workflow, c.item) == ("ConsumerJobs", "requests-x86")),
+        Decimal(0),
+    )  # fmt: skip
+    assert from_queue == 300  # 3,000 records in batches of 10
+    assert _invocations(followed, "Consumer") == 300 + 1000  # and the rule's events
+
+
+def test_a_rule_naming_the_template_s_bus_by_its_name_is_on_that_bus(tmp_path: Path) -> None:
+    body = LONE + (
+        "  Bus:\n    Type: AWS::Events::EventBus\n"
+        "    Properties: {Name: !Sub '${AWS::StackName}-bus'}\n"
+        "  Rule:\n    Type: AWS::Events::Rule\n    Properties:\n"
+        "      EventBusName: !Sub '${AWS::StackName}-bus'\n"
+        "      EventPattern: {source: [shop]}\n"
+        "      Targets: [{Id: l, Arn: !GetAtt Lone.Arn}]\n"
+    )
+    followed = _followed(tmp_path, body)
+
+    assert _entries(followed)["Rule"][0] == "events on Bus bus"
+    assert {c.resource for c in followed.charges if c.item == "custom-events"} == {"Bus"}
