@@ -6,25 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from costcalc.estimate.breakdown import Breakdown, estimate_source
+from costcalc.estimate.breakdown import Breakdown
 from costcalc.estimate.follow import Followed
-from costcalc.estimate.usage_file import UsageFile
-
-HEAD = """\
-AWSTemplateFormatVersion: 2010-09-09
-Transform: AWS::Serverless-2016-10-31
-Globals:
-  Function: {Runtime: python3.12, Handler: app.handler, MemorySize: 1024}
-Resources:
-"""
-Usage = dict[str, dict[str, object]]
+from tests.costcalc.estimate.sam_estimates import SAM_HEAD, Usage, estimate_text
 
 
 def _estimate(tmp_path: Path, body: str, usage: Usage | None = None) -> Breakdown:
-    template = tmp_path / "template.yaml"
-    template.write_text(HEAD + body)
-    return estimate_source(template, Decimal(1000), UsageFile(tmp_path / "u.yml", usage or {}),
-                           samconfig=False)  # fmt: skip
+    return estimate_text(tmp_path, SAM_HEAD + body, usage)
 
 
 def _followed(tmp_path: Path, body: str, usage: Usage | None = None) -> Followed:
@@ -277,7 +265,7 @@ def test_a_rule_on_another_stack_s_bus_is_an_entry_named_after_that_bus(tmp_path
 def test_records_from_another_stack_s_queue_are_an_entry_even_when_a_rule_invokes_the_consumer(
     tmp_path: Path,
 ) -> None:
-    usage = {"ConsumerJobs": {"records_per_unit": 3, "records_per_batch": 10}}
+    usage: Usage = {"ConsumerJobs": {"records_per_unit": 3, "records_per_batch": 10}}
     followed = _followed(tmp_path, IMPORTED, usage)
 
     assert _entries(followed)["ConsumerJobs"] == (

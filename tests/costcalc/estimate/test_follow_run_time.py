@@ -9,15 +9,12 @@ from pathlib import Path
 import pytest
 
 from costcalc.errors import UsageError
-from costcalc.estimate.breakdown import Breakdown, estimate_source
-from costcalc.estimate.usage_file import UsageFile
+from costcalc.estimate.breakdown import Breakdown
+from tests.costcalc.estimate.sam_estimates import SAM_HEAD, Usage, estimate_text
 
-TEMPLATE = """\
-AWSTemplateFormatVersion: 2010-09-09
-Transform: AWS::Serverless-2016-10-31
-Globals:
-  Function: {Runtime: python3.12, Handler: app.handler, MemorySize: 1024}
-Resources:
+TEMPLATE = (
+    SAM_HEAD
+    + """\
   Orders:
     Type: AWS::DynamoDB::Table
     Properties: {BillingMode: PAY_PER_REQUEST}
@@ -33,14 +30,11 @@ Resources:
     Type: AWS::Serverless::Function
     Properties: {Tracing: Active}
 """
-Usage = dict[str, dict[str, object]]
+)
 
 
 def _estimate(tmp_path: Path, usage: Usage) -> Breakdown:
-    template = tmp_path / "template.yaml"
-    template.write_text(TEMPLATE)
-    return estimate_source(template, Decimal(1000), UsageFile(tmp_path / "u.yml", usage),
-                           samconfig=False)  # fmt: skip
+    return estimate_text(tmp_path, TEMPLATE, usage)
 
 
 def _items(breakdown: Breakdown) -> dict[tuple[str, str], Decimal]:

@@ -9,16 +9,12 @@ from pathlib import Path
 import pytest
 
 from costcalc.errors import UsageError
-from costcalc.estimate.breakdown import estimate_source
 from costcalc.estimate.follow import Followed
-from costcalc.estimate.usage_file import UsageFile
+from tests.costcalc.estimate.sam_estimates import SAM_HEAD, Usage, estimate_text
 
-TEMPLATE = """\
-AWSTemplateFormatVersion: 2010-09-09
-Transform: AWS::Serverless-2016-10-31
-Globals:
-  Function: {Runtime: python3.12, Handler: app.handler, MemorySize: 1024}
-Resources:
+TEMPLATE = (
+    SAM_HEAD
+    + """\
   Items:
     Type: AWS::Serverless::SimpleTable
   Bus:
@@ -52,16 +48,15 @@ Resources:
             EventBusName: !Ref Bus
             Pattern: {detail-type: [created, deleted]}
 """
-Usage = dict[str, dict[str, object]]
-ROUTES = {"requests_per_unit": {"POST /items": 1, "GET /items": 3, "POST /publish": 1}}
+)
+ROUTES: dict[str, object] = {
+    "requests_per_unit": {"POST /items": 1, "GET /items": 3, "POST /publish": 1}
+}
 
 
 def _followed(tmp_path: Path, usage: Usage) -> Followed:
-    template = tmp_path / "template.yaml"
-    template.write_text(TEMPLATE)
-    given = UsageFile(tmp_path / "u.yml", {"ServerlessHttpApi": ROUTES, **usage})
-    estimate = estimate_source(template, Decimal(1000), given, samconfig=False)
-    return estimate.estimates[0].followed
+    routed: Usage = {"ServerlessHttpApi": ROUTES, **usage}
+    return estimate_text(tmp_path, TEMPLATE, routed).estimates[0].followed
 
 
 def _monthly(followed: Followed, workflow: str, resource: str, item: str) -> Decimal:
@@ -155,7 +150,7 @@ def test_figures_by_trigger_that_are_not_a_mapping_of_figures_are_refused(
         _followed(tmp_path, {"Api": figures})
 
 
-PUBLISHES = {"Publisher": {"calls": {"Bus": {"created": 1, "deleted": 1}}}}
+PUBLISHES: Usage = {"Publisher": {"calls": {"Bus": {"created": 1, "deleted": 1}}}}
 
 
 def test_an_event_s_figures_apply_to_the_invocations_that_event_causes(tmp_path: Path) -> None:
