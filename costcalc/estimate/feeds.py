@@ -77,6 +77,7 @@ def feeders(topo: Topology) -> dict[str, set[str]]:
     edges: list[tuple[str, str]] = [(route.target, route.api) for route in topo.routes]
     edges += ((t, rule.logical_id) for rule in topo.rules for t in rule.targets)
     edges += ((t, name) for name, (_, t) in (*topo.schedules.items(), *topo.pipes.items()))
+    edges += ((enrichment, pipe) for pipe, enrichment in topo.enrichments.items())
     edges += (
         (t, owner)
         for owner, targets in (*topo.subscriptions.items(), *topo.notifications.items())

@@ -1420,6 +1420,10 @@ class _Follower:
         usage = Usage()
         usage.add("pipes", "requests", quantity)
         self._bill(pipe, usage, trail)
+        enrichment = self.topo.enrichments.get(pipe)
+        if enrichment:  # called once per batch, before the target, with what it enriches
+            step = Step(f"{pipe}: enriched by {enrichment}", "definition")
+            self._reach(enrichment, quantity, (*trail, step), "invoke", detail)
         target = self.topo.pipes[pipe][1]
         if self.topo.kind(target) == "bus":
             detail = piped(self.topo.pipe_events.get(pipe, {}), detail)

@@ -152,6 +152,8 @@ class Topology:
     #: Event source mappings reading a queue or stream of another stack (or account): (mapping
     #: logical id, function, what the mapping names as its source).
     outside_mappings: tuple[tuple[str, str, str], ...] = ()
+    #: pipe -> the function or state machine of the template that enriches its batches
+    enrichments: Mapping[str, str] = field(default_factory=dict)
 
     def kind(self, logical_id: str) -> str:
         return self.kinds.get(self.resolved(logical_id), "")
@@ -202,6 +204,7 @@ def topology(template: Template) -> Topology:
             batch[(source, function)] = int(size) if str(size).isdigit() else 1
     pipes: dict[str, tuple[str, str]] = {}
     pipe_events: dict[str, dict[str, str]] = {}
+    enrichments: dict[str, str] = {}
     for name, pipe in template.of_type("AWS::Pipes::Pipe").items():
         properties = pipe.get("Properties", {})
         bus = (properties.get("TargetParameters") or {}).get("EventBridgeEventBusParameters")
@@ -217,6 +220,9 @@ def topology(template: Template) -> Topology:
         source = real(next(iter(mentioned(properties.get("Source"), known)), ""))
         target = real(next(iter(mentioned(properties.get("Target"), known)), ""))
         pipes[name] = (source, target)
+        enrichment = real(next(iter(mentioned(properties.get("Enrichment"), known)), ""))
+        if enrichment:
+            enrichments[name] = enrichment
         if source:
             consumers.setdefault(source, []).append(name)
     return Topology(
@@ -244,6 +250,7 @@ def topology(template: Template) -> Topology:
         aliases=stand,
         archives=archives(template, {n for n, k in kinds.items() if k == "bus"}, DEFAULT_BUS),
         outside_mappings=tuple(outside),
+        enrichments=enrichments,
     )
 
 

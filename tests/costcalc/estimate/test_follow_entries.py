@@ -228,12 +228,17 @@ ENRICHED = """\
 """
 
 
-def test_a_pipe_s_enrichment_function_is_unknown_not_started_once_per_unit(tmp_path: Path) -> None:
+def test_a_pipe_s_enrichment_function_runs_once_per_batch_the_pipe_takes(tmp_path: Path) -> None:
     followed = _followed(tmp_path, ENRICHED)
 
-    assert "Enrich" not in _entries(followed)
-    unknown = {u.key: u.what for u in followed.unknowns}
-    assert "named by Pipe (AWS::Pipes::Pipe)" in unknown["Enrich.invocations_per_unit"]
+    assert "Enrich" not in _entries(followed)  # the pipe invokes it: no entry of its own
+    assert "Enrich.invocations_per_unit" not in {u.key for u in followed.unknowns}
+    pipe_requests = sum(
+        (c.monthly for c in followed.charges if (c.resource, c.item) == ("Pipe", "requests")),
+        Decimal(0),
+    )
+    assert pipe_requests > 0
+    assert _invocations(followed, "Enrich") == pipe_requests
 
 
 IMPORTED = """\
