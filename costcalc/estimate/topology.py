@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from costcalc.estimate.appsync import Resolver, resolvers
 from costcalc.estimate.archives import Archive, archives
 from costcalc.estimate.deployed import Function, deployed
 from costcalc.estimate.refs import listed, mentioned, referenced
@@ -149,6 +150,8 @@ class Topology:
     aliases: Mapping[str, str] = field(default_factory=dict)
     #: the archives on the template's buses (the default bus included)
     archives: tuple[Archive, ...] = ()
+    #: the resolvers of the template's AppSync GraphQL APIs (costcalc.estimate.appsync)
+    resolvers: tuple[Resolver, ...] = ()
 
     def kind(self, logical_id: str) -> str:
         return self.kinds.get(self.resolved(logical_id), "")
@@ -231,6 +234,7 @@ def topology(template: Template) -> Topology:
         pipe_events=pipe_events,
         aliases=stand,
         archives=archives(template, {n for n, k in kinds.items() if k == "bus"}, DEFAULT_BUS),
+        resolvers=resolvers(template, kinds, stand),
     )
 
 
