@@ -23,8 +23,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from costcalc.errors import UsageError
 from costcalc.estimate.refs import listed, mentioned
 from costcalc.estimate.template import Template, TemplateError
+from costcalc.estimate.usage_file import UsageFile
 from orderflow_definitions.errors import DefinitionError
 from orderflow_definitions.files import SMALL_FILE_BYTES, read_text
 
@@ -113,7 +115,7 @@ def resolvers(
     return tuple(found)
 
 
-def check_usage(usage: Any, found: Collection[Resolver]) -> None:
+def check_usage(usage: UsageFile, found: Collection[Resolver]) -> None:
     """Each per-field figure the usage file gives an API names one of its resolvers (a typo
     would price the field with the default without a word)."""
     by_api: dict[str, list[str]] = {}
@@ -123,7 +125,7 @@ def check_usage(usage: Any, found: Collection[Resolver]) -> None:
         for key in PER_FIELD:
             unknown = sorted(set(usage.mapping(api, key)) - set(fields))
             if unknown:
-                raise TemplateError(
+                raise UsageError(
                     f'{usage.path}: {api}.{key}."{unknown[0]}": no resolver of {api} answers '
                     f"that field; its resolvers: {', '.join(sorted(fields))}"
                 )
