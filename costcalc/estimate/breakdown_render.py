@@ -382,7 +382,8 @@ def _split(key: str) -> list[str]:
     head, _, rest = key.partition(".")
     if not rest:
         return [head]
-    if head in ("requests_per_unit", "map_items", "retries", "duration_ms"):
+    if head in ("requests_per_unit", "map_items", "retries", "duration_ms", "reads_per_request",
+                "writes_per_request"):  # fmt: skip
         return [head, rest]
     return [head, *_split(rest)] if head != "calls" else [head, *rest.split(".", 1)]
 

@@ -93,6 +93,7 @@ def feeders(topo: Topology) -> dict[str, set[str]]:
         if topo.resolved(named) != machine
     )
     edges += _rule_feeders(topo)
+    edges += ((call.target, r.api) for r in topo.resolvers for call in r.calls)
     found: dict[str, set[str]] = {}
     for target, by in edges:
         if target:

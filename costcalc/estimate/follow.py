@@ -28,6 +28,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from costcalc.errors import UsageError
+from costcalc.estimate.appsync import API, Resolver, check_usage, has_subscriptions
 from costcalc.estimate.archives import INDEFINITE_MONTHS, Archive
 from costcalc.estimate.express_limits import express_refusals
 from costcalc.estimate.feeds import (
@@ -59,6 +60,7 @@ from costcalc.pricing.services import (
     SNS_PROTOCOLS,
     add_apigw_http,
     add_apigw_rest,
+    add_appsync,
     add_dynamodb,
     add_eventbridge,
     add_eventbridge_archive,
@@ -214,8 +216,10 @@ class _Follower:
         #: (its figures for the route or event that invoked it laid over its own).
         self.given = usage
         self.usage = usage
+        check_usage(usage, topo.resolvers)
         for name in topo.functions:
             routed = [r.key for r in topo.routes if topo.resolved(r.target) == name]
+            routed += (r.field for r in topo.resolvers for c in r.calls if c.target == name)
             check_routes(usage, name, routed)
         #: (function, detail-type) of each ``by_event`` figure set some event used.
         self.triggered_by: set[tuple[str, str]] = set()
@@ -250,6 +254,7 @@ class _Follower:
                 ("requests_per_unit", route.key),
                 lambda q, t, r=route: self._route(r, q, t),
             )
+        self._graphql()
         for rule in topo.rules:
             if rule.schedule:
                 self._scheduled(
@@ -300,6 +305,86 @@ class _Follower:
                 "outside the template"
             )
         return self.result
+
+    def _graphql(self) -> None:
+        """AppSync resolvers (costcalc.estimate.appsync): each root field an entry point, and
+        each API's real-time updates and connection minutes as the usage file gives them."""
+        for resolver in self.topo.resolvers:
+            if not resolver.root:
+                self.result.notes.append(
+                    f"{resolver.logical_id}: resolves {resolver.field} within the requests "
+                    "that select it or the subscriptions that use it: not estimated"
+                )
+                continue
+            self._enter(
+                f"{resolver.api} {resolver.field}",
+                "GraphQL resolver",
+                resolver.api,
+                ("requests_per_unit", resolver.field),
+                lambda q, t, r=resolver: self._resolver(r, q, t),
+            )
+        for api in sorted(self.topo.template.of_type(API)):
+            self._realtime(api)
+
+    def _resolver(self, resolver: Resolver, quantity: Decimal, trail: tuple[Step, ...]) -> None:
+        usage = Usage()
+        add_appsync(usage, requests=_whole(quantity))
+        self._bill(resolver.api, usage, trail)
+        for call in resolver.calls:
+            text = f"{resolver.api}: {resolver.field} calls {call.data_source} ({call.why})"
+            step = Step(text, "definition")
+            if not call.target:
+                self.result.notes.append(f"{text}: reaches nothing the estimate bills")
+            elif call.action == "unknown":
+                self._operations(resolver, call.target, quantity, (*trail, step))
+            else:
+                how, field = call.action, resolver.field
+                self._reach(call.target, quantity, (*trail, step), how, route=field)
+
+    def _operations(
+        self, resolver: Resolver, table: str, quantity: Decimal, trail: tuple[Step, ...]
+    ) -> None:
+        """A table call whose operation is not written literally: the reads and writes per
+        request the usage file gives the field, unknown until it does."""
+        api, field = resolver.api, resolver.field
+        given = {
+            how: self.usage.figure(api, f"{how}s_per_request", field) for how in ("read", "write")
+        }
+        for how, count in given.items():
+            if count is None and all(n is None for n in given.values()):
+                self._unknown(
+                    api, f"{field}: {how}s of {table} per request", f"{how}s_per_request.{field}"
+                )
+            elif count:
+                step = Step(f"{api}: {field}: {_short(count)} {how}s per request (user)", "user")
+                self._reach(table, quantity * count, (*trail, step), how)
+
+    def _realtime(self, api: str) -> None:
+        """Real-time updates and connection minutes per unit of work, from the usage file;
+        unknown, where the schema may have subscriptions, until it gives them."""
+        self.workflow = f"{api} real-time"
+        keys = ("realtime_updates_per_unit", "connection_minutes_per_unit")
+        updates, minutes = (self.usage.figure(api, key) for key in keys)
+        whats = ("real-time updates (subscription messages delivered)",
+                 "connection minutes (clients connected for subscriptions)")  # fmt: skip
+        if has_subscriptions(self.topo.template, api) is not False:
+            for what, key, given in zip(whats, keys, (updates, minutes), strict=True):
+                if given is None:
+                    self._unknown(api, f"{what} per unit of work", key)
+        if not updates and not minutes:
+            return
+        usage = Usage()
+        volume = self.result.volume
+        add_appsync(
+            usage,
+            realtime_updates=_whole(volume * (updates or 0)),
+            connection_minutes=volume * (minutes or 0),
+        )
+        text = (
+            f"{api}: {_short(updates or Decimal(0))} real-time updates and "
+            f"{_short(minutes or Decimal(0))} connection minutes per unit (user)"
+        )
+        self._bill(api, usage, (Step(text, "user"),))
 
     def _unused_events(self) -> None:
         """A ``by_event`` detail-type nothing followed delivers: a typo, or work from outside."""

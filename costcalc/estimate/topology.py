@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from costcalc.estimate.appsync import Resolver, resolvers
 from costcalc.estimate.archives import Archive, archives
 from costcalc.estimate.deployed import Function, deployed
 from costcalc.estimate.refs import listed, mentioned, referenced
@@ -154,6 +155,8 @@ class Topology:
     outside_mappings: tuple[tuple[str, str, str], ...] = ()
     #: pipe -> the function or state machine of the template that enriches its batches
     enrichments: Mapping[str, str] = field(default_factory=dict)
+    #: the resolvers of the template's AppSync GraphQL APIs (costcalc.estimate.appsync)
+    resolvers: tuple[Resolver, ...] = ()
 
     def kind(self, logical_id: str) -> str:
         return self.kinds.get(self.resolved(logical_id), "")
@@ -251,6 +254,7 @@ def topology(template: Template) -> Topology:
         archives=archives(template, {n for n, k in kinds.items() if k == "bus"}, DEFAULT_BUS),
         outside_mappings=tuple(outside),
         enrichments=enrichments,
+        resolvers=resolvers(template, kinds, stand),
     )
 
 

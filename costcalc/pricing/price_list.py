@@ -138,6 +138,10 @@ METERS: Mapping[tuple[str, str], Meter] = {
     ("AmazonS3", "Requests-Tier1"): Meter("Requests"),
     ("AmazonS3", "Requests-Tier2"): Meter("Requests"),
     ("AmazonAthena", "DataScannedInTB"): Meter("Terabytes"),
+    # AppSync GraphQL: usage types and units not found in any source (see appsync.yaml).
+    ("AWSAppSync", "AppSync-Requests"): Meter("Requests"),
+    ("AWSAppSync", "AppSync-RealTimeUpdates"): Meter("Updates"),
+    ("AWSAppSync", "AppSync-ConnectionMinutes"): Meter("Minutes"),
 }
 
 

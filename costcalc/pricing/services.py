@@ -138,6 +138,20 @@ def add_eventbridge_archive(
         usage.add("eventbridge", "archive-storage", stored)
 
 
+def add_appsync(
+    usage: Usage,
+    *,
+    requests: Decimal = Decimal(0),
+    realtime_updates: Decimal = Decimal(0),
+    connection_minutes: Decimal = Decimal(0),
+) -> None:
+    """AWS AppSync GraphQL: query and data modification operations, real-time updates
+    (subscription messages delivered) and connection minutes."""
+    usage.add("appsync", "requests", _count("--requests", requests))
+    usage.add("appsync", "realtime-updates", _count("--realtime-updates", realtime_updates))
+    usage.add("appsync", "connection-minutes", _amount("--connection-minutes", connection_minutes))
+
+
 def add_scheduler(usage: Usage, *, invocations: Decimal) -> None:
     """EventBridge Scheduler target invocations (payloads up to 64 KB)."""
     usage.add("eventbridge", "scheduler-invocations", _count("--invocations", invocations))

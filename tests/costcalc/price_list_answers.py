@@ -190,6 +190,10 @@ US_EAST_1 = [
     flat("AmazonS3", "Requests-Tier1", "Requests", "0.000005"),
     flat("AmazonS3", "Requests-Tier2", "Requests", "0.0000004"),
     flat("AmazonAthena", "USE1-DataScannedInTB", "Terabytes", "5.00"),
+    # AppSync: the catalogue's unconfirmed usage types and units (see appsync.yaml)
+    flat("AWSAppSync", "USE1-AppSync-Requests", "Requests", "0.000004"),
+    flat("AWSAppSync", "USE1-AppSync-RealTimeUpdates", "Updates", "0.000002"),
+    flat("AWSAppSync", "USE1-AppSync-ConnectionMinutes", "Minutes", "0.00000008"),
 ]
 
 

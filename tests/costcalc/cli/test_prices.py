@@ -89,7 +89,7 @@ def test_show_json_is_one_object_with_exact_prices_and_ages() -> None:
             ("--region", "mars-1"),
             "unknown region 'mars-1'; the catalogue has prices for: eu-west-1",
         ),
-        (("--service", "ec2"), "unknown service 'ec2'; accepted: apigateway, athena, cloudwatch"),
+        (("--service", "ec2"), "unknown service 'ec2'; accepted: apigateway, appsync, athena"),
     ],
 )
 def test_show_refuses_an_unknown_region_or_service_in_one_line(

@@ -43,6 +43,10 @@ def test_every_us_east_1_item_is_priced_and_eu_west_1_only_where_sourced() -> No
         "s3/put-requests",
         "s3/get-requests",
         "athena/data-scanned",
+        # AppSync GraphQL: us-east-1 only (see appsync.yaml)
+        "appsync/requests",
+        "appsync/realtime-updates",
+        "appsync/connection-minutes",
     }
 
 

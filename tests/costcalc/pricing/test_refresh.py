@@ -18,7 +18,7 @@ from costcalc.pricing.price_list import PriceListError
 from costcalc.pricing.refresh import BUNDLED_PRICES, bundled_services, refresh, write
 from tests.costcalc.price_list_answers import US_EAST_1, in_region, stub_refresh
 
-TODAY = dt.date(2026, 12, 2)  # after every bundled price was seen, so the refresh wins
+TODAY = dt.date(2026, 12, 4)  # after every bundled price was seen, so the refresh wins
 SERVICECODES = {
     service: read_yaml(BUNDLED_PRICES / f"{service}.yaml")["servicecode"]
     for service in bundled_services()
@@ -105,16 +105,18 @@ def test_a_second_refresh_keeps_the_cached_regions_it_did_not_fetch(
     target = cache_dir / "prices"
     lambda_only = {"lambda": "AWSLambda"}
     stub_refresh(stubber, lambda_only, US_EAST_1, ["us-east-1"])
-    write(target, refresh(pricing, ["lambda"], ["us-east-1"], target, today=TODAY, progress=print))
+    earlier = TODAY - dt.timedelta(days=1)  # the second refresh's day is no later than today
+    write(
+        target, refresh(pricing, ["lambda"], ["us-east-1"], target, today=earlier, progress=print)
+    )
     eu = [o for o in US_EAST_1 if o.servicecode == "AWSLambda"]
     stub_refresh(stubber, lambda_only, in_region(eu, "eu-central-1", "EUC1"), ["eu-central-1"])
-    later = TODAY + dt.timedelta(days=1)
     write(
-        target, refresh(pricing, ["lambda"], ["eu-central-1"], target, today=later, progress=print)
+        target, refresh(pricing, ["lambda"], ["eu-central-1"], target, today=TODAY, progress=print)
     )
     entries = load_catalogue(["lambda"]).entries
-    assert entries["lambda", "requests-x86", "us-east-1"].seen == TODAY
-    assert entries["lambda", "requests-x86", "eu-central-1"].seen == later
+    assert entries["lambda", "requests-x86", "us-east-1"].seen == earlier
+    assert entries["lambda", "requests-x86", "eu-central-1"].seen == TODAY
     assert entries["lambda", "requests-x86", "eu-west-1"].source.startswith("https://aws.amazon")
 
 
